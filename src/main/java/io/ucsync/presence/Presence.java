@@ -1,0 +1,24 @@
+package io.ucsync.presence;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One knowledge worker's presence as the UC side reported it, normalized from MS-PRES
+ * categories or PIDF/RPID.
+ *
+ * @param sipUri       the worker's SIP URI, e.g. {@code sip:alice@example.com}
+ * @param availability the availability class
+ * @param activity     the activity token ({@code on-the-phone}, {@code in-a-meeting}, ...), or null for none
+ * @param source       what set it
+ * @param publishTime  when the UC side says it was published (or when it was received, if the document has no time)
+ */
+public record Presence(String sipUri, Availability availability, String activity, PresenceSource source, Instant publishTime) {
+
+    public Presence {
+        Objects.requireNonNull(sipUri, "sipUri");
+        Objects.requireNonNull(availability, "availability");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(publishTime, "publishTime");
+    }
+}
