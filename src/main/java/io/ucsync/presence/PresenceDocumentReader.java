@@ -90,19 +90,29 @@ public final class PresenceDocumentReader {
             if (part == root) {
                 continue;
             }
-            String partType = part.contentType() == null ? "(none)" : MediaType.parse(part.contentType()).essence();
-            String resourceUri = part.contentId() == null ? null : resourceUris.get(part.contentId());
-            String fallbackUri = resourceUri != null ? resourceUri : subscribedUri;
-            switch (partType) {
-                case MsPresCategoriesDocument.CONTENT_TYPE ->
-                        MsPresCategoriesDocument.read(xml.parse(body, part.offset(), part.length()), fallbackUri, receivedAt)
-                                .ifPresent(presences::add);
-                case PidfDocument.CONTENT_TYPE ->
-                        presences.add(PidfDocument.read(xml.parse(body, part.offset(), part.length()), fallbackUri, receivedAt));
-                default -> LOG.debug("multipart part {} of type {} skipped: not a presence document", part.index(), partType);
+            try {
+                readPart(part, body, resourceUris, subscribedUri, receivedAt, presences);
+            } catch (PresenceDocumentException e) {
+                throw new PresenceDocumentException("multipart part " + part.index() + ": " + e.reason());
             }
         }
         return presences;
+    }
+
+    /** Adds the presence of one part; a batch with a bad part is refused whole, as any malformed message. */
+    private void readPart(MultipartRelated.Part part, byte[] body, Map<String, String> resourceUris, String subscribedUri,
+                          Instant receivedAt, List<Presence> presences) throws PresenceDocumentException {
+        String partType = part.contentType() == null ? "(none)" : MediaType.parse(part.contentType()).essence();
+        String resourceUri = part.contentId() == null ? null : resourceUris.get(part.contentId());
+        String fallbackUri = resourceUri != null ? resourceUri : subscribedUri;
+        switch (partType) {
+            case MsPresCategoriesDocument.CONTENT_TYPE ->
+                    MsPresCategoriesDocument.read(xml.parse(body, part.offset(), part.length()), fallbackUri, receivedAt)
+                            .ifPresent(presences::add);
+            case PidfDocument.CONTENT_TYPE ->
+                    presences.add(PidfDocument.read(xml.parse(body, part.offset(), part.length()), fallbackUri, receivedAt));
+            default -> LOG.debug("multipart part {} of type {} skipped: not a presence document", part.index(), partType);
+        }
     }
 
     private static MultipartRelated.Part rootPart(List<MultipartRelated.Part> parts, String start) throws PresenceDocumentException {
