@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import javax.xml.XMLConstants;
 
@@ -41,6 +42,7 @@ public final class MsPresCategoriesDocument {
 
     private static final Logger LOG = LoggerFactory.getLogger(MsPresCategoriesDocument.class);
     private static final long MAX_INSTANCE = 0xFFFF_FFFFL;
+    private static final Pattern UNSIGNED_INT = Pattern.compile("\\d{1,10}");
 
     /**
      * One {@code state} category instance to write.
@@ -215,7 +217,7 @@ public final class MsPresCategoriesDocument {
             return Availability.UNKNOWN;
         }
         String text = availability.text();
-        if (!text.matches("\\d{1,10}")) {
+        if (!UNSIGNED_INT.matcher(text).matches()) {
             throw new PresenceDocumentException("availability is not an unsigned number: " + MediaType.printable(text));
         }
         return Availability.fromMsPres((int) Math.min(Long.parseLong(text), Integer.MAX_VALUE));

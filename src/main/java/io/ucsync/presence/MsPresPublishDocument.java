@@ -3,6 +3,7 @@ package io.ucsync.presence;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import javax.xml.XMLConstants;
 
@@ -20,6 +21,7 @@ public final class MsPresPublishDocument {
     static final String NAMESPACE = "http://schemas.microsoft.com/2006/09/sip/rich-presence";
 
     private static final Set<String> EXPIRE_TYPES = Set.of("endpoint", "static", "user", "time");
+    private static final Pattern UNSIGNED_INT = Pattern.compile("\\d{1,10}");
 
     private MsPresPublishDocument() {
     }
@@ -162,7 +164,7 @@ public final class MsPresPublishDocument {
 
     private static long unsigned(String value, String what, long max) throws PresenceDocumentException {
         String trimmed = value.trim();
-        if (!trimmed.matches("\\d{1,10}") || Long.parseLong(trimmed) > max) {
+        if (!UNSIGNED_INT.matcher(trimmed).matches() || Long.parseLong(trimmed) > max) {
             throw new PresenceDocumentException(what + " is not an unsigned number up to " + max + ": " + MediaType.printable(trimmed));
         }
         return Long.parseLong(trimmed);
