@@ -3,6 +3,7 @@ package io.ucsync.presence;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A parsed Content-Type header value: {@code type/subtype} in lower case and its parameters (names
@@ -10,14 +11,16 @@ import java.util.Map;
  */
 record MediaType(String essence, Map<String, String> parameters) {
 
+    /** {@code type/subtype} made of RFC 6838 restricted-name characters. */
+    private static final Pattern ESSENCE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*");
+
     static MediaType parse(String headerValue) throws PresenceDocumentException {
         if (headerValue == null || headerValue.isBlank()) {
             throw new PresenceDocumentException("unsupported content type (none)");
         }
         int semicolon = headerValue.indexOf(';');
         String essence = (semicolon < 0 ? headerValue : headerValue.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-        int slash = essence.indexOf('/');
-        if (slash <= 0 || slash == essence.length() - 1 || essence.chars().anyMatch(Character::isWhitespace)) {
+        if (!ESSENCE.matcher(essence).matches()) {
             throw new PresenceDocumentException("unsupported content type " + printable(headerValue));
         }
         Map<String, String> parameters = new HashMap<>();

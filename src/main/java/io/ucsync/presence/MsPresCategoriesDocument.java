@@ -180,7 +180,8 @@ public final class MsPresCategoriesDocument {
             String xsiType = state.attribute(XMLConstants.W3C_XML_SCHEMA_INSTANCE_NS_URI, "type");
             MsPresStateType type = MsPresStateType.fromXsiType(xsiType);
             if (type == null) {
-                LOG.debug("state category instance of {} with unknown xsi:type {} ignored", uri, xsiType);
+                LOG.debug("state category instance of {} with unknown xsi:type {} ignored", uri,
+                        xsiType == null ? "(none)" : MediaType.printable(xsiType));
                 continue;
             }
             Presence candidate = new Presence(uri, availability(state), activity(state), type.source(),

@@ -113,6 +113,9 @@ public final class MsPresPublishDocument {
             if (!group.is(NAMESPACE, "publications")) {
                 continue;
             }
+            if (group.attribute("uri") == null) {
+                throw new PresenceDocumentException("publications attribute uri missing");
+            }
             String uri = PresenceValues.presentityUri(group.attribute("uri"), null, "publications element");
             for (XmlElement publication : group.children()) {
                 if (publication.is(NAMESPACE, "publication")) {

@@ -83,7 +83,12 @@ public final class PresenceDocumentReader {
             throw new PresenceDocumentException("multipart/related root part is " + MediaType.printable(rootType)
                     + ", expected " + RlmiDocument.CONTENT_TYPE);
         }
-        Map<String, String> resourceUris = RlmiDocument.resourceUrisByContentId(xml.parse(body, root.offset(), root.length()));
+        Map<String, String> resourceUris;
+        try {
+            resourceUris = RlmiDocument.resourceUrisByContentId(xml.parse(body, root.offset(), root.length()));
+        } catch (PresenceDocumentException e) {
+            throw new PresenceDocumentException("multipart root part " + root.index() + ": " + e.reason());
+        }
 
         List<Presence> presences = new ArrayList<>();
         for (MultipartRelated.Part part : parts) {

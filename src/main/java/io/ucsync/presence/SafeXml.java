@@ -65,14 +65,6 @@ final class SafeXml {
         this.maxDepth = maxDepth;
     }
 
-    int maxBodyBytes() {
-        return maxBodyBytes;
-    }
-
-    int maxDepth() {
-        return maxDepth;
-    }
-
     /** Refuses a body larger than the limit; called before anything looks at its content. */
     void checkSize(int length) throws PresenceDocumentException {
         if (length > maxBodyBytes) {
@@ -159,8 +151,8 @@ final class SafeXml {
     }
 
     private static PresenceDocumentException notXml(XMLStreamException e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new PresenceDocumentException("not XML: " + message.replaceAll("\\s+", " ").trim());
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replaceAll("\\s+", " ").trim();
+        return new PresenceDocumentException("not XML: " + (message.length() <= 300 ? message : message.substring(0, 300) + "..."));
     }
 
     private static void closeQuietly(XMLStreamReader reader) {

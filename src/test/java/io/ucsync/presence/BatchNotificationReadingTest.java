@@ -129,6 +129,15 @@ class BatchNotificationReadingTest {
     }
 
     @Test
+    void aRootListInAnotherNamespaceIsRefused() {
+        String body = part("resourceList", "application/rlmi+xml", RLMI.replace("urn:ietf:params:xml:ns:rlmi", "urn:example:list"))
+                + "--" + BOUNDARY + "--";
+
+        assertThatThrownBy(() -> read(CONTENT_TYPE, body)).isInstanceOf(PresenceDocumentException.class)
+                .hasMessage("multipart root part 1: unexpected root element {urn:example:list}list, expected {urn:ietf:params:xml:ns:rlmi}list");
+    }
+
+    @Test
     void aStartPartThatIsNotThereIsRefused() {
         String body = part("other", "application/rlmi+xml", RLMI) + "--" + BOUNDARY + "--";
 

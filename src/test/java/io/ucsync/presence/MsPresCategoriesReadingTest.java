@@ -174,6 +174,15 @@ class MsPresCategoriesReadingTest {
     }
 
     @Test
+    void aStateOfAnUnknownTypeIsIgnored() throws Exception {
+        Presence presence = readOne(document(" uri=\"sip:bob@contoso.com\"",
+                stateCategory("userState", "1", "2024-05-02T07:00:00Z", availability(3500)),
+                stateCategory("futureState", "2", "2024-05-02T07:30:00Z", availability(18500))));
+
+        assertThat(presence).extracting(Presence::availability, Presence::source).containsExactly(Availability.ONLINE, PresenceSource.USER);
+    }
+
+    @Test
     void aDocumentWithoutStateIsNoPresence() throws Exception {
         String doc = document(" uri=\"sip:bob@contoso.com\"", "<category name=\"contactCard\" instance=\"0\">"
                 + "<contactCard xmlns=\"http://schemas.microsoft.com/2006/09/sip/contactcard\"/></category>");

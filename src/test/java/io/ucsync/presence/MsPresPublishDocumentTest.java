@@ -78,6 +78,15 @@ class MsPresPublishDocumentTest {
     }
 
     @Test
+    void publicationsWithoutPublisherAreRefused() {
+        String document = "<publish xmlns=\"http://schemas.microsoft.com/2006/09/sip/rich-presence\"><publications>"
+                + "<publication categoryName=\"state\" instance=\"1\" container=\"2\" version=\"0\"/></publications></publish>";
+
+        assertThatThrownBy(() -> MsPresPublishDocument.read(utf8(document))).isInstanceOf(PresenceDocumentException.class)
+                .hasMessage("publications attribute uri missing");
+    }
+
+    @Test
     void anInstanceOutOfRangeIsRefused() {
         String document = "<publish xmlns=\"http://schemas.microsoft.com/2006/09/sip/rich-presence\"><publications uri=\"sip:a@b\">"
                 + "<publication categoryName=\"state\" instance=\"4294967296\" container=\"2\" version=\"0\"/></publications></publish>";
