@@ -1,0 +1,67 @@
+package io.ucsync.tlib.codec;
+
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cuts the TCP stream into TLW/1 frames and reads each into a TlibMessage or KeepAliveFrame.
+ * A partial frame leaves the reader index where it was. A frame that breaks a rule of section 1
+ * closes this connection after one log line naming the rule; other connections are unaffected.
+ */
+public final class TlwDecoder extends ByteToMessageDecoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TlwDecoder.class);
+
+    private final int maxFrameSize;
+    private boolean closing;
+
+    public TlwDecoder(int maxFrameSize) {
+        if (maxFrameSize < TlwFormat.HEADER_BYTES) {
+            throw new IllegalArgumentException("maxFrameSize must be at least 4: " + maxFrameSize);
+        }
+        this.maxFrameSize = maxFrameSize;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (closing) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            Object frame = nextFrame(in);
+            if (frame != null) {
+                out.add(frame);
+            }
+        } catch (TlwProtocolException e) {
+            closing = true;
+            in.skipBytes(in.readableBytes());
+            LOG.warn("closing TLW/1 connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+            ctx.close();
+        }
+    }
+
+    private Object nextFrame(ByteBuf in) {
+        if (in.readableBytes() < TlwFormat.LENGTH_FIELD_BYTES) {
+            return null;
+        }
+        int start = in.readerIndex();
+        long length = in.getUnsignedInt(start);
+        TlwFrameReader.checkLength(length, maxFrameSize);
+        // Refuse a bad header as soon as it is in, without waiting for the rest of a frame that will never be read.
+        if (in.readableBytes() >= TlwFormat.LENGTH_FIELD_BYTES + TlwFormat.HEADER_BYTES) {
+            TlwFrameReader.checkHeader(in, start + TlwFormat.LENGTH_FIELD_BYTES);
+        }
+        if (in.readableBytes() < TlwFormat.LENGTH_FIELD_BYTES + length) {
+            return null;
+        }
+        in.skipBytes(TlwFormat.LENGTH_FIELD_BYTES);
+        return TlwFrameReader.read(in.readSlice((int) length));
+    }
+}

@@ -1,0 +1,16 @@
+package io.ucsync.tlib.codec;
+
+/** A received frame broke a rule of TLW/1 section 1; the connection it came on must be closed. */
+public class TlwProtocolException extends RuntimeException {
+
+    private final TlwViolation violation;
+
+    public TlwProtocolException(TlwViolation violation, String detail) {
+        super(violation.rule() + ": " + detail);
+        this.violation = violation;
+    }
+
+    public TlwViolation violation() {
+        return violation;
+    }
+}
