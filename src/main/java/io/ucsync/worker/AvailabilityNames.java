@@ -1,0 +1,34 @@
+package io.ucsync.worker;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import io.ucsync.presence.Availability;
+
+/** The availability names an admin writes in configuration: Online, Idle, Busy, BusyIdle, DoNotDisturb, BeRightBack, Away, Offline, Unknown. */
+final class AvailabilityNames {
+
+    static final String ALL = Arrays.stream(Availability.values()).map(AvailabilityNames::name).collect(Collectors.joining(", "));
+
+    private AvailabilityNames() {
+    }
+
+    static String name(Availability availability) {
+        StringBuilder name = new StringBuilder();
+        for (String word : availability.name().split("_")) {
+            name.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+        }
+        return name.toString();
+    }
+
+    /** The availability with this configuration name (case-insensitive), or null. */
+    static Availability parse(String text) {
+        for (Availability availability : Availability.values()) {
+            if (name(availability).equalsIgnoreCase(text)) {
+                return availability;
+            }
+        }
+        return null;
+    }
+}

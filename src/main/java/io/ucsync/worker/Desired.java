@@ -1,0 +1,10 @@
+package io.ucsync.worker;
+
+/**
+ * What ucsync wants for a worker right now.
+ *
+ * @param agentState the agent state to reach on the T-Server, or null to leave the agent alone
+ * @param publish    the presence to publish on the UC side, or null for none (remove ucsync's publication)
+ */
+public record Desired(AgentState agentState, PublishedPresence publish) {
+}
