@@ -1,0 +1,97 @@
+package io.ucsync.worker;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every worker's facts, changed one worker at a time in order and different workers in parallel.
+ * <p>
+ * Workers are spread over a fixed number of single-threaded lanes by their SIP URI, so one worker's
+ * changes never overtake each other while no worker costs a thread of its own. A change is saved to the
+ * store before its stage completes: whatever acts on the new facts acts on facts that survive a kill -9.
+ */
+public final class WorkerRegistry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
+
+    private final WorkerStore store;
+    private final Clock clock;
+    private final Map<String, WorkerFacts> facts;
+    private final ExecutorService[] lanes;
+
+    public WorkerRegistry(WorkerStore store, int laneCount, Clock clock) throws SQLException {
+        this.store = store;
+        this.clock = clock;
+        this.facts = new ConcurrentHashMap<>(store.loadAll());
+        this.lanes = new ExecutorService[laneCount];
+        for (int i = 0; i < laneCount; i++) {
+            int lane = i;
+            lanes[i] = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "worker-lane-" + lane);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+    }
+
+    /** The worker's facts now (facts with nothing known for a worker never seen). */
+    public WorkerFacts facts(String sipUri) {
+        return facts.getOrDefault(sipUri, WorkerFacts.NONE);
+    }
+
+    /**
+     * Changes one worker's facts, in order with that worker's other changes; completes with the new facts once saved.
+     * A change of the reported agent state is written to the audit log with {@code cause}.
+     */
+    public CompletionStage<WorkerFacts> update(String sipUri, UnaryOperator<WorkerFacts> change, String cause) {
+        CompletableFuture<WorkerFacts> result = new CompletableFuture<>();
+        lanes[Math.floorMod(sipUri.hashCode(), lanes.length)].execute(() -> {
+            try {
+                WorkerFacts before = facts(sipUri);
+                WorkerFacts after = change.apply(before);
+                if (!after.equals(before)) {
+                    store.save(sipUri, after);
+                    if (!Objects.equals(before.reportedAgentState(), after.reportedAgentState())) {
+                        String transition = before.reportedAgentState() + " -> " + after.reportedAgentState();
+                        store.audit(sipUri, clock.instant(), transition, cause);
+                        LOG.info("{} agent state {} ({})", sipUri, transition, cause);
+                    }
+                    facts.put(sipUri, after);
+                }
+                result.complete(after);
+            } catch (SQLException | RuntimeException e) {
+                LOG.error("{}: change not applied ({}): {}", sipUri, cause, e.getMessage());
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    public List<AuditEntry> auditFor(String sipUri, int limit) throws SQLException {
+        return store.auditFor(sipUri, limit);
+    }
+
+    /** Finishes the changes already accepted, then stops the lanes. */
+    @Override
+    public void close() throws InterruptedException {
+        for (ExecutorService lane : lanes) {
+            lane.shutdown();
+        }
+        for (ExecutorService lane : lanes) {
+            lane.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+}

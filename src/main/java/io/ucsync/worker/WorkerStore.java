@@ -1,0 +1,147 @@
+package io.ucsync.worker;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.ucsync.presence.Availability;
+import io.ucsync.presence.Presence;
+import io.ucsync.presence.PresenceSource;
+import io.ucsync.tlib.protocol.AgentWorkMode;
+
+/**
+ * Keeps every worker's facts and the audit log in a database file (embedded H2 by default, any JDBC URL),
+ * so that a kill -9 and a restart lose nothing. Plain SQL on one connection; the registry serializes writes.
+ */
+public final class WorkerStore implements AutoCloseable {
+
+    /** The default database file, beside the working directory the connector runs in. */
+    public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/ucsync";
+
+    private final Connection connection;
+
+    public WorkerStore(String jdbcUrl, String user, String password) throws SQLException {
+        connection = DriverManager.getConnection(jdbcUrl, user, password);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    CREATE TABLE IF NOT EXISTS worker_facts (
+                        sip_uri VARCHAR(512) PRIMARY KEY,
+                        own_availability VARCHAR(32), own_activity VARCHAR(64), own_source VARCHAR(16), own_publish_time TIMESTAMP,
+                        cc_dnd BOOLEAN NOT NULL,
+                        preview_declined_until TIMESTAMP,
+                        active_calls VARCHAR(1024) NOT NULL,
+                        reported_agent_state VARCHAR(128),
+                        published VARCHAR(128))""");
+            statement.execute("""
+                    CREATE TABLE IF NOT EXISTS audit_log (
+                        id BIGINT AUTO_INCREMENT PRIMARY KEY,
+                        sip_uri VARCHAR(512) NOT NULL,
+                        at TIMESTAMP NOT NULL,
+                        change VARCHAR(512) NOT NULL,
+                        cause VARCHAR(1024) NOT NULL)""");
+            statement.execute("CREATE INDEX IF NOT EXISTS audit_by_worker ON audit_log (sip_uri, id)");
+        }
+    }
+
+    /** Every worker's facts as last saved. */
+    public synchronized Map<String, WorkerFacts> loadAll() throws SQLException {
+        Map<String, WorkerFacts> facts = new HashMap<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT * FROM worker_facts")) {
+            while (rows.next()) {
+                String sipUri = rows.getString("sip_uri");
+                String availability = rows.getString("own_availability");
+                Presence own = availability == null ? null : new Presence(sipUri, Availability.valueOf(availability),
+                        rows.getString("own_activity"), PresenceSource.valueOf(rows.getString("own_source")),
+                        rows.getTimestamp("own_publish_time").toInstant());
+                Timestamp until = rows.getTimestamp("preview_declined_until");
+                String calls = rows.getString("active_calls");
+                String published = rows.getString("published");
+                facts.put(sipUri, new WorkerFacts(own, rows.getBoolean("cc_dnd"), until == null ? null : until.toInstant(),
+                        calls.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(calls.split(","))),
+                        decodeAgentState(rows.getString("reported_agent_state")),
+                        published == null ? null : PublishedPresence.parse(published)));
+            }
+        }
+        return facts;
+    }
+
+    public synchronized void save(String sipUri, WorkerFacts facts) throws SQLException {
+        try (PreparedStatement merge = connection.prepareStatement(
+                "MERGE INTO worker_facts KEY (sip_uri) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            Presence own = facts.ownPresence();
+            merge.setString(1, sipUri);
+            merge.setString(2, own == null ? null : own.availability().name());
+            merge.setString(3, own == null ? null : own.activity());
+            merge.setString(4, own == null ? null : own.source().name());
+            merge.setTimestamp(5, own == null ? null : Timestamp.from(own.publishTime()));
+            merge.setBoolean(6, facts.contactCenterDnd());
+            merge.setTimestamp(7, facts.previewDeclinedUntil() == null ? null : Timestamp.from(facts.previewDeclinedUntil()));
+            merge.setString(8, facts.activeCalls().stream().sorted().collect(Collectors.joining(",")));
+            merge.setString(9, encodeAgentState(facts.reportedAgentState()));
+            merge.setString(10, facts.published() == null ? null : facts.published().toString());
+            merge.executeUpdate();
+        }
+    }
+
+    public synchronized void audit(String sipUri, Instant at, String change, String cause) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_log (sip_uri, at, change, cause) VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, sipUri);
+            insert.setTimestamp(2, Timestamp.from(at));
+            insert.setString(3, change);
+            insert.setString(4, cause);
+            insert.executeUpdate();
+        }
+    }
+
+    /** A worker's audit entries, newest first. */
+    public synchronized List<AuditEntry> auditFor(String sipUri, int limit) throws SQLException {
+        List<AuditEntry> entries = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT at, change, cause FROM audit_log WHERE sip_uri = ? ORDER BY id DESC LIMIT ?")) {
+            query.setString(1, sipUri);
+            query.setInt(2, limit);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    entries.add(new AuditEntry(sipUri, rows.getTimestamp("at").toInstant(), rows.getString("change"), rows.getString("cause")));
+                }
+            }
+        }
+        return entries;
+    }
+
+    static String encodeAgentState(AgentState state) {
+        if (state instanceof AgentState.NotReady notReady) {
+            return "NotReady:" + notReady.workMode() + ":" + (notReady.reasonCode() == null ? "" : notReady.reasonCode());
+        }
+        return state == null ? null : state.toString();
+    }
+
+    static AgentState decodeAgentState(String text) {
+        if (text == null) {
+            return null;
+        }
+        if (text.startsWith("NotReady:")) {
+            String[] parts = text.split(":", 3);
+            return AgentState.notReady(AgentWorkMode.valueOf(parts[1]), parts[2].isEmpty() ? null : parts[2]);
+        }
+        return text.equals("Ready") ? AgentState.READY : AgentState.LOGGED_OUT;
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        connection.close();
+    }
+}
