@@ -1,0 +1,89 @@
+package io.ucsync.timers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Timers on a real H2 file, including across a kill -9 of the process that set them. */
+class DurableTimersTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<FiredTimer> fired = new CopyOnWriteArrayList<>();
+
+    private String url() {
+        // WRITE_DELAY=0: H2 otherwise flushes commits up to half a second late, which a kill -9 would lose.
+        return "jdbc:h2:file:" + dir.resolve("timers") + ";WRITE_DELAY=0";
+    }
+
+    @Test
+    void a_timer_fires_at_its_time_and_can_be_moved_or_cancelled() throws Exception {
+        try (DurableTimers timers = new DurableTimers(url(), fired::add)) {
+            Instant soon = Instant.now().plusMillis(800);
+            timers.schedule("preview-decline", "sip:kw01@ucsync.test", Instant.now().plusSeconds(3600));
+            timers.schedule("preview-decline", "sip:kw01@ucsync.test", soon);
+            timers.schedule("preview-decline", "sip:kw02@ucsync.test", Instant.now().plusMillis(500));
+            assertThat(timers.cancel("preview-decline", "sip:kw02@ucsync.test")).isTrue();
+            assertThat(timers.pending()).containsExactly(new PendingTimer("preview-decline", "sip:kw01@ucsync.test", soon.truncatedTo(ChronoUnit.MILLIS)));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !fired.isEmpty());
+            assertThat(fired).containsExactly(new FiredTimer("preview-decline", "sip:kw01@ucsync.test", soon.truncatedTo(ChronoUnit.MILLIS)));
+            assertThat(Instant.now()).isAfterOrEqualTo(soon);
+            assertThat(timers.pending()).isEmpty();
+        }
+    }
+
+    @Test
+    void timers_set_by_a_process_killed_with_kill_9_fire_after_restart_on_time_or_at_once_if_overdue() throws Exception {
+        Instant overdue = Instant.now().plusSeconds(1);
+        Instant later = Instant.now().plusSeconds(6);
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), TimerSettingProcess.class.getName(), url(),
+                overdue.toString(), later.toString()).redirectErrorStream(true).start();
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = output.readLine()) != null && !line.equals(TimerSettingProcess.READY)) {
+                // skip the child's log lines until it says its timers are stored
+            }
+            assertThat(line).isEqualTo(TimerSettingProcess.READY);
+        }
+        process.destroyForcibly().waitFor();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(overdue.plusSeconds(1)));
+
+        try (DurableTimers timers = new DurableTimers(url(), fired::add)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> fired.size() == 1);
+            assertThat(fired.get(0).workerKey()).as("overdue while the process was down: fires at once").isEqualTo("sip:kw01@ucsync.test");
+            await().atMost(Duration.ofSeconds(15)).until(() -> fired.size() == 2);
+            assertThat(fired.get(1).workerKey()).isEqualTo("sip:kw02@ucsync.test");
+            assertThat(Instant.now()).as("fires on time, not early").isAfterOrEqualTo(later);
+        }
+    }
+
+    /** The connector in miniature: sets two timers, says so, and waits to be killed. */
+    public static final class TimerSettingProcess {
+
+        static final String READY = "timers stored";
+
+        public static void main(String[] args) throws Exception {
+            DurableTimers timers = new DurableTimers(args[0], timer -> { });
+            timers.schedule("preview-decline", "sip:kw01@ucsync.test", Instant.parse(args[1]));
+            timers.schedule("preview-decline", "sip:kw02@ucsync.test", Instant.parse(args[2]));
+            System.out.println(READY);
+            System.out.flush();
+            Thread.currentThread().join();
+        }
+    }
+}
