@@ -1,5 +1,6 @@
 package io.ucsync.emulator.tserver;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -92,6 +93,11 @@ final class ClientSession extends SimpleChannelInboundHandler<Object> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            // the client went away (reset); channelInactive logs the disconnect
+            ctx.close();
+            return;
+        }
         LOG.warn("closing connection of {}: {}", this, cause.toString());
         ctx.close();
     }

@@ -1,5 +1,6 @@
 package io.ucsync.emulator.tserver;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -132,6 +133,11 @@ final class MirrorClient {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof IOException) {
+                // a reset by a crashed primary: channelInactive reports the loss
+                ctx.close();
+                return;
+            }
             LOG.warn("mirror: closing connection to primary {}: {}", primary, cause.toString());
             ctx.close();
         }
