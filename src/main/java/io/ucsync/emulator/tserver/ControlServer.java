@@ -46,15 +46,24 @@ final class ControlServer implements AutoCloseable {
 
     private ControlServer(TServerEmulator emulator, int port) throws InterruptedException {
         CommandHandler handler = new CommandHandler(emulator);
-        serverChannel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE),
-                                new StringDecoder(StandardCharsets.UTF_8), new StringEncoder(StandardCharsets.UTF_8), handler);
-                    }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+        serverChannel = bind(handler, port);
+    }
+
+    private Channel bind(CommandHandler handler, int port) throws InterruptedException {
+        try {
+            return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE),
+                                    new StringDecoder(StandardCharsets.UTF_8), new StringEncoder(StandardCharsets.UTF_8), handler);
+                        }
+                    })
+                    .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            throw e;
+        }
     }
 
     static ControlServer start(TServerEmulator emulator, int port) throws InterruptedException {

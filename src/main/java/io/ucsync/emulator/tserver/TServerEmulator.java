@@ -40,6 +40,7 @@ public final class TServerEmulator implements AutoCloseable {
     private final EventLoop loop = group.next();
     private final EmulatedSwitch emulatedSwitch;
     private Channel serverChannel;
+    private int port;
     private ControlServer controlServer;
     private MirrorClient mirror;
 
@@ -48,14 +49,23 @@ public final class TServerEmulator implements AutoCloseable {
         this.emulatedSwitch = new EmulatedSwitch(config.dns(), config.agents(), config.role());
     }
 
-    /** Binds 127.0.0.1:config.port (0 = a free port), then the control port if configured, then starts mirroring if asked. */
-    public static TServerEmulator start(TServerEmulatorConfig config) throws InterruptedException {
+    /**
+     * Binds 127.0.0.1:config.port (0 = a free port), then the control port if configured, then starts mirroring if asked.
+     *
+     * @throws IllegalStateException when a port cannot be bound (the cause says why) or the caller is interrupted
+     */
+    public static TServerEmulator start(TServerEmulatorConfig config) {
         TServerEmulator emulator = new TServerEmulator(config);
         try {
             emulator.bind();
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             emulator.close();
-            throw e;
+            throw new IllegalStateException("interrupted while starting the T-Server emulator", e);
+        } catch (Exception e) {
+            // Netty rethrows a bind failure (java.net.BindException) from sync() without declaring it
+            emulator.close();
+            throw new IllegalStateException("cannot start the T-Server emulator on 127.0.0.1:" + config.port() + ": " + e, e);
         }
         return emulator;
     }
@@ -70,6 +80,7 @@ public final class TServerEmulator implements AutoCloseable {
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", config.port())).sync().channel();
+        port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         if (config.controlPort() >= 0) {
             controlServer = ControlServer.start(this, config.controlPort());
         }
@@ -81,7 +92,7 @@ public final class TServerEmulator implements AutoCloseable {
     }
 
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return port;
     }
 
     /** The control port, or -1 when none was asked for. */

@@ -154,6 +154,16 @@ class TServerEmulatorControlTest {
     }
 
     @Test
+    void aPortInUseIsAClearStartError() {
+        assertThatThrownBy(() -> TServerEmulator.start(TServerEmulatorConfig.builder().dns(List.of("5001"))
+                .port(emulator.port()).build()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("127.0.0.1:" + emulator.port());
+        assertThatThrownBy(() -> TServerEmulator.start(TServerEmulatorConfig.builder().dns(List.of("5001"))
+                .controlPort(emulator.controlPort()).build()))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void commandLineOptionsBecomeTheConfig() {
         TServerEmulatorConfig config = TServerEmulatorCommand.parse(new String[] {"--port", "0", "--dns", "5001,5002",
             "--role", "backup", "--control-port", "0", "--agents", "agent01:pw1,agent02:pw2", "--mirror", "127.0.0.1:7000",

@@ -18,7 +18,7 @@ class TServerEmulatorKeepAliveTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(300);
 
-    private static TServerEmulator start(Duration keepAlive) throws InterruptedException {
+    private static TServerEmulator start(Duration keepAlive) {
         return TServerEmulator.start(TServerEmulatorConfig.builder().dns(List.of("5001")).keepAliveTimeout(keepAlive).build());
     }
 
