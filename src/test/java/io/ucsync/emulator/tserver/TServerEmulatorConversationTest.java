@@ -433,6 +433,16 @@ class TServerEmulatorConversationTest {
     }
 
     @Test
+    void aMalformedFrameClosesOnlyThatConnection() throws Exception {
+        TestTlibClient bad = client();
+        TestTlibClient good = client();
+        good.open("5001");
+        bad.sendBytes(new byte[] {0, 0, 0, 8, 'X', 'Y', 1, 0, 0, 0, 0, 0});
+        await().atMost(Duration.ofSeconds(5)).until(bad::isClosedByPeer);
+        assertThat(good.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001")).type()).isEqualTo(MessageType.EventDNDOn);
+    }
+
+    @Test
     void statsCountRequestsPerDnAndName() throws Exception {
         TestTlibClient client = client();
         client.open("5001");
