@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.apache.camel.main.Main;
 
+import io.ucsync.emulator.tserver.TServerEmulatorCommand;
+
 /**
  * Entry point of target/ucsync.jar. Without a subcommand it runs the connector on camel-main;
  * a subcommand runs one of the emulators that the default run, the tests and route development use.
@@ -17,7 +19,8 @@ public final class Ucsync {
         void run(String[] args) throws Exception;
     }
 
-    private static final Map<String, Subcommand> SUBCOMMANDS = Map.of();
+    private static final Map<String, Subcommand> SUBCOMMANDS = Map.of(
+            "tserver-emulator", TServerEmulatorCommand::run);
 
     private Ucsync() {
     }

@@ -1,0 +1,161 @@
+package io.ucsync.emulator.tserver;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.ucsync.tlib.protocol.KeepAliveFrame;
+import io.ucsync.tlib.protocol.TlibMessage;
+
+/**
+ * One client connection of the emulator: whether it has sent RequestRegisterClient, the DNs it registered,
+ * and keep-alive (spec section 6). Runs on the emulator's event loop, like the switch it hands requests to.
+ */
+final class ClientSession extends SimpleChannelInboundHandler<Object> {
+
+    static final String KEEPALIVE_HANDLER = "keepAlive";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+
+    private final EmulatedSwitch emulatedSwitch;
+    private final Duration serverKeepAlive;
+    private final Set<String> registeredDns = new HashSet<>();
+    private Channel channel;
+    private String applicationName;
+    private long pingSequence;
+    private ChannelFuture lastWrite;
+
+    ClientSession(EmulatedSwitch emulatedSwitch, Duration serverKeepAlive) {
+        this.emulatedSwitch = emulatedSwitch;
+        this.serverKeepAlive = serverKeepAlive;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        if (!serverKeepAlive.isZero()) {
+            installKeepAlive(serverKeepAlive);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        LOG.info("client connected from {}", channel.remoteAddress());
+        emulatedSwitch.opened(this);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        LOG.info("client {} disconnected; its {} registration(s) end", this, registeredDns.size());
+        emulatedSwitch.closed(this);
+        registeredDns.clear();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Object frame) {
+        if (frame instanceof KeepAliveFrame keepAlive) {
+            if (keepAlive.kind() == KeepAliveFrame.Kind.PING) {
+                ctx.writeAndFlush(KeepAliveFrame.pong(keepAlive.seq()));
+            }
+            return;
+        }
+        emulatedSwitch.onMessage(this, (TlibMessage) frame);
+    }
+
+    /** One timeout of silence sends PING; a further one without anything arriving closes the connection. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            if (idle.isFirst()) {
+                ctx.writeAndFlush(KeepAliveFrame.ping(++pingSequence));
+            } else {
+                LOG.warn("closing connection of {}: nothing arrived for two keep-alive timeouts", this);
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            // the client went away (reset); channelInactive logs the disconnect
+            ctx.close();
+            return;
+        }
+        LOG.warn("closing connection of {}: {}", this, cause.toString());
+        ctx.close();
+    }
+
+    /** The client asked to be watched (keepalive-remote-timeout): the shorter of its timeout and the server's own counts. */
+    void watch(Duration requested) {
+        Duration timeout = serverKeepAlive.isZero() || requested.compareTo(serverKeepAlive) < 0 ? requested : serverKeepAlive;
+        installKeepAlive(timeout);
+    }
+
+    private void installKeepAlive(Duration timeout) {
+        IdleStateHandler idle = new IdleStateHandler(timeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS);
+        if (channel.pipeline().get(KEEPALIVE_HANDLER) != null) {
+            channel.pipeline().replace(KEEPALIVE_HANDLER, KEEPALIVE_HANDLER, idle);
+        } else {
+            channel.pipeline().addBefore("tlwDecoder", KEEPALIVE_HANDLER, idle);
+        }
+    }
+
+    void send(TlibMessage event) {
+        lastWrite = channel.writeAndFlush(event);
+    }
+
+    /** Closes the connection once what was sent so far has gone out. */
+    void closeAfterFlush() {
+        (lastWrite != null ? lastWrite : channel.newSucceededFuture()).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Closes the connection; {@code abort} resets it (SO_LINGER 0) as a crashed server would leave it. */
+    void close(boolean abort) {
+        if (abort && channel.isOpen()) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        channel.close();
+    }
+
+    void clientRegistered(String applicationName) {
+        this.applicationName = applicationName;
+    }
+
+    boolean isClientRegistered() {
+        return applicationName != null;
+    }
+
+    void register(String dn) {
+        registeredDns.add(dn);
+    }
+
+    void unregister(String dn) {
+        registeredDns.remove(dn);
+    }
+
+    boolean hasRegistered(String dn) {
+        return registeredDns.contains(dn);
+    }
+
+    @Override
+    public String toString() {
+        return (applicationName != null ? applicationName : "unregistered client") + "@" + (channel == null ? "?" : channel.remoteAddress());
+    }
+}

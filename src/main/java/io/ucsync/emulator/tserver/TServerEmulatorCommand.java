@@ -1,0 +1,118 @@
+package io.ucsync.emulator.tserver;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import io.ucsync.tlib.protocol.ServerRole;
+
+/**
+ * {@code ucsync.jar tserver-emulator --port P --dns 5001,5002 [--role primary|backup] [--control-port C]
+ * [--agents agent01:pw,agent02:pw] [--mirror host:port] [--keepalive-timeout S] [--max-frame-size N]}:
+ * runs the emulator until the process is stopped.
+ */
+public final class TServerEmulatorCommand {
+
+    static final String USAGE = "usage: tserver-emulator --port P --dns 5001,5002,... [--role primary|backup]"
+            + " [--control-port C] [--agents agent01:pw,agent02:pw] [--mirror host:port] [--keepalive-timeout S]"
+            + " [--max-frame-size N]";
+
+    private TServerEmulatorCommand() {
+    }
+
+    public static void run(String[] args) throws InterruptedException {
+        TServerEmulatorConfig config;
+        try {
+            config = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("tserver-emulator: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        TServerEmulator emulator = TServerEmulator.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            emulator.close();
+            stopped.countDown();
+        }, "tserver-emulator-shutdown"));
+        System.out.println("tserver-emulator " + emulator.role() + " port=" + emulator.port()
+                + " control-port=" + emulator.controlPort());
+        System.out.flush();
+        stopped.await();
+    }
+
+    static TServerEmulatorConfig parse(String[] args) {
+        TServerEmulatorConfig.Builder builder = TServerEmulatorConfig.builder();
+        boolean portGiven = false;
+        for (int i = 0; i < args.length; i += 2) {
+            String option = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            String value = args[i + 1];
+            switch (option) {
+                case "--port" -> {
+                    builder.port(number(option, value));
+                    portGiven = true;
+                }
+                case "--dns" -> builder.dns(list(value));
+                case "--role" -> builder.role(role(value));
+                case "--control-port" -> builder.controlPort(number(option, value));
+                case "--agents" -> builder.agents(agents(value));
+                case "--mirror" -> builder.mirrorOf(address(value));
+                case "--keepalive-timeout" -> builder.keepAliveTimeout(Duration.ofSeconds(number(option, value)));
+                case "--max-frame-size" -> builder.maxFrameSize(number(option, value));
+                default -> throw new IllegalArgumentException("unknown option " + option);
+            }
+        }
+        if (!portGiven) {
+            throw new IllegalArgumentException("--port is required (0 for a free port)");
+        }
+        return builder.build();
+    }
+
+    private static int number(String option, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes a number, not '" + value + "'");
+        }
+    }
+
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static ServerRole role(String value) {
+        return switch (value) {
+            case "primary" -> ServerRole.Primary;
+            case "backup" -> ServerRole.Backup;
+            default -> throw new IllegalArgumentException("--role is primary or backup, not '" + value + "'");
+        };
+    }
+
+    private static Map<String, String> agents(String value) {
+        Map<String, String> agents = new LinkedHashMap<>();
+        for (String entry : list(value)) {
+            int colon = entry.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("--agents entries are AGENTID:PASSWORD, not '" + entry + "'");
+            }
+            agents.put(entry.substring(0, colon), entry.substring(colon + 1));
+        }
+        return agents;
+    }
+
+    private static InetSocketAddress address(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--mirror is host:port, not '" + value + "'");
+        }
+        return new InetSocketAddress(value.substring(0, colon), number("--mirror", value.substring(colon + 1)));
+    }
+}
