@@ -67,6 +67,8 @@ public final class SipPresenceAgent {
     private static final AtomicInteger STACKS = new AtomicInteger();
     /** How long stop waits for the server to answer unsubscribes, removals and the de-registration. */
     private static final long STOP_WAIT_MILLIS = 3000;
+    /** The deepest element nesting accepted in a presence document (rlmi multipart with categories needs about 8). */
+    private static final int MAX_DOCUMENT_DEPTH = 32;
 
     private final String frontEnd;
     private final SipPresenceConfiguration configuration;
@@ -324,7 +326,7 @@ public final class SipPresenceAgent {
                     : new DigestAuthenticator(c.getAuthUsername(), c.getAuthPassword());
             Transactions transactions = new Transactions(provider, requests.headers(), authenticator);
             Subscriptions subscriptions = new Subscriptions(requests, transactions, provider, agent, lanes,
-                    new PresenceDocumentReader(), this::deliver,
+                    new PresenceDocumentReader(c.getMaxBodySize(), MAX_DOCUMENT_DEPTH), this::deliver,
                     new Subscriptions.Settings(c.getDialect(), c.isBatchSubscribe(), c.getBatchSize(),
                             c.getSubscribeExpires(), c.getRetryInitialDelay(), c.getRetryMaxDelay(), c.getMaxBodySize()));
             Publisher publisher = c.getDialect() == SipDialect.MSPRES

@@ -125,9 +125,9 @@ public class SipPresenceConfiguration implements Cloneable {
     @UriParam(label = "producer", defaultValue = "2")
     private int publishContainer = 2;
 
-    /** MS-PRES only: the instance id of ucsync's state category publication. */
+    /** MS-PRES only: the instance id of ucsync's state category publication (an unsigned 32-bit number). */
     @UriParam(label = "producer", defaultValue = "1100")
-    private long publishInstance = 1100;
+    private int publishInstance = 1100;
 
     /** MS-PRES only: the expireType of the publication (static, user, endpoint or time). */
     @UriParam(label = "producer", defaultValue = "static", enums = "static,user,endpoint,time")
@@ -456,11 +456,11 @@ public class SipPresenceConfiguration implements Cloneable {
         this.publishContainer = publishContainer;
     }
 
-    public long getPublishInstance() {
+    public int getPublishInstance() {
         return publishInstance;
     }
 
-    public void setPublishInstance(long publishInstance) {
+    public void setPublishInstance(int publishInstance) {
         this.publishInstance = publishInstance;
     }
 

@@ -1,5 +1,6 @@
 package io.ucsync.sip.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import io.ucsync.presence.MsPresFault;
 import io.ucsync.presence.MsPresPublishDocument;
+import io.ucsync.presence.PresenceDocumentException;
 import io.ucsync.sip.PresencePublication;
 import io.ucsync.sip.PublicationResult;
 
@@ -48,12 +50,12 @@ public final class MsPresPublisher extends Publisher {
         }
     }
 
-    private final long instance;
+    private final int instance;
     private final int container;
     private final String expireType;
     private final Map<String, Entry> entries = new HashMap<>();
 
-    public MsPresPublisher(Requests requests, Transactions transactions, ScheduledExecutorService agent, long instance,
+    public MsPresPublisher(Requests requests, Transactions transactions, ScheduledExecutorService agent, int instance,
             int container, String expireType) {
         super(requests, transactions, agent);
         this.instance = instance;
@@ -64,20 +66,21 @@ public final class MsPresPublisher extends Publisher {
     @Override
     protected CompletableFuture<PublicationResult> send(PresencePublication p) {
         Entry entry = entries.computeIfAbsent(Subscriptions.key(p.sipUri()), k -> new Entry(p.sipUri()));
-        LongFunction<byte[]> document = p.remove()
+        LongFunction<String> document = p.remove()
                 ? version -> MsPresPublishDocument.removeState(p.sipUri(), instance, container, version)
-                : version -> MsPresPublishDocument.publishState(p.sipUri(), p.availability(), p.activity(), instance,
-                        container, version, expireType);
+                : version -> MsPresPublishDocument.publishState(p.sipUri(), p.availability().msPresValue(),
+                        p.activity(), instance, container, version, expireType);
         return service(entry, document, !p.remove(), true);
     }
 
-    private CompletableFuture<PublicationResult> service(Entry entry, LongFunction<byte[]> document, boolean publishes,
+    private CompletableFuture<PublicationResult> service(Entry entry, LongFunction<String> document, boolean publishes,
             boolean mayRetry) {
         Request request;
         try {
             request = request(SERVICE, entry.worker, entry.sequence);
-            requests.body(request, MsPresPublishDocument.CONTENT_TYPE, document.apply(entry.version));
-        } catch (ParseException | InvalidArgumentException e) {
+            requests.body(request, MsPresPublishDocument.CONTENT_TYPE,
+                    document.apply(entry.version).getBytes(StandardCharsets.UTF_8));
+        } catch (ParseException | InvalidArgumentException | IllegalArgumentException e) {
             return failed(e);
         }
         return transactions.send(request).thenComposeAsync(response -> {
@@ -90,7 +93,7 @@ public final class MsPresPublisher extends Publisher {
                         new PublicationResult(status, response.getReasonPhrase(), Long.toString(entry.version)));
             }
             if (status == CONFLICT && mayRetry) {
-                OptionalLong current = MsPresFault.currentVersion(response.getRawContent());
+                OptionalLong current = currentVersion(entry, response);
                 if (current.isPresent()) {
                     LOG.info("SERVICE for {}: version {} is stale, the server holds {}; publishing again",
                             entry.worker, entry.version, current.getAsLong());
@@ -100,6 +103,15 @@ public final class MsPresPublisher extends Publisher {
             }
             return failed(failure(SERVICE, entry.worker, response));
         }, agent);
+    }
+
+    private static OptionalLong currentVersion(Entry entry, Response conflict) {
+        try {
+            return MsPresFault.currentVersion(conflict.getRawContent());
+        } catch (PresenceDocumentException e) {
+            LOG.warn("SERVICE for {}: 409 with an unreadable fault ({})", entry.worker, e.reason());
+            return OptionalLong.empty();
+        }
     }
 
     @Override

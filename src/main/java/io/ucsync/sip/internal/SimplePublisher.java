@@ -1,5 +1,6 @@
 package io.ucsync.sip.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,7 +76,12 @@ public final class SimplePublisher extends Publisher {
             return remove(entry);
         }
         Entry entry = entries.computeIfAbsent(key, k -> new Entry(publication.sipUri()));
-        entry.body = PidfDocument.write(publication.sipUri(), publication.availability(), publication.activity());
+        try {
+            entry.body = PidfDocument.write(publication.sipUri(), publication.availability(),
+                    PidfDocument.rpidActivityFor(publication.activity())).getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return failed(e);
+        }
         return put(entry, entry.body, 0);
     }
 
