@@ -144,9 +144,13 @@ public class SipPresenceConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "16777216")
     private int maxMessageSize = 16 * 1024 * 1024;
 
-    /** Threads of the SIP stack that read and dispatch incoming messages. */
-    @UriParam(label = "advanced", defaultValue = "4")
-    private int listenerThreads = 4;
+    /**
+     * Threads of the SIP stack that read and dispatch UDP messages. With more than one, notifications of one
+     * dialog can overtake each other; the older one is then dropped (its CSeq is lower), so the last state
+     * still wins but an intermediate one is lost. One thread keeps every notification, in order.
+     */
+    @UriParam(label = "advanced", defaultValue = "1")
+    private int listenerThreads = 1;
 
     /**
      * Threads that read presence documents and run the consumer's route; a worker always uses the same one,

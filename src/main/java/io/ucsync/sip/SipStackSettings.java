@@ -10,6 +10,7 @@ import javax.sip.SipStack;
 
 import gov.nist.javax.sip.SipStackImpl;
 import io.ucsync.sip.internal.ConfiguredTlsNetworkLayer;
+import io.ucsync.sip.internal.NioOnlySecurityManagerProvider;
 import io.ucsync.sip.internal.Slf4jServerLogger;
 import io.ucsync.sip.internal.Slf4jStackLogger;
 
@@ -99,6 +100,10 @@ public final class SipStackSettings {
         p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "true");
         p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", ConfiguredTlsNetworkLayer.class.getName());
+        p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", NioOnlySecurityManagerProvider.class.getName());
+        // Named explicitly only to stop the stack warning that it uses the default: host names are checked by
+        // ConfiguredTlsNetworkLayer during the handshake, before any policy would run.
+        p.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
         if (outboundProxy != null) {
             p.setProperty("javax.sip.OUTBOUND_PROXY", outboundProxy);
         }
@@ -114,9 +119,6 @@ public final class SipStackSettings {
         p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", tls.clientAuth().jainSipName());
         p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", Integer.toString(TLS_HANDSHAKE_TIMEOUT_MILLIS));
         p.setProperty("gov.nist.javax.sip.SSL_RENEGOTIATION_ENABLED", "false");
-        // Named explicitly only to stop the stack warning that it uses the default: host names are checked by
-        // ConfiguredTlsNetworkLayer during the handshake, before any policy would run.
-        p.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
         // The stack's own SslNetworkLayer only exists when a key store is set and does not apply the cipher
         // suites on every path; ConfiguredTlsNetworkLayer builds its SSLContext from these same properties.
         p.setProperty(TLS_STORE_TYPE, tls.storeType());

@@ -24,9 +24,9 @@ public final class DialogState {
     private volatile List<Address> routeSet = List.of();
     private volatile long localCSeq;
 
-    // Notification thread only.
-    private long lastNotifyCSeq = -1;
-    private long lastBenotifyCSeq = -1;
+    // Notification thread only: the remote side's CSeq space (NOTIFY and BENOTIFY share it, as all requests of a
+    // dialog do) and ours, in which answers to our SUBSCRIBEs carry piggybacked notifications.
+    private long lastRemoteCSeq = -1;
     private long lastAnswerCSeq = -1;
 
     public DialogState(String callId, String localTag, Address localAddress, Address remoteAddress, URI initialTarget) {
@@ -108,29 +108,22 @@ public final class DialogState {
     }
 
     /**
-     * Notification thread: whether a notification with this method and CSeq is newer than every one seen so far
-     * in this dialog (and records it). A retransmission repeats a CSeq; a reordered one has a smaller one.
+     * Notification thread: whether a notification is newer than every one seen so far in this dialog (and
+     * records it). A retransmission repeats a CSeq; one overtaken by a later one has a smaller CSeq and would
+     * bring back an older state. {@code piggybacked} notifications come in answers to ucsync's own SUBSCRIBEs and
+     * are counted in ucsync's CSeq space.
      */
-    public boolean acceptRemoteCSeq(String method, long cseq) {
-        switch (method) {
-            case "NOTIFY" -> {
-                if (cseq <= lastNotifyCSeq) {
-                    return false;
-                }
-                lastNotifyCSeq = cseq;
+    public boolean acceptCSeq(boolean piggybacked, long cseq) {
+        if (piggybacked) {
+            if (cseq <= lastAnswerCSeq) {
+                return false;
             }
-            case "BENOTIFY" -> {
-                if (cseq <= lastBenotifyCSeq) {
-                    return false;
-                }
-                lastBenotifyCSeq = cseq;
+            lastAnswerCSeq = cseq;
+        } else {
+            if (cseq <= lastRemoteCSeq) {
+                return false;
             }
-            default -> {
-                if (cseq <= lastAnswerCSeq) {
-                    return false;
-                }
-                lastAnswerCSeq = cseq;
-            }
+            lastRemoteCSeq = cseq;
         }
         return true;
     }

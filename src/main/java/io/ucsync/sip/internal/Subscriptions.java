@@ -642,7 +642,8 @@ public final class Subscriptions {
     /** Lane: reads one notification's document and delivers its presences. */
     private void read(DialogRef ref, String method, long cseq, String contentType, byte[] body, String state) {
         Subscription s = ref.subscription;
-        if (!ref.dialog.acceptRemoteCSeq(method, cseq)) {
+        boolean piggybacked = !method.endsWith("NOTIFY");
+        if (!ref.dialog.acceptCSeq(piggybacked, cseq)) {
             LOG.debug("{} CSeq {} for {} repeats or precedes an earlier one; ignored", method, cseq, s.describe());
             return;
         }

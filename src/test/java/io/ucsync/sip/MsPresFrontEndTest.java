@@ -1,0 +1,66 @@
+package io.ucsync.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+import io.ucsync.presence.Availability;
+import io.ucsync.presence.Presence;
+import io.ucsync.presence.PresenceSource;
+import io.ucsync.sip.peers.SippPeer;
+
+/** The MS-PRES subscriber against SIPp scripted as a Lync front end (scenarios in src/test/resources/sipp/). */
+class MsPresFrontEndTest {
+
+    private static final String WORKER = "sip:alice@example.com";
+
+    private static String uri(SippPeer sipp, String options) {
+        return "sip-presence:lync?server=" + sipp.address() + "&dialect=mspres&user=sip:ucsync@example.com"
+                + "&retryInitialDelay=200&retryMaxDelay=1000" + options;
+    }
+
+    @Test
+    void benotifies_a_notify_and_the_piggybacked_first_notify_become_presences_in_order() throws Exception {
+        try (SippPeer sipp = SippPeer.scenario("mspres_benotify.xml").startServer();
+                CamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(sipp, "&watch=" + WORKER)).routeId("presence-in").to("mock:presence");
+                }
+            });
+            MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
+            mock.expectedMessageCount(5);
+            camel.start();
+
+            mock.assertIsSatisfied(10_000);
+            List<Presence> presences = mock.getExchanges().stream().map(e -> e.getMessage().getBody(Presence.class)).toList();
+            assertThat(presences).extracting(Presence::sipUri).containsOnly(WORKER);
+            assertThat(presences).extracting(Presence::availability).containsExactly(Availability.ONLINE,
+                    Availability.BUSY, Availability.BUSY, Availability.AWAY, Availability.DO_NOT_DISTURB);
+            assertThat(presences).extracting(Presence::activity).containsExactly(null, "on-the-phone", "in-a-meeting",
+                    null, "in-a-conference");
+            assertThat(presences).extracting(Presence::source).containsExactly(PresenceSource.AGGREGATE,
+                    PresenceSource.USER, PresenceSource.CALENDAR, PresenceSource.MACHINE, PresenceSource.PHONE);
+            assertThat(mock.getExchanges()).extracting(e -> e.getMessage().getHeader(SipPresenceConstants.METHOD))
+                    .containsExactly("200", "BENOTIFY", "BENOTIFY", "NOTIFY", "BENOTIFY");
+
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("lync");
+            assertThat(agent.lastPresence(WORKER)).map(Presence::availability).contains(Availability.DO_NOT_DISTURB);
+            assertThat(agent.stackServerTransactions()).isZero();
+            assertThat(agent.stackDialogs()).isZero();
+
+            agent.unwatch(List.of(WORKER));
+            assertThat(sipp.awaitExit(Duration.ofSeconds(10))).as(sipp.output()).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> agent.subscriptionStates().isEmpty());
+        }
+    }
+}
