@@ -91,6 +91,12 @@ public final class SipStackSettings {
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", stackName);
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", automaticDialogSupport ? "on" : "off");
+        if (!automaticDialogSupport) {
+            // Without it, a NOTIFY arriving while its SUBSCRIBE transaction is still in the table makes the stack
+            // take that transaction's lock and never give it back (DialogFilter's pending-SUBSCRIBE match expects
+            // the answer to go through a server transaction; ucsync answers statelessly).
+            p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
+        }
         // The listener runs on the stack's fixed pool; it hands work off quickly and is thread-safe.
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(listenerThreads));

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -15,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceSource;
+import io.ucsync.sip.internal.Subscriptions;
+import io.ucsync.sip.peers.LogCapture;
 import io.ucsync.sip.peers.SippPeer;
 
 /** The MS-PRES subscriber against SIPp scripted as a Lync front end (scenarios in src/test/resources/sipp/). */
@@ -62,5 +68,61 @@ class MsPresFrontEndTest {
             assertThat(sipp.awaitExit(Duration.ofSeconds(10))).as(sipp.output()).isZero();
             await().atMost(Duration.ofSeconds(5)).until(() -> agent.subscriptionStates().isEmpty());
         }
+    }
+
+    @Test
+    void a_subscription_the_server_ends_is_subscribed_again() throws Exception {
+        try (LogCapture log = LogCapture.of(Subscriptions.class);
+                SippPeer sipp = SippPeer.scenario("mspres_terminate.xml").calls(2).startServer();
+                CamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(sipp, "&watch=" + WORKER)).to("mock:presence");
+                }
+            });
+            camel.start();
+
+            // SIPp succeeds only when each of its two calls saw a SUBSCRIBE: the second one is the re-subscription.
+            assertThat(sipp.awaitExit(Duration.ofSeconds(15))).as(sipp.output()).isZero();
+            assertThat(callIdsOf(sipp.messages(), "SUBSCRIBE")).hasSize(2);
+            assertThat(log.linesWith("subscription to " + WORKER + " was ended by the server (deactivated)")).isNotEmpty();
+        }
+    }
+
+    @Test
+    void a_notify_for_no_subscription_is_answered_481() throws Exception {
+        try (CamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("sip-presence:idle?server=127.0.0.1:9&dialect=simple&user=sip:ucsync@example.com").to("mock:none");
+                }
+            });
+            camel.start();
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("idle");
+
+            try (SippPeer sipp = SippPeer.scenario("stray_notify.xml").key("worker", WORKER)
+                    .startClient("127.0.0.1:" + agent.localPort())) {
+                assertThat(sipp.awaitExit(Duration.ofSeconds(10))).as(sipp.output()).isZero();
+            }
+            assertThat(agent.stackServerTransactions()).isZero();
+        }
+    }
+
+    /** The distinct Call-IDs of the requests with this method that SIPp received. */
+    static Set<String> callIdsOf(String messages, String method) {
+        Set<String> callIds = new LinkedHashSet<>();
+        for (String block : messages.split("-{20,}")) {
+            String trimmed = block.substring(block.indexOf('\n') + 1).strip();
+            int start = trimmed.indexOf(method + " sip:");
+            if (block.contains("message received") && start >= 0) {
+                Matcher m = Pattern.compile("(?m)^Call-ID: *(\\S+)").matcher(trimmed);
+                if (m.find()) {
+                    callIds.add(m.group(1));
+                }
+            }
+        }
+        return callIds;
     }
 }

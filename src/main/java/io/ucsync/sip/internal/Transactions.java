@@ -22,6 +22,7 @@ import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
+import gov.nist.javax.sip.TransactionExt;
 import io.ucsync.sip.SipAuthenticationException;
 import io.ucsync.sip.SipPresenceException;
 import io.ucsync.sip.SipRequestTimeoutException;
@@ -36,6 +37,9 @@ public final class Transactions {
 
     /** Answers to one request: the first challenge, then one more only for a stale nonce. */
     private static final int MAX_CHALLENGES = 3;
+
+    /** How long a completed client transaction stays in the stack's table (one JAIN-SIP timer tick). */
+    private static final int COMPLETED_LINGER_MILLIS = 500;
 
     private record Pending(CompletableFuture<Response> future, Request request, int challenges) {
     }
@@ -67,6 +71,10 @@ public final class Transactions {
         ClientTransaction tx = null;
         try {
             tx = provider.getNewClientTransaction(request);
+            // Over UDP a completed transaction waits Timer K (T4, 5 s) for retransmitted answers, which ucsync
+            // ignores anyway. Meanwhile JAIN-SIP scans every client transaction for each incoming NOTIFY (its
+            // pending-SUBSCRIBE match), so after subscribing to many workers each NOTIFY would cost a scan of them.
+            ((TransactionExt) tx).setTimerT4(COMPLETED_LINGER_MILLIS);
             pending.put(tx, new Pending(future, request, challenges));
             tx.sendRequest();
         } catch (SipException | RuntimeException e) {

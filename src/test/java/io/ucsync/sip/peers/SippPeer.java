@@ -46,6 +46,7 @@ public final class SippPeer implements AutoCloseable {
         private Integer limit;
         private final Map<String, String> keys = new LinkedHashMap<>();
         private final List<String> extra = new ArrayList<>();
+        private final Map<String, String> files = new LinkedHashMap<>();
         private boolean trace = true;
 
         private Builder(String scenario) {
@@ -89,6 +90,12 @@ public final class SippPeer implements AutoCloseable {
             return this;
         }
 
+        /** A file beside the scenario, for its {@code [file name="..."]} keywords. */
+        public Builder file(String name, String content) {
+            files.put(name, content);
+            return this;
+        }
+
         public Builder arg(String... args) {
             extra.addAll(List.of(args));
             return this;
@@ -111,6 +118,9 @@ public final class SippPeer implements AutoCloseable {
                 Path source = Path.of(SippPeer.class.getResource("/sipp/" + scenario).toURI());
                 Path file = dir.resolve(scenario);
                 Files.copy(source, file);
+                for (Map.Entry<String, String> extraFile : files.entrySet()) {
+                    Files.writeString(dir.resolve(extraFile.getKey()), extraFile.getValue());
+                }
                 int port = FreePorts.pick(InetAddress.getLoopbackAddress());
                 List<String> command = new ArrayList<>(List.of("sipp", "-sf", file.toString(), "-i", "127.0.0.1",
                         "-p", Integer.toString(port), "-t", transport, "-m", Integer.toString(calls), "-nostdin", "-nd",
