@@ -30,12 +30,14 @@ class NotificationThroughputBenchmark {
 
     @Test
     void notify_closed_loop_into_the_consumer() throws Exception {
+        consumerRate("notify_load.xml", DIALOGS, false); // warm-up: the JIT compiler would compete with the measure
         double ucsync = consumerRate("notify_load.xml", DIALOGS, false);
         System.out.printf("BENCHMARK NOTIFY closed loop, %d dialogs x %d: ucsync consumer %.0f/s%n", DIALOGS, PER_DIALOG, ucsync);
     }
 
     @Test
     void notify_closed_loop_into_the_consumer_and_sipp_to_sipp() throws Exception {
+        consumerRate("notify_load.xml", DIALOGS, false); // warm-up: the JIT compiler would compete with the measure
         double ucsync = consumerRate("notify_load.xml", DIALOGS, false);
         double ceiling = sippToSippRate();
         System.out.printf("BENCHMARK NOTIFY closed loop, %d dialogs x %d: ucsync consumer %.0f/s, SIPp->SIPp %.0f/s, ratio %.2f%n",
@@ -44,6 +46,7 @@ class NotificationThroughputBenchmark {
 
     @Test
     void benotify_open_loop_into_the_consumer() throws Exception {
+        consumerRate("mspres_flood.xml", DIALOGS, true); // warm-up
         double ucsync = consumerRate("mspres_flood.xml", DIALOGS, true);
         System.out.printf("BENCHMARK BENOTIFY open loop, %d dialogs x %d: ucsync consumer %.0f/s%n", DIALOGS, PER_DIALOG, ucsync);
     }
