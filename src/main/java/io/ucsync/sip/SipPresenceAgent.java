@@ -198,6 +198,15 @@ public final class SipPresenceAgent {
         return r.publisher().publish(publication);
     }
 
+    /**
+     * The tag of ucsync's current publication for a worker: SIMPLE, its SIP-ETag (a new one after each refresh);
+     * MS-PRES, the version the next publication will carry. Empty when nothing is published.
+     */
+    public Optional<String> publicationTag(String sipUri) {
+        Runtime r = runtime;
+        return r == null ? Optional.empty() : Optional.ofNullable(r.publisher().tagOf(sipUri));
+    }
+
     // ---- state for operators and tests ----
 
     public boolean isStarted() {

@@ -3,11 +3,11 @@ package io.ucsync.sip.internal;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongFunction;
 
@@ -41,8 +41,8 @@ public final class MsPresPublisher extends Publisher {
     private final class Entry {
         final String worker;
         final Sequence sequence;
-        long version;
-        boolean published;
+        volatile long version;
+        volatile boolean published;
 
         Entry(String worker) {
             this.worker = worker;
@@ -53,7 +53,7 @@ public final class MsPresPublisher extends Publisher {
     private final int instance;
     private final int container;
     private final String expireType;
-    private final Map<String, Entry> entries = new HashMap<>();
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     public MsPresPublisher(Requests requests, Transactions transactions, ScheduledExecutorService agent, int instance,
             int container, String expireType) {
@@ -112,6 +112,12 @@ public final class MsPresPublisher extends Publisher {
             LOG.warn("SERVICE for {}: 409 with an unreadable fault ({})", entry.worker, e.reason());
             return OptionalLong.empty();
         }
+    }
+
+    @Override
+    public String tagOf(String worker) {
+        Entry entry = entries.get(Subscriptions.key(worker));
+        return entry == null || !entry.published ? null : Long.toString(entry.version);
     }
 
     @Override

@@ -59,6 +59,12 @@ public abstract class Publisher {
         return serialize(Subscriptions.key(publication.sipUri()), () -> send(publication));
     }
 
+    /**
+     * The current tag of a worker's publication (SIMPLE: its SIP-ETag; MS-PRES: the next version), or null when
+     * none is in place. Any thread; for operators and tests.
+     */
+    public abstract String tagOf(String worker);
+
     /** Removes every publication still in place, when the agent stops. */
     public abstract CompletableFuture<Void> withdrawAll();
 

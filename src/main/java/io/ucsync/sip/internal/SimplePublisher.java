@@ -3,11 +3,11 @@ package io.ucsync.sip.internal;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +39,7 @@ public final class SimplePublisher extends Publisher {
     private final class Entry {
         final String worker;
         final Sequence sequence;
-        String etag;
+        volatile String etag;
         byte[] body;
         int expires;
         ScheduledFuture<?> refresh;
@@ -55,7 +55,7 @@ public final class SimplePublisher extends Publisher {
     private final int defaultExpires;
     private final long retryInitialMillis;
     private final long retryMaxMillis;
-    private final Map<String, Entry> entries = new HashMap<>();
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     public SimplePublisher(Requests requests, Transactions transactions, ScheduledExecutorService agent, int expires,
             long retryInitialMillis, long retryMaxMillis) {
@@ -217,6 +217,12 @@ public final class SimplePublisher extends Publisher {
             entry.refresh.cancel(false);
             entry.refresh = null;
         }
+    }
+
+    @Override
+    public String tagOf(String worker) {
+        Entry entry = entries.get(Subscriptions.key(worker));
+        return entry == null ? null : entry.etag;
     }
 
     @Override
