@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+
 import io.ucsync.sip.internal.FreePorts;
 
 /**
@@ -84,14 +87,15 @@ public final class KamailioPeer implements AutoCloseable {
                         "-Y", dir.toString(), "-w", dir.toString())
                         .redirectErrorStream(true).redirectOutput(dir.resolve("kamailio.log").toFile()).start();
                 KamailioPeer peer = new KamailioPeer(process, dir, port, tlsPort);
-                await("kamailio answering OPTIONS on " + port).atMost(Duration.ofSeconds(15))
-                        .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                        .until(() -> {
-                            if (!process.isAlive()) {
-                                throw new IllegalStateException("kamailio exited: " + peer.log());
-                            }
-                            return peer.answersOptions();
-                        });
+                try {
+                    await("kamailio answering OPTIONS on " + port).atMost(Duration.ofSeconds(15))
+                            .pollInterval(Duration.ofMillis(100))
+                            .failFast("kamailio exited", () -> !process.isAlive())
+                            .until(peer::answersOptions);
+                } catch (ConditionTimeoutException | TerminalFailureException e) {
+                    peer.close();
+                    throw new IllegalStateException(e.getMessage() + "\n" + peer.log(), e);
+                }
                 return peer;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot run kamailio (Debian packages kamailio, kamailio-presence-modules"
@@ -148,7 +152,7 @@ public final class KamailioPeer implements AutoCloseable {
                 c.append("    if (is_method(\"REGISTER\")) {\n")
                         .append("        if (!pv_www_authenticate(\"$td\", \"").append(authPassword).append("\", \"0\") || $au != \"")
                         .append(authUser).append("\") { www_challenge(\"$td\", \"1\"); exit; }\n")
-                        .append("    } else if (is_method(\"SUBSCRIBE|PUBLISH|SERVICE\")) {\n")
+                        .append("    } else if (is_method(\"SUBSCRIBE|PUBLISH\") || $rm == \"SERVICE\") {\n")
                         .append("        if (!pv_proxy_authenticate(").append(realm).append(", \"").append(authPassword)
                         .append("\", \"0\") || $au != \"").append(authUser).append("\") { proxy_challenge(").append(realm)
                         .append(", \"1\"); exit; }\n")
@@ -156,7 +160,7 @@ public final class KamailioPeer implements AutoCloseable {
                         .append("    }\n");
             }
             c.append("    if (is_method(\"REGISTER\")) { sl_send_reply(\"200\", \"OK\"); exit; }\n")
-                    .append("    if (is_method(\"SERVICE\")) { sl_send_reply(\"200\", \"OK\"); exit; }\n")
+                    .append("    if ($rm == \"SERVICE\") { sl_send_reply(\"200\", \"OK\"); exit; }\n")
                     .append("    if (is_method(\"PUBLISH|SUBSCRIBE\")) {\n")
                     .append("        if (is_method(\"SUBSCRIBE\") && (proto == TCP || proto == TLS)) { fix_nated_contact(); }\n")
                     .append("        if (!t_newtran()) { sl_reply_error(); exit; }\n")
@@ -186,7 +190,7 @@ public final class KamailioPeer implements AutoCloseable {
         return "127.0.0.1:" + tlsPort;
     }
 
-    private boolean answersOptions() throws IOException {
+    private boolean answersOptions() {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             socket.setSoTimeout(300);
             String branch = "z9hG4bK" + UUID.randomUUID();
@@ -200,6 +204,8 @@ public final class KamailioPeer implements AutoCloseable {
             DatagramPacket answer = new DatagramPacket(buffer, buffer.length);
             socket.receive(answer);
             return new String(buffer, 0, answer.getLength(), StandardCharsets.US_ASCII).startsWith("SIP/2.0 200");
+        } catch (IOException e) {
+            return false; // not up yet
         }
     }
 

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+
 import io.ucsync.sip.internal.FreePorts;
 
 /**
@@ -143,11 +146,14 @@ public final class SippPeer implements AutoCloseable {
                 Process process = new ProcessBuilder(command).directory(dir.toFile())
                         .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
                 SippPeer peer = new SippPeer(process, port, dir, scenario);
-                await("sipp " + scenario + " listening on " + port).atMost(Duration.ofSeconds(10))
-                        .pollInterval(Duration.ofMillis(50))
-                        .until(() -> !process.isAlive() || peer.listening(transport));
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("sipp " + scenario + " exited at once: " + peer.output());
+                try {
+                    await("sipp " + scenario + " listening on " + port).atMost(Duration.ofSeconds(10))
+                            .pollInterval(Duration.ofMillis(50))
+                            .failFast("sipp exited", () -> !process.isAlive())
+                            .until(() -> peer.listening(transport));
+                } catch (ConditionTimeoutException | TerminalFailureException e) {
+                    peer.close();
+                    throw new IllegalStateException(e.getMessage() + "\n" + peer.output(), e);
                 }
                 return peer;
             } catch (IOException e) {
