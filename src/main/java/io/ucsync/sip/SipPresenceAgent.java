@@ -333,7 +333,7 @@ public final class SipPresenceAgent {
                     factory.createMessageFactory(), provider, lp, c.getUser());
             DigestAuthenticator authenticator = c.getAuthUsername() == null ? null
                     : new DigestAuthenticator(c.getAuthUsername(), c.getAuthPassword());
-            Transactions transactions = new Transactions(provider, requests.headers(), authenticator);
+            Transactions transactions = new Transactions(provider, requests.headers(), authenticator, c.getRequestTimeout());
             Subscriptions subscriptions = new Subscriptions(requests, transactions, provider, agent, lanes,
                     new PresenceDocumentReader(c.getMaxBodySize(), MAX_DOCUMENT_DEPTH), this::deliver,
                     new Subscriptions.Settings(c.getDialect(), c.isBatchSubscribe(), c.getBatchSize(),

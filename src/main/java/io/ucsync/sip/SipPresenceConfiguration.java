@@ -117,6 +117,14 @@ public class SipPresenceConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "60000")
     private long retryMaxDelay = 60_000;
 
+    /**
+     * How long a request waits for its final answer, in milliseconds (SIP Timer F, 64 x T1). Over UDP the
+     * retransmissions start at a 64th of it. A TCP/TLS connection that the server drops silently (a refused
+     * client certificate in TLS 1.3, for one) is noticed only through this timeout.
+     */
+    @UriParam(label = "advanced", defaultValue = "32000")
+    private int requestTimeout = 32_000;
+
     /** SIMPLE only: the lifetime of a PUBLISH, in seconds; the publication is refreshed before it runs out. */
     @UriParam(label = "producer", defaultValue = "3600")
     private int publishExpires = 3600;
@@ -215,6 +223,7 @@ public class SipPresenceConfiguration implements Cloneable {
         require(subscribeExpires > 0, "subscribeExpires must be positive, was " + subscribeExpires);
         require(publishExpires > 0, "publishExpires must be positive, was " + publishExpires);
         require(batchSize > 0, "batchSize must be positive, was " + batchSize);
+        require(requestTimeout >= 640, "requestTimeout must be at least 640 ms (T1 of 10 ms), was " + requestTimeout);
         require(retryInitialDelay > 0 && retryMaxDelay >= retryInitialDelay,
                 "retryInitialDelay must be positive and at most retryMaxDelay");
         require(maxBodySize > 0 && maxBodySize <= maxMessageSize, "maxBodySize must be positive and at most maxMessageSize");
@@ -250,7 +259,7 @@ public class SipPresenceConfiguration implements Cloneable {
     List<Object> agentOptions() {
         return Arrays.asList(server, transport, localHost, localPort, dialect, user, register, registerExpires,
                 subscribeExpires, batchSubscribe, batchSize, authUsername, authPassword, keyStore, keyStorePassword,
-                trustStore, trustStorePassword, storeType, verifyHostname, tlsClientAuth, retryInitialDelay,
+                trustStore, trustStorePassword, storeType, verifyHostname, tlsClientAuth, requestTimeout, retryInitialDelay,
                 retryMaxDelay, publishExpires, publishContainer, publishInstance, publishExpireType, maxBodySize,
                 maxMessageSize, listenerThreads, notificationThreads, notificationQueueSize);
     }
@@ -442,6 +451,14 @@ public class SipPresenceConfiguration implements Cloneable {
 
     public void setRetryMaxDelay(long retryMaxDelay) {
         this.retryMaxDelay = retryMaxDelay;
+    }
+
+    public int getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(int requestTimeout) {
+        this.requestTimeout = requestTimeout;
     }
 
     public int getPublishExpires() {

@@ -49,10 +49,15 @@ public final class Transactions {
     private final DigestAuthenticator authenticator;
     private final Map<ClientTransaction, Pending> pending = new ConcurrentHashMap<>();
 
-    public Transactions(SipProvider provider, HeaderFactory headers, DigestAuthenticator authenticator) {
+    private final int t1Millis;
+
+    /** {@code requestTimeoutMillis} is SIP's Timer F, 64 times T1 (the first UDP retransmission interval). */
+    public Transactions(SipProvider provider, HeaderFactory headers, DigestAuthenticator authenticator,
+            int requestTimeoutMillis) {
         this.provider = provider;
         this.headers = headers;
         this.authenticator = authenticator;
+        this.t1Millis = requestTimeoutMillis / 64;
     }
 
     /** Sends {@code request}; the future completes with its final response or a {@link SipPresenceException}. */
@@ -75,6 +80,7 @@ public final class Transactions {
             // ignores anyway. Meanwhile JAIN-SIP scans every client transaction for each incoming NOTIFY (its
             // pending-SUBSCRIBE match), so after subscribing to many workers each NOTIFY would cost a scan of them.
             ((TransactionExt) tx).setTimerT4(COMPLETED_LINGER_MILLIS);
+            tx.setRetransmitTimer(t1Millis);
             pending.put(tx, new Pending(future, request, challenges));
             tx.sendRequest();
         } catch (SipException | RuntimeException e) {

@@ -30,9 +30,14 @@ public final class TestCertificates {
 
     /** A PKCS#12 store with a self-signed RSA certificate for {@code cn} valid for 127.0.0.1 and localhost. */
     public Path keyStore(String alias, String cn) {
+        return keyStore(alias, cn, "ip:127.0.0.1,dns:localhost");
+    }
+
+    /** A PKCS#12 store with a self-signed RSA certificate for {@code cn} with these subject alternative names. */
+    public Path keyStore(String alias, String cn, String subjectAlternativeNames) {
         Path store = dir.resolve(alias + ".p12");
         keytool("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=" + cn, "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+                "-dname", "CN=" + cn, "-ext", "SAN=" + subjectAlternativeNames,
                 "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
         return store;
     }
