@@ -1,6 +1,7 @@
 package io.ucsync.sip;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -87,6 +88,59 @@ class MsPresFrontEndTest {
             assertThat(sipp.awaitExit(Duration.ofSeconds(15))).as(sipp.output()).isZero();
             assertThat(callIdsOf(sipp.messages(), "SUBSCRIBE")).hasSize(2);
             assertThat(log.linesWith("subscription to " + WORKER + " was ended by the server (deactivated)")).isNotEmpty();
+        }
+    }
+
+    @Test
+    void a_refresh_answered_481_makes_a_new_subscription() throws Exception {
+        try (LogCapture log = LogCapture.of(Subscriptions.class);
+                SippPeer sipp = SippPeer.scenario("refresh_481.xml").calls(2).startServer();
+                CamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(sipp, "&watch=" + WORKER)).to("mock:presence");
+                }
+            });
+            camel.start();
+
+            // Granted 2 s: refreshed after 1 s in the dialog, 481, subscribed again; twice.
+            assertThat(sipp.awaitExit(Duration.ofSeconds(15))).as(sipp.output()).isZero();
+            assertThat(callIdsOf(sipp.messages(), "SUBSCRIBE")).hasSize(2);
+            assertThat(log.linesWith("subscription to " + WORKER + " refresh answered 481")).isNotEmpty();
+        }
+    }
+
+    @Test
+    void a_batched_subscription_covers_many_workers_with_one_dialog() throws Exception {
+        List<String> workers = List.of("sip:w1@example.com", "sip:w2@example.com", "sip:w3@example.com");
+        try (SippPeer sipp = SippPeer.scenario("mspres_batch.xml").startServer();
+                CamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(sipp, "&batchSubscribe=true&batchSize=50&watch=" + String.join(",", workers)))
+                            .to("mock:presence");
+                }
+            });
+            MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
+            mock.expectedMessageCount(4);
+            camel.start();
+
+            mock.assertIsSatisfied(10_000);
+            assertThat(mock.getExchanges()).extracting(e -> e.getMessage().getBody(Presence.class))
+                    .extracting(Presence::sipUri, Presence::availability)
+                    .containsExactly(tuple("sip:w1@example.com", Availability.ONLINE),
+                            tuple("sip:w2@example.com", Availability.BUSY),
+                            tuple("sip:w3@example.com", Availability.OFFLINE),
+                            tuple("sip:w2@example.com", Availability.AWAY));
+            assertThat(mock.getExchanges()).extracting(e -> e.getMessage().getHeader(SipPresenceConstants.SUBSCRIPTION_ID))
+                    .containsOnly(mock.getExchanges().get(0).getMessage().getHeader(SipPresenceConstants.SUBSCRIPTION_ID));
+
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("lync");
+            assertThat(agent.dialogs()).isEqualTo(1);
+            agent.unwatch(workers);
+            assertThat(sipp.awaitExit(Duration.ofSeconds(10))).as(sipp.output()).isZero();
         }
     }
 

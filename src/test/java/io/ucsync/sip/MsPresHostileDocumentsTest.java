@@ -62,6 +62,10 @@ class MsPresHostileDocumentsTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> mock.getReceivedCounter() == 1);
             assertThat(mock.getExchanges().get(0).getMessage().getBody(Presence.class).availability())
                     .isEqualTo(Availability.BUSY);
+            // SIP headers never become exchange headers: only the component's own SipPresence* ones are there.
+            assertThat(mock.getExchanges().get(0).getMessage().getHeaders().keySet())
+                    .allMatch(name -> name.startsWith("SipPresence"))
+                    .doesNotContain("CamelHttpUri", "CamelFileName");
             List<String> refusals = log.linesWith("BENOTIFY for " + WORKER + " refused");
             assertThat(refusals).hasSize(4);
             assertThat(refusals.get(0)).containsIgnoringCase("xml");
