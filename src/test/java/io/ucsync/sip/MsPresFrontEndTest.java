@@ -145,6 +145,43 @@ class MsPresFrontEndTest {
     }
 
     @Test
+    void a_consumer_that_starts_later_gets_the_latest_presence_that_arrived_without_it() throws Exception {
+        try (SippPeer sipp = SippPeer.scenario("mspres_benotify.xml").startServer();
+                CamelContext camel = new DefaultCamelContext()) {
+            // The agent runs for the producer; the engine watches through the Java API; no consumer yet (as
+            // during a route reload).
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:publish").to(uri(sipp, ""));
+                }
+            });
+            camel.start();
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("lync");
+            agent.watch(List.of(WORKER));
+            await().atMost(Duration.ofSeconds(10)).until(() -> agent.lastPresence(WORKER)
+                    .map(p -> p.availability() == Availability.DO_NOT_DISTURB).orElse(false));
+
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(sipp, "")).routeId("presence-in").to("mock:presence");
+                }
+            });
+            MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
+            mock.expectedMessageCount(1);
+            mock.assertIsSatisfied(5_000);
+            assertThat(mock.getExchanges().get(0).getMessage().getBody(Presence.class).availability())
+                    .isEqualTo(Availability.DO_NOT_DISTURB);
+            assertThat(mock.getExchanges().get(0).getMessage().getHeader(SipPresenceConstants.METHOD))
+                    .isEqualTo(PresenceNotification.MISSED);
+
+            agent.unwatch(List.of(WORKER));
+            assertThat(sipp.awaitExit(Duration.ofSeconds(10))).as(sipp.output()).isZero();
+        }
+    }
+
+    @Test
     void a_notify_for_no_subscription_is_answered_481() throws Exception {
         try (CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
