@@ -310,7 +310,7 @@ public final class SipPresenceAgent {
         SipPresenceConfiguration c = configuration;
         SipStackSettings settings = SipStackSettings.builder("ucsync-" + frontEnd + "-" + STACKS.incrementAndGet())
                 .listenerThreads(c.getListenerThreads())
-                .maxMessageSize(c.getMaxMessageSize())
+                .maxMessageSize(c.stackMaxMessageSize())
                 .outboundProxy(c.serverHost(), c.serverPort(), c.getTransport().sipName())
                 .tls(c.tlsSettings())
                 .build();

@@ -25,8 +25,10 @@ import io.ucsync.sip.peers.SippPeer;
 class NotificationThroughputBenchmark {
 
     /** Subscriptions (SIPp calls) in parallel; each gets 100 notifications. */
-    private static final int DIALOGS = Integer.getInteger("bench.dialogs", 200);
+    private static final int DIALOGS = Integer.getInteger("bench.dialogs", 500);
     private static final int PER_DIALOG = 100;
+    /** SIP stack threads (listenerThreads); 1 keeps notifications in order. */
+    private static final int LISTENER_THREADS = Integer.getInteger("bench.listenerThreads", 1);
 
     @Test
     void notify_closed_loop_into_the_consumer() throws Exception {
@@ -46,9 +48,10 @@ class NotificationThroughputBenchmark {
 
     @Test
     void benotify_open_loop_into_the_consumer() throws Exception {
-        consumerRate("mspres_flood.xml", DIALOGS, true); // warm-up
-        double ucsync = consumerRate("mspres_flood.xml", DIALOGS, true);
-        System.out.printf("BENCHMARK BENOTIFY open loop, %d dialogs x %d: ucsync consumer %.0f/s%n", DIALOGS, PER_DIALOG, ucsync);
+        consumerRate("mspres_paced.xml", DIALOGS, true); // warm-up
+        double ucsync = consumerRate("mspres_paced.xml", DIALOGS, true);
+        System.out.printf("BENCHMARK BENOTIFY open loop, %d dialogs x %d, one per 50 ms and dialog (%d/s offered):"
+                + " ucsync consumer %.0f/s%n", DIALOGS, PER_DIALOG, DIALOGS * 20, ucsync);
     }
 
     private static double consumerRate(String scenario, int dialogs, boolean lossy) throws Exception {
@@ -59,13 +62,17 @@ class NotificationThroughputBenchmark {
         // Steady state: from the 10th to the 90th percent of the notifications, leaving out the subscribing.
         AtomicLong tenth = new AtomicLong();
         AtomicLong ninetieth = new AtomicLong();
+        // CPU time of this JVM over the same window: a figure other processes on the machine do not change.
+        AtomicLong cpuAtTenth = new AtomicLong();
+        AtomicLong cpuAtNinetieth = new AtomicLong();
         List<String> workers = IntStream.range(0, dialogs).mapToObj(i -> "sip:worker" + i + "@example.com").toList();
         try (SippPeer sipp = SippPeer.scenario(scenario).calls(dialogs).timeoutSeconds(300).noTrace().startServer();
                 CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("sip-presence:bench?server=" + sipp.address() + "&dialect=mspres&user=sip:ucsync@example.com")
+                    from("sip-presence:bench?server=" + sipp.address() + "&dialect=mspres&user=sip:ucsync@example.com"
+                            + "&listenerThreads=" + LISTENER_THREADS + System.getProperty("bench.options", ""))
                             .process(exchange -> {
                                 long now = System.nanoTime();
                                 first.compareAndSet(0, now);
@@ -73,8 +80,10 @@ class NotificationThroughputBenchmark {
                                 int n = delivered.incrementAndGet();
                                 if (n == expected / 10) {
                                     tenth.set(now);
+                                    cpuAtTenth.set(jvmCpuNanos());
                                 } else if (n == expected * 9 / 10) {
                                     ninetieth.set(now);
+                                    cpuAtNinetieth.set(jvmCpuNanos());
                                 }
                             });
                 }
@@ -97,12 +106,20 @@ class NotificationThroughputBenchmark {
                 });
             }
             double seconds = (last.get() - first.get()) / 1e9;
-            double steady = ninetieth.get() == 0 ? Double.NaN : expected * 0.8 / ((ninetieth.get() - tenth.get()) / 1e9);
-            System.out.printf("BENCHMARK %s: %d of %d delivered in %.2f s (%.0f/s overall, %.0f/s from 10%% to 90%%)%n",
-                    scenario, delivered.get(), expected, seconds, delivered.get() / seconds, steady);
+            double steady = ninetieth.get() == 0 ? delivered.get() / seconds
+                    : expected * 0.8 / ((ninetieth.get() - tenth.get()) / 1e9);
+            double cpuMicrosEach = ninetieth.get() == 0 ? Double.NaN
+                    : (cpuAtNinetieth.get() - cpuAtTenth.get()) / 1e3 / (expected * 0.8);
+            System.out.printf("BENCHMARK %s: %d of %d delivered in %.2f s (%.0f/s overall, %.0f/s from 10%% to 90%%,"
+                    + " %.1f us of JVM CPU each)%n", scenario, delivered.get(), expected, seconds, delivered.get() / seconds,
+                    steady, cpuMicrosEach);
             agent.unwatch(workers);
             return steady;
         }
+    }
+
+    private static long jvmCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     private static double sippToSippRate() throws Exception {

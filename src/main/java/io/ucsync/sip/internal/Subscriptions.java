@@ -55,8 +55,9 @@ import io.ucsync.sip.SipDialect;
  * or stops answering, and unsubscribe with {@code Expires: 0} when a worker is no longer watched.
  * <p>
  * Threads: everything but {@link #onNotify} runs on the agent thread. {@link #onNotify} runs on a SIP stack
- * thread; it answers a NOTIFY at once (200, or 481 for an unknown dialog; a BENOTIFY gets no answer), queues
- * the document on the subscription's notification lane and posts state changes to the agent thread.
+ * thread; it queues the document on the subscription's notification lane, answers a NOTIFY at once (200, or 481
+ * for an unknown dialog; a BENOTIFY gets no answer) and posts state changes to the agent thread. Documents are
+ * read on the lane, after the answer has gone.
  */
 public final class Subscriptions {
 
@@ -570,10 +571,10 @@ public final class Subscriptions {
                     answered ? "answered 481" : "dropped");
             return;
         }
-        if (answered) {
-            respond(request, Response.OK, null);
-        }
         if (ref.closed) {
+            if (answered) {
+                respond(request, Response.OK, null);
+            }
             return;
         }
         Header stateHeader = request.getHeader(SubscriptionStateHeader.NAME);
@@ -587,7 +588,12 @@ public final class Subscriptions {
         long cseq = cseqOf(request);
         byte[] body = request.getRawContent();
         String contentType = contentTypeOf(request);
+        // Queued before the 200 goes out: the server sends its next NOTIFY only after this answer, so even with
+        // several SIP threads the lane sees the notifications of a dialog in the order they were sent.
         lanes.submit(ref.subscription.id, () -> read(ref, method, cseq, contentType, body, state));
+        if (answered) {
+            respond(request, Response.OK, null);
+        }
         if (SubscriptionStateHeader.TERMINATED.equalsIgnoreCase(state)) {
             agent.execute(() -> guarded(() -> onTerminated(ref, subscriptionState.getReasonCode(),
                     subscriptionState.getRetryAfter())));
