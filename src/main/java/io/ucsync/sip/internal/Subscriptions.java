@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -93,8 +94,9 @@ public final class Subscriptions {
         final String id;
         final boolean batch;
         final Address target;
+        /** Shrinks on the agent thread when a batch is re-created; lanes read it. */
         final List<String> members;
-        State state = State.SUBSCRIBING;
+        volatile State state = State.SUBSCRIBING;
         DialogRef ref;
         ScheduledFuture<?> timer;
         int failures;
@@ -105,7 +107,7 @@ public final class Subscriptions {
             this.id = id;
             this.batch = batch;
             this.target = target;
-            this.members = new ArrayList<>(members);
+            this.members = new CopyOnWriteArrayList<>(members);
             this.expires = settings.expires();
         }
 
@@ -205,11 +207,6 @@ public final class Subscriptions {
     /** The watched workers, as given (any thread). */
     public Set<String> watched() {
         return Set.copyOf(desired.values());
-    }
-
-    /** Whether {@code worker} is watched; returns its URI as given or null (any thread). */
-    public String watchedAs(String worker) {
-        return desired.get(key(worker));
     }
 
     /**
