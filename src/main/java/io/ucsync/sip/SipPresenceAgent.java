@@ -3,6 +3,7 @@ package io.ucsync.sip;
 import java.net.InetAddress;
 import java.text.ParseException;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +74,8 @@ public final class SipPresenceAgent {
     private final String frontEnd;
     private final SipPresenceConfiguration configuration;
     private final Map<String, Presence> lastPresence = new ConcurrentHashMap<>();
-    private final Map<String, PresenceNotification> missed = new ConcurrentHashMap<>();
+    /** Presences that arrived with no consumer attached, latest per worker; guards {@link #listener}. */
+    private final Map<String, PresenceNotification> missed = new HashMap<>();
     private final Set<String> watchedWhileStopped = new LinkedHashSet<>();
     private volatile PresenceListener listener;
 
@@ -262,36 +264,52 @@ public final class SipPresenceAgent {
      * (the latest per worker, method {@code MISSED}).
      */
     void attach(PresenceListener consumer) {
-        synchronized (this) {
+        List<PresenceNotification> replay;
+        synchronized (missed) {
             if (listener != null && listener != consumer) {
                 throw new IllegalStateException("front end " + frontEnd + " already has a consumer; one route may read its presence");
             }
             listener = consumer;
+            replay = List.copyOf(missed.values());
+            missed.clear();
         }
-        for (String worker : List.copyOf(missed.keySet())) {
-            PresenceNotification notification = missed.remove(worker);
-            if (notification != null) {
+        Runtime r = runtime;
+        for (PresenceNotification notification : replay) {
+            if (r == null) {
                 consumer.onPresence(notification.asMissed());
+                continue;
             }
+            // On the worker's lane, behind anything already queued for it; sent only if nothing newer went
+            // through meanwhile, so the replay never overtakes a later presence.
+            String key = Subscriptions.key(notification.presence().sipUri());
+            r.lanes().submit(notification.subscriptionId(), () -> {
+                if (lastPresence.get(key) == notification.presence()) {
+                    consumer.onPresence(notification.asMissed());
+                }
+            });
         }
     }
 
     void detach(PresenceListener consumer) {
-        synchronized (this) {
+        synchronized (missed) {
             if (listener == consumer) {
                 listener = null;
             }
         }
     }
 
+    /** Lane: one presence read from a notification. */
     private void deliver(String subscriptionId, Presence presence, String method, String contentType, String state) {
         String key = Subscriptions.key(presence.sipUri());
         lastPresence.put(key, presence);
         PresenceNotification notification = new PresenceNotification(presence, subscriptionId, method, contentType, state);
-        PresenceListener consumer = listener;
-        if (consumer == null) {
-            missed.put(key, notification);
-            return;
+        PresenceListener consumer;
+        synchronized (missed) {
+            consumer = listener;
+            if (consumer == null) {
+                missed.put(key, notification);
+                return;
+            }
         }
         try {
             consumer.onPresence(notification);
