@@ -137,8 +137,11 @@ public class SipPresenceConfiguration implements Cloneable {
     @UriParam(label = "producer", defaultValue = "1100")
     private int publishInstance = 1100;
 
-    /** MS-PRES only: the expireType of the publication (static, user, endpoint or time). */
-    @UriParam(label = "producer", defaultValue = "static", enums = "static,user,endpoint,time")
+    /**
+     * MS-PRES only: the expireType of the publication: static (stays), user (user-bound) or endpoint (dies with
+     * ucsync's registration, so it needs register=true).
+     */
+    @UriParam(label = "producer", defaultValue = "static", enums = "static,user,endpoint")
     private String publishExpireType = "static";
 
     /**
@@ -241,6 +244,8 @@ public class SipPresenceConfiguration implements Cloneable {
         require(notificationQueueSize > 0, "notificationQueueSize must be positive, was " + notificationQueueSize);
         require(authPassword == null || authUsername != null, "authPassword needs authUsername");
         require(!batchSubscribe || dialect == SipDialect.MSPRES, "batchSubscribe needs dialect=mspres");
+        require(List.of("static", "user", "endpoint").contains(publishExpireType),
+                "publishExpireType must be static, user or endpoint, was " + publishExpireType);
         if (transport == SipTransport.TLS) {
             require(keyStore != null || trustStore != null, "transport=tls needs a trustStore (and a keyStore for mutual TLS)");
         }

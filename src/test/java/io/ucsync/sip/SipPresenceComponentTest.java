@@ -60,6 +60,8 @@ class SipPresenceComponentTest {
                     .hasMessageContaining("batchSubscribe needs dialect=mspres");
             assertThatThrownBy(() -> camel.getEndpoint(BASE + "&transport=tls"))
                     .hasMessageContaining("transport=tls needs a trustStore");
+            assertThatThrownBy(() -> camel.getEndpoint(BASE + "&publishExpireType=time"))
+                    .hasMessageContaining("publishExpireType must be static, user or endpoint");
             assertThatThrownBy(() -> camel.getEndpoint(BASE + "&nosuchoption=1"))
                     .hasMessageContaining("nosuchoption");
             assertThatThrownBy(() -> camel.getEndpoint("sip-presence:?server=h:5060&user=sip:u@h"))
