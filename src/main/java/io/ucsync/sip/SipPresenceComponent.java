@@ -1,0 +1,78 @@
+package io.ucsync.sip;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The {@code sip-presence} component: presence in (consumer) and out (producer) over SIP, towards a Lync /
+ * Skype for Business front end (MS-PRES) or a SIP SIMPLE presence server. It owns one {@link SipPresenceAgent}
+ * per front-end name, shared by every endpoint of that name, and stops them when it stops.
+ */
+@Component("sip-presence")
+public class SipPresenceComponent extends DefaultComponent {
+
+    @Metadata(label = "advanced", description = "Default options for every endpoint; an endpoint URI overrides them.")
+    private SipPresenceConfiguration configuration = new SipPresenceConfiguration();
+
+    private final Map<String, SipPresenceAgent> agents = new ConcurrentHashMap<>();
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (remaining == null || remaining.isBlank()) {
+            throw new IllegalArgumentException("sip-presence needs a front-end name: sip-presence:<name>?server=host:port&user=sip:...");
+        }
+        SipPresenceConfiguration endpointConfiguration = configuration.copy();
+        // The options belong to the configuration; what is left (exchangePattern, bridgeErrorHandler, ...) to the endpoint.
+        setProperties(endpointConfiguration, parameters);
+        SipPresenceAgent agent = agentFor(remaining, endpointConfiguration);
+        return new SipPresenceEndpoint(uri, this, remaining, endpointConfiguration, agent);
+    }
+
+    /**
+     * The user agent of a front end, created on first use. Every endpoint of one front end must configure the
+     * agent alike; only the consumer's static watch list may differ.
+     */
+    SipPresenceAgent agentFor(String frontEnd, SipPresenceConfiguration endpointConfiguration) {
+        endpointConfiguration.validate();
+        SipPresenceAgent agent = agents.computeIfAbsent(frontEnd, name -> new SipPresenceAgent(name, endpointConfiguration));
+        if (!agent.configuration().sameAgentAs(endpointConfiguration)) {
+            throw new IllegalArgumentException("front end '" + frontEnd + "' is already configured with other options;"
+                    + " every sip-presence:" + frontEnd + " endpoint must give the same options (only watch may differ)");
+        }
+        return agent;
+    }
+
+    /** The user agent of a front end, or null if no endpoint of that name was created. */
+    public SipPresenceAgent agent(String frontEnd) {
+        return agents.get(frontEnd);
+    }
+
+    /** Every front end's user agent. */
+    public Collection<SipPresenceAgent> agents() {
+        return List.copyOf(agents.values());
+    }
+
+    public SipPresenceConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    /** Default options for every endpoint; an endpoint URI overrides them. */
+    public void setConfiguration(SipPresenceConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        for (SipPresenceAgent agent : agents.values()) {
+            agent.stop();
+        }
+        super.doStop();
+    }
+}

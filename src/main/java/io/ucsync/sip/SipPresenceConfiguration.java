@@ -1,0 +1,563 @@
+package io.ucsync.sip;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+
+/**
+ * The options of a {@code sip-presence} endpoint. All of them except {@link #getWatch() watch} configure the
+ * front end's user agent, which every endpoint with the same front-end name shares; they must therefore be
+ * the same on all those endpoints (the component refuses a second, different set). The component's own
+ * configuration supplies defaults, so routes may write just {@code sip-presence:uc}.
+ */
+@UriParams
+public class SipPresenceConfiguration implements Cloneable {
+
+    /** The front end's address as host:port (the UC front-end pool or the SIP presence server). */
+    @UriParam(label = "common")
+    private String server;
+
+    /** The transport to the front end: udp, tcp or tls. */
+    @UriParam(label = "common", defaultValue = "udp", enums = "udp,tcp,tls")
+    private SipTransport transport = SipTransport.UDP;
+
+    /** The local address the user agent listens on and sends from. */
+    @UriParam(label = "advanced", defaultValue = "127.0.0.1")
+    private String localHost = "127.0.0.1";
+
+    /** The local port; 0 picks a free one. */
+    @UriParam(label = "advanced", defaultValue = "0")
+    private int localPort;
+
+    /** The presence protocol of the front end: mspres (Lync / Skype for Business) or simple (RFC 3856/3903). */
+    @UriParam(label = "common", defaultValue = "mspres", enums = "mspres,simple")
+    private SipDialect dialect = SipDialect.MSPRES;
+
+    /** ucsync's own SIP identity (From of every request, the registered address), e.g. sip:ucsync@example.com. */
+    @UriParam(label = "common")
+    private String user;
+
+    /** Whether to REGISTER {@link #user} with the front end (and keep the registration fresh) before subscribing. */
+    @UriParam(label = "common", defaultValue = "false")
+    private boolean register;
+
+    /** The registration lifetime asked for, in seconds; it is refreshed before the granted time runs out. */
+    @UriParam(label = "advanced", defaultValue = "3600")
+    private int registerExpires = 3600;
+
+    /** The subscription lifetime asked for, in seconds; each subscription is refreshed before the granted time runs out. */
+    @UriParam(label = "consumer", defaultValue = "3600")
+    private int subscribeExpires = 3600;
+
+    /**
+     * MS-PRES only: subscribe to many workers with one batched SUBSCRIBE (adhocList) instead of one SUBSCRIBE
+     * per worker.
+     */
+    @UriParam(label = "consumer", defaultValue = "false")
+    private boolean batchSubscribe;
+
+    /** MS-PRES only: the most workers in one batched subscription. */
+    @UriParam(label = "consumer", defaultValue = "100")
+    private int batchSize = 100;
+
+    /**
+     * Workers to watch from the start, as a comma-separated list of SIP URIs. More can be added and removed at
+     * run time through {@link SipPresenceAgent#watch} and {@link SipPresenceAgent#unwatch}.
+     */
+    @UriParam(label = "consumer")
+    private String watch;
+
+    /** The user name for digest authentication (401/407 challenges); no credentials means challenges fail. */
+    @UriParam(label = "security")
+    private String authUsername;
+
+    /** The password for digest authentication. */
+    @UriParam(label = "security", secret = true)
+    private String authPassword;
+
+    /** TLS: the key store (PKCS12 or JKS file) with ucsync's certificate, presented when the server asks (mutual TLS). */
+    @UriParam(label = "security")
+    private String keyStore;
+
+    /** TLS: the key store's password. */
+    @UriParam(label = "security", secret = true)
+    private String keyStorePassword;
+
+    /** TLS: the trust store with the CA certificates the front end's certificate must chain to (default: the key store). */
+    @UriParam(label = "security")
+    private String trustStore;
+
+    /** TLS: the trust store's password. */
+    @UriParam(label = "security", secret = true)
+    private String trustStorePassword;
+
+    /** TLS: the type of the key and trust stores. */
+    @UriParam(label = "security", defaultValue = "PKCS12")
+    private String storeType = "PKCS12";
+
+    /** TLS: whether the front end's certificate must name the host of {@link #server}. */
+    @UriParam(label = "security", defaultValue = "true")
+    private boolean verifyHostname = true;
+
+    /** TLS: what ucsync asks of peers that open TLS connections to it: none, want or require a client certificate. */
+    @UriParam(label = "security", defaultValue = "none", enums = "none,want,require")
+    private SipTlsSettings.ClientAuth tlsClientAuth = SipTlsSettings.ClientAuth.NONE;
+
+    /** The first delay before retrying a failed registration or subscription, in milliseconds; it doubles per failure. */
+    @UriParam(label = "advanced", defaultValue = "1000")
+    private long retryInitialDelay = 1000;
+
+    /** The longest delay between retries of a failed registration or subscription, in milliseconds. */
+    @UriParam(label = "advanced", defaultValue = "60000")
+    private long retryMaxDelay = 60_000;
+
+    /**
+     * How long a request waits for its final answer, in milliseconds (SIP Timer F, 64 x T1). Over UDP the
+     * retransmissions start at a 64th of it. A TCP/TLS connection that the server drops silently (a refused
+     * client certificate in TLS 1.3, for one) is noticed only through this timeout.
+     */
+    @UriParam(label = "advanced", defaultValue = "32000")
+    private int requestTimeout = 32_000;
+
+    /** SIMPLE only: the lifetime of a PUBLISH, in seconds; the publication is refreshed before it runs out. */
+    @UriParam(label = "producer", defaultValue = "3600")
+    private int publishExpires = 3600;
+
+    /** MS-PRES only: the container the state category is published in. */
+    @UriParam(label = "producer", defaultValue = "2")
+    private int publishContainer = 2;
+
+    /** MS-PRES only: the instance id of ucsync's state category publication (an unsigned 32-bit number). */
+    @UriParam(label = "producer", defaultValue = "1100")
+    private int publishInstance = 1100;
+
+    /**
+     * MS-PRES only: the expireType of the publication: static (stays), user (user-bound) or endpoint (dies with
+     * ucsync's registration, so it needs register=true).
+     */
+    @UriParam(label = "producer", defaultValue = "static", enums = "static,user,endpoint")
+    private String publishExpireType = "static";
+
+    /**
+     * The largest presence document read, in bytes; a larger body is refused with one log line and the last
+     * presence is kept.
+     */
+    @UriParam(label = "consumer", defaultValue = "1048576")
+    private int maxBodySize = 1024 * 1024;
+
+    /** The largest SIP message the stack reads, in bytes; a larger one on TCP/TLS makes the stack drop the connection. */
+    @UriParam(label = "advanced", defaultValue = "16777216")
+    private int maxMessageSize = 16 * 1024 * 1024;
+
+    /**
+     * Over UDP, the largest SIP message read, in bytes (4096 to 65507). The SIP stack allocates a buffer of this
+     * size for every datagram and queues it until it is parsed, so under a burst a large value costs memory and
+     * garbage collection (64 KiB buffers made ucsync lose half of a 10,000/s BENOTIFY burst, 16 KiB none). RFC 3261
+     * (18.1.1) sends requests above about 1300 bytes over TCP; a larger datagram is cut and dropped.
+     */
+    @UriParam(label = "advanced", defaultValue = "16384")
+    private int maxDatagramSize = 16 * 1024;
+
+    /**
+     * Threads of the SIP stack that read and dispatch UDP messages. With more than one, notifications of one
+     * dialog can overtake each other; the older one is then dropped (its CSeq is lower), so the last state
+     * still wins but an intermediate one is lost. One thread keeps every notification, in order.
+     */
+    @UriParam(label = "advanced", defaultValue = "1")
+    private int listenerThreads = 1;
+
+    /**
+     * Threads that read presence documents and run the consumer's route; a worker always uses the same one,
+     * so its presences arrive in order.
+     */
+    @UriParam(label = "consumer", defaultValue = "4")
+    private int notificationThreads = 4;
+
+    /** Notifications waiting per notification thread before the SIP stack's threads wait for room. */
+    @UriParam(label = "consumer,advanced", defaultValue = "10000")
+    private int notificationQueueSize = 10_000;
+
+    public SipPresenceConfiguration copy() {
+        try {
+            return (SipPresenceConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    /** The static watch list, split and trimmed. */
+    public List<String> watchList() {
+        if (watch == null || watch.isBlank()) {
+            return List.of();
+        }
+        List<String> uris = new ArrayList<>();
+        for (String uri : watch.split(",")) {
+            if (!uri.isBlank()) {
+                uris.add(uri.trim());
+            }
+        }
+        return uris;
+    }
+
+    /** The host part of {@link #server}. */
+    public String serverHost() {
+        int colon = server.lastIndexOf(':');
+        return colon < 0 ? server : server.substring(0, colon);
+    }
+
+    /** The port part of {@link #server}; 5061 for TLS and 5060 otherwise when none is given. */
+    public int serverPort() {
+        int colon = server.lastIndexOf(':');
+        if (colon < 0) {
+            return transport == SipTransport.TLS ? 5061 : 5060;
+        }
+        return Integer.parseInt(server.substring(colon + 1));
+    }
+
+    /** Checks the options together; the message names the option at fault. */
+    public void validate() {
+        require(server != null && !server.isBlank(), "server is required (host:port of the front end)");
+        try {
+            require(serverPort() > 0 && serverPort() < 65536, "server port must be 1-65535: " + server);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("server must be host:port, was " + server);
+        }
+        require(user != null && user.startsWith("sip:") && user.contains("@"),
+                "user must be a SIP URI such as sip:ucsync@example.com, was " + user);
+        require(localPort >= 0 && localPort < 65536, "localPort must be 0-65535, was " + localPort);
+        require(registerExpires > 0, "registerExpires must be positive, was " + registerExpires);
+        require(subscribeExpires > 0, "subscribeExpires must be positive, was " + subscribeExpires);
+        require(publishExpires > 0, "publishExpires must be positive, was " + publishExpires);
+        require(batchSize > 0, "batchSize must be positive, was " + batchSize);
+        require(requestTimeout >= 640, "requestTimeout must be at least 640 ms (T1 of 10 ms), was " + requestTimeout);
+        require(retryInitialDelay > 0 && retryMaxDelay >= retryInitialDelay,
+                "retryInitialDelay must be positive and at most retryMaxDelay");
+        require(maxBodySize > 0 && maxBodySize <= maxMessageSize, "maxBodySize must be positive and at most maxMessageSize");
+        require(maxDatagramSize >= 4096 && maxDatagramSize <= 65507, "maxDatagramSize must be 4096-65507, was " + maxDatagramSize);
+        require(notificationThreads > 0, "notificationThreads must be positive, was " + notificationThreads);
+        require(notificationQueueSize > 0, "notificationQueueSize must be positive, was " + notificationQueueSize);
+        require(authPassword == null || authUsername != null, "authPassword needs authUsername");
+        require(!batchSubscribe || dialect == SipDialect.MSPRES, "batchSubscribe needs dialect=mspres");
+        require(List.of("static", "user", "endpoint").contains(publishExpireType),
+                "publishExpireType must be static, user or endpoint, was " + publishExpireType);
+        if (transport == SipTransport.TLS) {
+            require(keyStore != null || trustStore != null, "transport=tls needs a trustStore (and a keyStore for mutual TLS)");
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The TLS settings of these options, or null when the transport is not TLS. */
+    public SipTlsSettings tlsSettings() {
+        if (transport != SipTransport.TLS) {
+            return null;
+        }
+        return new SipTlsSettings(keyStore == null ? null : Path.of(keyStore), keyStorePassword,
+                trustStore == null ? null : Path.of(trustStore), trustStorePassword, storeType, tlsClientAuth,
+                verifyHostname);
+    }
+
+    /**
+     * The options that shape the shared user agent, for comparing two endpoints of the same front end
+     * ({@link #getWatch() watch} is per consumer and left out).
+     */
+    List<Object> agentOptions() {
+        return Arrays.asList(server, transport, localHost, localPort, dialect, user, register, registerExpires,
+                subscribeExpires, batchSubscribe, batchSize, authUsername, authPassword, keyStore, keyStorePassword,
+                trustStore, trustStorePassword, storeType, verifyHostname, tlsClientAuth, requestTimeout, retryInitialDelay,
+                retryMaxDelay, publishExpires, publishContainer, publishInstance, publishExpireType, maxBodySize,
+                maxMessageSize, maxDatagramSize, listenerThreads, notificationThreads, notificationQueueSize);
+    }
+
+    /** Whether {@code other} configures the same user agent. */
+    boolean sameAgentAs(SipPresenceConfiguration other) {
+        return Objects.equals(agentOptions(), other.agentOptions());
+    }
+
+    public String getServer() {
+        return server;
+    }
+
+    public void setServer(String server) {
+        this.server = server;
+    }
+
+    public SipTransport getTransport() {
+        return transport;
+    }
+
+    public void setTransport(SipTransport transport) {
+        this.transport = transport;
+    }
+
+    public String getLocalHost() {
+        return localHost;
+    }
+
+    public void setLocalHost(String localHost) {
+        this.localHost = localHost;
+    }
+
+    public int getLocalPort() {
+        return localPort;
+    }
+
+    public void setLocalPort(int localPort) {
+        this.localPort = localPort;
+    }
+
+    public SipDialect getDialect() {
+        return dialect;
+    }
+
+    public void setDialect(SipDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public boolean isRegister() {
+        return register;
+    }
+
+    public void setRegister(boolean register) {
+        this.register = register;
+    }
+
+    public int getRegisterExpires() {
+        return registerExpires;
+    }
+
+    public void setRegisterExpires(int registerExpires) {
+        this.registerExpires = registerExpires;
+    }
+
+    public int getSubscribeExpires() {
+        return subscribeExpires;
+    }
+
+    public void setSubscribeExpires(int subscribeExpires) {
+        this.subscribeExpires = subscribeExpires;
+    }
+
+    public boolean isBatchSubscribe() {
+        return batchSubscribe;
+    }
+
+    public void setBatchSubscribe(boolean batchSubscribe) {
+        this.batchSubscribe = batchSubscribe;
+    }
+
+    public int getBatchSize() {
+        return batchSize;
+    }
+
+    public void setBatchSize(int batchSize) {
+        this.batchSize = batchSize;
+    }
+
+    public String getWatch() {
+        return watch;
+    }
+
+    public void setWatch(String watch) {
+        this.watch = watch;
+    }
+
+    public String getAuthUsername() {
+        return authUsername;
+    }
+
+    public void setAuthUsername(String authUsername) {
+        this.authUsername = authUsername;
+    }
+
+    public String getAuthPassword() {
+        return authPassword;
+    }
+
+    public void setAuthPassword(String authPassword) {
+        this.authPassword = authPassword;
+    }
+
+    public String getKeyStore() {
+        return keyStore;
+    }
+
+    public void setKeyStore(String keyStore) {
+        this.keyStore = keyStore;
+    }
+
+    public String getKeyStorePassword() {
+        return keyStorePassword;
+    }
+
+    public void setKeyStorePassword(String keyStorePassword) {
+        this.keyStorePassword = keyStorePassword;
+    }
+
+    public String getTrustStore() {
+        return trustStore;
+    }
+
+    public void setTrustStore(String trustStore) {
+        this.trustStore = trustStore;
+    }
+
+    public String getTrustStorePassword() {
+        return trustStorePassword;
+    }
+
+    public void setTrustStorePassword(String trustStorePassword) {
+        this.trustStorePassword = trustStorePassword;
+    }
+
+    public String getStoreType() {
+        return storeType;
+    }
+
+    public void setStoreType(String storeType) {
+        this.storeType = storeType;
+    }
+
+    public boolean isVerifyHostname() {
+        return verifyHostname;
+    }
+
+    public void setVerifyHostname(boolean verifyHostname) {
+        this.verifyHostname = verifyHostname;
+    }
+
+    public SipTlsSettings.ClientAuth getTlsClientAuth() {
+        return tlsClientAuth;
+    }
+
+    public void setTlsClientAuth(SipTlsSettings.ClientAuth tlsClientAuth) {
+        this.tlsClientAuth = tlsClientAuth;
+    }
+
+    public long getRetryInitialDelay() {
+        return retryInitialDelay;
+    }
+
+    public void setRetryInitialDelay(long retryInitialDelay) {
+        this.retryInitialDelay = retryInitialDelay;
+    }
+
+    public long getRetryMaxDelay() {
+        return retryMaxDelay;
+    }
+
+    public void setRetryMaxDelay(long retryMaxDelay) {
+        this.retryMaxDelay = retryMaxDelay;
+    }
+
+    public int getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(int requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public int getPublishExpires() {
+        return publishExpires;
+    }
+
+    public void setPublishExpires(int publishExpires) {
+        this.publishExpires = publishExpires;
+    }
+
+    public int getPublishContainer() {
+        return publishContainer;
+    }
+
+    public void setPublishContainer(int publishContainer) {
+        this.publishContainer = publishContainer;
+    }
+
+    public int getPublishInstance() {
+        return publishInstance;
+    }
+
+    public void setPublishInstance(int publishInstance) {
+        this.publishInstance = publishInstance;
+    }
+
+    public String getPublishExpireType() {
+        return publishExpireType;
+    }
+
+    public void setPublishExpireType(String publishExpireType) {
+        this.publishExpireType = publishExpireType;
+    }
+
+    public int getMaxBodySize() {
+        return maxBodySize;
+    }
+
+    public void setMaxBodySize(int maxBodySize) {
+        this.maxBodySize = maxBodySize;
+    }
+
+    public int getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(int maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public int getMaxDatagramSize() {
+        return maxDatagramSize;
+    }
+
+    public void setMaxDatagramSize(int maxDatagramSize) {
+        this.maxDatagramSize = maxDatagramSize;
+    }
+
+    /** The message size limit of the SIP stack for the configured transport. */
+    public int stackMaxMessageSize() {
+        return transport == SipTransport.UDP ? maxDatagramSize : maxMessageSize;
+    }
+
+    public int getListenerThreads() {
+        return listenerThreads;
+    }
+
+    public void setListenerThreads(int listenerThreads) {
+        this.listenerThreads = listenerThreads;
+    }
+
+    public int getNotificationThreads() {
+        return notificationThreads;
+    }
+
+    public void setNotificationThreads(int notificationThreads) {
+        this.notificationThreads = notificationThreads;
+    }
+
+    public int getNotificationQueueSize() {
+        return notificationQueueSize;
+    }
+
+    public void setNotificationQueueSize(int notificationQueueSize) {
+        this.notificationQueueSize = notificationQueueSize;
+    }
+}

@@ -1,0 +1,233 @@
+package io.ucsync.sip;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Locale;
+import java.util.Properties;
+
+import javax.sip.PeerUnavailableException;
+import javax.sip.SipStack;
+
+import gov.nist.javax.sip.SipStackImpl;
+import io.ucsync.sip.internal.ConfiguredTlsNetworkLayer;
+import io.ucsync.sip.internal.NioOnlySecurityManagerProvider;
+import io.ucsync.sip.internal.Slf4jServerLogger;
+import io.ucsync.sip.internal.Slf4jStackLogger;
+
+/**
+ * The one place that turns ucsync's SIP settings into the JAIN-SIP 1.3.0-91 stack {@link Properties}, for
+ * the presence component's user agent and for the UC front-end emulator alike.
+ * <p>
+ * It fixes JAIN-SIP defaults that are wrong for us: TLS protocols and cipher suites (the stack's defaults are
+ * TLSv1/1.1 and RSA/3DES/anonymous suites, which Java 17 disables, leaving no forward secrecy), an unbounded
+ * message size, log4j 1.x logging (replaced by slf4j loggers) and a listener thread per event (replaced by a
+ * re-entrant listener on a fixed pool). Automatic dialog support is off by default: the application keeps
+ * its own dialog state, so unanswered BENOTIFYs leave no server transaction or dialog behind.
+ */
+public final class SipStackSettings {
+
+    /** TLS protocol versions the stack offers and accepts, newest first. */
+    public static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    /**
+     * TLS cipher suites: the TLS 1.3 suites and the TLS 1.2 ECDHE suites with AEAD ciphers (forward secrecy,
+     * no CBC, no RSA key exchange), for RSA and ECDSA certificates.
+     */
+    public static final List<String> TLS_CIPHER_SUITES = List.of(
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    /** Stack property naming whether TLS clients verify the server certificate's host name (read by the network layer). */
+    public static final String TLS_VERIFY_HOSTNAME = "io.ucsync.sip.TLS_VERIFY_HOSTNAME";
+
+    /** Stack property with the type of the key and trust stores (read by the network layer). */
+    public static final String TLS_STORE_TYPE = "io.ucsync.sip.TLS_STORE_TYPE";
+
+    private static final int DEFAULT_THREADS = 4;
+    private static final int DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
+    private static final int DEFAULT_UDP_RECEIVE_BUFFER = 1024 * 1024;
+    private static final int TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+    private final String stackName;
+    private final int listenerThreads;
+    private final int maxMessageSize;
+    private final int udpReceiveBufferSize;
+    private final String outboundProxy;
+    private final boolean automaticDialogSupport;
+    private final SipTlsSettings tls;
+
+    private SipStackSettings(Builder builder) {
+        this.stackName = builder.stackName;
+        this.listenerThreads = builder.listenerThreads;
+        this.maxMessageSize = builder.maxMessageSize;
+        this.udpReceiveBufferSize = builder.udpReceiveBufferSize;
+        this.outboundProxy = builder.outboundProxy;
+        this.automaticDialogSupport = builder.automaticDialogSupport;
+        this.tls = builder.tls;
+    }
+
+    /** Starts settings for a stack; the name shows in thread names and must be unique in the JVM. */
+    public static Builder builder(String stackName) {
+        return new Builder(stackName);
+    }
+
+    public String stackName() {
+        return stackName;
+    }
+
+    public SipTlsSettings tls() {
+        return tls;
+    }
+
+    /** The JAIN-SIP configuration properties of these settings. */
+    public Properties toProperties() {
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", stackName);
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", automaticDialogSupport ? "on" : "off");
+        if (!automaticDialogSupport) {
+            // Without it, a NOTIFY arriving while its SUBSCRIBE transaction is still in the table makes the stack
+            // take that transaction's lock and never give it back (DialogFilter's pending-SUBSCRIBE match expects
+            // the answer to go through a server transaction; ucsync answers statelessly).
+            p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
+        }
+        // The listener runs on the stack's fixed pool; it hands work off quickly and is thread-safe.
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(listenerThreads));
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(maxMessageSize));
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(udpReceiveBufferSize));
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "true");
+        p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", ConfiguredTlsNetworkLayer.class.getName());
+        p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", NioOnlySecurityManagerProvider.class.getName());
+        // Named explicitly only to stop the stack warning that it uses the default: host names are checked by
+        // ConfiguredTlsNetworkLayer during the handshake, before any policy would run.
+        p.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
+        if (outboundProxy != null) {
+            p.setProperty("javax.sip.OUTBOUND_PROXY", outboundProxy);
+        }
+        if (tls != null) {
+            putTls(p);
+        }
+        return p;
+    }
+
+    private void putTls(Properties p) {
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", String.join(",", TLS_PROTOCOLS));
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",", TLS_CIPHER_SUITES));
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", tls.clientAuth().jainSipName());
+        p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", Integer.toString(TLS_HANDSHAKE_TIMEOUT_MILLIS));
+        p.setProperty("gov.nist.javax.sip.SSL_RENEGOTIATION_ENABLED", "false");
+        // The stack's own SslNetworkLayer only exists when a key store is set and does not apply the cipher
+        // suites on every path; ConfiguredTlsNetworkLayer builds its SSLContext from these same properties.
+        p.setProperty(TLS_STORE_TYPE, tls.storeType());
+        p.setProperty(TLS_VERIFY_HOSTNAME, Boolean.toString(tls.verifyHostname()));
+        if (tls.keyStore() != null) {
+            p.setProperty("javax.net.ssl.keyStore", tls.keyStore().toString());
+            p.setProperty("javax.net.ssl.keyStoreType", tls.storeType());
+            if (tls.keyStorePassword() != null) {
+                p.setProperty("javax.net.ssl.keyStorePassword", tls.keyStorePassword());
+            }
+        }
+        p.setProperty("javax.net.ssl.trustStore", tls.effectiveTrustStore().toString());
+        p.setProperty("javax.net.ssl.trustStoreType", tls.storeType());
+        if (tls.effectiveTrustStorePassword() != null) {
+            p.setProperty("javax.net.ssl.trustStorePassword", tls.effectiveTrustStorePassword());
+        }
+    }
+
+    /**
+     * Creates the stack. The TLS stores are loaded first, so a wrong path or password fails here with a
+     * message naming the file (JAIN-SIP itself would only log it and run without TLS).
+     */
+    public SipStack createStack() throws PeerUnavailableException {
+        if (tls != null) {
+            if (tls.keyStore() != null) {
+                SipTlsSettings.load(tls.keyStore(), tls.keyStorePassword(), tls.storeType());
+            }
+            SipTlsSettings.load(tls.effectiveTrustStore(), tls.effectiveTrustStorePassword(), tls.storeType());
+        }
+        // Not through SipFactory: it caches stacks by name for the life of the JVM.
+        return new SipStackImpl(toProperties());
+    }
+
+    @Override
+    public String toString() {
+        return "SipStackSettings[" + stackName + ", threads=" + listenerThreads + ", maxMessageSize=" + maxMessageSize
+                + ", outboundProxy=" + outboundProxy + ", tls=" + tls + "]";
+    }
+
+    /** Builds {@link SipStackSettings}; every setting has a default suited to a presence user agent. */
+    public static final class Builder {
+        private final String stackName;
+        private int listenerThreads = DEFAULT_THREADS;
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private int udpReceiveBufferSize = DEFAULT_UDP_RECEIVE_BUFFER;
+        private String outboundProxy;
+        private boolean automaticDialogSupport;
+        private SipTlsSettings tls;
+
+        private Builder(String stackName) {
+            this.stackName = Objects.requireNonNull(stackName, "stackName");
+        }
+
+        /** Threads that read UDP datagrams and run the listener (JAIN-SIP THREAD_POOL_SIZE); default 4. */
+        public Builder listenerThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("listenerThreads must be at least 1, was " + threads);
+            }
+            this.listenerThreads = threads;
+            return this;
+        }
+
+        /**
+         * The largest SIP message the stack reads, in bytes (default 16 MiB). A larger message on TCP/TLS makes
+         * the stack drop the connection; applications bound bodies more tightly themselves.
+         */
+        public Builder maxMessageSize(int bytes) {
+            if (bytes < 4096) {
+                throw new IllegalArgumentException("maxMessageSize must be at least 4096 bytes, was " + bytes);
+            }
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /** The UDP socket's receive buffer (SO_RCVBUF), absorbing bursts of notifications; default 1 MiB. */
+        public Builder udpReceiveBufferSize(int bytes) {
+            this.udpReceiveBufferSize = bytes;
+            return this;
+        }
+
+        /** Sends every request without a Route header to this hop, e.g. the UC front end. */
+        public Builder outboundProxy(String host, int port, String transport) {
+            this.outboundProxy = host + ":" + port + "/" + transport.toLowerCase(Locale.ROOT);
+            return this;
+        }
+
+        /**
+         * JAIN-SIP automatic dialog support (default off). With it on, every in-dialog request gets a server
+         * transaction and the dialog outlives its subscription unless the application terminates and deletes them.
+         */
+        public Builder automaticDialogSupport(boolean on) {
+            this.automaticDialogSupport = on;
+            return this;
+        }
+
+        /** TLS key material; required for a TLS listening point. */
+        public Builder tls(SipTlsSettings tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public SipStackSettings build() {
+            return new SipStackSettings(this);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.ucsync.sip.internal;
+
+import java.text.ParseException;
+import java.util.ListIterator;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sip.ClientTransaction;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ResponseEvent;
+import javax.sip.SipException;
+import javax.sip.SipProvider;
+import javax.sip.TimeoutEvent;
+import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ProxyAuthenticateHeader;
+import javax.sip.header.ProxyAuthorizationHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.header.WWWAuthenticateHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import gov.nist.javax.sip.TransactionExt;
+import io.ucsync.sip.SipAuthenticationException;
+import io.ucsync.sip.SipPresenceException;
+import io.ucsync.sip.SipRequestTimeoutException;
+import io.ucsync.sip.SipTransportException;
+
+/**
+ * Sends requests in JAIN-SIP client transactions and completes a future with the final response. Digest
+ * challenges (401/407) are answered here, so callers see either the real answer or a
+ * {@link SipAuthenticationException}; the re-sent request takes the next CSeq, which the final response carries.
+ */
+public final class Transactions {
+
+    /** Answers to one request: the first challenge, then one more only for a stale nonce. */
+    private static final int MAX_CHALLENGES = 3;
+
+    /** How long a completed client transaction stays in the stack's table (one JAIN-SIP timer tick). */
+    private static final int COMPLETED_LINGER_MILLIS = 500;
+
+    private record Pending(CompletableFuture<Response> future, Request request, int challenges) {
+    }
+
+    private final SipProvider provider;
+    private final HeaderFactory headers;
+    private final DigestAuthenticator authenticator;
+    private final Map<ClientTransaction, Pending> pending = new ConcurrentHashMap<>();
+
+    private final int t1Millis;
+
+    /** {@code requestTimeoutMillis} is SIP's Timer F, 64 times T1 (the first UDP retransmission interval). */
+    public Transactions(SipProvider provider, HeaderFactory headers, DigestAuthenticator authenticator,
+            int requestTimeoutMillis) {
+        this.provider = provider;
+        this.headers = headers;
+        this.authenticator = authenticator;
+        this.t1Millis = requestTimeoutMillis / 64;
+    }
+
+    /** Sends {@code request}; the future completes with its final response or a {@link SipPresenceException}. */
+    public CompletableFuture<Response> send(Request request) {
+        CompletableFuture<Response> future = new CompletableFuture<>();
+        dispatch(request, future, 0);
+        return future;
+    }
+
+    /** How many requests are waiting for their final response. */
+    public int inFlight() {
+        return pending.size();
+    }
+
+    private void dispatch(Request request, CompletableFuture<Response> future, int challenges) {
+        ClientTransaction tx = null;
+        try {
+            tx = provider.getNewClientTransaction(request);
+            // Over UDP a completed transaction waits Timer K (T4, 5 s) for retransmitted answers, which ucsync
+            // ignores anyway. Meanwhile JAIN-SIP scans every client transaction for each incoming NOTIFY (its
+            // pending-SUBSCRIBE match), so after subscribing to many workers each NOTIFY would cost a scan of them.
+            ((TransactionExt) tx).setTimerT4(COMPLETED_LINGER_MILLIS);
+            tx.setRetransmitTimer(t1Millis);
+            pending.put(tx, new Pending(future, request, challenges));
+            tx.sendRequest();
+        } catch (SipException | RuntimeException e) {
+            if (tx != null) {
+                pending.remove(tx);
+            }
+            future.completeExceptionally(new SipTransportException(
+                    describe(request) + " cannot be sent: " + rootMessage(e), e));
+        }
+    }
+
+    /** A response from the stack; provisional responses and responses of unknown transactions are ignored. */
+    public void onResponse(ResponseEvent event) {
+        ClientTransaction tx = event.getClientTransaction();
+        Response response = event.getResponse();
+        if (tx == null || response.getStatusCode() < 200) {
+            return;
+        }
+        Pending p = pending.remove(tx);
+        if (p == null) {
+            return;
+        }
+        int status = response.getStatusCode();
+        if (status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED) {
+            try {
+                dispatch(withCredentials(p, response), p.future(), p.challenges() + 1);
+            } catch (SipAuthenticationException e) {
+                p.future().completeExceptionally(e);
+            } catch (ParseException e) {
+                p.future().completeExceptionally(new SipAuthenticationException(
+                        describe(p.request()) + ": cannot answer the challenge: " + e.getMessage()));
+            }
+            return;
+        }
+        p.future().complete(response);
+    }
+
+    /** A transaction timeout or transport error (JAIN-SIP reports both as a timeout). */
+    public void onTimeout(TimeoutEvent event) {
+        if (event.isServerTransaction()) {
+            return;
+        }
+        Pending p = pending.remove(event.getClientTransaction());
+        if (p != null) {
+            Request request = p.request();
+            p.future().completeExceptionally(new SipRequestTimeoutException(request.getMethod(),
+                    request.getRequestURI().toString()));
+        }
+    }
+
+    /** Fails every waiting request, when the user agent stops. */
+    public void abandonAll(String why) {
+        for (ClientTransaction tx : pending.keySet()) {
+            Pending p = pending.remove(tx);
+            if (p != null) {
+                p.future().completeExceptionally(new SipTransportException(describe(p.request()) + ": " + why, null));
+            }
+        }
+    }
+
+    private Request withCredentials(Pending p, Response challenge) throws SipAuthenticationException, ParseException {
+        Request original = p.request();
+        int status = challenge.getStatusCode();
+        ListIterator<?> challenges = status == Response.UNAUTHORIZED
+                ? challenge.getHeaders(WWWAuthenticateHeader.NAME)
+                : challenge.getHeaders(ProxyAuthenticateHeader.NAME);
+        if (challenges == null || !challenges.hasNext()) {
+            throw new SipAuthenticationException(describe(original) + " got " + status + " without a challenge");
+        }
+        if (authenticator == null) {
+            WWWAuthenticateHeader first = (WWWAuthenticateHeader) challenges.next();
+            throw new SipAuthenticationException(describe(original) + " requires authentication (realm "
+                    + first.getRealm() + ") but no authUsername is configured");
+        }
+        Request retry = (Request) original.clone();
+        retry.removeHeader(AuthorizationHeader.NAME);
+        retry.removeHeader(ProxyAuthorizationHeader.NAME);
+        while (challenges.hasNext()) {
+            WWWAuthenticateHeader c = (WWWAuthenticateHeader) challenges.next();
+            boolean stale = "true".equalsIgnoreCase(c.getParameter("stale"));
+            if (p.challenges() > 0 && (!stale || p.challenges() >= MAX_CHALLENGES - 1)) {
+                throw new SipAuthenticationException(describe(original) + ": credentials of user "
+                        + authenticator.username() + " rejected (" + status + " " + challenge.getReasonPhrase()
+                        + ", realm " + c.getRealm() + ")");
+            }
+            retry.addHeader(authenticator.answer(headers, status, c, original.getMethod(), original.getRequestURI()));
+        }
+        CSeqHeader cseq = (CSeqHeader) retry.getHeader(CSeqHeader.NAME);
+        try {
+            cseq.setSeqNumber(cseq.getSeqNumber() + 1);
+        } catch (InvalidArgumentException e) {
+            throw new ParseException("CSeq " + cseq.getSeqNumber() + " cannot be incremented", 0);
+        }
+        // A new transaction needs a new branch; the stack assigns one when the Via has none.
+        ViaHeader via = (ViaHeader) retry.getHeader(ViaHeader.NAME);
+        via.removeParameter("branch");
+        return retry;
+    }
+
+    static String describe(Request request) {
+        return request.getMethod() + " " + request.getRequestURI();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}
