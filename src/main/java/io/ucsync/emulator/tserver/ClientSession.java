@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,9 +14,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.ucsync.tlib.codec.TlwKeepAlive;
 import io.ucsync.tlib.protocol.KeepAliveFrame;
 import io.ucsync.tlib.protocol.TlibMessage;
 
@@ -27,8 +24,6 @@ import io.ucsync.tlib.protocol.TlibMessage;
  */
 final class ClientSession extends SimpleChannelInboundHandler<Object> {
 
-    static final String KEEPALIVE_HANDLER = "keepAlive";
-
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
     private final EmulatedSwitch emulatedSwitch;
@@ -36,7 +31,6 @@ final class ClientSession extends SimpleChannelInboundHandler<Object> {
     private final Set<String> registeredDns = new HashSet<>();
     private Channel channel;
     private String applicationName;
-    private long pingSequence;
     private ChannelFuture lastWrite;
 
     ClientSession(EmulatedSwitch emulatedSwitch, Duration serverKeepAlive) {
@@ -48,7 +42,7 @@ final class ClientSession extends SimpleChannelInboundHandler<Object> {
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         if (!serverKeepAlive.isZero()) {
-            installKeepAlive(serverKeepAlive);
+            TlwKeepAlive.install(channel.pipeline(), serverKeepAlive);
         }
     }
 
@@ -76,21 +70,6 @@ final class ClientSession extends SimpleChannelInboundHandler<Object> {
         emulatedSwitch.onMessage(this, (TlibMessage) frame);
     }
 
-    /** One timeout of silence sends PING; a further one without anything arriving closes the connection. */
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
-            if (idle.isFirst()) {
-                ctx.writeAndFlush(KeepAliveFrame.ping(++pingSequence));
-            } else {
-                LOG.warn("closing connection of {}: nothing arrived for two keep-alive timeouts", this);
-                ctx.close();
-            }
-            return;
-        }
-        super.userEventTriggered(ctx, event);
-    }
-
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
@@ -105,16 +84,7 @@ final class ClientSession extends SimpleChannelInboundHandler<Object> {
     /** The client asked to be watched (keepalive-remote-timeout): the shorter of its timeout and the server's own counts. */
     void watch(Duration requested) {
         Duration timeout = serverKeepAlive.isZero() || requested.compareTo(serverKeepAlive) < 0 ? requested : serverKeepAlive;
-        installKeepAlive(timeout);
-    }
-
-    private void installKeepAlive(Duration timeout) {
-        IdleStateHandler idle = new IdleStateHandler(timeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS);
-        if (channel.pipeline().get(KEEPALIVE_HANDLER) != null) {
-            channel.pipeline().replace(KEEPALIVE_HANDLER, KEEPALIVE_HANDLER, idle);
-        } else {
-            channel.pipeline().addBefore("tlwDecoder", KEEPALIVE_HANDLER, idle);
-        }
+        TlwKeepAlive.install(channel.pipeline(), timeout);
     }
 
     void send(TlibMessage event) {

@@ -8,13 +8,15 @@ public final class TlwCodec {
 
     /** The spec's default maximum frame size, compared with the length field itself. */
     public static final int DEFAULT_MAX_FRAME_SIZE = 65536;
+    /** Pipeline name of the decoder; the keep-alive goes before it. */
+    public static final String DECODER_NAME = "tlwDecoder";
 
     private TlwCodec() {
     }
 
     /** Adds "tlwDecoder" and "tlwEncoder" at the end of the pipeline; add the protocol handler after them. */
     public static void install(ChannelPipeline pipeline, int maxFrameSize) {
-        pipeline.addLast("tlwDecoder", new TlwDecoder(maxFrameSize));
+        pipeline.addLast(DECODER_NAME, new TlwDecoder(maxFrameSize));
         pipeline.addLast("tlwEncoder", TlwEncoder.INSTANCE);
     }
 

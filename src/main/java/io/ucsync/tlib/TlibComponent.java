@@ -1,0 +1,120 @@
+package io.ucsync.tlib;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ucsync.tlib.link.TServerLink;
+
+/**
+ * The {@code tlib} component: T-Library requests out (producer) and T-Server events in (consumer) over TLW/1.
+ * It owns one {@link TServerLink} per name, shared by every endpoint of that name, all on one Netty event loop
+ * group, and closes them when it stops. Replies leave the I/O thread on a small pool, so that a route may block
+ * after a request without stalling the link.
+ */
+@Component("tlib")
+public class TlibComponent extends DefaultComponent {
+
+    @Metadata(label = "advanced", description = "Default options for every endpoint; an endpoint URI overrides them.")
+    private TlibConfiguration configuration = new TlibConfiguration();
+
+    private final Map<String, TServerLink> links = new ConcurrentHashMap<>();
+    private NioEventLoopGroup ioGroup;
+    private ExecutorService replyExecutor;
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (remaining == null || remaining.isBlank()) {
+            throw new IllegalArgumentException("tlib needs a T-Server name: tlib:<name>?endpoints=host:port,host:port");
+        }
+        TlibConfiguration endpointConfiguration = configuration.copy();
+        setProperties(endpointConfiguration, parameters);
+        TServerLink link = linkFor(remaining, endpointConfiguration);
+        return new TlibEndpoint(uri, this, remaining, endpointConfiguration, link);
+    }
+
+    /**
+     * The link of a T-Server pair, created on first use; every endpoint of that name must configure it alike, or
+     * give no endpoints at all to use the link as another endpoint configured it.
+     */
+    synchronized TServerLink linkFor(String name, TlibConfiguration endpointConfiguration) {
+        TServerLink existing = links.get(name);
+        if (existing != null && endpointConfiguration.getEndpoints() == null) {
+            return existing;
+        }
+        if (existing == null) {
+            TServerLink link = new TServerLink(name, endpointConfiguration.linkConfig(), ioGroup());
+            links.put(name, link);
+            link.start();
+            return link;
+        }
+        if (!existing.config().equals(endpointConfiguration.linkConfig())) {
+            throw new IllegalArgumentException("T-Server '" + name + "' is already configured with other options;"
+                    + " every tlib:" + name + " endpoint must give the same options (only dns may differ)");
+        }
+        return existing;
+    }
+
+    private synchronized NioEventLoopGroup ioGroup() {
+        if (ioGroup == null) {
+            // one I/O thread carries every link: the T-Server traffic of a connector is small next to SIP's
+            ioGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("tlib-io", true));
+        }
+        return ioGroup;
+    }
+
+    synchronized ExecutorService replyExecutor() {
+        if (replyExecutor == null) {
+            replyExecutor = getCamelContext().getExecutorServiceManager().newFixedThreadPool(this, "TlibReplies", 2);
+        }
+        return replyExecutor;
+    }
+
+    /** The link of a T-Server pair, or null if no endpoint of that name was created. */
+    public TServerLink link(String name) {
+        return links.get(name);
+    }
+
+    /** Every link. */
+    public Collection<TServerLink> links() {
+        return List.copyOf(links.values());
+    }
+
+    public TlibConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    /** Default options for every endpoint; an endpoint URI overrides them. */
+    public void setConfiguration(TlibConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        for (TServerLink link : links.values()) {
+            link.close();
+        }
+        links.clear();
+        synchronized (this) {
+            if (replyExecutor != null) {
+                getCamelContext().getExecutorServiceManager().shutdown(replyExecutor);
+                replyExecutor = null;
+            }
+            if (ioGroup != null) {
+                ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+                ioGroup = null;
+            }
+        }
+        super.doStop();
+    }
+}

@@ -1,0 +1,162 @@
+package io.ucsync.tlib;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+
+import io.ucsync.tlib.codec.TlwCodec;
+import io.ucsync.tlib.link.TServerLinkConfig;
+
+/**
+ * The options of a {@code tlib} endpoint. All of them except {@link #getDns() dns} configure the T-Server link,
+ * which every endpoint with the same name shares; they must be the same on all those endpoints. The component's
+ * own configuration supplies defaults, so routes may write just {@code tlib:main}.
+ */
+@UriParams
+public class TlibConfiguration implements Cloneable {
+
+    /**
+     * The T-Server pair as host:port,host:port: the primary first, then the backup. Without it the endpoint uses
+     * the link that another endpoint of the same name configured.
+     */
+    @UriParam(label = "common")
+    private String endpoints;
+
+    /** ApplicationName in RequestRegisterClient: how the T-Server lists this client. */
+    @UriParam(label = "common", defaultValue = "ucsync")
+    private String applicationName = "ucsync";
+
+    /** Local keep-alive timeout (PING after one timeout of silence, close after two); 0 turns it off. */
+    @UriParam(label = "advanced", defaultValue = "10s")
+    private Duration keepAliveTimeout = Duration.ofSeconds(10);
+
+    /** Sent as keepalive-remote-timeout so that the T-Server watches this client too (whole seconds); 0 sends none. */
+    @UriParam(label = "advanced", defaultValue = "10s")
+    private Duration remoteKeepAlive = Duration.ofSeconds(10);
+
+    /** How long a request waits for its direct response before failing with TServerTimeoutException. */
+    @UriParam(label = "producer", defaultValue = "5s")
+    private Duration requestTimeout = Duration.ofSeconds(5);
+
+    /** First back-off after a round over the endpoints found no primary; it doubles up to reconnectMaxDelay. */
+    @UriParam(label = "advanced", defaultValue = "250ms")
+    private Duration reconnectDelay = Duration.ofMillis(250);
+
+    /** Longest back-off between rounds over the endpoints. */
+    @UriParam(label = "advanced", defaultValue = "5s")
+    private Duration reconnectMaxDelay = Duration.ofSeconds(5);
+
+    /** Largest frame accepted from the T-Server, in bytes. */
+    @UriParam(label = "advanced", defaultValue = "65536")
+    private int maxFrameSize = TlwCodec.DEFAULT_MAX_FRAME_SIZE;
+
+    /**
+     * Consumer: DNs to register from the start (comma-separated), so that their events arrive without a request
+     * having been sent on them. Requests register their DN by themselves.
+     */
+    @UriParam(label = "consumer")
+    private String dns;
+
+    public TlibConfiguration copy() {
+        try {
+            return (TlibConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    /** The link's configuration; fails with the option at fault. */
+    public TServerLinkConfig linkConfig() {
+        if (endpoints == null || endpoints.isBlank()) {
+            throw new IllegalArgumentException("endpoints is required: host:port of the primary T-Server, then of the backup");
+        }
+        return TServerLinkConfig.builder().endpoints(endpoints).applicationName(applicationName)
+                .keepAliveTimeout(keepAliveTimeout).remoteKeepAlive(remoteKeepAlive)
+                .requestTimeout(requestTimeout).reconnectDelay(reconnectDelay)
+                .reconnectMaxDelay(reconnectMaxDelay).maxFrameSize(maxFrameSize).build();
+    }
+
+    /** The consumer's static DN list, split and trimmed. */
+    public List<String> dnList() {
+        if (dns == null || dns.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(dns.split(",")).map(String::trim).filter(dn -> !dn.isEmpty()).toList();
+    }
+
+    public String getEndpoints() {
+        return endpoints;
+    }
+
+    public void setEndpoints(String endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    public String getApplicationName() {
+        return applicationName;
+    }
+
+    public void setApplicationName(String applicationName) {
+        this.applicationName = applicationName;
+    }
+
+    public Duration getKeepAliveTimeout() {
+        return keepAliveTimeout;
+    }
+
+    public void setKeepAliveTimeout(Duration keepAliveTimeout) {
+        this.keepAliveTimeout = keepAliveTimeout;
+    }
+
+    public Duration getRemoteKeepAlive() {
+        return remoteKeepAlive;
+    }
+
+    public void setRemoteKeepAlive(Duration remoteKeepAlive) {
+        this.remoteKeepAlive = remoteKeepAlive;
+    }
+
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public Duration getReconnectDelay() {
+        return reconnectDelay;
+    }
+
+    public void setReconnectDelay(Duration reconnectDelay) {
+        this.reconnectDelay = reconnectDelay;
+    }
+
+    public Duration getReconnectMaxDelay() {
+        return reconnectMaxDelay;
+    }
+
+    public void setReconnectMaxDelay(Duration reconnectMaxDelay) {
+        this.reconnectMaxDelay = reconnectMaxDelay;
+    }
+
+    public int getMaxFrameSize() {
+        return maxFrameSize;
+    }
+
+    public void setMaxFrameSize(int maxFrameSize) {
+        this.maxFrameSize = maxFrameSize;
+    }
+
+    public String getDns() {
+        return dns;
+    }
+
+    public void setDns(String dns) {
+        this.dns = dns;
+    }
+}

@@ -1,0 +1,25 @@
+package io.ucsync.tlib;
+
+import org.apache.camel.spi.Metadata;
+
+/** Exchange headers of the {@code tlib} component, set from the message the link received. */
+public final class TlibConstants {
+
+    @Metadata(description = "The T-Server link's name (the endpoint path).", javaType = "String")
+    public static final String LINK = "TlibLink";
+
+    @Metadata(description = "The event's message name, e.g. EventAgentReady (consumer) or the response's (producer).", javaType = "String")
+    public static final String MESSAGE_TYPE = "TlibMessageType";
+
+    @Metadata(description = "ThisDN of the event, when it has one.", javaType = "String")
+    public static final String THIS_DN = "TlibThisDN";
+
+    @Metadata(description = "AgentID of the event, when it has one.", javaType = "String")
+    public static final String AGENT_ID = "TlibAgentID";
+
+    @Metadata(label = "consumer", description = "True for the EventAddressInfo of each registered DN that the link delivers after every (re)connect.", javaType = "boolean")
+    public static final String RESYNC = "TlibResync";
+
+    private TlibConstants() {
+    }
+}

@@ -1,0 +1,82 @@
+package io.ucsync.tlib;
+
+import java.util.concurrent.ExecutorService;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+
+import io.ucsync.tlib.link.TServerLinkListener;
+import io.ucsync.tlib.protocol.TlibMessage;
+
+/**
+ * Emits one exchange per event the link did not ask for, one at a time and in the order the T-Server sent them,
+ * on a thread of its own so that a slow route never stalls the link's I/O. The static {@code dns} list is
+ * registered when the consumer starts and stays registered when it stops (a route reload must not drop the
+ * registrations the rest of the connector relies on).
+ */
+public class TlibConsumer extends DefaultConsumer implements TServerLinkListener {
+
+    private final TlibEndpoint endpoint;
+    private ExecutorService events;
+
+    public TlibConsumer(TlibEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        events = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newSingleThreadExecutor(this, "TlibEvents-" + endpoint.getName());
+        for (String dn : endpoint.getConfiguration().dnList()) {
+            endpoint.getLink().register(dn);
+        }
+        endpoint.getLink().addListener(this);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        endpoint.getLink().removeListener(this);
+        if (events != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(events);
+            events = null;
+        }
+        super.doStop();
+    }
+
+    @Override
+    public void onEvent(TlibMessage event, boolean fromResync) {
+        ExecutorService executor = events;
+        if (executor != null) {
+            executor.execute(() -> process(event, fromResync));
+        }
+    }
+
+    private void process(TlibMessage event, boolean fromResync) {
+        Exchange exchange = createExchange(false);
+        try {
+            describe(exchange.getMessage(), endpoint.getName(), event);
+            exchange.getMessage().setHeader(TlibConstants.RESYNC, fromResync);
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        } finally {
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException("route failed on " + event, exchange, exchange.getException());
+            }
+            releaseExchange(exchange, false);
+        }
+    }
+
+    /** Puts the message in the body and its identifying attributes in the headers. */
+    static void describe(Message message, String link, TlibMessage tlib) {
+        message.setBody(tlib);
+        message.setHeader(TlibConstants.LINK, link);
+        message.setHeader(TlibConstants.MESSAGE_TYPE, tlib.name());
+        message.setHeader(TlibConstants.THIS_DN, tlib.getThisDN());
+        message.setHeader(TlibConstants.AGENT_ID, tlib.getAgentId());
+    }
+}

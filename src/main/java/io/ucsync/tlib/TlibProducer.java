@@ -1,0 +1,49 @@
+package io.ucsync.tlib;
+
+import java.util.concurrent.CompletionException;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.support.DefaultAsyncProducer;
+
+import io.ucsync.tlib.protocol.TlibMessage;
+
+/**
+ * Sends the request in the body over the link and replaces the body with the direct response event. EventError,
+ * a timeout or a lost link set a {@link io.ucsync.tlib.link.TServerLinkException} on the exchange (error code and
+ * text in the message); the request is never re-sent.
+ */
+public class TlibProducer extends DefaultAsyncProducer {
+
+    private final TlibEndpoint endpoint;
+
+    public TlibProducer(TlibEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        if (!(exchange.getMessage().getBody() instanceof TlibMessage request)) {
+            exchange.setException(new InvalidPayloadException(exchange, TlibMessage.class));
+            callback.done(true);
+            return true;
+        }
+        try {
+            endpoint.getLink().request(request).whenCompleteAsync((response, error) -> {
+                if (error != null) {
+                    exchange.setException(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+                } else {
+                    TlibConsumer.describe(exchange.getMessage(), endpoint.getName(), response);
+                }
+                callback.done(false);
+            }, endpoint.getComponent().replyExecutor());
+        } catch (IllegalArgumentException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,673 @@
+package io.ucsync.tlib.link;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.ucsync.tlib.codec.TlwCodec;
+import io.ucsync.tlib.codec.TlwKeepAlive;
+import io.ucsync.tlib.protocol.AddressInfoType;
+import io.ucsync.tlib.protocol.AddressType;
+import io.ucsync.tlib.protocol.ControlMode;
+import io.ucsync.tlib.protocol.KeepAliveFrame;
+import io.ucsync.tlib.protocol.KeyValueCollection;
+import io.ucsync.tlib.protocol.MessageType;
+import io.ucsync.tlib.protocol.RegisterMode;
+import io.ucsync.tlib.protocol.ServerRole;
+import io.ucsync.tlib.protocol.TlibMessage;
+
+/**
+ * The connector's one long-lived TLW/1 connection to a T-Server pair (spec sections 5-7).
+ * <p>
+ * It finds the primary among the configured endpoints, registers as a client, registers every DN it has been
+ * asked about, queries each of them, hands the answers to its listeners and only then takes requests
+ * ({@link LinkState#UP}). Requests are matched to their direct response by ReferenceID; EventError, a timeout or
+ * a lost connection fail them with a {@link TServerLinkException}, and a request is never re-sent: after a
+ * reconnect the listeners get every DN's state again and decide what still has to be asked. Everything else the
+ * server sends goes to the listeners.
+ * <p>
+ * All state lives on one Netty event loop, so the connection, the pending requests and the registrations change
+ * in one order without locks; the public methods hand their work to that loop.
+ */
+public final class TServerLink implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TServerLink.class);
+    private static final String PROTOCOL_VERSION = "TLW/1";
+    private static final String REMOTE_KEEPALIVE_KEY = "keepalive-remote-timeout";
+    static final int MAX_HELD_EVENTS = 10_000;
+
+    private final String name;
+    private final TServerLinkConfig config;
+    private final EventLoopGroup ownGroup;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final List<TServerLinkListener> listeners = new CopyOnWriteArrayList<>();
+
+    // Confined to the event loop.
+    private final Set<String> dns = new LinkedHashSet<>();
+    private final Set<String> registeredOnConnection = new HashSet<>();
+    private final Map<String, CompletableFuture<TlibMessage>> registering = new HashMap<>();
+    private final Map<Integer, PendingRequest> pending = new HashMap<>();
+    private final Deque<HeldEvent> held = new ArrayDeque<>();
+    private long droppedWhileHeld;
+    private int lastReferenceId;
+    private Channel primary;
+    private Channel standby;
+    private ScheduledFuture<?> retryTask;
+    private Duration backoff;
+    private boolean outageReported;
+
+    private volatile LinkState state = LinkState.CONNECTING;
+    private volatile String connectedTo;
+    private volatile boolean switchLinkUp;
+
+    private record HeldEvent(TlibMessage event, boolean fromResync) {
+    }
+
+    private record PendingRequest(TlibMessage request, CompletableFuture<TlibMessage> result, Channel channel,
+            ScheduledFuture<?> timeout) {
+    }
+
+    /**
+     * A link on an event loop of {@code group}, which its owner shuts down; with a null group the link runs on a
+     * loop of its own and shuts it down on {@link #close()}. Call {@link #start()} to connect.
+     */
+    public TServerLink(String name, TServerLinkConfig config, EventLoopGroup group) {
+        this.name = name;
+        this.config = config;
+        this.ownGroup = group == null ? new NioEventLoopGroup(1) : null;
+        this.loop = (group == null ? ownGroup : group).next();
+        this.backoff = config.reconnectDelay();
+        this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.requestTimeout().toMillis()));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public TServerLinkConfig config() {
+        return config;
+    }
+
+    public LinkState state() {
+        return state;
+    }
+
+    /** host:port of the server the link is registered with, or null while it has none. */
+    public String connectedTo() {
+        return connectedTo;
+    }
+
+    /** Whether that server last reported its switch link up (EventLinkConnected) rather than down. */
+    public boolean switchLinkUp() {
+        return switchLinkUp;
+    }
+
+    /**
+     * Adds a listener. Events that arrived while the link had none (a route being reloaded, or not started yet)
+     * are held, up to {@value #MAX_HELD_EVENTS}, and handed to the next listener first.
+     */
+    public void addListener(TServerLinkListener listener) {
+        loop.execute(() -> {
+            listeners.add(listener);
+            if (droppedWhileHeld > 0) {
+                LOG.warn("T-Server link '{}': {} events dropped while no listener was attached", name, droppedWhileHeld);
+                droppedWhileHeld = 0;
+            }
+            List<HeldEvent> replay = new ArrayList<>(held);
+            held.clear();
+            for (HeldEvent event : replay) {
+                deliver(event.event(), event.fromResync());
+            }
+        });
+    }
+
+    public void removeListener(TServerLinkListener listener) {
+        loop.execute(() -> listeners.remove(listener));
+    }
+
+    /** Starts looking for the primary; returns at once. */
+    public void start() {
+        loop.execute(() -> connect(0));
+    }
+
+    /**
+     * Sends a request and completes with its direct response. The link sets the request's ReferenceID; the
+     * request must not be touched afterwards. A request on a DN the link has not registered registers it first,
+     * and the DN is registered again after every reconnect. RequestRegisterClient is the link's own business and
+     * is refused.
+     *
+     * @return completes with the response event, or exceptionally with {@link TServerErrorException} (EventError),
+     *         {@link TServerTimeoutException} or {@link LinkDownException}
+     */
+    public CompletableFuture<TlibMessage> request(TlibMessage request) {
+        if (request.type() == null || !request.type().isRequest()) {
+            throw new IllegalArgumentException("not a T-Library request: " + request.name());
+        }
+        if (request.type() == MessageType.RequestRegisterClient) {
+            throw new IllegalArgumentException("the link registers itself as a client; send requests on DNs");
+        }
+        CompletableFuture<TlibMessage> result = new CompletableFuture<>();
+        loop.execute(() -> submit(request, result));
+        return result;
+    }
+
+    /**
+     * Registers the DN, now if the link is up and again after every reconnect. Its EventAddressInfo reaches the
+     * listeners (as from a resync) once it is registered now, and with every resync.
+     *
+     * @return completes with the EventAddressInfo, or with null when the link is not up (the next resync does it)
+     */
+    public CompletableFuture<TlibMessage> register(String dn) {
+        CompletableFuture<TlibMessage> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            dns.add(dn);
+            if (state != LinkState.UP || registeredOnConnection.contains(dn)) {
+                result.complete(null);
+                return;
+            }
+            Channel channel = primary;
+            ensureRegistered(dn).thenCompose(registered -> send(channel, query(dn))).whenComplete((info, error) -> {
+                if (info != null) {
+                    deliver(info, true);
+                }
+                complete(result, info, error);
+            });
+        });
+        return result;
+    }
+
+    /** The DNs registered again after each reconnect. */
+    public CompletableFuture<Set<String>> registeredDns() {
+        return CompletableFuture.supplyAsync(() -> Set.copyOf(dns), loop);
+    }
+
+    /** Requests sent and not yet answered. */
+    public CompletableFuture<Integer> pendingRequests() {
+        return CompletableFuture.supplyAsync(pending::size, loop);
+    }
+
+    @Override
+    public void close() {
+        if (!loop.isShuttingDown()) {
+            loop.submit(() -> {
+                setState(LinkState.CLOSED, "closed");
+                cancelRetry();
+                closeQuietly(standby);
+                closeQuietly(primary);
+                failPending(null, "T-Server link '" + name + "' closed");
+            }).awaitUninterruptibly(config.requestTimeout().toMillis());
+        }
+        if (ownGroup != null) {
+            ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    // ---- finding the primary (section 7) ----
+
+    private void connect(int index) {
+        if (state == LinkState.CLOSED) {
+            return;
+        }
+        InetSocketAddress endpoint = config.endpoints().get(index);
+        ChannelFuture connecting = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                TlwCodec.install(channel.pipeline(), config.maxFrameSize());
+                TlwKeepAlive.install(channel.pipeline(), config.keepAliveTimeout());
+                channel.pipeline().addLast("tserverLink", new ConnectionHandler(index));
+            }
+        }).connect(new InetSocketAddress(endpoint.getHostString(), endpoint.getPort()));
+        connecting.addListener(done -> {
+            if (!done.isSuccess()) {
+                LOG.debug("T-Server link '{}': cannot reach {}: {}", name, describe(endpoint), done.cause().toString());
+                tryNext(index, "cannot reach " + describe(endpoint) + ": " + done.cause().getMessage());
+                return;
+            }
+            registerClient(connecting.channel(), index);
+        });
+    }
+
+    private void registerClient(Channel channel, int index) {
+        TlibMessage registerClient = TlibMessage.create(MessageType.RequestRegisterClient)
+                .applicationName(config.applicationName()).protocolVersion(PROTOCOL_VERSION);
+        if (!config.remoteKeepAlive().isZero()) {
+            registerClient.extensions(new KeyValueCollection().addInt(REMOTE_KEEPALIVE_KEY, (int) config.remoteKeepAlive().toSeconds()));
+        }
+        send(channel, registerClient).whenComplete((serverInfo, error) -> {
+            if (state == LinkState.CLOSED) {
+                channel.close();
+            } else if (error != null) {
+                LOG.warn("T-Server link '{}': {} refused registration: {}", name, remote(channel), error.getMessage());
+                channel.close();
+                tryNext(index, error.getMessage());
+            } else if (serverInfo.getServerRole() == ServerRole.Primary) {
+                becomePrimary(channel);
+            } else {
+                standBy(channel, index);
+            }
+        });
+    }
+
+    /**
+     * The server is Backup. The next endpoint is tried; if this was the last one, the connection is kept for one
+     * back-off period, so that a promotion (EventPrimaryChanged) is taken at once rather than at the next round.
+     */
+    private void standBy(Channel channel, int index) {
+        if (index + 1 < config.endpoints().size()) {
+            channel.close();
+            connect(index + 1);
+            return;
+        }
+        LOG.debug("T-Server link '{}': {} is Backup; waiting {} ms for a promotion", name, remote(channel), backoff.toMillis());
+        standby = channel;
+        retryTask = loop.schedule(() -> {
+            standby = null;
+            channel.close();
+            roundFailed("no server reported Primary");
+        }, backoff.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void tryNext(int index, String reason) {
+        if (index + 1 < config.endpoints().size()) {
+            connect(index + 1);
+        } else {
+            roundFailed(reason);
+        }
+    }
+
+    private void roundFailed(String lastReason) {
+        if (state == LinkState.CLOSED) {
+            return;
+        }
+        if (!outageReported) {
+            LOG.warn("T-Server link '{}': no primary among {} ({}); retrying with back-off up to {} ms", name,
+                    config.endpoints().stream().map(TServerLink::describe).toList(), lastReason, config.reconnectMaxDelay().toMillis());
+            outageReported = true;
+        }
+        retryTask = loop.schedule(() -> connect(0), backoff.toMillis(), TimeUnit.MILLISECONDS);
+        Duration doubled = backoff.multipliedBy(2);
+        backoff = doubled.compareTo(config.reconnectMaxDelay()) > 0 ? config.reconnectMaxDelay() : doubled;
+    }
+
+    // ---- registration and resync ----
+
+    private void becomePrimary(Channel channel) {
+        cancelRetry();
+        if (channel == standby) {
+            standby = null;
+        }
+        primary = channel;
+        connectedTo = remote(channel);
+        backoff = config.reconnectDelay();
+        outageReported = false;
+        setState(LinkState.RESYNCING, "registered with primary " + connectedTo);
+        List<String> toRegister = List.copyOf(dns);
+        List<CompletableFuture<TlibMessage>> registrations = toRegister.stream().map(this::ensureRegistered).toList();
+        whenAllSettled(registrations, () -> {
+            List<CompletableFuture<TlibMessage>> queries = new ArrayList<>();
+            for (String dn : toRegister) {
+                if (registeredOnConnection.contains(dn)) {
+                    queries.add(send(channel, query(dn)));
+                }
+            }
+            whenAllSettled(queries, () -> finishResync(channel, toRegister.size(), queries));
+        });
+    }
+
+    private void finishResync(Channel channel, int dnCount, List<CompletableFuture<TlibMessage>> queries) {
+        if (channel != primary) {
+            return; // lost during the resync; the next one starts over
+        }
+        int answered = 0;
+        for (CompletableFuture<TlibMessage> query : queries) {
+            TlibMessage info = query.getNow(null);
+            if (info != null) {
+                answered++;
+                deliver(info, true);
+            } else {
+                LOG.warn("T-Server link '{}': {}", name, causeOf(query).getMessage());
+            }
+        }
+        setState(LinkState.UP, "up on " + connectedTo + ": " + registeredOnConnection.size() + " of " + dnCount
+                + " DNs registered, " + answered + " queried");
+    }
+
+    private CompletableFuture<TlibMessage> ensureRegistered(String dn) {
+        dns.add(dn);
+        if (registeredOnConnection.contains(dn)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<TlibMessage> inFlight = registering.get(dn);
+        if (inFlight != null) {
+            return inFlight;
+        }
+        // whenComplete's own future completes only after the sets are updated, so its dependants see them updated
+        CompletableFuture<TlibMessage> registered = send(primary, TlibMessage.create(MessageType.RequestRegisterAddress)
+                .thisDN(dn).registerMode(RegisterMode.Share).controlMode(ControlMode.Default).addressType(AddressType.DN))
+                .whenComplete((answer, error) -> {
+                    registering.remove(dn);
+                    if (error == null) {
+                        registeredOnConnection.add(dn);
+                    } else {
+                        LOG.warn("T-Server link '{}': DN {} not registered: {}", name, dn, error.getMessage());
+                    }
+                });
+        if (!registered.isDone()) {
+            registering.put(dn, registered);
+        }
+        return registered;
+    }
+
+    // ---- requests ----
+
+    private void submit(TlibMessage request, CompletableFuture<TlibMessage> result) {
+        if (state != LinkState.UP) {
+            result.completeExceptionally(new LinkDownException("T-Server link '" + name + "' is " + state
+                    + "; " + request.type() + (request.getThisDN() == null ? "" : " on DN " + request.getThisDN()) + " not sent"));
+            return;
+        }
+        String dn = request.getThisDN();
+        if (request.type() == MessageType.RequestRegisterAddress && dn != null) {
+            ensureRegistered(dn).whenComplete((answer, error) -> complete(result, answer, error));
+        } else if (request.type() == MessageType.RequestUnregisterAddress && dn != null) {
+            dns.remove(dn);
+            registeredOnConnection.remove(dn);
+            send(primary, request).whenComplete((answer, error) -> complete(result, answer, error));
+        } else if (dn != null && !registeredOnConnection.contains(dn)) {
+            ensureRegistered(dn).whenComplete((answer, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    submit(request, result);
+                }
+            });
+        } else {
+            send(primary, request).whenComplete((answer, error) -> complete(result, answer, error));
+        }
+    }
+
+    /** Sends on the loop, giving the request the next free ReferenceID, and arms its timeout. */
+    private CompletableFuture<TlibMessage> send(Channel channel, TlibMessage request) {
+        CompletableFuture<TlibMessage> result = new CompletableFuture<>();
+        if (channel == null || !channel.isActive()) {
+            result.completeExceptionally(new LinkDownException("T-Server link '" + name + "' has no connection; "
+                    + request.type() + " not sent"));
+            return result;
+        }
+        int referenceId = nextReferenceId();
+        request.referenceId(referenceId);
+        ScheduledFuture<?> timeout = loop.schedule(() -> {
+            PendingRequest expired = pending.remove(referenceId);
+            if (expired != null) {
+                expired.result().completeExceptionally(new TServerTimeoutException(request, config.requestTimeout(), remote(channel)));
+            }
+        }, config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        pending.put(referenceId, new PendingRequest(request, result, channel, timeout));
+        channel.writeAndFlush(request).addListener(written -> {
+            if (!written.isSuccess()) {
+                fail(referenceId, new LinkDownException("T-Server link '" + name + "': " + request.type() + " not sent: "
+                        + written.cause().getMessage()));
+            }
+        });
+        return result;
+    }
+
+    /** Non-zero and unique among the unanswered requests (section 5). */
+    private int nextReferenceId() {
+        do {
+            lastReferenceId = lastReferenceId == Integer.MAX_VALUE ? 1 : lastReferenceId + 1;
+        } while (pending.containsKey(lastReferenceId));
+        return lastReferenceId;
+    }
+
+    private void fail(int referenceId, TServerLinkException error) {
+        PendingRequest request = pending.remove(referenceId);
+        if (request != null) {
+            request.timeout().cancel(false);
+            request.result().completeExceptionally(error);
+        }
+    }
+
+    /** Fails the pending requests of one connection, or of all when {@code channel} is null. */
+    private void failPending(Channel channel, String reason) {
+        Iterator<PendingRequest> requests = pending.values().iterator();
+        List<PendingRequest> failed = new ArrayList<>();
+        while (requests.hasNext()) {
+            PendingRequest request = requests.next();
+            if (channel == null || request.channel() == channel) {
+                requests.remove();
+                failed.add(request);
+            }
+        }
+        for (PendingRequest request : failed) {
+            request.timeout().cancel(false);
+            request.result().completeExceptionally(new LinkDownException(reason + "; " + request.request().type()
+                    + (request.request().getThisDN() == null ? "" : " on DN " + request.request().getThisDN())
+                    + " may or may not have been carried out"));
+        }
+    }
+
+    // ---- what arrives ----
+
+    private void onMessage(Channel channel, TlibMessage message) {
+        Integer referenceId = message.getReferenceId();
+        if (referenceId != null) {
+            PendingRequest request = pending.get(referenceId);
+            if (request == null || request.channel() != channel) {
+                LOG.debug("T-Server link '{}': dropping {} for no pending request (answered late, after its timeout)", name, message);
+                return;
+            }
+            pending.remove(referenceId);
+            request.timeout().cancel(false);
+            if (message.type() == MessageType.EventError) {
+                request.result().completeExceptionally(new TServerErrorException(request.request(), message));
+            } else {
+                request.result().complete(message);
+            }
+            return;
+        }
+        if (channel == standby && message.type() == MessageType.EventPrimaryChanged
+                && message.getServerRole() == ServerRole.Primary) {
+            LOG.info("T-Server link '{}': {} was promoted to primary", name, remote(channel));
+            becomePrimary(channel);
+            return;
+        }
+        if (channel != primary) {
+            return; // a backup's events while the link only waits for its promotion
+        }
+        if (message.type() == MessageType.EventLinkConnected || message.type() == MessageType.EventLinkDisconnected) {
+            switchLinkUp = message.type() == MessageType.EventLinkConnected;
+            LOG.info("T-Server link '{}': switch link {} on {}", name, switchLinkUp ? "up" : "down", connectedTo);
+        } else if (message.type() == MessageType.EventPrimaryChanged) {
+            LOG.info("T-Server link '{}': {} reports primary changed (role {}); staying", name, connectedTo, message.getServerRole());
+        }
+        deliver(message, false);
+    }
+
+    private void onClosed(Channel channel) {
+        if (channel == standby) {
+            standby = null;
+            cancelRetry();
+            roundFailed("backup " + remote(channel) + " closed the connection");
+            return;
+        }
+        failPending(channel, "connection to T-Server " + remote(channel) + " lost");
+        if (channel != primary) {
+            return;
+        }
+        primary = null;
+        connectedTo = null;
+        switchLinkUp = false;
+        registeredOnConnection.clear();
+        if (state == LinkState.CLOSED) {
+            return;
+        }
+        setState(LinkState.CONNECTING, "lost connection to " + remote(channel) + "; reconnecting");
+        connect(0);
+    }
+
+    private void deliver(TlibMessage event, boolean fromResync) {
+        if (listeners.isEmpty()) {
+            hold(event, fromResync);
+            return;
+        }
+        for (TServerLinkListener listener : listeners) {
+            try {
+                listener.onEvent(event, fromResync);
+            } catch (RuntimeException e) {
+                LOG.warn("T-Server link '{}': listener failed on {}: {}", name, event.name(), e.toString());
+            }
+        }
+    }
+
+    private void hold(TlibMessage event, boolean fromResync) {
+        if (held.size() == MAX_HELD_EVENTS) {
+            held.removeFirst();
+            if (droppedWhileHeld++ == 0) {
+                LOG.warn("T-Server link '{}': no listener for {} events; dropping the oldest until one is added", name, MAX_HELD_EVENTS);
+            }
+        }
+        held.addLast(new HeldEvent(event, fromResync));
+    }
+
+    private void setState(LinkState newState, String detail) {
+        state = newState;
+        if (newState == LinkState.UP || newState == LinkState.CLOSED) {
+            LOG.info("T-Server link '{}' {}", name, detail);
+        } else if (newState == LinkState.CONNECTING) {
+            LOG.warn("T-Server link '{}': {}", name, detail);
+        }
+        for (TServerLinkListener listener : listeners) {
+            try {
+                listener.onStateChanged(newState, detail);
+            } catch (RuntimeException e) {
+                LOG.warn("T-Server link '{}': listener failed on state {}: {}", name, newState, e.toString());
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    private void cancelRetry() {
+        if (retryTask != null) {
+            retryTask.cancel(false);
+            retryTask = null;
+        }
+    }
+
+    /** Runs {@code then} on the loop once every future has completed, however. */
+    private void whenAllSettled(List<CompletableFuture<TlibMessage>> futures, Runnable then) {
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenCompleteAsync((ignored, error) -> then.run(), loop);
+    }
+
+    private static TlibMessage query(String dn) {
+        return TlibMessage.create(MessageType.RequestQueryAddress).thisDN(dn).addressInfoType(AddressInfoType.AgentStatus);
+    }
+
+    private static void complete(CompletableFuture<TlibMessage> result, TlibMessage answer, Throwable error) {
+        if (error != null) {
+            result.completeExceptionally(error);
+        } else {
+            result.complete(answer);
+        }
+    }
+
+    private static Throwable causeOf(CompletableFuture<?> failed) {
+        try {
+            failed.join();
+            return new IllegalStateException("not failed");
+        } catch (RuntimeException e) {
+            return e.getCause() != null ? e.getCause() : e;
+        }
+    }
+
+    private static void closeQuietly(Channel channel) {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    private static String remote(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress address ? describe(address) : String.valueOf(channel.remoteAddress());
+    }
+
+    private static String describe(InetSocketAddress endpoint) {
+        return endpoint.getHostString() + ":" + endpoint.getPort();
+    }
+
+    @Override
+    public String toString() {
+        return "T-Server link '" + name + "' (" + state + (connectedTo == null ? "" : " on " + connectedTo) + ")";
+    }
+
+    /** One connection's inbound side; runs on the link's loop. */
+    private final class ConnectionHandler extends SimpleChannelInboundHandler<Object> {
+
+        private final int endpointIndex;
+        private String remote;
+
+        ConnectionHandler(int endpointIndex) {
+            this.endpointIndex = endpointIndex;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            remote = remote(ctx.channel());
+            LOG.debug("T-Server link '{}': connected to endpoint {} ({})", name, endpointIndex, remote);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object frame) {
+            if (frame instanceof KeepAliveFrame keepAlive) {
+                if (keepAlive.kind() == KeepAliveFrame.Kind.PING) {
+                    ctx.writeAndFlush(KeepAliveFrame.pong(keepAlive.seq()));
+                }
+                return;
+            }
+            onMessage(ctx.channel(), (TlibMessage) frame);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            onClosed(ctx.channel());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A reset or a refused frame: the decoder has logged a protocol violation itself; closing reports the loss.
+            LOG.debug("T-Server link '{}': connection to {} failed: {}", name, remote, cause.toString());
+            ctx.close();
+        }
+    }
+}

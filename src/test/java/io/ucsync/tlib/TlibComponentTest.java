@@ -1,0 +1,138 @@
+package io.ucsync.tlib;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.FailedToCreateRouteException;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.ucsync.emulator.tserver.TServerEmulator;
+import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.tlib.link.LinkState;
+import io.ucsync.tlib.link.TServerErrorException;
+import io.ucsync.tlib.protocol.AgentWorkMode;
+import io.ucsync.tlib.protocol.MessageType;
+import io.ucsync.tlib.protocol.TlibMessage;
+
+/** The tlib component in Camel routes, Java and YAML, against the T-Server emulator. */
+class TlibComponentTest {
+
+    private TServerEmulator emulator;
+    private CamelContext camel;
+
+    @BeforeEach
+    void start() {
+        emulator = TServerEmulator.start(TServerEmulatorConfig.builder().dns(List.of("5001", "5002")).build());
+        camel = new DefaultCamelContext();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        camel.close();
+        emulator.close();
+    }
+
+    private String uri() {
+        return "tlib:main?endpoints=127.0.0.1:" + emulator.port() + "&requestTimeout=2s";
+    }
+
+    private TlibComponent component() {
+        return camel.getComponent("tlib", TlibComponent.class);
+    }
+
+    @Test
+    void eventsOfTheConsumersDnsReachTheRouteAndRequestsGetTheirResponseInTheBody() throws Exception {
+        String routes = """
+                - route:
+                    id: tserver-events
+                    from:
+                      uri: "%s&dns=5001"
+                      steps:
+                        - to: mock:events
+                """.formatted(uri());
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("events.camel.yaml", routes));
+        camel.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> component().link("main").state() == LinkState.UP);
+        MockEndpoint events = camel.getEndpoint("mock:events", MockEndpoint.class);
+        events.expectedMessageCount(3);
+
+        ProducerTemplate template = camel.createProducerTemplate();
+        Exchange answered = template.request("tlib:main", exchange -> exchange.getMessage().setBody(TlibMessage
+                .create(MessageType.RequestAgentLogin).thisDN("5001").agentId("agent01").password("").agentWorkMode(AgentWorkMode.ManualIn)));
+
+        assertThat(answered.getException()).isNull();
+        assertThat(answered.getMessage().getBody(TlibMessage.class).type()).isEqualTo(MessageType.EventAgentLogin);
+        assertThat(answered.getMessage().getHeader(TlibConstants.MESSAGE_TYPE)).isEqualTo("EventAgentLogin");
+        assertThat(answered.getMessage().getHeader(TlibConstants.AGENT_ID)).isEqualTo("agent01");
+        events.assertIsSatisfied(5_000);
+        assertThat(events.getExchanges()).extracting(e -> e.getMessage().getHeader(TlibConstants.MESSAGE_TYPE))
+                .as("what arrived before the route started is held for it, in order")
+                .containsExactly("EventLinkConnected", "EventAddressInfo", "EventAgentReady");
+        Exchange resync = events.getExchanges().get(1);
+        assertThat(resync.getMessage().getHeader(TlibConstants.RESYNC, Boolean.class)).isTrue();
+        assertThat(resync.getMessage().getHeader(TlibConstants.THIS_DN)).isEqualTo("5001");
+        Exchange ready = events.getExchanges().get(2);
+        assertThat(ready.getMessage().getHeader(TlibConstants.THIS_DN)).isEqualTo("5001");
+        assertThat(ready.getMessage().getHeader(TlibConstants.LINK)).isEqualTo("main");
+        assertThat(ready.getMessage().getHeader(TlibConstants.RESYNC, Boolean.class)).isFalse();
+    }
+
+    @Test
+    void anEventErrorFailsTheExchangeWithItsCodeAndText() throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:ready").routeId("ready").to(uri());
+            }
+        });
+        camel.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> component().link("main").state() == LinkState.UP);
+
+        assertThatThrownBy(() -> camel.createProducerTemplate().requestBody("direct:ready",
+                TlibMessage.create(MessageType.RequestAgentReady).thisDN("5002")))
+                .isInstanceOf(CamelExecutionException.class).cause()
+                .isInstanceOfSatisfying(TServerErrorException.class, error -> assertThat(error.getErrorCode()).isEqualTo(1707))
+                .hasMessageContaining("RequestAgentReady on DN 5002").hasMessageContaining("AgentNotLoggedIn");
+    }
+
+    @Test
+    void endpointsOfOneNameShareOneLinkAndMustAgreeOnItsOptions() throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:a").routeId("a").to(uri());
+                from("direct:b").routeId("b").to(uri() + "&applicationName=ucsync");
+            }
+        });
+        camel.start();
+        assertThat(component().links()).hasSize(1);
+        assertThat(component().link("main").config().requestTimeout()).isEqualTo(Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:c").routeId("c").to(uri() + "&applicationName=other");
+            }
+        })).isInstanceOf(FailedToCreateRouteException.class).rootCause()
+                .hasMessageContaining("T-Server 'main' is already configured with other options");
+        assertThatThrownBy(() -> camel.getEndpoint("tlib:nowhere")).rootCause()
+                .hasMessageContaining("endpoints is required");
+        assertThatThrownBy(() -> camel.getEndpoint("tlib:bad?endpoints=localhost")).rootCause()
+                .hasMessageContaining("T-Server endpoint 'localhost' is not host:port");
+    }
+}

@@ -1,0 +1,202 @@
+package io.ucsync.tlib.link;
+
+import static io.ucsync.tlib.link.TServerLinkTest.answer;
+import static io.ucsync.tlib.link.TServerLinkTest.config;
+import static io.ucsync.tlib.link.TServerLinkTest.login;
+import static io.ucsync.tlib.link.TServerLinkTest.notReady;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import io.ucsync.emulator.tserver.DnState;
+import io.ucsync.emulator.tserver.TServerEmulator;
+import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.tlib.protocol.AgentStatus;
+import io.ucsync.tlib.protocol.AgentWorkMode;
+import io.ucsync.tlib.protocol.MessageType;
+import io.ucsync.tlib.protocol.ServerRole;
+import io.ucsync.tlib.protocol.TlibMessage;
+
+/** Failover to a promoted backup while requests flow, request timeouts, and keep-alive against a peer that stops reading. */
+class TServerLinkFaultTest {
+
+    private static final List<String> DNS = IntStream.rangeClosed(1, 10).mapToObj(i -> String.valueOf(5000 + i)).toList();
+
+    @Test
+    void primaryKilledWhileRequestsFlow_theLinkMovesToThePromotedBackupAndEveryAgentEndsAsItShould() throws Exception {
+        TServerEmulator primary = TServerEmulator.start(TServerEmulatorConfig.builder().dns(DNS).build());
+        try (TServerEmulator backup = TServerEmulator.start(TServerEmulatorConfig.builder().dns(DNS).role(ServerRole.Backup)
+                .mirrorOf(new InetSocketAddress("127.0.0.1", primary.port())).build());
+                TServerLink link = new TServerLink("main", config(primary.port(), backup.port()).build(), null)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> primary.stats().getOrDefault(DNS.get(DNS.size() - 1), Map.of())
+                    .containsKey("RequestQueryAddress"));
+            // The owner of the link, as the engine is: what each agent should be, put right after every resync.
+            Map<String, String> desiredReason = new ConcurrentHashMap<>();
+            AtomicInteger repairs = new AtomicInteger();
+            link.addListener(new TServerLinkListener() {
+                @Override
+                public void onEvent(TlibMessage event, boolean fromResync) {
+                    if (!fromResync) {
+                        return;
+                    }
+                    String dn = event.getThisDN();
+                    String desired = desiredReason.get(dn);
+                    if (desired != null && !desired.equals(event.getReasonCode())) {
+                        repairs.incrementAndGet();
+                        link.request(notReady(dn, desired));
+                    }
+                }
+            });
+            DNS.forEach(link::register);
+            link.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+            for (int i = 0; i < DNS.size(); i++) {
+                answer(link.request(login(DNS.get(i), "agent" + i, "", AgentWorkMode.AuxWork)));
+            }
+
+            // Requests flow, eight in flight, each DN in turn to a new reason; one thread sends, so the last one
+            // sent on a DN is what that agent should end in.
+            AtomicBoolean flowing = new AtomicBoolean(true);
+            AtomicInteger sent = new AtomicInteger();
+            AtomicInteger answered = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            AtomicInteger answeredTwice = new AtomicInteger();
+            Semaphore inFlight = new Semaphore(8);
+            Thread flow = new Thread(() -> {
+                for (int i = 0; flowing.get(); i++) {
+                    inFlight.acquireUninterruptibly();
+                    String dn = DNS.get(i % DNS.size());
+                    String reason = "R" + i;
+                    desiredReason.put(dn, reason);
+                    sent.incrementAndGet();
+                    AtomicBoolean done = new AtomicBoolean();
+                    link.request(notReady(dn, reason)).whenComplete((response, error) -> {
+                        if (!done.compareAndSet(false, true)) {
+                            answeredTwice.incrementAndGet();
+                        }
+                        (error == null ? answered : failed).incrementAndGet();
+                        inFlight.release();
+                    });
+                }
+            }, "request-flow");
+            flow.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() > 500);
+            primary.kill();
+            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() != LinkState.UP);
+            flowing.set(false);
+            flow.join(5_000);
+
+            backup.promote();
+            await().atMost(Duration.ofSeconds(10)).until(() -> link.state() == LinkState.UP
+                    && ("127.0.0.1:" + backup.port()).equals(link.connectedTo()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> backup.states().stream()
+                    .allMatch(state -> desiredReason.get(state.dn()).equals(state.reasonCode())));
+
+            assertThat(backup.states()).allSatisfy(state -> {
+                assertThat(state.agentId()).isNotNull();
+                assertThat(state.status()).isEqualTo(AgentStatus.NotReady);
+            });
+            Map<String, Map<String, Integer>> backupStats = backup.stats();
+            assertThat(DNS).allSatisfy(dn -> {
+                assertThat(backupStats.get(dn)).as("re-registered and re-queried on the backup")
+                        .containsEntry("RequestRegisterAddress", 1).containsEntry("RequestQueryAddress", 1)
+                        .doesNotContainKey("RequestAgentLogin");
+            });
+            await("requests cut off by the crash fail rather than hang").atMost(Duration.ofSeconds(5))
+                    .until(() -> answered.get() + failed.get() == sent.get());
+            assertThat(answeredTwice).hasValue(0);
+            System.out.printf("failover: %d requests sent, %d answered, %d failed (in flight at the crash or sent while the link was down), %d repaired after resync%n",
+                    sent.get(), answered.get(), failed.get(), repairs.get());
+        }
+    }
+
+    @Test
+    void aRequestWithoutAnswerTimesOutAndItsLateAnswerIsDropped() throws Exception {
+        try (ScriptedTServer server = ScriptedTServer.silent();
+                TServerLink link = new TServerLink("main", config(server.port()).requestTimeout(Duration.ofMillis(300))
+                        .keepAliveTimeout(Duration.ZERO).build(), null)) {
+            RecordingListener listener = new RecordingListener();
+            link.addListener(listener);
+            link.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+
+            CompletableFuture<TlibMessage> register = link.register("5001");
+            TlibMessage request = (TlibMessage) server.nextReceived();
+            assertThat(request.type()).isEqualTo(MessageType.RequestRegisterAddress);
+            assertThatThrownBy(() -> register.get(5, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(TServerTimeoutException.class)
+                    .hasMessageContaining("RequestRegisterAddress").hasMessageContaining("5001").hasMessageContaining("300 ms");
+
+            server.send(TlibMessage.create(MessageType.EventRegistered).referenceId(request.getReferenceId()).thisDN("5001"));
+            server.send(TlibMessage.create(MessageType.EventDNDOn).thisDN("5001"));
+            listener.next(MessageType.EventDNDOn, "5001");
+            assertThat(listener.events).extracting(received -> received.event().type())
+                    .as("the late answer reaches no one; the unsolicited event after it does").containsExactly(MessageType.EventDNDOn);
+            assertThat(link.state()).isEqualTo(LinkState.UP);
+            assertThat(link.pendingRequests().get(5, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    @Test
+    void aPeerThatStopsReadingIsDetectedWithinTwoKeepAliveTimeouts() throws Exception {
+        Duration timeout = Duration.ofSeconds(1);
+        try (ScriptedTServer server = ScriptedTServer.deaf();
+                TServerLink link = new TServerLink("main", config(server.port()).keepAliveTimeout(timeout).build(), null)) {
+            RecordingListener listener = new RecordingListener();
+            link.addListener(listener);
+            link.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+
+            // two timeouts, plus a quarter for scheduling on a busy machine
+            await().atMost(timeout.multipliedBy(2).plus(timeout.dividedBy(4)))
+                    .until(() -> listener.states.contains(LinkState.CONNECTING));
+            assertThat(link.state()).isNotEqualTo(LinkState.UP);
+        }
+    }
+
+    @Test
+    void anIdleLinkToAServerThatAnswersPingsStaysUp() {
+        Duration timeout = Duration.ofMillis(300);
+        try (TServerEmulator emulator = TServerEmulator.start(TServerEmulatorConfig.builder().dns(DNS).build());
+                TServerLink link = new TServerLink("main", config(emulator.port()).keepAliveTimeout(timeout).build(), null)) {
+            RecordingListener listener = new RecordingListener();
+            link.addListener(listener);
+            link.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+
+            await().during(timeout.multipliedBy(6)).atMost(timeout.multipliedBy(10)).until(() -> link.state() == LinkState.UP);
+            assertThat(listener.states).containsExactly(LinkState.RESYNCING, LinkState.UP);
+        }
+    }
+
+    @Test
+    void aServerThatOnlyReportsBackupIsWaitedOnUntilItIsPromoted() {
+        try (TServerEmulator backup = TServerEmulator.start(TServerEmulatorConfig.builder().dns(DNS).role(ServerRole.Backup).build());
+                TServerLink link = new TServerLink("main", config(backup.port()).build(), null)) {
+            link.register("5001");
+            link.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> backup.stats().getOrDefault("-", Map.of()).containsKey("RequestRegisterClient"));
+            assertThat(link.state()).isEqualTo(LinkState.CONNECTING);
+
+            backup.promote();
+            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+            assertThat(answer(link.request(login("5001", "agent01", "", AgentWorkMode.ManualIn))).type())
+                    .isEqualTo(MessageType.EventAgentLogin);
+            assertThat(backup.state("5001")).extracting(DnState::agentId).isEqualTo("agent01");
+        }
+    }
+}
