@@ -1,11 +1,13 @@
 package io.ucsync;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 
-import org.apache.camel.main.Main;
 
+import io.ucsync.app.Connector;
 import io.ucsync.emulator.tserver.TServerEmulatorCommand;
+import io.ucsync.worker.ConfigException;
 
 /**
  * Entry point of target/ucsync.jar. Without a subcommand it runs the connector on camel-main;
@@ -30,16 +32,25 @@ public final class Ucsync {
             SUBCOMMANDS.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        if (args.length > 0 && !args[0].startsWith("-")) {
+        if (args.length > 0) {
             System.err.println("unknown command '" + args[0] + "'; commands: " + SUBCOMMANDS.keySet()
                     + " or none to run the connector");
             System.exit(2);
         }
-        runConnector(args);
+        runConnector();
     }
 
-    private static void runConnector(String[] args) throws Exception {
-        Main main = new Main(Ucsync.class);
-        main.run(args);
+    /** The connector, configured by config/application.properties (or the file given by -Ducsync.config). */
+    private static void runConnector() throws Exception {
+        Connector connector;
+        try {
+            connector = Connector.create(Path.of(System.getProperty("ucsync.config", "config/application.properties")));
+        } catch (ConfigException e) {
+            System.err.println("ucsync cannot start; fix the configuration:");
+            e.problems().forEach(problem -> System.err.println("  " + problem));
+            System.exit(2);
+            return;
+        }
+        connector.run();
     }
 }

@@ -45,7 +45,7 @@ public final class DurableTimers implements AutoCloseable {
 
     /**
      * @param jdbcUrl  an H2 JDBC URL for the job store (its QRTZ_ tables are created if missing)
-     * @param listener called on a Quartz thread when a timer fires
+     * @param listener called on a Quartz thread when a timer fires, once {@link #start()} was called
      */
     public DurableTimers(String jdbcUrl, Consumer<FiredTimer> listener) throws SchedulerException {
         createSchemaIfMissing(jdbcUrl);
@@ -62,6 +62,13 @@ public final class DurableTimers implements AutoCloseable {
         StdSchedulerFactory factory = new StdSchedulerFactory(properties);
         scheduler = factory.getScheduler();
         scheduler.getContext().put(TimerFiredJob.LISTENER_KEY, listener);
+    }
+
+    /**
+     * Starts firing: timers whose time passed while ucsync was down fire at once, so start only when the listener
+     * can take them. Timers can be set before.
+     */
+    public void start() throws SchedulerException {
         scheduler.start();
     }
 

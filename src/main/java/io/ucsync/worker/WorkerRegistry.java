@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
@@ -52,16 +53,33 @@ public final class WorkerRegistry implements AutoCloseable {
         return facts.getOrDefault(sipUri, WorkerFacts.NONE);
     }
 
+    /** A new value of a worker's facts, and what the caller decided alongside it on the worker's lane. */
+    public record Decision<R>(WorkerFacts facts, R result) {
+    }
+
     /**
      * Changes one worker's facts, in order with that worker's other changes; completes with the new facts once saved.
      * A change of the reported agent state is written to the audit log with {@code cause}.
      */
     public CompletionStage<WorkerFacts> update(String sipUri, UnaryOperator<WorkerFacts> change, String cause) {
-        CompletableFuture<WorkerFacts> result = new CompletableFuture<>();
+        return decide(sipUri, cause, before -> {
+            WorkerFacts after = change.apply(before);
+            return new Decision<>(after, after);
+        });
+    }
+
+    /**
+     * Like {@link #update}, for a caller that must decide something from the facts on the worker's lane, where no
+     * other change of that worker can come between: the decision's facts are saved (and audited) before the
+     * stage completes with its result.
+     */
+    public <R> CompletionStage<R> decide(String sipUri, String cause, Function<WorkerFacts, Decision<R>> decision) {
+        CompletableFuture<R> result = new CompletableFuture<>();
         lanes[Math.floorMod(sipUri.hashCode(), lanes.length)].execute(() -> {
             try {
                 WorkerFacts before = facts(sipUri);
-                WorkerFacts after = change.apply(before);
+                Decision<R> decided = decision.apply(before);
+                WorkerFacts after = decided.facts();
                 if (!after.equals(before)) {
                     store.save(sipUri, after);
                     if (!Objects.equals(before.reportedAgentState(), after.reportedAgentState())) {
@@ -71,7 +89,7 @@ public final class WorkerRegistry implements AutoCloseable {
                     }
                     facts.put(sipUri, after);
                 }
-                result.complete(after);
+                result.complete(decided.result());
             } catch (SQLException | RuntimeException e) {
                 LOG.error("{}: change not applied ({}): {}", sipUri, cause, e.getMessage());
                 result.completeExceptionally(e);

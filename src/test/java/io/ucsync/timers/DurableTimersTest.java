@@ -32,6 +32,7 @@ class DurableTimersTest {
     @Test
     void a_timer_fires_at_its_time_and_can_be_moved_or_cancelled() throws Exception {
         try (DurableTimers timers = new DurableTimers(url(), fired::add)) {
+            timers.start();
             Instant soon = Instant.now().plusMillis(800);
             timers.schedule("preview-decline", "sip:kw01@ucsync.test", Instant.now().plusSeconds(3600));
             timers.schedule("preview-decline", "sip:kw01@ucsync.test", soon);
@@ -64,6 +65,8 @@ class DurableTimersTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(overdue.plusSeconds(1)));
 
         try (DurableTimers timers = new DurableTimers(url(), fired::add)) {
+            assertThat(timers.pending()).as("stored before start").hasSize(2);
+            timers.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> fired.size() == 1);
             assertThat(fired.get(0).workerKey()).as("overdue while the process was down: fires at once").isEqualTo("sip:kw01@ucsync.test");
             await().atMost(Duration.ofSeconds(15)).until(() -> fired.size() == 2);
@@ -79,6 +82,7 @@ class DurableTimersTest {
 
         public static void main(String[] args) throws Exception {
             DurableTimers timers = new DurableTimers(args[0], timer -> { });
+            timers.start();
             timers.schedule("preview-decline", "sip:kw01@ucsync.test", Instant.parse(args[1]));
             timers.schedule("preview-decline", "sip:kw02@ucsync.test", Instant.parse(args[2]));
             System.out.println(READY);

@@ -1,0 +1,187 @@
+package io.ucsync.app;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ucsync.engine.SyncEngine;
+import io.ucsync.sip.SipPresenceAgent;
+import io.ucsync.sip.SipPresenceComponent;
+import io.ucsync.timers.DurableTimers;
+import io.ucsync.tlib.TlibComponent;
+import io.ucsync.tlib.link.TServerLink;
+import io.ucsync.worker.ConfigException;
+import io.ucsync.worker.PresenceMap;
+import io.ucsync.worker.Roster;
+import io.ucsync.worker.RosterEntry;
+import io.ucsync.worker.WorkerRegistry;
+import io.ucsync.worker.WorkerStore;
+
+/**
+ * The connector on camel-main: reads and checks the configuration (a problem stops the start with the file, the
+ * line and the fix), opens the state store and the timers, starts the embedded lab if asked, loads the route files,
+ * then hands the roster to the transports (SIP watch list, T-Server DN registrations) and watches the route and
+ * configuration files for changes.
+ */
+public final class Connector implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
+    /** Where the routes send the engine's commands, and where timers come in. */
+    static final String COMMANDS = "direct:commands";
+    static final String TIMERS = "seda:timers";
+
+    private final UcsyncSettings settings;
+    private final Main main;
+    private final WorkerStore store;
+    private final WorkerRegistry registry;
+    private final DurableTimers timers;
+    private final SyncEngine engine;
+    private final EmbeddedLab lab;
+    private FileWatcher watcher;
+    private RouteFiles routeFiles;
+    private ProducerTemplate template;
+
+    private Connector(UcsyncSettings settings, Roster roster, PresenceMap map) throws Exception {
+        this.settings = settings;
+        this.lab = settings.labEnabled() ? EmbeddedLab.start(settings, roster) : null;
+        this.store = new WorkerStore(settings.value(UcsyncSettings.STATE_JDBC_URL), "sa", "");
+        this.registry = new WorkerRegistry(store, settings.intValue(UcsyncSettings.WORKER_LANES), Clock.systemUTC());
+        this.timers = new DurableTimers(settings.value(UcsyncSettings.STATE_JDBC_URL),
+                fired -> template.sendBody(TIMERS, fired));
+        this.engine = new SyncEngine(roster, map, settings.engineOptions(), registry, timers, Clock.systemUTC());
+        this.main = new Main(Connector.class);
+        main.setInitialProperties(settings.asProperties());
+        main.bind("engine", engine);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport started) {
+                try {
+                    onStarted(started.getCamelContext());
+                } catch (Exception e) {
+                    LOG.error("ucsync cannot start: {}", RouteFiles.describe(e));
+                    main.completed();
+                }
+            }
+        });
+    }
+
+    /**
+     * Reads the configuration and builds the connector.
+     *
+     * @throws ConfigException naming each problem with its file, line and fix
+     */
+    public static Connector create(Path configFile) throws Exception {
+        UcsyncSettings settings = UcsyncSettings.load(configFile);
+        Roster roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
+        PresenceMap map = PresenceMap.load(settings.path(UcsyncSettings.PRESENCE_MAP));
+        return new Connector(settings, roster, map);
+    }
+
+    /** Runs until the JVM is asked to stop. */
+    public void run() throws Exception {
+        try {
+            main.run();
+        } finally {
+            close();
+        }
+    }
+
+    private void onStarted(CamelContext camel) throws Exception {
+        template = camel.createProducerTemplate();
+        routeFiles = new RouteFiles(camel, settings.path(UcsyncSettings.ROUTES));
+        routeFiles.loadAll();
+        for (String name : settings.tserverNames()) {
+            // the link of each T-Server, whether or not a route consumes its events
+            camel.getEndpoint("tlib:" + name + "?endpoints=" + settings.tserverEndpoints(name));
+        }
+        engine.awaitReports(engine.roster().entries());
+        applyRoster(camel, engine.roster());
+        timers.start();
+        watcher = new FileWatcher();
+        watcher.watch(routeFiles.directory(), RouteFiles::isRouteFile, routeFiles::reload);
+        Path roster = settings.path(UcsyncSettings.ROSTER).toAbsolutePath().normalize();
+        Path map = settings.path(UcsyncSettings.PRESENCE_MAP).toAbsolutePath().normalize();
+        watcher.watch(roster.getParent(), file -> file.equals(roster) || file.equals(map),
+                file -> onConfigChanged(camel, file.equals(roster)));
+        watcher.start();
+        LOG.info("ucsync started: {} workers, T-Servers {}, UC front end {} ({}, {})", engine.roster().entries().size(),
+                settings.tserverNames(), settings.value(UcsyncSettings.UC_SERVER), settings.value(UcsyncSettings.UC_DIALECT),
+                settings.value(UcsyncSettings.UC_TRANSPORT));
+    }
+
+    /** Hands the roster to the transports: every worker watched on the UC side, every DN registered with its T-Server. */
+    private void applyRoster(CamelContext camel, Roster roster) {
+        List<String> sipUris = roster.entries().stream().map(RosterEntry::sipUri).toList();
+        for (SipPresenceAgent agent : camel.getComponent("sip-presence", SipPresenceComponent.class).agents()) {
+            agent.setWatched(sipUris);
+        }
+        TlibComponent tlib = camel.getComponent("tlib", TlibComponent.class);
+        for (RosterEntry worker : roster.entries()) {
+            TServerLink link = tlib.link(worker.tserver());
+            if (link != null) {
+                link.register(worker.dn());
+            }
+        }
+    }
+
+    private void onConfigChanged(CamelContext camel, boolean rosterChanged) {
+        try {
+            if (rosterChanged) {
+                Roster before = engine.roster();
+                Roster roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
+                Set<String> known = new HashSet<>(before.entries().stream().map(RosterEntry::sipUri).toList());
+                engine.awaitReports(roster.entries().stream().filter(worker -> !known.contains(worker.sipUri())).toList());
+                engine.setRoster(roster);
+                applyRoster(camel, roster);
+                LOG.info("roster reloaded: {} workers", roster.entries().size());
+            } else {
+                engine.setPresenceMap(PresenceMap.load(settings.path(UcsyncSettings.PRESENCE_MAP)));
+                LOG.info("presence map reloaded; every worker reconciled");
+                template.sendBody(COMMANDS, engine.reconcileAll("presence map reloaded"));
+            }
+        } catch (ConfigException e) {
+            LOG.error("{} refused, the previous one stays in force:{}{}", rosterChanged ? "roster" : "presence map",
+                    System.lineSeparator(), e.getMessage());
+        }
+    }
+
+    public SyncEngine engine() {
+        return engine;
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    /** Stops Camel (and with it the links and subscriptions), then the timers, the lanes, the store and the lab. */
+    @Override
+    public void close() {
+        try {
+            if (watcher != null) {
+                watcher.close();
+            }
+            if (main.getCamelContext() != null) {
+                main.getCamelContext().stop();
+            }
+            timers.close();
+            registry.close();
+            store.close();
+        } catch (Exception e) {
+            LOG.warn("stopping ucsync: {}", RouteFiles.describe(e));
+        } finally {
+            if (lab != null) {
+                lab.close();
+            }
+        }
+    }
+}

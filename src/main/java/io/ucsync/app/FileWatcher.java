@@ -1,0 +1,97 @@
+package io.ucsync.app;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches directories and hands each changed file to a handler once the writes to it have settled: an editor's
+ * save is often several events (truncate, write, rename), and a half-written file must not be read.
+ */
+public final class FileWatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileWatcher.class);
+    private static final long SETTLE_MILLIS = 300;
+
+    private final WatchService watchService;
+    private final Thread thread;
+    private final Map<Path, Handler> handlers = new ConcurrentHashMap<>();
+
+    private record Handler(Predicate<Path> accepts, Consumer<Path> onChange) {
+    }
+
+    public FileWatcher() throws IOException {
+        watchService = FileSystems.getDefault().newWatchService();
+        thread = new Thread(this::run, "ucsync-file-watcher");
+        thread.setDaemon(true);
+    }
+
+    /** Calls {@code onChange} (on the watcher's thread) for each created, changed or deleted file that {@code accepts}. */
+    public void watch(Path directory, Predicate<Path> accepts, Consumer<Path> onChange) throws IOException {
+        Path dir = directory.toAbsolutePath().normalize();
+        dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+        handlers.put(dir, new Handler(accepts, onChange));
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Set<Path> changed = new LinkedHashSet<>();
+                collect(watchService.take(), changed);
+                // settle: keep collecting until the directory has been quiet for a moment
+                WatchKey more;
+                while ((more = watchService.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS)) != null) {
+                    collect(more, changed);
+                }
+                for (Path file : changed) {
+                    Handler handler = handlers.get(file.getParent());
+                    if (handler != null && handler.accepts().test(file)) {
+                        try {
+                            handler.onChange().accept(file);
+                        } catch (RuntimeException e) {
+                            LOG.error("handling the change of {} failed: {}", file, RouteFiles.describe(e));
+                        }
+                    }
+                }
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // closed: the connector is stopping
+        }
+    }
+
+    private static void collect(WatchKey key, Set<Path> changed) {
+        Path dir = (Path) key.watchable();
+        for (WatchEvent<?> event : key.pollEvents()) {
+            if (event.context() instanceof Path name) {
+                changed.add(dir.resolve(name));
+            }
+        }
+        key.reset();
+    }
+
+    @Override
+    public void close() throws IOException {
+        watchService.close();
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,158 @@
+package io.ucsync.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import io.ucsync.worker.ConfigException;
+import io.ucsync.worker.EngineOptions;
+
+/**
+ * config/application.properties: where the UC front end and the T-Servers are, the files of the roster and the
+ * presence map, the state database, the embedded lab, and the engine's options ({@link EngineOptions}). Every key
+ * has a default, listed in {@link #DEFAULTS} and in the README; camel.* keys go to camel-main as they are.
+ */
+public final class UcsyncSettings {
+
+    static final String LAB_ENABLED = "ucsync.lab.enabled";
+    static final String LAB_TSERVER_PORT = "ucsync.lab.tserver-port";
+    static final String LAB_FRONTEND_PORT = "ucsync.lab.frontend-port";
+    static final String UC_SERVER = "ucsync.uc.server";
+    static final String UC_TRANSPORT = "ucsync.uc.transport";
+    static final String UC_DIALECT = "ucsync.uc.dialect";
+    static final String UC_USER = "ucsync.uc.user";
+    static final String TSERVERS = "ucsync.tservers";
+    static final String TSERVER_PREFIX = "ucsync.tserver.";
+    static final String ROSTER = "ucsync.roster";
+    static final String PRESENCE_MAP = "ucsync.presence-map";
+    static final String ROUTES = "ucsync.routes";
+    static final String STATE_JDBC_URL = "ucsync.state.jdbc-url";
+    static final String WORKER_LANES = "ucsync.worker-lanes";
+
+    /** The connector's own keys and their defaults (the engine options have theirs in EngineOptions). */
+    static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry(LAB_ENABLED, "true"),
+            Map.entry(LAB_TSERVER_PORT, "7000"),
+            Map.entry(LAB_FRONTEND_PORT, "5070"),
+            Map.entry(UC_SERVER, "127.0.0.1:5070"),
+            Map.entry(UC_TRANSPORT, "udp"),
+            Map.entry(UC_DIALECT, "mspres"),
+            Map.entry(UC_USER, "sip:ucsync@ucsync.test"),
+            Map.entry(TSERVERS, "main"),
+            Map.entry(TSERVER_PREFIX + "main.endpoints", "127.0.0.1:7000"),
+            Map.entry(ROSTER, "config/roster.csv"),
+            Map.entry(PRESENCE_MAP, "config/presence-map.txt"),
+            Map.entry(ROUTES, "routes"),
+            Map.entry(STATE_JDBC_URL, "jdbc:h2:file:./data/ucsync;WRITE_DELAY=0"),
+            Map.entry(WORKER_LANES, "8"));
+
+    private final Path file;
+    private final Properties properties;
+    private final EngineOptions engineOptions;
+
+    private UcsyncSettings(Path file, Properties properties, EngineOptions engineOptions) {
+        this.file = file;
+        this.properties = properties;
+        this.engineOptions = engineOptions;
+    }
+
+    /**
+     * Reads and checks the file; a missing file means every default.
+     *
+     * @throws ConfigException naming the file, the key and the fix for each problem
+     */
+    public static UcsyncSettings load(Path file) throws ConfigException {
+        Properties properties = new Properties();
+        if (Files.exists(file)) {
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(List.of(file + ": cannot be read: " + e.getMessage()));
+            }
+        }
+        return of(file, properties);
+    }
+
+    static UcsyncSettings of(Path file, Properties properties) throws ConfigException {
+        List<String> problems = new ArrayList<>();
+        Set<String> ownKeys = new LinkedHashSet<>(DEFAULTS.keySet());
+        ownKeys.add(TSERVER_PREFIX);
+        EngineOptions options = null;
+        try {
+            options = EngineOptions.from(file.getFileName().toString(), properties, ownKeys);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        UcsyncSettings settings = new UcsyncSettings(file, properties, options);
+        for (String name : settings.tserverNames()) {
+            if (settings.value(TSERVER_PREFIX + name + ".endpoints") == null) {
+                problems.add(file.getFileName() + ": T-Server '" + name + "' is listed in " + TSERVERS + " but has no "
+                        + TSERVER_PREFIX + name + ".endpoints (fix: add host:port[,host:port] of its primary and backup)");
+            }
+        }
+        for (String key : List.of(LAB_TSERVER_PORT, LAB_FRONTEND_PORT, WORKER_LANES)) {
+            try {
+                if (Integer.parseInt(settings.value(key)) < 0) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                problems.add(file.getFileName() + ": " + key + "=" + settings.value(key) + " is not a number (fix: a whole number)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return settings;
+    }
+
+    /** The value, or its default, or null when the key has neither. */
+    public String value(String key) {
+        String value = properties.getProperty(key, DEFAULTS.get(key));
+        return value == null ? null : value.trim();
+    }
+
+    public int intValue(String key) {
+        return Integer.parseInt(value(key));
+    }
+
+    public boolean labEnabled() {
+        return Boolean.parseBoolean(value(LAB_ENABLED));
+    }
+
+    public List<String> tserverNames() {
+        return Arrays.stream(value(TSERVERS).split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList();
+    }
+
+    public String tserverEndpoints(String name) {
+        return value(TSERVER_PREFIX + name + ".endpoints");
+    }
+
+    public Path path(String key) {
+        return Path.of(value(key));
+    }
+
+    public EngineOptions engineOptions() {
+        return engineOptions;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Every key with its value (defaults included), for camel-main's property placeholders. */
+    public Properties asProperties() {
+        Properties all = new Properties();
+        DEFAULTS.forEach(all::setProperty);
+        all.putAll(properties);
+        return all;
+    }
+}

@@ -1,0 +1,409 @@
+package io.ucsync.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ucsync.presence.Presence;
+import io.ucsync.sip.PresencePublication;
+import io.ucsync.timers.DurableTimers;
+import io.ucsync.timers.FiredTimer;
+import io.ucsync.tlib.link.LinkDownException;
+import io.ucsync.tlib.link.TServerErrorException;
+import io.ucsync.tlib.protocol.AttributeId;
+import io.ucsync.tlib.protocol.ErrorCode;
+import io.ucsync.tlib.protocol.MessageType;
+import io.ucsync.tlib.protocol.TlibMessage;
+import io.ucsync.worker.AgentAction;
+import io.ucsync.worker.AgentState;
+import io.ucsync.worker.Desired;
+import io.ucsync.worker.DesiredStateFunction;
+import io.ucsync.worker.EngineOptions;
+import io.ucsync.worker.PresenceMap;
+import io.ucsync.worker.PublishedPresence;
+import io.ucsync.worker.ReconcilePlan;
+import io.ucsync.worker.Roster;
+import io.ucsync.worker.RosterEntry;
+import io.ucsync.worker.WorkerFacts;
+import io.ucsync.worker.WorkerRegistry;
+import io.ucsync.worker.WorkerRegistry.Decision;
+
+/**
+ * The engine the routes call: every input (a presence, a T-Server event or answer, a timer, a worker's own choice)
+ * becomes a change of that worker's facts, and then, on the worker's lane, the desired state is computed again and
+ * compared with the actual one. What comes back is the list of commands that close the gap: {@link TServerRequest}s
+ * for the T-Server and {@link PresencePublication}s for the UC side; the routes send them and report the answers.
+ * <p>
+ * Besides the saved facts, the engine keeps per worker what it has asked the T-Server and not yet heard back about
+ * (in memory: after a restart the T-Server is asked again), so that a second input while a request is on its way
+ * does not repeat it; and which target the T-Server refused, so that a refusal is not retried until the desired
+ * state changes.
+ */
+public final class SyncEngine {
+
+    /** The Quartz timer kind that ends the NotReady window after a declined preview. */
+    public static final String PREVIEW_DECLINE_TIMER = "preview-decline";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+    private static final long LANE_TIMEOUT_SECONDS = 30;
+
+    private final WorkerRegistry registry;
+    private final DurableTimers timers;
+    private final Clock clock;
+    private final EngineOptions options;
+    private volatile Roster roster;
+    private volatile PresenceMap map;
+    private final Map<String, Outstanding> outstanding = new ConcurrentHashMap<>();
+
+    /**
+     * What the engine has asked about one worker and not yet heard back about. Changed only on the worker's lane.
+     *
+     * @param requests     requests sent and not yet answered
+     * @param target       the state the last of them leads to (null while a query is out)
+     * @param refused      the target the T-Server last refused; not asked for again until the desired state moves
+     * @param lastSequence the EventSequenceNumber of the newest event applied, to drop one that overtook it
+     */
+    private record Outstanding(int requests, AgentState target, AgentState refused, long lastSequence) {
+        static final Outstanding NONE = new Outstanding(0, null, null, -1);
+    }
+
+    public SyncEngine(Roster roster, PresenceMap map, EngineOptions options, WorkerRegistry registry, DurableTimers timers, Clock clock) {
+        this.roster = roster;
+        this.map = map;
+        this.options = options;
+        this.registry = registry;
+        this.timers = timers;
+        this.clock = clock;
+    }
+
+    // ---- configuration ----
+
+    public Roster roster() {
+        return roster;
+    }
+
+    public PresenceMap presenceMap() {
+        return map;
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    /** A new, already validated roster: workers no longer listed are left alone from now on. */
+    public void setRoster(Roster roster) {
+        this.roster = roster;
+    }
+
+    /** A new, already validated map; the caller reconciles every worker afterwards. */
+    public void setPresenceMap(PresenceMap map) {
+        this.map = map;
+    }
+
+    public boolean isRostered(String sipUri) {
+        return sipUri != null && roster.bySipUri(sipUri).isPresent();
+    }
+
+    // ---- inputs ----
+
+    /** A presence from the UC side. */
+    public List<Object> onPresence(Presence presence) {
+        return withWorker(roster.bySipUri(presence.sipUri()), "presence " + describe(presence),
+                facts -> facts.withPresenceFromUc(presence));
+    }
+
+    /** An event from the T-Server (unsolicited, or EventAddressInfo of a resync when {@code fromResync}). */
+    public List<Object> onTServerEvent(TlibMessage event, boolean fromResync) {
+        Optional<RosterEntry> worker = event.getThisDN() == null ? Optional.empty() : roster.byDn(event.getThisDN());
+        if (worker.isEmpty()) {
+            return List.of();
+        }
+        String sipUri = worker.get().sipUri();
+        return decide(sipUri, event.name(), facts -> {
+            Outstanding before = outstanding(sipUri);
+            if (fromResync) {
+                // a new connection, maybe to another server: its numbering starts afresh, and what was asked on the
+                // old one will never be answered
+                outstanding.put(sipUri, new Outstanding(0, null, before.refused(), sequenceOf(event)));
+            } else if (isStale(before, event)) {
+                return new Decision<>(facts, List.of());
+            }
+            return reconcile(worker.get(), applyEvent(sipUri, facts, event));
+        });
+    }
+
+    /** The direct response to a request the engine decided on. */
+    public List<Object> onResponse(TServerRequest request, TlibMessage response) {
+        Optional<RosterEntry> worker = roster.bySipUri(request.sipUri());
+        if (worker.isEmpty()) {
+            return List.of();
+        }
+        return decide(request.sipUri(), response.name(), facts -> {
+            answered(request.sipUri(), null);
+            WorkerFacts changed = isStale(outstanding(request.sipUri()), response) ? facts : applyEvent(request.sipUri(), facts, response);
+            return reconcile(worker.get(), changed);
+        });
+    }
+
+    /** A request that got no answer: refused (EventError), timed out, or lost with the connection. */
+    public List<Object> onRequestFailed(TServerRequest request, Exception error) {
+        Optional<RosterEntry> worker = roster.bySipUri(request.sipUri());
+        if (worker.isEmpty()) {
+            return List.of();
+        }
+        boolean noSwitchLink = error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.NoLink;
+        if (error instanceof LinkDownException || noSwitchLink) {
+            // the next resync, or EventLinkConnected, brings a reconcile of every worker
+            LOG.info("{}: {} not carried out: {}", request.sipUri(), request.request().name(), error.getMessage());
+            return decide(request.sipUri(), "link down", facts -> {
+                answered(request.sipUri(), null);
+                return new Decision<>(facts, List.of());
+            });
+        }
+        LOG.warn("{}: {}", request.sipUri(), error.getMessage());
+        AgentState refused = error instanceof TServerErrorException ? request.target() : null;
+        return decide(request.sipUri(), "request failed", facts -> {
+            answered(request.sipUri(), refused);
+            if (request.target() == null || outstanding(request.sipUri()).requests() > 0) {
+                return new Decision<>(facts, List.of()); // a failed query is not asked again at once
+            }
+            // the actual state is not known for sure any more: ask before anything else
+            return new Decision<>(facts.withReportedAgentState(null), List.of(send(worker.get(), new AgentAction.Query())));
+        });
+    }
+
+    /**
+     * The T-Server's switch link is up again: requests refused meanwhile (EventError 54) were not marked refused,
+     * so a reconcile of every worker sends what is still needed.
+     */
+    public List<Object> onSwitchLinkUp() {
+        return reconcileAll("switch link up");
+    }
+
+    /** A publication to the UC side failed: forget it, so the next reconcile publishes again. */
+    public List<Object> onPublicationFailed(PresencePublication publication, Exception error) {
+        LOG.warn("{}: publication {} failed: {}", publication.sipUri(), publication.remove() ? "removal" : "", error.getMessage());
+        if (publication.remove() || !isRostered(publication.sipUri())) {
+            return List.of();
+        }
+        PublishedPresence failed = new PublishedPresence(publication.availability(), publication.activity());
+        return decide(publication.sipUri(), "publication failed",
+                facts -> new Decision<>(failed.equals(facts.published()) ? facts.withPublished(null) : facts, List.of()));
+    }
+
+    /** A durable timer fired. */
+    public List<Object> onTimer(FiredTimer timer) {
+        if (!PREVIEW_DECLINE_TIMER.equals(timer.kind())) {
+            LOG.warn("timer of unknown kind {} for {} ignored", timer.kind(), timer.workerKey());
+            return List.of();
+        }
+        Instant now = clock.instant();
+        return withWorker(roster.bySipUri(timer.workerKey()), "preview-decline window over",
+                facts -> facts.inPreviewDeclineWindow(now) ? facts : facts.withPreviewDeclinedUntil(null));
+    }
+
+    /** The worker declined a preview: NotReady for the configured timeout, then the presence applies again. */
+    public List<Object> declinePreview(String sipUri) {
+        Instant until = clock.instant().plus(options.notReadyTimeout());
+        List<Object> commands = withWorker(roster.bySipUri(sipUri), "preview declined", facts -> facts.withPreviewDeclinedUntil(until));
+        scheduleWindowEnd(sipUri, until);
+        return commands;
+    }
+
+    /** The worker's "unavailable for contact-center work" flag, set in ucsync's page. */
+    public List<Object> setContactCenterDnd(String sipUri, boolean on) {
+        return withWorker(roster.bySipUri(sipUri), "contact-center DND " + (on ? "on" : "off"), facts -> facts.withContactCenterDnd(on));
+    }
+
+    /**
+     * Before the T-Server has reported these workers (the link's resync after it connects, or the registration of a
+     * DN new to the roster), their saved agent state may be stale: nothing is sent for them until the report comes.
+     * A preview-decline window still open gets its timer again (it may have been set just before a crash).
+     */
+    public void awaitReports(List<RosterEntry> workers) {
+        Instant now = clock.instant();
+        for (RosterEntry worker : workers) {
+            registry.decide(worker.sipUri(), "awaiting the T-Server's report", facts -> {
+                outstanding.put(worker.sipUri(), new Outstanding(1, null, null, -1));
+                if (facts.inPreviewDeclineWindow(now)) {
+                    scheduleWindowEnd(worker.sipUri(), facts.previewDeclinedUntil());
+                }
+                return new Decision<>(facts, null);
+            });
+        }
+    }
+
+    /**
+     * Computes every rostered worker's desired state again and returns what closes the gaps: after a change of the
+     * presence map, or when the switch link is back.
+     */
+    public List<Object> reconcileAll(String cause) {
+        List<CompletableFuture<List<Object>>> perWorker = new ArrayList<>();
+        for (RosterEntry worker : roster.entries()) {
+            perWorker.add(registry.decide(worker.sipUri(), cause, current -> reconcile(worker, current)).toCompletableFuture());
+        }
+        List<Object> commands = new ArrayList<>();
+        for (CompletableFuture<List<Object>> worker : perWorker) {
+            commands.addAll(join(worker));
+        }
+        return commands;
+    }
+
+    // ---- what the page and the dashboard read ----
+
+    public WorkerFacts facts(String sipUri) {
+        return registry.facts(sipUri);
+    }
+
+    /** What the worker should be now, from the saved facts. */
+    public Desired desired(String sipUri) {
+        return DesiredStateFunction.desired(registry.facts(sipUri), map, options, clock.instant());
+    }
+
+    public WorkerRegistry registry() {
+        return registry;
+    }
+
+    public DurableTimers timers() {
+        return timers;
+    }
+
+    // ---- the core ----
+
+    private List<Object> withWorker(Optional<RosterEntry> worker, String cause, UnaryOperator<WorkerFacts> change) {
+        if (worker.isEmpty()) {
+            return List.of();
+        }
+        return decide(worker.get().sipUri(), cause, facts -> reconcile(worker.get(), change.apply(facts)));
+    }
+
+    private List<Object> decide(String sipUri, String cause, Function<WorkerFacts, Decision<List<Object>>> decision) {
+        return join(registry.decide(sipUri, cause, decision).toCompletableFuture());
+    }
+
+    /** On the worker's lane: the commands that move the worker from its facts to its desired state. */
+    private Decision<List<Object>> reconcile(RosterEntry worker, WorkerFacts facts) {
+        String sipUri = worker.sipUri();
+        Desired desired = DesiredStateFunction.desired(facts, map, options, clock.instant());
+        List<Object> commands = new ArrayList<>();
+        Outstanding asked = outstanding(sipUri);
+        AgentState wanted = desired.agentState();
+        if (wanted != null && asked.refused() != null && !wanted.equals(asked.refused())) {
+            asked = new Outstanding(asked.requests(), asked.target(), null, asked.lastSequence());
+            outstanding.put(sipUri, asked);
+        }
+        boolean queryOut = asked.requests() > 0 && asked.target() == null;
+        if (wanted != null && !wanted.equals(asked.refused()) && !queryOut) {
+            AgentState basis = asked.requests() > 0 ? asked.target() : facts.reportedAgentState();
+            for (AgentAction action : ReconcilePlan.between(basis, wanted)) {
+                commands.add(send(worker, action));
+            }
+        }
+        WorkerFacts next = facts;
+        if (!Objects.equals(desired.publish(), facts.published())) {
+            commands.add(desired.publish() == null ? PresencePublication.remove(sipUri)
+                    : PresencePublication.publish(sipUri, desired.publish().availability(), desired.publish().activity()));
+            // recorded before it goes out: the UC side may echo it back before it answers
+            next = facts.withPublished(desired.publish());
+        }
+        return new Decision<>(next, commands);
+    }
+
+    /** On the worker's lane: a request about to go out. */
+    private TServerRequest send(RosterEntry worker, AgentAction action) {
+        TServerRequest request = AgentRequests.toRequest(worker, action);
+        Outstanding asked = outstanding(worker.sipUri());
+        outstanding.put(worker.sipUri(), new Outstanding(asked.requests() + 1, request.target(), asked.refused(), asked.lastSequence()));
+        return request;
+    }
+
+    /** On the worker's lane: one request came back. */
+    private void answered(String sipUri, AgentState refused) {
+        Outstanding asked = outstanding(sipUri);
+        outstanding.put(sipUri, new Outstanding(Math.max(0, asked.requests() - 1), asked.target(),
+                refused != null ? refused : asked.refused(), asked.lastSequence()));
+    }
+
+    private Outstanding outstanding(String sipUri) {
+        return outstanding.getOrDefault(sipUri, Outstanding.NONE);
+    }
+
+    /** Events and answers reach the engine on two paths; one that overtook a newer one carries an older number. */
+    private boolean isStale(Outstanding asked, TlibMessage event) {
+        long sequence = sequenceOf(event);
+        return sequence >= 0 && sequence < asked.lastSequence();
+    }
+
+    private WorkerFacts applyEvent(String sipUri, WorkerFacts facts, TlibMessage event) {
+        long sequence = sequenceOf(event);
+        if (sequence >= 0) {
+            Outstanding asked = outstanding(sipUri);
+            outstanding.put(sipUri, new Outstanding(asked.requests(), asked.target(), asked.refused(), Math.max(sequence, asked.lastSequence())));
+        }
+        MessageType type = event.type();
+        if (type == MessageType.EventRinging || type == MessageType.EventEstablished || type == MessageType.EventDialing) {
+            return event.getConnId() == null ? facts : facts.withCallStarted(event.getConnId().toString());
+        }
+        if (type == MessageType.EventReleased) {
+            return event.getConnId() == null ? facts : facts.withCallEnded(event.getConnId().toString());
+        }
+        AgentState reported = AgentRequests.reportedBy(event);
+        if (reported == null) {
+            return facts;
+        }
+        if (type == MessageType.EventAgentLogin && reported instanceof AgentState.NotReady notReady && notReady.reasonCode() == null
+                && facts.reportedAgentState() instanceof AgentState.NotReady) {
+            return facts; // a login answer without reasons: the EventAgentNotReady that follows says which
+        }
+        return facts.withReportedAgentState(reported);
+    }
+
+    private static long sequenceOf(TlibMessage event) {
+        Long sequence = event.getLong(AttributeId.EventSequenceNumber);
+        return sequence == null ? -1 : sequence;
+    }
+
+    private void scheduleWindowEnd(String sipUri, Instant until) {
+        try {
+            timers.schedule(PREVIEW_DECLINE_TIMER, sipUri, until);
+        } catch (SchedulerException e) {
+            // the facts hold the window: the next start, or the next input after it ends, applies the presence
+            LOG.error("{}: cannot set the preview-decline timer for {}: {}", sipUri, until, e.getMessage());
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.get(LANE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a worker's change was applied", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a worker's change failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("a worker's change took longer than " + Duration.ofSeconds(LANE_TIMEOUT_SECONDS), e);
+        }
+    }
+
+    private static String describe(Presence presence) {
+        return presence.availability() + (presence.activity() == null ? "" : "/" + presence.activity()) + "@"
+                + presence.source().name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,21 @@
+package io.ucsync.engine;
+
+import io.ucsync.tlib.protocol.TlibMessage;
+import io.ucsync.worker.AgentState;
+
+/**
+ * A T-Library request the engine decided on for one worker, travelling through the routes to the worker's T-Server
+ * and back to the engine with its answer.
+ *
+ * @param sipUri  the worker
+ * @param tserver the name of the worker's T-Server (the {@code tlib:} endpoint name)
+ * @param request the request; the link sets its ReferenceID
+ * @param target  the agent state the request leads to, or null for a query
+ */
+public record TServerRequest(String sipUri, String tserver, TlibMessage request, AgentState target) {
+
+    @Override
+    public String toString() {
+        return request.name() + " for " + sipUri + (target == null ? "" : " -> " + target);
+    }
+}
