@@ -18,6 +18,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.ucsync.emulator.control.LineControlServer;
 import io.ucsync.tlib.codec.TlwCodec;
 import io.ucsync.tlib.protocol.ConnectionId;
 import io.ucsync.tlib.protocol.ServerRole;
@@ -41,7 +42,7 @@ public final class TServerEmulator implements AutoCloseable {
     private final EmulatedSwitch emulatedSwitch;
     private Channel serverChannel;
     private int port;
-    private ControlServer controlServer;
+    private LineControlServer controlServer;
     private MirrorClient mirror;
 
     private TServerEmulator(TServerEmulatorConfig config) {
@@ -82,7 +83,7 @@ public final class TServerEmulator implements AutoCloseable {
                 .bind(new InetSocketAddress("127.0.0.1", config.port())).sync().channel();
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         if (config.controlPort() >= 0) {
-            controlServer = ControlServer.start(this, config.controlPort());
+            controlServer = LineControlServer.start(config.controlPort(), words -> ControlCommands.run(this, words));
         }
         if (config.mirrorOf() != null) {
             mirror = new MirrorClient(group, config.mirrorOf(), emulatedSwitch, config.maxFrameSize());

@@ -1,0 +1,59 @@
+package io.ucsync.emulator.frontend;
+
+import java.util.Locale;
+import java.util.Map;
+
+import io.ucsync.emulator.control.LineControlServer;
+import io.ucsync.presence.PresenceSource;
+
+/** The front-end emulator's control commands (README "UC front-end emulator"), a thin parser over its API. */
+final class ControlCommands {
+
+    static final String USAGE = "commands: presence SIP_URI AVAILABILITY [ACTIVITY_TOKEN|-] [user|machine|calendar|phone]"
+            + " | subscriptions | publications SIP_URI | drop-subscriptions";
+
+    private ControlCommands() {
+    }
+
+    static Map<String, Object> run(FrontEndEmulator emulator, String[] words) {
+        switch (words[0]) {
+            case "presence" -> {
+                LineControlServer.requireArguments(words, 2, 4, USAGE);
+                int availability;
+                try {
+                    availability = Integer.parseInt(words[2]);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("AVAILABILITY is an MS-PRES number such as 3500, 6500 or 15500, not '" + words[2] + "'");
+                }
+                String activity = words.length > 3 && !"-".equals(words[3]) ? words[3] : null;
+                PresenceSource source = words.length > 4 ? source(words[4]) : PresenceSource.USER;
+                emulator.presence(words[1], availability, activity, source);
+                return Map.of();
+            }
+            case "subscriptions" -> {
+                LineControlServer.requireArguments(words, 0, 0, USAGE);
+                return Map.of("subscriptions", emulator.subscriptions().stream().map(s -> Map.of("watcher", s.watcher(),
+                        "target", s.target(), "expires", s.expires().toString())).toList());
+            }
+            case "publications" -> {
+                LineControlServer.requireArguments(words, 1, 1, USAGE);
+                return Map.of("publications", emulator.publications(words[1]));
+            }
+            case "drop-subscriptions" -> {
+                LineControlServer.requireArguments(words, 0, 0, USAGE);
+                return Map.of("dropped", emulator.dropSubscriptions());
+            }
+            default -> throw new IllegalArgumentException("unknown command '" + words[0] + "'; " + USAGE);
+        }
+    }
+
+    private static PresenceSource source(String word) {
+        return switch (word.toLowerCase(Locale.ROOT)) {
+            case "user" -> PresenceSource.USER;
+            case "machine" -> PresenceSource.MACHINE;
+            case "calendar" -> PresenceSource.CALENDAR;
+            case "phone" -> PresenceSource.PHONE;
+            default -> throw new IllegalArgumentException("SOURCE is user, machine, calendar or phone, not '" + word + "'");
+        };
+    }
+}
