@@ -6,6 +6,7 @@ import java.util.Map;
 
 
 import io.ucsync.app.Connector;
+import io.ucsync.emulator.frontend.FrontEndEmulatorCommand;
 import io.ucsync.emulator.tserver.TServerEmulatorCommand;
 import io.ucsync.worker.ConfigException;
 
@@ -22,7 +23,8 @@ public final class Ucsync {
     }
 
     private static final Map<String, Subcommand> SUBCOMMANDS = Map.of(
-            "tserver-emulator", TServerEmulatorCommand::run);
+            "tserver-emulator", TServerEmulatorCommand::run,
+            "frontend-emulator", FrontEndEmulatorCommand::run);
 
     private Ucsync() {
     }

@@ -5,31 +5,52 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.ucsync.emulator.frontend.FrontEndEmulator;
+import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
 import io.ucsync.emulator.tserver.TServerEmulator;
 import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.presence.PresenceSource;
 import io.ucsync.worker.Roster;
 import io.ucsync.worker.RosterEntry;
 
 /**
  * The default run's peers, in the same JVM but over real sockets on loopback: a T-Server emulator with every
- * rostered DN. ucsync talks to it exactly as to a real server, through the addresses in application.properties.
+ * rostered DN, and a UC front-end emulator (MS-PRES over UDP) where every rostered worker starts Online. ucsync
+ * talks to them exactly as to real servers, through the addresses in application.properties.
  */
 public final class EmbeddedLab implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedLab.class);
 
-    private final TServerEmulator tserver;
+    private static final int ONLINE = 3500;
 
-    private EmbeddedLab(TServerEmulator tserver) {
+    private final TServerEmulator tserver;
+    private final FrontEndEmulator frontEnd;
+
+    private EmbeddedLab(TServerEmulator tserver, FrontEndEmulator frontEnd) {
         this.tserver = tserver;
+        this.frontEnd = frontEnd;
     }
 
     static EmbeddedLab start(UcsyncSettings settings, Roster roster) {
         List<String> dns = roster.entries().stream().map(RosterEntry::dn).toList();
         TServerEmulator tserver = TServerEmulator.start(TServerEmulatorConfig.builder()
                 .port(settings.intValue(UcsyncSettings.LAB_TSERVER_PORT)).dns(dns).build());
-        LOG.info("embedded lab: T-Server emulator on 127.0.0.1:{} with {} DNs", tserver.port(), dns.size());
-        return new EmbeddedLab(tserver);
+        FrontEndEmulator frontEnd;
+        try {
+            frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(settings.intValue(UcsyncSettings.LAB_FRONTEND_PORT), "udp", -1, null));
+        } catch (RuntimeException e) {
+            tserver.close();
+            throw e;
+        }
+        roster.entries().forEach(worker -> frontEnd.presence(worker.sipUri(), ONLINE, null, PresenceSource.USER));
+        LOG.info("embedded lab: T-Server emulator on 127.0.0.1:{} with {} DNs, UC front-end emulator on 127.0.0.1:{}/udp",
+                tserver.port(), dns.size(), frontEnd.port());
+        return new EmbeddedLab(tserver, frontEnd);
+    }
+
+    public FrontEndEmulator frontEnd() {
+        return frontEnd;
     }
 
     public TServerEmulator tserver() {
@@ -38,6 +59,7 @@ public final class EmbeddedLab implements AutoCloseable {
 
     @Override
     public void close() {
+        frontEnd.close();
         tserver.close();
     }
 }

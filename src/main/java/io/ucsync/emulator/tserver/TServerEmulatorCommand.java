@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
+import io.ucsync.emulator.control.EmulatorCommandLine;
 import io.ucsync.tlib.protocol.ServerRole;
 
 /**
@@ -29,21 +29,12 @@ public final class TServerEmulatorCommand {
         try {
             config = parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println("tserver-emulator: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
+            EmulatorCommandLine.refuse("tserver-emulator", e.getMessage(), USAGE);
             return;
         }
         TServerEmulator emulator = TServerEmulator.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            emulator.close();
-            stopped.countDown();
-        }, "tserver-emulator-shutdown"));
-        System.out.println("tserver-emulator " + emulator.role() + " port=" + emulator.port()
-                + " control-port=" + emulator.controlPort());
-        System.out.flush();
-        stopped.await();
+        EmulatorCommandLine.serveUntilStopped("tserver-emulator", emulator, "tserver-emulator " + emulator.role()
+                + " port=" + emulator.port() + " control-port=" + emulator.controlPort());
     }
 
     static TServerEmulatorConfig parse(String[] args) {
@@ -57,16 +48,16 @@ public final class TServerEmulatorCommand {
             String value = args[i + 1];
             switch (option) {
                 case "--port" -> {
-                    builder.port(number(option, value));
+                    builder.port(EmulatorCommandLine.number(option, value));
                     portGiven = true;
                 }
                 case "--dns" -> builder.dns(list(value));
                 case "--role" -> builder.role(role(value));
-                case "--control-port" -> builder.controlPort(number(option, value));
+                case "--control-port" -> builder.controlPort(EmulatorCommandLine.number(option, value));
                 case "--agents" -> builder.agents(agents(value));
                 case "--mirror" -> builder.mirrorOf(address(value));
-                case "--keepalive-timeout" -> builder.keepAliveTimeout(Duration.ofSeconds(number(option, value)));
-                case "--max-frame-size" -> builder.maxFrameSize(number(option, value));
+                case "--keepalive-timeout" -> builder.keepAliveTimeout(Duration.ofSeconds(EmulatorCommandLine.number(option, value)));
+                case "--max-frame-size" -> builder.maxFrameSize(EmulatorCommandLine.number(option, value));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -74,14 +65,6 @@ public final class TServerEmulatorCommand {
             throw new IllegalArgumentException("--port is required (0 for a free port)");
         }
         return builder.build();
-    }
-
-    private static int number(String option, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " takes a number, not '" + value + "'");
-        }
     }
 
     private static List<String> list(String value) {
@@ -113,6 +96,6 @@ public final class TServerEmulatorCommand {
         if (colon <= 0) {
             throw new IllegalArgumentException("--mirror is host:port, not '" + value + "'");
         }
-        return new InetSocketAddress(value.substring(0, colon), number("--mirror", value.substring(colon + 1)));
+        return new InetSocketAddress(value.substring(0, colon), EmulatorCommandLine.number("--mirror", value.substring(colon + 1)));
     }
 }
