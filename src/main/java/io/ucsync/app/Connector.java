@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -50,6 +52,10 @@ public final class Connector implements AutoCloseable {
     private FileWatcher watcher;
     private RouteFiles routeFiles;
     private ProducerTemplate template;
+    private volatile boolean started;
+    private final CountDownLatch startedOrFailed = new CountDownLatch(1);
+    private Thread runner;
+    private boolean closed;
 
     private Connector(UcsyncSettings settings, Roster roster, PresenceMap map) throws Exception {
         this.settings = settings;
@@ -69,6 +75,7 @@ public final class Connector implements AutoCloseable {
                     onStarted(started.getCamelContext());
                 } catch (Exception e) {
                     LOG.error("ucsync cannot start: {}", RouteFiles.describe(e));
+                    startedOrFailed.countDown();
                     main.completed();
                 }
             }
@@ -87,13 +94,35 @@ public final class Connector implements AutoCloseable {
         return new Connector(settings, roster, map);
     }
 
-    /** Runs until the JVM is asked to stop. */
+    /** Runs until the JVM is asked to stop, or {@link #close()}. */
     public void run() throws Exception {
         try {
             main.run();
         } finally {
-            close();
+            startedOrFailed.countDown();
+            closeResources();
         }
+    }
+
+    /** Runs on a thread of its own and returns once started, for tests and for embedding; {@link #close()} stops. */
+    public void start() throws Exception {
+        runner = new Thread(() -> {
+            try {
+                run();
+            } catch (Exception e) {
+                LOG.error("ucsync stopped: {}", RouteFiles.describe(e));
+            }
+        }, "ucsync-main");
+        runner.start();
+        if (!startedOrFailed.await(60, TimeUnit.SECONDS) || !started) {
+            close();
+            throw new IllegalStateException("ucsync did not start; the log says why");
+        }
+    }
+
+    /** The embedded lab, or null when ucsync talks to real servers. */
+    public EmbeddedLab lab() {
+        return lab;
     }
 
     private void onStarted(CamelContext camel) throws Exception {
@@ -114,6 +143,8 @@ public final class Connector implements AutoCloseable {
         watcher.watch(roster.getParent(), file -> file.equals(roster) || file.equals(map),
                 file -> onConfigChanged(camel, file.equals(roster)));
         watcher.start();
+        started = true;
+        startedOrFailed.countDown();
         LOG.info("ucsync started: {} workers, T-Servers {}, UC front end {} ({}, {})", engine.roster().entries().size(),
                 settings.tserverNames(), settings.value(UcsyncSettings.UC_SERVER), settings.value(UcsyncSettings.UC_DIALECT),
                 settings.value(UcsyncSettings.UC_TRANSPORT));
@@ -166,13 +197,28 @@ public final class Connector implements AutoCloseable {
     /** Stops Camel (and with it the links and subscriptions), then the timers, the lanes, the store and the lab. */
     @Override
     public void close() {
+        main.completed();
+        if (runner != null && runner != Thread.currentThread()) {
+            try {
+                runner.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else if (runner == null) {
+            closeResources();
+        }
+    }
+
+    private synchronized void closeResources() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             if (watcher != null) {
                 watcher.close();
             }
-            if (main.getCamelContext() != null) {
-                main.getCamelContext().stop();
-            }
+            main.stop();
             timers.close();
             registry.close();
             store.close();

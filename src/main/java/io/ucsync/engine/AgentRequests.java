@@ -16,7 +16,7 @@ final class AgentRequests {
     private AgentRequests() {
     }
 
-    static TServerRequest toRequest(RosterEntry worker, AgentAction action) {
+    static TServerRequest toRequest(RosterEntry worker, AgentAction action, String cause) {
         String dn = worker.dn();
         TlibMessage request;
         AgentState target;
@@ -46,7 +46,7 @@ final class AgentRequests {
             request = TlibMessage.create(MessageType.RequestQueryAddress).thisDN(dn).addressInfoType(AddressInfoType.AgentStatus);
             target = null;
         }
-        return new TServerRequest(worker.sipUri(), worker.tserver(), request, target);
+        return new TServerRequest(worker.sipUri(), worker.tserver(), request, target, cause);
     }
 
     private static KeyValueCollection reasons(String reasonCode) {

@@ -33,6 +33,7 @@ import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
 import io.ucsync.worker.AgentAction;
 import io.ucsync.worker.AgentState;
+import io.ucsync.worker.AvailabilityNames;
 import io.ucsync.worker.Desired;
 import io.ucsync.worker.DesiredStateFunction;
 import io.ucsync.worker.EngineOptions;
@@ -145,7 +146,7 @@ public final class SyncEngine {
             } else if (isStale(before, event)) {
                 return new Decision<>(facts, List.of());
             }
-            return reconcile(worker.get(), applyEvent(sipUri, facts, event));
+            return reconcile(worker.get(), applyEvent(sipUri, facts, event), event.name());
         });
     }
 
@@ -155,10 +156,11 @@ public final class SyncEngine {
         if (worker.isEmpty()) {
             return List.of();
         }
-        return decide(request.sipUri(), response.name(), facts -> {
+        String cause = response.name() + " answering " + request.request().name() + ", sent for " + request.cause();
+        return decide(request.sipUri(), cause, facts -> {
             answered(request.sipUri(), null);
             WorkerFacts changed = isStale(outstanding(request.sipUri()), response) ? facts : applyEvent(request.sipUri(), facts, response);
-            return reconcile(worker.get(), changed);
+            return reconcile(worker.get(), changed, cause);
         });
     }
 
@@ -185,7 +187,7 @@ public final class SyncEngine {
                 return new Decision<>(facts, List.of()); // a failed query is not asked again at once
             }
             // the actual state is not known for sure any more: ask before anything else
-            return new Decision<>(facts.withReportedAgentState(null), List.of(send(worker.get(), new AgentAction.Query())));
+            return new Decision<>(facts.withReportedAgentState(null), List.of(send(worker.get(), new AgentAction.Query(), "state unknown after a failed request")));
         });
     }
 
@@ -257,7 +259,7 @@ public final class SyncEngine {
     public List<Object> reconcileAll(String cause) {
         List<CompletableFuture<List<Object>>> perWorker = new ArrayList<>();
         for (RosterEntry worker : roster.entries()) {
-            perWorker.add(registry.decide(worker.sipUri(), cause, current -> reconcile(worker, current)).toCompletableFuture());
+            perWorker.add(registry.decide(worker.sipUri(), cause, current -> reconcile(worker, current, cause)).toCompletableFuture());
         }
         List<Object> commands = new ArrayList<>();
         for (CompletableFuture<List<Object>> worker : perWorker) {
@@ -291,7 +293,7 @@ public final class SyncEngine {
         if (worker.isEmpty()) {
             return List.of();
         }
-        return decide(worker.get().sipUri(), cause, facts -> reconcile(worker.get(), change.apply(facts)));
+        return decide(worker.get().sipUri(), cause, facts -> reconcile(worker.get(), change.apply(facts), cause));
     }
 
     private List<Object> decide(String sipUri, String cause, Function<WorkerFacts, Decision<List<Object>>> decision) {
@@ -299,7 +301,7 @@ public final class SyncEngine {
     }
 
     /** On the worker's lane: the commands that move the worker from its facts to its desired state. */
-    private Decision<List<Object>> reconcile(RosterEntry worker, WorkerFacts facts) {
+    private Decision<List<Object>> reconcile(RosterEntry worker, WorkerFacts facts, String cause) {
         String sipUri = worker.sipUri();
         Desired desired = DesiredStateFunction.desired(facts, map, options, clock.instant());
         List<Object> commands = new ArrayList<>();
@@ -313,7 +315,7 @@ public final class SyncEngine {
         if (wanted != null && !wanted.equals(asked.refused()) && !queryOut) {
             AgentState basis = asked.requests() > 0 ? asked.target() : facts.reportedAgentState();
             for (AgentAction action : ReconcilePlan.between(basis, wanted)) {
-                commands.add(send(worker, action));
+                commands.add(send(worker, action, cause));
             }
         }
         WorkerFacts next = facts;
@@ -327,8 +329,8 @@ public final class SyncEngine {
     }
 
     /** On the worker's lane: a request about to go out. */
-    private TServerRequest send(RosterEntry worker, AgentAction action) {
-        TServerRequest request = AgentRequests.toRequest(worker, action);
+    private TServerRequest send(RosterEntry worker, AgentAction action, String cause) {
+        TServerRequest request = AgentRequests.toRequest(worker, action, cause);
         Outstanding asked = outstanding(worker.sipUri());
         outstanding.put(worker.sipUri(), new Outstanding(asked.requests() + 1, request.target(), asked.refused(), asked.lastSequence()));
         return request;
@@ -403,7 +405,7 @@ public final class SyncEngine {
     }
 
     private static String describe(Presence presence) {
-        return presence.availability() + (presence.activity() == null ? "" : "/" + presence.activity()) + "@"
+        return AvailabilityNames.name(presence.availability()) + (presence.activity() == null ? "" : "/" + presence.activity()) + "@"
                 + presence.source().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -11,8 +11,9 @@ import io.ucsync.worker.AgentState;
  * @param tserver the name of the worker's T-Server (the {@code tlib:} endpoint name)
  * @param request the request; the link sets its ReferenceID
  * @param target  the agent state the request leads to, or null for a query
+ * @param cause   what made the engine decide on it (a presence, a flag, a timer), for the audit log
  */
-public record TServerRequest(String sipUri, String tserver, TlibMessage request, AgentState target) {
+public record TServerRequest(String sipUri, String tserver, TlibMessage request, AgentState target, String cause) {
 
     @Override
     public String toString() {

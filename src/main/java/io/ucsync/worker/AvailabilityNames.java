@@ -7,14 +7,14 @@ import java.util.stream.Collectors;
 import io.ucsync.presence.Availability;
 
 /** The availability names an admin writes in configuration: Online, Idle, Busy, BusyIdle, DoNotDisturb, BeRightBack, Away, Offline, Unknown. */
-final class AvailabilityNames {
+public final class AvailabilityNames {
 
     static final String ALL = Arrays.stream(Availability.values()).map(AvailabilityNames::name).collect(Collectors.joining(", "));
 
     private AvailabilityNames() {
     }
 
-    static String name(Availability availability) {
+    public static String name(Availability availability) {
         StringBuilder name = new StringBuilder();
         for (String word : availability.name().split("_")) {
             name.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));

@@ -193,18 +193,22 @@ public final class TServerLink implements AutoCloseable {
         loop.execute(() -> {
             dns.add(dn);
             if (state != LinkState.UP || registeredOnConnection.contains(dn)) {
-                result.complete(null);
+                result.complete(null); // the resync under way, or the next one, registers it
                 return;
             }
-            Channel channel = primary;
-            ensureRegistered(dn).thenCompose(registered -> send(channel, query(dn))).whenComplete((info, error) -> {
-                if (info != null) {
-                    deliver(info, true);
-                }
-                complete(result, info, error);
-            });
+            registerAndQuery(dn).whenComplete((info, error) -> complete(result, info, error));
         });
         return result;
+    }
+
+    /** On the loop, while up: registers a DN new to the link and hands its EventAddressInfo to the listeners. */
+    private CompletableFuture<TlibMessage> registerAndQuery(String dn) {
+        Channel channel = primary;
+        return ensureRegistered(dn).thenCompose(registered -> send(channel, query(dn))).whenComplete((info, error) -> {
+            if (info != null) {
+                deliver(info, true);
+            }
+        });
     }
 
     /** The DNs registered again after each reconnect. */
@@ -341,11 +345,11 @@ public final class TServerLink implements AutoCloseable {
                     queries.add(send(channel, query(dn)));
                 }
             }
-            whenAllSettled(queries, () -> finishResync(channel, toRegister.size(), queries));
+            whenAllSettled(queries, () -> finishResync(channel, toRegister, queries));
         });
     }
 
-    private void finishResync(Channel channel, int dnCount, List<CompletableFuture<TlibMessage>> queries) {
+    private void finishResync(Channel channel, List<String> attempted, List<CompletableFuture<TlibMessage>> queries) {
         if (channel != primary) {
             return; // lost during the resync; the next one starts over
         }
@@ -359,8 +363,13 @@ public final class TServerLink implements AutoCloseable {
                 LOG.warn("T-Server link '{}': {}", name, causeOf(query).getMessage());
             }
         }
-        setState(LinkState.UP, "up on " + connectedTo + ": " + registeredOnConnection.size() + " of " + dnCount
+        setState(LinkState.UP, "up on " + connectedTo + ": " + registeredOnConnection.size() + " of " + attempted.size()
                 + " DNs registered, " + answered + " queried");
+        for (String dn : List.copyOf(dns)) {
+            if (!attempted.contains(dn) && !registeredOnConnection.contains(dn) && !registering.containsKey(dn)) {
+                registerAndQuery(dn); // asked for while the resync was under way
+            }
+        }
     }
 
     private CompletableFuture<TlibMessage> ensureRegistered(String dn) {
