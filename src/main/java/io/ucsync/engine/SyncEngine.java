@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -277,6 +278,30 @@ public final class SyncEngine {
     /** What the worker should be now, from the saved facts. */
     public Desired desired(String sipUri) {
         return DesiredStateFunction.desired(registry.facts(sipUri), map, options, clock.instant());
+    }
+
+    /**
+     * What the KW page and the dashboard show of a worker: presence, agent state, flags, calls, what ucsync
+     * publishes, and what the worker should be now.
+     */
+    public Map<String, Object> view(String sipUri) {
+        WorkerFacts facts = registry.facts(sipUri);
+        Desired desired = desired(sipUri);
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("sipUri", sipUri);
+        roster.bySipUri(sipUri).ifPresent(worker -> {
+            view.put("dn", worker.dn());
+            view.put("agentId", worker.agentId());
+            view.put("tserver", worker.tserver());
+        });
+        view.put("presence", facts.ownPresence() == null ? null : describe(facts.ownPresence()));
+        view.put("agentState", facts.reportedAgentState() == null ? null : facts.reportedAgentState().toString());
+        view.put("contactCenterDnd", facts.contactCenterDnd());
+        view.put("previewDeclinedUntil", facts.inPreviewDeclineWindow(clock.instant()) ? facts.previewDeclinedUntil().toString() : null);
+        view.put("onCall", facts.onCall());
+        view.put("published", facts.published() == null ? null : facts.published().toString());
+        view.put("desiredAgentState", desired.agentState() == null ? null : desired.agentState().toString());
+        return view;
     }
 
     public WorkerRegistry registry() {

@@ -50,13 +50,13 @@ class PresenceScenariosTest {
             ucsync.awaitAgent(1, "LoggedOut");
             uc.presence(worker(1), 3500, null, PresenceSource.USER);
             ucsync.awaitAgent(1, "Ready");
-            assertThat(ucsync.agent(1).agentId()).isEqualTo("agent01");
+            assertThat(ucsync.agent(1).agentId()).isEqualTo("agent1001");
 
             assertThat(ucsync.connector().engine().registry().auditFor(worker(1), 20))
                     .as("every change of agent state is audited with its cause")
                     .anySatisfy(entry -> assertThat(entry.cause()).contains("presence Away"))
                     .anySatisfy(entry -> assertThat(entry.change()).isEqualTo("NotReady(AuxWork, DoNotDisturb) -> LoggedOut"));
-            assertThat(ucsync.tserver().stats().get("5001")).as("one login at start, one after coming back online")
+            assertThat(ucsync.tserver().stats().get(UcsyncHarness.dn(1))).as("one login at start, one after coming back online")
                     .containsEntry("RequestAgentLogin", 2);
         }
     }
@@ -84,7 +84,7 @@ class PresenceScenariosTest {
             ucsync.awaitAgent(1, "Ready");
             FrontEndEmulator uc = ucsync.frontEnd();
 
-            ConnectionId call = ucsync.tserver().call("+4930123456", "5001");
+            ConnectionId call = ucsync.tserver().call("+4930123456", UcsyncHarness.dn(1));
             await().atMost(Duration.ofSeconds(10)).until(() -> !uc.publications(worker(1)).isEmpty());
             assertThat(uc.publications(worker(1))).singleElement()
                     .satisfies(p -> assertThat(p.availability()).isEqualTo(Availability.DO_NOT_DISTURB.msPresValue()));
@@ -109,15 +109,15 @@ class PresenceScenariosTest {
             FrontEndEmulator uc = ucsync.frontEnd();
             // in connector mode ucsync never logs agents in: another T-Server client does
             try (TServerLink other = new TServerLink("desktop",
-                    TServerLinkConfig.builder().endpoints("127.0.0.1:" + ucsync.tserverPort).build(), null)) {
+                    TServerLinkConfig.builder().endpoints("127.0.0.1:" + ucsync.tserver().port()).build(), null)) {
                 other.start();
                 await().atMost(Duration.ofSeconds(5)).until(() -> other.state() == LinkState.UP);
-                other.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5003").agentId("agent03").password("")
+                other.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN(UcsyncHarness.dn(3)).agentId("agent1003").password("")
                         .agentWorkMode(AgentWorkMode.ManualIn)).get();
                 await().atMost(Duration.ofSeconds(10)).until(() -> !uc.publications(worker(3)).isEmpty()
                         && uc.publications(worker(3)).get(0).availability() == Availability.ONLINE.msPresValue());
 
-                other.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5003").agentWorkMode(AgentWorkMode.AuxWork)
+                other.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN(UcsyncHarness.dn(3)).agentWorkMode(AgentWorkMode.AuxWork)
                         .reasons(new KeyValueCollection().addString(TlibMessage.REASON_CODE_KEY, "Lunch"))).get();
                 await().atMost(Duration.ofSeconds(10)).until(() -> !uc.publications(worker(3)).isEmpty()
                         && uc.publications(worker(3)).get(0).availability() == Availability.AWAY.msPresValue());
@@ -125,7 +125,7 @@ class PresenceScenariosTest {
                 // the publication comes back as presence; in connector mode it is never mapped to an agent state
                 await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                         .until(() -> UcsyncHarness.describe(ucsync.agent(3)).equals("NotReady Lunch"));
-                assertThat(ucsync.tserver().stats().get("5003")).containsEntry("RequestAgentLogin", 1)
+                assertThat(ucsync.tserver().stats().get(UcsyncHarness.dn(3))).containsEntry("RequestAgentLogin", 1)
                         .containsEntry("RequestAgentNotReady", 1).doesNotContainKey("RequestAgentReady");
                 assertThat(ucsync.agent(1).status()).as("nobody logged worker 1 in").isEqualTo(AgentStatus.LoggedOut);
             }

@@ -5,6 +5,11 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,35 +17,45 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import io.ucsync.emulator.frontend.FrontEndEmulator;
+import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
 import io.ucsync.emulator.tserver.DnState;
 import io.ucsync.emulator.tserver.TServerEmulator;
+import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.internal.FreePorts;
 
 /**
  * ucsync as a user runs it, in a directory of its own: the project's routes/ and presence map, a roster of a few
- * workers, the embedded lab on free loopback ports, the state in an H2 file there. Extra properties are appended
- * to application.properties.
+ * workers, the state in an H2 file there, the KW API on a free port. The emulators belong to the harness, not to
+ * ucsync, so they outlive a restart of the connector (in this JVM, or in a child JVM that a test kills with
+ * kill -9). Extra properties are appended to application.properties.
  */
 final class UcsyncHarness implements AutoCloseable {
 
     static final String MAP = "config/presence-map.txt";
+    static final int ONLINE = 3500;
 
     final Path home;
-    final int tserverPort;
-    final int frontEndPort;
+    final int workers;
+    final int httpPort;
     private final List<String> extraProperties;
+    private final TServerEmulator tserver;
+    private final FrontEndEmulator frontEnd;
+    private final HttpClient http = HttpClient.newHttpClient();
     private Connector connector;
+    private Process child;
 
-    private UcsyncHarness(Path home, List<String> extraProperties) throws IOException {
+    private UcsyncHarness(Path home, int workers, List<String> extraProperties) throws IOException {
         this.home = home;
+        this.workers = workers;
         this.extraProperties = extraProperties;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            tserverPort = socket.getLocalPort();
+            httpPort = socket.getLocalPort();
         }
-        frontEndPort = FreePorts.pick(InetAddress.getLoopbackAddress());
         Files.createDirectories(home.resolve("config"));
         Files.createDirectories(home.resolve("routes"));
         Files.copy(Path.of(MAP), home.resolve(MAP), StandardCopyOption.REPLACE_EXISTING);
@@ -50,41 +65,79 @@ final class UcsyncHarness implements AutoCloseable {
             }
         }
         List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password"));
-        for (int i = 1; i <= 3; i++) {
-            roster.add(worker(i) + ",500" + i + ",agent0" + i + ",main,,");
+        for (int i = 1; i <= workers; i++) {
+            roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + ",main,,");
         }
         Files.write(home.resolve("config/roster.csv"), roster, StandardCharsets.UTF_8);
+        tserver = TServerEmulator.start(TServerEmulatorConfig.builder()
+                .dns(IntStream.rangeClosed(1, workers).mapToObj(UcsyncHarness::dn).toList()).build());
+        frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(FreePorts.pick(InetAddress.getLoopbackAddress()), "udp", -1, null));
+        for (int i = 1; i <= workers; i++) {
+            frontEnd.presence(worker(i), ONLINE, null, PresenceSource.USER);
+        }
         writeProperties();
     }
 
     static UcsyncHarness in(Path home, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, List.of(extraProperties));
+        return new UcsyncHarness(home, 3, List.of(extraProperties));
+    }
+
+    static UcsyncHarness in(Path home, int workers, String... extraProperties) throws IOException {
+        return new UcsyncHarness(home, workers, List.of(extraProperties));
     }
 
     static String worker(int i) {
-        return "sip:kw0" + i + "@ucsync.test";
+        return String.format("sip:kw%04d@ucsync.test", i);
+    }
+
+    static String dn(int i) {
+        return String.valueOf(50000 + i);
     }
 
     private void writeProperties() throws IOException {
         List<String> lines = new ArrayList<>(List.of(
-                "ucsync.lab.enabled=true",
-                "ucsync.lab.tserver-port=" + tserverPort,
-                "ucsync.lab.frontend-port=" + frontEndPort,
-                "ucsync.uc.server=127.0.0.1:" + frontEndPort,
-                "ucsync.tserver.main.endpoints=127.0.0.1:" + tserverPort,
+                "ucsync.lab.enabled=false",
+                "ucsync.uc.server=127.0.0.1:" + frontEnd.port(),
+                "ucsync.tserver.main.endpoints=127.0.0.1:" + tserver.port(),
                 "ucsync.roster=" + home.resolve("config/roster.csv"),
                 "ucsync.presence-map=" + home.resolve(MAP),
                 "ucsync.routes=" + home.resolve("routes"),
                 "ucsync.state.jdbc-url=jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0",
-                "camel.main.name=ucsync-test"));
+                "camel.main.name=ucsync-test",
+                "camel.server.enabled=true",
+                "camel.server.port=" + httpPort));
         lines.addAll(extraProperties);
-        Files.write(home.resolve("config/application.properties"), lines, StandardCharsets.UTF_8);
+        Files.write(config(), lines, StandardCharsets.UTF_8);
     }
 
+    Path config() {
+        return home.resolve("config/application.properties");
+    }
+
+    /** Starts the connector in this JVM. */
     UcsyncHarness start() throws Exception {
-        connector = Connector.create(home.resolve("config/application.properties"));
+        connector = Connector.create(config());
         connector.start();
         return this;
+    }
+
+    /** Stops the connector in this JVM as an operator would. */
+    void stop() {
+        connector.close();
+        connector = null;
+    }
+
+    /** Starts the connector as its own process (java -cp ... io.ucsync.Ucsync), so that a test can kill -9 it. */
+    void startProcess() throws IOException {
+        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync")
+                .redirectErrorStream(true).redirectOutput(home.resolve("ucsync.log").toFile()).start();
+    }
+
+    /** kill -9 of the child connector. */
+    void killProcess() throws InterruptedException {
+        child.destroyForcibly().waitFor();
+        child = null;
     }
 
     Connector connector() {
@@ -92,20 +145,20 @@ final class UcsyncHarness implements AutoCloseable {
     }
 
     FrontEndEmulator frontEnd() {
-        return connector.lab().frontEnd();
+        return frontEnd;
     }
 
     TServerEmulator tserver() {
-        return connector.lab().tserver();
+        return tserver;
     }
 
     DnState agent(int worker) {
-        return tserver().state("500" + worker);
+        return tserver.state(dn(worker));
     }
 
-    /** Waits until the worker's agent on the T-Server is in this state (status, and reason when NotReady). */
+    /** Waits until the worker's agent on the T-Server is in this state ("Ready", "LoggedOut", "NotReady REASON"). */
     void awaitAgent(int worker, String expected) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> describe(agent(worker)), expected::equals);
+        await().atMost(Duration.ofSeconds(15)).until(() -> describe(agent(worker)), expected::equals);
     }
 
     static String describe(DnState state) {
@@ -116,10 +169,23 @@ final class UcsyncHarness implements AutoCloseable {
         };
     }
 
+    /** An HTTP request to the KW API for a worker; path after the worker, e.g. "/cc-dnd?on=true". */
+    HttpResponse<String> api(String method, int worker, String path) throws IOException, InterruptedException {
+        URI uri = URI.create("http://127.0.0.1:" + httpPort + "/api/workers/"
+                + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8) + path);
+        return http.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         if (connector != null) {
             connector.close();
         }
+        if (child != null) {
+            killProcess();
+        }
+        frontEnd.close();
+        tserver.close();
     }
 }
