@@ -35,17 +35,19 @@ public final class EmbeddedLab implements AutoCloseable {
     static EmbeddedLab start(UcsyncSettings settings, Roster roster) {
         List<String> dns = roster.entries().stream().map(RosterEntry::dn).toList();
         TServerEmulator tserver = TServerEmulator.start(TServerEmulatorConfig.builder()
-                .port(settings.intValue(UcsyncSettings.LAB_TSERVER_PORT)).dns(dns).build());
+                .port(settings.intValue(UcsyncSettings.LAB_TSERVER_PORT))
+                .controlPort(settings.intValue(UcsyncSettings.LAB_TSERVER_CONTROL_PORT)).dns(dns).build());
         FrontEndEmulator frontEnd;
         try {
-            frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(settings.intValue(UcsyncSettings.LAB_FRONTEND_PORT), "udp", -1, null));
+            frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(settings.intValue(UcsyncSettings.LAB_FRONTEND_PORT), "udp",
+                    settings.intValue(UcsyncSettings.LAB_FRONTEND_CONTROL_PORT), null));
         } catch (RuntimeException e) {
             tserver.close();
             throw e;
         }
         roster.entries().forEach(worker -> frontEnd.presence(worker.sipUri(), ONLINE, null, PresenceSource.USER));
-        LOG.info("embedded lab: T-Server emulator on 127.0.0.1:{} with {} DNs, UC front-end emulator on 127.0.0.1:{}/udp",
-                tserver.port(), dns.size(), frontEnd.port());
+        LOG.info("embedded lab: T-Server emulator on 127.0.0.1:{} (control {}) with {} DNs, UC front-end emulator on"
+                + " 127.0.0.1:{}/udp (control {})", tserver.port(), tserver.controlPort(), dns.size(), frontEnd.port(), frontEnd.controlPort());
         return new EmbeddedLab(tserver, frontEnd);
     }
 

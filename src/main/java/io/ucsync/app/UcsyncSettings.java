@@ -26,6 +26,8 @@ public final class UcsyncSettings {
     static final String LAB_ENABLED = "ucsync.lab.enabled";
     static final String LAB_TSERVER_PORT = "ucsync.lab.tserver-port";
     static final String LAB_FRONTEND_PORT = "ucsync.lab.frontend-port";
+    static final String LAB_TSERVER_CONTROL_PORT = "ucsync.lab.tserver-control-port";
+    static final String LAB_FRONTEND_CONTROL_PORT = "ucsync.lab.frontend-control-port";
     static final String UC_SERVER = "ucsync.uc.server";
     static final String UC_TRANSPORT = "ucsync.uc.transport";
     static final String UC_DIALECT = "ucsync.uc.dialect";
@@ -43,6 +45,8 @@ public final class UcsyncSettings {
             Map.entry(LAB_ENABLED, "true"),
             Map.entry(LAB_TSERVER_PORT, "7000"),
             Map.entry(LAB_FRONTEND_PORT, "5070"),
+            Map.entry(LAB_TSERVER_CONTROL_PORT, "7001"),
+            Map.entry(LAB_FRONTEND_CONTROL_PORT, "5071"),
             Map.entry(UC_SERVER, "127.0.0.1:5070"),
             Map.entry(UC_TRANSPORT, "udp"),
             Map.entry(UC_DIALECT, "mspres"),
@@ -99,7 +103,7 @@ public final class UcsyncSettings {
                         + TSERVER_PREFIX + name + ".endpoints (fix: add host:port[,host:port] of its primary and backup)");
             }
         }
-        for (String key : List.of(LAB_TSERVER_PORT, LAB_FRONTEND_PORT, WORKER_LANES)) {
+        for (String key : List.of(LAB_TSERVER_PORT, LAB_FRONTEND_PORT, LAB_TSERVER_CONTROL_PORT, LAB_FRONTEND_CONTROL_PORT, WORKER_LANES)) {
             try {
                 if (Integer.parseInt(settings.value(key)) < 0) {
                     throw new NumberFormatException();

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,6 +28,8 @@ import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.PresencePublication;
 import io.ucsync.sip.SipPresenceConstants;
+import io.ucsync.sip.SipTlsSettings;
+import io.ucsync.sip.peers.TestCertificates;
 
 /** The front-end emulator against the project's sip-presence component, and its control port. */
 class FrontEndEmulatorTest {
@@ -126,6 +130,32 @@ class FrontEndEmulatorTest {
                 await().atMost(Duration.ofSeconds(10)).until(() -> presencesOf(mock, BOB).size() > before
                         && presencesOf(mock, BOB).get(presencesOf(mock, BOB).size() - 1).availability() == Availability.BE_RIGHT_BACK);
             }
+        }
+    }
+
+    @Test
+    void overTlsTheSubscriberTrustingTheFrontEndsCertificateGetsPresence(@TempDir Path certificates) throws Exception {
+        TestCertificates certs = new TestCertificates(certificates);
+        Path frontEndStore = certs.keyStore("frontend", "front-end.ucsync.test");
+        Path trust = certs.trustStore("trust", frontEndStore);
+        SipTlsSettings tls = new SipTlsSettings(frontEndStore, TestCertificates.PASSWORD, null, null, "PKCS12",
+                SipTlsSettings.ClientAuth.NONE, false);
+        try (FrontEndEmulator emulator = FrontEndEmulator.start(new FrontEndEmulatorConfig(0, "tls", -1, tls));
+                CamelContext camel = new DefaultCamelContext()) {
+            emulator.presence(ALICE, 6500, "on-the-phone", PresenceSource.PHONE);
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("sip-presence:tls?server=127.0.0.1:" + emulator.port() + "&transport=tls&user=sip:ucsync@ucsync.test"
+                            + "&storeType=PKCS12&trustStore=" + trust + "&trustStorePassword=" + TestCertificates.PASSWORD
+                            + "&watch=" + ALICE).routeId("presence-in").to("mock:presence");
+                }
+            });
+            MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
+            camel.start();
+            await().atMost(Duration.ofSeconds(15)).until(() -> presencesOf(mock, ALICE).size() == 1);
+            assertThat(presencesOf(mock, ALICE).get(0)).extracting(Presence::availability, Presence::activity)
+                    .containsExactly(Availability.BUSY, "on-the-phone");
         }
     }
 
