@@ -17,6 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.ucsync.engine.SyncEngine;
+import io.ucsync.kw.KwAccess;
+import io.ucsync.kw.KwViews;
+import io.ucsync.kw.PreviewOffers;
 import io.ucsync.sip.SipPresenceAgent;
 import io.ucsync.sip.SipPresenceComponent;
 import io.ucsync.timers.DurableTimers;
@@ -68,6 +71,11 @@ public final class Connector implements AutoCloseable {
         this.main = new Main(Connector.class);
         main.setInitialProperties(settings.asProperties());
         main.bind("engine", engine);
+        PreviewOffers offers = new PreviewOffers(Clock.systemUTC());
+        main.bind("previewOffers", offers);
+        main.bind("kwViews", new KwViews(engine, offers));
+        main.bind("kwAccess", new KwAccess(engine::roster, settings.value(UcsyncSettings.PREVIEW_API_TOKEN),
+                this::onSignedIn, this::onSignedOut));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport started) {
@@ -150,11 +158,14 @@ public final class Connector implements AutoCloseable {
                 settings.value(UcsyncSettings.UC_TRANSPORT));
     }
 
-    /** Hands the roster to the transports: every worker watched on the UC side, every DN registered with its T-Server. */
+    /**
+     * Hands the roster to the transports: every worker watched on the UC side (unless workers are watched only
+     * while signed in), every DN registered with its T-Server.
+     */
     private void applyRoster(CamelContext camel, Roster roster) {
-        List<String> sipUris = roster.entries().stream().map(RosterEntry::sipUri).toList();
-        for (SipPresenceAgent agent : camel.getComponent("sip-presence", SipPresenceComponent.class).agents()) {
-            agent.setWatched(sipUris);
+        if (!settings.subscribeWhileSignedIn()) {
+            List<String> sipUris = roster.entries().stream().map(RosterEntry::sipUri).toList();
+            sipAgents(camel).forEach(agent -> agent.setWatched(sipUris));
         }
         TlibComponent tlib = camel.getComponent("tlib", TlibComponent.class);
         for (RosterEntry worker : roster.entries()) {
@@ -162,6 +173,23 @@ public final class Connector implements AutoCloseable {
             if (link != null) {
                 link.register(worker.dn());
             }
+        }
+    }
+
+    private static List<SipPresenceAgent> sipAgents(CamelContext camel) {
+        return List.copyOf(camel.getComponent("sip-presence", SipPresenceComponent.class).agents());
+    }
+
+    private void onSignedIn(String sipUri) {
+        if (settings.subscribeWhileSignedIn()) {
+            sipAgents(main.getCamelContext()).forEach(agent -> agent.watch(List.of(sipUri)));
+        }
+    }
+
+    private void onSignedOut(String sipUri) {
+        if (settings.subscribeWhileSignedIn()) {
+            sipAgents(main.getCamelContext()).forEach(agent -> agent.unwatch(List.of(sipUri)));
+            template.sendBody(COMMANDS, engine.signedOut(sipUri));
         }
     }
 

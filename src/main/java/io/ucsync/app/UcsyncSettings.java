@@ -39,6 +39,8 @@ public final class UcsyncSettings {
     static final String ROUTES = "ucsync.routes";
     static final String STATE_JDBC_URL = "ucsync.state.jdbc-url";
     static final String WORKER_LANES = "ucsync.worker-lanes";
+    static final String KW_SUBSCRIBE = "ucsync.kw.subscribe";
+    static final String PREVIEW_API_TOKEN = "ucsync.kw.preview-api-token";
 
     /** The connector's own keys and their defaults (the engine options have theirs in EngineOptions). */
     static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -57,7 +59,9 @@ public final class UcsyncSettings {
             Map.entry(PRESENCE_MAP, "config/presence-map.txt"),
             Map.entry(ROUTES, "routes"),
             Map.entry(STATE_JDBC_URL, "jdbc:h2:file:./data/ucsync;WRITE_DELAY=0"),
-            Map.entry(WORKER_LANES, "8"));
+            Map.entry(WORKER_LANES, "32"),
+            Map.entry(KW_SUBSCRIBE, "always"),
+            Map.entry(PREVIEW_API_TOKEN, ""));
 
     private final Path file;
     private final Properties properties;
@@ -112,6 +116,10 @@ public final class UcsyncSettings {
                 problems.add(file.getFileName() + ": " + key + "=" + settings.value(key) + " is not a number (fix: a whole number)");
             }
         }
+        if (!List.of("always", "signed-in").contains(settings.value(KW_SUBSCRIBE))) {
+            problems.add(file.getFileName() + ": " + KW_SUBSCRIBE + "=" + settings.value(KW_SUBSCRIBE)
+                    + " is not a subscription mode (fix: always, or signed-in)");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -142,6 +150,11 @@ public final class UcsyncSettings {
 
     public Path path(String key) {
         return Path.of(value(key));
+    }
+
+    /** Whether workers are watched only while signed in to the KW page (as Genesys UC Connector does). */
+    public boolean subscribeWhileSignedIn() {
+        return "signed-in".equals(value(KW_SUBSCRIBE));
     }
 
     public EngineOptions engineOptions() {

@@ -22,7 +22,9 @@ import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
+import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.PresencePublication;
 import io.ucsync.timers.DurableTimers;
 import io.ucsync.timers.FiredTimer;
@@ -228,6 +230,15 @@ public final class SyncEngine {
         List<Object> commands = withWorker(roster.bySipUri(sipUri), "preview declined", facts -> facts.withPreviewDeclinedUntil(until));
         scheduleWindowEnd(sipUri, until);
         return commands;
+    }
+
+    /**
+     * The worker signed out of the KW page while ucsync subscribes only to signed-in workers: the subscription
+     * ends, so the agent is logged out as if the worker had gone offline.
+     */
+    public List<Object> signedOut(String sipUri) {
+        Presence offline = new Presence(sipUri, Availability.OFFLINE, null, PresenceSource.USER, clock.instant());
+        return withWorker(roster.bySipUri(sipUri), "signed out of the KW page", facts -> facts.withPresenceFromUc(offline));
     }
 
     /** The worker's "unavailable for contact-center work" flag, set in ucsync's page. */

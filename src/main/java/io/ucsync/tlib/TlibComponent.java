@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
+
 
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -75,7 +77,8 @@ public class TlibComponent extends DefaultComponent {
 
     synchronized ExecutorService replyExecutor() {
         if (replyExecutor == null) {
-            replyExecutor = getCamelContext().getExecutorServiceManager().newFixedThreadPool(this, "TlibReplies", 2);
+            // Unbounded, for the same reason as the consumer's: never run a reply's route on the I/O thread.
+            replyExecutor = Executors.newFixedThreadPool(2, new DefaultThreadFactory("tlib-replies", true));
         }
         return replyExecutor;
     }
@@ -107,7 +110,7 @@ public class TlibComponent extends DefaultComponent {
         links.clear();
         synchronized (this) {
             if (replyExecutor != null) {
-                getCamelContext().getExecutorServiceManager().shutdown(replyExecutor);
+                replyExecutor.shutdown();
                 replyExecutor = null;
             }
             if (ioGroup != null) {

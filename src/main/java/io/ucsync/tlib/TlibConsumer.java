@@ -1,12 +1,14 @@
 package io.ucsync.tlib;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ucsync.tlib.link.TServerLinkListener;
 import io.ucsync.tlib.protocol.TlibMessage;
 
@@ -29,8 +31,9 @@ public class TlibConsumer extends DefaultConsumer implements TServerLinkListener
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        events = getEndpoint().getCamelContext().getExecutorServiceManager()
-                .newSingleThreadExecutor(this, "TlibEvents-" + endpoint.getName());
+        // Unbounded: a full queue would run the route on the caller, the link's I/O thread, which the route's own
+        // requests need (a resync of thousands of DNs delivers thousands of events at once).
+        events = Executors.newSingleThreadExecutor(new DefaultThreadFactory("tlib-events-" + endpoint.getName(), true));
         for (String dn : endpoint.getConfiguration().dnList()) {
             endpoint.getLink().register(dn);
         }
@@ -41,7 +44,7 @@ public class TlibConsumer extends DefaultConsumer implements TServerLinkListener
     protected void doStop() throws Exception {
         endpoint.getLink().removeListener(this);
         if (events != null) {
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(events);
+            events.shutdown();
             events = null;
         }
         super.doStop();

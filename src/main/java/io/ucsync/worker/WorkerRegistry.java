@@ -81,11 +81,13 @@ public final class WorkerRegistry implements AutoCloseable {
                 Decision<R> decided = decision.apply(before);
                 WorkerFacts after = decided.facts();
                 if (!after.equals(before)) {
-                    store.save(sipUri, after);
+                    AuditEntry audit = null;
                     if (!Objects.equals(before.reportedAgentState(), after.reportedAgentState())) {
-                        String transition = before.reportedAgentState() + " -> " + after.reportedAgentState();
-                        store.audit(sipUri, clock.instant(), transition, cause);
-                        LOG.info("{} agent state {} ({})", sipUri, transition, cause);
+                        audit = new AuditEntry(sipUri, clock.instant(), before.reportedAgentState() + " -> " + after.reportedAgentState(), cause);
+                    }
+                    store.write(sipUri, after, audit);
+                    if (audit != null) {
+                        LOG.info("{} agent state {} ({})", sipUri, audit.change(), cause);
                     }
                     facts.put(sipUri, after);
                 }

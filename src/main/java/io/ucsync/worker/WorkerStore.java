@@ -14,6 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Collectors;
 
 import io.ucsync.presence.Availability;
@@ -30,7 +34,13 @@ public final class WorkerStore implements AutoCloseable {
     /** The default database file; WRITE_DELAY=0 because H2 otherwise flushes commits up to half a second late, which a kill -9 would lose. */
     public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/ucsync;WRITE_DELAY=0";
 
+    /** The most writes committed together. */
+    private static final int MAX_GROUP = 256;
+
     private final Connection connection;
+    private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
+    private final Thread writer = new Thread(this::writeGroups, "worker-store-writer");
+    private volatile boolean closed;
 
     public WorkerStore(String jdbcUrl, String user, String password) throws SQLException {
         connection = DriverManager.getConnection(jdbcUrl, user, password);
@@ -53,6 +63,8 @@ public final class WorkerStore implements AutoCloseable {
                         cause VARCHAR(1024) NOT NULL)""");
             statement.execute("CREATE INDEX IF NOT EXISTS audit_by_worker ON audit_log (sip_uri, id)");
         }
+        writer.setDaemon(true);
+        writer.start();
     }
 
     /** Every worker's facts as last saved. */
@@ -78,32 +90,104 @@ public final class WorkerStore implements AutoCloseable {
         return facts;
     }
 
-    public synchronized void save(String sipUri, WorkerFacts facts) throws SQLException {
-        try (PreparedStatement merge = connection.prepareStatement(
-                "MERGE INTO worker_facts KEY (sip_uri) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            Presence own = facts.ownPresence();
-            merge.setString(1, sipUri);
-            merge.setString(2, own == null ? null : own.availability().name());
-            merge.setString(3, own == null ? null : own.activity());
-            merge.setString(4, own == null ? null : own.source().name());
-            merge.setTimestamp(5, own == null ? null : Timestamp.from(own.publishTime()));
-            merge.setBoolean(6, facts.contactCenterDnd());
-            merge.setTimestamp(7, facts.previewDeclinedUntil() == null ? null : Timestamp.from(facts.previewDeclinedUntil()));
-            merge.setString(8, facts.activeCalls().stream().sorted().collect(Collectors.joining(",")));
-            merge.setString(9, encodeAgentState(facts.reportedAgentState()));
-            merge.setString(10, facts.published() == null ? null : facts.published().toString());
-            merge.executeUpdate();
+    /** One worker's new facts, and the audit entry of its agent-state change if there is one. */
+    private record Write(String sipUri, WorkerFacts facts, AuditEntry audit, CompletableFuture<Void> done) {
+    }
+
+    /**
+     * Saves a worker's facts (and an audit entry) and returns once they are committed. Writes from many workers'
+     * lanes are committed together by one writer (group commit): each waits for the commit that holds its write,
+     * and the file sees one commit per group instead of one per write.
+     *
+     * @param audit the agent-state change to record with it, or null
+     */
+    public void write(String sipUri, WorkerFacts facts, AuditEntry audit) throws SQLException {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            throw new SQLException("the worker store is closed");
+        }
+        writes.add(new Write(sipUri, facts, audit, done));
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for the commit", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getCause());
         }
     }
 
-    public synchronized void audit(String sipUri, Instant at, String change, String cause) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_log (sip_uri, at, change, cause) VALUES (?, ?, ?, ?)")) {
-            insert.setString(1, sipUri);
-            insert.setTimestamp(2, Timestamp.from(at));
-            insert.setString(3, change);
-            insert.setString(4, cause);
-            insert.executeUpdate();
+    private void writeGroups() {
+        List<Write> group = new ArrayList<>();
+        while (true) {
+            try {
+                group.add(writes.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            writes.drainTo(group, MAX_GROUP - 1);
+            boolean closing = group.removeIf(write -> write.sipUri() == null);
+            if (!group.isEmpty()) {
+                commit(group);
+            }
+            if (closing) {
+                return; // everything written before close() is committed
+            }
+            group.clear();
         }
+    }
+
+    private synchronized void commit(List<Write> group) {
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement merge = connection.prepareStatement(
+                    "MERGE INTO worker_facts KEY (sip_uri) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO audit_log (sip_uri, at, change, cause) VALUES (?, ?, ?, ?)")) {
+                for (Write write : group) {
+                    bindFacts(merge, write.sipUri(), write.facts());
+                    merge.addBatch();
+                    if (write.audit() != null) {
+                        insert.setString(1, write.sipUri());
+                        insert.setTimestamp(2, Timestamp.from(write.audit().at()));
+                        insert.setString(3, write.audit().change());
+                        insert.setString(4, write.audit().cause());
+                        insert.addBatch();
+                    }
+                }
+                merge.executeBatch();
+                insert.executeBatch();
+            }
+            connection.commit();
+            group.forEach(write -> write.done().complete(null));
+        } catch (SQLException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            group.forEach(write -> write.done().completeExceptionally(e));
+        } finally {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException e) {
+                // the next commit reports the connection's trouble
+            }
+        }
+    }
+
+    private static void bindFacts(PreparedStatement merge, String sipUri, WorkerFacts facts) throws SQLException {
+        Presence own = facts.ownPresence();
+        merge.setString(1, sipUri);
+        merge.setString(2, own == null ? null : own.availability().name());
+        merge.setString(3, own == null ? null : own.activity());
+        merge.setString(4, own == null ? null : own.source().name());
+        merge.setTimestamp(5, own == null ? null : Timestamp.from(own.publishTime()));
+        merge.setBoolean(6, facts.contactCenterDnd());
+        merge.setTimestamp(7, facts.previewDeclinedUntil() == null ? null : Timestamp.from(facts.previewDeclinedUntil()));
+        merge.setString(8, facts.activeCalls().stream().sorted().collect(Collectors.joining(",")));
+        merge.setString(9, encodeAgentState(facts.reportedAgentState()));
+        merge.setString(10, facts.published() == null ? null : facts.published().toString());
     }
 
     /** A worker's audit entries, newest first. */
@@ -140,8 +224,18 @@ public final class WorkerStore implements AutoCloseable {
         return text.equals("Ready") ? AgentState.READY : AgentState.LOGGED_OUT;
     }
 
+    /** Commits what was written so far, then closes the database. */
     @Override
-    public synchronized void close() throws SQLException {
-        connection.close();
+    public void close() throws SQLException {
+        closed = true;
+        writes.add(new Write(null, null, null, null));
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            connection.close();
+        }
     }
 }

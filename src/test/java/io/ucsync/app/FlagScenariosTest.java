@@ -42,7 +42,6 @@ class FlagScenariosTest {
             ucsync.awaitAgent(1, "NotReady Busy");
 
             assertThat(ucsync.api("PUT", 1, "/cc-dnd?on=maybe").statusCode()).isEqualTo(400);
-            assertThat(ucsync.api("GET", 9, "").statusCode()).isEqualTo(404);
             assertThat(ucsync.api("GET", 1, "").body()).contains("\"agentState\":\"NotReady(AuxWork, Busy)\"")
                     .contains("\"presence\":\"Busy@user\"");
         }

@@ -3,6 +3,7 @@ package io.ucsync.app;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,6 +18,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -46,6 +49,7 @@ final class UcsyncHarness implements AutoCloseable {
     private final TServerEmulator tserver;
     private final FrontEndEmulator frontEnd;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final Map<Integer, String> sessions = new ConcurrentHashMap<>();
     private Connector connector;
     private Process child;
 
@@ -66,7 +70,7 @@ final class UcsyncHarness implements AutoCloseable {
         }
         List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password"));
         for (int i = 1; i <= workers; i++) {
-            roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + ",main,,");
+            roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + ",main,," + password(i));
         }
         Files.write(home.resolve("config/roster.csv"), roster, StandardCharsets.UTF_8);
         tserver = TServerEmulator.start(TServerEmulatorConfig.builder()
@@ -88,6 +92,10 @@ final class UcsyncHarness implements AutoCloseable {
 
     static String worker(int i) {
         return String.format("sip:kw%04d@ucsync.test", i);
+    }
+
+    static String password(int i) {
+        return "pw" + i;
     }
 
     static String dn(int i) {
@@ -169,12 +177,52 @@ final class UcsyncHarness implements AutoCloseable {
         };
     }
 
-    /** An HTTP request to the KW API for a worker; path after the worker, e.g. "/cc-dnd?on=true". */
+    /** Signs in to the KW API as the worker; the session cookie, or null when refused. */
+    String signIn(int worker, String password) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session"))
+                .header("X-Requested-With", "ucsync").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sipUri\":\"" + worker(worker) + "\",\"password\":\"" + password + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 ? response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0] : null;
+    }
+
+    /** A request to the KW API about a worker, signed in as that worker, with the CSRF header; path e.g. "/cc-dnd?on=true". */
     HttpResponse<String> api(String method, int worker, String path) throws IOException, InterruptedException {
-        URI uri = URI.create("http://127.0.0.1:" + httpPort + "/api/workers/"
-                + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8) + path);
-        return http.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        String cookie = sessions.computeIfAbsent(worker, w -> {
+            try {
+                return signIn(w, password(w));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        return api(method, worker, path, cookie, true);
+    }
+
+    /** A request to the KW API with the given session cookie (or none) and with or without the CSRF header. */
+    HttpResponse<String> api(String method, int worker, String path, String cookie, boolean csrfHeader)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/workers/"
+                + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8) + path)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        if (csrfHeader) {
+            request.header("X-Requested-With", "ucsync");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request to the routing system's preview API with this token (or none). */
+    HttpResponse<String> previewApi(String method, String pathAndQuery, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/previews" + pathAndQuery))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Override

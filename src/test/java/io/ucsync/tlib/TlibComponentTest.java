@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
@@ -25,6 +26,7 @@ import io.ucsync.emulator.tserver.TServerEmulator;
 import io.ucsync.emulator.tserver.TServerEmulatorConfig;
 import io.ucsync.tlib.link.LinkState;
 import io.ucsync.tlib.link.TServerErrorException;
+import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AgentWorkMode;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
@@ -90,6 +92,30 @@ class TlibComponentTest {
         assertThat(ready.getMessage().getHeader(TlibConstants.THIS_DN)).isEqualTo("5001");
         assertThat(ready.getMessage().getHeader(TlibConstants.LINK)).isEqualTo("main");
         assertThat(ready.getMessage().getHeader(TlibConstants.RESYNC, Boolean.class)).isFalse();
+    }
+
+    @Test
+    void aRouteThatSendsARequestForEachOfThousandsOfResyncEventsNeverStallsTheLink() throws Exception {
+        List<String> dns = IntStream.range(0, 3000).mapToObj(i -> String.valueOf(10000 + i)).toList();
+        try (TServerEmulator big = TServerEmulator.start(TServerEmulatorConfig.builder().dns(dns).build())) {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    // every event answered by a request on the same link, as the engine's routes do
+                    from("tlib:big?endpoints=127.0.0.1:" + big.port()).routeId("events")
+                            .filter(header(TlibConstants.MESSAGE_TYPE).isEqualTo("EventAddressInfo"))
+                            .process(exchange -> exchange.getMessage().setBody(TlibMessage.create(MessageType.RequestQueryAddress)
+                                    .thisDN(exchange.getMessage().getHeader(TlibConstants.THIS_DN, String.class))
+                                    .addressInfoType(AddressInfoType.AgentStatus)))
+                            .to("tlib:big").to("mock:answered");
+                }
+            });
+            camel.start();
+            MockEndpoint answered = camel.getEndpoint("mock:answered", MockEndpoint.class);
+            answered.expectedMessageCount(dns.size());
+            dns.forEach(component().link("big")::register);
+            answered.assertIsSatisfied(60_000);
+        }
     }
 
     @Test

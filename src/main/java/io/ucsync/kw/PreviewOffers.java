@@ -1,0 +1,93 @@
+package io.ucsync.kw;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Previews a routing system offers to workers through the API: each offer is open until the worker accepts or
+ * declines it in the KW page, or until its timeout withdraws it. The routing system reads the outcome by id.
+ * Offers live in memory; one open offer per worker (a new one replaces it).
+ */
+public final class PreviewOffers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PreviewOffers.class);
+    static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+
+    /** An offer and what became of it: offered, accepted, declined or withdrawn. */
+    public record Offer(String id, String worker, Instant expires, String status) {
+
+        Map<String, Object> asMap() {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("id", id);
+            map.put("worker", worker);
+            map.put("expires", expires.toString());
+            map.put("status", status);
+            return map;
+        }
+    }
+
+    private final Clock clock;
+    private final Map<String, Offer> byId = new ConcurrentHashMap<>();
+
+    public PreviewOffers(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A new offer to the worker, withdrawn after {@code timeoutSeconds} (1 to 3600). */
+    public Map<String, Object> offer(String worker, int timeoutSeconds) {
+        if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT.toSeconds()) {
+            throw new IllegalArgumentException("timeout must be 1 to " + MAX_TIMEOUT.toSeconds() + " seconds, not " + timeoutSeconds);
+        }
+        open(worker).ifPresent(previous -> settle(previous, "withdrawn"));
+        Offer offer = new Offer(UUID.randomUUID().toString(), worker, clock.instant().plusSeconds(timeoutSeconds), "offered");
+        byId.put(offer.id(), offer);
+        LOG.info("preview {} offered to {} until {}", offer.id(), worker, offer.expires());
+        return offer.asMap();
+    }
+
+    /** The offer with this id as it stands, or null. */
+    public Map<String, Object> get(String id) {
+        Offer offer = current(byId.get(id));
+        return offer == null ? null : offer.asMap();
+    }
+
+    /** The worker's open offer, if any, for the KW page. */
+    public Optional<Offer> open(String worker) {
+        return byId.values().stream().map(this::current).filter(o -> o.worker().equals(worker) && "offered".equals(o.status()))
+                .findFirst();
+    }
+
+    /** The worker accepts their open offer; false when there is none. */
+    public boolean accept(String worker) {
+        return open(worker).map(offer -> settle(offer, "accepted")).isPresent();
+    }
+
+    /** The worker declines their open offer, if any. */
+    public void decline(String worker) {
+        open(worker).ifPresent(offer -> settle(offer, "declined"));
+    }
+
+    /** An offered preview past its time is withdrawn (computed when read, so no timer is needed). */
+    private Offer current(Offer offer) {
+        if (offer != null && "offered".equals(offer.status()) && !clock.instant().isBefore(offer.expires())) {
+            return settle(offer, "withdrawn");
+        }
+        return offer;
+    }
+
+    private Offer settle(Offer offer, String status) {
+        Offer settled = new Offer(offer.id(), offer.worker(), offer.expires(), status);
+        byId.put(offer.id(), settled);
+        LOG.info("preview {} for {} {}", offer.id(), offer.worker(), status);
+        return settled;
+    }
+}
