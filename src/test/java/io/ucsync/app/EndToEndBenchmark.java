@@ -46,7 +46,7 @@ class EndToEndBenchmark {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
         Path home = Files.createTempDirectory("ucsync-bench");
         long heapBefore = usedHeapAfterGc();
-        try (UcsyncHarness ucsync = UcsyncHarness.in(home, WORKERS, "ucsync.worker-lanes=8")) {
+        try (UcsyncHarness ucsync = UcsyncHarness.in(home, WORKERS)) {
             long started = System.nanoTime();
             ucsync.start();
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.ListIterator;
@@ -129,6 +130,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
     private final Map<String, List<Publication>> publications = new LinkedHashMap<>();
     private final Map<String, Long> versions = new LinkedHashMap<>();
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    /** The same subscriptions by the worker they watch, so that a change reaches its watchers without a search. */
+    private final Map<String, Map<String, Subscription>> subscriptionsByTarget = new HashMap<>();
 
     private FrontEndEmulator(FrontEndEmulatorConfig config) throws Exception {
         this.config = config;
@@ -210,6 +213,7 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
             send(subscription, "terminated;reason=deactivated", null);
         }
         subscriptions.clear();
+        subscriptionsByTarget.clear();
         LOG.info("dropped {} subscriptions", dropped);
         return dropped;
     }
@@ -282,6 +286,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
             subscription.cseq = 0;
             if (expires > 0) {
                 subscriptions.put(callId, subscription);
+                subscriptionsByTarget.computeIfAbsent(subscription.target.getURI().toString(), t -> new LinkedHashMap<>())
+                        .put(callId, subscription);
             }
         }
         subscription.expires = Instant.now().plusSeconds(expires);
@@ -301,7 +307,7 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
             }
         });
         if (expires == 0) {
-            subscriptions.remove(callId);
+            forget(callId);
         } else if (to.getTag() == null && !piggyback) {
             send(subscription, "active;expires=" + expires, document(target));
         }
@@ -348,7 +354,7 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         int status = response.getStatusCode();
         if (status == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST || status >= 400 && status != 408) {
             String callId = ((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId();
-            if (subscriptions.remove(callId) != null) {
+            if (forget(callId)) {
                 LOG.info("subscription {} ended: the watcher answered {} to a notification", callId, status);
             }
         }
@@ -377,15 +383,29 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
     // ---- what watchers see ----
 
     private void notifyWatchers(String sipUri) {
-        expireSubscriptions();
+        Map<String, Subscription> watchers = subscriptionsByTarget.getOrDefault(sipUri, Map.of());
+        Instant now = Instant.now();
+        watchers.values().stream().filter(subscription -> subscription.expires.isBefore(now)).map(s -> s.callId).toList()
+                .forEach(this::forget);
         String body = null;
-        for (Subscription subscription : subscriptions.values()) {
-            if (subscription.target.getURI().toString().equals(sipUri)) {
-                body = body != null ? body : document(sipUri);
-                long seconds = Math.max(0, subscription.expires.getEpochSecond() - Instant.now().getEpochSecond());
-                send(subscription, "active;expires=" + seconds, body);
-            }
+        for (Subscription subscription : watchers.values()) {
+            body = body != null ? body : document(sipUri);
+            long seconds = Math.max(0, subscription.expires.getEpochSecond() - now.getEpochSecond());
+            send(subscription, "active;expires=" + seconds, body);
         }
+    }
+
+    /** Removes a subscription; false when there was none. */
+    private boolean forget(String callId) {
+        Subscription subscription = subscriptions.remove(callId);
+        if (subscription == null) {
+            return false;
+        }
+        Map<String, Subscription> watchers = subscriptionsByTarget.get(subscription.target.getURI().toString());
+        if (watchers != null) {
+            watchers.remove(callId);
+        }
+        return true;
     }
 
     /** The categories document of what a worker shows: ucsync's newest publication, else their own presence. */
@@ -439,7 +459,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
 
     private void expireSubscriptions() {
         Instant now = Instant.now();
-        subscriptions.values().removeIf(subscription -> subscription.expires.isBefore(now));
+        subscriptions.values().stream().filter(subscription -> subscription.expires.isBefore(now)).map(s -> s.callId).toList()
+                .forEach(this::forget);
     }
 
     // ---- answering ----
