@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,10 @@ import io.ucsync.kw.KwAccess;
 import io.ucsync.kw.KwViews;
 import io.ucsync.kw.PreviewOffers;
 import io.ucsync.sip.SipPresenceAgent;
+import io.ucsync.sip.SipDialect;
 import io.ucsync.sip.SipPresenceComponent;
+import io.ucsync.sip.SipPresenceConfiguration;
+import io.ucsync.sip.SipTransport;
 import io.ucsync.timers.DurableTimers;
 import io.ucsync.tlib.TlibComponent;
 import io.ucsync.tlib.link.TServerLink;
@@ -135,6 +139,7 @@ public final class Connector implements AutoCloseable {
 
     private void onStarted(CamelContext camel) throws Exception {
         template = camel.createProducerTemplate();
+        configureSipPresence(camel);
         routeFiles = new RouteFiles(camel, settings.path(UcsyncSettings.ROUTES));
         routeFiles.loadAll();
         for (String name : settings.tserverNames()) {
@@ -156,6 +161,16 @@ public final class Connector implements AutoCloseable {
         LOG.info("ucsync started: {} workers, T-Servers {}, UC front end {} ({}, {})", engine.roster().entries().size(),
                 settings.tserverNames(), settings.value(UcsyncSettings.UC_SERVER), settings.value(UcsyncSettings.UC_DIALECT),
                 settings.value(UcsyncSettings.UC_TRANSPORT));
+    }
+
+    /** Every sip-presence endpoint of the routes talks to the front end of ucsync.uc.*, unless its URI says otherwise. */
+    private void configureSipPresence(CamelContext camel) {
+        SipPresenceConfiguration uc = camel.getComponent("sip-presence", SipPresenceComponent.class).getConfiguration();
+        uc.setServer(settings.value(UcsyncSettings.UC_SERVER));
+        uc.setTransport(SipTransport.valueOf(settings.value(UcsyncSettings.UC_TRANSPORT).toUpperCase(Locale.ROOT)));
+        uc.setDialect(SipDialect.valueOf(settings.value(UcsyncSettings.UC_DIALECT).toUpperCase(Locale.ROOT)));
+        uc.setUser(settings.value(UcsyncSettings.UC_USER));
+        uc.setNotificationThreads(settings.intValue(UcsyncSettings.UC_NOTIFICATION_THREADS));
     }
 
     /**

@@ -32,6 +32,7 @@ public final class UcsyncSettings {
     static final String UC_TRANSPORT = "ucsync.uc.transport";
     static final String UC_DIALECT = "ucsync.uc.dialect";
     static final String UC_USER = "ucsync.uc.user";
+    static final String UC_NOTIFICATION_THREADS = "ucsync.uc.notification-threads";
     static final String TSERVERS = "ucsync.tservers";
     static final String TSERVER_PREFIX = "ucsync.tserver.";
     static final String ROSTER = "ucsync.roster";
@@ -53,6 +54,7 @@ public final class UcsyncSettings {
             Map.entry(UC_TRANSPORT, "udp"),
             Map.entry(UC_DIALECT, "mspres"),
             Map.entry(UC_USER, "sip:ucsync@ucsync.test"),
+            Map.entry(UC_NOTIFICATION_THREADS, "16"),
             Map.entry(TSERVERS, "main"),
             Map.entry(TSERVER_PREFIX + "main.endpoints", "127.0.0.1:7000"),
             Map.entry(ROSTER, "config/roster.csv"),
@@ -107,7 +109,8 @@ public final class UcsyncSettings {
                         + TSERVER_PREFIX + name + ".endpoints (fix: add host:port[,host:port] of its primary and backup)");
             }
         }
-        for (String key : List.of(LAB_TSERVER_PORT, LAB_FRONTEND_PORT, LAB_TSERVER_CONTROL_PORT, LAB_FRONTEND_CONTROL_PORT, WORKER_LANES)) {
+        for (String key : List.of(LAB_TSERVER_PORT, LAB_FRONTEND_PORT, LAB_TSERVER_CONTROL_PORT, LAB_FRONTEND_CONTROL_PORT,
+                WORKER_LANES, UC_NOTIFICATION_THREADS)) {
             try {
                 if (Integer.parseInt(settings.value(key)) < 0) {
                     throw new NumberFormatException();
@@ -115,6 +118,12 @@ public final class UcsyncSettings {
             } catch (NumberFormatException e) {
                 problems.add(file.getFileName() + ": " + key + "=" + settings.value(key) + " is not a number (fix: a whole number)");
             }
+        }
+        if (!List.of("udp", "tcp", "tls").contains(settings.value(UC_TRANSPORT))) {
+            problems.add(file.getFileName() + ": " + UC_TRANSPORT + "=" + settings.value(UC_TRANSPORT) + " is not a transport (fix: udp, tcp or tls)");
+        }
+        if (!List.of("mspres", "simple").contains(settings.value(UC_DIALECT))) {
+            problems.add(file.getFileName() + ": " + UC_DIALECT + "=" + settings.value(UC_DIALECT) + " is not a dialect (fix: mspres or simple)");
         }
         if (!List.of("always", "signed-in").contains(settings.value(KW_SUBSCRIBE))) {
             problems.add(file.getFileName() + ": " + KW_SUBSCRIBE + "=" + settings.value(KW_SUBSCRIBE)
