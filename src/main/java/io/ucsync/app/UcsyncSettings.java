@@ -60,7 +60,7 @@ public final class UcsyncSettings {
             Map.entry(ROSTER, "config/roster.csv"),
             Map.entry(PRESENCE_MAP, "config/presence-map.txt"),
             Map.entry(ROUTES, "routes"),
-            Map.entry(STATE_JDBC_URL, "jdbc:h2:file:./data/ucsync;WRITE_DELAY=0"),
+            Map.entry(STATE_JDBC_URL, "jdbc:h2:file:./data/ucsync;WRITE_DELAY=0;RETENTION_TIME=1000"),
             Map.entry(WORKER_LANES, "32"),
             Map.entry(KW_SUBSCRIBE, "always"),
             Map.entry(PREVIEW_API_TOKEN, ""));

@@ -31,9 +31,6 @@ import io.ucsync.tlib.protocol.AgentWorkMode;
  */
 public final class WorkerStore implements AutoCloseable {
 
-    /** The default database file; WRITE_DELAY=0 because H2 otherwise flushes commits up to half a second late, which a kill -9 would lose. */
-    public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/ucsync;WRITE_DELAY=0";
-
     /** The most writes committed together. */
     private static final int MAX_GROUP = 256;
 

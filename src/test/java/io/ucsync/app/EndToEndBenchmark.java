@@ -31,8 +31,8 @@ import io.ucsync.tlib.protocol.TlibMessage;
 /**
  * End to end with 10,000 workers: a presence set on the UC front-end emulator travels as a BENOTIFY to ucsync,
  * through its routes and engine, and out as RequestAgentNotReady to the T-Server emulator; an observer registered
- * on every DN timestamps the EventAgentNotReady it causes. Reports the sustained changes per second, p50/p99
- * latency at 1,000 changes/s, and the heap each idle worker costs. Everything (both emulators, ucsync, the
+ * on every DN timestamps the EventAgentNotReady it causes. Reports p50/p99 latency at 250 and 1,000 changes/s, the
+ * changes per second sustained when 2,000/s are offered, and the heap each idle worker costs. Everything (both emulators, ucsync, the
  * observer) shares one JVM and the machine's two cores. A measurement, not a test:
  * {@code mvn -o test -Dtest=EndToEndBenchmark -Dsurefire.excludedGroups=none}.
  */
@@ -81,22 +81,24 @@ class EndToEndBenchmark {
                 await().atMost(Duration.ofMinutes(1)).until(() -> observer.state() == LinkState.UP);
 
                 int[] round = { 0 };
-                runAt(ucsync, sentAt, round, 1_000, Duration.ofSeconds(5)); // warm-up
-                await().atMost(Duration.ofSeconds(30)).until(sentAt::isEmpty);
-                latencies.clear();
-                runAt(ucsync, sentAt, round, 1_000, Duration.ofSeconds(20));
-                await().atMost(Duration.ofSeconds(30)).until(sentAt::isEmpty);
-                List<Long> sorted = new ArrayList<>(latencies);
-                Collections.sort(sorted);
-                System.out.printf("latency at 1,000 changes/s over %,d changes: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                        sorted.size(), percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1) / 1e6);
+                runAt(ucsync, sentAt, round, 250, Duration.ofSeconds(5)); // warm-up
+                await().atMost(Duration.ofSeconds(60)).until(sentAt::isEmpty);
+                for (int rate : new int[] { 250, 1_000 }) {
+                    latencies.clear();
+                    runAt(ucsync, sentAt, round, rate, Duration.ofSeconds(20));
+                    await().atMost(Duration.ofMinutes(3)).until(sentAt::isEmpty);
+                    List<Long> sorted = new ArrayList<>(latencies);
+                    Collections.sort(sorted);
+                    System.out.printf("latency at %,d changes/s over %,d changes: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                            rate, sorted.size(), percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1) / 1e6);
+                }
 
-                for (int rate : new int[] { 2_000, 3_000, 4_000 }) {
+                for (int rate : new int[] { 2_000 }) {
                     sentAt.clear();
                     long before = seen.get();
                     long from = System.nanoTime();
                     int offered = runAt(ucsync, sentAt, round, rate, Duration.ofSeconds(10));
-                    await().atMost(Duration.ofSeconds(60)).until(() -> sentAt.isEmpty());
+                    await().atMost(Duration.ofMinutes(3)).until(sentAt::isEmpty);
                     double seconds = (System.nanoTime() - from) / 1e9;
                     System.out.printf("offered %,d changes/s for 10 s: %,d mapped in %.1f s = %,.0f changes/s%n", rate, offered,
                             seconds, (seen.get() - before) / seconds);

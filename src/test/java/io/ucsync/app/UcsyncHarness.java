@@ -110,7 +110,7 @@ final class UcsyncHarness implements AutoCloseable {
                 "ucsync.roster=" + home.resolve("config/roster.csv"),
                 "ucsync.presence-map=" + home.resolve(MAP),
                 "ucsync.routes=" + home.resolve("routes"),
-                "ucsync.state.jdbc-url=jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0",
+                "ucsync.state.jdbc-url=jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0;RETENTION_TIME=1000",
                 "camel.main.name=ucsync-test",
                 "camel.server.enabled=true",
                 "camel.server.port=" + httpPort));
