@@ -15,14 +15,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.ucsync.tlib.codec.TlwKeepAlive;
-import io.ucsync.tlib.protocol.KeepAliveFrame;
 import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
  * One client connection of the emulator: whether it has sent RequestRegisterClient, the DNs it registered,
  * and keep-alive (spec section 6). Runs on the emulator's event loop, like the switch it hands requests to.
  */
-final class ClientSession extends SimpleChannelInboundHandler<Object> {
+final class ClientSession extends SimpleChannelInboundHandler<TlibMessage> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
@@ -60,14 +59,8 @@ final class ClientSession extends SimpleChannelInboundHandler<Object> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, Object frame) {
-        if (frame instanceof KeepAliveFrame keepAlive) {
-            if (keepAlive.kind() == KeepAliveFrame.Kind.PING) {
-                ctx.writeAndFlush(KeepAliveFrame.pong(keepAlive.seq()));
-            }
-            return;
-        }
-        emulatedSwitch.onMessage(this, (TlibMessage) frame);
+    protected void channelRead0(ChannelHandlerContext ctx, TlibMessage message) {
+        emulatedSwitch.onMessage(this, message);
     }
 
     @Override

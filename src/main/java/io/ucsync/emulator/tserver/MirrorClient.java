@@ -20,7 +20,6 @@ import io.ucsync.tlib.codec.TlwCodec;
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AddressType;
 import io.ucsync.tlib.protocol.ControlMode;
-import io.ucsync.tlib.protocol.KeepAliveFrame;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.RegisterMode;
 import io.ucsync.tlib.protocol.TlibMessage;
@@ -89,7 +88,7 @@ final class MirrorClient {
         return TlibMessage.create(type).referenceId(++referenceId);
     }
 
-    private final class Follower extends SimpleChannelInboundHandler<Object> {
+    private final class Follower extends SimpleChannelInboundHandler<TlibMessage> {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -108,14 +107,7 @@ final class MirrorClient {
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Object frame) {
-            if (frame instanceof KeepAliveFrame keepAlive) {
-                if (keepAlive.kind() == KeepAliveFrame.Kind.PING) {
-                    ctx.writeAndFlush(KeepAliveFrame.pong(keepAlive.seq()));
-                }
-                return;
-            }
-            TlibMessage event = (TlibMessage) frame;
+        protected void channelRead0(ChannelHandlerContext ctx, TlibMessage event) {
             if (event.type() == MessageType.EventError) {
                 LOG.warn("mirror: primary {} refused a request: {}", primary, event);
                 return;

@@ -14,10 +14,14 @@ public final class TlwCodec {
     private TlwCodec() {
     }
 
-    /** Adds "tlwDecoder" and "tlwEncoder" at the end of the pipeline; add the protocol handler after them. */
+    /**
+     * Adds "tlwDecoder", "tlwEncoder" and "tlwPingAnswer" (PING answered with PONG, keep-alive frames kept from
+     * what follows) at the end of the pipeline; add the protocol handler after them: it receives TlibMessages only.
+     */
     public static void install(ChannelPipeline pipeline, int maxFrameSize) {
         pipeline.addLast(DECODER_NAME, new TlwDecoder(maxFrameSize));
         pipeline.addLast("tlwEncoder", TlwEncoder.INSTANCE);
+        pipeline.addLast("tlwPingAnswer", TlwPingAnswer.INSTANCE);
     }
 
     /** Writes one whole frame (length field included) of a TlibMessage or KeepAliveFrame. */

@@ -16,8 +16,8 @@ import io.ucsync.tlib.protocol.KeepAliveFrame;
 /**
  * Keep-alive of spec section 6, the same on both sides: when nothing has arrived for one timeout it sends PING;
  * when nothing has arrived for a further timeout it closes the connection (the side's own close handling then
- * reports the link lost). Sits before the decoder, so any byte that arrives counts. Answering PING with PONG is
- * the session handler's job, since only it sees decoded frames.
+ * reports the link lost). Sits before the decoder, so any byte that arrives counts; {@link TlwPingAnswer}, which
+ * {@link TlwCodec#install} adds, answers the other side's PINGs.
  */
 public final class TlwKeepAlive extends IdleStateHandler {
 

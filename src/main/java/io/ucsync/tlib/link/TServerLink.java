@@ -37,7 +37,6 @@ import io.ucsync.tlib.codec.TlwKeepAlive;
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AddressType;
 import io.ucsync.tlib.protocol.ControlMode;
-import io.ucsync.tlib.protocol.KeepAliveFrame;
 import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.RegisterMode;
@@ -641,7 +640,7 @@ public final class TServerLink implements AutoCloseable {
     }
 
     /** One connection's inbound side; runs on the link's loop. */
-    private final class ConnectionHandler extends SimpleChannelInboundHandler<Object> {
+    private final class ConnectionHandler extends SimpleChannelInboundHandler<TlibMessage> {
 
         private final int endpointIndex;
         private String remote;
@@ -657,14 +656,8 @@ public final class TServerLink implements AutoCloseable {
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Object frame) {
-            if (frame instanceof KeepAliveFrame keepAlive) {
-                if (keepAlive.kind() == KeepAliveFrame.Kind.PING) {
-                    ctx.writeAndFlush(KeepAliveFrame.pong(keepAlive.seq()));
-                }
-                return;
-            }
-            onMessage(ctx.channel(), (TlibMessage) frame);
+        protected void channelRead0(ChannelHandlerContext ctx, TlibMessage message) {
+            onMessage(ctx.channel(), message);
         }
 
         @Override

@@ -19,7 +19,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.ucsync.tlib.protocol.KeepAliveFrame;
+import io.ucsync.tlib.protocol.TlibMessage;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,12 +50,11 @@ class TlwMalformedFrameTest {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         TlwCodec.install(ch.pipeline(), MAX_FRAME);
-                        ch.pipeline().addLast(new SimpleChannelInboundHandler<Object>() {
+                        // PINGs are answered by the codec's own handler; messages are echoed
+                        ch.pipeline().addLast(new SimpleChannelInboundHandler<TlibMessage>() {
                             @Override
-                            protected void channelRead0(ChannelHandlerContext ctx, Object frame) {
-                                // Answer a PING with a PONG, as both ends of TLW/1 do; echo anything else.
-                                ctx.writeAndFlush(frame instanceof KeepAliveFrame ping && ping.kind() == KeepAliveFrame.Kind.PING
-                                        ? KeepAliveFrame.pong(ping.seq()) : frame);
+                            protected void channelRead0(ChannelHandlerContext ctx, TlibMessage message) {
+                                ctx.writeAndFlush(message);
                             }
                         });
                     }
