@@ -6,6 +6,7 @@ import java.util.Map;
 
 
 import io.ucsync.app.Connector;
+import io.ucsync.emulator.control.ControlCommand;
 import io.ucsync.emulator.frontend.FrontEndEmulatorCommand;
 import io.ucsync.emulator.tserver.TServerEmulatorCommand;
 import io.ucsync.worker.ConfigException;
@@ -24,7 +25,8 @@ public final class Ucsync {
 
     private static final Map<String, Subcommand> SUBCOMMANDS = Map.of(
             "tserver-emulator", TServerEmulatorCommand::run,
-            "frontend-emulator", FrontEndEmulatorCommand::run);
+            "frontend-emulator", FrontEndEmulatorCommand::run,
+            "control", ControlCommand::run);
 
     private Ucsync() {
     }
