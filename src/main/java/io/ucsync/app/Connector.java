@@ -153,8 +153,8 @@ public final class Connector implements AutoCloseable {
         watcher.watch(routeFiles.directory(), RouteFiles::isRouteFile, routeFiles::reload);
         Path roster = settings.path(UcsyncSettings.ROSTER).toAbsolutePath().normalize();
         Path map = settings.path(UcsyncSettings.PRESENCE_MAP).toAbsolutePath().normalize();
-        watcher.watch(roster.getParent(), file -> file.equals(roster) || file.equals(map),
-                file -> onConfigChanged(camel, file.equals(roster)));
+        watcher.watch(roster.getParent(), roster::equals, file -> onConfigChanged(camel, true));
+        watcher.watch(map.getParent(), map::equals, file -> onConfigChanged(camel, false));
         watcher.start();
         started = true;
         startedOrFailed.countDown();

@@ -9,9 +9,11 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -30,7 +32,7 @@ public final class FileWatcher implements AutoCloseable {
 
     private final WatchService watchService;
     private final Thread thread;
-    private final Map<Path, Handler> handlers = new ConcurrentHashMap<>();
+    private final Map<Path, List<Handler>> handlers = new ConcurrentHashMap<>();
 
     private record Handler(Predicate<Path> accepts, Consumer<Path> onChange) {
     }
@@ -44,9 +46,11 @@ public final class FileWatcher implements AutoCloseable {
     /** Calls {@code onChange} (on the watcher's thread) for each created, changed or deleted file that {@code accepts}. */
     public void watch(Path directory, Predicate<Path> accepts, Consumer<Path> onChange) throws IOException {
         Path dir = directory.toAbsolutePath().normalize();
-        dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_DELETE);
-        handlers.put(dir, new Handler(accepts, onChange));
+        if (!handlers.containsKey(dir)) {
+            dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_DELETE);
+        }
+        handlers.computeIfAbsent(dir, d -> new CopyOnWriteArrayList<>()).add(new Handler(accepts, onChange));
     }
 
     public void start() {
@@ -64,12 +68,13 @@ public final class FileWatcher implements AutoCloseable {
                     collect(more, changed);
                 }
                 for (Path file : changed) {
-                    Handler handler = handlers.get(file.getParent());
-                    if (handler != null && handler.accepts().test(file)) {
-                        try {
-                            handler.onChange().accept(file);
-                        } catch (RuntimeException e) {
-                            LOG.error("handling the change of {} failed: {}", file, RouteFiles.describe(e));
+                    for (Handler handler : handlers.getOrDefault(file.getParent(), List.of())) {
+                        if (handler.accepts().test(file)) {
+                            try {
+                                handler.onChange().accept(file);
+                            } catch (RuntimeException e) {
+                                LOG.error("handling the change of {} failed: {}", file, RouteFiles.describe(e));
+                            }
                         }
                     }
                 }

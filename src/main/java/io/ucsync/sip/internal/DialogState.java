@@ -111,11 +111,13 @@ public final class DialogState {
      * Notification thread: whether a notification is newer than every one seen so far in this dialog (and
      * records it). A retransmission repeats a CSeq; one overtaken by a later one has a smaller CSeq and would
      * bring back an older state. {@code piggybacked} notifications come in answers to ucsync's own SUBSCRIBEs and
-     * are counted in ucsync's CSeq space.
+     * are counted in ucsync's CSeq space. The answer to the first SUBSCRIBE is older than every NOTIFY of the
+     * dialog (the server notifies only after answering), so when a NOTIFY overtook it, its document is refused.
      */
     public boolean acceptCSeq(boolean piggybacked, long cseq) {
         if (piggybacked) {
-            if (cseq <= lastAnswerCSeq) {
+            if (cseq <= lastAnswerCSeq || (lastAnswerCSeq < 0 && lastRemoteCSeq >= 0)) {
+                lastAnswerCSeq = Math.max(lastAnswerCSeq, cseq);
                 return false;
             }
             lastAnswerCSeq = cseq;
