@@ -162,7 +162,8 @@ public final class SyncEngine {
         String cause = response.name() + " answering " + request.request().name() + ", sent for " + request.cause();
         return decide(request.sipUri(), cause, facts -> {
             answered(request.sipUri(), null);
-            WorkerFacts changed = isStale(outstanding(request.sipUri()), response) ? facts : applyEvent(request.sipUri(), facts, response);
+            WorkerFacts changed = isStale(outstanding(request.sipUri()), response) ? facts
+                    : applyEvent(request.sipUri(), facts, response);
             return reconcile(worker.get(), changed, cause);
         });
     }
@@ -190,7 +191,8 @@ public final class SyncEngine {
                 return new Decision<>(facts, List.of()); // a failed query is not asked again at once
             }
             // the actual state is not known for sure any more: ask before anything else
-            return new Decision<>(facts.withReportedAgentState(null), List.of(send(worker.get(), new AgentAction.Query(), "state unknown after a failed request")));
+            TServerRequest query = send(worker.get(), new AgentAction.Query(), "state unknown after a failed request");
+            return new Decision<>(facts.withReportedAgentState(null), List.of(query));
         });
     }
 
