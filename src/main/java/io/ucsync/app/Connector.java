@@ -148,6 +148,7 @@ public final class Connector implements AutoCloseable {
         }
         engine.awaitReports(engine.roster().entries());
         applyRoster(camel, engine.roster());
+        ConnectorHealthChecks.register(camel);
         timers.start();
         watcher = new FileWatcher();
         watcher.watch(routeFiles.directory(), RouteFiles::isRouteFile, routeFiles::reload);

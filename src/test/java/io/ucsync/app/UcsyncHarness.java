@@ -45,6 +45,7 @@ final class UcsyncHarness implements AutoCloseable {
     final Path home;
     final int workers;
     final int httpPort;
+    final int managementPort;
     private final List<String> extraProperties;
     private final TServerEmulator tserver;
     private final FrontEndEmulator frontEnd;
@@ -57,8 +58,10 @@ final class UcsyncHarness implements AutoCloseable {
         this.home = home;
         this.workers = workers;
         this.extraProperties = extraProperties;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ServerSocket management = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             httpPort = socket.getLocalPort();
+            managementPort = management.getLocalPort();
         }
         Files.createDirectories(home.resolve("config"));
         Files.createDirectories(home.resolve("routes"));
@@ -113,7 +116,11 @@ final class UcsyncHarness implements AutoCloseable {
                 "ucsync.state.jdbc-url=jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0;RETENTION_TIME=1000",
                 "camel.main.name=ucsync-test",
                 "camel.server.enabled=true",
-                "camel.server.port=" + httpPort));
+                "camel.server.port=" + httpPort,
+                "camel.management.enabled=true",
+                "camel.management.port=" + managementPort,
+                "camel.management.healthCheckEnabled=true",
+                "camel.health.exposureLevel=full"));
         lines.addAll(extraProperties);
         Files.write(config(), lines, StandardCharsets.UTF_8);
     }
