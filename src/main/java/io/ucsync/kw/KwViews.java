@@ -1,11 +1,15 @@
 package io.ucsync.kw;
 
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 
 import io.ucsync.engine.SyncEngine;
 
-/** The worker's view for the KW page: the engine's view of the worker, and the preview offered to them, if any. */
+/** What the KW page shows of a worker: the engine's view, the preview offered to them, and their audit log. */
 public final class KwViews {
+
+    private static final int AUDIT_ENTRIES = 50;
 
     private final SyncEngine engine;
     private final PreviewOffers offers;
@@ -13,6 +17,12 @@ public final class KwViews {
     public KwViews(SyncEngine engine, PreviewOffers offers) {
         this.engine = engine;
         this.offers = offers;
+    }
+
+    /** The worker's latest agent-state changes with their causes, newest first. */
+    public List<Map<String, String>> audit(String worker) throws SQLException {
+        return engine.registry().auditFor(worker, AUDIT_ENTRIES).stream()
+                .map(entry -> Map.of("at", entry.at().toString(), "change", entry.change(), "cause", entry.cause())).toList();
     }
 
     public Map<String, Object> view(String worker) {

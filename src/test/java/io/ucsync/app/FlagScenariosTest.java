@@ -42,6 +42,9 @@ class FlagScenariosTest {
             ucsync.awaitAgent(1, "NotReady Busy");
 
             assertThat(ucsync.api("PUT", 1, "/cc-dnd?on=maybe").statusCode()).isEqualTo(400);
+            assertThat(ucsync.api("GET", 1, "/audit").body()).as("the audit log, newest first")
+                    .startsWith("[{").contains("\"change\":\"NotReady(AuxWork, CCDoNotDisturb) -> NotReady(AuxWork, Busy)\"")
+                    .contains("contact-center DND off");
             assertThat(ucsync.api("GET", 1, "").body()).contains("\"agentState\":\"NotReady(AuxWork, Busy)\"")
                     .contains("\"presence\":\"Busy@user\"");
         }
