@@ -149,6 +149,10 @@ public final class Connector implements AutoCloseable {
         engine.awaitReports(engine.roster().entries());
         applyRoster(camel, engine.roster());
         ConnectorHealthChecks.register(camel);
+        ConnectorMetrics metrics = ConnectorMetrics.register(camel, timers);
+        if (metrics != null) {
+            engine.setMetrics(metrics);
+        }
         timers.start();
         watcher = new FileWatcher();
         watcher.watch(routeFiles.directory(), RouteFiles::isRouteFile, routeFiles::reload);

@@ -46,7 +46,7 @@ final class AgentRequests {
             request = TlibMessage.create(MessageType.RequestQueryAddress).thisDN(dn).addressInfoType(AddressInfoType.AgentStatus);
             target = null;
         }
-        return new TServerRequest(worker.sipUri(), worker.tserver(), request, target, cause);
+        return new TServerRequest(worker.sipUri(), worker.tserver(), request, target, cause, System.nanoTime());
     }
 
     private static KeyValueCollection reasons(String reasonCode) {

@@ -30,6 +30,7 @@ import io.ucsync.timers.DurableTimers;
 import io.ucsync.timers.FiredTimer;
 import io.ucsync.tlib.link.LinkDownException;
 import io.ucsync.tlib.link.TServerErrorException;
+import io.ucsync.tlib.link.TServerTimeoutException;
 import io.ucsync.tlib.protocol.AttributeId;
 import io.ucsync.tlib.protocol.ErrorCode;
 import io.ucsync.tlib.protocol.MessageType;
@@ -75,6 +76,7 @@ public final class SyncEngine {
     private volatile Roster roster;
     private volatile PresenceMap map;
     private final Map<String, Outstanding> outstanding = new ConcurrentHashMap<>();
+    private volatile EngineMetrics metrics = EngineMetrics.NONE;
 
     /**
      * What the engine has asked about one worker and not yet heard back about. Changed only on the worker's lane.
@@ -121,6 +123,10 @@ public final class SyncEngine {
         this.map = map;
     }
 
+    public void setMetrics(EngineMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     public boolean isRostered(String sipUri) {
         return sipUri != null && roster.bySipUri(sipUri).isPresent();
     }
@@ -129,6 +135,7 @@ public final class SyncEngine {
 
     /** A presence from the UC side. */
     public List<Object> onPresence(Presence presence) {
+        metrics.presenceIn();
         return withWorker(roster.bySipUri(presence.sipUri()), "presence " + describe(presence),
                 facts -> facts.withPresenceFromUc(presence));
     }
@@ -159,6 +166,7 @@ public final class SyncEngine {
         if (worker.isEmpty()) {
             return List.of();
         }
+        metrics.requestAnswered(request.request().name(), Duration.ofNanos(System.nanoTime() - request.decidedAtNanos()));
         String cause = response.name() + " answering " + request.request().name() + ", sent for " + request.cause();
         return decide(request.sipUri(), cause, facts -> {
             answered(request.sipUri(), null);
@@ -174,6 +182,7 @@ public final class SyncEngine {
         if (worker.isEmpty()) {
             return List.of();
         }
+        metrics.requestFailed(request.request().name(), failureReason(error));
         boolean noSwitchLink = error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.NoLink;
         if (error instanceof LinkDownException || noSwitchLink) {
             // the next resync, or EventLinkConnected, brings a reconcile of every worker
@@ -369,6 +378,7 @@ public final class SyncEngine {
     /** On the worker's lane: a request about to go out. */
     private TServerRequest send(RosterEntry worker, AgentAction action, String cause) {
         TServerRequest request = AgentRequests.toRequest(worker, action, cause);
+        metrics.requestSent(request.request().name());
         Outstanding asked = outstanding(worker.sipUri());
         outstanding.put(worker.sipUri(), new Outstanding(asked.requests() + 1, request.target(), asked.refused(), asked.lastSequence()));
         return request;
@@ -413,6 +423,16 @@ public final class SyncEngine {
             return facts; // a login answer without reasons: the EventAgentNotReady that follows says which
         }
         return facts.withReportedAgentState(reported);
+    }
+
+    private static String failureReason(Exception error) {
+        if (error instanceof TServerErrorException refusal) {
+            return String.valueOf(refusal.getErrorCode());
+        }
+        if (error instanceof TServerTimeoutException) {
+            return "timeout";
+        }
+        return error instanceof LinkDownException ? "link-down" : "error";
     }
 
     private static long sequenceOf(TlibMessage event) {

@@ -12,8 +12,10 @@ import io.ucsync.worker.AgentState;
  * @param request the request; the link sets its ReferenceID
  * @param target  the agent state the request leads to, or null for a query
  * @param cause   what made the engine decide on it (a presence, a flag, a timer), for the audit log
+ * @param decidedAtNanos {@link System#nanoTime()} when it was decided, for the latency metric
  */
-public record TServerRequest(String sipUri, String tserver, TlibMessage request, AgentState target, String cause) {
+public record TServerRequest(String sipUri, String tserver, TlibMessage request, AgentState target, String cause,
+        long decidedAtNanos) {
 
     @Override
     public String toString() {

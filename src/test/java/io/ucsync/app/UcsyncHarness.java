@@ -120,6 +120,8 @@ final class UcsyncHarness implements AutoCloseable {
                 "camel.management.enabled=true",
                 "camel.management.port=" + managementPort,
                 "camel.management.healthCheckEnabled=true",
+                "camel.management.metricsEnabled=true",
+                "camel.metrics.enabled=true",
                 "camel.health.exposureLevel=full"));
         lines.addAll(extraProperties);
         Files.write(config(), lines, StandardCharsets.UTF_8);

@@ -1,0 +1,78 @@
+package io.ucsync.app;
+
+import java.time.Duration;
+
+import org.apache.camel.CamelContext;
+import org.quartz.SchedulerException;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.ucsync.engine.EngineMetrics;
+import io.ucsync.sip.SipPresenceComponent;
+import io.ucsync.timers.DurableTimers;
+import io.ucsync.tlib.TlibComponent;
+import io.ucsync.tlib.link.LinkState;
+
+/**
+ * ucsync's meters in Camel's Micrometer registry, which camel-main serves in Prometheus format on the management
+ * port ({@code /observe/metrics}): presence changes in, requests out by type, failures by reason, the time from
+ * decision to answer, and gauges of links up, active subscriptions and pending timers.
+ */
+final class ConnectorMetrics implements EngineMetrics {
+
+    private final MeterRegistry meters;
+    private final Counter presences;
+
+    private ConnectorMetrics(MeterRegistry meters) {
+        this.meters = meters;
+        this.presences = Counter.builder("ucsync.presence.changes").description("presences received for rostered workers")
+                .register(meters);
+    }
+
+    /** Registers the gauges and returns the engine's counters, or null when Camel has no Micrometer registry. */
+    static ConnectorMetrics register(CamelContext camel, DurableTimers timers) {
+        MeterRegistry meters = camel.getRegistry().findSingleByType(MeterRegistry.class);
+        if (meters == null) {
+            return null;
+        }
+        Gauge.builder("ucsync.tserver.links.up", camel, c -> c.getComponent("tlib", TlibComponent.class).links().stream()
+                .filter(link -> link.state() == LinkState.UP).count()).description("T-Server links up").register(meters);
+        Gauge.builder("ucsync.uc.subscriptions.active", camel, c -> c.getComponent("sip-presence", SipPresenceComponent.class)
+                .agents().stream().mapToLong(agent -> agent.subscriptionStates().values().stream().filter("ACTIVE"::equals).count())
+                .sum()).description("worker subscriptions active on the UC side").register(meters);
+        Gauge.builder("ucsync.timers.pending", timers, ConnectorMetrics::pendingTimers)
+                .description("preview-decline windows waiting to end").register(meters);
+        return new ConnectorMetrics(meters);
+    }
+
+    private static double pendingTimers(DurableTimers timers) {
+        try {
+            return timers.pending().size();
+        } catch (SchedulerException e) {
+            return Double.NaN;
+        }
+    }
+
+    @Override
+    public void presenceIn() {
+        presences.increment();
+    }
+
+    @Override
+    public void requestSent(String requestName) {
+        meters.counter("ucsync.tserver.requests", "type", requestName).increment();
+    }
+
+    @Override
+    public void requestAnswered(String requestName, Duration sinceDecided) {
+        Timer.builder("ucsync.tserver.request.latency").description("from the engine's decision to the T-Server's answer")
+                .tag("type", requestName).publishPercentileHistogram().register(meters).record(sinceDecided);
+    }
+
+    @Override
+    public void requestFailed(String requestName, String reason) {
+        meters.counter("ucsync.tserver.errors", "type", requestName, "reason", reason).increment();
+    }
+}
