@@ -1,11 +1,43 @@
 package io.ucsync.emulator.control;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 /** What the emulators' command lines share: refusing bad arguments, numbers, and running until the process stops. */
 public final class EmulatorCommandLine {
 
     private EmulatorCommandLine() {
+    }
+
+    /**
+     * Runs an emulator from its command line: arguments parsed (a bad one refused with the usage, exit status 2),
+     * the emulator started, one line saying where it listens, then served until the process stops.
+     */
+    public static <C, E extends AutoCloseable> void run(String command, String usage, String[] args,
+            Function<String[], C> parse, Function<C, E> start, Function<E, String> started) throws InterruptedException {
+        C config;
+        try {
+            config = parse.apply(args);
+        } catch (IllegalArgumentException e) {
+            refuse(command, e.getMessage(), usage);
+            return;
+        }
+        E emulator = start.apply(config);
+        serveUntilStopped(command, emulator, started.apply(emulator));
+    }
+
+    /** The {@code --option value} pairs of a command line, in order; an option without its value is refused. */
+    public static Map<String, String> options(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
+            }
+            options.put(args[i], args[i + 1]);
+        }
+        return options;
     }
 
     /** Prints the problem and the usage and exits with status 2. */
@@ -16,7 +48,7 @@ public final class EmulatorCommandLine {
     }
 
     /** Prints one line saying where the emulator listens, then waits until the process is stopped, and closes it. */
-    public static void serveUntilStopped(String command, AutoCloseable emulator, String started) throws InterruptedException {
+    static void serveUntilStopped(String command, AutoCloseable emulator, String started) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

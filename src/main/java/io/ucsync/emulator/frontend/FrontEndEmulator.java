@@ -179,6 +179,11 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         return controlServer == null ? -1 : controlServer.port();
     }
 
+    /** udp, tcp or tls. */
+    public String transport() {
+        return config.transport();
+    }
+
     // ---- the API (and the control commands) ----
 
     /** Sets a worker's own presence; every watcher of the worker is told what now shows. */

@@ -1,6 +1,7 @@
 package io.ucsync.emulator.frontend;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import io.ucsync.emulator.control.EmulatorCommandLine;
 import io.ucsync.sip.SipTlsSettings;
@@ -18,16 +19,9 @@ public final class FrontEndEmulatorCommand {
     }
 
     public static void run(String[] args) throws InterruptedException {
-        FrontEndEmulatorConfig config;
-        try {
-            config = parse(args);
-        } catch (IllegalArgumentException e) {
-            EmulatorCommandLine.refuse("frontend-emulator", e.getMessage(), USAGE);
-            return;
-        }
-        FrontEndEmulator emulator = FrontEndEmulator.start(config);
-        EmulatorCommandLine.serveUntilStopped("frontend-emulator", emulator, "frontend-emulator port=" + emulator.port()
-                + " transport=" + config.transport() + " control-port=" + emulator.controlPort());
+        EmulatorCommandLine.run("frontend-emulator", USAGE, args, FrontEndEmulatorCommand::parse, FrontEndEmulator::start,
+                emulator -> "frontend-emulator port=" + emulator.port() + " transport=" + emulator.transport()
+                        + " control-port=" + emulator.controlPort());
     }
 
     static FrontEndEmulatorConfig parse(String[] args) {
@@ -36,19 +30,15 @@ public final class FrontEndEmulatorCommand {
         int controlPort = -1;
         String keystore = null;
         String keystorePassword = null;
-        for (int i = 0; i < args.length; i += 2) {
-            String option = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            String value = args[i + 1];
-            switch (option) {
-                case "--port" -> port = EmulatorCommandLine.number(option, value);
+        for (Map.Entry<String, String> option : EmulatorCommandLine.options(args).entrySet()) {
+            String value = option.getValue();
+            switch (option.getKey()) {
+                case "--port" -> port = EmulatorCommandLine.number(option.getKey(), value);
                 case "--transport" -> transport = value;
-                case "--control-port" -> controlPort = EmulatorCommandLine.number(option, value);
+                case "--control-port" -> controlPort = EmulatorCommandLine.number(option.getKey(), value);
                 case "--keystore" -> keystore = value;
                 case "--keystore-password" -> keystorePassword = value;
-                default -> throw new IllegalArgumentException("unknown option " + option);
+                default -> throw new IllegalArgumentException("unknown option " + option.getKey());
             }
         }
         if (port == null) {

@@ -25,27 +25,17 @@ public final class TServerEmulatorCommand {
     }
 
     public static void run(String[] args) throws InterruptedException {
-        TServerEmulatorConfig config;
-        try {
-            config = parse(args);
-        } catch (IllegalArgumentException e) {
-            EmulatorCommandLine.refuse("tserver-emulator", e.getMessage(), USAGE);
-            return;
-        }
-        TServerEmulator emulator = TServerEmulator.start(config);
-        EmulatorCommandLine.serveUntilStopped("tserver-emulator", emulator, "tserver-emulator " + emulator.role()
-                + " port=" + emulator.port() + " control-port=" + emulator.controlPort());
+        EmulatorCommandLine.run("tserver-emulator", USAGE, args, TServerEmulatorCommand::parse, TServerEmulator::start,
+                emulator -> "tserver-emulator " + emulator.role() + " port=" + emulator.port() + " control-port="
+                        + emulator.controlPort());
     }
 
     static TServerEmulatorConfig parse(String[] args) {
         TServerEmulatorConfig.Builder builder = TServerEmulatorConfig.builder();
         boolean portGiven = false;
-        for (int i = 0; i < args.length; i += 2) {
-            String option = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            String value = args[i + 1];
+        for (Map.Entry<String, String> entry : EmulatorCommandLine.options(args).entrySet()) {
+            String option = entry.getKey();
+            String value = entry.getValue();
             switch (option) {
                 case "--port" -> {
                     builder.port(EmulatorCommandLine.number(option, value));

@@ -1,6 +1,7 @@
 package io.ucsync.emulator.frontend;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
@@ -157,6 +158,21 @@ class FrontEndEmulatorTest {
             assertThat(presencesOf(mock, ALICE).get(0)).extracting(Presence::availability, Presence::activity)
                     .containsExactly(Availability.BUSY, "on-the-phone");
         }
+    }
+
+    @Test
+    void theCommandLineRefusesWhatItCannotUseWithTheReason() {
+        assertThat(FrontEndEmulatorCommand.parse(new String[] {"--port", "0", "--transport", "tcp", "--control-port", "0"}))
+                .isEqualTo(new FrontEndEmulatorConfig(0, "tcp", 0, null));
+        assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--transport", "udp"})).hasMessageContaining("--port is required");
+        assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--port"})).hasMessageContaining("--port needs a value");
+        assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--port", "x"})).hasMessageContaining("takes a number");
+        assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--port", "0", "--transport", "sctp"}))
+                .hasMessageContaining("transport must be udp, tcp or tls");
+        assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--port", "0", "--transport", "tls"}))
+                .hasMessageContaining("needs a key store");
+        assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--port", "0", "--colour", "blue"}))
+                .hasMessageContaining("unknown option --colour");
     }
 
     @Test
