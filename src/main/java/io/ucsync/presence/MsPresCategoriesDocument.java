@@ -97,6 +97,15 @@ public final class MsPresCategoriesDocument {
      * @param rlmiVersion the list's version, which RFC 4662 wants increased with every notification of a subscription
      */
     public static Multipart writeBatch(String listUri, long rlmiVersion, Map<String, List<StateInstance>> statesByUri) {
+        return writeBatch(listUri, rlmiVersion, true, statesByUri);
+    }
+
+    /**
+     * As {@link #writeBatch(String, long, Map)}; {@code fullState} false marks a notification that carries only
+     * the resources that changed (RFC 4662 4.3), the others keeping what the subscriber last got.
+     */
+    public static Multipart writeBatch(String listUri, long rlmiVersion, boolean fullState,
+            Map<String, List<StateInstance>> statesByUri) {
         PresenceValues.requireUri(listUri, "list URI");
         if (rlmiVersion < 0) {
             throw new IllegalArgumentException("rlmi version must not be negative: " + rlmiVersion);
@@ -111,7 +120,7 @@ public final class MsPresCategoriesDocument {
         StringBuilder rlmi = new StringBuilder(256 + 160 * contentIds.size());
         rlmi.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n")
                 .append("<list xmlns=\"").append(RlmiDocument.NAMESPACE).append("\" uri=\"").append(XmlEscape.escape(listUri))
-                .append("\" version=\"").append(rlmiVersion).append("\" fullState=\"true\">\n");
+                .append("\" version=\"").append(rlmiVersion).append("\" fullState=\"").append(fullState).append("\">\n");
         contentIds.forEach((uri, cid) -> rlmi.append("  <resource uri=\"").append(XmlEscape.escape(uri)).append("\">")
                 .append("<instance id=\"0\" state=\"active\" cid=\"").append(cid).append("\"/></resource>\n"));
         rlmi.append("</list>\n");

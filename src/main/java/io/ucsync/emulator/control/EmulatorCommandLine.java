@@ -1,5 +1,6 @@
 package io.ucsync.emulator.control;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -12,11 +13,16 @@ public final class EmulatorCommandLine {
     }
 
     /**
-     * Runs an emulator from its command line: arguments parsed (a bad one refused with the usage, exit status 2),
-     * the emulator started, one line saying where it listens, then served until the process stops.
+     * Runs an emulator from its command line: {@code --help} prints the usage; otherwise the arguments are parsed
+     * (a bad one refused with the usage, exit status 2), the emulator started, one line saying where it listens,
+     * then served until the process stops.
      */
     public static <C, E extends AutoCloseable> void run(String command, String usage, String[] args,
             Function<String[], C> parse, Function<C, E> start, Function<E, String> started) throws InterruptedException {
+        if (Arrays.asList(args).contains("--help")) {
+            System.out.println(usage);
+            return;
+        }
         C config;
         try {
             config = parse.apply(args);

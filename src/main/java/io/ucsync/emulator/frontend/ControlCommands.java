@@ -1,5 +1,6 @@
 package io.ucsync.emulator.frontend;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -32,8 +33,7 @@ final class ControlCommands {
             }
             case "subscriptions" -> {
                 LineControlServer.requireArguments(words, 0, 0, USAGE);
-                return Map.of("subscriptions", emulator.subscriptions().stream().map(s -> Map.of("watcher", s.watcher(),
-                        "target", s.target(), "expires", s.expires().toString())).toList());
+                return Map.of("subscriptions", emulator.subscriptions().stream().map(ControlCommands::subscription).toList());
             }
             case "publications" -> {
                 LineControlServer.requireArguments(words, 1, 1, USAGE);
@@ -45,6 +45,15 @@ final class ControlCommands {
             }
             default -> throw new IllegalArgumentException("unknown command '" + words[0] + "'; " + USAGE);
         }
+    }
+
+    /** watcher, target, expires: in this order, for people reading the reply. */
+    private static Map<String, String> subscription(FrontEndEmulator.SubscriptionInfo subscription) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("watcher", subscription.watcher());
+        fields.put("target", subscription.target());
+        fields.put("expires", subscription.expires().toString());
+        return fields;
     }
 
     private static PresenceSource source(String word) {

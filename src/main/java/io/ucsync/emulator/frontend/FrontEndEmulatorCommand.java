@@ -8,12 +8,15 @@ import io.ucsync.sip.SipTlsSettings;
 
 /**
  * {@code ucsync.jar frontend-emulator --port P [--transport udp|tcp|tls] [--control-port C]
- * [--keystore FILE --keystore-password PW]}: runs the UC front-end emulator until the process is stopped.
+ * [--keystore FILE --keystore-password PW [--truststore FILE --truststore-password PW] [--client-auth MODE]]}:
+ * runs the UC front-end emulator until the process is stopped.
  */
 public final class FrontEndEmulatorCommand {
 
     static final String USAGE = "usage: frontend-emulator --port P [--transport udp|tcp|tls] [--control-port C]"
-            + " [--keystore FILE.p12 --keystore-password PW (for tls)]";
+            + " [--keystore FILE.p12 --keystore-password PW [--truststore FILE.p12 --truststore-password PW]"
+            + " [--client-auth none|want|require] (for tls)]\n"
+            + "  --port 0 and --control-port 0 pick free ports; the line printed at start names them.";
 
     private FrontEndEmulatorCommand() {
     }
@@ -30,6 +33,9 @@ public final class FrontEndEmulatorCommand {
         int controlPort = -1;
         String keystore = null;
         String keystorePassword = null;
+        String truststore = null;
+        String truststorePassword = null;
+        SipTlsSettings.ClientAuth clientAuth = SipTlsSettings.ClientAuth.NONE;
         for (Map.Entry<String, String> option : EmulatorCommandLine.options(args).entrySet()) {
             String value = option.getValue();
             switch (option.getKey()) {
@@ -38,14 +44,29 @@ public final class FrontEndEmulatorCommand {
                 case "--control-port" -> controlPort = EmulatorCommandLine.number(option.getKey(), value);
                 case "--keystore" -> keystore = value;
                 case "--keystore-password" -> keystorePassword = value;
+                case "--truststore" -> truststore = value;
+                case "--truststore-password" -> truststorePassword = value;
+                case "--client-auth" -> clientAuth = clientAuth(value);
                 default -> throw new IllegalArgumentException("unknown option " + option.getKey());
             }
         }
         if (port == null) {
             throw new IllegalArgumentException("--port is required (0 for a free port)");
         }
-        SipTlsSettings tls = keystore == null ? null : new SipTlsSettings(Path.of(keystore), keystorePassword, null, null,
-                "PKCS12", SipTlsSettings.ClientAuth.NONE, false);
+        if (keystore == null && (truststore != null || clientAuth != SipTlsSettings.ClientAuth.NONE)) {
+            throw new IllegalArgumentException("--truststore and --client-auth need --keystore (the front end's certificate)");
+        }
+        SipTlsSettings tls = keystore == null ? null : new SipTlsSettings(Path.of(keystore), keystorePassword,
+                truststore == null ? null : Path.of(truststore), truststorePassword, "PKCS12", clientAuth, false);
         return new FrontEndEmulatorConfig(port, transport, controlPort, tls);
+    }
+
+    private static SipTlsSettings.ClientAuth clientAuth(String value) {
+        return switch (value) {
+            case "none" -> SipTlsSettings.ClientAuth.NONE;
+            case "want" -> SipTlsSettings.ClientAuth.WANT;
+            case "require" -> SipTlsSettings.ClientAuth.REQUIRE;
+            default -> throw new IllegalArgumentException("--client-auth is none, want or require, not '" + value + "'");
+        };
     }
 }

@@ -34,4 +34,48 @@ public record FrontEndEmulatorConfig(int port, String transport, int controlPort
     public static FrontEndEmulatorConfig udp() {
         return new FrontEndEmulatorConfig(0, "udp", -1, null);
     }
+
+    /** A builder starting from {@link #udp()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link FrontEndEmulatorConfig}; {@link #build()} checks the values. */
+    public static final class Builder {
+        private int port;
+        private String transport = "udp";
+        private int controlPort = -1;
+        private SipTlsSettings tls;
+
+        private Builder() {
+        }
+
+        /** SIP port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** udp (the default), tcp or tls. */
+        public Builder transport(String transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        /** Control port on 127.0.0.1; 0 picks a free one, -1 (the default) means none. */
+        public Builder controlPort(int controlPort) {
+            this.controlPort = controlPort;
+            return this;
+        }
+
+        /** The front end's key store (and trust store) for tls. */
+        public Builder tls(SipTlsSettings tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public FrontEndEmulatorConfig build() {
+            return new FrontEndEmulatorConfig(port, transport, controlPort, tls);
+        }
+    }
 }

@@ -7,6 +7,8 @@ import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
+import io.ucsync.presence.MsPresBatchSubscribeDocument;
+
 /**
  * The body of an MS-PRES category SUBSCRIBE ({@code application/msrtc-adrl-categorylist+xml}, MS-PRES 2.2.2.4.1):
  * a {@code batchSub} whose {@code adhocList} names the workers and whose {@code categoryList} asks for the
@@ -15,7 +17,7 @@ import javax.xml.stream.XMLStreamWriter;
  */
 public final class CategorySubscriptionBody {
 
-    public static final String CONTENT_TYPE = "application/msrtc-adrl-categorylist+xml";
+    public static final String CONTENT_TYPE = MsPresBatchSubscribeDocument.CONTENT_TYPE;
 
     private static final String BATCH_NS = "http://schemas.microsoft.com/2006/01/sip/batch-subscribe";
     private static final String CATEGORY_NS = "http://schemas.microsoft.com/2006/09/sip/categorylist";

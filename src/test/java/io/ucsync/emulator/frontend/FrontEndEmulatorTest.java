@@ -1,7 +1,7 @@
 package io.ucsync.emulator.frontend;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
@@ -9,8 +9,8 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,6 +22,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.ucsync.presence.Availability;
@@ -30,60 +31,91 @@ import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.PresencePublication;
 import io.ucsync.sip.SipPresenceConstants;
 import io.ucsync.sip.SipTlsSettings;
+import io.ucsync.sip.peers.LogCapture;
 import io.ucsync.sip.peers.TestCertificates;
 
-/** The front-end emulator against the project's sip-presence component, and its control port. */
+/** The front-end emulator against the project's sip-presence component (consumer and producer), and its control port. */
 class FrontEndEmulatorTest {
 
     private static final String ALICE = "sip:alice@ucsync.test";
     private static final String BOB = "sip:bob@ucsync.test";
+    private static final String CAROL = "sip:carol@ucsync.test";
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static CamelContext camelWatching(FrontEndEmulator emulator, String transport) throws Exception {
+    /** A connector: route "presence-in" watching the workers into mock:presence, and direct:publish to the front end. */
+    private static CamelContext connector(FrontEndEmulator emulator, String transport, boolean batch, String... workers)
+            throws Exception {
         CamelContext camel = new DefaultCamelContext();
         String uri = "sip-presence:uc?server=127.0.0.1:" + emulator.port() + "&transport=" + transport
-                + "&user=sip:ucsync@ucsync.test&retryInitialDelay=100&retryMaxDelay=500";
+                + "&user=sip:ucsync@ucsync.test&retryInitialDelay=100&retryMaxDelay=500&batchSubscribe=" + batch;
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri + "&watch=" + ALICE + "," + BOB).routeId("presence-in").to("mock:presence");
+                from(uri + "&watch=" + String.join(",", workers)).routeId("presence-in")
+                        .to("mock:presence");
                 from("direct:publish").routeId("publish").to(uri);
             }
         });
         return camel;
     }
 
-    private static List<Presence> presencesOf(MockEndpoint mock, String worker) {
-        return mock.getExchanges().stream().map(e -> e.getMessage().getBody(Presence.class))
-                .filter(p -> p.sipUri().equals(worker)).toList();
+    private static MockEndpoint presences(CamelContext camel) {
+        return camel.getEndpoint("mock:presence", MockEndpoint.class);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = { "udp", "tcp" })
-    void presenceSetOnTheFrontEndReachesTheSubscriberFirstPiggybackedThenAsBenotify(String transport) throws Exception {
-        try (FrontEndEmulator emulator = FrontEndEmulator.start(new FrontEndEmulatorConfig(0, transport, -1, null))) {
+    private static List<Exchange> exchangesOf(MockEndpoint mock, String worker) {
+        return mock.getExchanges().stream().filter(e -> e.getMessage().getBody(Presence.class).sipUri().equals(worker)).toList();
+    }
+
+    private static List<Presence> presencesOf(MockEndpoint mock, String worker) {
+        return exchangesOf(mock, worker).stream().map(e -> e.getMessage().getBody(Presence.class)).toList();
+    }
+
+    private static Presence lastOf(MockEndpoint mock, String worker) {
+        List<Presence> list = presencesOf(mock, worker);
+        return list.isEmpty() ? null : list.get(list.size() - 1);
+    }
+
+    @ParameterizedTest(name = "{0}, batched {1}")
+    @CsvSource({ "udp,false", "tcp,false", "udp,true", "tcp,true" })
+    void presenceSetOnTheFrontEndReachesTheComponentFirstPiggybackedThenAsBenotifyInOrder(String transport, boolean batch)
+            throws Exception {
+        try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.builder().transport(transport).build())) {
             emulator.presence(ALICE, 3500, null, PresenceSource.USER);
-            try (CamelContext camel = camelWatching(emulator, transport)) {
-                MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
+            emulator.presence(CAROL, 6500, "on-the-phone", PresenceSource.PHONE);
+            try (CamelContext camel = connector(emulator, transport, batch, ALICE, BOB, CAROL)) {
+                MockEndpoint mock = presences(camel);
                 camel.start();
-                await().atMost(Duration.ofSeconds(10)).until(() -> presencesOf(mock, ALICE).size() == 1 && presencesOf(mock, BOB).size() == 1);
-                assertThat(presencesOf(mock, ALICE).get(0).availability()).isEqualTo(Availability.ONLINE);
+                await().atMost(WAIT).until(() -> List.of(ALICE, BOB, CAROL).stream().allMatch(w -> presencesOf(mock, w).size() == 1));
+                assertThat(List.of(ALICE, BOB, CAROL)).allSatisfy(worker -> assertThat(exchangesOf(mock, worker).get(0).getMessage()
+                        .getHeader(SipPresenceConstants.METHOD)).as("first document piggybacked in the 200").isEqualTo("200"));
+                assertThat(presencesOf(mock, ALICE).get(0)).extracting(Presence::availability, Presence::source)
+                        .containsExactly(Availability.ONLINE, PresenceSource.USER);
                 assertThat(presencesOf(mock, BOB).get(0).availability()).as("never set: offline").isEqualTo(Availability.OFFLINE);
-                assertThat(mock.getExchanges().get(0).getMessage().getHeader(SipPresenceConstants.METHOD)).isEqualTo("200");
+                assertThat(presencesOf(mock, CAROL).get(0)).extracting(Presence::availability, Presence::activity, Presence::source)
+                        .containsExactly(Availability.BUSY, "on-the-phone", PresenceSource.PHONE);
+                assertThat(emulator.subscriptions()).extracting(FrontEndEmulator.SubscriptionInfo::watcher, FrontEndEmulator.SubscriptionInfo::target)
+                        .containsExactlyInAnyOrder(tuple("sip:ucsync@ucsync.test", ALICE), tuple("sip:ucsync@ucsync.test", BOB),
+                                tuple("sip:ucsync@ucsync.test", CAROL));
 
                 emulator.presence(ALICE, 6500, "in-a-meeting", PresenceSource.CALENDAR);
+                emulator.presence(CAROL, 3500, null, PresenceSource.USER);
                 emulator.presence(ALICE, 15500, null, PresenceSource.MACHINE);
                 emulator.presence(ALICE, 9500, null, PresenceSource.USER);
-                await().atMost(Duration.ofSeconds(10)).until(() -> presencesOf(mock, ALICE).size() == 4);
+                await().atMost(WAIT).until(() -> presencesOf(mock, ALICE).size() == 4 && presencesOf(mock, CAROL).size() == 2);
                 assertThat(presencesOf(mock, ALICE)).extracting(Presence::availability, Presence::activity, Presence::source)
                         .containsExactly(
-                                org.assertj.core.groups.Tuple.tuple(Availability.ONLINE, null, PresenceSource.USER),
-                                org.assertj.core.groups.Tuple.tuple(Availability.BUSY, "in-a-meeting", PresenceSource.CALENDAR),
-                                org.assertj.core.groups.Tuple.tuple(Availability.AWAY, null, PresenceSource.MACHINE),
-                                org.assertj.core.groups.Tuple.tuple(Availability.DO_NOT_DISTURB, null, PresenceSource.USER));
-                Exchange last = mock.getExchanges().get(mock.getExchanges().size() - 1);
-                assertThat(last.getMessage().getHeader(SipPresenceConstants.METHOD)).isEqualTo("BENOTIFY");
-                assertThat(emulator.subscriptions()).extracting(FrontEndEmulator.SubscriptionInfo::target)
-                        .containsExactlyInAnyOrder(ALICE, BOB);
+                                tuple(Availability.ONLINE, null, PresenceSource.USER),
+                                tuple(Availability.BUSY, "in-a-meeting", PresenceSource.CALENDAR),
+                                tuple(Availability.AWAY, null, PresenceSource.MACHINE),
+                                tuple(Availability.DO_NOT_DISTURB, null, PresenceSource.USER));
+                assertThat(lastOf(mock, CAROL).availability()).isEqualTo(Availability.ONLINE);
+                assertThat(presencesOf(mock, BOB)).as("a change of others does not reach Bob").hasSize(1);
+                assertThat(exchangesOf(mock, ALICE).subList(1, 4)).allSatisfy(e -> assertThat(e.getMessage()
+                        .getHeader(SipPresenceConstants.METHOD)).isEqualTo("BENOTIFY"));
+
+                camel.stop();
+                await("unsubscribed with Expires: 0").atMost(WAIT).until(() -> emulator.subscriptions().isEmpty());
             }
         }
     }
@@ -92,44 +124,75 @@ class FrontEndEmulatorTest {
     void ucsyncsPublicationShowsOverTheWorkersOwnPresenceUntilItIsRemoved() throws Exception {
         try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.udp())) {
             emulator.presence(ALICE, 3500, null, PresenceSource.USER);
-            try (CamelContext camel = camelWatching(emulator, "udp")) {
-                MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
+            try (CamelContext camel = connector(emulator, "udp", false, ALICE)) {
+                MockEndpoint mock = presences(camel);
                 camel.start();
-                await().atMost(Duration.ofSeconds(10)).until(() -> presencesOf(mock, ALICE).size() == 1);
+                await().atMost(WAIT).until(() -> presencesOf(mock, ALICE).size() == 1);
 
                 camel.createProducerTemplate().sendBody("direct:publish", PresencePublication.publish(ALICE, Availability.DO_NOT_DISTURB, "on-the-phone"));
-                await().atMost(Duration.ofSeconds(10)).until(() -> presencesOf(mock, ALICE).size() == 2);
+                await().atMost(WAIT).until(() -> presencesOf(mock, ALICE).size() == 2);
                 assertThat(presencesOf(mock, ALICE).get(1)).extracting(Presence::availability, Presence::activity)
                         .containsExactly(Availability.DO_NOT_DISTURB, "on-the-phone");
-                assertThat(emulator.publications(ALICE)).singleElement()
-                        .satisfies(p -> assertThat(p.availability()).isEqualTo(Availability.DO_NOT_DISTURB.msPresValue()));
+                assertThat(emulator.publications(ALICE)).containsExactly(
+                        new FrontEndEmulator.Publication(ALICE, 2, 1100, 1, 9500, "on-the-phone"));
 
                 emulator.presence(ALICE, 6500, null, PresenceSource.USER);
-                await().atMost(Duration.ofSeconds(10)).until(() -> presencesOf(mock, ALICE).size() == 3);
+                await().atMost(WAIT).until(() -> presencesOf(mock, ALICE).size() == 3);
                 assertThat(presencesOf(mock, ALICE).get(2).availability()).as("the publication still shows").isEqualTo(Availability.DO_NOT_DISTURB);
 
                 camel.createProducerTemplate().sendBody("direct:publish", PresencePublication.remove(ALICE));
-                await().atMost(Duration.ofSeconds(10)).until(() -> presencesOf(mock, ALICE).size() == 4);
-                assertThat(presencesOf(mock, ALICE).get(3).availability()).as("the worker's own presence again").isEqualTo(Availability.BUSY);
+                await().atMost(WAIT).until(() -> presencesOf(mock, ALICE).size() == 4);
+                assertThat(presencesOf(mock, ALICE).get(3)).as("the worker's own presence again")
+                        .extracting(Presence::availability, Presence::source).containsExactly(Availability.BUSY, PresenceSource.USER);
                 assertThat(emulator.publications(ALICE)).isEmpty();
             }
         }
     }
 
     @Test
-    void droppedSubscriptionsAreCreatedAgainAndChangesStillArrive() throws Exception {
-        try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.udp())) {
-            try (CamelContext camel = camelWatching(emulator, "udp")) {
-                MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
-                camel.start();
-                await().atMost(Duration.ofSeconds(10)).until(() -> emulator.subscriptions().size() == 2);
+    void aPublicationWithAStaleVersionGets409AndTheComponentsRetryWithTheCurrentOneSucceeds() throws Exception {
+        try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.udp());
+                LogCapture log = LogCapture.of(FrontEndEmulator.class)) {
+            emulator.presence(ALICE, 3500, null, PresenceSource.USER);
+            try (CamelContext first = connector(emulator, "udp", false, ALICE);
+                    CamelContext second = connector(emulator, "udp", false, BOB)) {
+                MockEndpoint watcher = presences(first);
+                first.start();
+                second.start();
+                await().atMost(WAIT).until(() -> presencesOf(watcher, ALICE).size() == 1);
+                Exchange published = first.createProducerTemplate().request("direct:publish",
+                        e -> e.getMessage().setBody(PresencePublication.publish(ALICE, Availability.DO_NOT_DISTURB, "on-the-phone")));
+                assertThat(published.getException()).isNull();
+                assertThat(emulator.publications(ALICE)).extracting(FrontEndEmulator.Publication::version).containsExactly(1L);
 
-                assertThat(emulator.dropSubscriptions()).isEqualTo(2);
-                await().atMost(Duration.ofSeconds(10)).until(() -> emulator.subscriptions().size() == 2);
-                int before = presencesOf(mock, BOB).size();
+                // another connector (or this one after a restart) does not know version 1 and publishes with 0
+                Exchange retried = second.createProducerTemplate().request("direct:publish",
+                        e -> e.getMessage().setBody(PresencePublication.publish(ALICE, Availability.BUSY, "on-the-phone")));
+                assertThat(retried.getException()).isNull();
+                assertThat(retried.getMessage().getHeader(SipPresenceConstants.STATUS_CODE)).isEqualTo(200);
+                assertThat(retried.getMessage().getHeader(SipPresenceConstants.PUBLICATION_TAG)).isEqualTo("2");
+                assertThat(log.linesWith("refused (409)", "version 0", "current one is 1")).hasSize(1);
+                assertThat(emulator.publications(ALICE)).containsExactly(
+                        new FrontEndEmulator.Publication(ALICE, 2, 1100, 2, 6500, "on-the-phone"));
+                await().atMost(WAIT).until(() -> lastOf(watcher, ALICE).availability() == Availability.BUSY);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "batched {0}")
+    @ValueSource(booleans = { false, true })
+    void droppedSubscriptionsAreCreatedAgainAndChangesStillArrive(boolean batch) throws Exception {
+        try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.udp())) {
+            try (CamelContext camel = connector(emulator, "udp", batch, ALICE, BOB)) {
+                MockEndpoint mock = presences(camel);
+                camel.start();
+                await().atMost(WAIT).until(() -> emulator.subscriptions().size() == 2);
+
+                assertThat(emulator.dropSubscriptions()).isEqualTo(batch ? 1 : 2);
+                assertThat(emulator.subscriptions()).isEmpty();
+                await("the component subscribes again").atMost(WAIT).until(() -> emulator.subscriptions().size() == 2);
                 emulator.presence(BOB, 12500, null, PresenceSource.USER);
-                await().atMost(Duration.ofSeconds(10)).until(() -> presencesOf(mock, BOB).size() > before
-                        && presencesOf(mock, BOB).get(presencesOf(mock, BOB).size() - 1).availability() == Availability.BE_RIGHT_BACK);
+                await().atMost(WAIT).until(() -> lastOf(mock, BOB).availability() == Availability.BE_RIGHT_BACK);
             }
         }
     }
@@ -141,7 +204,7 @@ class FrontEndEmulatorTest {
         Path trust = certs.trustStore("trust", frontEndStore);
         SipTlsSettings tls = new SipTlsSettings(frontEndStore, TestCertificates.PASSWORD, null, null, "PKCS12",
                 SipTlsSettings.ClientAuth.NONE, false);
-        try (FrontEndEmulator emulator = FrontEndEmulator.start(new FrontEndEmulatorConfig(0, "tls", -1, tls));
+        try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.builder().transport("tls").tls(tls).build());
                 CamelContext camel = new DefaultCamelContext()) {
             emulator.presence(ALICE, 6500, "on-the-phone", PresenceSource.PHONE);
             camel.addRoutes(new RouteBuilder() {
@@ -152,53 +215,61 @@ class FrontEndEmulatorTest {
                             + "&watch=" + ALICE).routeId("presence-in").to("mock:presence");
                 }
             });
-            MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
+            MockEndpoint mock = presences(camel);
             camel.start();
             await().atMost(Duration.ofSeconds(15)).until(() -> presencesOf(mock, ALICE).size() == 1);
             assertThat(presencesOf(mock, ALICE).get(0)).extracting(Presence::availability, Presence::activity)
                     .containsExactly(Availability.BUSY, "on-the-phone");
+            emulator.presence(ALICE, 3500, null, PresenceSource.USER);
+            await().atMost(WAIT).until(() -> lastOf(mock, ALICE).availability() == Availability.ONLINE);
         }
     }
 
     @Test
-    void theCommandLineRefusesWhatItCannotUseWithTheReason() {
-        assertThat(FrontEndEmulatorCommand.parse(new String[] {"--port", "0", "--transport", "tcp", "--control-port", "0"}))
-                .isEqualTo(new FrontEndEmulatorConfig(0, "tcp", 0, null));
-        assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--transport", "udp"})).hasMessageContaining("--port is required");
-        assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--port"})).hasMessageContaining("--port needs a value");
-        assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--port", "x"})).hasMessageContaining("takes a number");
-        assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--port", "0", "--transport", "sctp"}))
-                .hasMessageContaining("transport must be udp, tcp or tls");
-        assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--port", "0", "--transport", "tls"}))
-                .hasMessageContaining("needs a key store");
-        assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--port", "0", "--colour", "blue"}))
-                .hasMessageContaining("unknown option --colour");
-    }
-
-    @Test
     void controlPortRunsEachCommandAndExplainsABadOne() throws Exception {
-        try (FrontEndEmulator emulator = FrontEndEmulator.start(new FrontEndEmulatorConfig(0, "udp", 0, null));
+        try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.builder().controlPort(0).build());
+                CamelContext camel = connector(emulator, "udp", false, ALICE);
                 Socket socket = new Socket(InetAddress.getLoopbackAddress(), emulator.controlPort());
                 PrintWriter out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
                 BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+            MockEndpoint mock = presences(camel);
+            camel.start();
+            await().atMost(WAIT).until(() -> presencesOf(mock, ALICE).size() == 1);
+
             out.println("presence " + ALICE + " 6500 in-a-meeting calendar");
             assertThat(in.readLine()).isEqualTo("{\"ok\":true}");
-            assertThat(emulator.ownPresence(ALICE)).isEqualTo(new FrontEndEmulator.OwnPresence(6500, "in-a-meeting", PresenceSource.CALENDAR));
+            await().atMost(WAIT).until(() -> presencesOf(mock, ALICE).size() == 2);
+            assertThat(lastOf(mock, ALICE)).extracting(Presence::availability, Presence::activity, Presence::source)
+                    .containsExactly(Availability.BUSY, "in-a-meeting", PresenceSource.CALENDAR);
             out.println("presence " + ALICE + " 3500 -");
             assertThat(in.readLine()).isEqualTo("{\"ok\":true}");
             assertThat(emulator.ownPresence(ALICE)).isEqualTo(new FrontEndEmulator.OwnPresence(3500, null, PresenceSource.USER));
+
             out.println("subscriptions");
-            assertThat(in.readLine()).isEqualTo("{\"ok\":true,\"subscriptions\":[]}");
+            assertThat(in.readLine()).startsWith("{\"ok\":true,\"subscriptions\":[{\"watcher\":\"sip:ucsync@ucsync.test\",\"target\":\""
+                    + ALICE + "\",\"expires\":\"");
+            camel.createProducerTemplate().sendBody("direct:publish", PresencePublication.publish(ALICE, Availability.DO_NOT_DISTURB, "on-the-phone"));
             out.println("publications " + ALICE);
+            assertThat(in.readLine()).isEqualTo("{\"ok\":true,\"publications\":[{\"sipUri\":\"" + ALICE
+                    + "\",\"container\":2,\"instance\":1100,\"version\":1,\"availability\":9500,\"activity\":\"on-the-phone\"}]}");
+            out.println("publications " + BOB);
             assertThat(in.readLine()).isEqualTo("{\"ok\":true,\"publications\":[]}");
             out.println("drop-subscriptions");
-            assertThat(in.readLine()).isEqualTo("{\"ok\":true,\"dropped\":0}");
+            assertThat(in.readLine()).isEqualTo("{\"ok\":true,\"dropped\":1}");
+            await("the component subscribes again").atMost(WAIT).until(() -> emulator.subscriptions().size() == 1);
+
             out.println("presence " + ALICE + " online");
             assertThat(in.readLine()).contains("\"ok\":false").contains("AVAILABILITY is an MS-PRES number");
             out.println("presence " + ALICE + " 3500 - boss");
             assertThat(in.readLine()).contains("SOURCE is user, machine, calendar or phone");
+            out.println("presence " + ALICE + " 3500 not/a/token");
+            assertThat(in.readLine()).contains("\"ok\":false").contains("activity token is not a token");
+            out.println("publications");
+            assertThat(in.readLine()).contains("\"ok\":false").contains("'publications' takes 1 argument(s)");
             out.println("teleport");
             assertThat(in.readLine()).contains("unknown command 'teleport'").contains("commands: presence");
+            out.println("subscriptions");
+            assertThat(in.readLine()).as("the connection still serves").startsWith("{\"ok\":true,\"subscriptions\":[{");
         }
     }
 }
