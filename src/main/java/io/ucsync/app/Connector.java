@@ -11,12 +11,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.ucsync.dashboard.DashboardFeed;
 import io.ucsync.engine.SyncEngine;
 import io.ucsync.kw.KwAccess;
 import io.ucsync.kw.KwViews;
@@ -56,6 +58,7 @@ public final class Connector implements AutoCloseable {
     private final DurableTimers timers;
     private final SyncEngine engine;
     private final EmbeddedLab lab;
+    private final DashboardFeed dashboard;
     private FileWatcher watcher;
     private RouteFiles routeFiles;
     private ProducerTemplate template;
@@ -77,9 +80,16 @@ public final class Connector implements AutoCloseable {
         main.bind("engine", engine);
         PreviewOffers offers = new PreviewOffers(Clock.systemUTC());
         main.bind("previewOffers", offers);
-        main.bind("kwViews", new KwViews(engine, offers));
-        main.bind("kwAccess", new KwAccess(engine::roster, settings.value(UcsyncSettings.PREVIEW_API_TOKEN),
-                this::onSignedIn, this::onSignedOut));
+        KwViews views = new KwViews(engine, offers);
+        main.bind("kwViews", views);
+        KwAccess access = new KwAccess(engine::roster, settings.value(UcsyncSettings.PREVIEW_API_TOKEN),
+                settings.value(UcsyncSettings.DASHBOARD_PASSWORD), Clock.systemUTC(), this::onSignedIn, this::onSignedOut);
+        main.bind("kwAccess", access);
+        this.dashboard = new DashboardFeed(() -> engine.roster().entries().stream().map(RosterEntry::sipUri).toList(),
+                views::view, access::isOperator);
+        main.bind("dashboardFeed", dashboard);
+        registry.setChangeListener(dashboard::workerChanged);
+        offers.setChangeListener(dashboard::workerChanged);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport started) {
@@ -154,6 +164,7 @@ public final class Connector implements AutoCloseable {
             engine.setMetrics(metrics);
         }
         timers.start();
+        String dashboardAddress = serveDashboardFeed(camel);
         watcher = new FileWatcher();
         watcher.watch(routeFiles.directory(), RouteFiles::isRouteFile, routeFiles::reload);
         Path roster = settings.path(UcsyncSettings.ROSTER).toAbsolutePath().normalize();
@@ -166,6 +177,22 @@ public final class Connector implements AutoCloseable {
         LOG.info("ucsync started: {} workers, T-Servers {}, UC front end {} ({}, {})", engine.roster().entries().size(),
                 settings.tserverNames(), settings.value(UcsyncSettings.UC_SERVER), settings.value(UcsyncSettings.UC_DIALECT),
                 settings.value(UcsyncSettings.UC_TRANSPORT));
+        if (dashboardAddress != null) {
+            LOG.info("dashboard: {} (operator password: {} in {}){}", dashboardAddress, UcsyncSettings.DASHBOARD_PASSWORD,
+                    settings.file().getFileName(), settings.value(UcsyncSettings.DASHBOARD_PASSWORD).isEmpty() ? ", not set: sign-in refused" : "");
+        }
+    }
+
+    /** Serves the dashboard's live feed beside the routes on camel-main's HTTP server; its address, or null without a server. */
+    private String serveDashboardFeed(CamelContext camel) {
+        VertxPlatformHttpRouter router = camel.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
+                .filter(VertxPlatformHttpRouter::isMainServer).findFirst().orElse(null);
+        if (router == null) {
+            LOG.info("no HTTP server (camel.server.enabled=false): no KW page, no dashboard");
+            return null;
+        }
+        dashboard.attach(router);
+        return "http://" + router.getServer().getHost() + ":" + router.getServer().getPort() + "/dashboard";
     }
 
     /** Every sip-presence endpoint of the routes talks to the front end of ucsync.uc.*, unless its URI says otherwise. */
@@ -222,6 +249,7 @@ public final class Connector implements AutoCloseable {
                 engine.awaitReports(roster.entries().stream().filter(worker -> !known.contains(worker.sipUri())).toList());
                 engine.setRoster(roster);
                 applyRoster(camel, roster);
+                dashboard.rosterChanged();
                 LOG.info("roster reloaded: {} workers", roster.entries().size());
             } else {
                 engine.setPresenceMap(PresenceMap.load(settings.path(UcsyncSettings.PRESENCE_MAP)));

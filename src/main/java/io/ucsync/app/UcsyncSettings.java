@@ -42,6 +42,11 @@ public final class UcsyncSettings {
     static final String WORKER_LANES = "ucsync.worker-lanes";
     static final String KW_SUBSCRIBE = "ucsync.kw.subscribe";
     static final String PREVIEW_API_TOKEN = "ucsync.kw.preview-api-token";
+    static final String DASHBOARD_PASSWORD = "ucsync.dashboard.password";
+    static final String DASHBOARD_FRONTEND_CONTROL = "ucsync.dashboard.frontend-control";
+    static final String DASHBOARD_TSERVER_CONTROL = "ucsync.dashboard.tserver-control";
+    /** Derived, for the routes: whether the dashboard knows emulators to act on. */
+    static final String DASHBOARD_LAB_ACTIONS = "ucsync.dashboard.lab-actions";
 
     /** The connector's own keys and their defaults (the engine options have theirs in EngineOptions). */
     static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -63,7 +68,10 @@ public final class UcsyncSettings {
             Map.entry(STATE_JDBC_URL, "jdbc:h2:file:./data/ucsync;WRITE_DELAY=0;RETENTION_TIME=1000"),
             Map.entry(WORKER_LANES, "32"),
             Map.entry(KW_SUBSCRIBE, "always"),
-            Map.entry(PREVIEW_API_TOKEN, ""));
+            Map.entry(PREVIEW_API_TOKEN, ""),
+            Map.entry(DASHBOARD_PASSWORD, ""),
+            Map.entry(DASHBOARD_FRONTEND_CONTROL, ""),
+            Map.entry(DASHBOARD_TSERVER_CONTROL, ""));
 
     private final Path file;
     private final Properties properties;
@@ -141,6 +149,18 @@ public final class UcsyncSettings {
         return value == null ? null : value.trim();
     }
 
+    /**
+     * host:port of an emulator's control port for the dashboard's lab actions: the key's value, else the embedded
+     * lab's port when the lab runs, else blank (no lab actions).
+     */
+    String dashboardControl(String key) {
+        String configured = value(key);
+        if (!configured.isEmpty() || !labEnabled()) {
+            return configured;
+        }
+        return "127.0.0.1:" + value(key.equals(DASHBOARD_FRONTEND_CONTROL) ? LAB_FRONTEND_CONTROL_PORT : LAB_TSERVER_CONTROL_PORT);
+    }
+
     public int intValue(String key) {
         return Integer.parseInt(value(key));
     }
@@ -179,6 +199,9 @@ public final class UcsyncSettings {
         Properties all = new Properties();
         DEFAULTS.forEach(all::setProperty);
         all.putAll(properties);
+        all.setProperty(DASHBOARD_FRONTEND_CONTROL, dashboardControl(DASHBOARD_FRONTEND_CONTROL));
+        all.setProperty(DASHBOARD_TSERVER_CONTROL, dashboardControl(DASHBOARD_TSERVER_CONTROL));
+        all.setProperty(DASHBOARD_LAB_ACTIONS, String.valueOf(!dashboardControl(DASHBOARD_TSERVER_CONTROL).isEmpty()));
         return all;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,8 @@ public final class PreviewOffers {
 
     private static final Logger LOG = LoggerFactory.getLogger(PreviewOffers.class);
     static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+    /** How long after its expiry the routing system can still read what became of an offer. */
+    static final Duration OUTCOME_KEPT = Duration.ofHours(1);
 
     /** An offer and what became of it: offered, accepted, declined or withdrawn. */
     public record Offer(String id, String worker, Instant expires, String status) {
@@ -37,9 +40,15 @@ public final class PreviewOffers {
 
     private final Clock clock;
     private final Map<String, Offer> byId = new ConcurrentHashMap<>();
+    private volatile Consumer<String> changeListener = worker -> { };
 
     public PreviewOffers(Clock clock) {
         this.clock = clock;
+    }
+
+    /** Told the SIP URI of the worker whenever an offer to them is made or settled. */
+    public void setChangeListener(Consumer<String> listener) {
+        this.changeListener = listener;
     }
 
     /** A new offer to the worker, withdrawn after {@code timeoutSeconds} (1 to 3600). */
@@ -48,9 +57,11 @@ public final class PreviewOffers {
             throw new IllegalArgumentException("timeout must be 1 to " + MAX_TIMEOUT.toSeconds() + " seconds, not " + timeoutSeconds);
         }
         open(worker).ifPresent(previous -> settle(previous, "withdrawn"));
+        forgetSettledBefore(clock.instant().minus(OUTCOME_KEPT));
         Offer offer = new Offer(UUID.randomUUID().toString(), worker, clock.instant().plusSeconds(timeoutSeconds), "offered");
         byId.put(offer.id(), offer);
         LOG.info("preview {} offered to {} until {}", offer.id(), worker, offer.expires());
+        changeListener.accept(worker);
         return offer.asMap();
     }
 
@@ -76,6 +87,11 @@ public final class PreviewOffers {
         open(worker).ifPresent(offer -> settle(offer, "declined"));
     }
 
+    /** Offers stay readable for a while, not forever: memory stays bounded however many previews are offered. */
+    private void forgetSettledBefore(Instant limit) {
+        byId.values().removeIf(offer -> !"offered".equals(offer.status()) && offer.expires().isBefore(limit));
+    }
+
     /** An offered preview past its time is withdrawn (computed when read, so no timer is needed). */
     private Offer current(Offer offer) {
         if (offer != null && "offered".equals(offer.status()) && !clock.instant().isBefore(offer.expires())) {
@@ -88,6 +104,7 @@ public final class PreviewOffers {
         Offer settled = new Offer(offer.id(), offer.worker(), offer.expires(), status);
         byId.put(offer.id(), settled);
         LOG.info("preview {} for {} {}", offer.id(), offer.worker(), status);
+        changeListener.accept(offer.worker());
         return settled;
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -32,6 +33,7 @@ public final class WorkerRegistry implements AutoCloseable {
     private final Clock clock;
     private final Map<String, WorkerFacts> facts;
     private final ExecutorService[] lanes;
+    private volatile Consumer<String> changeListener = sipUri -> { };
 
     public WorkerRegistry(WorkerStore store, int laneCount, Clock clock) throws SQLException {
         this.store = store;
@@ -51,6 +53,11 @@ public final class WorkerRegistry implements AutoCloseable {
     /** The worker's facts now (facts with nothing known for a worker never seen). */
     public WorkerFacts facts(String sipUri) {
         return facts.getOrDefault(sipUri, WorkerFacts.NONE);
+    }
+
+    /** Told the SIP URI of every worker whose facts changed, once they are saved (on the worker's lane: keep it short). */
+    public void setChangeListener(Consumer<String> listener) {
+        this.changeListener = listener;
     }
 
     /** A new value of a worker's facts, and what the caller decided alongside it on the worker's lane. */
@@ -90,6 +97,7 @@ public final class WorkerRegistry implements AutoCloseable {
                         LOG.info("{} agent state {} ({})", sipUri, audit.change(), cause);
                     }
                     facts.put(sipUri, after);
+                    changeListener.accept(sipUri);
                 }
                 result.complete(decided.result());
             } catch (SQLException | RuntimeException e) {

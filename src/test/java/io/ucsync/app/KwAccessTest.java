@@ -52,6 +52,19 @@ class KwAccessTest {
     }
 
     @Test
+    void guessingAPasswordIsRefusedAfterFiveFailuresWithoutLockingOutOtherWorkers() throws Exception {
+        try (UcsyncHarness ucsync = UcsyncHarness.in(home).start()) {
+            for (int guess = 1; guess <= 5; guess++) {
+                assertThat(ucsync.signInResponse(1, "guess" + guess).statusCode()).isEqualTo(401);
+            }
+            HttpResponse<String> throttled = ucsync.signInResponse(1, UcsyncHarness.password(1));
+            assertThat(throttled.statusCode()).as("even the right password, while the guesses count").isEqualTo(429);
+            assertThat(Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 300L);
+            assertThat(ucsync.signIn(2, UcsyncHarness.password(2))).as("another worker").isNotNull();
+        }
+    }
+
+    @Test
     void theRoutingSystemOffersPreviewsWithItsTokenAndTheWorkerAcceptsOrDeclinesOrTheOfferIsWithdrawn() throws Exception {
         try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.kw.preview-api-token=" + TOKEN).start()) {
             ucsync.awaitAgent(1, "Ready");

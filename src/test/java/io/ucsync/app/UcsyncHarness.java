@@ -41,6 +41,7 @@ final class UcsyncHarness implements AutoCloseable {
 
     static final String MAP = "config/presence-map.txt";
     static final int ONLINE = 3500;
+    static final String OPERATOR_PASSWORD = "operator-pw";
 
     final Path home;
     final int workers;
@@ -76,9 +77,9 @@ final class UcsyncHarness implements AutoCloseable {
             roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + ",main,," + password(i));
         }
         Files.write(home.resolve("config/roster.csv"), roster, StandardCharsets.UTF_8);
-        tserver = TServerEmulator.start(TServerEmulatorConfig.builder()
+        tserver = TServerEmulator.start(TServerEmulatorConfig.builder().controlPort(0)
                 .dns(IntStream.rangeClosed(1, workers).mapToObj(UcsyncHarness::dn).toList()).build());
-        frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(FreePorts.pick(InetAddress.getLoopbackAddress()), "udp", -1, null));
+        frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(FreePorts.pick(InetAddress.getLoopbackAddress()), "udp", 0, null));
         for (int i = 1; i <= workers; i++) {
             frontEnd.presence(worker(i), ONLINE, null, PresenceSource.USER);
         }
@@ -114,8 +115,12 @@ final class UcsyncHarness implements AutoCloseable {
                 "ucsync.presence-map=" + home.resolve(MAP),
                 "ucsync.routes=" + home.resolve("routes"),
                 "ucsync.state.jdbc-url=jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0;RETENTION_TIME=1000",
+                "ucsync.dashboard.password=" + OPERATOR_PASSWORD,
+                "ucsync.dashboard.frontend-control=127.0.0.1:" + frontEnd.controlPort(),
+                "ucsync.dashboard.tserver-control=127.0.0.1:" + tserver.controlPort(),
                 "camel.main.name=ucsync-test",
                 "camel.server.enabled=true",
+                "camel.server.host=127.0.0.1",
                 "camel.server.port=" + httpPort,
                 "camel.management.enabled=true",
                 "camel.management.port=" + managementPort,
@@ -188,11 +193,16 @@ final class UcsyncHarness implements AutoCloseable {
 
     /** Signs in to the KW API as the worker; the session cookie, or null when refused. */
     String signIn(int worker, String password) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session"))
+        HttpResponse<String> response = signInResponse(worker, password);
+        return response.statusCode() == 200 ? response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0] : null;
+    }
+
+    /** What the KW API answers to the worker's sign-in with this password. */
+    HttpResponse<String> signInResponse(int worker, String password) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session"))
                 .header("X-Requested-With", "ucsync").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sipUri\":\"" + worker(worker) + "\",\"password\":\"" + password + "\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() == 200 ? response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0] : null;
     }
 
     /** A request to the KW API about a worker, signed in as that worker, with the CSRF header; path e.g. "/cc-dnd?on=true". */
