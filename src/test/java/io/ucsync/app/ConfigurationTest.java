@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +70,16 @@ class ConfigurationTest {
             ucsync.awaitAgent(1, "NotReady Busy");
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                     .until(() -> UcsyncHarness.describe(ucsync.agent(3)).equals("Ready"));
+        }
+    }
+
+    @Test
+    void anyOptionOfTheSipPresenceComponentIsOneLineOfApplicationProperties() throws Exception {
+        try (UcsyncHarness ucsync = UcsyncHarness.in(home, "camel.component.sip-presence.configuration.subscribe-expires=120").start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> ucsync.frontEnd().subscriptions().size() == 3);
+            Instant asked = Instant.now().plusSeconds(120);
+            assertThat(ucsync.frontEnd().subscriptions()).allSatisfy(subscription ->
+                    assertThat(subscription.expires()).isBetween(asked.minusSeconds(15), asked));
         }
     }
 }
