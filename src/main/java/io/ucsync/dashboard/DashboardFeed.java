@@ -100,11 +100,6 @@ public final class DashboardFeed {
         return views.size();
     }
 
-    /** The number of open streams. */
-    public int streams() {
-        return streams.size();
-    }
-
     private synchronized void open(RoutingContext context) {
         HttpServerResponse response = context.response();
         if (!operatorCookie.test(context.request().getHeader(HttpHeaders.COOKIE))) {
