@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.ucsync.worker.ConfigException;
 import io.ucsync.worker.EngineOptions;
@@ -73,6 +75,8 @@ public final class UcsyncSettings {
             Map.entry(DASHBOARD_FRONTEND_CONTROL, ""),
             Map.entry(DASHBOARD_TSERVER_CONTROL, ""));
 
+    private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}}");
+
     private final Path file;
     private final Properties properties;
     private final EngineOptions engineOptions;
@@ -101,7 +105,13 @@ public final class UcsyncSettings {
     }
 
     static UcsyncSettings of(Path file, Properties properties) throws ConfigException {
+        return of(file, properties, System.getenv());
+    }
+
+    /** As {@link #of(Path, Properties)}, with {@code {{env:NAME}}} in ucsync.* values taken from this environment. */
+    static UcsyncSettings of(Path file, Properties raw, Map<String, String> environment) throws ConfigException {
         List<String> problems = new ArrayList<>();
+        Properties properties = withEnvironment(file, raw, environment, problems);
         Set<String> ownKeys = new LinkedHashSet<>(DEFAULTS.keySet());
         ownKeys.add(TSERVER_PREFIX);
         EngineOptions options = null;
@@ -141,6 +151,36 @@ public final class UcsyncSettings {
             throw new ConfigException(problems);
         }
         return settings;
+    }
+
+    /**
+     * The values with every {@code {{env:NAME}}} or {@code {{env:NAME:default}}} of a ucsync.* key replaced, so that
+     * secrets can live in the environment instead of the file (camel.* values are resolved by Camel itself, the same way).
+     */
+    private static Properties withEnvironment(Path file, Properties raw, Map<String, String> environment, List<String> problems) {
+        Properties resolved = new Properties();
+        for (String key : raw.stringPropertyNames()) {
+            String value = raw.getProperty(key);
+            if (key.startsWith("ucsync.")) {
+                Matcher placeholder = ENV_PLACEHOLDER.matcher(value);
+                StringBuilder replaced = new StringBuilder();
+                while (placeholder.find()) {
+                    String name = placeholder.group(1);
+                    String fallback = placeholder.group(2);
+                    String found = environment.getOrDefault(name, fallback);
+                    if (found == null) {
+                        problems.add(file.getFileName() + ": " + key + " needs the environment variable " + name
+                                + ", which is not set (fix: set it, or give a default: {{env:" + name + ":DEFAULT}})");
+                        found = "";
+                    }
+                    placeholder.appendReplacement(replaced, Matcher.quoteReplacement(found));
+                }
+                placeholder.appendTail(replaced);
+                value = replaced.toString();
+            }
+            resolved.setProperty(key, value);
+        }
+        return resolved;
     }
 
     /** The value, or its default, or null when the key has neither. */
