@@ -1,5 +1,6 @@
 package io.ucsync.sip;
 
+import io.ucsync.tls.TlsSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -107,7 +108,7 @@ public class SipPresenceConfiguration implements Cloneable {
 
     /** TLS: what ucsync asks of peers that open TLS connections to it: none, want or require a client certificate. */
     @UriParam(label = "security", defaultValue = "none", enums = "none,want,require")
-    private SipTlsSettings.ClientAuth tlsClientAuth = SipTlsSettings.ClientAuth.NONE;
+    private TlsSettings.ClientAuth tlsClientAuth = TlsSettings.ClientAuth.NONE;
 
     /** The first delay before retrying a failed registration or subscription, in milliseconds; it doubles per failure. */
     @UriParam(label = "advanced", defaultValue = "1000")
@@ -258,11 +259,11 @@ public class SipPresenceConfiguration implements Cloneable {
     }
 
     /** The TLS settings of these options, or null when the transport is not TLS. */
-    public SipTlsSettings tlsSettings() {
+    public TlsSettings tlsSettings() {
         if (transport != SipTransport.TLS) {
             return null;
         }
-        return new SipTlsSettings(keyStore == null ? null : Path.of(keyStore), keyStorePassword,
+        return new TlsSettings(keyStore == null ? null : Path.of(keyStore), keyStorePassword,
                 trustStore == null ? null : Path.of(trustStore), trustStorePassword, storeType, tlsClientAuth,
                 verifyHostname);
     }
@@ -444,11 +445,11 @@ public class SipPresenceConfiguration implements Cloneable {
         this.verifyHostname = verifyHostname;
     }
 
-    public SipTlsSettings.ClientAuth getTlsClientAuth() {
+    public TlsSettings.ClientAuth getTlsClientAuth() {
         return tlsClientAuth;
     }
 
-    public void setTlsClientAuth(SipTlsSettings.ClientAuth tlsClientAuth) {
+    public void setTlsClientAuth(TlsSettings.ClientAuth tlsClientAuth) {
         this.tlsClientAuth = tlsClientAuth;
     }
 

@@ -1,6 +1,6 @@
 package io.ucsync.sip;
 
-import java.util.List;
+import io.ucsync.tls.TlsSettings;
 import java.util.Objects;
 import java.util.Locale;
 import java.util.Properties;
@@ -26,24 +26,6 @@ import io.ucsync.sip.internal.Slf4jStackLogger;
  */
 public final class SipStackSettings {
 
-    /** TLS protocol versions the stack offers and accepts, newest first. */
-    public static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
-
-    /**
-     * TLS cipher suites: the TLS 1.3 suites and the TLS 1.2 ECDHE suites with AEAD ciphers (forward secrecy,
-     * no CBC, no RSA key exchange), for RSA and ECDSA certificates.
-     */
-    public static final List<String> TLS_CIPHER_SUITES = List.of(
-            "TLS_AES_256_GCM_SHA384",
-            "TLS_AES_128_GCM_SHA256",
-            "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
-
     /** Stack property naming whether TLS clients verify the server certificate's host name (read by the network layer). */
     public static final String TLS_VERIFY_HOSTNAME = "io.ucsync.sip.TLS_VERIFY_HOSTNAME";
 
@@ -61,7 +43,7 @@ public final class SipStackSettings {
     private final int udpReceiveBufferSize;
     private final String outboundProxy;
     private final boolean automaticDialogSupport;
-    private final SipTlsSettings tls;
+    private final TlsSettings tls;
 
     private SipStackSettings(Builder builder) {
         this.stackName = builder.stackName;
@@ -82,7 +64,7 @@ public final class SipStackSettings {
         return stackName;
     }
 
-    public SipTlsSettings tls() {
+    public TlsSettings tls() {
         return tls;
     }
 
@@ -119,10 +101,19 @@ public final class SipStackSettings {
         return p;
     }
 
+    /** JAIN-SIP's names for the client-authentication modes (gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE). */
+    private static String jainSipClientAuth(TlsSettings.ClientAuth clientAuth) {
+        return switch (clientAuth) {
+            case NONE -> "Disabled";
+            case WANT -> "Want";
+            case REQUIRE -> "Enabled";
+        };
+    }
+
     private void putTls(Properties p) {
-        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", String.join(",", TLS_PROTOCOLS));
-        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",", TLS_CIPHER_SUITES));
-        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", tls.clientAuth().jainSipName());
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", String.join(",", TlsSettings.PROTOCOLS));
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",", TlsSettings.CIPHER_SUITES));
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", jainSipClientAuth(tls.clientAuth()));
         p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", Integer.toString(TLS_HANDSHAKE_TIMEOUT_MILLIS));
         p.setProperty("gov.nist.javax.sip.SSL_RENEGOTIATION_ENABLED", "false");
         // The stack's own SslNetworkLayer only exists when a key store is set and does not apply the cipher
@@ -150,9 +141,9 @@ public final class SipStackSettings {
     public SipStack createStack() throws PeerUnavailableException {
         if (tls != null) {
             if (tls.keyStore() != null) {
-                SipTlsSettings.load(tls.keyStore(), tls.keyStorePassword(), tls.storeType());
+                TlsSettings.load(tls.keyStore(), tls.keyStorePassword(), tls.storeType());
             }
-            SipTlsSettings.load(tls.effectiveTrustStore(), tls.effectiveTrustStorePassword(), tls.storeType());
+            TlsSettings.load(tls.effectiveTrustStore(), tls.effectiveTrustStorePassword(), tls.storeType());
         }
         // Not through SipFactory: it caches stacks by name for the life of the JVM.
         return new SipStackImpl(toProperties());
@@ -172,7 +163,7 @@ public final class SipStackSettings {
         private int udpReceiveBufferSize = DEFAULT_UDP_RECEIVE_BUFFER;
         private String outboundProxy;
         private boolean automaticDialogSupport;
-        private SipTlsSettings tls;
+        private TlsSettings tls;
 
         private Builder(String stackName) {
             this.stackName = Objects.requireNonNull(stackName, "stackName");
@@ -221,7 +212,7 @@ public final class SipStackSettings {
         }
 
         /** TLS key material; required for a TLS listening point. */
-        public Builder tls(SipTlsSettings tls) {
+        public Builder tls(TlsSettings tls) {
             this.tls = tls;
             return this;
         }

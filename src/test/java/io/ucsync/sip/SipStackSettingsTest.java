@@ -1,5 +1,6 @@
 package io.ucsync.sip;
 
+import io.ucsync.tls.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ucsync.sip.internal.FreePorts;
-import io.ucsync.sip.peers.TestCertificates;
+import io.ucsync.tls.TestCertificates;
 
 class SipStackSettingsTest {
 
@@ -25,8 +26,8 @@ class SipStackSettingsTest {
     void tls_properties_name_modern_protocols_suites_and_mutual_tls() {
         TestCertificates certs = new TestCertificates(dir);
         Path keyStore = certs.keyStore("server", "fe.test");
-        SipTlsSettings tls = new SipTlsSettings(keyStore, TestCertificates.PASSWORD, null, null, "PKCS12",
-                SipTlsSettings.ClientAuth.REQUIRE, true);
+        TlsSettings tls = new TlsSettings(keyStore, TestCertificates.PASSWORD, null, null, "PKCS12",
+                TlsSettings.ClientAuth.REQUIRE, true);
 
         Properties p = SipStackSettings.builder("props").tls(tls).maxMessageSize(65536).build().toProperties();
 
@@ -44,15 +45,15 @@ class SipStackSettingsTest {
     @Test
     void the_suites_are_all_supported_by_this_jdk() throws Exception {
         var supported = javax.net.ssl.SSLContext.getDefault().getSupportedSSLParameters();
-        assertThat(supported.getCipherSuites()).contains(SipStackSettings.TLS_CIPHER_SUITES.toArray(String[]::new));
-        assertThat(supported.getProtocols()).contains(SipStackSettings.TLS_PROTOCOLS.toArray(String[]::new));
+        assertThat(supported.getCipherSuites()).contains(TlsSettings.CIPHER_SUITES.toArray(String[]::new));
+        assertThat(supported.getProtocols()).contains(TlsSettings.PROTOCOLS.toArray(String[]::new));
     }
 
     @Test
     void a_stack_with_tls_listens_on_udp_tcp_and_tls() throws Exception {
         TestCertificates certs = new TestCertificates(dir);
-        SipTlsSettings tls = new SipTlsSettings(certs.keyStore("server", "fe.test"), TestCertificates.PASSWORD,
-                null, null, "PKCS12", SipTlsSettings.ClientAuth.WANT, true);
+        TlsSettings tls = new TlsSettings(certs.keyStore("server", "fe.test"), TestCertificates.PASSWORD,
+                null, null, "PKCS12", TlsSettings.ClientAuth.WANT, true);
         SipStack stack = SipStackSettings.builder("tls-stack").tls(tls).build().createStack();
         try {
             for (String transport : new String[] {"udp", "tcp", "tls"}) {
@@ -69,8 +70,8 @@ class SipStackSettingsTest {
     void a_wrong_key_store_password_fails_at_creation_naming_the_file() {
         TestCertificates certs = new TestCertificates(dir);
         Path keyStore = certs.keyStore("server", "fe.test");
-        SipTlsSettings tls = new SipTlsSettings(keyStore, "wrong", null, null, "PKCS12",
-                SipTlsSettings.ClientAuth.NONE, true);
+        TlsSettings tls = new TlsSettings(keyStore, "wrong", null, null, "PKCS12",
+                TlsSettings.ClientAuth.NONE, true);
 
         assertThatThrownBy(() -> SipStackSettings.builder("bad-tls").tls(tls).build().createStack())
                 .isInstanceOf(IllegalArgumentException.class)

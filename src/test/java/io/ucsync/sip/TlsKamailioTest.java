@@ -20,7 +20,7 @@ import io.ucsync.presence.Presence;
 import io.ucsync.sip.internal.Subscriptions;
 import io.ucsync.sip.peers.KamailioPeer;
 import io.ucsync.sip.peers.LogCapture;
-import io.ucsync.sip.peers.TestCertificates;
+import io.ucsync.tls.TestCertificates;
 
 /**
  * SIP over TLS (TLSv1.2/1.3, ECDHE-GCM or TLS 1.3 suites) against Kamailio's tls module, with certificates made by

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.ucsync.emulator.control.EmulatorCommandLine;
-import io.ucsync.sip.SipTlsSettings;
+import io.ucsync.tls.TlsSettings;
 
 /**
  * {@code ucsync.jar frontend-emulator --port P [--transport udp|tcp|tls] [--control-port C]
@@ -35,7 +35,7 @@ public final class FrontEndEmulatorCommand {
         String keystorePassword = null;
         String truststore = null;
         String truststorePassword = null;
-        SipTlsSettings.ClientAuth clientAuth = SipTlsSettings.ClientAuth.NONE;
+        TlsSettings.ClientAuth clientAuth = TlsSettings.ClientAuth.NONE;
         for (Map.Entry<String, String> option : EmulatorCommandLine.options(args).entrySet()) {
             String value = option.getValue();
             switch (option.getKey()) {
@@ -53,19 +53,19 @@ public final class FrontEndEmulatorCommand {
         if (port == null) {
             throw new IllegalArgumentException("--port is required (0 for a free port)");
         }
-        if (keystore == null && (truststore != null || clientAuth != SipTlsSettings.ClientAuth.NONE)) {
+        if (keystore == null && (truststore != null || clientAuth != TlsSettings.ClientAuth.NONE)) {
             throw new IllegalArgumentException("--truststore and --client-auth need --keystore (the front end's certificate)");
         }
-        SipTlsSettings tls = keystore == null ? null : new SipTlsSettings(Path.of(keystore), keystorePassword,
+        TlsSettings tls = keystore == null ? null : new TlsSettings(Path.of(keystore), keystorePassword,
                 truststore == null ? null : Path.of(truststore), truststorePassword, "PKCS12", clientAuth, false);
         return new FrontEndEmulatorConfig(port, transport, controlPort, tls);
     }
 
-    private static SipTlsSettings.ClientAuth clientAuth(String value) {
+    private static TlsSettings.ClientAuth clientAuth(String value) {
         return switch (value) {
-            case "none" -> SipTlsSettings.ClientAuth.NONE;
-            case "want" -> SipTlsSettings.ClientAuth.WANT;
-            case "require" -> SipTlsSettings.ClientAuth.REQUIRE;
+            case "none" -> TlsSettings.ClientAuth.NONE;
+            case "want" -> TlsSettings.ClientAuth.WANT;
+            case "require" -> TlsSettings.ClientAuth.REQUIRE;
             default -> throw new IllegalArgumentException("--client-auth is none, want or require, not '" + value + "'");
         };
     }

@@ -3,7 +3,7 @@ package io.ucsync.emulator.frontend;
 import java.util.Locale;
 import java.util.Set;
 
-import io.ucsync.sip.SipTlsSettings;
+import io.ucsync.tls.TlsSettings;
 
 /**
  * How the UC front-end emulator listens.
@@ -13,7 +13,7 @@ import io.ucsync.sip.SipTlsSettings;
  * @param controlPort control port on 127.0.0.1; 0 picks a free one, -1 means none
  * @param tls         the key and trust stores for tls, else null
  */
-public record FrontEndEmulatorConfig(int port, String transport, int controlPort, SipTlsSettings tls) {
+public record FrontEndEmulatorConfig(int port, String transport, int controlPort, TlsSettings tls) {
 
     private static final Set<String> TRANSPORTS = Set.of("udp", "tcp", "tls");
 
@@ -45,7 +45,7 @@ public record FrontEndEmulatorConfig(int port, String transport, int controlPort
         private int port;
         private String transport = "udp";
         private int controlPort = -1;
-        private SipTlsSettings tls;
+        private TlsSettings tls;
 
         private Builder() {
         }
@@ -69,7 +69,7 @@ public record FrontEndEmulatorConfig(int port, String transport, int controlPort
         }
 
         /** The front end's key store (and trust store) for tls. */
-        public Builder tls(SipTlsSettings tls) {
+        public Builder tls(TlsSettings tls) {
             this.tls = tls;
             return this;
         }

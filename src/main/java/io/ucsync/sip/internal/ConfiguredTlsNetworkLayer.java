@@ -10,22 +10,18 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Properties;
 
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import gov.nist.core.net.NetworkLayer;
 import gov.nist.javax.sip.SipStackImpl;
 import io.ucsync.sip.SipStackSettings;
-import io.ucsync.sip.SipTlsSettings;
+import io.ucsync.tls.TlsSettings;
 
 /**
  * The sockets of every JAIN-SIP stack built by {@link SipStackSettings}: plain sockets with TCP_NODELAY, and TLS
@@ -46,34 +42,18 @@ public final class ConfiguredTlsNetworkLayer implements NetworkLayer {
     @Override
     public void setSipStack(SipStackImpl stack) {
         Properties p = stack.getConfigurationProperties();
-        this.protocols = SipStackSettings.TLS_PROTOCOLS.toArray(String[]::new);
-        this.cipherSuites = SipStackSettings.TLS_CIPHER_SUITES.toArray(String[]::new);
+        this.protocols = TlsSettings.PROTOCOLS.toArray(String[]::new);
+        this.cipherSuites = TlsSettings.CIPHER_SUITES.toArray(String[]::new);
         this.verifyHostname = Boolean.parseBoolean(p.getProperty(SipStackSettings.TLS_VERIFY_HOSTNAME, "true"));
         if (p.getProperty("javax.net.ssl.trustStore") == null) {
             return; // a stack without TLS
         }
-        String type = p.getProperty(SipStackSettings.TLS_STORE_TYPE, KeyStore.getDefaultType());
-        try {
-            KeyManager[] keyManagers = null;
-            String keyStore = p.getProperty("javax.net.ssl.keyStore");
-            if (keyStore != null) {
-                String password = p.getProperty("javax.net.ssl.keyStorePassword");
-                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(load(keyStore, password, type), password == null ? null : password.toCharArray());
-                keyManagers = kmf.getKeyManagers();
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(load(p.getProperty("javax.net.ssl.trustStore"), p.getProperty("javax.net.ssl.trustStorePassword"), type));
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers, tmf.getTrustManagers(), null);
-            this.sslContext = context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot build the TLS context: " + e.getMessage(), e);
-        }
-    }
-
-    private static KeyStore load(String file, String password, String type) {
-        return SipTlsSettings.load(Path.of(file), password, type);
+        String keyStore = p.getProperty("javax.net.ssl.keyStore");
+        // the stack's properties carry what SipStackSettings took from the endpoint's TlsSettings
+        this.sslContext = new TlsSettings(keyStore == null ? null : Path.of(keyStore), p.getProperty("javax.net.ssl.keyStorePassword"),
+                Path.of(p.getProperty("javax.net.ssl.trustStore")), p.getProperty("javax.net.ssl.trustStorePassword"),
+                p.getProperty(SipStackSettings.TLS_STORE_TYPE, KeyStore.getDefaultType()), TlsSettings.ClientAuth.NONE, verifyHostname)
+                .sslContext();
     }
 
     @Override

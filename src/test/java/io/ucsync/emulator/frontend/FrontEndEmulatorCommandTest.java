@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import io.ucsync.Ucsync;
-import io.ucsync.sip.SipTlsSettings;
+import io.ucsync.tls.TlsSettings;
 
 /** {@code ucsync.jar frontend-emulator ...} run as its own process, as an operator runs it, and its option parsing. */
 class FrontEndEmulatorCommandTest {
@@ -94,7 +94,7 @@ class FrontEndEmulatorCommandTest {
                 .isEqualTo(FrontEndEmulatorConfig.builder().transport("tcp").controlPort(0).build());
         assertThat(FrontEndEmulatorCommand.parse(new String[] {"--port", "5061", "--transport", "tls", "--keystore", "fe.p12",
                 "--keystore-password", "k", "--truststore", "ca.p12", "--truststore-password", "t", "--client-auth", "require"}).tls())
-                .isEqualTo(new SipTlsSettings(Path.of("fe.p12"), "k", Path.of("ca.p12"), "t", "PKCS12", SipTlsSettings.ClientAuth.REQUIRE, false));
+                .isEqualTo(new TlsSettings(Path.of("fe.p12"), "k", Path.of("ca.p12"), "t", "PKCS12", TlsSettings.ClientAuth.REQUIRE, false));
         assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--transport", "udp"})).hasMessageContaining("--port is required");
         assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--port"})).hasMessageContaining("--port needs a value");
         assertThatThrownBy(() -> FrontEndEmulatorCommand.parse(new String[] {"--port", "0", "--transport", "sctp"}))

@@ -30,9 +30,9 @@ import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.PresencePublication;
 import io.ucsync.sip.SipPresenceConstants;
-import io.ucsync.sip.SipTlsSettings;
+import io.ucsync.tls.TlsSettings;
 import io.ucsync.sip.peers.LogCapture;
-import io.ucsync.sip.peers.TestCertificates;
+import io.ucsync.tls.TestCertificates;
 
 /** The front-end emulator against the project's sip-presence component (consumer and producer), and its control port. */
 class FrontEndEmulatorTest {
@@ -202,8 +202,8 @@ class FrontEndEmulatorTest {
         TestCertificates certs = new TestCertificates(certificates);
         Path frontEndStore = certs.keyStore("frontend", "front-end.ucsync.test");
         Path trust = certs.trustStore("trust", frontEndStore);
-        SipTlsSettings tls = new SipTlsSettings(frontEndStore, TestCertificates.PASSWORD, null, null, "PKCS12",
-                SipTlsSettings.ClientAuth.NONE, false);
+        TlsSettings tls = new TlsSettings(frontEndStore, TestCertificates.PASSWORD, null, null, "PKCS12",
+                TlsSettings.ClientAuth.NONE, false);
         try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.builder().transport("tls").tls(tls).build());
                 CamelContext camel = new DefaultCamelContext()) {
             emulator.presence(ALICE, 6500, "on-the-phone", PresenceSource.PHONE);

@@ -1,4 +1,4 @@
-package io.ucsync.sip.peers;
+package io.ucsync.tls;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.ucsync.sip.SipTlsSettings;
+import io.ucsync.tls.TlsSettings;
 
 /**
  * Key material made with the JDK's keytool for a test: self-signed certificates in PKCS#12 stores, trust stores
@@ -65,7 +65,7 @@ public final class TestCertificates {
 
     /** The private key of a key store's entry as unencrypted PKCS#8 PEM (keytool has no export for keys). */
     public Path privateKeyPem(Path keyStore) throws IOException {
-        KeyStore store = SipTlsSettings.load(keyStore, PASSWORD, "PKCS12");
+        KeyStore store = TlsSettings.load(keyStore, PASSWORD, "PKCS12");
         try {
             Key key = store.getKey(aliasOf(keyStore), PASSWORD.toCharArray());
             String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
