@@ -1,5 +1,6 @@
 package io.ucsync.tlib;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.apache.camel.spi.UriParams;
 
 import io.ucsync.tlib.codec.TlwCodec;
 import io.ucsync.tlib.link.TServerLinkConfig;
+import io.ucsync.tls.TlsSettings;
 
 /**
  * The options of a {@code tlib} endpoint. All of them except {@link #getDns() dns} configure the T-Server link,
@@ -54,6 +56,34 @@ public class TlibConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "65536")
     private int maxFrameSize = TlwCodec.DEFAULT_MAX_FRAME_SIZE;
 
+    /** TLW/1 inside TLS (TLS 1.3 or 1.2). A link with TLS never falls back to plain TCP. */
+    @UriParam(label = "security", defaultValue = "false")
+    private boolean tls;
+
+    /** TLS: the CAs the T-Server's certificate must chain to (defaults to the key store). */
+    @UriParam(label = "security")
+    private String trustStore;
+
+    /** TLS: the trust store's password. */
+    @UriParam(label = "security", secret = true)
+    private String trustStorePassword;
+
+    /** TLS: ucsync's certificate and key, presented when the T-Server asks for one (mutual TLS). */
+    @UriParam(label = "security")
+    private String keyStore;
+
+    /** TLS: the key store's password (also the key's). */
+    @UriParam(label = "security", secret = true)
+    private String keyStorePassword;
+
+    /** TLS: the type of both stores. */
+    @UriParam(label = "security", defaultValue = "PKCS12")
+    private String storeType = "PKCS12";
+
+    /** TLS: the T-Server's certificate must name the host of its endpoint (DNS name or IP address). */
+    @UriParam(label = "security", defaultValue = "true")
+    private boolean verifyHostname = true;
+
     /**
      * Consumer: DNs to register from the start (comma-separated), so that their events arrive without a request
      * having been sent on them. Requests register their DN by themselves.
@@ -77,7 +107,22 @@ public class TlibConfiguration implements Cloneable {
         return TServerLinkConfig.builder().endpoints(endpoints).applicationName(applicationName)
                 .keepAliveTimeout(keepAliveTimeout).remoteKeepAlive(remoteKeepAlive)
                 .requestTimeout(requestTimeout).reconnectDelay(reconnectDelay)
-                .reconnectMaxDelay(reconnectMaxDelay).maxFrameSize(maxFrameSize).build();
+                .reconnectMaxDelay(reconnectMaxDelay).maxFrameSize(maxFrameSize).tls(tlsSettings()).build();
+    }
+
+    private TlsSettings tlsSettings() {
+        if (!tls) {
+            if (trustStore != null || keyStore != null) {
+                throw new IllegalArgumentException("trustStore and keyStore need tls=true (a link never sends TLW/1 in the clear by mistake)");
+            }
+            return null;
+        }
+        if (trustStore == null && keyStore == null) {
+            throw new IllegalArgumentException("tls=true needs a trustStore: the CAs the T-Server's certificate must chain to");
+        }
+        return new TlsSettings(keyStore == null ? null : Path.of(keyStore), keyStorePassword,
+                trustStore == null ? null : Path.of(trustStore), trustStorePassword, storeType, TlsSettings.ClientAuth.NONE,
+                verifyHostname);
     }
 
     /** The consumer's static DN list, split and trimmed. */
@@ -150,6 +195,62 @@ public class TlibConfiguration implements Cloneable {
 
     public void setMaxFrameSize(int maxFrameSize) {
         this.maxFrameSize = maxFrameSize;
+    }
+
+    public boolean isTls() {
+        return tls;
+    }
+
+    public void setTls(boolean tls) {
+        this.tls = tls;
+    }
+
+    public String getTrustStore() {
+        return trustStore;
+    }
+
+    public void setTrustStore(String trustStore) {
+        this.trustStore = trustStore;
+    }
+
+    public String getTrustStorePassword() {
+        return trustStorePassword;
+    }
+
+    public void setTrustStorePassword(String trustStorePassword) {
+        this.trustStorePassword = trustStorePassword;
+    }
+
+    public String getKeyStore() {
+        return keyStore;
+    }
+
+    public void setKeyStore(String keyStore) {
+        this.keyStore = keyStore;
+    }
+
+    public String getKeyStorePassword() {
+        return keyStorePassword;
+    }
+
+    public void setKeyStorePassword(String keyStorePassword) {
+        this.keyStorePassword = keyStorePassword;
+    }
+
+    public String getStoreType() {
+        return storeType;
+    }
+
+    public void setStoreType(String storeType) {
+        this.storeType = storeType;
+    }
+
+    public boolean isVerifyHostname() {
+        return verifyHostname;
+    }
+
+    public void setVerifyHostname(boolean verifyHostname) {
+        this.verifyHostname = verifyHostname;
     }
 
     public String getDns() {

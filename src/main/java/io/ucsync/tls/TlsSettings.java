@@ -134,6 +134,15 @@ public record TlsSettings(Path keyStore, String keyStorePassword, Path trustStor
         return parameters;
     }
 
+    /** What a failed handshake said, for one log line: the innermost cause's message (certificate not trusted, wrong host, ...). */
+    public static String handshakeFailure(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+
     /**
      * Loads a store the way the TLS context will, so that a wrong path or password fails at start-up with a
      * message naming the file instead of a TLS handshake failing later.

@@ -30,6 +30,7 @@ import io.ucsync.emulator.tserver.TServerEmulator;
 import io.ucsync.emulator.tserver.TServerEmulatorConfig;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.tls.TlsSettings;
 
 /**
  * ucsync as a user runs it, in a directory of its own: the project's routes/ and presence map, a roster of a few
@@ -55,7 +56,7 @@ final class UcsyncHarness implements AutoCloseable {
     private Connector connector;
     private Process child;
 
-    private UcsyncHarness(Path home, int workers, List<String> extraProperties) throws IOException {
+    private UcsyncHarness(Path home, int workers, TlsSettings tserverTls, List<String> extraProperties) throws IOException {
         this.home = home;
         this.workers = workers;
         this.extraProperties = extraProperties;
@@ -77,7 +78,7 @@ final class UcsyncHarness implements AutoCloseable {
             roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + ",main,," + password(i));
         }
         Files.write(home.resolve("config/roster.csv"), roster, StandardCharsets.UTF_8);
-        tserver = TServerEmulator.start(TServerEmulatorConfig.builder().controlPort(0)
+        tserver = TServerEmulator.start(TServerEmulatorConfig.builder().controlPort(0).tls(tserverTls)
                 .dns(IntStream.rangeClosed(1, workers).mapToObj(UcsyncHarness::dn).toList()).build());
         frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(FreePorts.pick(InetAddress.getLoopbackAddress()), "udp", 0, null));
         for (int i = 1; i <= workers; i++) {
@@ -87,11 +88,16 @@ final class UcsyncHarness implements AutoCloseable {
     }
 
     static UcsyncHarness in(Path home, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, 3, List.of(extraProperties));
+        return new UcsyncHarness(home, 3, null, List.of(extraProperties));
     }
 
     static UcsyncHarness in(Path home, int workers, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, workers, List.of(extraProperties));
+        return new UcsyncHarness(home, workers, null, List.of(extraProperties));
+    }
+
+    /** A harness whose T-Server emulator speaks TLW/1 inside TLS with these settings. */
+    static UcsyncHarness withTlsTServer(Path home, TlsSettings tserverTls, String... extraProperties) throws IOException {
+        return new UcsyncHarness(home, 3, tserverTls, List.of(extraProperties));
     }
 
     static String worker(int i) {

@@ -1,10 +1,13 @@
 package io.ucsync.emulator.control;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+
+import io.ucsync.tls.TlsSettings;
 
 /** What the emulators' command lines share: refusing bad arguments, numbers, and running until the process stops. */
 public final class EmulatorCommandLine {
@@ -68,6 +71,40 @@ public final class EmulatorCommandLine {
         System.out.println(started);
         System.out.flush();
         stopped.await();
+    }
+
+    /** The TLS options both emulators take; {@link #tls} reads them. */
+    public static final String TLS_USAGE = "[--keystore FILE.p12 --keystore-password PW [--truststore FILE.p12"
+            + " --truststore-password PW] [--client-auth none|want|require]]";
+
+    /** Whether the option is one of {@link #TLS_USAGE}. */
+    public static boolean isTlsOption(String option) {
+        return option.equals("--keystore") || option.equals("--keystore-password") || option.equals("--truststore")
+                || option.equals("--truststore-password") || option.equals("--client-auth");
+    }
+
+    /**
+     * The emulator's TLS settings from its TLS options, or null (plain) without {@code --keystore}. Emulators listen on
+     * loopback addresses whatever their certificate names, so they do not check host names when they connect out.
+     */
+    public static TlsSettings tls(Map<String, String> tlsOptions) {
+        String keystore = tlsOptions.get("--keystore");
+        String truststore = tlsOptions.get("--truststore");
+        String clientAuthOption = tlsOptions.getOrDefault("--client-auth", "none");
+        TlsSettings.ClientAuth clientAuth = switch (clientAuthOption) {
+            case "none" -> TlsSettings.ClientAuth.NONE;
+            case "want" -> TlsSettings.ClientAuth.WANT;
+            case "require" -> TlsSettings.ClientAuth.REQUIRE;
+            default -> throw new IllegalArgumentException("--client-auth is none, want or require, not '" + clientAuthOption + "'");
+        };
+        if (keystore == null) {
+            if (!tlsOptions.isEmpty()) {
+                throw new IllegalArgumentException("--truststore and --client-auth need --keystore (the emulator's certificate)");
+            }
+            return null;
+        }
+        return new TlsSettings(Path.of(keystore), tlsOptions.get("--keystore-password"), truststore == null ? null : Path.of(truststore),
+                tlsOptions.get("--truststore-password"), "PKCS12", clientAuth, false);
     }
 
     public static int number(String option, String value) {

@@ -1,6 +1,8 @@
 package io.ucsync.emulator.tserver;
 
 import java.io.IOException;
+
+import javax.net.ssl.SSLException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -14,8 +16,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.ucsync.tlib.codec.TlwKeepAlive;
 import io.ucsync.tlib.protocol.TlibMessage;
+import io.ucsync.tls.TlsSettings;
 
 /**
  * One client connection of the emulator: whether it has sent RequestRegisterClient, the DNs it registered,
@@ -70,7 +74,14 @@ final class ClientSession extends SimpleChannelInboundHandler<TlibMessage> {
             ctx.close();
             return;
         }
-        LOG.warn("closing connection of {}: {}", this, cause.toString());
+        if (cause.getCause() instanceof NotSslRecordException) {
+            // its message dumps the bytes received, which may be a request with an agent's password
+            LOG.warn("TLS refused with {}: not a TLS record (the client speaks plain TLW/1)", this);
+        } else if (cause.getCause() instanceof SSLException) {
+            LOG.warn("TLS refused with {}: {}", this, TlsSettings.handshakeFailure(cause));
+        } else {
+            LOG.warn("closing connection of {}: {}", this, cause.toString());
+        }
         ctx.close();
     }
 

@@ -3,6 +3,7 @@ package io.ucsync.emulator.tserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.ucsync.tlib.codec.TlwCodec;
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AddressType;
@@ -39,11 +41,15 @@ final class MirrorClient {
     private final InetSocketAddress primary;
     private final EmulatedSwitch emulatedSwitch;
     private final int maxFrameSize;
+    private final Supplier<SslHandler> tls;
     private Channel channel;
     private boolean stopped;
     private int referenceId;
 
-    MirrorClient(EventLoopGroup group, InetSocketAddress primary, EmulatedSwitch emulatedSwitch, int maxFrameSize) {
+    /** @param tls makes the TLS handler towards the primary, or null for plain TCP */
+    MirrorClient(EventLoopGroup group, InetSocketAddress primary, EmulatedSwitch emulatedSwitch, int maxFrameSize,
+            Supplier<SslHandler> tls) {
+        this.tls = tls;
         this.group = group;
         this.primary = primary;
         this.emulatedSwitch = emulatedSwitch;
@@ -58,6 +64,9 @@ final class MirrorClient {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.get());
+                        }
                         TlwCodec.install(ch.pipeline(), maxFrameSize);
                         ch.pipeline().addLast("mirror", new Follower());
                     }

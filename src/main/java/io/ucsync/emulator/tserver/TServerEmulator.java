@@ -8,10 +8,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import javax.net.ssl.SSLContext;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
@@ -20,6 +23,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.ucsync.emulator.control.LineControlServer;
 import io.ucsync.tlib.codec.TlwCodec;
+import io.ucsync.tls.TlsSettings;
 import io.ucsync.tlib.protocol.ConnectionId;
 import io.ucsync.tlib.protocol.ServerRole;
 
@@ -72,10 +76,15 @@ public final class TServerEmulator implements AutoCloseable {
     }
 
     private void bind() throws InterruptedException {
+        TlsSettings tls = config.tls();
+        SSLContext sslContext = tls == null ? null : tls.sslContext();
         serverChannel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (sslContext != null) {
+                            channel.pipeline().addLast("tls", new SslHandler(tls.serverEngine(sslContext)));
+                        }
                         TlwCodec.install(channel.pipeline(), config.maxFrameSize());
                         channel.pipeline().addLast("session", new ClientSession(emulatedSwitch, config.keepAliveTimeout()));
                     }
@@ -86,10 +95,13 @@ public final class TServerEmulator implements AutoCloseable {
             controlServer = LineControlServer.start(config.controlPort(), words -> ControlCommands.run(this, words));
         }
         if (config.mirrorOf() != null) {
-            mirror = new MirrorClient(group, config.mirrorOf(), emulatedSwitch, config.maxFrameSize());
+            InetSocketAddress primary = config.mirrorOf();
+            mirror = new MirrorClient(group, primary, emulatedSwitch, config.maxFrameSize(), sslContext == null ? null
+                    : () -> new SslHandler(tls.clientEngine(sslContext, primary.getHostString(), primary.getPort())));
             loop.execute(mirror::connect);
         }
-        LOG.info("T-Server emulator ({}) listening on 127.0.0.1:{} with DNs {}", config.role(), port(), config.dns());
+        LOG.info("T-Server emulator ({}) listening on 127.0.0.1:{}{} with DNs {}", config.role(), port(), tls == null ? "" : " (TLS)",
+                config.dns());
     }
 
     public int port() {

@@ -12,14 +12,15 @@ import io.ucsync.tlib.protocol.ServerRole;
 
 /**
  * {@code ucsync.jar tserver-emulator --port P --dns 5001,5002 [--role primary|backup] [--control-port C]
- * [--agents agent01:pw,agent02:pw] [--mirror host:port] [--keepalive-timeout S] [--max-frame-size N]}:
+ * [--agents agent01:pw,agent02:pw] [--mirror host:port] [--keepalive-timeout S] [--max-frame-size N]
+ * [--keystore FILE --keystore-password PW [--truststore FILE --truststore-password PW] [--client-auth MODE]]}:
  * runs the emulator until the process is stopped.
  */
 public final class TServerEmulatorCommand {
 
     static final String USAGE = "usage: tserver-emulator --port P --dns 5001,5002,... [--role primary|backup]"
             + " [--control-port C] [--agents agent01:pw,agent02:pw] [--mirror host:port] [--keepalive-timeout S]"
-            + " [--max-frame-size N]";
+            + " [--max-frame-size N] " + EmulatorCommandLine.TLS_USAGE;
 
     private TServerEmulatorCommand() {
     }
@@ -33,6 +34,7 @@ public final class TServerEmulatorCommand {
     static TServerEmulatorConfig parse(String[] args) {
         TServerEmulatorConfig.Builder builder = TServerEmulatorConfig.builder();
         boolean portGiven = false;
+        Map<String, String> tlsOptions = new LinkedHashMap<>();
         for (Map.Entry<String, String> entry : EmulatorCommandLine.options(args).entrySet()) {
             String option = entry.getKey();
             String value = entry.getValue();
@@ -48,9 +50,15 @@ public final class TServerEmulatorCommand {
                 case "--mirror" -> builder.mirrorOf(address(value));
                 case "--keepalive-timeout" -> builder.keepAliveTimeout(Duration.ofSeconds(EmulatorCommandLine.number(option, value)));
                 case "--max-frame-size" -> builder.maxFrameSize(EmulatorCommandLine.number(option, value));
-                default -> throw new IllegalArgumentException("unknown option " + option);
+                default -> {
+                    if (!EmulatorCommandLine.isTlsOption(option)) {
+                        throw new IllegalArgumentException("unknown option " + option);
+                    }
+                    tlsOptions.put(option, value);
+                }
             }
         }
+        builder.tls(EmulatorCommandLine.tls(tlsOptions));
         if (!portGiven) {
             throw new IllegalArgumentException("--port is required (0 for a free port)");
         }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.ucsync.tlib.codec.TlwCodec;
+import io.ucsync.tls.TlsSettings;
 import io.ucsync.tlib.protocol.ServerRole;
 
 /**
@@ -21,9 +22,10 @@ import io.ucsync.tlib.protocol.ServerRole;
  * @param mirrorOf         backup only: the primary whose agents and calls it follows, or null
  * @param keepAliveTimeout the server's own keep-alive timeout (spec section 6), {@link Duration#ZERO} for off
  * @param maxFrameSize     the largest frame length field accepted
+ * @param tls              TLW/1 inside TLS with these stores (also towards the primary it mirrors), or null for plain TCP
  */
 public record TServerEmulatorConfig(int port, List<String> dns, ServerRole role, int controlPort,
-        Map<String, String> agents, InetSocketAddress mirrorOf, Duration keepAliveTimeout, int maxFrameSize) {
+        Map<String, String> agents, InetSocketAddress mirrorOf, Duration keepAliveTimeout, int maxFrameSize, TlsSettings tls) {
 
     public TServerEmulatorConfig {
         if (port < 0 || port > 65535) {
@@ -57,7 +59,7 @@ public record TServerEmulatorConfig(int port, List<String> dns, ServerRole role,
         return new Builder();
     }
 
-    /** Defaults: free port, Primary, no control port, any agent, no mirror, keep-alive off, 65536-byte frames. */
+    /** Defaults: free port, Primary, no control port, any agent, no mirror, keep-alive off, 65536-byte frames, plain TCP. */
     public static final class Builder {
         private int port;
         private List<String> dns = List.of();
@@ -67,6 +69,7 @@ public record TServerEmulatorConfig(int port, List<String> dns, ServerRole role,
         private InetSocketAddress mirrorOf;
         private Duration keepAliveTimeout = Duration.ZERO;
         private int maxFrameSize = TlwCodec.DEFAULT_MAX_FRAME_SIZE;
+        private TlsSettings tls;
 
         public Builder port(int port) {
             this.port = port;
@@ -108,8 +111,14 @@ public record TServerEmulatorConfig(int port, List<String> dns, ServerRole role,
             return this;
         }
 
+        /** TLS with these stores (null: plain TCP). */
+        public Builder tls(TlsSettings tls) {
+            this.tls = tls;
+            return this;
+        }
+
         public TServerEmulatorConfig build() {
-            return new TServerEmulatorConfig(port, dns, role, controlPort, agents, mirrorOf, keepAliveTimeout, maxFrameSize);
+            return new TServerEmulatorConfig(port, dns, role, controlPort, agents, mirrorOf, keepAliveTimeout, maxFrameSize, tls);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.ucsync.tlib.link;
 
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,10 +17,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,6 +39,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ucsync.tlib.codec.TlwCodec;
+import io.ucsync.tls.TlsSettings;
 import io.ucsync.tlib.codec.TlwKeepAlive;
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AddressType;
@@ -67,7 +74,11 @@ public final class TServerLink implements AutoCloseable {
     private final TServerLinkConfig config;
     private final EventLoopGroup ownGroup;
     private final EventLoop loop;
+    /** The TLS exception a connection failed with, kept for the handshake's listener. */
+    private static final AttributeKey<Throwable> TLS_FAILURE = AttributeKey.valueOf("ucsync.tls-failure");
+
     private final Bootstrap bootstrap;
+    private final SSLContext sslContext;
     private final List<TServerLinkListener> listeners = new CopyOnWriteArrayList<>();
 
     // Confined to the event loop.
@@ -105,6 +116,8 @@ public final class TServerLink implements AutoCloseable {
         this.ownGroup = group == null ? new NioEventLoopGroup(1) : null;
         this.loop = (group == null ? ownGroup : group).next();
         this.backoff = config.reconnectDelay();
+        // built once, so that a store that cannot be read fails here, naming its file
+        this.sslContext = config.tls() == null ? null : config.tls().sslContext();
         this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.requestTimeout().toMillis()));
@@ -246,6 +259,10 @@ public final class TServerLink implements AutoCloseable {
         ChannelFuture connecting = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
+                if (sslContext != null) {
+                    channel.pipeline().addLast("tls", new SslHandler(config.tls().clientEngine(sslContext,
+                            endpoint.getHostString(), endpoint.getPort())));
+                }
                 TlwCodec.install(channel.pipeline(), config.maxFrameSize());
                 TlwKeepAlive.install(channel.pipeline(), config.keepAliveTimeout());
                 channel.pipeline().addLast("tserverLink", new ConnectionHandler(index));
@@ -257,7 +274,25 @@ public final class TServerLink implements AutoCloseable {
                 tryNext(index, "cannot reach " + describe(endpoint) + ": " + done.cause().getMessage());
                 return;
             }
-            registerClient(connecting.channel(), index);
+            SslHandler tls = connecting.channel().pipeline().get(SslHandler.class);
+            if (tls == null) {
+                registerClient(connecting.channel(), index);
+                return;
+            }
+            tls.handshakeFuture().addListener(handshake -> {
+                if (handshake.isSuccess()) {
+                    registerClient(connecting.channel(), index);
+                } else {
+                    // the handler may have closed the channel on the handshake's exception before the handshake
+                    // future failed (then with ClosedChannelException): the exception says why
+                    Throwable seen = connecting.channel().attr(TLS_FAILURE).get();
+                    connecting.channel().close();
+                    String why = seen != null ? TlsSettings.handshakeFailure(seen)
+                            : handshake.cause() instanceof ClosedChannelException ? "the server closed the connection (a plain TLW/1 port?)"
+                            : TlsSettings.handshakeFailure(handshake.cause());
+                    tryNext(index, "TLS with " + describe(endpoint) + " failed: " + why);
+                }
+            });
         });
     }
 
@@ -667,6 +702,9 @@ public final class TServerLink implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause.getCause() instanceof SSLException) {
+                ctx.channel().attr(TLS_FAILURE).set(cause);
+            }
             // A reset or a refused frame: the decoder has logged a protocol violation itself; closing reports the loss.
             LOG.debug("T-Server link '{}': connection to {} failed: {}", name, remote, cause.toString());
             ctx.close();

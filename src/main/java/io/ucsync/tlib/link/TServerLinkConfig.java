@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.ucsync.tlib.codec.TlwCodec;
+import io.ucsync.tls.TlsSettings;
 
 /**
  * How a {@link TServerLink} reaches one T-Server pair.
@@ -19,10 +20,11 @@ import io.ucsync.tlib.codec.TlwCodec;
  * @param reconnectDelay    first back-off after a failed round over the endpoints; doubles up to reconnectMaxDelay
  * @param reconnectMaxDelay longest back-off
  * @param maxFrameSize      largest frame accepted from the server
+ * @param tls               TLW/1 inside TLS with these stores, or null for plain TCP; never falls back to plain
  */
 public record TServerLinkConfig(List<InetSocketAddress> endpoints, String applicationName, Duration keepAliveTimeout,
         Duration remoteKeepAlive, Duration requestTimeout, Duration reconnectDelay, Duration reconnectMaxDelay,
-        int maxFrameSize) {
+        int maxFrameSize, TlsSettings tls) {
 
     public TServerLinkConfig {
         endpoints = List.copyOf(endpoints);
@@ -77,7 +79,7 @@ public record TServerLinkConfig(List<InetSocketAddress> endpoints, String applic
         return new Builder();
     }
 
-    /** Defaults: ApplicationName "ucsync", keep-alive 10 s both ways, requests 5 s, back-off 250 ms to 5 s. */
+    /** Defaults: ApplicationName "ucsync", keep-alive 10 s both ways, requests 5 s, back-off 250 ms to 5 s, plain TCP. */
     public static final class Builder {
         private List<InetSocketAddress> endpoints = List.of();
         private String applicationName = "ucsync";
@@ -87,6 +89,7 @@ public record TServerLinkConfig(List<InetSocketAddress> endpoints, String applic
         private Duration reconnectDelay = Duration.ofMillis(250);
         private Duration reconnectMaxDelay = Duration.ofSeconds(5);
         private int maxFrameSize = TlwCodec.DEFAULT_MAX_FRAME_SIZE;
+        private TlsSettings tls;
 
         public Builder endpoints(List<InetSocketAddress> endpoints) {
             this.endpoints = endpoints;
@@ -132,9 +135,15 @@ public record TServerLinkConfig(List<InetSocketAddress> endpoints, String applic
             return this;
         }
 
+        /** TLS with these stores (null: plain TCP). */
+        public Builder tls(TlsSettings tls) {
+            this.tls = tls;
+            return this;
+        }
+
         public TServerLinkConfig build() {
             return new TServerLinkConfig(endpoints, applicationName, keepAliveTimeout, remoteKeepAlive, requestTimeout,
-                    reconnectDelay, reconnectMaxDelay, maxFrameSize);
+                    reconnectDelay, reconnectMaxDelay, maxFrameSize, tls);
         }
     }
 }

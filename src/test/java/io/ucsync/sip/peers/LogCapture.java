@@ -25,7 +25,12 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
 
     /** Starts capturing {@code loggerName} at INFO and above. */
     public static LogCapture of(Class<?> logger) {
-        LogCapture capture = new LogCapture(logger.getName());
+        return of(logger.getName());
+    }
+
+    /** Starts capturing the logger of this name at INFO and above (for a class the test cannot name). */
+    public static LogCapture of(String loggerName) {
+        LogCapture capture = new LogCapture(loggerName);
         capture.start();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         Configuration config = context.getConfiguration();
