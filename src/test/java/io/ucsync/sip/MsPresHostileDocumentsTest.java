@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -25,6 +23,7 @@ import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
 import io.ucsync.sip.internal.Subscriptions;
 import io.ucsync.sip.peers.LogCapture;
+import io.ucsync.sip.peers.MsPresDialog;
 import io.ucsync.sip.peers.SippPeer;
 
 /**
@@ -74,13 +73,13 @@ class MsPresHostileDocumentsTest {
             assertThat(refusals.get(3)).contains("DOCTYPE");
 
             // SIPp cannot send more than 64 KB: a second connection of the "front end" carries 10 MB, then a good one.
-            String dialog = dialogHeaders(sipp);
+            String dialog = MsPresDialog.headers(sipp);
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), agent.localPort())) {
                 OutputStream out = socket.getOutputStream();
                 byte[] huge = ("<?xml version=\"1.0\"?><categories xmlns=\"http://schemas.microsoft.com/2006/09/sip/categories\">"
                         + " ".repeat(10 * 1024 * 1024) + "</categories>").getBytes(StandardCharsets.UTF_8);
-                out.write(benotify(dialog, 100, huge, socket.getLocalPort()));
-                out.write(benotify(dialog, 101, categories(15500).getBytes(StandardCharsets.UTF_8), socket.getLocalPort()));
+                out.write(MsPresDialog.benotify(dialog, 100, huge, socket.getLocalPort()));
+                out.write(MsPresDialog.benotify(dialog, 101, categories(15500).getBytes(StandardCharsets.UTF_8), socket.getLocalPort()));
                 out.flush();
                 await().atMost(Duration.ofSeconds(20)).until(() -> mock.getReceivedCounter() == 2);
             }
@@ -130,30 +129,5 @@ class MsPresHostileDocumentsTest {
                 + " uri=\"" + WORKER + "\"><category name=\"state\" instance=\"0\" container=\"2\" version=\"9\" expireType=\"static\">"
                 + "<state xmlns=\"http://schemas.microsoft.com/2006/09/sip/state\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
                 + " xsi:type=\"aggregateState\"><availability>" + availability + "</availability></state></category></categories>";
-    }
-
-    /** From, To and Call-ID of the dialog SIPp set up, as SIPp's message trace shows them. */
-    private static String dialogHeaders(SippPeer sipp) {
-        String messages = sipp.messages();
-        Matcher subscribe = Pattern.compile("(?s)SUBSCRIBE sip:.*?\\n(From: [^\\r\\n]*).*?\\n(Call-ID: [^\\r\\n]*)").matcher(messages);
-        Matcher answer = Pattern.compile("(?s)SIP/2.0 200 OK.*?\\n(To: [^\\r\\n]*;tag=[^\\r\\n]*)").matcher(messages);
-        assertThat(subscribe.find()).as(messages).isTrue();
-        assertThat(answer.find()).as(messages).isTrue();
-        String ourSide = subscribe.group(1).replaceFirst("^From:", "To:");
-        String theirSide = answer.group(1).replaceFirst("^To:", "From:");
-        return theirSide + "\r\n" + ourSide + "\r\n" + subscribe.group(2);
-    }
-
-    private static byte[] benotify(String dialog, int cseq, byte[] body, int localPort) {
-        String head = "BENOTIFY sip:ucsync@127.0.0.1 SIP/2.0\r\n"
-                + "Via: SIP/2.0/TCP 127.0.0.1:" + localPort + ";branch=z9hG4bK-hostile-" + cseq + "\r\n"
-                + "Max-Forwards: 70\r\n" + dialog + "\r\n"
-                + "CSeq: " + cseq + " BENOTIFY\r\nEvent: presence\r\nSubscription-State: active;expires=3600\r\n"
-                + "Content-Type: application/msrtc-event-categories+xml\r\nContent-Length: " + body.length + "\r\n\r\n";
-        byte[] headBytes = head.getBytes(StandardCharsets.UTF_8);
-        byte[] message = new byte[headBytes.length + body.length];
-        System.arraycopy(headBytes, 0, message, 0, headBytes.length);
-        System.arraycopy(body, 0, message, headBytes.length, body.length);
-        return message;
     }
 }

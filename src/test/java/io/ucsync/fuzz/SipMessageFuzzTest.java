@@ -1,0 +1,138 @@
+package io.ucsync.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+import io.ucsync.presence.Availability;
+import io.ucsync.presence.MsPresCategoriesDocument;
+import io.ucsync.presence.MsPresCategoriesDocument.StateInstance;
+import io.ucsync.presence.Presence;
+import io.ucsync.sip.SipPresenceAgent;
+import io.ucsync.sip.SipPresenceComponent;
+import io.ucsync.sip.internal.Subscriptions;
+import io.ucsync.sip.peers.LogCapture;
+import io.ucsync.sip.peers.MsPresDialog;
+import io.ucsync.sip.peers.SippPeer;
+
+/**
+ * Whole SIP messages into the sip-presence component: SIPp plays the front end and sets up a subscription, then the
+ * test sends BENOTIFYs of that dialog, mutated anywhere (request line, headers, Content-Length, body), over TCP
+ * connections of its own. The stack and the component answer, refuse or drop each; none breaks the subscription,
+ * leaves a thread behind or logs more than one line for it; a well-formed BENOTIFY afterwards is delivered.
+ */
+class SipMessageFuzzTest {
+
+    private static final String WORKER = "sip:mallory-target@example.com";
+    private static final List<String> SIP_TOKENS = List.of("\r\n", "\r\n\r\n", "Content-Length: ", "Content-Length: 99999999\r\n",
+            "Content-Type: multipart/related;boundary=\r\n", ";tag=", "CSeq: 1 NOTIFY\r\n", "Subscription-State: terminated;reason=noresource\r\n",
+            "Event: presence.winfo\r\n", "Via: SIP/2.0/TCP 127.0.0.1:1;branch=z9hG4bK\r\n", "Call-ID: \r\n", "From: <sip:a@b>\r\n",
+            "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>", "&e;", "<availability>", "\u0000", "%00", " SIP/3.0");
+
+    private static byte[] categories(int availability) {
+        return MsPresCategoriesDocument.write(WORKER, List.of(new StateInstance("aggregateState", availability, null, 0,
+                Instant.parse("2026-11-24T10:00:00Z")))).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void mutatedBenotifiesNeverBreakTheSubscriptionAndAGoodOneIsDeliveredAfterwards() throws Exception {
+        String good = new String(categories(6500), StandardCharsets.UTF_8);
+        try (LogCapture log = LogCapture.of(Subscriptions.class);
+                SippPeer sipp = SippPeer.scenario("mspres_hostile.xml").transport("t1").file("bomb.xml", good).file("xxe.xml", good)
+                        .startServer();
+                CamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("sip-presence:fuzz?server=" + sipp.address() + "&transport=tcp&dialect=mspres"
+                            + "&user=sip:ucsync@example.com&watch=" + WORKER).to("mock:presence");
+                }
+            });
+            MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
+            camel.start();
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("fuzz");
+            // SIPp's scenario sends five documents (two of them not MS-PRES) before it waits for the end
+            await().atMost(Duration.ofSeconds(10)).until(() -> mock.getReceivedCounter() >= 3 && log.linesWith("refused").size() >= 2);
+            String dialog = MsPresDialog.headers(sipp);
+            int threadsBefore = Thread.activeCount();
+            int refusalsBefore = log.linesWith("refused").size();
+
+            FuzzRun run = new FuzzRun("sip-messages");
+            int inputs = Mutator.inputs(3_000);
+            Socket socket = null;
+            Mutator mutator = null;
+            for (int i = 0; i < inputs; i++) {
+                if (socket == null || socket.isClosed() || i % 200 == 0) {
+                    if (socket != null) {
+                        socket.close();
+                    }
+                    socket = new Socket(InetAddress.getLoopbackAddress(), agent.localPort());
+                    socket.setSoTimeout(1);
+                    int port = socket.getLocalPort();
+                    // samples carry this connection's Via; CSeqs above the ones SIPp used
+                    mutator = new Mutator("sip-messages-" + i, List.of(MsPresDialog.benotify(dialog, 1000 + i, categories(3500), port),
+                            MsPresDialog.benotify(dialog, 1000 + i, categories(9500), port)), SIP_TOKENS);
+                }
+                byte[] message = mutator.next();
+                long started = System.nanoTime();
+                try {
+                    socket.getOutputStream().write(message);
+                    if (drain(socket)) {
+                        socket.close();
+                        run.refused("connection closed by the stack", started);
+                    } else {
+                        run.accepted(started);
+                    }
+                } catch (IOException closed) {
+                    socket.close();
+                    run.refused("connection closed by the stack", started);
+                }
+            }
+            socket.close();
+            System.out.println(run.summary());
+
+            int delivered = mock.getReceivedCounter();
+            try (Socket last = new Socket(InetAddress.getLoopbackAddress(), agent.localPort())) {
+                last.getOutputStream().write(MsPresDialog.benotify(dialog, 1_000_000, categories(15500), last.getLocalPort()));
+                await().atMost(Duration.ofSeconds(20)).until(() -> mock.getReceivedCounter() > delivered
+                        && mock.getExchanges().get(mock.getReceivedCounter() - 1).getMessage().getBody(Presence.class).availability()
+                        == Availability.AWAY);
+            }
+            assertThat(agent.subscriptionStates()).containsEntry(WORKER, "ACTIVE");
+            assertThat(log.linesWith("refused").size() - refusalsBefore).as("at most one line per input").isLessThanOrEqualTo(inputs);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Thread.activeCount() <= threadsBefore + 2);
+            agent.unwatch(List.of(WORKER));
+            assertThat(sipp.awaitExit(Duration.ofSeconds(10))).as(sipp.output()).isZero();
+        }
+    }
+
+    /** Reads what came back; true when the other side closed the connection. */
+    private static boolean drain(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            while (true) {
+                if (in.read(buffer) < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException nothingMore) {
+            return false;
+        }
+    }
+}
