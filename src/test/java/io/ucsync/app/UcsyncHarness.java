@@ -50,7 +50,7 @@ final class UcsyncHarness implements AutoCloseable {
     final int managementPort;
     private final List<String> extraProperties;
     private final TServerEmulator tserver;
-    private final FrontEndEmulator frontEnd;
+    private volatile FrontEndEmulator frontEnd;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<Integer, String> sessions = new ConcurrentHashMap<>();
     private Connector connector;
@@ -170,6 +170,19 @@ final class UcsyncHarness implements AutoCloseable {
 
     Connector connector() {
         return connector;
+    }
+
+    /**
+     * Stops the front end and starts a new one on the same port, as a restarted pool: every subscription is lost,
+     * and each user's presence is there again (as the users' clients publish it again).
+     */
+    void restartFrontEnd(Map<Integer, Integer> presences) {
+        int port = frontEnd.port();
+        frontEnd.close();
+        frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(port, "udp", 0, null));
+        for (int i = 1; i <= workers; i++) {
+            frontEnd.presence(worker(i), presences.getOrDefault(i, ONLINE), null, PresenceSource.USER);
+        }
     }
 
     FrontEndEmulator frontEnd() {
