@@ -1,103 +1,41 @@
 package io.ucsync.app;
 
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.ucsync.dashboard.DashboardFeed;
 import io.ucsync.engine.SyncEngine;
-import io.ucsync.kw.KwAccess;
-import io.ucsync.kw.KwViews;
-import io.ucsync.kw.PreviewOffers;
-import io.ucsync.sip.SipPresenceAgent;
-import io.ucsync.sip.SipDialect;
-import io.ucsync.sip.SipPresenceComponent;
-import io.ucsync.sip.SipPresenceConfiguration;
-import io.ucsync.sip.SipTransport;
-import io.ucsync.timers.DurableTimers;
-import io.ucsync.tlib.TlibComponent;
-import io.ucsync.tlib.link.TServerLink;
 import io.ucsync.worker.ConfigException;
-import io.ucsync.worker.PresenceMap;
-import io.ucsync.worker.Roster;
-import io.ucsync.worker.RosterEntry;
-import io.ucsync.worker.WorkerRegistry;
-import io.ucsync.worker.WorkerStore;
 
 /**
- * The connector on camel-main: reads and checks the configuration (a problem stops the start with the file, the
- * line and the fix), opens the state store and the timers, starts the embedded lab if asked, loads the route files,
- * then hands the roster to the transports (SIP watch list, T-Server DN registrations) and watches the route and
- * configuration files for changes.
+ * The connector as {@code java -jar target/ucsync.jar} runs it: ucsync ({@link UcsyncModule}) on a camel-main of
+ * its own, which also takes the camel.* keys of the same application.properties (HTTP server, management port).
  */
 public final class Connector implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
-    /** Where the routes send the engine's commands, and where timers come in. */
-    static final String COMMANDS = "direct:commands";
-    static final String TIMERS = "seda:timers";
-
-    private final UcsyncSettings settings;
+    private final UcsyncModule module;
     private final Main main;
-    private final WorkerStore store;
-    private final WorkerRegistry registry;
-    private final DurableTimers timers;
-    private final SyncEngine engine;
-    private final EmbeddedLab lab;
-    private final DashboardFeed dashboard;
-    private FileWatcher watcher;
-    private RouteFiles routeFiles;
-    private ProducerTemplate template;
-    private volatile boolean started;
-    private final CountDownLatch startedOrFailed = new CountDownLatch(1);
     private Thread runner;
-    private boolean closed;
 
-    private Connector(UcsyncSettings settings, Roster roster, PresenceMap map) throws Exception {
-        this.settings = settings;
-        this.lab = settings.labEnabled() ? EmbeddedLab.start(settings, roster) : null;
-        this.store = new WorkerStore(settings.value(UcsyncSettings.STATE_JDBC_URL), "sa", "");
-        this.registry = new WorkerRegistry(store, settings.intValue(UcsyncSettings.WORKER_LANES), Clock.systemUTC());
-        this.timers = new DurableTimers(settings.value(UcsyncSettings.STATE_JDBC_URL),
-                fired -> template.sendBody(TIMERS, fired));
-        this.engine = new SyncEngine(roster, map, settings.engineOptions(), registry, timers, Clock.systemUTC());
-        this.main = new Main(Connector.class);
-        main.setInitialProperties(settings.asProperties());
-        main.bind("engine", engine);
-        PreviewOffers offers = new PreviewOffers(Clock.systemUTC());
-        main.bind("previewOffers", offers);
-        KwViews views = new KwViews(engine, offers);
-        main.bind("kwViews", views);
-        KwAccess access = new KwAccess(engine::roster, settings.value(UcsyncSettings.PREVIEW_API_TOKEN),
-                settings.value(UcsyncSettings.DASHBOARD_PASSWORD), Clock.systemUTC(), this::onSignedIn, this::onSignedOut);
-        main.bind("kwAccess", access);
-        this.dashboard = new DashboardFeed(() -> engine.roster().entries().stream().map(RosterEntry::sipUri).toList(),
-                views::view, access::isOperator);
-        main.bind("dashboardFeed", dashboard);
-        registry.setChangeListener(dashboard::workerChanged);
-        offers.setChangeListener(dashboard::workerChanged);
+    private Connector(UcsyncModule module) {
+        this.module = module;
+        // no main class: camel-main would scan its package for RouteBuilders; ucsync's routes are its route files
+        this.main = new Main();
+        main.setInitialProperties(module.settings().asProperties());
+        main.addMainListener(module.mainListener());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport started) {
-                try {
-                    onStarted(started.getCamelContext());
-                } catch (Exception e) {
-                    LOG.error("ucsync cannot start: {}", RouteFiles.describe(e));
-                    startedOrFailed.countDown();
+                if (module.started().isCompletedExceptionally()) {
                     main.completed();
                 }
             }
@@ -110,10 +48,7 @@ public final class Connector implements AutoCloseable {
      * @throws ConfigException naming each problem with its file, line and fix
      */
     public static Connector create(Path configFile) throws Exception {
-        UcsyncSettings settings = UcsyncSettings.load(configFile);
-        Roster roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
-        PresenceMap map = PresenceMap.load(settings.path(UcsyncSettings.PRESENCE_MAP));
-        return new Connector(settings, roster, map);
+        return new Connector(UcsyncModule.create(configFile));
     }
 
     /** Runs until the JVM is asked to stop, or {@link #close()}. */
@@ -121,22 +56,24 @@ public final class Connector implements AutoCloseable {
         try {
             main.run();
         } finally {
-            startedOrFailed.countDown();
-            closeResources();
+            module.close();
         }
     }
 
-    /** Runs on a thread of its own and returns once started, for tests and for embedding; {@link #close()} stops. */
+    /** Runs on a thread of its own and returns once started, for tests; {@link #close()} stops. */
     public void start() throws Exception {
         runner = new Thread(() -> {
             try {
                 run();
             } catch (Exception e) {
                 LOG.error("ucsync stopped: {}", RouteFiles.describe(e));
+                module.started().completeExceptionally(e);
             }
         }, "ucsync-main");
         runner.start();
-        if (!startedOrFailed.await(60, TimeUnit.SECONDS) || !started) {
+        try {
+            module.started().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
             close();
             throw new IllegalStateException("ucsync did not start; the log says why");
         }
@@ -144,133 +81,18 @@ public final class Connector implements AutoCloseable {
 
     /** The embedded lab, or null when ucsync talks to real servers. */
     public EmbeddedLab lab() {
-        return lab;
-    }
-
-    private void onStarted(CamelContext camel) throws Exception {
-        template = camel.createProducerTemplate();
-        configureSipPresence(camel);
-        routeFiles = new RouteFiles(camel, settings.path(UcsyncSettings.ROUTES));
-        routeFiles.loadAll();
-        for (String name : settings.tserverNames()) {
-            // the link of each T-Server, whether or not a route consumes its events
-            camel.getEndpoint("tlib:" + name + "?endpoints=" + settings.tserverEndpoints(name));
-        }
-        engine.awaitReports(engine.roster().entries());
-        applyRoster(camel, engine.roster());
-        ConnectorHealthChecks.register(camel);
-        ConnectorMetrics metrics = ConnectorMetrics.register(camel, timers);
-        if (metrics != null) {
-            engine.setMetrics(metrics);
-        }
-        timers.start();
-        String dashboardAddress = serveDashboardFeed(camel);
-        watcher = new FileWatcher();
-        watcher.watch(routeFiles.directory(), RouteFiles::isRouteFile, routeFiles::reload);
-        Path roster = settings.path(UcsyncSettings.ROSTER).toAbsolutePath().normalize();
-        Path map = settings.path(UcsyncSettings.PRESENCE_MAP).toAbsolutePath().normalize();
-        watcher.watch(roster.getParent(), roster::equals, file -> onConfigChanged(camel, true));
-        watcher.watch(map.getParent(), map::equals, file -> onConfigChanged(camel, false));
-        watcher.start();
-        started = true;
-        startedOrFailed.countDown();
-        LOG.info("ucsync started: {} workers, T-Servers {}, UC front end {} ({}, {})", engine.roster().entries().size(),
-                settings.tserverNames(), settings.value(UcsyncSettings.UC_SERVER), settings.value(UcsyncSettings.UC_DIALECT),
-                settings.value(UcsyncSettings.UC_TRANSPORT));
-        if (dashboardAddress != null) {
-            LOG.info("dashboard: {} (operator password: {} in {}){}", dashboardAddress, UcsyncSettings.DASHBOARD_PASSWORD,
-                    settings.file().getFileName(), settings.value(UcsyncSettings.DASHBOARD_PASSWORD).isEmpty() ? ", not set: sign-in refused" : "");
-        }
-    }
-
-    /** Serves the dashboard's live feed beside the routes on camel-main's HTTP server; its address, or null without a server. */
-    private String serveDashboardFeed(CamelContext camel) {
-        VertxPlatformHttpRouter router = camel.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
-                .filter(VertxPlatformHttpRouter::isMainServer).findFirst().orElse(null);
-        if (router == null) {
-            LOG.info("no HTTP server (camel.server.enabled=false): no KW page, no dashboard");
-            return null;
-        }
-        dashboard.attach(router);
-        return "http://" + router.getServer().getHost() + ":" + router.getServer().getPort() + "/dashboard";
-    }
-
-    /** Every sip-presence endpoint of the routes talks to the front end of ucsync.uc.*, unless its URI says otherwise. */
-    private void configureSipPresence(CamelContext camel) {
-        SipPresenceConfiguration uc = camel.getComponent("sip-presence", SipPresenceComponent.class).getConfiguration();
-        uc.setServer(settings.value(UcsyncSettings.UC_SERVER));
-        uc.setTransport(SipTransport.valueOf(settings.value(UcsyncSettings.UC_TRANSPORT).toUpperCase(Locale.ROOT)));
-        uc.setDialect(SipDialect.valueOf(settings.value(UcsyncSettings.UC_DIALECT).toUpperCase(Locale.ROOT)));
-        uc.setUser(settings.value(UcsyncSettings.UC_USER));
-        uc.setNotificationThreads(settings.intValue(UcsyncSettings.UC_NOTIFICATION_THREADS));
-    }
-
-    /**
-     * Hands the roster to the transports: every worker watched on the UC side (unless workers are watched only
-     * while signed in), every DN registered with its T-Server.
-     */
-    private void applyRoster(CamelContext camel, Roster roster) {
-        if (!settings.subscribeWhileSignedIn()) {
-            List<String> sipUris = roster.entries().stream().map(RosterEntry::sipUri).toList();
-            sipAgents(camel).forEach(agent -> agent.setWatched(sipUris));
-        }
-        TlibComponent tlib = camel.getComponent("tlib", TlibComponent.class);
-        for (RosterEntry worker : roster.entries()) {
-            TServerLink link = tlib.link(worker.tserver());
-            if (link != null) {
-                link.register(worker.dn());
-            }
-        }
-    }
-
-    private static List<SipPresenceAgent> sipAgents(CamelContext camel) {
-        return List.copyOf(camel.getComponent("sip-presence", SipPresenceComponent.class).agents());
-    }
-
-    private void onSignedIn(String sipUri) {
-        if (settings.subscribeWhileSignedIn()) {
-            sipAgents(main.getCamelContext()).forEach(agent -> agent.watch(List.of(sipUri)));
-        }
-    }
-
-    private void onSignedOut(String sipUri) {
-        if (settings.subscribeWhileSignedIn()) {
-            sipAgents(main.getCamelContext()).forEach(agent -> agent.unwatch(List.of(sipUri)));
-            template.sendBody(COMMANDS, engine.signedOut(sipUri));
-        }
-    }
-
-    private void onConfigChanged(CamelContext camel, boolean rosterChanged) {
-        try {
-            if (rosterChanged) {
-                Roster before = engine.roster();
-                Roster roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
-                Set<String> known = new HashSet<>(before.entries().stream().map(RosterEntry::sipUri).toList());
-                engine.awaitReports(roster.entries().stream().filter(worker -> !known.contains(worker.sipUri())).toList());
-                engine.setRoster(roster);
-                applyRoster(camel, roster);
-                dashboard.rosterChanged();
-                LOG.info("roster reloaded: {} workers", roster.entries().size());
-            } else {
-                engine.setPresenceMap(PresenceMap.load(settings.path(UcsyncSettings.PRESENCE_MAP)));
-                LOG.info("presence map reloaded; every worker reconciled");
-                template.sendBody(COMMANDS, engine.reconcileAll("presence map reloaded"));
-            }
-        } catch (ConfigException e) {
-            LOG.error("{} refused, the previous one stays in force:{}{}", rosterChanged ? "roster" : "presence map",
-                    System.lineSeparator(), e.getMessage());
-        }
+        return module.lab();
     }
 
     public SyncEngine engine() {
-        return engine;
+        return module.engine();
     }
 
     public CamelContext camelContext() {
-        return main.getCamelContext();
+        return module.camelContext();
     }
 
-    /** Stops Camel (and with it the links and subscriptions), then the timers, the lanes, the store and the lab. */
+    /** Stops Camel (and with it the links, the subscriptions and ucsync's own resources). */
     @Override
     public void close() {
         main.completed();
@@ -281,29 +103,7 @@ public final class Connector implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } else if (runner == null) {
-            closeResources();
-        }
-    }
-
-    private synchronized void closeResources() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            if (watcher != null) {
-                watcher.close();
-            }
-            main.stop();
-            timers.close();
-            registry.close();
-            store.close();
-        } catch (Exception e) {
-            LOG.warn("stopping ucsync: {}", RouteFiles.describe(e));
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
+            module.close();
         }
     }
 }

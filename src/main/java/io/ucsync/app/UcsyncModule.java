@@ -1,0 +1,318 @@
+package io.ucsync.app;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListener;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ucsync.dashboard.DashboardFeed;
+import io.ucsync.engine.SyncEngine;
+import io.ucsync.kw.KwAccess;
+import io.ucsync.kw.KwViews;
+import io.ucsync.kw.PreviewOffers;
+import io.ucsync.sip.SipPresenceAgent;
+import io.ucsync.sip.SipDialect;
+import io.ucsync.sip.SipPresenceComponent;
+import io.ucsync.sip.SipPresenceConfiguration;
+import io.ucsync.sip.SipTransport;
+import io.ucsync.timers.DurableTimers;
+import io.ucsync.tlib.TlibComponent;
+import io.ucsync.tlib.link.TServerLink;
+import io.ucsync.worker.ConfigException;
+import io.ucsync.worker.PresenceMap;
+import io.ucsync.worker.Roster;
+import io.ucsync.worker.RosterEntry;
+import io.ucsync.worker.WorkerRegistry;
+import io.ucsync.worker.WorkerStore;
+
+/**
+ * ucsync inside a CamelContext: reads and checks the configuration (a problem stops the start with the file, the
+ * line and the fix), opens the state store and the timers, starts the embedded lab if asked; added to a context
+ * before it starts, it binds the beans the routes call, and once the context has started it loads the route files,
+ * hands the roster to the transports (SIP watch list, T-Server DN registrations) and watches the route and
+ * configuration files for changes. {@link Connector} runs it on a camel-main of its own (the jar); an application
+ * with a Camel runtime of its own (camel-main, Spring Boot) adds it to its context instead (README "Packaging and
+ * deployment").
+ */
+public final class UcsyncModule implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UcsyncModule.class);
+    /** Where the routes send the engine's commands, and where timers come in. */
+    static final String COMMANDS = "direct:commands";
+    static final String TIMERS = "seda:timers";
+
+    private final UcsyncSettings settings;
+    private final WorkerStore store;
+    private final WorkerRegistry registry;
+    private final DurableTimers timers;
+    private final SyncEngine engine;
+    private final EmbeddedLab lab;
+    private final DashboardFeed dashboard;
+    private FileWatcher watcher;
+    private RouteFiles routeFiles;
+    private final KwViews views;
+    private final KwAccess access;
+    private final PreviewOffers offers;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private CamelContext camel;
+    private ProducerTemplate template;
+    private boolean closed;
+
+    private UcsyncModule(UcsyncSettings settings, Roster roster, PresenceMap map) throws Exception {
+        this.settings = settings;
+        this.lab = settings.labEnabled() ? EmbeddedLab.start(settings, roster) : null;
+        this.store = new WorkerStore(settings.value(UcsyncSettings.STATE_JDBC_URL), "sa", "");
+        this.registry = new WorkerRegistry(store, settings.intValue(UcsyncSettings.WORKER_LANES), Clock.systemUTC());
+        this.timers = new DurableTimers(settings.value(UcsyncSettings.STATE_JDBC_URL),
+                fired -> template.sendBody(TIMERS, fired));
+        this.engine = new SyncEngine(roster, map, settings.engineOptions(), registry, timers, Clock.systemUTC());
+        this.offers = new PreviewOffers(Clock.systemUTC());
+        this.views = new KwViews(engine, offers);
+        this.access = new KwAccess(engine::roster, settings.value(UcsyncSettings.PREVIEW_API_TOKEN),
+                settings.value(UcsyncSettings.DASHBOARD_PASSWORD), Clock.systemUTC(), this::onSignedIn, this::onSignedOut);
+        this.dashboard = new DashboardFeed(() -> engine.roster().entries().stream().map(RosterEntry::sipUri).toList(),
+                views::view, access::isOperator);
+        registry.setChangeListener(dashboard::workerChanged);
+        offers.setChangeListener(dashboard::workerChanged);
+    }
+
+    /**
+     * Adds ucsync to a context that has not started yet: the beans its routes call, its ucsync.* properties for
+     * their placeholders, the rest of its start once the context has started, and its stop with the context's.
+     */
+    public void addTo(CamelContext camel) throws Exception {
+        this.camel = camel;
+        camel.getRegistry().bind("engine", engine);
+        camel.getRegistry().bind("previewOffers", offers);
+        camel.getRegistry().bind("kwViews", views);
+        camel.getRegistry().bind("kwAccess", access);
+        camel.getRegistry().bind("dashboardFeed", dashboard);
+        settings.asProperties().forEach((key, value) -> {
+            if (key.toString().startsWith("ucsync.")) {
+                camel.getPropertiesComponent().addInitialProperty(key.toString(), value.toString());
+            }
+        });
+        camel.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                // the routes are not running yet: ucsync's start follows once they are
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                try {
+                    onStarted(context);
+                    started.complete(null);
+                } catch (Exception e) {
+                    LOG.error("ucsync cannot start: {}", RouteFiles.describe(e));
+                    started.completeExceptionally(e);
+                }
+            }
+        });
+        camel.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                UcsyncModule.this.close();
+            }
+        });
+    }
+
+    /** For an application's own camel-main: adds ucsync to its context before the context is configured. */
+    public MainListener mainListener() {
+        return new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport main) {
+                try {
+                    addTo(main.getCamelContext());
+                } catch (Exception e) {
+                    throw RuntimeCamelException.wrapRuntimeCamelException(e);
+                }
+            }
+        };
+    }
+
+    /** Completes once ucsync has started in its context, or fails with why it could not. */
+    public CompletableFuture<Void> started() {
+        return started;
+    }
+
+    UcsyncSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Reads the configuration (ucsync's application.properties) and builds ucsync, ready to be added to a context.
+     *
+     * @throws ConfigException naming each problem with its file, line and fix
+     */
+    public static UcsyncModule create(Path configFile) throws Exception {
+        UcsyncSettings settings = UcsyncSettings.load(configFile);
+        Roster roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
+        PresenceMap map = PresenceMap.load(settings.path(UcsyncSettings.PRESENCE_MAP));
+        return new UcsyncModule(settings, roster, map);
+    }
+
+    /** The embedded lab, or null when ucsync talks to real servers. */
+    public EmbeddedLab lab() {
+        return lab;
+    }
+
+    private void onStarted(CamelContext camel) throws Exception {
+        template = camel.createProducerTemplate();
+        configureSipPresence(camel);
+        routeFiles = new RouteFiles(camel, settings.path(UcsyncSettings.ROUTES));
+        routeFiles.loadAll();
+        for (String name : settings.tserverNames()) {
+            // the link of each T-Server, whether or not a route consumes its events
+            camel.getEndpoint("tlib:" + name + "?endpoints=" + settings.tserverEndpoints(name));
+        }
+        engine.awaitReports(engine.roster().entries());
+        applyRoster(camel, engine.roster());
+        ConnectorHealthChecks.register(camel);
+        ConnectorMetrics metrics = ConnectorMetrics.register(camel, timers);
+        if (metrics != null) {
+            engine.setMetrics(metrics);
+        }
+        timers.start();
+        String dashboardAddress = serveDashboardFeed(camel);
+        watcher = new FileWatcher();
+        watcher.watch(routeFiles.directory(), RouteFiles::isRouteFile, routeFiles::reload);
+        Path roster = settings.path(UcsyncSettings.ROSTER).toAbsolutePath().normalize();
+        Path map = settings.path(UcsyncSettings.PRESENCE_MAP).toAbsolutePath().normalize();
+        watcher.watch(roster.getParent(), roster::equals, file -> onConfigChanged(camel, true));
+        watcher.watch(map.getParent(), map::equals, file -> onConfigChanged(camel, false));
+        watcher.start();
+        LOG.info("ucsync started: {} workers, T-Servers {}, UC front end {} ({}, {})", engine.roster().entries().size(),
+                settings.tserverNames(), settings.value(UcsyncSettings.UC_SERVER), settings.value(UcsyncSettings.UC_DIALECT),
+                settings.value(UcsyncSettings.UC_TRANSPORT));
+        if (dashboardAddress != null) {
+            LOG.info("dashboard: {} (operator password: {} in {}){}", dashboardAddress, UcsyncSettings.DASHBOARD_PASSWORD,
+                    settings.file().getFileName(), settings.value(UcsyncSettings.DASHBOARD_PASSWORD).isEmpty() ? ", not set: sign-in refused" : "");
+        }
+    }
+
+    /** Serves the dashboard's live feed beside the routes on camel-main's HTTP server; its address, or null without a server. */
+    private String serveDashboardFeed(CamelContext camel) {
+        VertxPlatformHttpRouter router = camel.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
+                .filter(VertxPlatformHttpRouter::isMainServer).findFirst().orElse(null);
+        if (router == null) {
+            LOG.info("no HTTP server (camel.server.enabled=false): no KW page, no dashboard");
+            return null;
+        }
+        dashboard.attach(router);
+        return "http://" + router.getServer().getHost() + ":" + router.getServer().getPort() + "/dashboard";
+    }
+
+    /** Every sip-presence endpoint of the routes talks to the front end of ucsync.uc.*, unless its URI says otherwise. */
+    private void configureSipPresence(CamelContext camel) {
+        SipPresenceConfiguration uc = camel.getComponent("sip-presence", SipPresenceComponent.class).getConfiguration();
+        uc.setServer(settings.value(UcsyncSettings.UC_SERVER));
+        uc.setTransport(SipTransport.valueOf(settings.value(UcsyncSettings.UC_TRANSPORT).toUpperCase(Locale.ROOT)));
+        uc.setDialect(SipDialect.valueOf(settings.value(UcsyncSettings.UC_DIALECT).toUpperCase(Locale.ROOT)));
+        uc.setUser(settings.value(UcsyncSettings.UC_USER));
+        uc.setNotificationThreads(settings.intValue(UcsyncSettings.UC_NOTIFICATION_THREADS));
+    }
+
+    /**
+     * Hands the roster to the transports: every worker watched on the UC side (unless workers are watched only
+     * while signed in), every DN registered with its T-Server.
+     */
+    private void applyRoster(CamelContext camel, Roster roster) {
+        if (!settings.subscribeWhileSignedIn()) {
+            List<String> sipUris = roster.entries().stream().map(RosterEntry::sipUri).toList();
+            sipAgents(camel).forEach(agent -> agent.setWatched(sipUris));
+        }
+        TlibComponent tlib = camel.getComponent("tlib", TlibComponent.class);
+        for (RosterEntry worker : roster.entries()) {
+            TServerLink link = tlib.link(worker.tserver());
+            if (link != null) {
+                link.register(worker.dn());
+            }
+        }
+    }
+
+    private static List<SipPresenceAgent> sipAgents(CamelContext camel) {
+        return List.copyOf(camel.getComponent("sip-presence", SipPresenceComponent.class).agents());
+    }
+
+    private void onSignedIn(String sipUri) {
+        if (settings.subscribeWhileSignedIn()) {
+            sipAgents(camel).forEach(agent -> agent.watch(List.of(sipUri)));
+        }
+    }
+
+    private void onSignedOut(String sipUri) {
+        if (settings.subscribeWhileSignedIn()) {
+            sipAgents(camel).forEach(agent -> agent.unwatch(List.of(sipUri)));
+            template.sendBody(COMMANDS, engine.signedOut(sipUri));
+        }
+    }
+
+    private void onConfigChanged(CamelContext camel, boolean rosterChanged) {
+        try {
+            if (rosterChanged) {
+                Roster before = engine.roster();
+                Roster roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
+                Set<String> known = new HashSet<>(before.entries().stream().map(RosterEntry::sipUri).toList());
+                engine.awaitReports(roster.entries().stream().filter(worker -> !known.contains(worker.sipUri())).toList());
+                engine.setRoster(roster);
+                applyRoster(camel, roster);
+                dashboard.rosterChanged();
+                LOG.info("roster reloaded: {} workers", roster.entries().size());
+            } else {
+                engine.setPresenceMap(PresenceMap.load(settings.path(UcsyncSettings.PRESENCE_MAP)));
+                LOG.info("presence map reloaded; every worker reconciled");
+                template.sendBody(COMMANDS, engine.reconcileAll("presence map reloaded"));
+            }
+        } catch (ConfigException e) {
+            LOG.error("{} refused, the previous one stays in force:{}{}", rosterChanged ? "roster" : "presence map",
+                    System.lineSeparator(), e.getMessage());
+        }
+    }
+
+    public SyncEngine engine() {
+        return engine;
+    }
+
+    public CamelContext camelContext() {
+        return camel;
+    }
+
+    /** Stops the file watching, the timers, the lanes, the store and the lab; the context stops the routes and links. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (watcher != null) {
+                watcher.close();
+            }
+            timers.close();
+            registry.close();
+            store.close();
+        } catch (Exception e) {
+            LOG.warn("stopping ucsync: {}", RouteFiles.describe(e));
+        } finally {
+            if (lab != null) {
+                lab.close();
+            }
+        }
+    }
+}
