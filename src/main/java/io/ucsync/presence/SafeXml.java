@@ -1,10 +1,16 @@
 package io.ucsync.presence;
 
 import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.xml.XMLConstants;
 import javax.xml.stream.XMLInputFactory;
@@ -49,6 +55,7 @@ final class SafeXml {
 
     private static final String JDK_ENTITY_EXPANSION_LIMIT = "http://www.oracle.com/xml/jaxp/properties/entityExpansionLimit";
 
+    private static final Pattern DECLARED_ENCODING = Pattern.compile("^\\s*<\\?xml[^>]*encoding\\s*=\\s*[\"']([A-Za-z0-9._-]+)[\"']");
     private static final ThreadLocal<XMLInputFactory> FACTORY = ThreadLocal.withInitial(SafeXml::newFactory);
 
     private final int maxBodyBytes;
@@ -79,6 +86,7 @@ final class SafeXml {
     /** Parses {@code length} bytes from {@code offset}; the encoding comes from the XML declaration (UTF-8 by default). */
     XmlElement parse(byte[] body, int offset, int length) throws PresenceDocumentException {
         checkSize(length);
+        checkUtf8(body, offset, length);
         XMLStreamReader reader;
         try {
             reader = FACTORY.get().createXMLStreamReader(new ByteArrayInputStream(body, offset, length));
@@ -89,6 +97,10 @@ final class SafeXml {
             return buildTree(reader);
         } catch (XMLStreamException e) {
             throw notXml(e);
+        } catch (RuntimeException e) {
+            // the JDK's parser fails this way on some malformed DOCTYPEs (found by fuzzing: MissingResourceException
+            // "InvalidCharInDTD", its error message has no text): still a document that is not XML
+            throw new PresenceDocumentException("not XML: the parser failed with " + e.getClass().getSimpleName());
         } finally {
             closeQuietly(reader);
         }
@@ -148,6 +160,26 @@ final class SafeXml {
             attributes.put(namespace == null || namespace.isEmpty() ? name : "{" + namespace + "}" + name, value);
         }
         return attributes;
+    }
+
+    /**
+     * A document in UTF-8 (declared, or by default) must be valid UTF-8. Checked before parsing because the JDK's
+     * parser, besides throwing, prints "[Fatal Error]" to standard error for bad UTF-8 (found by fuzzing): the
+     * refusal is logged once, by the caller, and nothing else.
+     */
+    private static void checkUtf8(byte[] body, int offset, int length) throws PresenceDocumentException {
+        String head = new String(body, offset, Math.min(length, 128), StandardCharsets.ISO_8859_1);
+        Matcher declared = DECLARED_ENCODING.matcher(head);
+        boolean utf16 = length >= 2 && ((body[offset] & 0xff) == 0xfe || (body[offset] & 0xff) == 0xff);
+        if (utf16 || (declared.find() && !declared.group(1).equalsIgnoreCase("UTF-8"))) {
+            return; // another encoding: the parser reads it
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body, offset, length));
+        } catch (CharacterCodingException e) {
+            throw new PresenceDocumentException("not XML: invalid UTF-8");
+        }
     }
 
     private static PresenceDocumentException notXml(XMLStreamException e) {
