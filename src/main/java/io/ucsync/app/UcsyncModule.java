@@ -63,12 +63,12 @@ public final class UcsyncModule implements AutoCloseable {
     private final SyncEngine engine;
     private final EmbeddedLab lab;
     private final DashboardFeed dashboard;
-    private FileWatcher watcher;
-    private RouteFiles routeFiles;
     private final KwViews views;
     private final KwAccess access;
     private final PreviewOffers offers;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private FileWatcher watcher;
+    private RouteFiles routeFiles;
     private CamelContext camel;
     private ProducerTemplate template;
     private boolean closed;
