@@ -1,6 +1,9 @@
 package io.ucsync.fuzz;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +38,40 @@ final class FuzzRun {
         inputs++;
         refusedBy.merge(kind(reason), 1L, Long::sum);
         timed(startedNanos);
+    }
+
+    /**
+     * Sends one input on a connection (read timeout 1 ms) and reads what comes back: accepted, or refused when the
+     * peer closes the connection, which is then closed here too.
+     */
+    void sendOn(Socket socket, byte[] input, String peer) throws IOException {
+        long started = System.nanoTime();
+        try {
+            socket.getOutputStream().write(input);
+            if (closedByPeer(socket)) {
+                socket.close();
+                refused("connection closed by the " + peer, started);
+            } else {
+                accepted(started);
+            }
+        } catch (IOException closedWhileWriting) {
+            socket.close();
+            refused("connection closed by the " + peer, started);
+        }
+    }
+
+    private static boolean closedByPeer(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            while (true) {
+                if (in.read(buffer) < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException nothingMore) {
+            return false;
+        }
     }
 
     /** Saves the input and fails. */

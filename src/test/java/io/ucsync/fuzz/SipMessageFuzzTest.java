@@ -3,11 +3,8 @@ package io.ucsync.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,20 +85,7 @@ class SipMessageFuzzTest {
                     mutator = new Mutator("sip-messages-" + i, List.of(MsPresDialog.benotify(dialog, 1000 + i, categories(3500), port),
                             MsPresDialog.benotify(dialog, 1000 + i, categories(9500), port)), SIP_TOKENS);
                 }
-                byte[] message = mutator.next();
-                long started = System.nanoTime();
-                try {
-                    socket.getOutputStream().write(message);
-                    if (drain(socket)) {
-                        socket.close();
-                        run.refused("connection closed by the stack", started);
-                    } else {
-                        run.accepted(started);
-                    }
-                } catch (IOException closed) {
-                    socket.close();
-                    run.refused("connection closed by the stack", started);
-                }
+                run.sendOn(socket, mutator.next(), "stack");
             }
             socket.close();
             System.out.println(run.summary());
@@ -119,21 +103,6 @@ class SipMessageFuzzTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> Thread.activeCount() <= threadsBefore + 2);
             agent.unwatch(List.of(WORKER));
             assertThat(sipp.awaitExit(Duration.ofSeconds(10))).as(sipp.output()).isZero();
-        }
-    }
-
-    /** Reads what came back; true when the other side closed the connection. */
-    private static boolean drain(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            while (true) {
-                if (in.read(buffer) < 0) {
-                    return true;
-                }
-            }
-        } catch (SocketTimeoutException nothingMore) {
-            return false;
         }
     }
 }

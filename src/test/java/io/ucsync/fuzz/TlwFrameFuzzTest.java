@@ -114,24 +114,11 @@ class TlwFrameFuzzTest {
             int threadsBefore = Thread.activeCount();
             Socket socket = null;
             for (int i = 0; i < inputs; i++) {
-                byte[] frame = mutator.next();
-                long started = System.nanoTime();
                 if (socket == null || socket.isClosed()) {
                     socket = new Socket(InetAddress.getLoopbackAddress(), emulator.port());
                     socket.setSoTimeout(1);
                 }
-                try {
-                    socket.getOutputStream().write(frame);
-                    if (drainUntilClosed(socket)) {
-                        socket.close();
-                        run.refused("connection closed by the emulator", started);
-                    } else {
-                        run.accepted(started);
-                    }
-                } catch (IOException closedWhileWriting) {
-                    socket.close();
-                    run.refused("connection closed by the emulator", started);
-                }
+                run.sendOn(socket, mutator.next(), "emulator");
             }
             if (socket != null) {
                 socket.close();
@@ -168,21 +155,6 @@ class TlwFrameFuzzTest {
             }
             System.out.println("fuzz tlw-link: " + proxy.injected.get() + " mutated frames (seed " + Mutator.SEED
                     + ") among the emulator's answers over " + proxy.connections.get() + " connections of the link");
-        }
-    }
-
-    /** Reads what the emulator answered; true when it closed the connection. */
-    private static boolean drainUntilClosed(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            while (true) {
-                if (in.read(buffer) < 0) {
-                    return true;
-                }
-            }
-        } catch (java.net.SocketTimeoutException nothingMore) {
-            return false;
         }
     }
 
