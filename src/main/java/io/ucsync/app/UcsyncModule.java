@@ -206,12 +206,15 @@ public final class UcsyncModule implements AutoCloseable {
         }
     }
 
-    /** Serves the dashboard's live feed beside the routes on camel-main's HTTP server; its address, or null without a server. */
+    /**
+     * Serves the dashboard's live feed beside the routes on platform-http's Vert.x server (camel-main's, or one the
+     * application added); its address, or null without one.
+     */
     private String serveDashboardFeed(CamelContext camel) {
         VertxPlatformHttpRouter router = camel.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
-                .filter(VertxPlatformHttpRouter::isMainServer).findFirst().orElse(null);
+                .filter(candidate -> !candidate.isManagementServer()).findFirst().orElse(null);
         if (router == null) {
-            LOG.info("no HTTP server (camel.server.enabled=false): no KW page, no dashboard");
+            LOG.info("no Vert.x HTTP server for platform-http (camel.server.enabled=false?): no dashboard");
             return null;
         }
         dashboard.attach(router);
