@@ -53,8 +53,9 @@ class SipMessageFuzzTest {
 
     @Test
     void mutatedBenotifiesNeverBreakTheSubscriptionAndAGoodOneIsDeliveredAfterwards() throws Exception {
+        // SIPp gives up after its timeout (60 s by default), shorter than the full campaign; closing it stops it
         try (LogCapture log = LogCapture.of(Subscriptions.class);
-                SippPeer sipp = SippPeer.scenario("mspres_fuzz.xml").transport("t1").startServer();
+                SippPeer sipp = SippPeer.scenario("mspres_fuzz.xml").transport("t1").timeoutSeconds(1800).startServer();
                 CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
