@@ -1,7 +1,6 @@
 package io.ucsync.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -43,8 +41,6 @@ class TransportSecurityTest {
                 "camel.component.tlib.configuration.trust-store-password=" + STORE_PASSWORD,
                 "ucsync.kw.preview-api-token=" + PREVIEW_TOKEN)) {
             ucsync.startProcess();
-            // a JVM of its own starts first
-            await().atMost(Duration.ofSeconds(60)).until(() -> "Ready".equals(UcsyncHarness.describe(ucsync.agent(1))));
             for (int worker = 1; worker <= 3; worker++) {
                 ucsync.awaitAgent(worker, "Ready");
             }
