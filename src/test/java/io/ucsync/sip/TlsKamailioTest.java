@@ -162,8 +162,9 @@ class TlsKamailioTest {
             camel.start();
 
             await().atMost(Duration.ofSeconds(15)).until(() -> !log.linesWith("subscription to " + WORKER, "cannot be sent").isEmpty());
+            // the plain port either ignores the handshake (JAIN-SIP's watchdog closes the socket) or closes the connection
             assertThat(log.linesWith("subscription to " + WORKER, "cannot be sent").get(0))
-                    .contains("the TLS handshake did not complete in time (a plain SIP port, not TLS?)");
+                    .containsAnyOf("the TLS handshake did not complete in time (a plain SIP port, not TLS?)", "SSL peer shut down");
             assertThat(log.linesWith("subscribed to " + WORKER)).isEmpty();
             assertNoStackTrace(log, stack);
         }
