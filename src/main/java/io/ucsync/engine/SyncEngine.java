@@ -193,7 +193,11 @@ public final class SyncEngine {
             });
         }
         LOG.warn("{}: {}", request.sipUri(), error.getMessage());
-        AgentState refused = error instanceof TServerErrorException ? request.target() : null;
+        // "agent not logged in" says the engine's picture was out of date (a login still on its way, requests of two
+        // inputs overtaking each other), not that the T-Server will never take the target: the query below brings the
+        // true state, and the reconcile after it asks again. Other refusals stand until the desired state moves.
+        boolean outOfDate = error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.AgentNotLoggedIn;
+        AgentState refused = error instanceof TServerErrorException && !outOfDate ? request.target() : null;
         return decide(request.sipUri(), "request failed", facts -> {
             answered(request.sipUri(), refused);
             if (request.target() == null || outstanding(request.sipUri()).requests() > 0) {
