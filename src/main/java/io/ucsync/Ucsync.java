@@ -55,6 +55,9 @@ public final class Ucsync {
             System.exit(2);
             return;
         }
-        connector.run();
+        if (!connector.run()) {
+            // also ends what a failed start may leave behind (JAIN-SIP's event scanner threads)
+            System.exit(1);
+        }
     }
 }

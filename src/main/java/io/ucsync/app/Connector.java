@@ -6,9 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +30,6 @@ public final class Connector implements AutoCloseable {
         this.main = new Main();
         main.setInitialProperties(module.settings().asProperties());
         main.addMainListener(module.mainListener());
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterStart(BaseMainSupport started) {
-                if (module.started().isCompletedExceptionally()) {
-                    main.completed();
-                }
-            }
-        });
     }
 
     /**
@@ -51,10 +41,18 @@ public final class Connector implements AutoCloseable {
         return new Connector(UcsyncModule.create(configFile));
     }
 
-    /** Runs until the JVM is asked to stop, or {@link #close()}. */
-    public void run() throws Exception {
+    /**
+     * Runs until the JVM is asked to stop, or {@link #close()}.
+     *
+     * @return false when ucsync could not start, said in one line (a route file, an endpoint, a port in use)
+     */
+    public boolean run() {
         try {
             main.run();
+            return true;
+        } catch (Exception e) {
+            LOG.error("ucsync cannot start: {}", RouteFiles.describe(e));
+            return false;
         } finally {
             module.close();
         }
@@ -63,12 +61,9 @@ public final class Connector implements AutoCloseable {
     /** Runs on a thread of its own and returns once started, for tests; {@link #close()} stops. */
     public void start() throws Exception {
         runner = new Thread(() -> {
-            try {
-                run();
-            } catch (Exception e) {
-                LOG.error("ucsync stopped: {}", RouteFiles.describe(e));
-                module.started().completeExceptionally(e);
-            }
+            run();
+            // a start still awaited has failed (before ucsync's own start could, or without it)
+            module.started().completeExceptionally(new IllegalStateException("camel-main stopped"));
         }, "ucsync-main");
         runner.start();
         try {

@@ -94,8 +94,13 @@ public final class UcsyncModule implements AutoCloseable {
     /**
      * Adds ucsync to a context that has not started yet: the beans its routes call, its ucsync.* properties for
      * their placeholders, the rest of its start once the context has started, and its stop with the context's.
+     * If the rest of its start fails (a route file, an endpoint), the context's start fails with it and the context
+     * stops: an application does not run on without the ucsync it was given.
      */
     public void addTo(CamelContext camel) throws Exception {
+        if (camel.isStarted()) {
+            throw new IllegalStateException("ucsync must be added to CamelContext " + camel.getName() + " before it starts");
+        }
         this.camel = camel;
         camel.getRegistry().bind("engine", engine);
         camel.getRegistry().bind("previewOffers", offers);
@@ -114,13 +119,15 @@ public final class UcsyncModule implements AutoCloseable {
             }
 
             @Override
-            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
                 try {
                     onStarted(context);
                     started.complete(null);
                 } catch (Exception e) {
-                    LOG.error("ucsync cannot start: {}", RouteFiles.describe(e));
                     started.completeExceptionally(e);
+                    // the links, the SIP user agents and the lab must not run on without ucsync's routes
+                    context.stop();
+                    throw e;
                 }
             }
         });
