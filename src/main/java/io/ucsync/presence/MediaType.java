@@ -21,7 +21,7 @@ record MediaType(String essence, Map<String, String> parameters) {
         int semicolon = headerValue.indexOf(';');
         String essence = (semicolon < 0 ? headerValue : headerValue.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
         if (!ESSENCE.matcher(essence).matches()) {
-            throw new PresenceDocumentException("unsupported content type " + printable(headerValue));
+            throw new PresenceDocumentException("unsupported content type " + LogText.printable(headerValue));
         }
         Map<String, String> parameters = new HashMap<>();
         int i = semicolon < 0 ? headerValue.length() : semicolon + 1;
@@ -41,7 +41,7 @@ record MediaType(String essence, Map<String, String> parameters) {
                 int closingQuote = headerValue.indexOf('"', valueStart + 1);
                 if (closingQuote < 0) {
                     throw new PresenceDocumentException("content type parameter " + name + " has no closing quote: "
-                            + printable(headerValue));
+                            + LogText.printable(headerValue));
                 }
                 value = headerValue.substring(valueStart + 1, closingQuote);
                 int afterQuote = headerValue.indexOf(';', closingQuote);
@@ -59,11 +59,5 @@ record MediaType(String essence, Map<String, String> parameters) {
 
     String parameter(String name) {
         return parameters.get(name);
-    }
-
-    /** A header value as it may appear in a one-line error message: bounded and without control characters. */
-    static String printable(String value) {
-        String cleaned = value.replaceAll("\\p{Cntrl}", " ").trim();
-        return cleaned.length() <= 120 ? cleaned : cleaned.substring(0, 120) + "...";
     }
 }

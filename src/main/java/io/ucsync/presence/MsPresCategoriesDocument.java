@@ -190,7 +190,7 @@ public final class MsPresCategoriesDocument {
             MsPresStateType type = MsPresStateType.fromXsiType(xsiType);
             if (type == null) {
                 LOG.debug("state category instance of {} with unknown xsi:type {} ignored", uri,
-                        xsiType == null ? "(none)" : MediaType.printable(xsiType));
+                        xsiType == null ? "(none)" : LogText.printable(xsiType));
                 continue;
             }
             Presence candidate = new Presence(uri, availability(state), activity(state), type.source(),
@@ -228,7 +228,7 @@ public final class MsPresCategoriesDocument {
         }
         String text = availability.text();
         if (!UNSIGNED_INT.matcher(text).matches()) {
-            throw new PresenceDocumentException("availability is not an unsigned number: " + MediaType.printable(text));
+            throw new PresenceDocumentException("availability is not an unsigned number: " + LogText.printable(text));
         }
         return Availability.fromMsPres((int) Math.min(Long.parseLong(text), Integer.MAX_VALUE));
     }
@@ -253,7 +253,7 @@ public final class MsPresCategoriesDocument {
             TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(value.trim(), OffsetDateTime::from, LocalDateTime::from);
             return parsed instanceof OffsetDateTime offset ? offset.toInstant() : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw new PresenceDocumentException("publishTime is not an xs:dateTime: " + MediaType.printable(value));
+            throw new PresenceDocumentException("publishTime is not an xs:dateTime: " + LogText.printable(value));
         }
     }
 }

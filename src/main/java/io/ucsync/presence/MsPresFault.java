@@ -39,7 +39,7 @@ public final class MsPresFault {
             if (current != null) {
                 String trimmed = current.trim();
                 if (!trimmed.matches("\\d{1,18}")) {
-                    throw new PresenceDocumentException("fault curVersion is not an unsigned number: " + MediaType.printable(trimmed));
+                    throw new PresenceDocumentException("fault curVersion is not an unsigned number: " + LogText.printable(trimmed));
                 }
                 return OptionalLong.of(Long.parseLong(trimmed));
             }

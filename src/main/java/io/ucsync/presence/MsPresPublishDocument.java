@@ -137,7 +137,7 @@ public final class MsPresPublishDocument {
         String expireType = publication.attribute("expireType");
         if (expireType != null && !EXPIRE_TYPES.contains(expireType)) {
             throw new PresenceDocumentException("publication expireType must be one of " + EXPIRE_TYPES + ": "
-                    + MediaType.printable(expireType));
+                    + LogText.printable(expireType));
         }
         Integer expires = publication.attribute("expires") == null ? null
                 : (int) number(publication, "expires", Integer.MAX_VALUE);
@@ -168,7 +168,7 @@ public final class MsPresPublishDocument {
     private static long unsigned(String value, String what, long max) throws PresenceDocumentException {
         String trimmed = value.trim();
         if (!UNSIGNED_INT.matcher(trimmed).matches() || Long.parseLong(trimmed) > max) {
-            throw new PresenceDocumentException(what + " is not an unsigned number up to " + max + ": " + MediaType.printable(trimmed));
+            throw new PresenceDocumentException(what + " is not an unsigned number up to " + max + ": " + LogText.printable(trimmed));
         }
         return Long.parseLong(trimmed);
     }

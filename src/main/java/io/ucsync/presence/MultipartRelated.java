@@ -32,7 +32,7 @@ final class MultipartRelated {
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         int position = firstDelimiter(body, delimiter);
         if (position < 0) {
-            throw new PresenceDocumentException("multipart body does not contain its boundary " + MediaType.printable(boundary));
+            throw new PresenceDocumentException("multipart body does not contain its boundary " + LogText.printable(boundary));
         }
         List<Part> parts = new ArrayList<>();
         while (true) {
@@ -96,7 +96,7 @@ final class MultipartRelated {
             int colon = header.indexOf(':');
             if (colon <= 0) {
                 throw new PresenceDocumentException("multipart part " + index + " has a malformed header line: "
-                        + MediaType.printable(header));
+                        + LogText.printable(header));
             }
             String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
             String value = header.substring(colon + 1).trim();
@@ -111,7 +111,7 @@ final class MultipartRelated {
         }
         if (transferEncoding != null && !List.of("binary", "8bit", "7bit").contains(transferEncoding)) {
             throw new PresenceDocumentException("multipart part " + index + " has unsupported Content-Transfer-Encoding "
-                    + MediaType.printable(transferEncoding));
+                    + LogText.printable(transferEncoding));
         }
         return new Part(index, contentType, contentId, line, Math.max(0, end - line));
     }

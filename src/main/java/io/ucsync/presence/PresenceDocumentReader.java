@@ -70,7 +70,7 @@ public final class PresenceDocumentReader {
                 yield List.of();
             }
             case "multipart/related" -> readMultipart(type, body, subscribedUri, receivedAt);
-            default -> throw new PresenceDocumentException("unsupported content type " + MediaType.printable(contentType));
+            default -> throw new PresenceDocumentException("unsupported content type " + LogText.printable(contentType));
         };
     }
 
@@ -80,7 +80,7 @@ public final class PresenceDocumentReader {
         MultipartRelated.Part root = rootPart(parts, MultipartRelated.bareContentId(type.parameter("start")));
         String rootType = root.contentType() == null ? "(none)" : MediaType.parse(root.contentType()).essence();
         if (!rootType.equals(RlmiDocument.CONTENT_TYPE)) {
-            throw new PresenceDocumentException("multipart/related root part is " + MediaType.printable(rootType)
+            throw new PresenceDocumentException("multipart/related root part is " + LogText.printable(rootType)
                     + ", expected " + RlmiDocument.CONTENT_TYPE);
         }
         Map<String, String> resourceUris;
@@ -132,7 +132,7 @@ public final class PresenceDocumentReader {
                 return part;
             }
         }
-        throw new PresenceDocumentException("multipart start part " + MediaType.printable(start) + " not found");
+        throw new PresenceDocumentException("multipart start part " + LogText.printable(start) + " not found");
     }
 
     private static boolean isBlank(byte[] body) {

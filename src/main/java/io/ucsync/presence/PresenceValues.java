@@ -27,7 +27,7 @@ final class PresenceValues {
             throw new PresenceDocumentException(where + " names no presentity URI and there is no subscribed URI");
         }
         if (!URI.matcher(uri).matches()) {
-            throw new PresenceDocumentException("presentity URI is not a URI: " + MediaType.printable(uri));
+            throw new PresenceDocumentException("presentity URI is not a URI: " + LogText.printable(uri));
         }
         return uri;
     }
@@ -39,7 +39,7 @@ final class PresenceValues {
         String trimmed = token.trim();
         if (!TOKEN.matcher(trimmed).matches()) {
             throw new PresenceDocumentException("activity token is not a token (letters, digits, '.', '_', '-', at most 64): "
-                    + MediaType.printable(trimmed));
+                    + LogText.printable(trimmed));
         }
         return trimmed;
     }

@@ -1,7 +1,7 @@
 package io.ucsync.sip;
 
 import io.ucsync.tls.TlsSettings;
-import java.nio.file.Path;
+import io.ucsync.tls.TlsStoreOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +18,7 @@ import org.apache.camel.spi.UriParams;
  * configuration supplies defaults, so routes may write just {@code sip-presence:uc}.
  */
 @UriParams
-public class SipPresenceConfiguration implements Cloneable {
+public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneable {
 
     /** The front end's address as host:port (the UC front-end pool or the SIP presence server). */
     @UriParam(label = "common")
@@ -82,29 +82,11 @@ public class SipPresenceConfiguration implements Cloneable {
     @UriParam(label = "security", secret = true)
     private String authPassword;
 
-    /** TLS: the key store (PKCS12 or JKS file) with ucsync's certificate, presented when the server asks (mutual TLS). */
-    @UriParam(label = "security")
-    private String keyStore;
 
-    /** TLS: the key store's password. */
-    @UriParam(label = "security", secret = true)
-    private String keyStorePassword;
 
-    /** TLS: the trust store with the CA certificates the front end's certificate must chain to (default: the key store). */
-    @UriParam(label = "security")
-    private String trustStore;
 
-    /** TLS: the trust store's password. */
-    @UriParam(label = "security", secret = true)
-    private String trustStorePassword;
 
-    /** TLS: the type of the key and trust stores. */
-    @UriParam(label = "security", defaultValue = "PKCS12")
-    private String storeType = "PKCS12";
 
-    /** TLS: whether the front end's certificate must name the host of {@link #server}. */
-    @UriParam(label = "security", defaultValue = "true")
-    private boolean verifyHostname = true;
 
     /** TLS: what ucsync asks of peers that open TLS connections to it: none, want or require a client certificate. */
     @UriParam(label = "security", defaultValue = "none", enums = "none,want,require")
@@ -248,7 +230,7 @@ public class SipPresenceConfiguration implements Cloneable {
         require(List.of("static", "user", "endpoint").contains(publishExpireType),
                 "publishExpireType must be static, user or endpoint, was " + publishExpireType);
         if (transport == SipTransport.TLS) {
-            require(keyStore != null || trustStore != null, "transport=tls needs a trustStore (and a keyStore for mutual TLS)");
+            require(hasStores(), "transport=tls needs a trustStore (and a keyStore for mutual TLS)");
         }
     }
 
@@ -263,9 +245,7 @@ public class SipPresenceConfiguration implements Cloneable {
         if (transport != SipTransport.TLS) {
             return null;
         }
-        return new TlsSettings(keyStore == null ? null : Path.of(keyStore), keyStorePassword,
-                trustStore == null ? null : Path.of(trustStore), trustStorePassword, storeType, tlsClientAuth,
-                verifyHostname);
+        return tlsSettings(tlsClientAuth);
     }
 
     /**
@@ -274,8 +254,8 @@ public class SipPresenceConfiguration implements Cloneable {
      */
     List<Object> agentOptions() {
         return Arrays.asList(server, transport, localHost, localPort, dialect, user, register, registerExpires,
-                subscribeExpires, batchSubscribe, batchSize, authUsername, authPassword, keyStore, keyStorePassword,
-                trustStore, trustStorePassword, storeType, verifyHostname, tlsClientAuth, requestTimeout, retryInitialDelay,
+                subscribeExpires, batchSubscribe, batchSize, authUsername, authPassword, getKeyStore(), getKeyStorePassword(),
+                getTrustStore(), getTrustStorePassword(), getStoreType(), isVerifyHostname(), tlsClientAuth, requestTimeout, retryInitialDelay,
                 retryMaxDelay, publishExpires, publishContainer, publishInstance, publishExpireType, maxBodySize,
                 maxMessageSize, maxDatagramSize, listenerThreads, notificationThreads, notificationQueueSize);
     }
@@ -397,53 +377,17 @@ public class SipPresenceConfiguration implements Cloneable {
         this.authPassword = authPassword;
     }
 
-    public String getKeyStore() {
-        return keyStore;
-    }
 
-    public void setKeyStore(String keyStore) {
-        this.keyStore = keyStore;
-    }
 
-    public String getKeyStorePassword() {
-        return keyStorePassword;
-    }
 
-    public void setKeyStorePassword(String keyStorePassword) {
-        this.keyStorePassword = keyStorePassword;
-    }
 
-    public String getTrustStore() {
-        return trustStore;
-    }
 
-    public void setTrustStore(String trustStore) {
-        this.trustStore = trustStore;
-    }
 
-    public String getTrustStorePassword() {
-        return trustStorePassword;
-    }
 
-    public void setTrustStorePassword(String trustStorePassword) {
-        this.trustStorePassword = trustStorePassword;
-    }
 
-    public String getStoreType() {
-        return storeType;
-    }
 
-    public void setStoreType(String storeType) {
-        this.storeType = storeType;
-    }
 
-    public boolean isVerifyHostname() {
-        return verifyHostname;
-    }
 
-    public void setVerifyHostname(boolean verifyHostname) {
-        this.verifyHostname = verifyHostname;
-    }
 
     public TlsSettings.ClientAuth getTlsClientAuth() {
         return tlsClientAuth;

@@ -1,6 +1,5 @@
 package io.ucsync.tlib;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +11,7 @@ import org.apache.camel.spi.UriParams;
 import io.ucsync.tlib.codec.TlwCodec;
 import io.ucsync.tlib.link.TServerLinkConfig;
 import io.ucsync.tls.TlsSettings;
+import io.ucsync.tls.TlsStoreOptions;
 
 /**
  * The options of a {@code tlib} endpoint. All of them except {@link #getDns() dns} configure the T-Server link,
@@ -19,7 +19,7 @@ import io.ucsync.tls.TlsSettings;
  * own configuration supplies defaults, so routes may write just {@code tlib:main}.
  */
 @UriParams
-public class TlibConfiguration implements Cloneable {
+public class TlibConfiguration extends TlsStoreOptions implements Cloneable {
 
     /**
      * The T-Server pair as host:port,host:port: the primary first, then the backup. Without it the endpoint uses
@@ -60,29 +60,11 @@ public class TlibConfiguration implements Cloneable {
     @UriParam(label = "security", defaultValue = "false")
     private boolean tls;
 
-    /** TLS: the CAs the T-Server's certificate must chain to (defaults to the key store). */
-    @UriParam(label = "security")
-    private String trustStore;
 
-    /** TLS: the trust store's password. */
-    @UriParam(label = "security", secret = true)
-    private String trustStorePassword;
 
-    /** TLS: ucsync's certificate and key, presented when the T-Server asks for one (mutual TLS). */
-    @UriParam(label = "security")
-    private String keyStore;
 
-    /** TLS: the key store's password (also the key's). */
-    @UriParam(label = "security", secret = true)
-    private String keyStorePassword;
 
-    /** TLS: the type of both stores. */
-    @UriParam(label = "security", defaultValue = "PKCS12")
-    private String storeType = "PKCS12";
 
-    /** TLS: the T-Server's certificate must name the host of its endpoint (DNS name or IP address). */
-    @UriParam(label = "security", defaultValue = "true")
-    private boolean verifyHostname = true;
 
     /**
      * Consumer: DNs to register from the start (comma-separated), so that their events arrive without a request
@@ -112,17 +94,15 @@ public class TlibConfiguration implements Cloneable {
 
     private TlsSettings tlsSettings() {
         if (!tls) {
-            if (trustStore != null || keyStore != null) {
+            if (hasStores()) {
                 throw new IllegalArgumentException("trustStore and keyStore need tls=true (a link never sends TLW/1 in the clear by mistake)");
             }
             return null;
         }
-        if (trustStore == null && keyStore == null) {
+        if (!hasStores()) {
             throw new IllegalArgumentException("tls=true needs a trustStore: the CAs the T-Server's certificate must chain to");
         }
-        return new TlsSettings(keyStore == null ? null : Path.of(keyStore), keyStorePassword,
-                trustStore == null ? null : Path.of(trustStore), trustStorePassword, storeType, TlsSettings.ClientAuth.NONE,
-                verifyHostname);
+        return tlsSettings(TlsSettings.ClientAuth.NONE);
     }
 
     /** The consumer's static DN list, split and trimmed. */
@@ -205,53 +185,17 @@ public class TlibConfiguration implements Cloneable {
         this.tls = tls;
     }
 
-    public String getTrustStore() {
-        return trustStore;
-    }
 
-    public void setTrustStore(String trustStore) {
-        this.trustStore = trustStore;
-    }
 
-    public String getTrustStorePassword() {
-        return trustStorePassword;
-    }
 
-    public void setTrustStorePassword(String trustStorePassword) {
-        this.trustStorePassword = trustStorePassword;
-    }
 
-    public String getKeyStore() {
-        return keyStore;
-    }
 
-    public void setKeyStore(String keyStore) {
-        this.keyStore = keyStore;
-    }
 
-    public String getKeyStorePassword() {
-        return keyStorePassword;
-    }
 
-    public void setKeyStorePassword(String keyStorePassword) {
-        this.keyStorePassword = keyStorePassword;
-    }
 
-    public String getStoreType() {
-        return storeType;
-    }
 
-    public void setStoreType(String storeType) {
-        this.storeType = storeType;
-    }
 
-    public boolean isVerifyHostname() {
-        return verifyHostname;
-    }
 
-    public void setVerifyHostname(boolean verifyHostname) {
-        this.verifyHostname = verifyHostname;
-    }
 
     public String getDns() {
         return dns;

@@ -155,11 +155,17 @@ final class UcsyncHarness implements AutoCloseable {
         connector = null;
     }
 
-    /** Starts the connector as its own process (java -cp ... io.ucsync.Ucsync), so that a test can kill -9 it. */
+    /**
+     * Starts the connector as its own process (java -cp ... io.ucsync.Ucsync), so that a test can kill -9 it, and
+     * returns once it has started (its KW API answers), which takes a JVM start of its own.
+     */
     void startProcess() throws IOException {
         child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync")
                 .redirectErrorStream(true).redirectOutput(home.resolve("ucsync.log").toFile()).start();
+        HttpRequest session = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session")).build();
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                .until(() -> http.send(session, HttpResponse.BodyHandlers.discarding()).statusCode() == 401);
     }
 
     /** kill -9 of the child connector. */

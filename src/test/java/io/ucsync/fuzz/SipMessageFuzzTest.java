@@ -28,7 +28,8 @@ import io.ucsync.sip.peers.MsPresDialog;
 import io.ucsync.sip.peers.SippPeer;
 
 /**
- * Whole SIP messages into the sip-presence component: SIPp plays the front end and sets up a subscription, then the
+ * Whole SIP messages into the sip-presence component: SIPp plays the front end (mspres_fuzz.xml: it answers the
+ * subscription and any refresh a mutated Expires brings forward) and sets up a subscription, then the
  * test sends BENOTIFYs of that dialog, mutated anywhere (request line, headers, Content-Length, body), over TCP
  * connections of its own. The stack and the component answer, refuse or drop each; none breaks the subscription,
  * leaves a thread behind or logs more than one line for it; a well-formed BENOTIFY afterwards is delivered.
@@ -52,10 +53,9 @@ class SipMessageFuzzTest {
 
     @Test
     void mutatedBenotifiesNeverBreakTheSubscriptionAndAGoodOneIsDeliveredAfterwards() throws Exception {
-        String good = new String(categories(6500), StandardCharsets.UTF_8);
+        // SIPp gives up after its timeout (60 s by default), shorter than the full campaign; closing it stops it
         try (LogCapture log = LogCapture.of(Subscriptions.class);
-                SippPeer sipp = SippPeer.scenario("mspres_hostile.xml").transport("t1").file("bomb.xml", good).file("xxe.xml", good)
-                        .startServer();
+                SippPeer sipp = SippPeer.scenario("mspres_fuzz.xml").transport("t1").timeoutSeconds(1800).startServer();
                 CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
@@ -67,8 +67,7 @@ class SipMessageFuzzTest {
             MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
             camel.start();
             SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("fuzz");
-            // SIPp's scenario sends five documents (two of them not MS-PRES) before it waits for the end
-            await().atMost(Duration.ofSeconds(10)).until(() -> mock.getReceivedCounter() >= 3 && log.linesWith("refused").size() >= 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> mock.getReceivedCounter() >= 1);
             String dialog = MsPresDialog.headers(sipp);
             int threadsBefore = Thread.activeCount();
             int refusalsBefore = log.linesWith("refused").size();
@@ -105,8 +104,6 @@ class SipMessageFuzzTest {
             assertThat(agent.subscriptionStates()).containsEntry(WORKER, "ACTIVE");
             assertThat(log.linesWith("refused").size() - refusalsBefore).as("at most one line per input").isLessThanOrEqualTo(inputs);
             await().atMost(Duration.ofSeconds(10)).until(() -> Thread.activeCount() <= threadsBefore + 2);
-            // SIPp's own ending is not checked: a mutated Expires may have made ucsync refresh the subscription early,
-            // which the scenario does not expect
         }
     }
 }

@@ -24,12 +24,16 @@ import io.ucsync.tls.TestCertificates;
 
 /**
  * SIP over TLS (TLSv1.2/1.3, ECDHE-GCM or TLS 1.3 suites) against Kamailio's tls module, with certificates made by
- * keytool for the test: mutual TLS works, a server certificate ucsync does not trust is refused, and so is
- * ucsync without a certificate when the server requires one.
+ * keytool for the test: mutual TLS works; refused, each in a log line naming the reason without a stack trace: a
+ * server certificate ucsync does not trust, a trusted certificate for another host, a plain SIP port where ucsync
+ * is told to use TLS; and by the server: ucsync in plain TCP at its TLS port, ucsync without a certificate where the
+ * server requires one.
  */
 class TlsKamailioTest {
 
     private static final String WORKER = "sip:agent4@127.0.0.1";
+    /** Where JAIN-SIP's own log goes (Slf4jStackLogger). */
+    private static final String JAIN_SIP_LOG = "gov.nist.javax.sip";
 
     @TempDir
     Path dir;
@@ -91,6 +95,7 @@ class TlsKamailioTest {
         Path stranger = certs.keyStore("stranger", "stranger.test");
         Path trustsOnlyStranger = certs.trustStore("stranger-trust", stranger);
         try (LogCapture log = LogCapture.of(Subscriptions.class);
+                LogCapture stack = LogCapture.of(JAIN_SIP_LOG);
                 KamailioPeer kamailio = kamailioRequiringClientCertificates();
                 CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
@@ -106,8 +111,9 @@ class TlsKamailioTest {
 
             await().atMost(Duration.ofSeconds(15)).until(() -> !log.linesWith("subscription to " + WORKER, "cannot be sent").isEmpty());
             assertThat(log.linesWith("subscription to " + WORKER, "cannot be sent").get(0))
-                    .containsAnyOf("PKIX", "certification path", "SSLHandshakeException");
+                    .contains("unable to find valid certification path to requested target");
             assertThat(agent.subscriptionStates().get(WORKER)).isNotEqualTo("ACTIVE");
+            assertNoStackTrace(log, stack);
         }
     }
 
@@ -116,6 +122,7 @@ class TlsKamailioTest {
         Path elsewhere = certs.keyStore("elsewhere", "elsewhere.test", "dns:elsewhere.test");
         Path trust = certs.trustStore("elsewhere-trust", elsewhere);
         try (LogCapture log = LogCapture.of(Subscriptions.class);
+                LogCapture stack = LogCapture.of(JAIN_SIP_LOG);
                 KamailioPeer kamailio = KamailioPeer.builder()
                         .tls(certs.certificatePem(elsewhere), certs.privateKeyPem(elsewhere)).start();
                 CamelContext camel = new DefaultCamelContext()) {
@@ -129,7 +136,62 @@ class TlsKamailioTest {
             camel.start();
 
             await().atMost(Duration.ofSeconds(15)).until(() -> !log.linesWith("subscription to " + WORKER, "cannot be sent").isEmpty());
-            assertThat(log.linesWith("subscription to " + WORKER, "cannot be sent").get(0)).contains("127.0.0.1");
+            assertThat(log.linesWith("subscription to " + WORKER, "cannot be sent").get(0))
+                    .contains("No subject alternative names matching IP address 127.0.0.1");
+            assertThat(log.linesWith("subscribed to " + WORKER)).isEmpty();
+            assertNoStackTrace(log, stack);
+        }
+    }
+
+    @Test
+    void ucsync_requiring_tls_does_not_talk_to_a_plaintext_port() throws Exception {
+        Path trust = certs.trustStore("ucsync-trust", kamailioStore);
+        try (LogCapture log = LogCapture.of(Subscriptions.class);
+                LogCapture stack = LogCapture.of(JAIN_SIP_LOG);
+                KamailioPeer kamailio = KamailioPeer.builder()
+                        .tls(certs.certificatePem(kamailioStore), certs.privateKeyPem(kamailioStore)).start();
+                CamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    // Kamailio's plain SIP port (TCP and UDP) where ucsync is told to use TLS
+                    from(uri(kamailio, "&trustStore=" + trust + "&trustStorePassword=" + TestCertificates.PASSWORD)
+                            .replace(kamailio.tlsAddress(), kamailio.address()) + "&watch=" + WORKER).to("mock:presence");
+                }
+            });
+            camel.start();
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> !log.linesWith("subscription to " + WORKER, "cannot be sent").isEmpty());
+            // the plain port either ignores the handshake (JAIN-SIP's watchdog closes the socket) or closes the connection
+            assertThat(log.linesWith("subscription to " + WORKER, "cannot be sent").get(0))
+                    .containsAnyOf("the TLS handshake did not complete in time (a plain SIP port, not TLS?)", "SSL peer shut down");
+            assertThat(log.linesWith("subscribed to " + WORKER)).isEmpty();
+            assertNoStackTrace(log, stack);
+        }
+    }
+
+    @Test
+    void a_plaintext_client_is_refused_by_the_tls_port() throws Exception {
+        try (LogCapture log = LogCapture.of(Subscriptions.class);
+                LogCapture stack = LogCapture.of(JAIN_SIP_LOG);
+                KamailioPeer kamailio = KamailioPeer.builder()
+                        .tls(certs.certificatePem(kamailioStore), certs.privateKeyPem(kamailioStore)).start();
+                CamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("sip-presence:plain?server=" + kamailio.tlsAddress() + "&transport=tcp&dialect=simple"
+                            + "&user=sip:ucsync@127.0.0.1&retryInitialDelay=200&retryMaxDelay=1000&requestTimeout=3200"
+                            + "&watch=" + WORKER).to("mock:presence");
+                }
+            });
+            camel.start();
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("plain");
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> !log.linesWith("subscription to " + WORKER, "subscribing again").isEmpty());
+            assertThat(log.linesWith("subscribed to " + WORKER)).isEmpty();
+            assertThat(agent.subscriptionStates().get(WORKER)).isNotEqualTo("ACTIVE");
+            assertNoStackTrace(log, stack);
         }
     }
 
@@ -155,6 +217,13 @@ class TlsKamailioTest {
                     .until(() -> !log.linesWith("subscription to " + WORKER, "subscribing again").isEmpty());
             assertThat(log.linesWith("subscribed to " + WORKER)).isEmpty();
             assertThat(agent.subscriptionStates().get(WORKER)).isNotEqualTo("ACTIVE");
+        }
+    }
+
+    /** A refusal is an expected fault: the log says it in lines of their own, without a stack trace, ucsync's or the stack's. */
+    private static void assertNoStackTrace(LogCapture... logs) {
+        for (LogCapture log : logs) {
+            assertThat(log.linesWithStackTraces()).isEmpty();
         }
     }
 }

@@ -67,7 +67,7 @@ class DurableTimersTest {
         try (DurableTimers timers = new DurableTimers(url(), fired::add)) {
             assertThat(timers.pending()).as("stored before start").hasSize(2);
             timers.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> fired.size() == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> fired.size() == 1);
             assertThat(fired.get(0).workerKey()).as("overdue while the process was down: fires at once").isEqualTo("sip:kw01@ucsync.test");
             await().atMost(Duration.ofSeconds(15)).until(() -> fired.size() == 2);
             assertThat(fired.get(1).workerKey()).isEqualTo("sip:kw02@ucsync.test");

@@ -55,6 +55,14 @@ public record TServerEmulatorConfig(int port, List<String> dns, ServerRole role,
         }
     }
 
+    @Override
+    public String toString() {
+        // The agents' passwords stay out of logs: only their AgentIDs are shown.
+        return "TServerEmulatorConfig[port=" + port + ", dns=" + dns + ", role=" + role + ", controlPort=" + controlPort
+                + ", agents=" + agents.keySet() + ", mirrorOf=" + mirrorOf + ", keepAliveTimeout=" + keepAliveTimeout
+                + ", maxFrameSize=" + maxFrameSize + ", tls=" + tls + "]";
+    }
+
     public static Builder builder() {
         return new Builder();
     }

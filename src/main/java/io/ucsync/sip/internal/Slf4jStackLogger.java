@@ -1,5 +1,6 @@
 package io.ucsync.sip.internal;
 
+import java.io.IOException;
 import java.util.Properties;
 
 import org.slf4j.Logger;
@@ -84,9 +85,17 @@ public final class Slf4jStackLogger implements StackLogger {
         return logLevel > TRACE_NONE && LOG.isErrorEnabled();
     }
 
+    /**
+     * An I/O failure (a connection refused, a TLS handshake failed) also reaches the request it was for, which the
+     * component reports in one line; the stack's own report of it, with its stack trace, is for debugging only.
+     */
     @Override
     public void logError(String message, Exception ex) {
-        LOG.error(message, ex);
+        if (ex instanceof IOException) {
+            LOG.debug(message, ex);
+        } else {
+            LOG.error(message, ex);
+        }
     }
 
     @Override

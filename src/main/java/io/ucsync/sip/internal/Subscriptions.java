@@ -44,6 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import gov.nist.javax.sip.header.SIPHeader;
+import io.ucsync.presence.LogText;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceDocumentException;
 import io.ucsync.presence.PresenceDocumentReader;
@@ -564,7 +565,7 @@ public final class Subscriptions {
             if (answered) {
                 respond(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Subscription does not exist");
             }
-            LOG.info("{} for no subscription of ours (Call-ID {}) {}", method, callId,
+            LOG.info("{} for no subscription of ours (Call-ID {}) {}", method, LogText.printable(callId),
                     answered ? "answered 481" : "dropped");
             return;
         }

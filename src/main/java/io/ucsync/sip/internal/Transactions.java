@@ -1,5 +1,6 @@
 package io.ucsync.sip.internal;
 
+import java.net.SocketException;
 import java.text.ParseException;
 import java.util.ListIterator;
 import java.util.Map;
@@ -88,7 +89,7 @@ public final class Transactions {
                 pending.remove(tx);
             }
             future.completeExceptionally(new SipTransportException(
-                    describe(request) + " cannot be sent: " + rootMessage(e), e));
+                    describe(request) + " cannot be sent: " + sendFailure(request, e), e));
         }
     }
 
@@ -182,6 +183,24 @@ public final class Transactions {
 
     static String describe(Request request) {
         return request.getMethod() + " " + request.getRequestURI();
+    }
+
+    /**
+     * Why a request could not be sent, said plainly. JAIN-SIP's handshake watchdog closes a TLS socket whose handshake
+     * does not finish in time, which a plain SIP port does not answer, and the handshake then fails with nothing
+     * more than "Socket is closed".
+     */
+    private static String sendFailure(Request request, Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        if (root instanceof SocketException && "Socket is closed".equals(root.getMessage()) && via != null
+                && "TLS".equalsIgnoreCase(via.getTransport())) {
+            return "the TLS handshake did not complete in time (a plain SIP port, not TLS?)";
+        }
+        return rootMessage(e);
     }
 
     private static String rootMessage(Throwable e) {

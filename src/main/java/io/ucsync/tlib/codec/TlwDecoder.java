@@ -41,10 +41,24 @@ public final class TlwDecoder extends ByteToMessageDecoder {
             }
         } catch (TlwProtocolException e) {
             closing = true;
+            String hint = looksLikeTls(in) ? " (the bytes are a TLS record: the peer speaks TLS, this side plain TLW/1)" : "";
             in.skipBytes(in.readableBytes());
-            LOG.warn("closing TLW/1 connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+            LOG.warn("closing TLW/1 connection from {}: {}{}", ctx.channel().remoteAddress(), e.getMessage(), hint);
             ctx.close();
         }
+    }
+
+    /**
+     * Whether the bytes start as a TLS record does (content type 20-23, then version 3.x), which read as a TLW/1
+     * length is hundreds of megabytes: a TLS client on a plain port, or a TLS server's alert to a plain client.
+     */
+    private static boolean looksLikeTls(ByteBuf in) {
+        if (in.readableBytes() < 3) {
+            return false;
+        }
+        int start = in.readerIndex();
+        int contentType = in.getUnsignedByte(start);
+        return contentType >= 20 && contentType <= 23 && in.getUnsignedByte(start + 1) == 3 && in.getUnsignedByte(start + 2) <= 4;
     }
 
     private Object nextFrame(ByteBuf in) {

@@ -24,8 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.util.AttributeKey;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,9 +35,10 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ucsync.tlib.codec.TlwCodec;
-import io.ucsync.tls.TlsSettings;
 import io.ucsync.tlib.codec.TlwKeepAlive;
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AddressType;
@@ -49,6 +48,7 @@ import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.RegisterMode;
 import io.ucsync.tlib.protocol.ServerRole;
 import io.ucsync.tlib.protocol.TlibMessage;
+import io.ucsync.tls.TlsSettings;
 
 /**
  * The connector's one long-lived TLW/1 connection to a T-Server pair (spec sections 5-7).
@@ -69,14 +69,16 @@ public final class TServerLink implements AutoCloseable {
     private static final String PROTOCOL_VERSION = "TLW/1";
     private static final String REMOTE_KEEPALIVE_KEY = "keepalive-remote-timeout";
     static final int MAX_HELD_EVENTS = 10_000;
+    /**
+     * The TLS failure a connection saw, in its handshake or as an alert after it, kept for the listener that reports
+     * it: the handler closes the channel on it before that listener runs.
+     */
+    private static final AttributeKey<Throwable> TLS_FAILURE = AttributeKey.valueOf("ucsync.tls-failure");
 
     private final String name;
     private final TServerLinkConfig config;
     private final EventLoopGroup ownGroup;
     private final EventLoop loop;
-    /** The TLS exception a connection failed with, kept for the handshake's listener. */
-    private static final AttributeKey<Throwable> TLS_FAILURE = AttributeKey.valueOf("ucsync.tls-failure");
-
     private final Bootstrap bootstrap;
     private final SSLContext sslContext;
     private final List<TServerLinkListener> listeners = new CopyOnWriteArrayList<>();
@@ -93,7 +95,10 @@ public final class TServerLink implements AutoCloseable {
     private Channel standby;
     private ScheduledFuture<?> retryTask;
     private Duration backoff;
-    private boolean outageReported;
+    /** Why each endpoint failed in the round over the endpoints under way, in order. */
+    private final List<String> roundFailures = new ArrayList<>();
+    /** What the last outage line said: a retry failing alike stays quiet, a new reason is told; null while up. */
+    private String reportedOutage;
 
     private volatile LinkState state = LinkState.CONNECTING;
     private volatile String connectedTo;
@@ -255,6 +260,9 @@ public final class TServerLink implements AutoCloseable {
         if (state == LinkState.CLOSED) {
             return;
         }
+        if (index == 0) {
+            roundFailures.clear();
+        }
         InetSocketAddress endpoint = config.endpoints().get(index);
         ChannelFuture connecting = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
@@ -306,9 +314,9 @@ public final class TServerLink implements AutoCloseable {
             if (state == LinkState.CLOSED) {
                 channel.close();
             } else if (error != null) {
-                LOG.warn("T-Server link '{}': {} refused registration: {}", name, remote(channel), error.getMessage());
+                LOG.debug("T-Server link '{}': registration with {} failed: {}", name, remote(channel), error.toString());
                 channel.close();
-                tryNext(index, error.getMessage());
+                tryNext(index, registrationFailure(config.endpoints().get(index), channel, error));
             } else if (serverInfo.getServerRole() == ServerRole.Primary) {
                 becomePrimary(channel);
             } else {
@@ -318,11 +326,29 @@ public final class TServerLink implements AutoCloseable {
     }
 
     /**
+     * Why registration with an endpoint failed, for the outage line. A TLS alert comes first: in TLS 1.3 a server
+     * refuses the client's certificate only after the client's side of the handshake is done, then closes.
+     */
+    private String registrationFailure(InetSocketAddress endpoint, Channel channel, Throwable error) {
+        Throwable tls = channel.attr(TLS_FAILURE).get();
+        if (tls != null) {
+            return "TLS with " + describe(endpoint) + " failed: " + TlsSettings.handshakeFailure(tls)
+                    + " (after the handshake: the T-Server refused this link's certificate, or its lack of one)";
+        }
+        if (error instanceof LinkDownException) {
+            return describe(endpoint) + " closed the connection before answering RequestRegisterClient"
+                    + (sslContext == null ? " (a TLS port? this link speaks plain TLW/1)" : "");
+        }
+        return describe(endpoint) + " refused registration: " + error.getMessage();
+    }
+
+    /**
      * The server is Backup. The next endpoint is tried; if this was the last one, the connection is kept for one
      * back-off period, so that a promotion (EventPrimaryChanged) is taken at once rather than at the next round.
      */
     private void standBy(Channel channel, int index) {
         if (index + 1 < config.endpoints().size()) {
+            roundFailures.add(remote(channel) + " is Backup");
             channel.close();
             connect(index + 1);
             return;
@@ -332,26 +358,30 @@ public final class TServerLink implements AutoCloseable {
         retryTask = loop.schedule(() -> {
             standby = null;
             channel.close();
-            roundFailed("no server reported Primary");
+            roundFailures.add(remote(channel) + " is Backup and was not promoted");
+            roundFailed();
         }, backoff.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void tryNext(int index, String reason) {
+        roundFailures.add(reason);
         if (index + 1 < config.endpoints().size()) {
             connect(index + 1);
         } else {
-            roundFailed(reason);
+            roundFailed();
         }
     }
 
-    private void roundFailed(String lastReason) {
+    /** One WARN line per outage and per change of its reasons (every endpoint's), not one per retry. */
+    private void roundFailed() {
         if (state == LinkState.CLOSED) {
             return;
         }
-        if (!outageReported) {
+        String reasons = String.join("; ", roundFailures);
+        if (!reasons.equals(reportedOutage)) {
             LOG.warn("T-Server link '{}': no primary among {} ({}); retrying with back-off up to {} ms", name,
-                    config.endpoints().stream().map(TServerLink::describe).toList(), lastReason, config.reconnectMaxDelay().toMillis());
-            outageReported = true;
+                    config.endpoints().stream().map(TServerLink::describe).toList(), reasons, config.reconnectMaxDelay().toMillis());
+            reportedOutage = reasons;
         }
         retryTask = loop.schedule(() -> connect(0), backoff.toMillis(), TimeUnit.MILLISECONDS);
         Duration doubled = backoff.multipliedBy(2);
@@ -368,7 +398,7 @@ public final class TServerLink implements AutoCloseable {
         primary = channel;
         connectedTo = remote(channel);
         backoff = config.reconnectDelay();
-        outageReported = false;
+        reportedOutage = null;
         setState(LinkState.RESYNCING, "registered with primary " + connectedTo);
         List<String> toRegister = List.copyOf(dns);
         List<CompletableFuture<TlibMessage>> registrations = toRegister.stream().map(this::ensureRegistered).toList();
@@ -562,7 +592,8 @@ public final class TServerLink implements AutoCloseable {
         if (channel == standby) {
             standby = null;
             cancelRetry();
-            roundFailed("backup " + remote(channel) + " closed the connection");
+            roundFailures.add("backup " + remote(channel) + " closed the connection");
+            roundFailed();
             return;
         }
         failPending(channel, "connection to T-Server " + remote(channel) + " lost");

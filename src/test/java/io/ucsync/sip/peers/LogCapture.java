@@ -16,6 +16,7 @@ import org.apache.logging.log4j.core.config.Property;
 public final class LogCapture extends AbstractAppender implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> withStackTraces = new CopyOnWriteArrayList<>();
     private final String loggerName;
 
     private LogCapture(String loggerName) {
@@ -43,7 +44,16 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
 
     @Override
     public void append(LogEvent event) {
-        lines.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
+        String line = event.getLevel() + " " + event.getMessage().getFormattedMessage();
+        lines.add(line);
+        if (event.getThrown() != null) {
+            withStackTraces.add(line);
+        }
+    }
+
+    /** The lines that came with an exception, which the log prints as a stack trace below them. */
+    public List<String> linesWithStackTraces() {
+        return List.copyOf(withStackTraces);
     }
 
     /** The lines so far, as "LEVEL message". */

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Netty reports leaks through its logger when a leaked buffer is collected, so the check collects garbage
  * and lets the detector run once more before it looks.
  */
-final class NettyLeakWatcher extends AbstractAppender implements BeforeAllCallback, AfterAllCallback {
+public final class NettyLeakWatcher extends AbstractAppender implements BeforeAllCallback, AfterAllCallback {
 
     private final List<String> leaks = new CopyOnWriteArrayList<>();
 
-    NettyLeakWatcher() {
+    public NettyLeakWatcher() {
         super("netty-leaks", null, null, true, Property.EMPTY_ARRAY);
     }
 
