@@ -9,6 +9,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ucsync.tlib.link.EventKind;
 import io.ucsync.tlib.link.TServerLinkListener;
 import io.ucsync.tlib.protocol.TlibMessage;
 
@@ -51,18 +52,19 @@ public class TlibConsumer extends DefaultConsumer implements TServerLinkListener
     }
 
     @Override
-    public void onEvent(TlibMessage event, boolean fromResync) {
+    public void onEvent(TlibMessage event, EventKind kind) {
         ExecutorService executor = events;
         if (executor != null) {
-            executor.execute(() -> process(event, fromResync));
+            executor.execute(() -> process(event, kind));
         }
     }
 
-    private void process(TlibMessage event, boolean fromResync) {
+    private void process(TlibMessage event, EventKind kind) {
         Exchange exchange = createExchange(false);
         try {
             describe(exchange.getMessage(), endpoint.getName(), event);
-            exchange.getMessage().setHeader(TlibConstants.RESYNC, fromResync);
+            exchange.getMessage().setHeader(TlibConstants.RESYNC, kind.fromResync());
+            exchange.getMessage().setHeader(TlibConstants.NEW_SERVER, kind == EventKind.RESYNC_ON_NEW_SERVER);
             getProcessor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
