@@ -76,6 +76,8 @@ public final class SyncEngine {
     private volatile Roster roster;
     private volatile PresenceMap map;
     private final Map<String, Outstanding> outstanding = new ConcurrentHashMap<>();
+    /** When each T-Server last reported its switch link up ({@link System#nanoTime()}). */
+    private final Map<String, Long> switchLinkUpAt = new ConcurrentHashMap<>();
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
 
     /**
@@ -136,12 +138,15 @@ public final class SyncEngine {
     /** A presence from the UC side. */
     public List<Object> onPresence(Presence presence) {
         metrics.presenceIn();
-        return withWorker(roster.bySipUri(presence.sipUri()), "presence " + describe(presence),
+        return withWorker(roster.bySipUri(presence.sipUri()), "presence " + presence.describe(),
                 facts -> facts.withPresenceFromUc(presence));
     }
 
-    /** An event from the T-Server (unsolicited, or EventAddressInfo of a resync when {@code fromResync}). */
-    public List<Object> onTServerEvent(TlibMessage event, boolean fromResync) {
+    /**
+     * An event from the T-Server: unsolicited, or the EventAddressInfo of a resync ({@code fromResync}), which
+     * {@code onNewServer} says followed a switchover to another server.
+     */
+    public List<Object> onTServerEvent(TlibMessage event, boolean fromResync, boolean onNewServer) {
         Optional<RosterEntry> worker = event.getThisDN() == null ? Optional.empty() : roster.byDn(event.getThisDN());
         if (worker.isEmpty()) {
             return List.of();
@@ -156,8 +161,65 @@ public final class SyncEngine {
             } else if (isStale(before, event)) {
                 return new Decision<>(facts, List.of());
             }
-            return reconcile(worker.get(), applyEvent(sipUri, facts, event), event.name());
+            AgentState reported = AgentRequests.reportedBy(event);
+            ReportOrigin origin = reported == null ? ReportOrigin.UCSYNC : originOf(facts, reported, fromResync, onNewServer);
+            // after a resync the report is the whole truth: requests not reflected in it were lost or superseded
+            WorkerFacts settled = fromResync ? facts.withRequestsSettled() : facts;
+            if (origin == ReportOrigin.UCSYNC) {
+                return reconcile(worker.get(), applyEvent(sipUri, settled, event), event.name());
+            }
+            recordSequence(sipUri, event);
+            if (origin == ReportOrigin.SOMEONE_ELSE) {
+                return external(worker.get(), settled, reported, event);
+            }
+            String lost = event.name() + (onNewServer ? ": the T-Server taken over after a switchover did not have it; ucsync restores it"
+                    : ": the T-Server lost the agent; ucsync restores it");
+            return reconcile(worker.get(), settled.withExternalChange(reported, null), lost).auditedAs(lost);
         });
+    }
+
+    /** Who brought about an agent state the T-Server reports without answering one of ucsync's requests. */
+    private enum ReportOrigin { UCSYNC, SOMEONE_ELSE, LOST_BY_TSERVER }
+
+    /**
+     * Whether an agent state the T-Server reports without answering one of ucsync's requests was set by someone
+     * else: an agent desktop, a supervisor, the T-Server itself (README "Changes made outside ucsync" has the cases).
+     * <ul>
+     * <li>The state ucsync already knew, or one its requests lead to that the T-Server has not reported yet (the event
+     * that follows a login, a request whose answer was lost with the connection or with ucsync's process), is not a
+     * change by someone else.</li>
+     * <li>After a resync, the state ucsync's own inputs ask for is not one either (a request that reached the
+     * T-Server before ucsync stopped). LoggedOut while ucsync knew the agent logged in is what a T-Server that lost
+     * its agents (restarted empty) reports, and after a switchover any difference is what the new server missed:
+     * ucsync restores the agent, whoever had set it before.</li>
+     * </ul>
+     */
+    private ReportOrigin originOf(WorkerFacts facts, AgentState reported, boolean fromResync, boolean onNewServer) {
+        AgentState known = facts.reportedAgentState();
+        if (known == null || reported.equals(known) || facts.requested().contains(reported)) {
+            return ReportOrigin.UCSYNC;
+        }
+        if (!fromResync) {
+            return ReportOrigin.SOMEONE_ELSE;
+        }
+        if (onNewServer || reported instanceof AgentState.LoggedOut) {
+            return ReportOrigin.LOST_BY_TSERVER;
+        }
+        return reported.equals(DesiredStateFunction.fromInputs(facts, map, options, clock.instant()).agentState())
+                ? ReportOrigin.UCSYNC : ReportOrigin.SOMEONE_ELSE;
+    }
+
+    /**
+     * On the worker's lane: another T-Server client (or the T-Server) changed the agent. It stands, unless ucsync is
+     * told to revert such changes and has not yet answered one since its own last input.
+     */
+    private Decision<List<Object>> external(RosterEntry worker, WorkerFacts facts, AgentState reported, TlibMessage event) {
+        boolean revert = options.externalChanges() == EngineOptions.ExternalChanges.REVERT && facts.externalChange() == null;
+        WorkerFacts changed = facts.withExternalChange(reported, new WorkerFacts.ExternalChange(clock.instant(), revert));
+        String cause = event.name() + ": set by another T-Server client" + (revert ? "; ucsync reverts it (external-changes=revert)"
+                : options.externalChanges() == EngineOptions.ExternalChanges.REVERT ? "; left as it is (ucsync reverted one already"
+                        + " since the worker's last change)" : "");
+        return reconcile(worker, changed, cause).auditedAs(cause);
     }
 
     /** The direct response to a request the engine decided on. */
@@ -172,7 +234,8 @@ public final class SyncEngine {
             answered(request.sipUri(), null);
             WorkerFacts changed = isStale(outstanding(request.sipUri()), response) ? facts
                     : applyEvent(request.sipUri(), facts, response);
-            return reconcile(worker.get(), changed, cause);
+            // a request still needed after this answer is sent for the input the answered one was sent for
+            return reconcile(worker.get(), changed, request.cause());
         });
     }
 
@@ -187,9 +250,17 @@ public final class SyncEngine {
         if (error instanceof LinkDownException || noSwitchLink) {
             // the next resync, or EventLinkConnected, brings a reconcile of every worker
             LOG.info("{}: {} not carried out: {}", request.sipUri(), request.request().name(), error.getMessage());
+            // the switch link may be up again already: its EventLinkConnected can overtake this refusal (they come on
+            // two paths), and its reconcile then saw this request still on its way and planned nothing
+            boolean switchLinkBackSince = noSwitchLink
+                    && switchLinkUpAt.getOrDefault(request.tserver(), request.decidedAtNanos()) - request.decidedAtNanos() > 0;
+            String note = request.request().name() + " for " + request.cause() + " not carried out: " + error.getMessage();
             return decide(request.sipUri(), "link down", facts -> {
                 answered(request.sipUri(), null);
-                return new Decision<>(facts, List.of());
+                WorkerFacts notCarriedOut = noSwitchLink ? facts.withRequestRefused(request.target()) : facts;
+                Decision<List<Object>> decision = switchLinkBackSince && outstanding(request.sipUri()).requests() == 0
+                        ? reconcile(worker.get(), notCarriedOut, request.cause()) : new Decision<>(notCarriedOut, List.of());
+                return decision.withAuditNote(note);
             });
         }
         LOG.warn("{}: {}", request.sipUri(), error.getMessage());
@@ -198,8 +269,10 @@ public final class SyncEngine {
         // true state, and the reconcile after it asks again. Other refusals stand until the desired state moves.
         boolean outOfDate = error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.AgentNotLoggedIn;
         AgentState refused = error instanceof TServerErrorException && !outOfDate ? request.target() : null;
-        return decide(request.sipUri(), "request failed", facts -> {
+        return decide(request.sipUri(), "request failed", before -> {
             answered(request.sipUri(), refused);
+            // a refused request changed nothing; one that timed out may yet have been carried out
+            WorkerFacts facts = error instanceof TServerErrorException ? before.withRequestRefused(request.target()) : before;
             if (request.target() == null || outstanding(request.sipUri()).requests() > 0) {
                 return new Decision<>(facts, List.of()); // a failed query is not asked again at once
             }
@@ -210,11 +283,13 @@ public final class SyncEngine {
     }
 
     /**
-     * The T-Server's switch link is up again: requests refused meanwhile (EventError 54) were not marked refused,
-     * so a reconcile of every worker sends what is still needed.
+     * A T-Server's switch link is up again: requests refused meanwhile (EventError 54) were not marked refused,
+     * so a reconcile of every worker of that T-Server sends what is still needed.
      */
-    public List<Object> onSwitchLinkUp() {
-        return reconcileAll("switch link up");
+    public List<Object> onSwitchLinkUp(String tserver) {
+        switchLinkUpAt.put(tserver, System.nanoTime());
+        return reconcile(roster.entries().stream().filter(worker -> worker.tserver().equals(tserver)).toList(),
+                "switch link of T-Server " + tserver + " up");
     }
 
     /** A publication to the UC side failed: forget it, so the next reconcile publishes again. */
@@ -284,8 +359,12 @@ public final class SyncEngine {
      * presence map, or when the switch link is back.
      */
     public List<Object> reconcileAll(String cause) {
+        return reconcile(roster.entries(), cause);
+    }
+
+    private List<Object> reconcile(List<RosterEntry> workers, String cause) {
         List<CompletableFuture<List<Object>>> perWorker = new ArrayList<>();
-        for (RosterEntry worker : roster.entries()) {
+        for (RosterEntry worker : workers) {
             perWorker.add(registry.decide(worker.sipUri(), cause, current -> reconcile(worker, current, cause)).toCompletableFuture());
         }
         List<Object> commands = new ArrayList<>();
@@ -320,13 +399,18 @@ public final class SyncEngine {
             view.put("agentId", worker.agentId());
             view.put("tserver", worker.tserver());
         });
-        view.put("presence", facts.ownPresence() == null ? null : describe(facts.ownPresence()));
+        view.put("presence", facts.ownPresence() == null ? null : facts.ownPresence().describe());
         view.put("agentState", facts.reportedAgentState() == null ? null : facts.reportedAgentState().toString());
         view.put("contactCenterDnd", facts.contactCenterDnd());
         view.put("previewDeclinedUntil", facts.inPreviewDeclineWindow(clock.instant()) ? facts.previewDeclinedUntil().toString() : null);
-        view.put("onCall", facts.onCall());
+        view.put("onCall", facts.onCall(options.ringingCounts()));
+        view.put("callRinging", !facts.onCall(false) && facts.onCall(true));
         view.put("published", facts.published() == null ? null : facts.published().toString());
         view.put("desiredAgentState", desired.agentState() == null ? null : desired.agentState().toString());
+        view.put("why", desired.reason());
+        WorkerFacts.ExternalChange external = facts.externalChange();
+        view.put("externalChange", external == null ? null
+                : Map.of("at", external.at().toString(), "by", "another T-Server client", "held", external.holds()));
         return view;
     }
 
@@ -363,13 +447,17 @@ public final class SyncEngine {
             outstanding.put(sipUri, asked);
         }
         boolean queryOut = asked.requests() > 0 && asked.target() == null;
+        WorkerFacts next = facts;
         if (wanted != null && !wanted.equals(asked.refused()) && !queryOut) {
             AgentState basis = asked.requests() > 0 ? asked.target() : facts.reportedAgentState();
             for (AgentAction action : ReconcilePlan.between(basis, wanted)) {
-                commands.add(send(worker, action, cause));
+                TServerRequest request = send(worker, action, cause);
+                commands.add(request);
+                if (request.target() != null) {
+                    next = next.withRequested(request.target());
+                }
             }
         }
-        WorkerFacts next = facts;
         if (!Objects.equals(desired.publish(), facts.published())) {
             commands.add(desired.publish() == null ? PresencePublication.remove(sipUri)
                     : PresencePublication.publish(sipUri, desired.publish().availability(), desired.publish().activity()));
@@ -405,18 +493,27 @@ public final class SyncEngine {
         return sequence >= 0 && sequence < asked.lastSequence();
     }
 
-    private WorkerFacts applyEvent(String sipUri, WorkerFacts facts, TlibMessage event) {
+    /** On the worker's lane: the newest event applied so far, so that one which overtook it can be told. */
+    private void recordSequence(String sipUri, TlibMessage event) {
         long sequence = sequenceOf(event);
         if (sequence >= 0) {
             Outstanding asked = outstanding(sipUri);
             outstanding.put(sipUri, new Outstanding(asked.requests(), asked.target(), asked.refused(), Math.max(sequence, asked.lastSequence())));
         }
+    }
+
+    private WorkerFacts applyEvent(String sipUri, WorkerFacts facts, TlibMessage event) {
+        recordSequence(sipUri, event);
         MessageType type = event.type();
-        if (type == MessageType.EventRinging || type == MessageType.EventEstablished || type == MessageType.EventDialing) {
-            return event.getConnId() == null ? facts : facts.withCallStarted(event.getConnId().toString());
+        String connId = event.getConnId() == null ? null : event.getConnId().toString();
+        if (type == MessageType.EventRinging || type == MessageType.EventDialing) {
+            return connId == null ? facts : facts.withCallPhase(connId, WorkerFacts.CallPhase.ALERTING);
+        }
+        if (type == MessageType.EventEstablished) {
+            return connId == null ? facts : facts.withCallPhase(connId, WorkerFacts.CallPhase.ESTABLISHED);
         }
         if (type == MessageType.EventReleased) {
-            return event.getConnId() == null ? facts : facts.withCallEnded(event.getConnId().toString());
+            return connId == null ? facts : facts.withCallEnded(connId);
         }
         AgentState reported = AgentRequests.reportedBy(event);
         if (reported == null) {
@@ -464,10 +561,5 @@ public final class SyncEngine {
         } catch (TimeoutException e) {
             throw new IllegalStateException("a worker's change took longer than " + Duration.ofSeconds(LANE_TIMEOUT_SECONDS), e);
         }
-    }
-
-    private static String describe(Presence presence) {
-        return AvailabilityNames.name(presence.availability()) + (presence.activity() == null ? "" : "/" + presence.activity()) + "@"
-                + presence.source().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -61,8 +61,26 @@ public final class WorkerRegistry implements AutoCloseable {
         this.changeListener = listener;
     }
 
-    /** A new value of a worker's facts, and what the caller decided alongside it on the worker's lane. */
-    public record Decision<R>(WorkerFacts facts, R result) {
+    /**
+     * A new value of a worker's facts, and what the caller decided alongside it on the worker's lane.
+     *
+     * @param auditCause the cause to audit a change of the reported agent state with, instead of the one
+     *                   {@link #decide} was given; null for that one
+     * @param auditNote  something to put in the worker's audit log even though the agent state stays (a request that
+     *                   could not be sent, say); null for nothing
+     */
+    public record Decision<R>(WorkerFacts facts, R result, String auditCause, String auditNote) {
+        public Decision(WorkerFacts facts, R result) {
+            this(facts, result, null, null);
+        }
+
+        public Decision<R> auditedAs(String cause) {
+            return new Decision<>(facts, result, cause, auditNote);
+        }
+
+        public Decision<R> withAuditNote(String note) {
+            return new Decision<>(facts, result, auditCause, note);
+        }
     }
 
     /**
@@ -88,14 +106,17 @@ public final class WorkerRegistry implements AutoCloseable {
                 WorkerFacts before = facts(sipUri);
                 Decision<R> decided = decision.apply(before);
                 WorkerFacts after = decided.facts();
-                if (!after.equals(before)) {
-                    AuditEntry audit = null;
-                    if (!Objects.equals(before.reportedAgentState(), after.reportedAgentState())) {
-                        audit = new AuditEntry(sipUri, clock.instant(), before.reportedAgentState() + " -> " + after.reportedAgentState(), cause);
-                    }
+                AuditEntry audit = null;
+                if (!Objects.equals(before.reportedAgentState(), after.reportedAgentState())) {
+                    audit = new AuditEntry(sipUri, clock.instant(), before.reportedAgentState() + " -> " + after.reportedAgentState(),
+                            decided.auditCause() != null ? decided.auditCause() : cause);
+                } else if (decided.auditNote() != null) {
+                    audit = new AuditEntry(sipUri, clock.instant(), after.reportedAgentState() + " (unchanged)", decided.auditNote());
+                }
+                if (!after.equals(before) || audit != null) {
                     store.write(sipUri, after, audit);
                     if (audit != null) {
-                        LOG.info("{} agent state {} ({})", sipUri, audit.change(), cause);
+                        LOG.info("{} agent state {} ({})", sipUri, audit.change(), audit.cause());
                     }
                     facts.put(sipUri, after);
                     changeListener.accept(sipUri);

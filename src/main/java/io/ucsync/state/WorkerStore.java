@@ -7,13 +7,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,6 +27,8 @@ import io.ucsync.tlib.protocol.AgentWorkMode;
 import io.ucsync.engine.AgentState;
 import io.ucsync.presence.PublishedPresence;
 import io.ucsync.engine.WorkerFacts;
+import io.ucsync.engine.WorkerFacts.CallPhase;
+import io.ucsync.engine.WorkerFacts.ExternalChange;
 
 /**
  * Keeps every worker's facts and the audit log in a database file (embedded H2 by default, any JDBC URL),
@@ -36,6 +38,8 @@ public final class WorkerStore implements AutoCloseable {
 
     /** The most writes committed together. */
     private static final int MAX_GROUP = 256;
+    private static final int AUDIT_CHANGE_LENGTH = 512;
+    private static final int AUDIT_CAUSE_LENGTH = 1024;
 
     private final Connection connection;
     private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
@@ -59,9 +63,13 @@ public final class WorkerStore implements AutoCloseable {
                         id BIGINT AUTO_INCREMENT PRIMARY KEY,
                         sip_uri VARCHAR(512) NOT NULL,
                         at TIMESTAMP NOT NULL,
-                        change VARCHAR(512) NOT NULL,
-                        cause VARCHAR(1024) NOT NULL)""");
+                        change VARCHAR(%d) NOT NULL,
+                        cause VARCHAR(%d) NOT NULL)""".formatted(AUDIT_CHANGE_LENGTH, AUDIT_CAUSE_LENGTH));
             statement.execute("CREATE INDEX IF NOT EXISTS audit_by_worker ON audit_log (sip_uri, id)");
+            // added after the first release; a state file of an earlier ucsync gets them empty
+            statement.execute("ALTER TABLE worker_facts ADD COLUMN IF NOT EXISTS external_change_at TIMESTAMP");
+            statement.execute("ALTER TABLE worker_facts ADD COLUMN IF NOT EXISTS external_reverted BOOLEAN");
+            statement.execute("ALTER TABLE worker_facts ADD COLUMN IF NOT EXISTS requested VARCHAR(1024)");
         }
         writer.setDaemon(true);
         writer.start();
@@ -79,11 +87,11 @@ public final class WorkerStore implements AutoCloseable {
                         rows.getString("own_activity"), PresenceSource.valueOf(rows.getString("own_source")),
                         rows.getTimestamp("own_publish_time").toInstant());
                 Timestamp until = rows.getTimestamp("preview_declined_until");
-                String calls = rows.getString("active_calls");
                 String published = rows.getString("published");
+                Timestamp externalAt = rows.getTimestamp("external_change_at");
                 facts.put(sipUri, new WorkerFacts(own, rows.getBoolean("cc_dnd"), until == null ? null : until.toInstant(),
-                        calls.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(calls.split(","))),
-                        decodeAgentState(rows.getString("reported_agent_state")),
+                        decodeCalls(rows.getString("active_calls")), decodeAgentState(rows.getString("reported_agent_state")),
+                        decodeRequested(rows.getString("requested")), externalAt == null ? null : new ExternalChange(externalAt.toInstant(), rows.getBoolean("external_reverted")),
                         published == null ? null : PublishedPresence.parse(published)));
             }
         }
@@ -141,7 +149,9 @@ public final class WorkerStore implements AutoCloseable {
         try {
             connection.setAutoCommit(false);
             try (PreparedStatement merge = connection.prepareStatement(
-                    "MERGE INTO worker_facts KEY (sip_uri) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    "MERGE INTO worker_facts (sip_uri, own_availability, own_activity, own_source, own_publish_time, cc_dnd,"
+                            + " preview_declined_until, active_calls, reported_agent_state, published, external_change_at, external_reverted,"
+                            + " requested) KEY (sip_uri) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                     PreparedStatement insert = connection.prepareStatement(
                             "INSERT INTO audit_log (sip_uri, at, change, cause) VALUES (?, ?, ?, ?)")) {
                 for (Write write : group) {
@@ -150,8 +160,8 @@ public final class WorkerStore implements AutoCloseable {
                     if (write.audit() != null) {
                         insert.setString(1, write.sipUri());
                         insert.setTimestamp(2, Timestamp.from(write.audit().at()));
-                        insert.setString(3, write.audit().change());
-                        insert.setString(4, write.audit().cause());
+                        insert.setString(3, fitted(write.audit().change(), AUDIT_CHANGE_LENGTH));
+                        insert.setString(4, fitted(write.audit().cause(), AUDIT_CAUSE_LENGTH));
                         insert.addBatch();
                     }
                 }
@@ -185,9 +195,45 @@ public final class WorkerStore implements AutoCloseable {
         merge.setTimestamp(5, own == null ? null : Timestamp.from(own.publishTime()));
         merge.setBoolean(6, facts.contactCenterDnd());
         merge.setTimestamp(7, facts.previewDeclinedUntil() == null ? null : Timestamp.from(facts.previewDeclinedUntil()));
-        merge.setString(8, facts.activeCalls().stream().sorted().collect(Collectors.joining(",")));
+        merge.setString(8, encodeCalls(facts.calls()));
         merge.setString(9, encodeAgentState(facts.reportedAgentState()));
         merge.setString(10, facts.published() == null ? null : facts.published().toString());
+        ExternalChange external = facts.externalChange();
+        merge.setTimestamp(11, external == null ? null : Timestamp.from(external.at()));
+        merge.setObject(12, external == null ? null : external.reverted(), Types.BOOLEAN);
+        // one per line: a reason code is one token of the map or the options, never containing white space
+        merge.setString(13, facts.requested().stream().map(WorkerStore::encodeAgentState).collect(Collectors.joining("\n")));
+    }
+
+    /** The requested states as {@link #bindFacts} wrote them; none for a row of an earlier ucsync. */
+    static List<AgentState> decodeRequested(String text) {
+        if (text == null || text.isEmpty()) {
+            return List.of();
+        }
+        return Arrays.stream(text.split("\n")).map(WorkerStore::decodeAgentState).toList();
+    }
+
+    /** {@code connId=PHASE,...}, sorted. */
+    static String encodeCalls(Map<String, CallPhase> calls) {
+        return calls.entrySet().stream().map(call -> call.getKey() + "=" + call.getValue()).sorted().collect(Collectors.joining(","));
+    }
+
+    /** The calls as {@link #encodeCalls} wrote them; a ConnID alone (an earlier ucsync's) is an answered call. */
+    static Map<String, CallPhase> decodeCalls(String text) {
+        Map<String, CallPhase> calls = new HashMap<>();
+        for (String call : text.split(",")) {
+            if (!call.isEmpty()) {
+                int equals = call.indexOf('=');
+                calls.put(equals < 0 ? call : call.substring(0, equals),
+                        equals < 0 ? CallPhase.ESTABLISHED : CallPhase.valueOf(call.substring(equals + 1)));
+            }
+        }
+        return calls;
+    }
+
+    /** An audit text cut to its column, so that a long one never keeps a worker's facts from being saved. */
+    private static String fitted(String text, int length) {
+        return text.length() <= length ? text : text.substring(0, length - 3) + "...";
     }
 
     /** A worker's audit entries, newest first. */

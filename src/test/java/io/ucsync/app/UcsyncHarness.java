@@ -49,7 +49,8 @@ final class UcsyncHarness implements AutoCloseable {
     final int httpPort;
     final int managementPort;
     private final List<String> extraProperties;
-    private final TServerEmulator tserver;
+    private final TlsSettings tserverTls;
+    private volatile TServerEmulator tserver;
     private volatile FrontEndEmulator frontEnd;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<Integer, String> sessions = new ConcurrentHashMap<>();
@@ -78,13 +79,18 @@ final class UcsyncHarness implements AutoCloseable {
             roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + ",main,," + password(i));
         }
         Files.write(home.resolve("config/roster.csv"), roster, StandardCharsets.UTF_8);
-        tserver = TServerEmulator.start(TServerEmulatorConfig.builder().controlPort(0).tls(tserverTls)
-                .dns(IntStream.rangeClosed(1, workers).mapToObj(UcsyncHarness::dn).toList()).build());
+        this.tserverTls = tserverTls;
+        tserver = TServerEmulator.start(tserverConfig().build());
         frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(FreePorts.pick(InetAddress.getLoopbackAddress()), "udp", 0, null));
         for (int i = 1; i <= workers; i++) {
             frontEnd.presence(worker(i), ONLINE, null, PresenceSource.USER);
         }
         writeProperties();
+    }
+
+    private TServerEmulatorConfig.Builder tserverConfig() {
+        return TServerEmulatorConfig.builder().controlPort(0).tls(tserverTls)
+                .dns(IntStream.rangeClosed(1, workers).mapToObj(UcsyncHarness::dn).toList());
     }
 
     static UcsyncHarness in(Path home, String... extraProperties) throws IOException {
@@ -162,7 +168,7 @@ final class UcsyncHarness implements AutoCloseable {
     void startProcess() throws IOException {
         child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync")
-                .redirectErrorStream(true).redirectOutput(home.resolve("ucsync.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ucsync.log").toFile())).start();
         HttpRequest session = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session")).build();
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
                 .until(() -> http.send(session, HttpResponse.BodyHandlers.discarding()).statusCode() == 401);
@@ -189,6 +195,16 @@ final class UcsyncHarness implements AutoCloseable {
         for (int i = 1; i <= workers; i++) {
             frontEnd.presence(worker(i), presences.getOrDefault(i, ONLINE), null, PresenceSource.USER);
         }
+    }
+
+    /**
+     * Stops the T-Server and starts a new one on the same port that knows no agent, as a T-Server restarted after a
+     * crash: ucsync's link reconnects and its resync finds every agent logged out.
+     */
+    void restartTServerEmpty() {
+        int port = tserver.port();
+        tserver.kill();
+        tserver = TServerEmulator.start(tserverConfig().port(port).build());
     }
 
     FrontEndEmulator frontEnd() {

@@ -16,6 +16,8 @@ import io.ucsync.presence.PresenceSource;
 import io.ucsync.tlib.protocol.AgentWorkMode;
 
 import org.junit.jupiter.api.Test;
+
+import io.ucsync.sip.peers.LogCapture;
 import io.ucsync.engine.AgentAction;
 import io.ucsync.engine.AgentState;
 import io.ucsync.presence.PublishedPresence;
@@ -126,7 +128,9 @@ class WorkerConfigTest {
         EngineOptions defaults = EngineOptions.defaults();
         assertThat(defaults.syncMode()).isEqualTo(EngineOptions.SyncMode.INTEGRATION);
         assertThat(defaults.onCallStatus()).isEqualTo(new PublishedPresence(Availability.DO_NOT_DISTURB, null));
-        assertThat(defaults.onCallStatusEnabled()).isTrue();
+        assertThat(defaults.pushStatus()).isTrue();
+        assertThat(defaults.onCallTrigger()).isEqualTo(EngineOptions.OnCallTrigger.ESTABLISHED);
+        assertThat(defaults.externalChanges()).isEqualTo(EngineOptions.ExternalChanges.RESPECT);
         assertThat(defaults.notReadyTimeout()).isEqualTo(Duration.ofMinutes(5));
 
         Properties properties = new Properties();
@@ -144,8 +148,34 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> EngineOptions.from("application.properties", bad, Set.of("ucsync.tserver.")))
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(3)
                         .anySatisfy(p -> assertThat(p).startsWith("application.properties: unknown option ucsync.oncall-staus (fix: check the spelling"))
-                        .contains("application.properties: ucsync.presence-sync-mode=both is not a sync mode (fix: use integration or connector)",
+                        .contains("application.properties: ucsync.presence-sync-mode=both is not one of integration, connector (fix: use integration or connector)",
                                 "application.properties: ucsync.notready-timeout=five minutes is not a positive duration (fix: write e.g. 300s, 5m or PT5M)"));
+    }
+
+    @Test
+    void the_old_name_of_push_status_still_works_and_warns_once_naming_the_new_key() throws ConfigException {
+        Properties old = new Properties();
+        old.setProperty("ucsync.oncall-status-enabled", "false");
+        try (LogCapture log = LogCapture.of(EngineOptions.class)) {
+            assertThat(EngineOptions.from("application.properties", old, Set.of()).pushStatus()).isFalse();
+            assertThat(log.lines()).containsExactly("WARN application.properties: ucsync.oncall-status-enabled is deprecated,"
+                    + " read as ucsync.push-status: rename it");
+        }
+        Properties both = new Properties();
+        both.setProperty("ucsync.oncall-status-enabled", "false");
+        both.setProperty("ucsync.push-status", "true");
+        assertThat(EngineOptions.from("application.properties", both, Set.of()).pushStatus()).as("the new key wins").isTrue();
+
+        Properties choices = new Properties();
+        choices.setProperty("ucsync.external-changes", "revert");
+        choices.setProperty("ucsync.oncall-trigger", "ringing");
+        EngineOptions chosen = EngineOptions.from("application.properties", choices, Set.of());
+        assertThat(chosen.externalChanges()).isEqualTo(EngineOptions.ExternalChanges.REVERT);
+        assertThat(chosen.onCallTrigger()).isEqualTo(EngineOptions.OnCallTrigger.RINGING);
+        choices.setProperty("ucsync.external-changes", "ignore");
+        assertThatThrownBy(() -> EngineOptions.from("application.properties", choices, Set.of()))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "application.properties: ucsync.external-changes=ignore is not one of respect, revert (fix: use respect or revert)"));
     }
 
     @Test

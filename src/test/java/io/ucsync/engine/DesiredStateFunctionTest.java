@@ -67,13 +67,16 @@ class DesiredStateFunctionTest {
 
     @Test
     void no_presence_yet_leaves_the_agent_alone() {
-        assertThat(desired(WorkerFacts.NONE)).isEqualTo(new Desired(null, null));
+        assertThat(desired(WorkerFacts.NONE).agentState()).isNull();
+        assertThat(desired(WorkerFacts.NONE).publish()).isNull();
     }
 
     @Test
-    void on_a_call_the_oncall_status_is_published_and_its_echo_never_becomes_a_not_ready() {
-        WorkerFacts facts = WorkerFacts.NONE.withPresenceFromUc(presence(Availability.ONLINE, null, PresenceSource.USER))
-                .withCallStarted("0011223344556677");
+    void on_an_answered_call_the_oncall_status_is_published_and_its_echo_never_becomes_a_not_ready() {
+        WorkerFacts ringing = WorkerFacts.NONE.withPresenceFromUc(presence(Availability.ONLINE, null, PresenceSource.USER))
+                .withCallPhase("0011223344556677", WorkerFacts.CallPhase.ALERTING);
+        assertThat(desired(ringing).publish()).as("a call that only rings shows nothing").isNull();
+        WorkerFacts facts = ringing.withCallPhase("0011223344556677", WorkerFacts.CallPhase.ESTABLISHED);
         Desired onCall = desired(facts);
         assertThat(onCall.publish()).isEqualTo(new PublishedPresence(Availability.DO_NOT_DISTURB, null));
         assertThat(onCall.agentState()).isEqualTo(AgentState.READY);
@@ -83,13 +86,14 @@ class DesiredStateFunctionTest {
         assertThat(desired(echoed).agentState()).as("our own publication coming back").isEqualTo(AgentState.READY);
 
         WorkerFacts released = echoed.withCallEnded("0011223344556677");
-        assertThat(desired(released)).as("publication removed, own presence shows again").isEqualTo(new Desired(AgentState.READY, null));
+        assertThat(desired(released).publish()).as("publication removed").isNull();
+        assertThat(desired(released).agentState()).as("own presence shows again").isEqualTo(AgentState.READY);
     }
 
     @Test
     void a_real_presence_change_during_a_call_is_still_taken() {
         WorkerFacts facts = WorkerFacts.NONE.withPresenceFromUc(presence(Availability.ONLINE, null, PresenceSource.USER))
-                .withCallStarted("c1").withPublished(new PublishedPresence(Availability.DO_NOT_DISTURB, null))
+                .withCallPhase("c1", WorkerFacts.CallPhase.ESTABLISHED).withPublished(new PublishedPresence(Availability.DO_NOT_DISTURB, null))
                 .withPresenceFromUc(presence(Availability.AWAY, null, PresenceSource.USER));
         assertThat(desired(facts).agentState()).isEqualTo(AgentState.notReady(AgentWorkMode.AuxWork, "Away"));
     }
@@ -111,7 +115,8 @@ class DesiredStateFunctionTest {
                 .withContactCenterDnd(true)
                 .withPresenceFromUc(presence(Availability.BUSY, null, PresenceSource.USER))
                 .withPresenceFromUc(presence(Availability.ONLINE, null, PresenceSource.USER));
-        assertThat(desired(facts)).isEqualTo(new Desired(AgentState.notReady(AgentWorkMode.AuxWork, "CCDoNotDisturb"), null));
+        assertThat(desired(facts).agentState()).isEqualTo(AgentState.notReady(AgentWorkMode.AuxWork, "CCDoNotDisturb"));
+        assertThat(desired(facts).reason()).isEqualTo("the worker set contact-center Do-Not-Disturb");
         assertThat(desired(facts.withContactCenterDnd(false)).agentState()).isEqualTo(AgentState.READY);
     }
 
@@ -121,13 +126,59 @@ class DesiredStateFunctionTest {
         properties.setProperty("ucsync.presence-sync-mode", "connector");
         EngineOptions connector = EngineOptions.from("application.properties", properties, Set.of());
         WorkerFacts notReadyLunch = WorkerFacts.NONE.withReportedAgentState(AgentState.notReady(AgentWorkMode.AuxWork, "Lunch"));
-        assertThat(DesiredStateFunction.desired(notReadyLunch, MAP, connector, NOW))
-                .isEqualTo(new Desired(null, new PublishedPresence(Availability.AWAY, null)));
+        assertThat(DesiredStateFunction.desired(notReadyLunch, MAP, connector, NOW).agentState()).isNull();
+        assertThat(DesiredStateFunction.desired(notReadyLunch, MAP, connector, NOW).publish())
+                .isEqualTo(new PublishedPresence(Availability.AWAY, null));
         // The published presence comes back from the UC side: it maps to nothing, because connector mode drives no agent.
         WorkerFacts echoed = notReadyLunch.withPublished(new PublishedPresence(Availability.AWAY, null))
                 .withPresenceFromUc(presence(Availability.AWAY, null, PresenceSource.AGGREGATE));
         assertThat(DesiredStateFunction.desired(echoed, MAP, connector, NOW).agentState()).isNull();
-        assertThat(DesiredStateFunction.desired(WorkerFacts.NONE.withReportedAgentState(AgentState.READY).withCallStarted("c1"), MAP, connector, NOW)
-                .publish()).isEqualTo(new PublishedPresence(Availability.BUSY, "on-the-phone"));
+        WorkerFacts answered = WorkerFacts.NONE.withReportedAgentState(AgentState.READY).withCallPhase("c1", WorkerFacts.CallPhase.ESTABLISHED);
+        assertThat(DesiredStateFunction.desired(answered, MAP, connector, NOW).publish())
+                .isEqualTo(new PublishedPresence(Availability.BUSY, "on-the-phone"));
+    }
+
+    @Test
+    void with_oncall_trigger_ringing_a_call_that_rings_already_counts() throws ConfigException {
+        Properties properties = new Properties();
+        properties.setProperty("ucsync.oncall-trigger", "ringing");
+        EngineOptions ringing = EngineOptions.from("application.properties", properties, Set.of());
+        WorkerFacts facts = WorkerFacts.NONE.withPresenceFromUc(presence(Availability.ONLINE, null, PresenceSource.USER))
+                .withCallPhase("c1", WorkerFacts.CallPhase.ALERTING);
+        assertThat(DesiredStateFunction.desired(facts, MAP, ringing, NOW).publish()).isEqualTo(new PublishedPresence(Availability.DO_NOT_DISTURB, null));
+        assertThat(DesiredStateFunction.desired(facts.withCallEnded("c1"), MAP, ringing, NOW).publish()).isNull();
+    }
+
+    @Test
+    void an_external_change_leaves_the_agent_alone_until_one_of_ucsyncs_own_inputs_changes() {
+        AgentState acw = AgentState.notReady(AgentWorkMode.AfterCallWork, "ACW");
+        WorkerFacts online = WorkerFacts.NONE.withPresenceFromUc(presence(Availability.ONLINE, null, PresenceSource.USER))
+                .withReportedAgentState(AgentState.READY);
+        WorkerFacts held = online.withExternalChange(acw, new WorkerFacts.ExternalChange(NOW, false));
+        assertThat(desired(held).agentState()).as("the desktop's ACW stands").isNull();
+        assertThat(desired(held).reason()).startsWith("the agent state was set by another T-Server client");
+        assertThat(DesiredStateFunction.fromInputs(held, MAP, OPTIONS, NOW).agentState()).as("what the presence still asks for")
+                .isEqualTo(AgentState.READY);
+
+        assertThat(desired(held.withPresenceFromUc(presence(Availability.ONLINE, null, PresenceSource.USER))).agentState())
+                .as("the same presence again (a refresh) is no change").isNull();
+        assertThat(desired(held.withPresenceFromUc(presence(Availability.BUSY, null, PresenceSource.USER))).agentState())
+                .as("the next presence change applies the map").isEqualTo(AgentState.notReady(AgentWorkMode.AuxWork, "Busy"));
+        assertThat(desired(held.withContactCenterDnd(true)).agentState()).isEqualTo(AgentState.notReady(AgentWorkMode.AuxWork, "CCDoNotDisturb"));
+        assertThat(desired(held.withContactCenterDnd(false)).agentState()).as("DND already off: no change").isNull();
+        assertThat(desired(held.withPreviewDeclinedUntil(NOW.plusSeconds(60))).agentState())
+                .isEqualTo(AgentState.notReady(AgentWorkMode.AuxWork, "PreviewDeclined"));
+
+        WorkerFacts reverted = online.withExternalChange(acw, new WorkerFacts.ExternalChange(NOW, true));
+        assertThat(desired(reverted).agentState()).as("revert mode answers the first external change").isEqualTo(AgentState.READY);
+    }
+
+    @Test
+    void the_oncall_presence_is_published_while_an_external_change_holds_the_agent() {
+        WorkerFacts held = WorkerFacts.NONE.withPresenceFromUc(presence(Availability.ONLINE, null, PresenceSource.USER))
+                .withExternalChange(AgentState.LOGGED_OUT, new WorkerFacts.ExternalChange(NOW, false))
+                .withCallPhase("c1", WorkerFacts.CallPhase.ESTABLISHED);
+        assertThat(desired(held).agentState()).isNull();
+        assertThat(desired(held).publish()).isEqualTo(new PublishedPresence(Availability.DO_NOT_DISTURB, null));
     }
 }

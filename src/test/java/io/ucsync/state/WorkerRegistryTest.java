@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -41,9 +42,13 @@ class WorkerRegistryTest {
         try (WorkerStore store = openStore()) {
             WorkerRegistry registry = new WorkerRegistry(store, 2, CLOCK);
             registry.update("sip:kw01@ucsync.test", f -> f.withPresenceFromUc(away).withContactCenterDnd(true)
-                    .withPreviewDeclinedUntil(CLOCK.instant().plusSeconds(300)).withCallStarted("0011223344556677")
+                    .withPreviewDeclinedUntil(CLOCK.instant().plusSeconds(300)).withCallPhase("0011223344556677", WorkerFacts.CallPhase.ESTABLISHED)
                     .withPublished(new PublishedPresence(Availability.DO_NOT_DISTURB, null)), "test").toCompletableFuture().get(5, TimeUnit.SECONDS);
-            registry.update("sip:kw01@ucsync.test", f -> f.withReportedAgentState(busy), "presence Busy").toCompletableFuture().get(5, TimeUnit.SECONDS);
+            registry.update("sip:kw01@ucsync.test", f -> f.withReportedAgentState(busy).withRequested(AgentState.READY)
+                    .withRequested(AgentState.notReady(AgentWorkMode.AfterCallWork, "Wrap:up")), "presence Busy")
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            registry.update("sip:kw02@ucsync.test", f -> f.withExternalChange(AgentState.LOGGED_OUT,
+                    new WorkerFacts.ExternalChange(CLOCK.instant(), false)), "EventAgentLogout").toCompletableFuture().get(5, TimeUnit.SECONDS);
             registry.close();
         }
         try (WorkerStore store = openStore()) {
@@ -52,9 +57,14 @@ class WorkerRegistryTest {
             assertThat(facts.ownPresence()).isEqualTo(away);
             assertThat(facts.contactCenterDnd()).isTrue();
             assertThat(facts.previewDeclinedUntil()).isEqualTo(CLOCK.instant().plusSeconds(300));
-            assertThat(facts.activeCalls()).containsExactly("0011223344556677");
+            assertThat(facts.calls()).containsExactly(Map.entry("0011223344556677", WorkerFacts.CallPhase.ESTABLISHED));
             assertThat(facts.reportedAgentState()).isEqualTo(busy);
             assertThat(facts.published()).isEqualTo(new PublishedPresence(Availability.DO_NOT_DISTURB, null));
+            assertThat(facts.externalChange()).isNull();
+            assertThat(facts.requested()).as("what ucsync asked and the T-Server has not reported yet")
+                    .containsExactly(AgentState.READY, AgentState.notReady(AgentWorkMode.AfterCallWork, "Wrap:up"));
+            assertThat(registry.facts("sip:kw02@ucsync.test").externalChange()).as("a supervisor's logout is still respected after a restart")
+                    .isEqualTo(new WorkerFacts.ExternalChange(CLOCK.instant(), false));
             assertThat(registry.auditFor("sip:kw01@ucsync.test", 10))
                     .containsExactly(new AuditEntry("sip:kw01@ucsync.test", CLOCK.instant(), "null -> NotReady(AuxWork, Busy)", "presence Busy"));
             registry.close();
@@ -86,5 +96,14 @@ class WorkerRegistryTest {
             }
             registry.close();
         }
+    }
+
+    @Test
+    void calls_saved_by_an_earlier_ucsync_without_their_phase_read_as_answered() {
+        assertThat(WorkerStore.decodeCalls("0011223344556677,c2=ALERTING"))
+                .containsOnly(Map.entry("0011223344556677", WorkerFacts.CallPhase.ESTABLISHED), Map.entry("c2", WorkerFacts.CallPhase.ALERTING));
+        assertThat(WorkerStore.decodeCalls("")).isEmpty();
+        assertThat(WorkerStore.encodeCalls(Map.of("b", WorkerFacts.CallPhase.ALERTING, "a", WorkerFacts.CallPhase.ESTABLISHED)))
+                .isEqualTo("a=ESTABLISHED,b=ALERTING");
     }
 }
