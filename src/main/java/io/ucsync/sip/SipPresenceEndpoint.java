@@ -29,13 +29,16 @@ public class SipPresenceEndpoint extends DefaultEndpoint {
     @UriParam
     private final SipPresenceConfiguration configuration;
 
-    private final SipPresenceAgent agent;
+    /** Set by the component once the URI's options are on the configuration, which the agent is made from. */
+    private SipPresenceAgent agent;
 
-    SipPresenceEndpoint(String uri, SipPresenceComponent component, String frontEnd,
-            SipPresenceConfiguration configuration, SipPresenceAgent agent) {
+    SipPresenceEndpoint(String uri, SipPresenceComponent component, String frontEnd, SipPresenceConfiguration configuration) {
         super(uri, component);
         this.frontEnd = frontEnd;
         this.configuration = configuration;
+    }
+
+    void useAgent(SipPresenceAgent agent) {
         this.agent = agent;
     }
 

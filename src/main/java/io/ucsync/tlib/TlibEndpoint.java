@@ -31,12 +31,16 @@ public class TlibEndpoint extends DefaultEndpoint {
     @UriParam
     private final TlibConfiguration configuration;
 
-    private final TServerLink link;
+    /** Set by the component once the URI's options are on the configuration, which the link is made from. */
+    private TServerLink link;
 
-    TlibEndpoint(String uri, TlibComponent component, String name, TlibConfiguration configuration, TServerLink link) {
+    TlibEndpoint(String uri, TlibComponent component, String name, TlibConfiguration configuration) {
         super(uri, component);
         this.name = name;
         this.configuration = configuration;
+    }
+
+    void useLink(TServerLink link) {
         this.link = link;
     }
 
