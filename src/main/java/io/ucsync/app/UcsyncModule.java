@@ -33,12 +33,12 @@ import io.ucsync.sip.SipTransport;
 import io.ucsync.timers.DurableTimers;
 import io.ucsync.tlib.TlibComponent;
 import io.ucsync.tlib.link.TServerLink;
-import io.ucsync.worker.ConfigException;
-import io.ucsync.worker.PresenceMap;
-import io.ucsync.worker.Roster;
-import io.ucsync.worker.RosterEntry;
-import io.ucsync.worker.WorkerRegistry;
-import io.ucsync.worker.WorkerStore;
+import io.ucsync.config.ConfigException;
+import io.ucsync.config.PresenceMap;
+import io.ucsync.config.Roster;
+import io.ucsync.config.RosterEntry;
+import io.ucsync.state.WorkerRegistry;
+import io.ucsync.state.WorkerStore;
 
 /**
  * ucsync inside a CamelContext: reads and checks the configuration (a problem stops the start with the file, the

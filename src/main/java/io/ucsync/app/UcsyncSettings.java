@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.ucsync.worker.ConfigException;
-import io.ucsync.worker.EngineOptions;
+import io.ucsync.config.ConfigException;
+import io.ucsync.config.EngineOptions;
 
 /**
  * config/application.properties: where the UC front end and the T-Servers are, the files of the roster and the

@@ -6,9 +6,9 @@ import io.ucsync.tlib.protocol.AgentWorkMode;
 import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
-import io.ucsync.worker.AgentAction;
-import io.ucsync.worker.AgentState;
-import io.ucsync.worker.RosterEntry;
+import io.ucsync.engine.AgentAction;
+import io.ucsync.engine.AgentState;
+import io.ucsync.config.RosterEntry;
 
 /** Translation between the engine's agent actions and states and T-Library messages. */
 final class AgentRequests {

@@ -35,20 +35,20 @@ import io.ucsync.tlib.protocol.AttributeId;
 import io.ucsync.tlib.protocol.ErrorCode;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
-import io.ucsync.worker.AgentAction;
-import io.ucsync.worker.AgentState;
-import io.ucsync.worker.AvailabilityNames;
-import io.ucsync.worker.Desired;
-import io.ucsync.worker.DesiredStateFunction;
-import io.ucsync.worker.EngineOptions;
-import io.ucsync.worker.PresenceMap;
-import io.ucsync.worker.PublishedPresence;
-import io.ucsync.worker.ReconcilePlan;
-import io.ucsync.worker.Roster;
-import io.ucsync.worker.RosterEntry;
-import io.ucsync.worker.WorkerFacts;
-import io.ucsync.worker.WorkerRegistry;
-import io.ucsync.worker.WorkerRegistry.Decision;
+import io.ucsync.engine.AgentAction;
+import io.ucsync.engine.AgentState;
+import io.ucsync.presence.AvailabilityNames;
+import io.ucsync.engine.Desired;
+import io.ucsync.engine.DesiredStateFunction;
+import io.ucsync.config.EngineOptions;
+import io.ucsync.config.PresenceMap;
+import io.ucsync.presence.PublishedPresence;
+import io.ucsync.engine.ReconcilePlan;
+import io.ucsync.config.Roster;
+import io.ucsync.config.RosterEntry;
+import io.ucsync.engine.WorkerFacts;
+import io.ucsync.state.WorkerRegistry;
+import io.ucsync.state.WorkerRegistry.Decision;
 
 /**
  * The engine the routes call: every input (a presence, a T-Server event or answer, a timer, a worker's own choice)

@@ -1,7 +1,7 @@
 package io.ucsync.engine;
 
 import io.ucsync.tlib.protocol.TlibMessage;
-import io.ucsync.worker.AgentState;
+import io.ucsync.engine.AgentState;
 
 /**
  * A T-Library request the engine decided on for one worker, travelling through the routes to the worker's T-Server

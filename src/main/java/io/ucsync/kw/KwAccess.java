@@ -24,8 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.net.SocketAddress;
 
-import io.ucsync.worker.Roster;
-import io.ucsync.worker.RosterEntry;
+import io.ucsync.config.Roster;
+import io.ucsync.config.RosterEntry;
 
 /**
  * Who may use the HTTP API: a worker signs in with their SIP address and their agent password (the roster's), gets a

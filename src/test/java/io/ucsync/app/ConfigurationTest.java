@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ucsync.presence.PresenceSource;
-import io.ucsync.worker.ConfigException;
+import io.ucsync.config.ConfigException;
 
 /** The configuration as an operator meets it: checked at start, and the map and roster changed while ucsync runs. */
 class ConfigurationTest {

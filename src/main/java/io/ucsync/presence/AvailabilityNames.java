@@ -1,15 +1,14 @@
-package io.ucsync.worker;
+package io.ucsync.presence;
 
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-import io.ucsync.presence.Availability;
 
 /** The availability names an admin writes in configuration: Online, Idle, Busy, BusyIdle, DoNotDisturb, BeRightBack, Away, Offline, Unknown. */
 public final class AvailabilityNames {
 
-    static final String ALL = Arrays.stream(Availability.values()).map(AvailabilityNames::name).collect(Collectors.joining(", "));
+    public static final String ALL = Arrays.stream(Availability.values()).map(AvailabilityNames::name).collect(Collectors.joining(", "));
 
     private AvailabilityNames() {
     }
@@ -23,7 +22,7 @@ public final class AvailabilityNames {
     }
 
     /** The availability with this configuration name (case-insensitive), or null. */
-    static Availability parse(String text) {
+    public static Availability parse(String text) {
         for (Availability availability : Availability.values()) {
             if (name(availability).equalsIgnoreCase(text)) {
                 return availability;

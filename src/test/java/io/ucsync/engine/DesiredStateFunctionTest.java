@@ -1,4 +1,4 @@
-package io.ucsync.worker;
+package io.ucsync.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,6 +16,10 @@ import io.ucsync.tlib.protocol.AgentWorkMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import io.ucsync.config.ConfigException;
+import io.ucsync.config.EngineOptions;
+import io.ucsync.config.PresenceMap;
+import io.ucsync.presence.PublishedPresence;
 
 /** The scenarios of DESIGN.md "What it does", on the shipped presence map and the default options. */
 class DesiredStateFunctionTest {

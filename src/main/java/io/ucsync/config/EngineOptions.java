@@ -1,4 +1,4 @@
-package io.ucsync.worker;
+package io.ucsync.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import io.ucsync.presence.PublishedPresence;
+import io.ucsync.presence.AvailabilityNames;
 
 /**
  * The engine's options, named as Genesys UC Connector admins know them, read from the {@code ucsync.*}

@@ -1,4 +1,4 @@
-package io.ucsync.worker;
+package io.ucsync.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

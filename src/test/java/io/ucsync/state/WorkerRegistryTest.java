@@ -1,4 +1,4 @@
-package io.ucsync.worker;
+package io.ucsync.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +18,9 @@ import io.ucsync.tlib.protocol.AgentWorkMode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.ucsync.engine.AgentState;
+import io.ucsync.presence.PublishedPresence;
+import io.ucsync.engine.WorkerFacts;
 
 /** The registry on a real H2 database file. */
 class WorkerRegistryTest {

@@ -1,4 +1,4 @@
-package io.ucsync.worker;
+package io.ucsync.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +16,9 @@ import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.tlib.protocol.AgentWorkMode;
+import io.ucsync.engine.AgentState;
+import io.ucsync.presence.PublishedPresence;
+import io.ucsync.presence.AvailabilityNames;
 
 /**
  * The presence map (config/presence-map.txt): UC presence to agent state, and for the reverse mode,

@@ -1,4 +1,4 @@
-package io.ucsync.worker;
+package io.ucsync.state;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,6 +24,9 @@ import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.tlib.protocol.AgentWorkMode;
+import io.ucsync.engine.AgentState;
+import io.ucsync.presence.PublishedPresence;
+import io.ucsync.engine.WorkerFacts;
 
 /**
  * Keeps every worker's facts and the audit log in a database file (embedded H2 by default, any JDBC URL),

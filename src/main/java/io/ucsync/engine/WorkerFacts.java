@@ -1,10 +1,11 @@
-package io.ucsync.worker;
+package io.ucsync.engine;
 
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 
 import io.ucsync.presence.Presence;
+import io.ucsync.presence.PublishedPresence;
 
 /**
  * What ucsync knows about one knowledge worker: the facts the desired state is computed from. Immutable;

@@ -1,8 +1,11 @@
-package io.ucsync.worker;
+package io.ucsync.engine;
 
 import java.time.Instant;
 
 import io.ucsync.tlib.protocol.AgentWorkMode;
+import io.ucsync.config.EngineOptions;
+import io.ucsync.config.PresenceMap;
+import io.ucsync.presence.PublishedPresence;
 
 /**
  * The one rule of ucsync: from a worker's facts, the presence map and the options, what the worker's

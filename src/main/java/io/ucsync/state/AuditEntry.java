@@ -1,4 +1,4 @@
-package io.ucsync.worker;
+package io.ucsync.state;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package io.ucsync.worker;
+package io.ucsync.config;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.ucsync.worker;
+package io.ucsync.state;
 
 import java.sql.SQLException;
 import java.time.Clock;
@@ -17,6 +17,7 @@ import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.ucsync.engine.WorkerFacts;
 
 /**
  * Every worker's facts, changed one worker at a time in order and different workers in parallel.

@@ -1,4 +1,4 @@
-package io.ucsync.worker;
+package io.ucsync.config;
 
 /**
  * One knowledge worker of the roster: their SIP URI, the DN and AgentID they use on the named T-Server,

@@ -1,9 +1,6 @@
-package io.ucsync.worker;
+package io.ucsync.presence;
 
 import java.util.Objects;
-
-import io.ucsync.presence.Availability;
-import io.ucsync.presence.Presence;
 
 /** A presence ucsync publishes for a worker on the UC side: an availability class and an optional activity token. */
 public record PublishedPresence(Availability availability, String activity) {
@@ -18,7 +15,7 @@ public record PublishedPresence(Availability availability, String activity) {
     }
 
     /** Reads {@code Availability[/activity]} as written in configuration, e.g. {@code Busy/on-the-phone}; null when it is not one. */
-    static PublishedPresence parse(String text) {
+    public static PublishedPresence parse(String text) {
         int slash = text.indexOf('/');
         Availability availability = AvailabilityNames.parse(slash < 0 ? text : text.substring(0, slash));
         if (availability == null || (slash >= 0 && slash == text.length() - 1)) {

@@ -1,4 +1,6 @@
-package io.ucsync.worker;
+package io.ucsync.engine;
+
+import io.ucsync.presence.PublishedPresence;
 
 /**
  * What ucsync wants for a worker right now.

@@ -1,4 +1,4 @@
-package io.ucsync.worker;
+package io.ucsync.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,6 +16,10 @@ import io.ucsync.presence.PresenceSource;
 import io.ucsync.tlib.protocol.AgentWorkMode;
 
 import org.junit.jupiter.api.Test;
+import io.ucsync.engine.AgentAction;
+import io.ucsync.engine.AgentState;
+import io.ucsync.presence.PublishedPresence;
+import io.ucsync.engine.ReconcilePlan;
 
 /** The roster, the presence map and the options as an admin writes them, good and bad. */
 class WorkerConfigTest {
