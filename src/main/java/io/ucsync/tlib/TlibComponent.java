@@ -39,10 +39,11 @@ public class TlibComponent extends DefaultComponent {
         if (remaining == null || remaining.isBlank()) {
             throw new IllegalArgumentException("tlib needs a T-Server name: tlib:<name>?endpoints=host:port,host:port");
         }
-        TlibConfiguration endpointConfiguration = configuration.copy();
-        setProperties(endpointConfiguration, parameters);
-        TServerLink link = linkFor(remaining, endpointConfiguration);
-        return new TlibEndpoint(uri, this, remaining, endpointConfiguration, link);
+        TlibEndpoint endpoint = new TlibEndpoint(uri, this, remaining, configuration.copy());
+        // the generated TlibEndpointConfigurer: the configuration's options and the endpoint's own (bridgeErrorHandler, ...)
+        setProperties(endpoint, parameters);
+        endpoint.useLink(linkFor(remaining, endpoint.getConfiguration()));
+        return endpoint;
     }
 
     /**
