@@ -51,7 +51,7 @@ class ComponentMetadataTest {
             assertThat(option(descriptor, "properties", "dns").getString("group")).isEqualTo("consumer");
             assertThat(secretOptions(descriptor)).containsExactly("keyStorePassword", "trustStorePassword");
             assertThat(options(descriptor, "headers").keySet())
-                    .containsExactlyInAnyOrder("TlibLink", "TlibMessageType", "TlibThisDN", "TlibAgentID", "TlibResync");
+                    .containsExactlyInAnyOrder("TlibLink", "TlibMessageType", "TlibThisDN", "TlibAgentID", "TlibResync", "TlibNewServer");
         }
     }
 
