@@ -3,9 +3,12 @@ package io.ucsync.app;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.camel.CamelContext;
@@ -17,6 +20,7 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListener;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +59,8 @@ public final class UcsyncModule implements AutoCloseable {
     /** Where the routes send the engine's commands, and where timers come in. */
     static final String COMMANDS = "direct:commands";
     static final String TIMERS = "seda:timers";
+    /** The route template of a T-Server's events (routes/tserver-events.camel.yaml). */
+    static final String TSERVER_EVENTS = "tserver-events";
 
     private final UcsyncSettings settings;
     private final WorkerStore store;
@@ -182,12 +188,12 @@ public final class UcsyncModule implements AutoCloseable {
     private void onStarted(CamelContext camel) throws Exception {
         template = camel.createProducerTemplate();
         configureSipPresence(camel);
-        routeFiles = new RouteFiles(camel, settings.path(UcsyncSettings.ROUTES));
-        routeFiles.loadAll();
         for (String name : settings.tserverNames()) {
-            // the link of each T-Server, whether or not a route consumes its events
-            camel.getEndpoint("tlib:" + name + "?endpoints=" + settings.tserverEndpoints(name));
+            // the link of each configured T-Server, before the routes: their tlib:<name> endpoints share it
+            camel.getEndpoint("tlib:" + name + "?" + URISupport.createQueryString(new TreeMap<String, Object>(settings.tserverOptions(name))));
         }
+        routeFiles = new RouteFiles(camel, settings.path(UcsyncSettings.ROUTES), this::templateInstances);
+        routeFiles.loadAll();
         engine.awaitReports(engine.roster().entries());
         applyRoster(camel, engine.roster());
         ConnectorHealthChecks.register(camel);
@@ -211,6 +217,18 @@ public final class UcsyncModule implements AutoCloseable {
             LOG.info("dashboard: {} (operator password: {} in {}){}", dashboardAddress, UcsyncSettings.DASHBOARD_PASSWORD,
                     settings.file().getFileName(), settings.value(UcsyncSettings.DASHBOARD_PASSWORD).isEmpty() ? ", not set: sign-in refused" : "");
         }
+    }
+
+    /**
+     * The routes ucsync makes from the route templates it knows, for what the configuration names: one
+     * {@value #TSERVER_EVENTS} route per T-Server ({@code tserver} = its name).
+     */
+    private Map<String, Map<String, Object>> templateInstances(String templateId) {
+        Map<String, Map<String, Object>> routes = new LinkedHashMap<>();
+        if (templateId.equals(TSERVER_EVENTS)) {
+            settings.tserverNames().forEach(name -> routes.put(TSERVER_EVENTS + "-" + name, Map.of("tserver", name)));
+        }
+        return routes;
     }
 
     /**

@@ -228,7 +228,7 @@ public final class SyncEngine {
         if (worker.isEmpty()) {
             return List.of();
         }
-        metrics.requestAnswered(request.request().name(), Duration.ofNanos(System.nanoTime() - request.decidedAtNanos()));
+        metrics.requestAnswered(request.tserver(), request.request().name(), Duration.ofNanos(System.nanoTime() - request.decidedAtNanos()));
         String cause = response.name() + " answering " + request.request().name() + ", sent for " + request.cause();
         return decide(request.sipUri(), cause, facts -> {
             answered(request.sipUri(), null);
@@ -245,7 +245,7 @@ public final class SyncEngine {
         if (worker.isEmpty()) {
             return List.of();
         }
-        metrics.requestFailed(request.request().name(), failureReason(error));
+        metrics.requestFailed(request.tserver(), request.request().name(), failureReason(error));
         boolean noSwitchLink = error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.NoLink;
         if (error instanceof LinkDownException || noSwitchLink) {
             // the next resync, or EventLinkConnected, brings a reconcile of every worker
@@ -470,7 +470,7 @@ public final class SyncEngine {
     /** On the worker's lane: a request about to go out. */
     private TServerRequest send(RosterEntry worker, AgentAction action, String cause) {
         TServerRequest request = AgentRequests.toRequest(worker, action, cause);
-        metrics.requestSent(request.request().name());
+        metrics.requestSent(request.tserver(), request.request().name());
         Outstanding asked = outstanding(worker.sipUri());
         outstanding.put(worker.sipUri(), new Outstanding(asked.requests() + 1, request.target(), asked.refused(), asked.lastSequence()));
         return request;

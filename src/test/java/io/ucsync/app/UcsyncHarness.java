@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,17 +51,23 @@ final class UcsyncHarness implements AutoCloseable {
     final int managementPort;
     private final List<String> extraProperties;
     private final TlsSettings tserverTls;
-    private volatile TServerEmulator tserver;
+    /** Each worker's T-Server (its name in ucsync.tservers and the roster), and the T-Servers by name, the first main. */
+    private final Map<Integer, String> tserverOf = new ConcurrentHashMap<>();
+    private final Map<String, TServerEmulator> tservers = new ConcurrentHashMap<>();
+    private final List<String> tserverNames;
     private volatile FrontEndEmulator frontEnd;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<Integer, String> sessions = new ConcurrentHashMap<>();
     private Connector connector;
     private Process child;
 
-    private UcsyncHarness(Path home, int workers, TlsSettings tserverTls, List<String> extraProperties) throws IOException {
+    private UcsyncHarness(Path home, Map<String, List<Integer>> workersByTServer, TlsSettings tserverTls, List<String> extraProperties)
+            throws IOException {
         this.home = home;
-        this.workers = workers;
+        this.workers = workersByTServer.values().stream().mapToInt(List::size).sum();
         this.extraProperties = extraProperties;
+        this.tserverNames = List.copyOf(workersByTServer.keySet());
+        workersByTServer.forEach((name, ids) -> ids.forEach(id -> tserverOf.put(id, name)));
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 ServerSocket management = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             httpPort = socket.getLocalPort();
@@ -76,11 +83,13 @@ final class UcsyncHarness implements AutoCloseable {
         }
         List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password"));
         for (int i = 1; i <= workers; i++) {
-            roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + ",main,," + password(i));
+            roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + "," + tserverOf.get(i) + ",," + password(i));
         }
         Files.write(home.resolve("config/roster.csv"), roster, StandardCharsets.UTF_8);
         this.tserverTls = tserverTls;
-        tserver = TServerEmulator.start(tserverConfig().build());
+        for (String name : tserverNames) {
+            tservers.put(name, TServerEmulator.start(tserverConfig(name).build()));
+        }
         frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(FreePorts.pick(InetAddress.getLoopbackAddress()), "udp", 0, null));
         for (int i = 1; i <= workers; i++) {
             frontEnd.presence(worker(i), ONLINE, null, PresenceSource.USER);
@@ -88,22 +97,36 @@ final class UcsyncHarness implements AutoCloseable {
         writeProperties();
     }
 
-    private TServerEmulatorConfig.Builder tserverConfig() {
-        return TServerEmulatorConfig.builder().controlPort(0).tls(tserverTls)
-                .dns(IntStream.rangeClosed(1, workers).mapToObj(UcsyncHarness::dn).toList());
+    /** A T-Server emulator with the DNs of the workers on that T-Server. */
+    private TServerEmulatorConfig.Builder tserverConfig(String name) {
+        return TServerEmulatorConfig.builder().controlPort(0).tls(tserverTls).dns(dnsOf(name));
+    }
+
+    /** The DNs of the workers on that T-Server. */
+    List<String> dnsOf(String tserver) {
+        return IntStream.rangeClosed(1, workers).filter(i -> tserverOf.get(i).equals(tserver)).mapToObj(UcsyncHarness::dn).toList();
     }
 
     static UcsyncHarness in(Path home, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, 3, null, List.of(extraProperties));
+        return in(home, 3, extraProperties);
     }
 
     static UcsyncHarness in(Path home, int workers, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, workers, null, List.of(extraProperties));
+        return new UcsyncHarness(home, Map.of("main", IntStream.rangeClosed(1, workers).boxed().toList()), null, List.of(extraProperties));
     }
 
     /** A harness whose T-Server emulator speaks TLW/1 inside TLS with these settings. */
     static UcsyncHarness withTlsTServer(Path home, TlsSettings tserverTls, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, 3, tserverTls, List.of(extraProperties));
+        return new UcsyncHarness(home, Map.of("main", List.of(1, 2, 3)), tserverTls, List.of(extraProperties));
+    }
+
+    /**
+     * A harness with several T-Servers, each with its workers (numbered from 1 across them all, in the map's order),
+     * configured with ucsync.tservers and ucsync.tserver.NAME.endpoints only.
+     */
+    static UcsyncHarness withTServers(Path home, LinkedHashMap<String, List<Integer>> workersByTServer, String... extraProperties)
+            throws IOException {
+        return new UcsyncHarness(home, workersByTServer, null, List.of(extraProperties));
     }
 
     static String worker(int i) {
@@ -122,14 +145,14 @@ final class UcsyncHarness implements AutoCloseable {
         List<String> lines = new ArrayList<>(List.of(
                 "ucsync.lab.enabled=false",
                 "ucsync.uc.server=127.0.0.1:" + frontEnd.port(),
-                "ucsync.tserver.main.endpoints=127.0.0.1:" + tserver.port(),
+                "ucsync.tservers=" + String.join(",", tserverNames),
                 "ucsync.roster=" + home.resolve("config/roster.csv"),
                 "ucsync.presence-map=" + home.resolve(MAP),
                 "ucsync.routes=" + home.resolve("routes"),
                 "ucsync.state.jdbc-url=jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0;RETENTION_TIME=1000",
                 "ucsync.dashboard.password=" + OPERATOR_PASSWORD,
                 "ucsync.dashboard.frontend-control=127.0.0.1:" + frontEnd.controlPort(),
-                "ucsync.dashboard.tserver-control=127.0.0.1:" + tserver.controlPort(),
+                "ucsync.dashboard.tserver-control=127.0.0.1:" + tserver().controlPort(),
                 "camel.main.name=ucsync-test",
                 "camel.server.enabled=true",
                 "camel.server.host=127.0.0.1",
@@ -140,6 +163,7 @@ final class UcsyncHarness implements AutoCloseable {
                 "camel.management.metricsEnabled=true",
                 "camel.metrics.enabled=true",
                 "camel.health.exposureLevel=full"));
+        tservers.forEach((name, emulator) -> lines.add("ucsync.tserver." + name + ".endpoints=127.0.0.1:" + emulator.port()));
         lines.addAll(extraProperties);
         Files.write(config(), lines, StandardCharsets.UTF_8);
     }
@@ -202,21 +226,28 @@ final class UcsyncHarness implements AutoCloseable {
      * crash: ucsync's link reconnects and its resync finds every agent logged out.
      */
     void restartTServerEmpty() {
-        int port = tserver.port();
-        tserver.kill();
-        tserver = TServerEmulator.start(tserverConfig().port(port).build());
+        String name = tserverNames.get(0);
+        int port = tserver().port();
+        tserver().kill();
+        tservers.put(name, TServerEmulator.start(tserverConfig(name).port(port).build()));
     }
 
     FrontEndEmulator frontEnd() {
         return frontEnd;
     }
 
+    /** The first T-Server (main, unless the harness was made with others). */
     TServerEmulator tserver() {
-        return tserver;
+        return tservers.get(tserverNames.get(0));
     }
 
+    TServerEmulator tserver(String name) {
+        return tservers.get(name);
+    }
+
+    /** The worker's agent on their own T-Server. */
     DnState agent(int worker) {
-        return tserver.state(dn(worker));
+        return tservers.get(tserverOf.get(worker)).state(dn(worker));
     }
 
     /** Waits until the worker's agent on the T-Server is in this state ("Ready", "LoggedOut", "NotReady REASON"). */
@@ -294,6 +325,6 @@ final class UcsyncHarness implements AutoCloseable {
             killProcess();
         }
         frontEnd.close();
-        tserver.close();
+        tservers.values().forEach(TServerEmulator::close);
     }
 }
