@@ -70,11 +70,23 @@ class WorkerConfigTest {
                 Busy/in-a-meeting => NotReady AfterCallWork Meeting
                 Busy/in-a-meeting@calendar => NotReady WalkAway CalendarMeeting
                 [reverse]""")).lines().toList());
-        assertThat(map.agentStateFor(presence(Availability.BUSY, null, PresenceSource.USER))).hasToString("NotReady(AuxWork, Busy)");
-        assertThat(map.agentStateFor(presence(Availability.BUSY, null, PresenceSource.CALENDAR))).hasToString("NotReady(AuxWork, Calendar)");
-        assertThat(map.agentStateFor(presence(Availability.BUSY, "in-a-meeting", PresenceSource.USER))).hasToString("NotReady(AfterCallWork, Meeting)");
-        assertThat(map.agentStateFor(presence(Availability.BUSY, "in-a-meeting", PresenceSource.CALENDAR)))
-                .isEqualTo(AgentState.notReady(AgentWorkMode.WalkAway, "CalendarMeeting"));
+        assertThat(map.ruleFor(presence(Availability.BUSY, null, PresenceSource.USER)).agentState()).hasToString("NotReady(AuxWork, Busy)");
+        assertThat(map.ruleFor(presence(Availability.BUSY, null, PresenceSource.CALENDAR)).agentState()).hasToString("NotReady(AuxWork, Calendar)");
+        assertThat(map.ruleFor(presence(Availability.BUSY, "in-a-meeting", PresenceSource.USER)).agentState())
+                .hasToString("NotReady(AfterCallWork, Meeting)");
+        PresenceMap.Rule calendarMeeting = map.ruleFor(presence(Availability.BUSY, "in-a-meeting", PresenceSource.CALENDAR));
+        assertThat(calendarMeeting.agentState()).isEqualTo(AgentState.notReady(AgentWorkMode.WalkAway, "CalendarMeeting"));
+        assertThat(calendarMeeting).as("each rule keeps its file, line and text")
+                .hasToString("presence-map.txt:12 'Busy/in-a-meeting@calendar => NotReady WalkAway CalendarMeeting'");
+    }
+
+    @Test
+    void a_rule_is_named_with_its_columns_closed_up_and_without_its_comment() throws ConfigException {
+        PresenceMap map = PresenceMap.parse("support.txt", (COMPLETE.replace("[reverse]",
+                "Busy/in-a-meeting        =>   NotReady  AuxWork   InAMeeting   # meetings are not for calls\n[reverse]")).lines().toList());
+        assertThat(map.name()).isEqualTo("support.txt");
+        assertThat(map.ruleFor(presence(Availability.BUSY, "in-a-meeting", PresenceSource.CALENDAR)))
+                .hasToString("support.txt:10 'Busy/in-a-meeting => NotReady AuxWork InAMeeting'");
     }
 
     @Test
@@ -190,6 +202,57 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> Roster.parse("roster.csv", config, lines, Set.of("main")))
                 .hasMessage("roster.csv:2: map maps/suport.txt does not exist (" + config.resolve("maps/suport.txt") + ") (fix: correct the"
                         + " map column (relative to the roster's directory), or write the map: config/maps/ has examples)");
+    }
+
+    @Test
+    void each_map_is_reloaded_on_its_own_and_one_refused_keeps_its_last_good_version(@TempDir Path config) throws Exception {
+        Path standard = Files.writeString(config.resolve("presence-map.txt"), COMPLETE);
+        Path support = Files.writeString(Files.createDirectories(config.resolve("maps")).resolve("support.txt"),
+                COMPLETE.replace("Busy => NotReady AuxWork Busy", "Busy => NotReady AuxWork Support"));
+        Path roster = Files.writeString(config.resolve("roster.csv"), """
+                sip_uri,dn,agent_id,tserver,map
+                sip:a@x,5001,agent01,main,
+                sip:b@x,5002,agent02,main,maps/support.txt
+                """);
+        PresenceMaps maps = PresenceMaps.load(standard, Roster.load(roster, Set.of("main")));
+        Roster workers = Roster.load(roster, Set.of("main"));
+        RosterEntry a = workers.bySipUri("sip:a@x").orElseThrow();
+        RosterEntry b = workers.bySipUri("sip:b@x").orElseThrow();
+        Presence busy = presence(Availability.BUSY, null, PresenceSource.USER);
+        assertThat(maps.forWorker(a).ruleFor(busy)).hasToString("presence-map.txt:3 'Busy => NotReady AuxWork Busy'");
+        assertThat(maps.forWorker(b).ruleFor(busy)).hasToString("support.txt:3 'Busy => NotReady AuxWork Support'");
+        assertThat(maps.files()).containsExactly(standard, support);
+
+        Files.writeString(support, COMPLETE.replace("Busy => NotReady AuxWork Busy", "Busy => Sleeping"));
+        assertThatThrownBy(() -> maps.reload(support))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).first()
+                        .isEqualTo("support.txt:3: unknown agent state 'Sleeping' (fix: use Ready, LoggedOut or NotReady WorkMode Reason)"));
+        assertThat(maps.forWorker(b).ruleFor(busy).agentState()).as("the last good version").hasToString("NotReady(AuxWork, Support)");
+
+        Files.writeString(standard, COMPLETE.replace("Busy => NotReady AuxWork Busy", "Busy => Ready"));
+        maps.reload(standard);
+        assertThat(maps.forWorker(a).ruleFor(busy).agentState()).isEqualTo(AgentState.READY);
+        assertThat(maps.forWorker(b).ruleFor(busy).agentState()).hasToString("NotReady(AuxWork, Support)");
+    }
+
+    @Test
+    void every_problem_of_every_map_the_roster_names_stops_the_start(@TempDir Path config) throws Exception {
+        Path standard = Files.writeString(config.resolve("presence-map.txt"), COMPLETE);
+        Files.writeString(config.resolve("support.txt"), COMPLETE.replace("Away => NotReady AuxWork Away", "Away => NotReady Lunch"));
+        Files.writeString(config.resolve("sales.txt"), COMPLETE.replace("Online => Ready", "Online => Ready Now"));
+        Path roster = Files.writeString(config.resolve("roster.csv"), """
+                sip_uri,dn,agent_id,tserver,map
+                sip:a@x,5001,agent01,main,support.txt
+                sip:b@x,5002,agent02,main,sales.txt
+                sip:c@x,5003,agent03,main,support.txt
+                """);
+        Roster workers = Roster.load(roster, Set.of("main"));
+        assertThatThrownBy(() -> PresenceMaps.load(standard, workers))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "support.txt:7: 'Lunch' is not a NotReady work mode (fix: use one of AuxWork, AfterCallWork, NoCallDisconnect, WalkAway)",
+                        "support.txt: no rule for availability Away (fix: add a line 'Away => ...')",
+                        "sales.txt:1: Ready takes nothing after it: 'Ready Now' (fix: write just 'Ready')",
+                        "sales.txt: no rule for availability Online (fix: add a line 'Online => ...')"));
     }
 
     @Test

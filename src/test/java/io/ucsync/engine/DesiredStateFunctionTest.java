@@ -2,11 +2,15 @@ package io.ucsync.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
@@ -63,6 +67,20 @@ class DesiredStateFunctionTest {
         WorkerFacts facts = WorkerFacts.NONE.withPresenceFromUc(presence(availability, activity, source));
         assertThat(desired(facts).agentState()).hasToString(expected);
         assertThat(desired(facts).publish()).isNull();
+    }
+
+    @Test
+    void the_reason_names_the_map_and_the_rule_that_decided() throws Exception {
+        WorkerFacts inAMeeting = WorkerFacts.NONE.withPresenceFromUc(presence(Availability.BUSY, "in-a-meeting", PresenceSource.CALENDAR));
+        assertThat(desired(inAMeeting).reason()).isEqualTo("presence Busy/in-a-meeting@calendar maps to NotReady(AuxWork, InAMeeting)"
+                + " (presence-map.txt:" + lineOf("config/presence-map.txt", "Busy/in-a-meeting ")
+                + " 'Busy/in-a-meeting => NotReady AuxWork InAMeeting')");
+    }
+
+    /** The line of a shipped file that starts with this text. */
+    private static int lineOf(String file, String start) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of(file));
+        return 1 + IntStream.range(0, lines.size()).filter(index -> lines.get(index).startsWith(start)).findFirst().orElseThrow();
     }
 
     @Test
