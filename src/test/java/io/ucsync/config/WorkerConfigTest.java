@@ -64,6 +64,25 @@ class WorkerConfigTest {
     }
 
     @Test
+    void the_example_maps_differ_from_the_default_map_where_they_say() throws ConfigException {
+        PresenceMap standard = PresenceMap.load(Path.of("config/presence-map.txt"));
+        PresenceMap outOfOffice = PresenceMap.load(Path.of("config/maps/out-of-office.txt"));
+        PresenceMap meetingsReady = PresenceMap.load(Path.of("config/maps/meetings-ready.txt"));
+        Presence onHoliday = presence(Availability.OFFLINE, "out-of-office", PresenceSource.CALENDAR);
+        Presence inAMeeting = presence(Availability.BUSY, "in-a-meeting", PresenceSource.CALENDAR);
+        Presence inAConference = presence(Availability.BUSY, "in-a-conference", PresenceSource.USER);
+
+        assertThat(standard.ruleFor(onHoliday).agentState()).isEqualTo(AgentState.LOGGED_OUT);
+        assertThat(outOfOffice.ruleFor(onHoliday).agentState()).isEqualTo(AgentState.notReady(AgentWorkMode.AuxWork, "OutOfOffice"));
+        assertThat(outOfOffice.ruleFor(inAMeeting).agentState()).isEqualTo(standard.ruleFor(inAMeeting).agentState());
+
+        assertThat(standard.ruleFor(inAMeeting).agentState()).isEqualTo(AgentState.notReady(AgentWorkMode.AuxWork, "InAMeeting"));
+        assertThat(meetingsReady.ruleFor(inAMeeting).agentState()).isEqualTo(AgentState.READY);
+        assertThat(meetingsReady.ruleFor(inAConference).agentState()).isEqualTo(AgentState.notReady(AgentWorkMode.AuxWork, "InAConference"));
+        assertThat(meetingsReady.ruleFor(onHoliday).agentState()).isEqualTo(AgentState.LOGGED_OUT);
+    }
+
+    @Test
     void the_most_specific_rule_wins() throws ConfigException {
         PresenceMap map = PresenceMap.parse("presence-map.txt", (COMPLETE.replace("[reverse]", """
                 Busy@calendar => NotReady AuxWork Calendar

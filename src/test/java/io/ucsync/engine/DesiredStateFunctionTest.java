@@ -57,6 +57,7 @@ class DesiredStateFunctionTest {
         "BE_RIGHT_BACK, -, USER, 'NotReady(AuxWork, BeRightBack)'",
         "DO_NOT_DISTURB, -, USER, 'NotReady(AuxWork, DoNotDisturb)'",
         "OFFLINE, -, USER, LoggedOut",
+        "OFFLINE, out-of-office, CALENDAR, LoggedOut",
         // 2. automatic presence: calendar, out of office, idle
         "BUSY, in-a-meeting, CALENDAR, 'NotReady(AuxWork, InAMeeting)'",
         "AWAY, out-of-office, CALENDAR, 'NotReady(AuxWork, OutOfOffice)'",
@@ -75,6 +76,10 @@ class DesiredStateFunctionTest {
         assertThat(desired(inAMeeting).reason()).isEqualTo("presence Busy/in-a-meeting@calendar maps to NotReady(AuxWork, InAMeeting)"
                 + " (presence-map.txt:" + lineOf("config/presence-map.txt", "Busy/in-a-meeting ")
                 + " 'Busy/in-a-meeting => NotReady AuxWork InAMeeting')");
+        PresenceMap meetingsReady = PresenceMap.load(Path.of("config/maps/meetings-ready.txt"));
+        assertThat(DesiredStateFunction.desired(inAMeeting, meetingsReady, OPTIONS, NOW).reason())
+                .isEqualTo("presence Busy/in-a-meeting@calendar maps to Ready (meetings-ready.txt:"
+                        + lineOf("config/maps/meetings-ready.txt", "Busy/in-a-meeting ") + " 'Busy/in-a-meeting => Ready')");
     }
 
     /** The line of a shipped file that starts with this text. */
