@@ -33,14 +33,15 @@ import io.ucsync.sip.internal.FreePorts;
 import io.ucsync.tls.TlsSettings;
 
 /**
- * ucsync as a user runs it, in a directory of its own: the project's routes/ and presence map, a roster of a few
- * workers, the state in an H2 file there, the KW API on a free port. The emulators belong to the harness, not to
+ * ucsync as a user runs it, in a directory of its own: the project's routes/, presence map and example team maps
+ * (config/maps/), a roster of a few workers, the state in an H2 file there, the KW API on a free port. The emulators belong to the harness, not to
  * ucsync, so they outlive a restart of the connector (in this JVM, or in a child JVM that a test kills with
  * kill -9). Extra properties are appended to application.properties.
  */
 final class UcsyncHarness implements AutoCloseable {
 
     static final String MAP = "config/presence-map.txt";
+    static final String EXAMPLE_MAPS = "config/maps";
     static final int ONLINE = 3500;
     static final String OPERATOR_PASSWORD = "operator-pw";
 
@@ -57,7 +58,8 @@ final class UcsyncHarness implements AutoCloseable {
     private Connector connector;
     private Process child;
 
-    private UcsyncHarness(Path home, int workers, TlsSettings tserverTls, List<String> extraProperties) throws IOException {
+    private UcsyncHarness(Path home, int workers, TlsSettings tserverTls, List<String> teamMaps, List<String> extraProperties)
+            throws IOException {
         this.home = home;
         this.workers = workers;
         this.extraProperties = extraProperties;
@@ -69,14 +71,17 @@ final class UcsyncHarness implements AutoCloseable {
         Files.createDirectories(home.resolve("config"));
         Files.createDirectories(home.resolve("routes"));
         Files.copy(Path.of(MAP), home.resolve(MAP), StandardCopyOption.REPLACE_EXISTING);
-        try (Stream<Path> routes = Files.list(Path.of("routes"))) {
-            for (Path route : routes.toList()) {
-                Files.copy(route, home.resolve("routes").resolve(route.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password"));
+        copyAll(Path.of(EXAMPLE_MAPS), Files.createDirectories(home.resolve(EXAMPLE_MAPS)));
+        copyAll(Path.of("routes"), home.resolve("routes"));
+        List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password" + (teamMaps.isEmpty() ? "" : ",map")));
         for (int i = 1; i <= workers; i++) {
-            roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + ",main,," + password(i));
+            String map = teamMaps.isEmpty() ? null : teamMaps.get(i - 1);
+            roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + ",main,," + password(i) + (map == null ? "" : "," + map));
+            Path mapFile = map == null || map.isEmpty() ? null : home.resolve("config").resolve(map);
+            if (mapFile != null && !Files.exists(mapFile)) {
+                Files.createDirectories(mapFile.getParent());
+                Files.copy(Path.of(MAP), mapFile);
+            }
         }
         Files.write(home.resolve("config/roster.csv"), roster, StandardCharsets.UTF_8);
         this.tserverTls = tserverTls;
@@ -94,16 +99,33 @@ final class UcsyncHarness implements AutoCloseable {
     }
 
     static UcsyncHarness in(Path home, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, 3, null, List.of(extraProperties));
+        return new UcsyncHarness(home, 3, null, List.of(), List.of(extraProperties));
     }
 
     static UcsyncHarness in(Path home, int workers, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, workers, null, List.of(extraProperties));
+        return new UcsyncHarness(home, workers, null, List.of(), List.of(extraProperties));
+    }
+
+    /**
+     * A harness whose roster has a map column: one worker per map named, relative to config/ ("" for the default map).
+     * A map that is not one of the shipped examples (maps/out-of-office.txt, maps/meetings-ready.txt) is written as a
+     * copy of the default map, for the test to edit.
+     */
+    static UcsyncHarness withTeamMaps(Path home, String... teamMaps) throws IOException {
+        return new UcsyncHarness(home, teamMaps.length, null, List.of(teamMaps), List.of());
     }
 
     /** A harness whose T-Server emulator speaks TLW/1 inside TLS with these settings. */
     static UcsyncHarness withTlsTServer(Path home, TlsSettings tserverTls, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, 3, tserverTls, List.of(extraProperties));
+        return new UcsyncHarness(home, 3, tserverTls, List.of(), List.of(extraProperties));
+    }
+
+    private static void copyAll(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     static String worker(int i) {
