@@ -1,5 +1,6 @@
 package io.ucsync.app;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -38,7 +40,7 @@ import io.ucsync.timers.DurableTimers;
 import io.ucsync.tlib.TlibComponent;
 import io.ucsync.tlib.link.TServerLink;
 import io.ucsync.config.ConfigException;
-import io.ucsync.config.PresenceMap;
+import io.ucsync.config.PresenceMaps;
 import io.ucsync.config.Roster;
 import io.ucsync.config.RosterEntry;
 import io.ucsync.state.WorkerRegistry;
@@ -66,6 +68,7 @@ public final class UcsyncModule implements AutoCloseable {
     private final WorkerStore store;
     private final WorkerRegistry registry;
     private final DurableTimers timers;
+    private final PresenceMaps maps;
     private final SyncEngine engine;
     private final EmbeddedLab lab;
     private final DashboardFeed dashboard;
@@ -74,19 +77,22 @@ public final class UcsyncModule implements AutoCloseable {
     private final PreviewOffers offers;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private FileWatcher watcher;
+    /** The directories of the presence maps watched so far (a roster reload may name a map in another one). */
+    private final Set<Path> mapDirectories = ConcurrentHashMap.newKeySet();
     private RouteFiles routeFiles;
     private CamelContext camel;
     private ProducerTemplate template;
     private boolean closed;
 
-    private UcsyncModule(UcsyncSettings settings, Roster roster, PresenceMap map) throws Exception {
+    private UcsyncModule(UcsyncSettings settings, Roster roster, PresenceMaps maps) throws Exception {
         this.settings = settings;
         this.lab = settings.labEnabled() ? EmbeddedLab.start(settings, roster) : null;
         this.store = new WorkerStore(settings.value(UcsyncSettings.STATE_JDBC_URL), "sa", "");
         this.registry = new WorkerRegistry(store, settings.intValue(UcsyncSettings.WORKER_LANES), Clock.systemUTC());
         this.timers = new DurableTimers(settings.value(UcsyncSettings.STATE_JDBC_URL),
                 fired -> template.sendBody(TIMERS, fired));
-        this.engine = new SyncEngine(roster, map, settings.engineOptions(), registry, timers, Clock.systemUTC());
+        this.maps = maps;
+        this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, Clock.systemUTC());
         this.offers = new PreviewOffers(Clock.systemUTC());
         this.views = new KwViews(engine, offers);
         this.access = new KwAccess(engine::roster, settings.value(UcsyncSettings.PREVIEW_API_TOKEN),
@@ -176,8 +182,8 @@ public final class UcsyncModule implements AutoCloseable {
     public static UcsyncModule create(Path configFile) throws Exception {
         UcsyncSettings settings = UcsyncSettings.load(configFile);
         Roster roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
-        PresenceMap map = PresenceMap.load(settings.path(UcsyncSettings.PRESENCE_MAP));
-        return new UcsyncModule(settings, roster, map);
+        PresenceMaps maps = PresenceMaps.load(settings.path(UcsyncSettings.PRESENCE_MAP), roster);
+        return new UcsyncModule(settings, roster, maps);
     }
 
     /** The embedded lab, or null when ucsync talks to real servers. */
@@ -206,9 +212,8 @@ public final class UcsyncModule implements AutoCloseable {
         watcher = new FileWatcher();
         watcher.watch(routeFiles.directory(), RouteFiles::isRouteFile, routeFiles::reload);
         Path roster = settings.path(UcsyncSettings.ROSTER).toAbsolutePath().normalize();
-        Path map = settings.path(UcsyncSettings.PRESENCE_MAP).toAbsolutePath().normalize();
-        watcher.watch(roster.getParent(), roster::equals, file -> onConfigChanged(camel, true));
-        watcher.watch(map.getParent(), map::equals, file -> onConfigChanged(camel, false));
+        watcher.watch(roster.getParent(), roster::equals, file -> onRosterChanged(camel));
+        watchMapDirectories();
         watcher.start();
         LOG.info("ucsync started: {} workers, T-Servers {}, UC front end {} ({}, {})", engine.roster().entries().size(),
                 settings.tserverNames(), settings.value(UcsyncSettings.UC_SERVER), settings.value(UcsyncSettings.UC_DIALECT),
@@ -291,25 +296,61 @@ public final class UcsyncModule implements AutoCloseable {
         }
     }
 
-    private void onConfigChanged(CamelContext camel, boolean rosterChanged) {
+    /**
+     * A changed roster is used once it and the maps it names are valid; a worker the new roster gives another map is
+     * reconciled with it.
+     */
+    private void onRosterChanged(CamelContext camel) {
+        Roster roster;
         try {
-            if (rosterChanged) {
-                Roster before = engine.roster();
-                Roster roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
-                Set<String> known = new HashSet<>(before.entries().stream().map(RosterEntry::sipUri).toList());
-                engine.awaitReports(roster.entries().stream().filter(worker -> !known.contains(worker.sipUri())).toList());
-                engine.setRoster(roster);
-                applyRoster(camel, roster);
-                dashboard.rosterChanged();
-                LOG.info("roster reloaded: {} workers", roster.entries().size());
-            } else {
-                engine.setPresenceMap(PresenceMap.load(settings.path(UcsyncSettings.PRESENCE_MAP)));
-                LOG.info("presence map reloaded; every worker reconciled");
-                template.sendBody(COMMANDS, engine.reconcileAll("presence map reloaded"));
-            }
+            roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
+            maps.loadNamedBy(roster);
         } catch (ConfigException e) {
-            LOG.error("{} refused, the previous one stays in force:{}{}", rosterChanged ? "roster" : "presence map",
+            LOG.error("roster refused, the previous one stays in force:{}{}", System.lineSeparator(), e.getMessage());
+            return;
+        }
+        Roster before = engine.roster();
+        Set<String> known = new HashSet<>(before.entries().stream().map(RosterEntry::sipUri).toList());
+        engine.awaitReports(roster.entries().stream().filter(worker -> !known.contains(worker.sipUri())).toList());
+        engine.setRoster(roster);
+        applyRoster(camel, roster);
+        dashboard.rosterChanged();
+        LOG.info("roster reloaded: {} workers", roster.entries().size());
+        try {
+            watchMapDirectories();
+        } catch (IOException e) {
+            LOG.error("cannot watch the directory of a presence map: its changes apply only after a restart: {}", e.getMessage());
+        }
+        List<RosterEntry> remapped = roster.entries().stream().filter(worker -> before.bySipUri(worker.sipUri())
+                .filter(earlier -> !maps.fileOf(earlier).equals(maps.fileOf(worker))).isPresent()).toList();
+        if (!remapped.isEmpty()) {
+            template.sendBody(COMMANDS, engine.reconcile(remapped, "another presence map in the roster"));
+        }
+    }
+
+    /** A changed presence map applies at once to the workers it decides for, and only to them. */
+    private void onMapChanged(Path file) {
+        Path changed = file.toAbsolutePath().normalize();
+        try {
+            maps.reload(changed);
+        } catch (ConfigException e) {
+            LOG.error("presence map {} refused, the last good version stays in force for its workers:{}{}", changed,
                     System.lineSeparator(), e.getMessage());
+            return;
+        }
+        List<RosterEntry> workers = engine.roster().entries().stream().filter(worker -> maps.fileOf(worker).equals(changed)).toList();
+        LOG.info("presence map {} reloaded; its {} workers reconciled", changed, workers.size());
+        template.sendBody(COMMANDS, engine.reconcile(workers, "presence map " + changed.getFileName() + " reloaded"));
+    }
+
+    /** Watches the directory of every presence map loaded, each directory once. */
+    private void watchMapDirectories() throws IOException {
+        for (Path file : maps.files()) {
+            Path directory = file.getParent();
+            if (!mapDirectories.contains(directory)) {
+                watcher.watch(directory, maps::isMapFile, this::onMapChanged);
+                mapDirectories.add(directory);
+            }
         }
     }
 

@@ -34,14 +34,15 @@ import io.ucsync.sip.internal.FreePorts;
 import io.ucsync.tls.TlsSettings;
 
 /**
- * ucsync as a user runs it, in a directory of its own: the project's routes/ and presence map, a roster of a few
- * workers, the state in an H2 file there, the KW API on a free port. The emulators belong to the harness, not to
+ * ucsync as a user runs it, in a directory of its own: the project's routes/, presence map and example team maps
+ * (config/maps/), a roster of a few workers, the state in an H2 file there, the KW API on a free port. The emulators belong to the harness, not to
  * ucsync, so they outlive a restart of the connector (in this JVM, or in a child JVM that a test kills with
  * kill -9). Extra properties are appended to application.properties.
  */
 final class UcsyncHarness implements AutoCloseable {
 
     static final String MAP = "config/presence-map.txt";
+    static final String EXAMPLE_MAPS = "config/maps";
     static final int ONLINE = 3500;
     static final String OPERATOR_PASSWORD = "operator-pw";
 
@@ -61,8 +62,8 @@ final class UcsyncHarness implements AutoCloseable {
     private Connector connector;
     private Process child;
 
-    private UcsyncHarness(Path home, Map<String, List<Integer>> workersByTServer, TlsSettings tserverTls, List<String> extraProperties)
-            throws IOException {
+    private UcsyncHarness(Path home, Map<String, List<Integer>> workersByTServer, TlsSettings tserverTls, List<String> teamMaps,
+            List<String> extraProperties) throws IOException {
         this.home = home;
         this.workers = workersByTServer.values().stream().mapToInt(List::size).sum();
         this.extraProperties = extraProperties;
@@ -76,14 +77,18 @@ final class UcsyncHarness implements AutoCloseable {
         Files.createDirectories(home.resolve("config"));
         Files.createDirectories(home.resolve("routes"));
         Files.copy(Path.of(MAP), home.resolve(MAP), StandardCopyOption.REPLACE_EXISTING);
-        try (Stream<Path> routes = Files.list(Path.of("routes"))) {
-            for (Path route : routes.toList()) {
-                Files.copy(route, home.resolve("routes").resolve(route.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password"));
+        copyAll(Path.of(EXAMPLE_MAPS), Files.createDirectories(home.resolve(EXAMPLE_MAPS)));
+        copyAll(Path.of("routes"), home.resolve("routes"));
+        List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password" + (teamMaps.isEmpty() ? "" : ",map")));
         for (int i = 1; i <= workers; i++) {
-            roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + "," + tserverOf.get(i) + ",," + password(i));
+            String map = teamMaps.isEmpty() ? null : teamMaps.get(i - 1);
+            roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + "," + tserverOf.get(i) + ",," + password(i)
+                    + (map == null ? "" : "," + map));
+            Path mapFile = map == null || map.isEmpty() ? null : home.resolve("config").resolve(map);
+            if (mapFile != null && !Files.exists(mapFile)) {
+                Files.createDirectories(mapFile.getParent());
+                Files.copy(Path.of(MAP), mapFile);
+            }
         }
         Files.write(home.resolve("config/roster.csv"), roster, StandardCharsets.UTF_8);
         this.tserverTls = tserverTls;
@@ -112,12 +117,26 @@ final class UcsyncHarness implements AutoCloseable {
     }
 
     static UcsyncHarness in(Path home, int workers, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, Map.of("main", IntStream.rangeClosed(1, workers).boxed().toList()), null, List.of(extraProperties));
+        return new UcsyncHarness(home, mainWith(workers), null, List.of(), List.of(extraProperties));
+    }
+
+    /** Workers 1 to n, all on the T-Server main. */
+    private static Map<String, List<Integer>> mainWith(int workers) {
+        return Map.of("main", IntStream.rangeClosed(1, workers).boxed().toList());
+    }
+
+    /**
+     * A harness whose roster has a map column: one worker per map named, relative to config/ ("" for the default map).
+     * A map that is not one of the shipped examples (maps/out-of-office.txt, maps/meetings-ready.txt) is written as a
+     * copy of the default map, for the test to edit.
+     */
+    static UcsyncHarness withTeamMaps(Path home, String... teamMaps) throws IOException {
+        return new UcsyncHarness(home, mainWith(teamMaps.length), null, List.of(teamMaps), List.of());
     }
 
     /** A harness whose T-Server emulator speaks TLW/1 inside TLS with these settings. */
     static UcsyncHarness withTlsTServer(Path home, TlsSettings tserverTls, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, Map.of("main", List.of(1, 2, 3)), tserverTls, List.of(extraProperties));
+        return new UcsyncHarness(home, mainWith(3), tserverTls, List.of(), List.of(extraProperties));
     }
 
     /**
@@ -126,7 +145,15 @@ final class UcsyncHarness implements AutoCloseable {
      */
     static UcsyncHarness withTServers(Path home, LinkedHashMap<String, List<Integer>> workersByTServer, String... extraProperties)
             throws IOException {
-        return new UcsyncHarness(home, workersByTServer, null, List.of(extraProperties));
+        return new UcsyncHarness(home, workersByTServer, null, List.of(), List.of(extraProperties));
+    }
+
+    private static void copyAll(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     static String worker(int i) {
