@@ -45,6 +45,8 @@ final class UcsyncHarness implements AutoCloseable {
     static final String EXAMPLE_MAPS = "config/maps";
     static final int ONLINE = 3500;
     static final String OPERATOR_PASSWORD = "operator-pw";
+    /** The routing system's token for offering previews, unless a test sets another. */
+    static final String PREVIEW_TOKEN = "harness-preview-token";
 
     final Path home;
     final int workers;
@@ -178,6 +180,7 @@ final class UcsyncHarness implements AutoCloseable {
                 "ucsync.routes=" + home.resolve("routes"),
                 "ucsync.state.jdbc-url=jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0;RETENTION_TIME=1000",
                 "ucsync.dashboard.password=" + OPERATOR_PASSWORD,
+                "ucsync.kw.preview-api-token=" + PREVIEW_TOKEN,
                 "ucsync.dashboard.frontend-control=127.0.0.1:" + frontEnd.controlPort(),
                 "ucsync.dashboard.tserver-control=127.0.0.1:" + tserver().controlPort(),
                 "camel.main.name=ucsync-test",
@@ -331,6 +334,15 @@ final class UcsyncHarness implements AutoCloseable {
             request.header("X-Requested-With", "ucsync");
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The routing system offers the worker a preview for a minute, with the harness's token. */
+    void offerPreview(int worker) throws IOException, InterruptedException {
+        HttpResponse<String> offered = previewApi("POST", "?worker=" + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8)
+                + "&timeout=60", PREVIEW_TOKEN);
+        if (offered.statusCode() != 200) {
+            throw new IllegalStateException("preview not offered: " + offered.statusCode() + " " + offered.body());
+        }
     }
 
     /** A request to the routing system's preview API with this token (or none). */
