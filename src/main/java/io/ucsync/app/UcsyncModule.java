@@ -3,6 +3,7 @@ package io.ucsync.app;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,8 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.vertx.ext.web.Route;
 
 import io.ucsync.dashboard.DashboardFeed;
 import io.ucsync.engine.SyncEngine;
@@ -215,13 +218,12 @@ public final class UcsyncModule implements AutoCloseable {
         watcher.watch(roster.getParent(), roster::equals, file -> onRosterChanged(camel));
         watchMapDirectories();
         watcher.start();
-        LOG.info("ucsync started: {} workers, T-Servers {}, UC front end {} ({}, {})", engine.roster().entries().size(),
+        logHttpEndpoints(camel);
+        LOG.info("ucsync ready: {} workers, T-Servers {}, UC front end {} ({}, {}){}", engine.roster().entries().size(),
                 settings.tserverNames(), settings.value(UcsyncSettings.UC_SERVER), settings.value(UcsyncSettings.UC_DIALECT),
-                settings.value(UcsyncSettings.UC_TRANSPORT));
-        if (dashboardAddress != null) {
-            LOG.info("dashboard: {} (operator password: {} in {}){}", dashboardAddress, UcsyncSettings.DASHBOARD_PASSWORD,
-                    settings.file().getFileName(), settings.value(UcsyncSettings.DASHBOARD_PASSWORD).isEmpty() ? ", not set: sign-in refused" : "");
-        }
+                settings.value(UcsyncSettings.UC_TRANSPORT), dashboardAddress == null ? "" : "; dashboard " + dashboardAddress
+                        + " (operator password: " + UcsyncSettings.DASHBOARD_PASSWORD + " in " + settings.file().getFileName()
+                        + (settings.value(UcsyncSettings.DASHBOARD_PASSWORD).isEmpty() ? ", not set: sign-in refused)" : ")"));
     }
 
     /**
@@ -234,6 +236,21 @@ public final class UcsyncModule implements AutoCloseable {
             settings.tserverNames().forEach(name -> routes.put(TSERVER_EVENTS + "-" + name, Map.of("tserver", name)));
         }
         return routes;
+    }
+
+    /**
+     * The HTTP endpoints once every route is up, with the address each server is bound to (Camel's own summary comes
+     * once per route added and names 0.0.0.0 whatever the host; the jar's logging keeps it out).
+     */
+    private static void logHttpEndpoints(CamelContext camel) {
+        for (VertxPlatformHttpRouter router : camel.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+            StringBuilder summary = new StringBuilder((router.isManagementServer() ? "management" : "HTTP") + " endpoints on http://"
+                    + router.getServer().getHost() + ":" + router.getServer().getPort() + ":");
+            router.getRoutes().stream().filter(route -> route.getPath() != null).sorted(Comparator.comparing(Route::getPath))
+                    .forEach(route -> summary.append(System.lineSeparator()).append("    ").append(route.getPath())
+                            .append(route.methods() == null ? "" : "  " + route.methods()));
+            LOG.info("{}", summary);
+        }
     }
 
     /**
