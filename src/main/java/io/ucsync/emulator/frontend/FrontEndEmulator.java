@@ -156,6 +156,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
     private final LineControlServer controlServer;
     private final ScheduledExecutorService expiry;
     private final AtomicLong instances = new AtomicLong(1);
+    /** -1: serving; else every request is answered 503, with this Retry-After when positive. */
+    private volatile int unavailableSeconds = -1;
 
     // guarded by this; maps are keyed by key(uri)
     private final Map<String, OwnPresence> own = new HashMap<>();
@@ -280,6 +282,25 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         return List.copyOf(publications.getOrDefault(key(sipUri), List.of()));
     }
 
+    /**
+     * Answers every request 503 Service Unavailable from now on, as a front end in maintenance or overloaded does, with
+     * {@code Retry-After: retryAfterSeconds} when it is positive; {@link #available()} ends it. Subscriptions and
+     * publications are kept, as a front end that only refuses new work keeps them.
+     */
+    public void unavailable(int retryAfterSeconds) {
+        if (retryAfterSeconds < 0) {
+            throw new IllegalArgumentException("Retry-After is 0 (none) or a number of seconds, not " + retryAfterSeconds);
+        }
+        unavailableSeconds = retryAfterSeconds;
+        LOG.info("answering every request 503{}", retryAfterSeconds > 0 ? " with Retry-After " + retryAfterSeconds : "");
+    }
+
+    /** Ends {@link #unavailable}: requests are served again. */
+    public void available() {
+        unavailableSeconds = -1;
+        LOG.info("serving requests again");
+    }
+
     /** Ends every subscription with a terminating notification, as a front-end restart would; returns how many. */
     public synchronized int dropSubscriptions() {
         int dropped = subscriptions.size();
@@ -307,21 +328,34 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
         try {
+            int unavailableFor = unavailableSeconds;
+            if (unavailableFor >= 0 && !Request.ACK.equals(request.getMethod()) && !BENOTIFY.equals(request.getMethod())) {
+                respond(request, Response.SERVICE_UNAVAILABLE, unavailableFor == 0 ? null
+                        : response -> response.addHeader(headers.createRetryAfterHeader(unavailableFor)));
+                return;
+            }
             switch (request.getMethod()) {
                 case Request.REGISTER -> register(request);
                 case Request.SUBSCRIBE -> subscribe(request);
                 case SERVICE -> service(request);
-                case Request.OPTIONS -> respond(request, Response.OK, null);
-                case Request.ACK -> {
-                    // nothing was answered that an ACK could confirm
+                case Request.OPTIONS -> respond(request, Response.OK, response -> response.addHeader(allow()));
+                // the front end subscribes to nothing, so a NOTIFY is outside any subscription (RFC 6665 4.1.3)
+                case Request.NOTIFY -> respond(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+                        response -> response.setReasonPhrase("Subscription does not exist"));
+                case Request.ACK, BENOTIFY -> {
+                    // an ACK confirms nothing that was answered here; a BENOTIFY is never answered (MS-SIP)
                 }
-                default -> respond(request, Response.METHOD_NOT_ALLOWED, response -> response.addHeader(
-                        headers.createHeader("Allow", "REGISTER, SUBSCRIBE, SERVICE, OPTIONS")));
+                default -> respond(request, Response.METHOD_NOT_ALLOWED, response -> response.addHeader(allow()));
             }
         } catch (SipException | ParseException | InvalidArgumentException | RuntimeException e) {
             LOG.warn("{} from {} not handled: {}", request.getMethod(), ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress(),
                     e.toString());
         }
+    }
+
+    /** The methods the front end takes (RFC 3261 20.5), for OPTIONS and 405 answers. */
+    private Header allow() throws ParseException {
+        return headers.createAllowHeader("REGISTER, SUBSCRIBE, SERVICE, OPTIONS, NOTIFY");
     }
 
     private void register(Request request) throws SipException, ParseException, InvalidArgumentException {
