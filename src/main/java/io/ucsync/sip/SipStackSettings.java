@@ -10,6 +10,7 @@ import javax.sip.SipStack;
 
 import gov.nist.javax.sip.SipStackImpl;
 import io.ucsync.sip.internal.ConfiguredTlsNetworkLayer;
+import io.ucsync.sip.internal.FrontEndRouter;
 import io.ucsync.sip.internal.NioOnlySecurityManagerProvider;
 import io.ucsync.sip.internal.Slf4jServerLogger;
 import io.ucsync.sip.internal.Slf4jStackLogger;
@@ -94,6 +95,8 @@ public final class SipStackSettings {
         p.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
         if (outboundProxy != null) {
             p.setProperty("javax.sip.OUTBOUND_PROXY", outboundProxy);
+            // the outbound proxy is the front-end server in use, which the user agent changes when one fails
+            p.setProperty("javax.sip.ROUTER_PATH", FrontEndRouter.class.getName());
         }
         if (tls != null) {
             putTls(p);
@@ -196,9 +199,12 @@ public final class SipStackSettings {
             return this;
         }
 
-        /** Sends every request without a Route header to this hop, e.g. the UC front end. */
-        public Builder outboundProxy(String host, int port, String transport) {
-            this.outboundProxy = host + ":" + port + "/" + transport.toLowerCase(Locale.ROOT);
+        /**
+         * Sends every request without a Route header to this hop, e.g. the UC front end; the stack's router
+         * ({@link FrontEndRouter}) can move it to another server later.
+         */
+        public Builder outboundProxy(String hostPort, String transport) {
+            this.outboundProxy = hostPort + "/" + transport.toLowerCase(Locale.ROOT);
             return this;
         }
 

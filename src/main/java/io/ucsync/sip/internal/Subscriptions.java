@@ -86,6 +86,8 @@ public final class Subscriptions {
         ACTIVE,
         /** Failed or ended by the server; a retry is scheduled. */
         WAITING,
+        /** The front-end server in use failed; subscribed again once a server answers. */
+        SUSPENDED,
         /** No longer wanted; unsubscribed. */
         CLOSED
     }
@@ -173,11 +175,35 @@ public final class Subscriptions {
 
     // ---- the watched set (agent thread) ----
 
-    /** Whether subscriptions may be sent (the agent runs and, if it registers, is registered). */
+    /**
+     * Whether subscriptions may be sent (the agent runs, a server answers and, if the agent registers, it is
+     * registered). Enabling subscribes to every watched worker not subscribed, suspended ones included.
+     */
     public void setEnabled(boolean on) {
         this.enabled = on;
         if (on) {
+            for (Subscription s : List.copyOf(subscriptions)) {
+                if (s.state == State.SUSPENDED) {
+                    resubscribe(s);
+                }
+            }
             reconcile();
+        }
+    }
+
+    /**
+     * The front-end server in use failed: every subscription is dropped without a word to it (a late NOTIFY from
+     * it gets 481) and waits, as it is (same id, same workers), for {@link #setEnabled} on the next server.
+     */
+    public void suspend() {
+        enabled = false;
+        for (Subscription s : subscriptions) {
+            cancelTimer(s);
+            retire(s.ref, false);
+            s.ref = null;
+            s.state = State.SUSPENDED;
+            s.failures = 0;
+            s.expires = settings.expires();
         }
     }
 
@@ -218,7 +244,7 @@ public final class Subscriptions {
         Map<String, String> states = new TreeMap<>();
         for (Map.Entry<String, String> e : desired.entrySet()) {
             Subscription s = byWorker.get(e.getKey());
-            states.put(e.getValue(), s == null ? "IDLE" : s.state.name());
+            states.put(e.getValue(), s == null || s.state == State.SUSPENDED ? "IDLE" : s.state.name());
         }
         return states;
     }
@@ -444,9 +470,13 @@ public final class Subscriptions {
     }
 
     private void retry(Subscription s) {
-        if (s.state != State.WAITING) {
-            return;
+        if (s.state == State.WAITING) {
+            resubscribe(s);
         }
+    }
+
+    /** Subscribes again for the members still watched through {@code s}, or drops it when there are none. */
+    private void resubscribe(Subscription s) {
         s.members.removeIf(m -> byWorker.get(m) != s);
         if (s.members.isEmpty() || !enabled) {
             s.state = State.CLOSED;
