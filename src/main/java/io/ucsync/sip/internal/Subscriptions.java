@@ -1,5 +1,6 @@
 package io.ucsync.sip.internal;
 
+import java.net.InetAddress;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import gov.nist.javax.sip.header.SIPHeader;
+import gov.nist.javax.sip.message.SIPMessage;
 import io.ucsync.presence.LogText;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceDocumentException;
@@ -64,6 +66,8 @@ import io.ucsync.sip.SipDialect;
 public final class Subscriptions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
+    /** NOTIFYs and BENOTIFYs of no subscription: a peer decides how many come. */
+    private static final RateLimitedLog STRAYS = new RateLimitedLog(LOG, 60_000, 256);
 
     /** How long an ended dialog still answers late or retransmitted NOTIFYs with 200 (64 * T1). */
     private static final long CLOSED_DIALOG_GRACE_MILLIS = 32_000;
@@ -595,8 +599,11 @@ public final class Subscriptions {
             if (answered) {
                 respond(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Subscription does not exist");
             }
-            LOG.info("{} for no subscription of ours (Call-ID {}) {}", method, LogText.printable(callId),
-                    answered ? "answered 481" : "dropped");
+            // after a move to another server, or sent by anyone: a line a minute per sender is enough
+            InetAddress remote = ((SIPMessage) request).getRemoteAddress();
+            String source = remote == null ? "an unknown address" : remote.getHostAddress();
+            STRAYS.info(method + " " + source, method + " from " + LogText.printable(source) + " for no subscription of ours (Call-ID "
+                    + LogText.printable(callId) + ") " + (answered ? "answered 481" : "dropped"));
             return;
         }
         if (ref.closed) {
@@ -697,11 +704,12 @@ public final class Subscriptions {
         try {
             presences = reader.read(contentType, body, subscribed, Instant.now());
         } catch (PresenceDocumentException e) {
-            LOG.warn("{} for {} refused: {}; subscription kept, last presence unchanged", method, s.describe(), e.reason());
+            LOG.warn("{} for {} refused: {}; subscription kept, last presence unchanged", method, s.describe(),
+                    LogText.printable(e.reason()));
             return;
         } catch (RuntimeException e) {
             LOG.warn("{} for {} refused: unreadable presence document ({}); subscription kept, last presence unchanged",
-                    method, s.describe(), e.toString());
+                    method, s.describe(), LogText.printable(e.toString()));
             return;
         }
         for (Presence presence : presences) {
