@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 
+import org.slf4j.LoggerFactory;
 
 import io.ucsync.app.Connector;
+import io.ucsync.app.StartFailure;
 import io.ucsync.emulator.control.ControlCommand;
 import io.ucsync.emulator.frontend.FrontEndEmulatorCommand;
 import io.ucsync.emulator.tserver.TServerEmulatorCommand;
@@ -44,15 +46,28 @@ public final class Ucsync {
         runConnector();
     }
 
-    /** The connector, configured by config/application.properties (or the file given by -Ducsync.config). */
-    private static void runConnector() throws Exception {
+    /**
+     * The connector, configured by config/application.properties (or the file given by -Ducsync.config). A start that
+     * fails says why in one line and exits with status 1 (a configuration with several problems lists each).
+     */
+    private static void runConnector() {
+        Path configFile = Path.of(System.getProperty("ucsync.config", "config/application.properties"));
         Connector connector;
         try {
-            connector = Connector.create(Path.of(System.getProperty("ucsync.config", "config/application.properties")));
+            connector = Connector.create(configFile);
         } catch (ConfigException e) {
-            System.err.println("ucsync cannot start; fix the configuration:");
-            e.problems().forEach(problem -> System.err.println("  " + problem));
-            System.exit(2);
+            if (e.problems().size() == 1) {
+                System.err.println("ucsync cannot start; fix the configuration: " + e.problems().get(0));
+            } else {
+                System.err.println("ucsync cannot start; fix the configuration:");
+                e.problems().forEach(problem -> System.err.println("  " + problem));
+            }
+            System.exit(1);
+            return;
+        } catch (Exception e) {
+            // the embedded lab's ports, the state store: taken before camel-main starts
+            StartFailure.report(LoggerFactory.getLogger(Ucsync.class), e, configFile);
+            System.exit(1);
             return;
         }
         if (!connector.run()) {
