@@ -118,15 +118,15 @@ class RestartAndReloadScenariosTest {
                 await().atMost(Duration.ofSeconds(10)).until(() -> flow.sent.get() > 200);
 
                 // the edit: every presence is also copied to a queue an operator could watch
-                Files.writeString(routeFile, original.replace("                  - to: direct:commands",
-                        "                  - to: direct:commands\n                  - to: seda:presence-seen"), StandardCharsets.UTF_8);
+                Files.writeString(routeFile, original.replaceFirst("(?m)^( *)- to: direct:commands$",
+                        "$1- to: direct:commands\n$1- to: seda:presence-seen"), StandardCharsets.UTF_8);
                 ConsumerTemplate seen = ucsync.connector().camelContext().createConsumerTemplate();
                 await().atMost(Duration.ofSeconds(10)).until(() -> seen.receiveBody("seda:presence-seen", 100) != null);
 
                 int before = flow.sent.get();
                 Files.writeString(routeFile, original.replace("steps:", "stepz:"), StandardCharsets.UTF_8);
                 await().atMost(Duration.ofSeconds(10)).until(() -> flow.sent.get() > before + 300);
-                assertThat(ucsync.connector().camelContext().getRoute("presence-in")).as("the running route stays").isNotNull();
+                assertThat(ucsync.connector().camelContext().getRoute("presence-in-uc")).as("the running route stays").isNotNull();
                 assertThat(seen.receiveBody("seda:presence-seen", 2000)).as("and it is still the edited one").isNotNull();
             }
             awaitEveryWorkerAsMapped(ucsync, lastPresences(ucsync));

@@ -65,7 +65,7 @@ final class UcsyncHarness implements AutoCloseable {
     private Process child;
 
     private UcsyncHarness(Path home, Map<String, List<Integer>> workersByTServer, TlsSettings tserverTls, List<String> teamMaps,
-            List<String> extraProperties) throws IOException {
+            Map<Integer, String> poolOf, List<String> extraProperties) throws IOException {
         this.home = home;
         this.workers = workersByTServer.values().stream().mapToInt(List::size).sum();
         this.extraProperties = extraProperties;
@@ -81,11 +81,12 @@ final class UcsyncHarness implements AutoCloseable {
         Files.copy(Path.of(MAP), home.resolve(MAP), StandardCopyOption.REPLACE_EXISTING);
         copyAll(Path.of(EXAMPLE_MAPS), Files.createDirectories(home.resolve(EXAMPLE_MAPS)));
         copyAll(Path.of("routes"), home.resolve("routes"));
-        List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password" + (teamMaps.isEmpty() ? "" : ",map")));
+        List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password" + (teamMaps.isEmpty() ? "" : ",map")
+                + (poolOf.isEmpty() ? "" : ",pool")));
         for (int i = 1; i <= workers; i++) {
             String map = teamMaps.isEmpty() ? null : teamMaps.get(i - 1);
             roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + "," + tserverOf.get(i) + ",," + password(i)
-                    + (map == null ? "" : "," + map));
+                    + (map == null ? "" : "," + map) + (poolOf.isEmpty() ? "" : "," + poolOf.getOrDefault(i, "")));
             Path mapFile = map == null || map.isEmpty() ? null : home.resolve("config").resolve(map);
             if (mapFile != null && !Files.exists(mapFile)) {
                 Files.createDirectories(mapFile.getParent());
@@ -119,7 +120,7 @@ final class UcsyncHarness implements AutoCloseable {
     }
 
     static UcsyncHarness in(Path home, int workers, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, mainWith(workers), null, List.of(), List.of(extraProperties));
+        return new UcsyncHarness(home, mainWith(workers), null, List.of(), Map.of(), List.of(extraProperties));
     }
 
     /** Workers 1 to n, all on the T-Server main. */
@@ -133,12 +134,12 @@ final class UcsyncHarness implements AutoCloseable {
      * copy of the default map, for the test to edit.
      */
     static UcsyncHarness withTeamMaps(Path home, String... teamMaps) throws IOException {
-        return new UcsyncHarness(home, mainWith(teamMaps.length), null, List.of(teamMaps), List.of());
+        return new UcsyncHarness(home, mainWith(teamMaps.length), null, List.of(teamMaps), Map.of(), List.of());
     }
 
     /** A harness whose T-Server emulator speaks TLW/1 inside TLS with these settings. */
     static UcsyncHarness withTlsTServer(Path home, TlsSettings tserverTls, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, mainWith(3), tserverTls, List.of(), List.of(extraProperties));
+        return new UcsyncHarness(home, mainWith(3), tserverTls, List.of(), Map.of(), List.of(extraProperties));
     }
 
     /**
@@ -147,7 +148,15 @@ final class UcsyncHarness implements AutoCloseable {
      */
     static UcsyncHarness withTServers(Path home, LinkedHashMap<String, List<Integer>> workersByTServer, String... extraProperties)
             throws IOException {
-        return new UcsyncHarness(home, workersByTServer, null, List.of(), List.of(extraProperties));
+        return new UcsyncHarness(home, workersByTServer, null, List.of(), Map.of(), List.of(extraProperties));
+    }
+
+    /**
+     * A harness whose roster has a pool column: the pool each worker named here is in (the others are in the default
+     * pool); the test configures the pools (ucsync.uc.POOL.*) and their front ends.
+     */
+    static UcsyncHarness withPools(Path home, int workers, Map<Integer, String> poolOf, String... extraProperties) throws IOException {
+        return new UcsyncHarness(home, mainWith(workers), null, List.of(), poolOf, List.of(extraProperties));
     }
 
     private static void copyAll(Path from, Path to) throws IOException {
@@ -174,6 +183,7 @@ final class UcsyncHarness implements AutoCloseable {
         List<String> lines = new ArrayList<>(List.of(
                 "ucsync.lab.enabled=false",
                 "ucsync.uc.server=127.0.0.1:" + frontEnd.port(),
+                "ucsync.uc.user=sip:ucsync@ucsync.test",
                 "ucsync.tservers=" + String.join(",", tserverNames),
                 "ucsync.roster=" + home.resolve("config/roster.csv"),
                 "ucsync.presence-map=" + home.resolve(MAP),
