@@ -10,6 +10,7 @@ import io.ucsync.emulator.control.ControlCommand;
 import io.ucsync.emulator.frontend.FrontEndEmulatorCommand;
 import io.ucsync.emulator.tserver.TServerEmulatorCommand;
 import io.ucsync.config.ConfigException;
+import io.ucsync.state.StateStoreException;
 
 /**
  * Entry point of target/ucsync.jar. Without a subcommand it runs the connector on camel-main;
@@ -53,6 +54,10 @@ public final class Ucsync {
             System.err.println("ucsync cannot start; fix the configuration:");
             e.problems().forEach(problem -> System.err.println("  " + problem));
             System.exit(2);
+            return;
+        } catch (StateStoreException e) {
+            System.err.println("ucsync cannot start: " + e.getMessage());
+            System.exit(1);
             return;
         }
         if (!connector.run()) {

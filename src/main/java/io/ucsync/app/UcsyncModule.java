@@ -37,6 +37,8 @@ import io.ucsync.config.ConfigException;
 import io.ucsync.config.PresenceMap;
 import io.ucsync.config.Roster;
 import io.ucsync.config.RosterEntry;
+import io.ucsync.state.StateDatabase;
+import io.ucsync.state.StateStoreException;
 import io.ucsync.state.WorkerRegistry;
 import io.ucsync.state.WorkerStore;
 
@@ -57,6 +59,7 @@ public final class UcsyncModule implements AutoCloseable {
     static final String TIMERS = "seda:timers";
 
     private final UcsyncSettings settings;
+    private final StateDatabase database;
     private final WorkerStore store;
     private final WorkerRegistry registry;
     private final DurableTimers timers;
@@ -75,11 +78,13 @@ public final class UcsyncModule implements AutoCloseable {
 
     private UcsyncModule(UcsyncSettings settings, Roster roster, PresenceMap map) throws Exception {
         this.settings = settings;
+        // first: a store that cannot be reached stops the start before anything else runs
+        this.database = StateDatabase.open(settings.value(UcsyncSettings.STATE_JDBC_URL), settings.value(UcsyncSettings.STATE_USER),
+                settings.value(UcsyncSettings.STATE_PASSWORD));
         this.lab = settings.labEnabled() ? EmbeddedLab.start(settings, roster) : null;
-        this.store = new WorkerStore(settings.value(UcsyncSettings.STATE_JDBC_URL), "sa", "");
+        this.store = new WorkerStore(database);
         this.registry = new WorkerRegistry(store, settings.intValue(UcsyncSettings.WORKER_LANES), Clock.systemUTC());
-        this.timers = new DurableTimers(settings.value(UcsyncSettings.STATE_JDBC_URL),
-                fired -> template.sendBody(TIMERS, fired));
+        this.timers = new DurableTimers(database, fired -> template.sendBody(TIMERS, fired));
         this.engine = new SyncEngine(roster, map, settings.engineOptions(), registry, timers, Clock.systemUTC());
         this.offers = new PreviewOffers(Clock.systemUTC());
         this.views = new KwViews(engine, offers);
@@ -165,7 +170,8 @@ public final class UcsyncModule implements AutoCloseable {
     /**
      * Reads the configuration (ucsync's application.properties) and builds ucsync, ready to be added to a context.
      *
-     * @throws ConfigException naming each problem with its file, line and fix
+     * @throws ConfigException     naming each problem with its file, line and fix
+     * @throws StateStoreException in one line, when the state store cannot be reached or migrated
      */
     public static UcsyncModule create(Path configFile) throws Exception {
         UcsyncSettings settings = UcsyncSettings.load(configFile);
@@ -317,6 +323,7 @@ public final class UcsyncModule implements AutoCloseable {
             timers.close();
             registry.close();
             store.close();
+            database.close();
         } catch (Exception e) {
             LOG.warn("stopping ucsync: {}", RouteFiles.describe(e));
         } finally {

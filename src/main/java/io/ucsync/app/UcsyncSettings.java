@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 
 import io.ucsync.config.ConfigException;
 import io.ucsync.config.EngineOptions;
+import io.ucsync.state.StateDatabase;
 
 /**
  * config/application.properties: where the UC front end and the T-Servers are, the files of the roster and the
@@ -41,6 +42,8 @@ public final class UcsyncSettings {
     static final String PRESENCE_MAP = "ucsync.presence-map";
     static final String ROUTES = "ucsync.routes";
     static final String STATE_JDBC_URL = "ucsync.state.jdbc-url";
+    static final String STATE_USER = "ucsync.state.user";
+    static final String STATE_PASSWORD = "ucsync.state.password";
     static final String WORKER_LANES = "ucsync.worker-lanes";
     static final String KW_SUBSCRIBE = "ucsync.kw.subscribe";
     static final String PREVIEW_API_TOKEN = "ucsync.kw.preview-api-token";
@@ -68,6 +71,8 @@ public final class UcsyncSettings {
             Map.entry(PRESENCE_MAP, "config/presence-map.txt"),
             Map.entry(ROUTES, "routes"),
             Map.entry(STATE_JDBC_URL, "jdbc:h2:file:./data/ucsync;WRITE_DELAY=0;RETENTION_TIME=1000"),
+            Map.entry(STATE_USER, "sa"),
+            Map.entry(STATE_PASSWORD, ""),
             Map.entry(WORKER_LANES, "32"),
             Map.entry(KW_SUBSCRIBE, "always"),
             Map.entry(PREVIEW_API_TOKEN, ""),
@@ -142,6 +147,10 @@ public final class UcsyncSettings {
         }
         if (!List.of("mspres", "simple").contains(settings.value(UC_DIALECT))) {
             problems.add(file.getFileName() + ": " + UC_DIALECT + "=" + settings.value(UC_DIALECT) + " is not a dialect (fix: mspres or simple)");
+        }
+        if (StateDatabase.Kind.of(settings.value(STATE_JDBC_URL)) == null) {
+            problems.add(file.getFileName() + ": " + STATE_JDBC_URL + " is neither an H2 nor a PostgreSQL URL"
+                    + " (fix: jdbc:h2:file:PATH, or jdbc:postgresql://HOST:PORT/DATABASE)");
         }
         if (!List.of("always", "signed-in").contains(settings.value(KW_SUBSCRIBE))) {
             problems.add(file.getFileName() + ": " + KW_SUBSCRIBE + "=" + settings.value(KW_SUBSCRIBE)
