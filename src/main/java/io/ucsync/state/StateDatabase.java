@@ -19,7 +19,7 @@ import com.zaxxer.hikari.HikariDataSource;
 /**
  * The database ucsync keeps its state in (worker facts, audit log, Quartz's timers): an embedded H2 file by default, or
  * PostgreSQL. Opening it checks that it answers, creates or migrates its schema (Flyway, src/main/resources/db/migration),
- * and pools its connections for the worker store and Quartz, which share them.
+ * and pools its connections, which Quartz and the worker store share.
  */
 public final class StateDatabase implements AutoCloseable {
 
@@ -49,11 +49,8 @@ public final class StateDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateDatabase.class);
     /** A password given in the URL itself (PostgreSQL's ?password=, H2's ;PASSWORD=) never reaches a log. */
     private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password=)[^&;]*");
-    /**
-     * The worker store's writer, Quartz's scheduler thread, its two job threads and its misfire handler, and reads
-     * (the start's load, the audit pages).
-     */
-    private static final int POOL_SIZE = 8;
+    /** Quartz's scheduler thread, its two job threads and its misfire handler, and reads (the start's load, audit pages). */
+    private static final int POOL_SIZE = 6;
     /** How long a thread waits for a connection before the store counts as unreachable. */
     private static final long CONNECTION_TIMEOUT_MILLIS = 2000;
 
@@ -135,9 +132,17 @@ public final class StateDatabase implements AutoCloseable {
         return kind;
     }
 
-    /** The connections, shared by the worker store and Quartz. */
+    /** The pooled connections, shared by Quartz and the worker store's reads. */
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * A connection of its own, outside the pool, for a caller that must reconnect as soon as the database is back: the
+     * pool waits up to 5 s between attempts while it cannot connect.
+     */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
     }
 
     /** "state store URL", the URL without a password. */

@@ -81,7 +81,13 @@ public final class WorkerStore implements AutoCloseable {
                 s.external_reverted, s.requested)""";
 
     private final StateDatabase database;
+    /** The pool's connections, for reads. */
     private final DataSource connections;
+    /**
+     * The writer's own connection, outside the pool (null until opened, and after it was lost): when the database is
+     * back after an outage, the next try reconnects at once instead of waiting out the pool's back-off (up to 5 s).
+     */
+    private Connection writerConnection;
     private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
     private final Thread writer = new Thread(this::writeGroups, "worker-store-writer");
     private volatile boolean closed;
@@ -169,7 +175,8 @@ public final class WorkerStore implements AutoCloseable {
                 commitUntilSaved(group);
             }
             if (closing) {
-                return; // everything written before close() is committed
+                dropWriterConnection(); // everything written before close() is committed
+                return;
             }
             group.clear();
         }
@@ -189,7 +196,7 @@ public final class WorkerStore implements AutoCloseable {
                 group.forEach(write -> write.done().complete(null));
                 return;
             } catch (SQLException e) {
-                if (!lostConnection(e) && answers()) {
+                if (!lostConnection(e) && writerConnectionAnswers()) {
                     backAgain();
                     if (group.size() == 1) {
                         group.get(0).done().completeExceptionally(refusal(e));
@@ -198,6 +205,7 @@ public final class WorkerStore implements AutoCloseable {
                     }
                     return;
                 }
+                dropWriterConnection();
                 unreachable(e);
                 if (closed) {
                     SQLException notSaved = new SQLException("not saved: ucsync stopped while the " + database + " could not be reached", e);
@@ -217,28 +225,30 @@ public final class WorkerStore implements AutoCloseable {
     }
 
     private void commit(List<Write> group) throws SQLException {
-        try (Connection connection = connections.getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement merge = connection.prepareStatement(MERGE_FACTS);
-                 PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_log (sip_uri, at, change, cause) VALUES (?, ?, ?, ?)")) {
-                for (Write write : group) {
-                    bindFacts(merge, write.sipUri(), write.facts());
-                    merge.addBatch();
-                    if (write.audit() != null) {
-                        insert.setString(1, write.sipUri());
-                        insert.setTimestamp(2, Timestamp.from(write.audit().at()));
-                        insert.setString(3, fitted(write.audit().change(), AUDIT_CHANGE_LENGTH));
-                        insert.setString(4, fitted(write.audit().cause(), AUDIT_CAUSE_LENGTH));
-                        insert.addBatch();
-                    }
+        if (writerConnection == null) {
+            writerConnection = database.connect();
+            writerConnection.setAutoCommit(false);
+        }
+        Connection connection = writerConnection;
+        try (PreparedStatement merge = connection.prepareStatement(MERGE_FACTS);
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_log (sip_uri, at, change, cause) VALUES (?, ?, ?, ?)")) {
+            for (Write write : group) {
+                bindFacts(merge, write.sipUri(), write.facts());
+                merge.addBatch();
+                if (write.audit() != null) {
+                    insert.setString(1, write.sipUri());
+                    insert.setTimestamp(2, Timestamp.from(write.audit().at()));
+                    insert.setString(3, fitted(write.audit().change(), AUDIT_CHANGE_LENGTH));
+                    insert.setString(4, fitted(write.audit().cause(), AUDIT_CAUSE_LENGTH));
+                    insert.addBatch();
                 }
-                merge.executeBatch();
-                insert.executeBatch();
-                connection.commit();
-            } catch (SQLException e) {
-                rollBack(connection, e);
-                throw e;
             }
+            merge.executeBatch();
+            insert.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            rollBack(connection, e);
+            throw e;
         }
     }
 
@@ -247,8 +257,8 @@ public final class WorkerStore implements AutoCloseable {
     }
 
     /**
-     * Why a write failed, fit for a log line: the database's own error, at the end of the chain. A batch's message
-     * carries the statement with its values (text from the network), and a pool's timeout only says that it timed out.
+     * Why a write failed, fit for a log line: the database's own error, at the end of the chain (a batch's own message
+     * carries the statement with its values, text from the network).
      */
     private static String reason(SQLException failure) {
         SQLException reason = failure;
@@ -287,12 +297,23 @@ public final class WorkerStore implements AutoCloseable {
         return false;
     }
 
-    /** Whether the database answers now, on a connection of the pool. */
-    private boolean answers() {
-        try (Connection connection = connections.getConnection()) {
-            return connection.isValid(2);
+    /** Whether the database still answers on the writer's connection, after a write failed on it. */
+    private boolean writerConnectionAnswers() {
+        try {
+            return writerConnection != null && writerConnection.isValid(2);
         } catch (SQLException e) {
             return false;
+        }
+    }
+
+    private void dropWriterConnection() {
+        if (writerConnection != null) {
+            try {
+                writerConnection.close();
+            } catch (SQLException e) {
+                // lost already
+            }
+            writerConnection = null;
         }
     }
 
