@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -34,7 +35,7 @@ import io.ucsync.tls.TlsSettings;
 
 /**
  * ucsync as a user runs it, in a directory of its own: the project's routes/ and presence map, a roster of a few
- * workers, the state in an H2 file there, the KW API on a free port. The emulators belong to the harness, not to
+ * workers, the state in an H2 file there (or in a PostgreSQL database: {@link #onPostgres}), the KW API on a free port. The emulators belong to the harness, not to
  * ucsync, so they outlive a restart of the connector (in this JVM, or in a child JVM that a test kills with
  * kill -9). Extra properties are appended to application.properties.
  */
@@ -49,6 +50,7 @@ final class UcsyncHarness implements AutoCloseable {
     final int httpPort;
     final int managementPort;
     private final List<String> extraProperties;
+    private final List<String> stateProperties;
     private final TlsSettings tserverTls;
     private volatile TServerEmulator tserver;
     private volatile FrontEndEmulator frontEnd;
@@ -57,9 +59,11 @@ final class UcsyncHarness implements AutoCloseable {
     private Connector connector;
     private Process child;
 
-    private UcsyncHarness(Path home, int workers, TlsSettings tserverTls, List<String> extraProperties) throws IOException {
+    private UcsyncHarness(Path home, int workers, TlsSettings tserverTls, List<String> stateProperties, List<String> extraProperties)
+            throws IOException {
         this.home = home;
         this.workers = workers;
+        this.stateProperties = stateProperties;
         this.extraProperties = extraProperties;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 ServerSocket management = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -94,16 +98,27 @@ final class UcsyncHarness implements AutoCloseable {
     }
 
     static UcsyncHarness in(Path home, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, 3, null, List.of(extraProperties));
+        return new UcsyncHarness(home, 3, null, h2File(home), List.of(extraProperties));
     }
 
     static UcsyncHarness in(Path home, int workers, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, workers, null, List.of(extraProperties));
+        return new UcsyncHarness(home, workers, null, h2File(home), List.of(extraProperties));
+    }
+
+    /** A harness whose ucsync keeps its state in this PostgreSQL database. */
+    static UcsyncHarness onPostgres(Path home, int workers, String jdbcUrl, String user, String password, String... extraProperties)
+            throws IOException {
+        return new UcsyncHarness(home, workers, null, List.of("ucsync.state.jdbc-url=" + jdbcUrl, "ucsync.state.user=" + user,
+                "ucsync.state.password=" + password), List.of(extraProperties));
     }
 
     /** A harness whose T-Server emulator speaks TLW/1 inside TLS with these settings. */
     static UcsyncHarness withTlsTServer(Path home, TlsSettings tserverTls, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, 3, tserverTls, List.of(extraProperties));
+        return new UcsyncHarness(home, 3, tserverTls, h2File(home), List.of(extraProperties));
+    }
+
+    private static List<String> h2File(Path home) {
+        return List.of("ucsync.state.jdbc-url=jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0;RETENTION_TIME=1000");
     }
 
     static String worker(int i) {
@@ -126,7 +141,6 @@ final class UcsyncHarness implements AutoCloseable {
                 "ucsync.roster=" + home.resolve("config/roster.csv"),
                 "ucsync.presence-map=" + home.resolve(MAP),
                 "ucsync.routes=" + home.resolve("routes"),
-                "ucsync.state.jdbc-url=jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0;RETENTION_TIME=1000",
                 "ucsync.dashboard.password=" + OPERATOR_PASSWORD,
                 "ucsync.dashboard.frontend-control=127.0.0.1:" + frontEnd.controlPort(),
                 "ucsync.dashboard.tserver-control=127.0.0.1:" + tserver.controlPort(),
@@ -140,6 +154,7 @@ final class UcsyncHarness implements AutoCloseable {
                 "camel.management.metricsEnabled=true",
                 "camel.metrics.enabled=true",
                 "camel.health.exposureLevel=full"));
+        lines.addAll(stateProperties);
         lines.addAll(extraProperties);
         Files.write(config(), lines, StandardCharsets.UTF_8);
     }
@@ -166,12 +181,36 @@ final class UcsyncHarness implements AutoCloseable {
      * returns once it has started (its KW API answers), which takes a JVM start of its own.
      */
     void startProcess() throws IOException {
-        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ucsync.log").toFile())).start();
+        child = launchProcess();
         HttpRequest session = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session")).build();
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
                 .until(() -> http.send(session, HttpResponse.BodyHandlers.discarding()).statusCode() == 401);
+    }
+
+    /**
+     * Runs the connector as its own process until it exits, as a start that fails does; its exit code. Its output is in
+     * {@link #log()}.
+     */
+    int runProcessUntilExit() throws IOException, InterruptedException {
+        Process process = launchProcess();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("ucsync did not exit within 90 s");
+        }
+        return process.exitValue();
+    }
+
+    /** java -cp ... io.ucsync.Ucsync with this harness's configuration, its output appended to ucsync.log. */
+    private Process launchProcess() throws IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ucsync.log").toFile())).start();
+    }
+
+    /** What the connector processes started by this harness printed, so far. */
+    List<String> log() throws IOException {
+        Path log = home.resolve("ucsync.log");
+        return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
     }
 
     /** kill -9 of the child connector. */
