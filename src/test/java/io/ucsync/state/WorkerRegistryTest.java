@@ -20,15 +20,15 @@ import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.tlib.protocol.AgentWorkMode;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.ucsync.sip.peers.LogCapture;
-import io.ucsync.state.peers.PostgresPeer;
+import io.ucsync.state.peers.TestStores;
+import io.ucsync.state.peers.TestStores.Kind;
 import io.ucsync.engine.AgentState;
 import io.ucsync.presence.PublishedPresence;
 import io.ucsync.engine.WorkerFacts;
@@ -37,40 +37,21 @@ import io.ucsync.engine.WorkerFacts;
 class WorkerRegistryTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
-    private static PostgresPeer postgres;
+
+    @RegisterExtension
+    static final TestStores stores = new TestStores();
 
     @TempDir
     Path dir;
-    /** This test's PostgreSQL database, made on first use. */
-    private String postgresUrl;
 
-    /** The two stores ucsync supports. */
-    enum Store { H2, POSTGRESQL }
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresPeer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
-
-    /** This test's database of that kind, migrated; the same one each time a test opens it. */
-    private StateDatabase open(Store kind) throws StateStoreException {
-        if (kind == Store.H2) {
-            return StateDatabase.open("jdbc:h2:file:" + dir.resolve("ucsync"), "sa", "");
-        }
-        if (postgresUrl == null) {
-            postgresUrl = postgres.createDatabase();
-        }
-        return StateDatabase.open(postgresUrl, postgres.user(), "");
+    /** This test's database of that kind, migrated; the same one each time the test opens it. */
+    private StateDatabase open(Kind kind) throws StateStoreException {
+        return stores.database(kind, dir).open();
     }
 
     @ParameterizedTest
-    @EnumSource(Store.class)
-    void facts_and_audit_survive_closing_and_reopening_the_database(Store kind) throws Exception {
+    @EnumSource(Kind.class)
+    void facts_and_audit_survive_closing_and_reopening_the_database(Kind kind) throws Exception {
         Presence away = new Presence("sip:kw01@ucsync.test", Availability.AWAY, "off-work", PresenceSource.USER, CLOCK.instant());
         AgentState busy = AgentState.notReady(AgentWorkMode.AuxWork, "Busy");
         try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
@@ -106,8 +87,8 @@ class WorkerRegistryTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Store.class)
-    void one_workers_changes_apply_in_order_while_workers_run_in_parallel(Store kind) throws Exception {
+    @EnumSource(Kind.class)
+    void one_workers_changes_apply_in_order_while_workers_run_in_parallel(Kind kind) throws Exception {
         try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, 4, CLOCK);
             List<CompletableFuture<WorkerFacts>> all = new ArrayList<>();
@@ -130,12 +111,12 @@ class WorkerRegistryTest {
     @Test
     void changes_made_while_postgresql_is_down_wait_in_order_and_are_saved_once_it_is_back() throws Exception {
         List<String> workers = List.of("sip:kw1@ucsync.test", "sip:kw2@ucsync.test", "sip:kw3@ucsync.test");
-        try (LogCapture log = LogCapture.of(WorkerStore.class); StateDatabase database = open(Store.POSTGRESQL);
+        try (LogCapture log = LogCapture.of(WorkerStore.class); StateDatabase database = open(Kind.POSTGRESQL);
              WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, 2, CLOCK);
             registry.update(workers.get(0), f -> f.withContactCenterDnd(true), "before").toCompletableFuture().get(5, TimeUnit.SECONDS);
 
-            postgres.stop();
+            stores.postgres().stop();
             List<CompletableFuture<WorkerFacts>> during = new ArrayList<>();
             for (int step = 1; step <= 20; step++) {
                 for (String worker : workers) {
@@ -148,14 +129,14 @@ class WorkerRegistryTest {
             assertThat(workers).as("nothing acted on before it is saved").allSatisfy(worker ->
                     assertThat(registry.facts(worker).previewDeclinedUntil()).isNull());
 
-            postgres.startAgain();
+            stores.postgres().startAgain();
             CompletableFuture.allOf(during.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             assertThat(registry.isWaitingForStore()).isFalse();
             assertThat(log.linesWith("WARN", "cannot be reached")).hasSize(1);
             assertThat(log.linesWith("INFO", "reached again")).hasSize(1);
             registry.close();
         }
-        try (StateDatabase database = open(Store.POSTGRESQL); WorkerStore store = new WorkerStore(database)) {
+        try (StateDatabase database = open(Kind.POSTGRESQL); WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, 2, CLOCK);
             assertThat(workers).as("saved, the last change of each worker last").allSatisfy(worker ->
                     assertThat(registry.facts(worker).previewDeclinedUntil()).isEqualTo(Instant.ofEpochSecond(20)));
@@ -165,8 +146,8 @@ class WorkerRegistryTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Store.class)
-    void a_change_the_database_refuses_fails_alone_and_the_others_are_saved(Store kind) throws Exception {
+    @EnumSource(Kind.class)
+    void a_change_the_database_refuses_fails_alone_and_the_others_are_saved(Kind kind) throws Exception {
         String refused = "sip:kw0@ucsync.test";
         // longer than worker_facts.own_activity (64): both databases refuse the row
         Presence tooLong = new Presence(refused, Availability.BUSY, "x".repeat(100), PresenceSource.USER, CLOCK.instant());

@@ -14,15 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.ucsync.state.StateDatabase;
-import io.ucsync.state.StateStoreException;
-import io.ucsync.state.peers.PostgresPeer;
+import io.ucsync.state.peers.TestStores;
+import io.ucsync.state.peers.TestStores.Kind;
 
 /**
  * Timers on a real H2 file and on a real PostgreSQL 15, including across a kill -9 of the process that set them (the
@@ -30,48 +29,18 @@ import io.ucsync.state.peers.PostgresPeer;
  */
 class DurableTimersTest {
 
-    private static PostgresPeer postgres;
+    @RegisterExtension
+    static final TestStores stores = new TestStores();
 
     @TempDir
     Path dir;
-    /** This test's PostgreSQL database, made on first use. */
-    private String postgresUrl;
 
     private final List<FiredTimer> fired = new CopyOnWriteArrayList<>();
 
-    /** The two stores ucsync supports. */
-    enum Store { H2, POSTGRESQL }
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresPeer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
-
-    /** This test's database of that kind: URL, user, password. */
-    private List<String> database(Store kind) {
-        if (kind == Store.H2) {
-            // WRITE_DELAY=0: H2 otherwise flushes commits up to half a second late, which a kill -9 would lose.
-            return List.of("jdbc:h2:file:" + dir.resolve("timers") + ";WRITE_DELAY=0", "sa", "");
-        }
-        if (postgresUrl == null) {
-            postgresUrl = postgres.createDatabase();
-        }
-        return List.of(postgresUrl, postgres.user(), "");
-    }
-
-    private static StateDatabase open(List<String> database) throws StateStoreException {
-        return StateDatabase.open(database.get(0), database.get(1), database.get(2));
-    }
-
     @ParameterizedTest
-    @EnumSource(Store.class)
-    void a_timer_fires_at_its_time_and_can_be_moved_or_cancelled(Store kind) throws Exception {
-        try (StateDatabase database = open(database(kind)); DurableTimers timers = new DurableTimers(database, fired::add)) {
+    @EnumSource(Kind.class)
+    void a_timer_fires_at_its_time_and_can_be_moved_or_cancelled(Kind kind) throws Exception {
+        try (StateDatabase database = stores.database(kind, dir).open(); DurableTimers timers = new DurableTimers(database, fired::add)) {
             timers.start();
             Instant soon = Instant.now().plusMillis(800);
             timers.schedule("preview-decline", "sip:kw01@ucsync.test", Instant.now().plusSeconds(3600));
@@ -88,13 +57,14 @@ class DurableTimersTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Store.class)
-    void timers_set_by_a_process_killed_with_kill_9_fire_after_restart_on_time_or_at_once_if_overdue(Store kind) throws Exception {
+    @EnumSource(Kind.class)
+    void timers_set_by_a_process_killed_with_kill_9_fire_after_restart_on_time_or_at_once_if_overdue(Kind kind) throws Exception {
         Instant overdue = Instant.now().plusSeconds(1);
         Instant later = Instant.now().plusSeconds(6);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), TimerSettingProcess.class.getName()));
-        command.addAll(database(kind));
+        TestStores.Database store = stores.database(kind, dir);
+        command.addAll(List.of(store.url(), store.user(), store.password()));
         command.addAll(List.of(overdue.toString(), later.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -107,7 +77,7 @@ class DurableTimersTest {
         process.destroyForcibly().waitFor();
         await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(overdue.plusSeconds(1)));
 
-        try (StateDatabase database = open(database(kind)); DurableTimers timers = new DurableTimers(database, fired::add)) {
+        try (StateDatabase database = store.open(); DurableTimers timers = new DurableTimers(database, fired::add)) {
             assertThat(timers.pending()).as("stored before start").hasSize(2);
             timers.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> fired.size() == 1);
