@@ -26,7 +26,8 @@ import io.ucsync.presence.AvailabilityNames;
  * <p>
  * Forward rules match an availability class and, optionally, an activity token and a source; the most
  * specific matching rule wins (activity counts more than source). Every availability class needs a rule,
- * so every presence maps to something.
+ * so every presence maps to something. Each rule keeps its file, line and text, so that the reason for an
+ * agent state (the dashboard's "why", the audit) can name the rule that decided it.
  */
 public final class PresenceMap {
 
@@ -44,6 +45,23 @@ public final class PresenceMap {
         }
     }
 
+    /**
+     * One forward rule as the admin wrote it.
+     *
+     * @param file       the map's file name
+     * @param line       its line in the file
+     * @param text       the rule, with the spaces that align the shipped file's columns taken out
+     * @param agentState the agent state it maps to
+     */
+    public record Rule(String file, int line, String text, AgentState agentState) {
+
+        /** e.g. {@code support.txt:14 'Busy/in-a-meeting => NotReady AuxWork InAMeeting'} */
+        @Override
+        public String toString() {
+            return file + ":" + line + " '" + text + "'";
+        }
+    }
+
     /** The reverse map's keys: the agent-state situations ucsync publishes a presence for. */
     static final String REVERSE_READY = "Ready";
     static final String REVERSE_NOT_READY = "NotReady";
@@ -51,16 +69,23 @@ public final class PresenceMap {
     static final String REVERSE_ON_CALL = "OnCall";
     private static final String REVERSE_SECTION = "[reverse]";
 
-    private final Map<PresencePattern, AgentState> forward;
+    private final String name;
+    private final Map<PresencePattern, Rule> forward;
     private final Map<String, PublishedPresence> reverse;
 
-    private PresenceMap(Map<PresencePattern, AgentState> forward, Map<String, PublishedPresence> reverse) {
+    private PresenceMap(String name, Map<PresencePattern, Rule> forward, Map<String, PublishedPresence> reverse) {
+        this.name = name;
         this.forward = Map.copyOf(forward);
         this.reverse = Map.copyOf(reverse);
     }
 
-    /** The agent state a presence maps to, by the most specific matching rule. */
-    public AgentState agentStateFor(Presence presence) {
+    /** The map's file name. */
+    public String name() {
+        return name;
+    }
+
+    /** The most specific rule that matches a presence: the agent state it maps to, and where that is written. */
+    public Rule ruleFor(Presence presence) {
         PresencePattern best = null;
         for (PresencePattern pattern : forward.keySet()) {
             if (pattern.matches(presence) && (best == null || pattern.specificity() > best.specificity())) {
@@ -93,8 +118,7 @@ public final class PresenceMap {
 
     public static PresenceMap parse(String fileName, List<String> lines) throws ConfigException {
         ConfigProblems problems = new ConfigProblems(fileName);
-        Map<PresencePattern, AgentState> forward = new HashMap<>();
-        Map<PresencePattern, Integer> forwardLines = new HashMap<>();
+        Map<PresencePattern, Rule> forward = new HashMap<>();
         Map<String, PublishedPresence> reverse = new HashMap<>();
         boolean inReverse = false;
         for (int index = 0; index < lines.size(); index++) {
@@ -117,7 +141,7 @@ public final class PresenceMap {
             if (inReverse) {
                 readReverseRule(left, right, lineNumber, reverse, problems);
             } else {
-                readForwardRule(left, right, lineNumber, forward, forwardLines, problems);
+                readForwardRule(fileName, left, right, lineNumber, forward, problems);
             }
         }
         Set<Availability> covered = EnumSet.noneOf(Availability.class);
@@ -134,22 +158,21 @@ public final class PresenceMap {
             }
         }
         problems.throwIfAny();
-        return new PresenceMap(forward, reverse);
+        return new PresenceMap(fileName, forward, reverse);
     }
 
-    private static void readForwardRule(String left, String right, int lineNumber, Map<PresencePattern, AgentState> forward,
-                                        Map<PresencePattern, Integer> forwardLines, ConfigProblems problems) {
+    private static void readForwardRule(String fileName, String left, String right, int lineNumber,
+                                        Map<PresencePattern, Rule> forward, ConfigProblems problems) {
         PresencePattern pattern = parsePattern(left, lineNumber, problems);
         AgentState state = parseAgentState(right, lineNumber, problems);
         if (pattern == null || state == null) {
             return;
         }
-        Integer earlier = forwardLines.putIfAbsent(pattern, lineNumber);
+        Rule rule = new Rule(fileName, lineNumber, left + " => " + String.join(" ", right.split("\\s+")), state);
+        Rule earlier = forward.putIfAbsent(pattern, rule);
         if (earlier != null) {
-            problems.at(lineNumber, "'" + left + "' already has a rule on line " + earlier, "keep one of the two lines");
-            return;
+            problems.at(lineNumber, "'" + left + "' already has a rule on line " + earlier.line(), "keep one of the two lines");
         }
-        forward.put(pattern, state);
     }
 
     private static PresencePattern parsePattern(String text, int lineNumber, ConfigProblems problems) {

@@ -8,8 +8,8 @@ import io.ucsync.presence.PublishedPresence;
 import io.ucsync.tlib.protocol.AgentWorkMode;
 
 /**
- * The one rule of ucsync: from a worker's facts, the presence map and the options, what the worker's
- * agent state and published presence should be, and why. Pure: no I/O, no clock of its own, so restarts,
+ * The one rule of ucsync: from a worker's facts, the worker's presence map and the options, what the worker's
+ * agent state and published presence should be, and why (naming the map's rule that decided). Pure: no I/O, no clock of its own, so restarts,
  * reconnects, duplicate notifications and reloads are all handled by computing it again.
  */
 public final class DesiredStateFunction {
@@ -49,7 +49,8 @@ public final class DesiredStateFunction {
         if (facts.ownPresence() == null) {
             return new Desired(null, null, "no presence known yet: ucsync leaves the agent as it is");
         }
-        AgentState mapped = map.agentStateFor(facts.ownPresence());
-        return new Desired(mapped, null, "presence " + facts.ownPresence().describe() + " maps to " + mapped);
+        PresenceMap.Rule rule = map.ruleFor(facts.ownPresence());
+        return new Desired(rule.agentState(), null, "presence " + facts.ownPresence().describe() + " maps to " + rule.agentState()
+                + " (" + rule + ")");
     }
 }

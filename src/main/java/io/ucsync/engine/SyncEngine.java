@@ -42,6 +42,7 @@ import io.ucsync.engine.Desired;
 import io.ucsync.engine.DesiredStateFunction;
 import io.ucsync.config.EngineOptions;
 import io.ucsync.config.PresenceMap;
+import io.ucsync.config.PresenceMaps;
 import io.ucsync.presence.PublishedPresence;
 import io.ucsync.engine.ReconcilePlan;
 import io.ucsync.config.Roster;
@@ -74,7 +75,7 @@ public final class SyncEngine {
     private final Clock clock;
     private final EngineOptions options;
     private volatile Roster roster;
-    private volatile PresenceMap map;
+    private final PresenceMaps maps;
     private final Map<String, Outstanding> outstanding = new ConcurrentHashMap<>();
     /** When each T-Server last reported its switch link up ({@link System#nanoTime()}). */
     private final Map<String, Long> switchLinkUpAt = new ConcurrentHashMap<>();
@@ -92,9 +93,9 @@ public final class SyncEngine {
         static final Outstanding NONE = new Outstanding(0, null, null, -1);
     }
 
-    public SyncEngine(Roster roster, PresenceMap map, EngineOptions options, WorkerRegistry registry, DurableTimers timers, Clock clock) {
+    public SyncEngine(Roster roster, PresenceMaps maps, EngineOptions options, WorkerRegistry registry, DurableTimers timers, Clock clock) {
         this.roster = roster;
-        this.map = map;
+        this.maps = maps;
         this.options = options;
         this.registry = registry;
         this.timers = timers;
@@ -107,22 +108,16 @@ public final class SyncEngine {
         return roster;
     }
 
-    public PresenceMap presenceMap() {
-        return map;
-    }
-
     public EngineOptions options() {
         return options;
     }
 
-    /** A new, already validated roster: workers no longer listed are left alone from now on. */
+    /**
+     * A new, already validated roster whose maps are loaded ({@link PresenceMaps#loadNamedBy}): workers no longer
+     * listed are left alone from now on.
+     */
     public void setRoster(Roster roster) {
         this.roster = roster;
-    }
-
-    /** A new, already validated map; the caller reconciles every worker afterwards. */
-    public void setPresenceMap(PresenceMap map) {
-        this.map = map;
     }
 
     public void setMetrics(EngineMetrics metrics) {
@@ -162,7 +157,7 @@ public final class SyncEngine {
                 return new Decision<>(facts, List.of());
             }
             AgentState reported = AgentRequests.reportedBy(event);
-            ReportOrigin origin = reported == null ? ReportOrigin.UCSYNC : originOf(facts, reported, fromResync, onNewServer);
+            ReportOrigin origin = reported == null ? ReportOrigin.UCSYNC : originOf(worker.get(), facts, reported, fromResync, onNewServer);
             // after a resync the report is the whole truth: requests not reflected in it were lost or superseded
             WorkerFacts settled = fromResync ? facts.withRequestsSettled() : facts;
             if (origin == ReportOrigin.UCSYNC) {
@@ -194,7 +189,7 @@ public final class SyncEngine {
      * ucsync restores the agent, whoever had set it before.</li>
      * </ul>
      */
-    private ReportOrigin originOf(WorkerFacts facts, AgentState reported, boolean fromResync, boolean onNewServer) {
+    private ReportOrigin originOf(RosterEntry worker, WorkerFacts facts, AgentState reported, boolean fromResync, boolean onNewServer) {
         AgentState known = facts.reportedAgentState();
         if (known == null || reported.equals(known) || facts.requested().contains(reported)) {
             return ReportOrigin.UCSYNC;
@@ -205,7 +200,7 @@ public final class SyncEngine {
         if (onNewServer || reported instanceof AgentState.LoggedOut) {
             return ReportOrigin.LOST_BY_TSERVER;
         }
-        return reported.equals(DesiredStateFunction.fromInputs(facts, map, options, clock.instant()).agentState())
+        return reported.equals(DesiredStateFunction.fromInputs(facts, maps.forWorker(worker), options, clock.instant()).agentState())
                 ? ReportOrigin.UCSYNC : ReportOrigin.SOMEONE_ELSE;
     }
 
@@ -228,8 +223,8 @@ public final class SyncEngine {
         if (worker.isEmpty()) {
             return List.of();
         }
-        metrics.requestAnswered(request.request().name(), Duration.ofNanos(System.nanoTime() - request.decidedAtNanos()));
-        String cause = response.name() + " answering " + request.request().name() + ", sent for " + request.cause();
+        metrics.requestAnswered(request.tserver(), request.request().name(), Duration.ofNanos(System.nanoTime() - request.decidedAtNanos()));
+        String cause = response.name() + " answering " + request.request().name() + ", sent because " + request.purpose();
         return decide(request.sipUri(), cause, facts -> {
             answered(request.sipUri(), null);
             WorkerFacts changed = isStale(outstanding(request.sipUri()), response) ? facts
@@ -245,7 +240,7 @@ public final class SyncEngine {
         if (worker.isEmpty()) {
             return List.of();
         }
-        metrics.requestFailed(request.request().name(), failureReason(error));
+        metrics.requestFailed(request.tserver(), request.request().name(), failureReason(error));
         boolean noSwitchLink = error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.NoLink;
         if (error instanceof LinkDownException || noSwitchLink) {
             // the next resync, or EventLinkConnected, brings a reconcile of every worker
@@ -277,7 +272,7 @@ public final class SyncEngine {
                 return new Decision<>(facts, List.of()); // a failed query is not asked again at once
             }
             // the actual state is not known for sure any more: ask before anything else
-            TServerRequest query = send(worker.get(), new AgentAction.Query(), "state unknown after a failed request");
+            TServerRequest query = send(worker.get(), new AgentAction.Query(), "state unknown after a failed request", null);
             return new Decision<>(facts.withReportedAgentState(null), List.of(query));
         });
     }
@@ -355,14 +350,10 @@ public final class SyncEngine {
     }
 
     /**
-     * Computes every rostered worker's desired state again and returns what closes the gaps: after a change of the
-     * presence map, or when the switch link is back.
+     * Computes these workers' desired state again and returns what closes the gaps: after a change of the presence
+     * map that decides for them, or when their T-Server's switch link is back.
      */
-    public List<Object> reconcileAll(String cause) {
-        return reconcile(roster.entries(), cause);
-    }
-
-    private List<Object> reconcile(List<RosterEntry> workers, String cause) {
+    public List<Object> reconcile(List<RosterEntry> workers, String cause) {
         List<CompletableFuture<List<Object>>> perWorker = new ArrayList<>();
         for (RosterEntry worker : workers) {
             perWorker.add(registry.decide(worker.sipUri(), cause, current -> reconcile(worker, current, cause)).toCompletableFuture());
@@ -382,7 +373,12 @@ public final class SyncEngine {
 
     /** What the worker should be now, from the saved facts. */
     public Desired desired(String sipUri) {
-        return DesiredStateFunction.desired(registry.facts(sipUri), map, options, clock.instant());
+        return DesiredStateFunction.desired(registry.facts(sipUri), mapOf(sipUri), options, clock.instant());
+    }
+
+    /** The presence map that decides for a worker (the default one for a worker no longer rostered). */
+    private PresenceMap mapOf(String sipUri) {
+        return roster.bySipUri(sipUri).map(maps::forWorker).orElseGet(maps::defaultMap);
     }
 
     /**
@@ -399,6 +395,7 @@ public final class SyncEngine {
             view.put("agentId", worker.agentId());
             view.put("tserver", worker.tserver());
         });
+        view.put("map", mapOf(sipUri).name());
         view.put("presence", facts.ownPresence() == null ? null : facts.ownPresence().describe());
         view.put("agentState", facts.reportedAgentState() == null ? null : facts.reportedAgentState().toString());
         view.put("contactCenterDnd", facts.contactCenterDnd());
@@ -438,7 +435,7 @@ public final class SyncEngine {
     /** On the worker's lane: the commands that move the worker from its facts to its desired state. */
     private Decision<List<Object>> reconcile(RosterEntry worker, WorkerFacts facts, String cause) {
         String sipUri = worker.sipUri();
-        Desired desired = DesiredStateFunction.desired(facts, map, options, clock.instant());
+        Desired desired = DesiredStateFunction.desired(facts, maps.forWorker(worker), options, clock.instant());
         List<Object> commands = new ArrayList<>();
         Outstanding asked = outstanding(sipUri);
         AgentState wanted = desired.agentState();
@@ -451,7 +448,7 @@ public final class SyncEngine {
         if (wanted != null && !wanted.equals(asked.refused()) && !queryOut) {
             AgentState basis = asked.requests() > 0 ? asked.target() : facts.reportedAgentState();
             for (AgentAction action : ReconcilePlan.between(basis, wanted)) {
-                TServerRequest request = send(worker, action, cause);
+                TServerRequest request = send(worker, action, cause, desired.reason());
                 commands.add(request);
                 if (request.target() != null) {
                     next = next.withRequested(request.target());
@@ -468,9 +465,9 @@ public final class SyncEngine {
     }
 
     /** On the worker's lane: a request about to go out. */
-    private TServerRequest send(RosterEntry worker, AgentAction action, String cause) {
-        TServerRequest request = AgentRequests.toRequest(worker, action, cause);
-        metrics.requestSent(request.request().name());
+    private TServerRequest send(RosterEntry worker, AgentAction action, String cause, String reason) {
+        TServerRequest request = AgentRequests.toRequest(worker, action, cause, reason);
+        metrics.requestSent(request.tserver(), request.request().name());
         Outstanding asked = outstanding(worker.sipUri());
         outstanding.put(worker.sipUri(), new Outstanding(asked.requests() + 1, request.target(), asked.refused(), asked.lastSequence()));
         return request;

@@ -44,6 +44,13 @@ public class TlibEndpoint extends DefaultEndpoint {
         this.link = link;
     }
 
+    /** The link connects once an endpoint of its name starts (starting a running link does nothing). */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        link.start();
+    }
+
     @Override
     public TlibComponent getComponent() {
         return (TlibComponent) super.getComponent();

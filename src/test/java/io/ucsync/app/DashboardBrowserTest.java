@@ -53,6 +53,7 @@ class DashboardBrowserTest {
                 awaitCell(chromium, i, "agent", "Ready");
             }
             assertThat(cell(chromium, 1, "presence")).isEqualTo("Online@user");
+            assertThat(cell(chromium, 1, "map")).as("the presence map that decides for the worker").isEqualTo("presence-map.txt");
             assertThat(colours(chromium, home.resolve("1-all-ready.png"), 1, 2, 3)).containsExactly(READY, READY, READY);
 
             // the operator sets worker 1 Busy on the front end: SIP NOTIFY -> ucsync -> RequestAgentNotReady

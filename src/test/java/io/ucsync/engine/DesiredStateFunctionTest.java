@@ -2,11 +2,15 @@ package io.ucsync.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
@@ -53,6 +57,7 @@ class DesiredStateFunctionTest {
         "BE_RIGHT_BACK, -, USER, 'NotReady(AuxWork, BeRightBack)'",
         "DO_NOT_DISTURB, -, USER, 'NotReady(AuxWork, DoNotDisturb)'",
         "OFFLINE, -, USER, LoggedOut",
+        "OFFLINE, out-of-office, CALENDAR, LoggedOut",
         // 2. automatic presence: calendar, out of office, idle
         "BUSY, in-a-meeting, CALENDAR, 'NotReady(AuxWork, InAMeeting)'",
         "AWAY, out-of-office, CALENDAR, 'NotReady(AuxWork, OutOfOffice)'",
@@ -63,6 +68,24 @@ class DesiredStateFunctionTest {
         WorkerFacts facts = WorkerFacts.NONE.withPresenceFromUc(presence(availability, activity, source));
         assertThat(desired(facts).agentState()).hasToString(expected);
         assertThat(desired(facts).publish()).isNull();
+    }
+
+    @Test
+    void the_reason_names_the_map_and_the_rule_that_decided() throws Exception {
+        WorkerFacts inAMeeting = WorkerFacts.NONE.withPresenceFromUc(presence(Availability.BUSY, "in-a-meeting", PresenceSource.CALENDAR));
+        assertThat(desired(inAMeeting).reason()).isEqualTo("presence Busy/in-a-meeting@calendar maps to NotReady(AuxWork, InAMeeting)"
+                + " (presence-map.txt:" + lineOf("config/presence-map.txt", "Busy/in-a-meeting ")
+                + " 'Busy/in-a-meeting => NotReady AuxWork InAMeeting')");
+        PresenceMap meetingsReady = PresenceMap.load(Path.of("config/maps/meetings-ready.txt"));
+        assertThat(DesiredStateFunction.desired(inAMeeting, meetingsReady, OPTIONS, NOW).reason())
+                .isEqualTo("presence Busy/in-a-meeting@calendar maps to Ready (meetings-ready.txt:"
+                        + lineOf("config/maps/meetings-ready.txt", "Busy/in-a-meeting ") + " 'Busy/in-a-meeting => Ready')");
+    }
+
+    /** The line of a shipped file that starts with this text. */
+    private static int lineOf(String file, String start) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of(file));
+        return 1 + IntStream.range(0, lines.size()).filter(index -> lines.get(index).startsWith(start)).findFirst().orElseThrow();
     }
 
     @Test

@@ -105,6 +105,8 @@ public final class TServerLink implements AutoCloseable {
     /** The server the link was last up on (its resync done), to tell a switchover from a reconnect. */
     private String lastUpOn;
     private volatile boolean switchLinkUp;
+    /** On the loop: whether start() has run. */
+    private boolean started;
 
     private record HeldEvent(TlibMessage event, EventKind kind) {
     }
@@ -175,9 +177,14 @@ public final class TServerLink implements AutoCloseable {
         loop.execute(() -> listeners.remove(listener));
     }
 
-    /** Starts looking for the primary; returns at once. */
+    /** Starts looking for the primary; returns at once. Starting a started (or closed) link does nothing. */
     public void start() {
-        loop.execute(() -> connect(0));
+        loop.execute(() -> {
+            if (!started && state != LinkState.CLOSED) {
+                started = true;
+                connect(0);
+            }
+        });
     }
 
     /**
