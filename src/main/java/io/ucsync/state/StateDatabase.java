@@ -18,7 +18,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * The database ucsync keeps its state in (worker facts, audit log, Quartz's timers): an embedded H2 file by default, or
- * PostgreSQL. Opening it checks that it answers, creates or migrates its schema (Flyway, src/main/resources/db/migration),
+ * PostgreSQL. Opening it checks that it answers, creates or migrates its schema (Flyway, src/main/resources/db/ucsync),
  * and pools its connections, which Quartz and the worker store share.
  */
 public final class StateDatabase implements AutoCloseable {
@@ -53,6 +53,8 @@ public final class StateDatabase implements AutoCloseable {
     private static final int POOL_SIZE = 6;
     /** How long a thread waits for a connection before the store counts as unreachable. */
     private static final long CONNECTION_TIMEOUT_MILLIS = 2000;
+    /** Flyway's record of the migrations applied. */
+    static final String HISTORY_TABLE = "ucsync_schema_history";
 
     private final Kind kind;
     private final String description;
@@ -101,14 +103,17 @@ public final class StateDatabase implements AutoCloseable {
 
     /**
      * Brings the schema to the newest version. ucsync's own tables have one set of migrations for both databases
-     * (db/migration/common), Quartz's tables one per database. An H2 file of a ucsync from before the migrations has the
+     * (db/ucsync/common), Quartz's tables one per database (db/ucsync/h2, db/ucsync/postgresql). Neither the folders nor
+     * the history table are Flyway's defaults (db/migration, flyway_schema_history), which an application that embeds
+     * ucsync may use for its own database: its Flyway would otherwise run ucsync's migrations too. An H2 file of a ucsync from before the migrations has the
      * tables and no history: it is baselined at version 0, and every migration, written to leave what exists as it is,
      * runs over it. Never on PostgreSQL: there, nodes that start together would race to baseline one database, and a
      * database with tables but no history is not ucsync's.
      */
     private static void migrate(Kind kind, DataSource dataSource, String description) {
         MigrateResult result = Flyway.configure().dataSource(dataSource)
-                .locations("classpath:db/migration/common", "classpath:db/migration/" + kind.migrations)
+                .locations("classpath:db/ucsync/common", "classpath:db/ucsync/" + kind.migrations)
+                .table(HISTORY_TABLE)
                 .baselineOnMigrate(kind == Kind.H2).baselineVersion("0")
                 .load().migrate();
         if (result.migrationsExecuted > 0) {

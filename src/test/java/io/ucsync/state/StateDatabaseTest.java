@@ -128,7 +128,7 @@ class StateDatabaseTest {
     private static List<String> history(StateDatabase database) throws Exception {
         List<String> versions = new ArrayList<>();
         try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT \"version\", \"type\" FROM \"flyway_schema_history\""
+             ResultSet rows = statement.executeQuery("SELECT \"version\", \"type\" FROM \"" + StateDatabase.HISTORY_TABLE + "\""
                      + " WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
             while (rows.next()) {
                 versions.add(rows.getString(1) + " " + rows.getString(2));
