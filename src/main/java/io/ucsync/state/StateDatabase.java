@@ -28,11 +28,12 @@ public final class StateDatabase implements AutoCloseable {
         H2("jdbc:h2:", "h2"), POSTGRESQL("jdbc:postgresql:", "postgresql");
 
         private final String urlPrefix;
-        private final String migrations;
+        /** The folder of the migrations written for this database alone (under db/ucsync). */
+        private final String migrationFolder;
 
-        Kind(String urlPrefix, String migrations) {
+        Kind(String urlPrefix, String migrationFolder) {
             this.urlPrefix = urlPrefix;
-            this.migrations = migrations;
+            this.migrationFolder = migrationFolder;
         }
 
         /** The kind of database this JDBC URL names, or null when ucsync does not support it. */
@@ -79,8 +80,8 @@ public final class StateDatabase implements AutoCloseable {
             throw new StateStoreException(description + " is not a database ucsync supports (jdbc:h2:... or jdbc:postgresql://...)");
         }
         // a connection of its own first: its failure is the driver's one-line reason, not a pool's timeout
-        try (Connection probe = DriverManager.getConnection(jdbcUrl, user, password)) {
-            probe.isValid(1);
+        try {
+            DriverManager.getConnection(jdbcUrl, user, password).close();
         } catch (SQLException e) {
             throw new StateStoreException(description + " cannot be reached: " + oneLine(e.getMessage()), e);
         }
@@ -105,14 +106,15 @@ public final class StateDatabase implements AutoCloseable {
      * Brings the schema to the newest version. ucsync's own tables have one set of migrations for both databases
      * (db/ucsync/common), Quartz's tables one per database (db/ucsync/h2, db/ucsync/postgresql). Neither the folders nor
      * the history table are Flyway's defaults (db/migration, flyway_schema_history), which an application that embeds
-     * ucsync may use for its own database: its Flyway would otherwise run ucsync's migrations too. An H2 file of a ucsync from before the migrations has the
-     * tables and no history: it is baselined at version 0, and every migration, written to leave what exists as it is,
-     * runs over it. Never on PostgreSQL: there, nodes that start together would race to baseline one database, and a
-     * database with tables but no history is not ucsync's.
+     * ucsync may use for its own database: its Flyway would otherwise run ucsync's migrations too.
+     * <p>
+     * An H2 file of a ucsync from before the migrations has the tables and no history: it is baselined at version 0, and
+     * every migration, written to leave what exists as it is, runs over it. Never on PostgreSQL: there, nodes that start
+     * together would race to baseline one database, and a database with tables but no history is not ucsync's.
      */
     private static void migrate(Kind kind, DataSource dataSource, String description) {
         MigrateResult result = Flyway.configure().dataSource(dataSource)
-                .locations("classpath:db/ucsync/common", "classpath:db/ucsync/" + kind.migrations)
+                .locations("classpath:db/ucsync/common", "classpath:db/ucsync/" + kind.migrationFolder)
                 .table(HISTORY_TABLE)
                 .baselineOnMigrate(kind == Kind.H2).baselineVersion("0")
                 .load().migrate();
