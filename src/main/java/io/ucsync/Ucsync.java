@@ -4,13 +4,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 
+import org.slf4j.LoggerFactory;
 
 import io.ucsync.app.Connector;
+import io.ucsync.app.StartFailure;
 import io.ucsync.emulator.control.ControlCommand;
 import io.ucsync.emulator.frontend.FrontEndEmulatorCommand;
 import io.ucsync.emulator.tserver.TServerEmulatorCommand;
 import io.ucsync.config.ConfigException;
-import io.ucsync.state.StateStoreException;
 
 /**
  * Entry point of target/ucsync.jar. Without a subcommand it runs the connector on camel-main;
@@ -45,18 +46,27 @@ public final class Ucsync {
         runConnector();
     }
 
-    /** The connector, configured by config/application.properties (or the file given by -Ducsync.config). */
-    private static void runConnector() throws Exception {
+    /**
+     * The connector, configured by config/application.properties (or the file given by -Ducsync.config). A start that
+     * fails says why in one line and exits with status 1 (a configuration with several problems lists each).
+     */
+    private static void runConnector() {
+        Path configFile = Path.of(System.getProperty("ucsync.config", "config/application.properties"));
         Connector connector;
         try {
-            connector = Connector.create(Path.of(System.getProperty("ucsync.config", "config/application.properties")));
+            connector = Connector.create(configFile);
         } catch (ConfigException e) {
-            System.err.println("ucsync cannot start; fix the configuration:");
-            e.problems().forEach(problem -> System.err.println("  " + problem));
-            System.exit(2);
+            if (e.problems().size() == 1) {
+                System.err.println("ucsync cannot start; fix the configuration: " + e.problems().get(0));
+            } else {
+                System.err.println("ucsync cannot start; fix the configuration:");
+                e.problems().forEach(problem -> System.err.println("  " + problem));
+            }
+            System.exit(1);
             return;
-        } catch (StateStoreException e) {
-            System.err.println("ucsync cannot start: " + e.getMessage());
+        } catch (Exception e) {
+            // the embedded lab's ports, the state store: taken before camel-main starts
+            StartFailure.report(LoggerFactory.getLogger(Ucsync.class), e, configFile);
             System.exit(1);
             return;
         }

@@ -44,6 +44,8 @@ public class SipPresenceComponentConfigurer extends PropertyConfigurerSupport im
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.ucsync.sip.SipPresenceConfiguration.class, value)); return true;
         case "dialect": getOrCreateConfiguration(target).setDialect(property(camelContext, io.ucsync.sip.SipDialect.class, value)); return true;
+        case "keepaliveinterval":
+        case "keepAliveInterval": getOrCreateConfiguration(target).setKeepAliveInterval(property(camelContext, java.lang.Integer.class, value)); return true;
         case "keystore":
         case "keyStore": getOrCreateConfiguration(target).setKeyStore(property(camelContext, java.lang.String.class, value)); return true;
         case "keystorepassword":
@@ -120,6 +122,8 @@ public class SipPresenceComponentConfigurer extends PropertyConfigurerSupport im
         case "bridgeErrorHandler": return boolean.class;
         case "configuration": return io.ucsync.sip.SipPresenceConfiguration.class;
         case "dialect": return io.ucsync.sip.SipDialect.class;
+        case "keepaliveinterval":
+        case "keepAliveInterval": return java.lang.Integer.class;
         case "keystore":
         case "keyStore": return java.lang.String.class;
         case "keystorepassword":
@@ -197,6 +201,8 @@ public class SipPresenceComponentConfigurer extends PropertyConfigurerSupport im
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "configuration": return target.getConfiguration();
         case "dialect": return getOrCreateConfiguration(target).getDialect();
+        case "keepaliveinterval":
+        case "keepAliveInterval": return getOrCreateConfiguration(target).getKeepAliveInterval();
         case "keystore":
         case "keyStore": return getOrCreateConfiguration(target).getKeyStore();
         case "keystorepassword":

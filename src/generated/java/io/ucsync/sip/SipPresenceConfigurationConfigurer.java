@@ -32,6 +32,8 @@ public class SipPresenceConfigurationConfigurer extends org.apache.camel.support
         case "batchsubscribe":
         case "batchSubscribe": target.setBatchSubscribe(property(camelContext, boolean.class, value)); return true;
         case "dialect": target.setDialect(property(camelContext, io.ucsync.sip.SipDialect.class, value)); return true;
+        case "keepaliveinterval":
+        case "keepAliveInterval": target.setKeepAliveInterval(property(camelContext, java.lang.Integer.class, value)); return true;
         case "keystore":
         case "keyStore": target.setKeyStore(property(camelContext, java.lang.String.class, value)); return true;
         case "keystorepassword":
@@ -101,6 +103,8 @@ public class SipPresenceConfigurationConfigurer extends org.apache.camel.support
         case "batchsubscribe":
         case "batchSubscribe": return boolean.class;
         case "dialect": return io.ucsync.sip.SipDialect.class;
+        case "keepaliveinterval":
+        case "keepAliveInterval": return java.lang.Integer.class;
         case "keystore":
         case "keyStore": return java.lang.String.class;
         case "keystorepassword":
@@ -171,6 +175,8 @@ public class SipPresenceConfigurationConfigurer extends org.apache.camel.support
         case "batchsubscribe":
         case "batchSubscribe": return target.isBatchSubscribe();
         case "dialect": return target.getDialect();
+        case "keepaliveinterval":
+        case "keepAliveInterval": return target.getKeepAliveInterval();
         case "keystore":
         case "keyStore": return target.getKeyStore();
         case "keystorepassword":

@@ -38,6 +38,8 @@ public class SipPresenceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "keepaliveinterval":
+        case "keepAliveInterval": target.getConfiguration().setKeepAliveInterval(property(camelContext, java.lang.Integer.class, value)); return true;
         case "keystore":
         case "keyStore": target.getConfiguration().setKeyStore(property(camelContext, java.lang.String.class, value)); return true;
         case "keystorepassword":
@@ -115,6 +117,8 @@ public class SipPresenceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "keepaliveinterval":
+        case "keepAliveInterval": return java.lang.Integer.class;
         case "keystore":
         case "keyStore": return java.lang.String.class;
         case "keystorepassword":
@@ -193,6 +197,8 @@ public class SipPresenceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "keepaliveinterval":
+        case "keepAliveInterval": return target.getConfiguration().getKeepAliveInterval();
         case "keystore":
         case "keyStore": return target.getConfiguration().getKeyStore();
         case "keystorepassword":

@@ -23,7 +23,7 @@ public class SipPresenceEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(39);
+        Set<String> props = new HashSet<>(40);
         props.add("authPassword");
         props.add("authUsername");
         props.add("batchSize");
@@ -33,6 +33,7 @@ public class SipPresenceEndpointUriFactory extends org.apache.camel.support.comp
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("frontEnd");
+        props.add("keepAliveInterval");
         props.add("keyStore");
         props.add("keyStorePassword");
         props.add("lazyStartProducer");

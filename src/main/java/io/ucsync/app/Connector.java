@@ -1,6 +1,7 @@
 package io.ucsync.app;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,11 +23,13 @@ public final class Connector implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
     private final UcsyncModule module;
+    private final Path configFile;
     private final Main main;
     private Thread runner;
 
-    private Connector(UcsyncModule module) {
+    private Connector(UcsyncModule module, Path configFile) {
         this.module = module;
+        this.configFile = configFile;
         // no main class: camel-main would scan its package for RouteBuilders; ucsync's routes are its route files
         this.main = new Main();
         main.setInitialProperties(module.settings().asProperties());
@@ -40,20 +43,26 @@ public final class Connector implements AutoCloseable {
      * @throws StateStoreException in one line, when the state store cannot be reached or migrated
      */
     public static Connector create(Path configFile) throws Exception {
-        return new Connector(UcsyncModule.create(configFile));
+        return new Connector(UcsyncModule.create(configFile), configFile);
     }
 
     /**
      * Runs until the JVM is asked to stop, or {@link #close()}.
      *
-     * @return false when ucsync could not start, said in one line (a route file, an endpoint, a port in use)
+     * @return false when ucsync could not start, said in one line naming what and the fix ({@link StartFailure})
      */
     public boolean run() {
+        Optional<String> portInUse = StartFailure.serverPortInUse(module.settings().asProperties(), configFile);
+        if (portInUse.isPresent()) {
+            LOG.error("ucsync cannot start: {}", portInUse.get());
+            module.close();
+            return false;
+        }
         try {
             main.run();
             return true;
         } catch (Exception e) {
-            LOG.error("ucsync cannot start: {}", RouteFiles.describe(e));
+            StartFailure.report(LOG, e, configFile);
             return false;
         } finally {
             module.close();

@@ -92,10 +92,17 @@ public final class UcsyncModule implements AutoCloseable {
 
     private UcsyncModule(UcsyncSettings settings, Roster roster, PresenceMaps maps) throws Exception {
         this.settings = settings;
-        // first: a store that cannot be reached stops the start before anything else runs
-        this.database = StateDatabase.open(settings.value(UcsyncSettings.STATE_JDBC_URL), settings.value(UcsyncSettings.STATE_USER),
-                settings.value(UcsyncSettings.STATE_PASSWORD));
         this.lab = settings.labEnabled() ? EmbeddedLab.start(settings, roster) : null;
+        try {
+            this.database = StateDatabase.open(settings.value(UcsyncSettings.STATE_JDBC_URL), settings.value(UcsyncSettings.STATE_USER),
+                    settings.value(UcsyncSettings.STATE_PASSWORD));
+        } catch (StateStoreException e) {
+            // the start stops here: nothing of it may run on (an application that embeds ucsync carries on)
+            if (lab != null) {
+                lab.close();
+            }
+            throw e;
+        }
         this.store = new WorkerStore(database);
         this.registry = new WorkerRegistry(store, settings.intValue(UcsyncSettings.WORKER_LANES), Clock.systemUTC());
         this.timers = new DurableTimers(database, fired -> template.sendBody(TIMERS, fired));

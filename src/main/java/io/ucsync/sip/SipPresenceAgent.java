@@ -44,6 +44,8 @@ import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceDocumentReader;
 import io.ucsync.sip.internal.DigestAuthenticator;
 import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.sip.internal.FrontEndLink;
+import io.ucsync.sip.internal.FrontEndRouter;
 import io.ucsync.sip.internal.MsPresPublisher;
 import io.ucsync.sip.internal.NotificationLanes;
 import io.ucsync.sip.internal.Publisher;
@@ -85,7 +87,7 @@ public final class SipPresenceAgent {
     /** The parts that live from start to stop. */
     private record Runtime(SipStack stack, SipProvider provider, ListeningPoint listeningPoint,
             ScheduledThreadPoolExecutor agent, NotificationLanes lanes, Transactions transactions,
-            Subscriptions subscriptions, Registration registration, Publisher publisher) {
+            Subscriptions subscriptions, Registration registration, Publisher publisher, FrontEndLink link) {
     }
 
     SipPresenceAgent(String frontEnd, SipPresenceConfiguration configuration) {
@@ -215,6 +217,15 @@ public final class SipPresenceAgent {
         return runtime != null;
     }
 
+    /**
+     * Which server of the front end the agent uses, whether it answers, and why the agent left the server before
+     * (for health checks and metrics). While stopped: the first server, reachable as far as anyone knows.
+     */
+    public SipServerStatus serverStatus() {
+        Runtime r = runtime;
+        return r == null ? new SipServerStatus(configuration.serverList().get(0), true, null, null, null) : r.link().status();
+    }
+
     /** Whether the agent is registered (always false when {@code register=false}). */
     public boolean isRegistered() {
         Runtime r = runtime;
@@ -326,10 +337,12 @@ public final class SipPresenceAgent {
             return;
         }
         SipPresenceConfiguration c = configuration;
+        List<String> servers = c.serverList();
+        String transport = c.getTransport().sipName();
         SipStackSettings settings = SipStackSettings.builder("ucsync-" + frontEnd + "-" + STACKS.incrementAndGet())
                 .listenerThreads(c.getListenerThreads())
                 .maxMessageSize(c.stackMaxMessageSize())
-                .outboundProxy(c.serverHost(), c.serverPort(), c.getTransport().sipName())
+                .outboundProxy(servers.get(0), transport)
                 .tls(c.tlsSettings())
                 .build();
         SipStack stack = settings.createStack();
@@ -346,12 +359,14 @@ public final class SipPresenceAgent {
             });
             agent.setRemoveOnCancelPolicy(true);
             lanes = new NotificationLanes(threadPrefix, c.getNotificationThreads(), c.getNotificationQueueSize());
+            FrontEndLink link = new FrontEndLink(frontEnd, servers, transport, (FrontEndRouter) stack.getRouter(), agent,
+                    c.getRetryInitialDelay(), c.getRetryMaxDelay(), c.effectiveKeepAliveInterval());
             SipFactory factory = SipFactory.getInstance();
             Requests requests = new Requests(factory.createAddressFactory(), factory.createHeaderFactory(),
                     factory.createMessageFactory(), provider, lp, c.getUser());
             DigestAuthenticator authenticator = c.getAuthUsername() == null ? null
                     : new DigestAuthenticator(c.getAuthUsername(), c.getAuthPassword());
-            Transactions transactions = new Transactions(provider, requests.headers(), authenticator, c.getRequestTimeout());
+            Transactions transactions = new Transactions(provider, requests.headers(), authenticator, c.getRequestTimeout(), link);
             Subscriptions subscriptions = new Subscriptions(requests, transactions, provider, agent, lanes,
                     new PresenceDocumentReader(c.getMaxBodySize(), MAX_DOCUMENT_DEPTH), this::deliver,
                     new Subscriptions.Settings(c.getDialect(), c.isBatchSubscribe(), c.getBatchSize(),
@@ -365,10 +380,13 @@ public final class SipPresenceAgent {
             Registration registration = !c.isRegister() ? null
                     : new Registration(requests, transactions, agent, c.getRegisterExpires(), c.getRetryInitialDelay(),
                             c.getRetryMaxDelay(), requests.newCallId(),
-                            registered -> agentThread.execute(() -> subscriptions.setEnabled(registered)));
-            provider.addSipListener(new Listener(transactions, subscriptions, requests));
+                            registered -> agentThread.execute(() -> {
+                                subscriptions.setEnabled(registered);
+                                publisher.resume();
+                            }));
+            provider.addSipListener(new Listener(transactions, subscriptions, requests, link));
             stack.start();
-            Runtime r = new Runtime(stack, provider, lp, agent, lanes, transactions, subscriptions, registration, publisher);
+            Runtime r = new Runtime(stack, provider, lp, agent, lanes, transactions, subscriptions, registration, publisher, link);
             List<String> initial;
             synchronized (watchedWhileStopped) {
                 initial = List.copyOf(watchedWhileStopped);
@@ -376,6 +394,7 @@ public final class SipPresenceAgent {
             }
             agent.execute(() -> {
                 subscriptions.watch(initial);
+                link.start(requests, transactions, new ServerSession(subscriptions, registration, publisher));
                 if (registration == null) {
                     subscriptions.setEnabled(true);
                 } else {
@@ -384,7 +403,7 @@ public final class SipPresenceAgent {
             });
             runtime = r;
             LOG.info("front end {}: SIP user agent {} on {}:{}/{} towards {} ({} dialect{})", frontEnd, c.getUser(),
-                    lp.getIPAddress(), lp.getPort(), lp.getTransport(), c.getServer(),
+                    lp.getIPAddress(), lp.getPort(), lp.getTransport(), String.join(", ", servers),
                     c.getDialect().name().toLowerCase(Locale.ROOT), c.isRegister() ? ", registering" : "");
         } catch (Exception | Error e) {
             if (agent != null) {
@@ -395,6 +414,31 @@ public final class SipPresenceAgent {
             }
             stack.stop();
             throw e;
+        }
+    }
+
+    /** What the agent makes on a server and makes again on the next one when the server in use fails. */
+    private record ServerSession(Subscriptions subscriptions, Registration registration, Publisher publisher)
+            implements FrontEndLink.Session {
+
+        @Override
+        public void suspend() {
+            subscriptions.suspend();
+            if (registration != null) {
+                registration.suspend();
+            }
+            publisher.suspend();
+        }
+
+        @Override
+        public void resume() {
+            if (registration == null) {
+                publisher.resume();
+                subscriptions.setEnabled(true);
+            } else {
+                // the publications and subscriptions follow once registered
+                registration.resume();
+            }
         }
     }
 
@@ -428,6 +472,7 @@ public final class SipPresenceAgent {
         Set<String> watched = r.subscriptions().watched();
         try {
             CompletableFuture<?> goodbyes = callAsync(r, () -> {
+                r.link().stop();
                 CompletableFuture<?> unsubscribed = r.subscriptions().closeAll();
                 CompletableFuture<?> withdrawn = r.publisher().withdrawAll();
                 return CompletableFuture.allOf(unsubscribed, withdrawn).handle((x, e) -> null).thenCompose(
@@ -470,11 +515,13 @@ public final class SipPresenceAgent {
         private final Transactions transactions;
         private final Subscriptions subscriptions;
         private final Requests requests;
+        private final FrontEndLink link;
 
-        Listener(Transactions transactions, Subscriptions subscriptions, Requests requests) {
+        Listener(Transactions transactions, Subscriptions subscriptions, Requests requests, FrontEndLink link) {
             this.transactions = transactions;
             this.subscriptions = subscriptions;
             this.requests = requests;
+            this.link = link;
         }
 
         @Override
@@ -510,10 +557,14 @@ public final class SipPresenceAgent {
             transactions.onTimeout(event);
         }
 
+        /** The stack could not send to a peer (a connection that broke while a retransmission was due, say). */
         @Override
         public void processIOException(IOExceptionEvent event) {
-            LOG.debug("front end {}: I/O error towards {}:{}/{}", frontEnd, event.getHost(), event.getPort(),
-                    event.getTransport());
+            String peer = event.getHost() + ":" + event.getPort();
+            LOG.debug("front end {}: I/O error towards {}/{}", frontEnd, peer, event.getTransport());
+            if (peer.equals(link.status().server())) {
+                link.failed(link.generation(), "I/O error towards it over " + event.getTransport(), 0);
+            }
         }
 
         @Override

@@ -28,7 +28,7 @@ public class SipPresenceComponent extends DefaultComponent {
         if (remaining == null || remaining.isBlank()) {
             throw new IllegalArgumentException("sip-presence needs a front-end name: sip-presence:<name>?server=host:port&user=sip:...");
         }
-        SipPresenceEndpoint endpoint = new SipPresenceEndpoint(uri, this, remaining, configuration.copy());
+        SipPresenceEndpoint endpoint = new SipPresenceEndpoint(uri, this, remaining, defaultsFor(remaining, parameters));
         // the generated SipPresenceEndpointConfigurer: the configuration's options and the endpoint's own (exchangePattern, ...)
         setProperties(endpoint, parameters);
         endpoint.useAgent(agentFor(remaining, endpoint.getConfiguration()));
@@ -36,15 +36,32 @@ public class SipPresenceComponent extends DefaultComponent {
     }
 
     /**
-     * The user agent of a front end, created on first use. Every endpoint of one front end must configure the
-     * agent alike; only the consumer's static watch list may differ.
+     * The options an endpoint starts from: those of the front end's agent when one exists and the URI gives no
+     * {@code server} (so that {@code sip-presence:<name>} uses the agent as another endpoint configured it, as
+     * configuration creates a pool's endpoint and routes name only the pool), else the component's defaults.
      */
-    SipPresenceAgent agentFor(String frontEnd, SipPresenceConfiguration endpointConfiguration) {
+    private synchronized SipPresenceConfiguration defaultsFor(String frontEnd, Map<String, Object> parameters) {
+        SipPresenceAgent existing = agents.get(frontEnd);
+        boolean givesServer = parameters.keySet().stream().anyMatch("server"::equalsIgnoreCase);
+        if (existing == null || givesServer) {
+            return configuration.copy();
+        }
+        SipPresenceConfiguration shared = existing.configuration().copy();
+        shared.setWatch(null);
+        return shared;
+    }
+
+    /**
+     * The user agent of a front end, created on first use. Every endpoint of one front end must configure the
+     * agent alike, or give no server to use the agent as configured; only the consumer's static watch list may differ.
+     */
+    synchronized SipPresenceAgent agentFor(String frontEnd, SipPresenceConfiguration endpointConfiguration) {
         endpointConfiguration.validate();
         SipPresenceAgent agent = agents.computeIfAbsent(frontEnd, name -> new SipPresenceAgent(name, endpointConfiguration));
         if (!agent.configuration().sameAgentAs(endpointConfiguration)) {
             throw new IllegalArgumentException("front end '" + frontEnd + "' is already configured with other options;"
-                    + " every sip-presence:" + frontEnd + " endpoint must give the same options (only watch may differ)");
+                    + " every sip-presence:" + frontEnd + " endpoint must give the same options (only watch may differ),"
+                    + " or no server to use the front end as configured");
         }
         return agent;
     }

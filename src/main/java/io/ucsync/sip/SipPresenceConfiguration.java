@@ -25,8 +25,9 @@ import org.apache.camel.spi.UriParams;
 public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneable {
 
     /**
-     * The front end's address as host:port (the UC front-end pool or the SIP presence server); every request goes
-     * there (outbound proxy) unless a Route header says otherwise. Required, on the endpoint or the component.
+     * The front end's servers, {@code host:port[,host:port...]} (the UC pool's front ends, or a load balancer, or a
+     * SIP presence server). The user agent uses the first that answers and moves to the next when the one in use
+     * fails (a transport failure, a request timeout, a 503).
      */
     @UriParam(label = "common")
     private String server;
@@ -101,12 +102,6 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
     @UriParam(label = "security", secret = true)
     private String authPassword;
 
-
-
-
-
-
-
     /** TLS: what ucsync asks of peers that open TLS connections to it: none, want or require a client certificate. */
     @UriParam(label = "security", defaultValue = "none", enums = "none,want,require")
     private TlsSettings.ClientAuth tlsClientAuth = TlsSettings.ClientAuth.NONE;
@@ -121,6 +116,14 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
     /** The longest delay between retries of a failed registration, subscription or publication refresh, in milliseconds. */
     @UriParam(label = "advanced", defaultValue = "60000")
     private long retryMaxDelay = 60_000;
+
+    /**
+     * Seconds between the OPTIONS sent to the server in use, so that a server that went away is noticed while
+     * nothing else is sent; 0 sends none. Unset: 30 when {@link #server} names several servers, none for one (a
+     * single server's failure shows on the next request, as a subscription refresh or a publication).
+     */
+    @UriParam(label = "advanced")
+    private Integer keepAliveInterval;
 
     /**
      * How long a request waits for its final answer, in milliseconds (SIP Timer F, 64 x T1). Over UDP the
@@ -210,29 +213,47 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
         return uris;
     }
 
-    /** The host part of {@link #server}. */
-    public String serverHost() {
-        int colon = server.lastIndexOf(':');
-        return colon < 0 ? server : server.substring(0, colon);
+    /**
+     * The servers of {@link #server}, in order, each as {@code host:port}; a server given without a port gets 5061
+     * for TLS and 5060 otherwise.
+     */
+    public List<String> serverList() {
+        List<String> servers = new ArrayList<>();
+        for (String entry : server.split(",")) {
+            String hostPort = entry.trim();
+            if (hostPort.isEmpty()) {
+                throw new IllegalArgumentException("server must be host:port[,host:port...], was " + server);
+            }
+            int colon = hostPort.lastIndexOf(':');
+            boolean hasPort = colon > 0 && !hostPort.endsWith("]");
+            String host = hasPort ? hostPort.substring(0, colon) : hostPort;
+            int port;
+            try {
+                port = hasPort ? Integer.parseInt(hostPort.substring(colon + 1)) : transport == SipTransport.TLS ? 5061 : 5060;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("server must be host:port[,host:port...], was " + server);
+            }
+            require(!host.isBlank() && port > 0 && port < 65536, "server port must be 1-65535: " + hostPort);
+            String normalized = host + ":" + port;
+            require(!servers.contains(normalized), "server names " + normalized + " twice");
+            servers.add(normalized);
+        }
+        return servers;
     }
 
-    /** The port part of {@link #server}; 5061 for TLS and 5060 otherwise when none is given. */
-    public int serverPort() {
-        int colon = server.lastIndexOf(':');
-        if (colon < 0) {
-            return transport == SipTransport.TLS ? 5061 : 5060;
+    /** The keep-alive interval in seconds: the configured one, else 30 for several servers and 0 for one. */
+    public int effectiveKeepAliveInterval() {
+        if (keepAliveInterval != null) {
+            return keepAliveInterval;
         }
-        return Integer.parseInt(server.substring(colon + 1));
+        return serverList().size() > 1 ? 30 : 0;
     }
 
     /** Checks the options together; the message names the option at fault. */
     public void validate() {
-        require(server != null && !server.isBlank(), "server is required (host:port of the front end)");
-        try {
-            require(serverPort() > 0 && serverPort() < 65536, "server port must be 1-65535: " + server);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("server must be host:port, was " + server);
-        }
+        require(server != null && !server.isBlank(), "server is required (host:port of the front end, or several, comma-separated)");
+        serverList();
+        require(keepAliveInterval == null || keepAliveInterval >= 0, "keepAliveInterval must be 0 or more, was " + keepAliveInterval);
         require(user != null && user.startsWith("sip:") && user.contains("@"),
                 "user must be a SIP URI such as sip:ucsync@example.com, was " + user);
         require(localPort >= 0 && localPort < 65536, "localPort must be 0-65535, was " + localPort);
@@ -278,7 +299,7 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
         return Arrays.asList(server, transport, localHost, localPort, dialect, user, register, registerExpires,
                 subscribeExpires, batchSubscribe, batchSize, authUsername, authPassword, getKeyStore(), getKeyStorePassword(),
                 getTrustStore(), getTrustStorePassword(), getStoreType(), isVerifyHostname(), tlsClientAuth, requestTimeout, retryInitialDelay,
-                retryMaxDelay, publishExpires, publishContainer, publishInstance, publishExpireType, maxBodySize,
+                retryMaxDelay, keepAliveInterval, publishExpires, publishContainer, publishInstance, publishExpireType, maxBodySize,
                 maxMessageSize, maxDatagramSize, listenerThreads, notificationThreads, notificationQueueSize);
     }
 
@@ -399,18 +420,6 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
         this.authPassword = authPassword;
     }
 
-
-
-
-
-
-
-
-
-
-
-
-
     public TlsSettings.ClientAuth getTlsClientAuth() {
         return tlsClientAuth;
     }
@@ -433,6 +442,14 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
 
     public void setRetryMaxDelay(long retryMaxDelay) {
         this.retryMaxDelay = retryMaxDelay;
+    }
+
+    public Integer getKeepAliveInterval() {
+        return keepAliveInterval;
+    }
+
+    public void setKeepAliveInterval(Integer keepAliveInterval) {
+        this.keepAliveInterval = keepAliveInterval;
     }
 
     public int getRequestTimeout() {

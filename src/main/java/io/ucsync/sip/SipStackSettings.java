@@ -10,9 +10,12 @@ import javax.sip.SipStack;
 
 import gov.nist.javax.sip.SipStackImpl;
 import io.ucsync.sip.internal.ConfiguredTlsNetworkLayer;
+import io.ucsync.sip.internal.FrontDoorValve;
+import io.ucsync.sip.internal.FrontEndRouter;
 import io.ucsync.sip.internal.NioOnlySecurityManagerProvider;
 import io.ucsync.sip.internal.Slf4jServerLogger;
 import io.ucsync.sip.internal.Slf4jStackLogger;
+import io.ucsync.sip.internal.StrictMessageParser;
 
 /**
  * The one place that turns ucsync's SIP settings into the JAIN-SIP 1.3.0-91 stack {@link Properties}, for
@@ -20,9 +23,10 @@ import io.ucsync.sip.internal.Slf4jStackLogger;
  * <p>
  * It fixes JAIN-SIP defaults that are wrong for us: TLS protocols and cipher suites (the stack's defaults are
  * TLSv1/1.1 and RSA/3DES/anonymous suites, which Java 17 disables, leaving no forward secrecy), an unbounded
- * message size, log4j 1.x logging (replaced by slf4j loggers) and a listener thread per event (replaced by a
- * re-entrant listener on a fixed pool). Automatic dialog support is off by default: the application keeps
- * its own dialog state, so unanswered BENOTIFYs leave no server transaction or dialog behind.
+ * message size, log4j 1.x logging (replaced by slf4j loggers), a listener thread per event (replaced by a
+ * re-entrant listener on a fixed pool) and a lenient parser that answers 200 to what RFC 3261 says to refuse
+ * (behind {@link StrictMessageParser}, the front door). Automatic dialog support is off by default: the application
+ * keeps its own dialog state, so unanswered BENOTIFYs leave no server transaction or dialog behind.
  */
 public final class SipStackSettings {
 
@@ -87,6 +91,9 @@ public final class SipStackSettings {
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
         p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "true");
+        // the front door: what RFC 3261 and RFC 4475 say to refuse is refused before the stack or the application sees it
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", StrictMessageParser.Factory.class.getName());
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", FrontDoorValve.class.getName());
         p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", ConfiguredTlsNetworkLayer.class.getName());
         p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", NioOnlySecurityManagerProvider.class.getName());
         // Named explicitly only to stop the stack warning that it uses the default: host names are checked by
@@ -94,6 +101,8 @@ public final class SipStackSettings {
         p.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
         if (outboundProxy != null) {
             p.setProperty("javax.sip.OUTBOUND_PROXY", outboundProxy);
+            // the outbound proxy is the front-end server in use, which the user agent changes when one fails
+            p.setProperty("javax.sip.ROUTER_PATH", FrontEndRouter.class.getName());
         }
         if (tls != null) {
             putTls(p);
@@ -196,9 +205,12 @@ public final class SipStackSettings {
             return this;
         }
 
-        /** Sends every request without a Route header to this hop, e.g. the UC front end. */
-        public Builder outboundProxy(String host, int port, String transport) {
-            this.outboundProxy = host + ":" + port + "/" + transport.toLowerCase(Locale.ROOT);
+        /**
+         * Sends every request without a Route header to this hop, e.g. the UC front end; the stack's router
+         * ({@link FrontEndRouter}) can move it to another server later.
+         */
+        public Builder outboundProxy(String hostPort, String transport) {
+            this.outboundProxy = hostPort + "/" + transport.toLowerCase(Locale.ROOT);
             return this;
         }
 

@@ -79,9 +79,8 @@ class StateStoreScenariosTest {
         try (UcsyncHarness ucsync = UcsyncHarness.onPostgres(home, 3, url, "ucsync", "never-printed")) {
             assertThat(ucsync.runProcessUntilExit()).isEqualTo(1);
             List<String> log = ucsync.log();
-            assertThat(log).filteredOn(line -> line.contains(url)).containsExactly("ucsync cannot start: state store " + url
-                    + " cannot be reached: Connection to 127.0.0.1:" + port + " refused. Check that the hostname and port are correct"
-                    + " and that the postmaster is accepting TCP/IP connections.");
+            assertThat(log).filteredOn(line -> line.contains(url)).singleElement().asString().contains("ERROR")
+                    .contains("ucsync cannot start: state store " + url + " cannot be reached: Connection to 127.0.0.1:" + port + " refused");
             assertThat(log).as("no stack trace").noneMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by"));
             assertThat(String.join("\n", log)).doesNotContain("never-printed");
         }

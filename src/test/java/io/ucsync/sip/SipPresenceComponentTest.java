@@ -31,6 +31,40 @@ class SipPresenceComponentTest {
     }
 
     @Test
+    void an_endpoint_without_server_uses_the_agent_another_endpoint_of_that_name_configured() throws Exception {
+        try (CamelContext camel = new DefaultCamelContext()) {
+            // as configuration creates a pool's endpoint with its options, and the routes then name only the pool
+            SipPresenceEndpoint configured = camel.getEndpoint("sip-presence:east?server=fe1.example.com:5061,fe2.example.com:5061"
+                    + "&transport=tcp&user=sip:ucsync@example.com&register=true", SipPresenceEndpoint.class);
+            SipPresenceEndpoint route = camel.getEndpoint("sip-presence:east", SipPresenceEndpoint.class);
+            SipPresenceEndpoint watching = camel.getEndpoint("sip-presence:east?watch=sip:a@example.com", SipPresenceEndpoint.class);
+
+            assertThat(route.getAgent()).isSameAs(configured.getAgent()).isSameAs(watching.getAgent());
+            assertThat(route.getConfiguration().serverList()).containsExactly("fe1.example.com:5061", "fe2.example.com:5061");
+            assertThat(route.getConfiguration().isRegister()).isTrue();
+            assertThat(watching.getConfiguration().watchList()).containsExactly("sip:a@example.com");
+            assertThat(configured.getAgent().serverStatus().server()).isEqualTo("fe1.example.com:5061");
+            assertThatThrownBy(() -> camel.getEndpoint("sip-presence:east?transport=udp"))
+                    .hasMessageContaining("front end 'east' is already configured with other options");
+            assertThatThrownBy(() -> camel.getEndpoint("sip-presence:west"))
+                    .as("no agent of that name yet: the component's defaults, which name no server")
+                    .hasMessageContaining("server is required");
+        }
+    }
+
+    @Test
+    void server_lists_are_read_in_order_with_the_transports_default_port() {
+        SipPresenceConfiguration configuration = new SipPresenceConfiguration();
+        configuration.setServer(" fe1.example.com:5070 , fe2.example.com ,[2001:db8::1]:5080");
+        assertThat(configuration.serverList()).containsExactly("fe1.example.com:5070", "fe2.example.com:5060", "[2001:db8::1]:5080");
+        assertThat(configuration.effectiveKeepAliveInterval()).as("several servers: kept alive").isEqualTo(30);
+        configuration.setServer("fe1.example.com:5070");
+        assertThat(configuration.effectiveKeepAliveInterval()).as("one server: as before, no OPTIONS").isZero();
+        configuration.setKeepAliveInterval(5);
+        assertThat(configuration.effectiveKeepAliveInterval()).isEqualTo(5);
+    }
+
+    @Test
     void component_options_are_the_defaults_of_every_endpoint() throws Exception {
         try (CamelContext camel = new DefaultCamelContext()) {
             SipPresenceComponent component = new SipPresenceComponent();
@@ -66,6 +100,14 @@ class SipPresenceComponentTest {
                     .hasMessageContaining("nosuchoption");
             assertThatThrownBy(() -> camel.getEndpoint("sip-presence:?server=h:5060&user=sip:u@h"))
                     .hasMessageContaining("front-end name");
+            assertThatThrownBy(() -> camel.getEndpoint("sip-presence:uc?server=h:5060,,h2:5060&user=sip:u@h"))
+                    .hasMessageContaining("server must be host:port[,host:port...]");
+            assertThatThrownBy(() -> camel.getEndpoint("sip-presence:uc?server=h:5060,h:5060&user=sip:u@h"))
+                    .hasMessageContaining("server names h:5060 twice");
+            assertThatThrownBy(() -> camel.getEndpoint("sip-presence:uc?server=h:99999&user=sip:u@h"))
+                    .hasMessageContaining("server port must be 1-65535: h:99999");
+            assertThatThrownBy(() -> camel.getEndpoint(BASE + "&keepAliveInterval=-1"))
+                    .hasMessageContaining("keepAliveInterval must be 0 or more");
         }
     }
 

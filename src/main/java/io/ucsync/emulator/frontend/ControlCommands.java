@@ -11,7 +11,7 @@ import io.ucsync.presence.PresenceSource;
 final class ControlCommands {
 
     static final String USAGE = "commands: presence SIP_URI AVAILABILITY [ACTIVITY_TOKEN|-] [user|machine|calendar|phone]"
-            + " | subscriptions | publications SIP_URI | drop-subscriptions";
+            + " | subscriptions | publications SIP_URI | drop-subscriptions | unavailable [RETRY_AFTER_SECONDS] | available";
 
     private ControlCommands() {
     }
@@ -42,6 +42,22 @@ final class ControlCommands {
             case "drop-subscriptions" -> {
                 LineControlServer.requireArguments(words, 0, 0, USAGE);
                 return Map.of("dropped", emulator.dropSubscriptions());
+            }
+            case "unavailable" -> {
+                LineControlServer.requireArguments(words, 0, 1, USAGE);
+                int retryAfter;
+                try {
+                    retryAfter = words.length > 1 ? Integer.parseInt(words[1]) : 0;
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("RETRY_AFTER_SECONDS is a number of seconds, not '" + words[1] + "'");
+                }
+                emulator.unavailable(retryAfter);
+                return Map.of();
+            }
+            case "available" -> {
+                LineControlServer.requireArguments(words, 0, 0, USAGE);
+                emulator.available();
+                return Map.of();
             }
             default -> throw new IllegalArgumentException("unknown command '" + words[0] + "'; " + USAGE);
         }

@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
 
 import gov.nist.javax.sip.message.SIPMessage;
 import io.ucsync.emulator.control.LineControlServer;
+import io.ucsync.presence.LogText;
 import io.ucsync.presence.MsPresBatchSubscribeDocument;
 import io.ucsync.presence.MsPresCategoriesDocument;
 import io.ucsync.presence.MsPresCategoriesDocument.StateInstance;
@@ -156,6 +157,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
     private final LineControlServer controlServer;
     private final ScheduledExecutorService expiry;
     private final AtomicLong instances = new AtomicLong(1);
+    /** -1: serving; else every request is answered 503, with this Retry-After when positive. */
+    private volatile int unavailableSeconds = -1;
 
     // guarded by this; maps are keyed by key(uri)
     private final Map<String, OwnPresence> own = new HashMap<>();
@@ -280,6 +283,25 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         return List.copyOf(publications.getOrDefault(key(sipUri), List.of()));
     }
 
+    /**
+     * Answers every request 503 Service Unavailable from now on, as a front end in maintenance or overloaded does, with
+     * {@code Retry-After: retryAfterSeconds} when it is positive; {@link #available()} ends it. Subscriptions and
+     * publications are kept, as a front end that only refuses new work keeps them.
+     */
+    public void unavailable(int retryAfterSeconds) {
+        if (retryAfterSeconds < 0) {
+            throw new IllegalArgumentException("Retry-After is 0 (none) or a number of seconds, not " + retryAfterSeconds);
+        }
+        unavailableSeconds = retryAfterSeconds;
+        LOG.info("answering every request 503{}", retryAfterSeconds > 0 ? " with Retry-After " + retryAfterSeconds : "");
+    }
+
+    /** Ends {@link #unavailable}: requests are served again. */
+    public void available() {
+        unavailableSeconds = -1;
+        LOG.info("serving requests again");
+    }
+
     /** Ends every subscription with a terminating notification, as a front-end restart would; returns how many. */
     public synchronized int dropSubscriptions() {
         int dropped = subscriptions.size();
@@ -307,21 +329,36 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
         try {
+            int unavailableFor = unavailableSeconds;
+            if (unavailableFor >= 0 && !Request.ACK.equals(request.getMethod()) && !BENOTIFY.equals(request.getMethod())) {
+                respond(request, Response.SERVICE_UNAVAILABLE, unavailableFor == 0 ? null
+                        : response -> response.addHeader(headers.createRetryAfterHeader(unavailableFor)));
+                return;
+            }
             switch (request.getMethod()) {
                 case Request.REGISTER -> register(request);
                 case Request.SUBSCRIBE -> subscribe(request);
                 case SERVICE -> service(request);
-                case Request.OPTIONS -> respond(request, Response.OK, null);
-                case Request.ACK -> {
-                    // nothing was answered that an ACK could confirm
+                case Request.OPTIONS -> respond(request, Response.OK, response -> response.addHeader(allow()));
+                // the front end subscribes to nothing, so a NOTIFY is outside any subscription (RFC 6665 4.1.3)
+                case Request.NOTIFY -> respond(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+                        response -> response.setReasonPhrase("Subscription does not exist"));
+                case Request.ACK, BENOTIFY -> {
+                    // an ACK confirms nothing that was answered here; a BENOTIFY is never answered (MS-SIP)
                 }
-                default -> respond(request, Response.METHOD_NOT_ALLOWED, response -> response.addHeader(
-                        headers.createHeader("Allow", "REGISTER, SUBSCRIBE, SERVICE, OPTIONS")));
+                default -> respond(request, Response.METHOD_NOT_ALLOWED, response -> response.addHeader(allow()));
             }
-        } catch (SipException | ParseException | InvalidArgumentException | RuntimeException e) {
-            LOG.warn("{} from {} not handled: {}", request.getMethod(), ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress(),
-                    e.toString());
+        } catch (SipException e) {
+            // the peer's connection went away before the answer: nothing for the front end to do
+            LOG.debug("{} from {}: the answer could not be sent: {}", request.getMethod(), sender(request), e.getMessage());
+        } catch (ParseException | InvalidArgumentException | RuntimeException e) {
+            LOG.warn("{} from {} not handled: {}", request.getMethod(), sender(request), LogText.printable(e.toString()));
         }
+    }
+
+    /** The methods the front end takes (RFC 3261 20.5), for OPTIONS and 405 answers. */
+    private Header allow() throws ParseException {
+        return headers.createAllowHeader("REGISTER, SUBSCRIBE, SERVICE, OPTIONS, NOTIFY");
     }
 
     private void register(Request request) throws SipException, ParseException, InvalidArgumentException {
@@ -370,7 +407,7 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         Subscription subscription = subscriptions.get(callId);
         if (to.getTag() != null && (subscription == null || !subscription.targetTag.equals(to.getTag()))) {
             // not a fault of the subscriber: the subscription ended here (expired, dropped) before its refresh came
-            LOG.info("SUBSCRIBE from {} in an unknown dialog (Call-ID {}) answered 481", from.getAddress().getURI(), callId);
+            LOG.info("SUBSCRIBE from {} in an unknown dialog (Call-ID {}) answered 481", sender(request), LogText.printable(callId));
             respond(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
                     response -> response.setReasonPhrase("Subscription does not exist"));
             return;
@@ -467,7 +504,7 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
             long current = versions.getOrDefault(versionKey(publication), 0L);
             if (publication.version() != current) {
                 LOG.info("SERVICE for {} refused (409): version {} of container {} instance {} is stale, the current one is {}",
-                        publication.sipUri(), publication.version(), publication.container(),
+                        LogText.printable(publication.sipUri()), publication.version(), publication.container(),
                         Integer.toUnsignedLong(publication.instance()), current);
                 respond(request, CONFLICT, response -> setContent(response,
                         new Content(MsPresFault.CONTENT_TYPE, MsPresFault.wrongVersion(current))));
@@ -505,7 +542,7 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         if (status >= 400 && status != Response.REQUEST_TIMEOUT) {
             String callId = ((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId();
             if (forget(callId)) {
-                LOG.info("subscription {} ended: the watcher answered {} to a notification", callId, status);
+                LOG.info("subscription {} ended: the watcher answered {} to a notification", LogText.printable(callId), status);
             }
         }
     }
@@ -620,7 +657,7 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
             }
             provider.sendRequest(notify);
         } catch (SipException | ParseException | InvalidArgumentException e) {
-            LOG.warn("{} to {} not sent: {}", method, subscription.watcher, e.getMessage());
+            LOG.warn("{} to {} not sent: {}", method, LogText.printable(subscription.watcher.toString()), e.getMessage());
         }
     }
 
@@ -651,7 +688,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         Instant now = Instant.now();
         for (Subscription subscription : List.copyOf(subscriptions.values())) {
             if (!subscription.expires.isAfter(now)) {
-                LOG.info("subscription of {} to {} expired", subscription.watcher.getURI(), subscription.target.getURI());
+                LOG.info("subscription of {} to {} expired", LogText.printable(subscription.watcher.getURI().toString()),
+                        LogText.printable(subscription.target.getURI().toString()));
                 send(subscription, "terminated;reason=timeout", null);
                 forget(subscription.callId);
             }
@@ -675,11 +713,16 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
 
     /** Refuses a request with the reason in the status line, and says so in one log line. */
     private void refuse(Request request, int status, String reason) throws SipException, ParseException, InvalidArgumentException {
-        LOG.warn("{} from {} refused ({}): {}", request.getMethod(),
-                ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI(), status, reason);
+        LOG.warn("{} from {} refused ({}): {}", request.getMethod(), sender(request), status, LogText.printable(reason));
         // a reason phrase is one line of printable text
         String phrase = reason.replaceAll("[\\p{Cntrl}]", " ");
         respond(request, status, response -> response.setReasonPhrase(phrase));
+    }
+
+    /** The request's From URI, as a log line may show it. */
+    private static String sender(Request request) {
+        FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
+        return LogText.printable(from == null ? null : from.getAddress().getURI().toString());
     }
 
     private void setContent(Message message, Content content) throws ParseException {

@@ -114,6 +114,12 @@ public final class MsPresPublisher extends Publisher {
         }
     }
 
+    /** The next server holds no version of ucsync's publications: they start again from 0, with new Call-IDs. */
+    @Override
+    protected void forgetServerState() {
+        entries.clear();
+    }
+
     @Override
     public String tagOf(String worker) {
         Entry entry = entries.get(Subscriptions.key(worker));

@@ -2,7 +2,9 @@ package io.ucsync.sip.internal;
 
 import java.text.ParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,6 +16,9 @@ import javax.sip.header.CSeqHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.ucsync.sip.PresencePublication;
 import io.ucsync.sip.PublicationResult;
 import io.ucsync.sip.SipRequestFailedException;
@@ -22,8 +27,17 @@ import io.ucsync.sip.SipRequestFailedException;
  * Publishes ucsync's presence for workers. One publication per worker is in flight at a time: each worker's
  * requests are chained, so an ETag or a category version is never used by two requests at once. Runs on the
  * agent thread.
+ * <p>
+ * The publisher holds what it was last asked to publish for each worker (a removal drops it), so that when the
+ * front-end server in use fails it can publish everything again on the next one ({@link #suspend}, {@link #resume}).
+ * While no server answers a publication is only held, and completes as {@link #HELD}.
  */
 public abstract class Publisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+
+    /** The result of a publication made while no server of the front end answers: kept and sent when one does. */
+    public static final PublicationResult HELD = new PublicationResult(0, "held until a server of the front end answers", null);
 
     /** A worker's out-of-dialog request sequence: one Call-ID, increasing CSeqs. */
     protected static final class Sequence {
@@ -47,6 +61,9 @@ public abstract class Publisher {
     protected final Transactions transactions;
     protected final ScheduledExecutorService agent;
     private final Map<String, CompletableFuture<?>> tails = new HashMap<>();
+    /** Per worker, the publication last asked for (not removals); written on the agent thread. */
+    private final Map<String, PresencePublication> held = new ConcurrentHashMap<>();
+    private boolean suspended;
 
     protected Publisher(Requests requests, Transactions transactions, ScheduledExecutorService agent) {
         this.requests = requests;
@@ -54,10 +71,61 @@ public abstract class Publisher {
         this.agent = agent;
     }
 
-    /** Publishes or removes, after any earlier publication for the same worker has been answered. */
+    /**
+     * Publishes or removes, after any earlier publication for the same worker has been answered. A publication
+     * made while no server answers, or that failed with its server (no answer, cannot be sent, 503: the agent then
+     * leaves that server), completes as {@link #HELD}.
+     */
     public final CompletableFuture<PublicationResult> publish(PresencePublication publication) {
-        return serialize(Subscriptions.key(publication.sipUri()), () -> send(publication));
+        String worker = Subscriptions.key(publication.sipUri());
+        CompletableFuture<PublicationResult> sent = serialize(worker, () -> {
+            if (publication.remove()) {
+                held.remove(worker);
+            } else {
+                held.put(worker, publication);
+            }
+            return suspended ? CompletableFuture.completedFuture(HELD) : send(publication);
+        });
+        return sent.handle((result, error) -> {
+            if (Transactions.isServerFailure(error)) {
+                return HELD; // the agent leaves the server and publishes it again on the next one
+            }
+            if (error != null) {
+                throw error instanceof CompletionException c ? c : new CompletionException(error);
+            }
+            return result;
+        });
     }
+
+    /** How many publications are held (published, or to publish once a server answers). */
+    public int heldCount() {
+        return held.size();
+    }
+
+    /** The server in use failed: what it held of ucsync's is forgotten (tags, versions, refreshes); nothing is sent. */
+    public final void suspend() {
+        suspended = true;
+        forgetServerState();
+    }
+
+    /** A server answers: everything held is published there afresh (MS-PRES versions from 0, SIMPLE without an ETag). */
+    public final void resume() {
+        if (!suspended) {
+            return;
+        }
+        suspended = false;
+        for (PresencePublication publication : List.copyOf(held.values())) {
+            publish(publication).whenCompleteAsync((result, error) -> {
+                if (error != null && !suspended) {
+                    LOG.warn("publication for {} not made again on the new server: {}", publication.sipUri(),
+                            Subscriptions.messageOf(error));
+                }
+            }, agent);
+        }
+    }
+
+    /** Drops what only the server that failed knew: ETags, versions, refresh timers. Agent thread. */
+    protected abstract void forgetServerState();
 
     /**
      * The current tag of a worker's publication (SIMPLE: its SIP-ETag; MS-PRES: the next version), or null when

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * ucsync's registration with the front end: REGISTER with one Call-ID and increasing CSeqs (RFC 3261 10.2),
  * refreshed before the granted time runs out, retried with back-off when it fails, and removed with
- * {@code Expires: 0} on stop. Runs on the agent thread.
+ * {@code Expires: 0} on stop. When the front-end server in use fails it is {@link #suspend suspended} and made
+ * again on the next server ({@link #resume}). Runs on the agent thread.
  */
 public final class Registration {
 
@@ -38,6 +39,8 @@ public final class Registration {
     private final String callId;
     private long cseq;
     private int failures;
+    /** Counts suspensions, so that the answer to a REGISTER sent to a server the agent has left is ignored. */
+    private int attempt;
     private volatile boolean registered;
     private boolean stopped;
     private ScheduledFuture<?> timer;
@@ -63,6 +66,21 @@ public final class Registration {
         register();
     }
 
+    /** The server in use failed: forget the registration there, quietly; nothing is sent. */
+    public void suspend() {
+        attempt++;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        registered = false;
+        failures = 0;
+    }
+
+    /** A server answers again: register there. */
+    public void resume() {
+        register();
+    }
+
     private void register() {
         if (stopped) {
             return;
@@ -74,7 +92,12 @@ public final class Registration {
             LOG.error("REGISTER cannot be built: {}", e.getMessage());
             return;
         }
-        transactions.send(request).whenCompleteAsync(this::onAnswer, agent);
+        int sentIn = attempt;
+        transactions.send(request).whenCompleteAsync((response, error) -> {
+            if (sentIn == attempt) {
+                onAnswer(response, error);
+            }
+        }, agent);
     }
 
     private Request request(int seconds) throws ParseException, InvalidArgumentException {

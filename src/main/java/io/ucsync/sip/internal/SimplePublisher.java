@@ -219,6 +219,13 @@ public final class SimplePublisher extends Publisher {
         }
     }
 
+    /** The next server knows none of the ETags: every publication starts afresh there, without SIP-If-Match. */
+    @Override
+    protected void forgetServerState() {
+        entries.values().forEach(SimplePublisher::cancelRefresh);
+        entries.clear();
+    }
+
     @Override
     public String tagOf(String worker) {
         Entry entry = entries.get(Subscriptions.key(worker));

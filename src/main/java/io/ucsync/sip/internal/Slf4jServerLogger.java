@@ -16,7 +16,10 @@ import gov.nist.javax.sip.message.SIPMessage;
  */
 public final class Slf4jServerLogger implements ServerLogger {
 
-    private static final Logger WIRE = LoggerFactory.getLogger("io.ucsync.sip.wire");
+    /** The logger of the message trace. */
+    static final String WIRE_LOGGER = "io.ucsync.sip.wire";
+
+    private static final Logger WIRE = LoggerFactory.getLogger(WIRE_LOGGER);
 
     @Override
     public void closeLogFile() {

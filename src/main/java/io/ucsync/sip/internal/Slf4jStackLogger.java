@@ -1,20 +1,29 @@
 package io.ucsync.sip.internal;
 
-import java.io.IOException;
 import java.util.Properties;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import gov.nist.core.StackLogger;
+import io.ucsync.presence.LogText;
 
 /**
  * JAIN-SIP's internal log, sent to slf4j under the logger {@code gov.nist.javax.sip} instead of the log4j 1.x
  * {@code LogWriter}. JAIN-SIP keeps one such logger for the whole JVM (a static in {@code CommonLogger}).
+ * <p>
+ * Everything JAIN-SIP logs, its errors included, goes to DEBUG: what matters to an operator reaches ucsync as an
+ * event (a request that cannot be sent or gets no answer, a message the front door refused) and ucsync reports it
+ * once, in its own words. The stack's own error lines repeat per request and per retry ({@code Problem connecting
+ * ...}, {@code Problem sending: sendBytes TCP ...}, a bare {@code {}}), and some carry whole messages or the raw
+ * bytes of a datagram ({@code Error while processing incoming UDP packet[79, 80, ...]}): they are cut to one line of
+ * printable text ({@link LogText}) and never shown at the default level. Its TRACE lines stay as they are.
  */
 public final class Slf4jStackLogger implements StackLogger {
 
     private static final Logger LOG = LoggerFactory.getLogger("gov.nist.javax.sip");
+    /** The message trace of {@link Slf4jServerLogger}, which JAIN-SIP feeds only when its INFO level is on. */
+    private static final Logger WIRE = LoggerFactory.getLogger(Slf4jServerLogger.WIRE_LOGGER);
 
     @Override
     public void logStackTrace() {
@@ -23,8 +32,8 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logStackTrace(int traceLevel) {
-        if (isLoggingEnabled(traceLevel)) {
-            LOG.debug("stack trace", new Throwable("stack trace"));
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("stack trace", new Throwable("stack trace"));
         }
     }
 
@@ -35,17 +44,21 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logException(Throwable ex) {
-        LOG.error("JAIN-SIP exception", ex);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("JAIN-SIP exception: {}", LogText.printable(String.valueOf(ex)), ex);
+        }
     }
 
     @Override
     public void logDebug(String message) {
-        LOG.debug(message);
+        debug(message);
     }
 
     @Override
     public void logDebug(String message, Exception ex) {
-        LOG.debug(message, ex);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(LogText.printable(message), ex);
+        }
     }
 
     @Override
@@ -55,57 +68,53 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logFatalError(String message) {
-        LOG.error(message);
+        debug(message);
     }
 
     @Override
     public void logError(String message) {
-        LOG.error(message);
+        debug(message);
+    }
+
+    @Override
+    public void logError(String message, Exception ex) {
+        logDebug(message, ex);
+    }
+
+    @Override
+    public void logWarning(String message) {
+        debug(message);
+    }
+
+    @Override
+    public void logInfo(String message) {
+        debug(message);
+    }
+
+    private static void debug(String message) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(LogText.printable(message));
+        }
     }
 
     @Override
     public boolean isLoggingEnabled() {
-        return LOG.isErrorEnabled();
+        return LOG.isDebugEnabled();
     }
 
+    /**
+     * JAIN-SIP asks before it builds a line. Its INFO level also gates the message trace, which the wire logger
+     * wants at TRACE.
+     */
     @Override
     public boolean isLoggingEnabled(int logLevel) {
         if (logLevel >= TRACE_TRACE) {
             return LOG.isTraceEnabled();
         }
-        if (logLevel >= TRACE_DEBUG) {
-            return LOG.isDebugEnabled();
+        if (logLevel == TRACE_MESSAGES) {
+            return LOG.isDebugEnabled() || WIRE.isTraceEnabled();
         }
-        if (logLevel >= TRACE_INFO) {
-            return LOG.isInfoEnabled();
-        }
-        if (logLevel >= TRACE_WARN) {
-            return LOG.isWarnEnabled();
-        }
-        return logLevel > TRACE_NONE && LOG.isErrorEnabled();
-    }
-
-    /**
-     * An I/O failure (a connection refused, a TLS handshake failed) also reaches the request it was for, which the
-     * component reports in one line; the stack's own report of it, with its stack trace, is for debugging only.
-     */
-    @Override
-    public void logError(String message, Exception ex) {
-        if (ex instanceof IOException) {
-            LOG.debug(message, ex);
-        } else {
-            LOG.error(message, ex);
-        }
-    }
-
-    @Override
-    public void logWarning(String message) {
-        LOG.warn(message);
-    }
-
-    @Override
-    public void logInfo(String message) {
-        LOG.info(message);
+        return logLevel > TRACE_NONE && LOG.isDebugEnabled();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ucsync.sip.internal;
 
+import java.net.InetAddress;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import gov.nist.javax.sip.header.SIPHeader;
+import gov.nist.javax.sip.message.SIPMessage;
 import io.ucsync.presence.LogText;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceDocumentException;
@@ -64,6 +66,8 @@ import io.ucsync.sip.SipDialect;
 public final class Subscriptions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
+    /** NOTIFYs and BENOTIFYs of no subscription: a peer decides how many come. */
+    private static final RateLimitedLog STRAYS = new RateLimitedLog(LOG, 60_000, 256);
 
     /** How long an ended dialog still answers late or retransmitted NOTIFYs with 200 (64 * T1). */
     private static final long CLOSED_DIALOG_GRACE_MILLIS = 32_000;
@@ -86,6 +90,8 @@ public final class Subscriptions {
         ACTIVE,
         /** Failed or ended by the server; a retry is scheduled. */
         WAITING,
+        /** The front-end server in use failed; subscribed again once a server answers. */
+        SUSPENDED,
         /** No longer wanted; unsubscribed. */
         CLOSED
     }
@@ -173,11 +179,35 @@ public final class Subscriptions {
 
     // ---- the watched set (agent thread) ----
 
-    /** Whether subscriptions may be sent (the agent runs and, if it registers, is registered). */
+    /**
+     * Whether subscriptions may be sent (the agent runs, a server answers and, if the agent registers, it is
+     * registered). Enabling subscribes to every watched worker not subscribed, suspended ones included.
+     */
     public void setEnabled(boolean on) {
         this.enabled = on;
         if (on) {
+            for (Subscription s : List.copyOf(subscriptions)) {
+                if (s.state == State.SUSPENDED) {
+                    resubscribe(s);
+                }
+            }
             reconcile();
+        }
+    }
+
+    /**
+     * The front-end server in use failed: every subscription is dropped without a word to it (a late NOTIFY from
+     * it gets 481) and waits, as it is (same id, same workers), for {@link #setEnabled} on the next server.
+     */
+    public void suspend() {
+        enabled = false;
+        for (Subscription s : subscriptions) {
+            cancelTimer(s);
+            retire(s.ref, false);
+            s.ref = null;
+            s.state = State.SUSPENDED;
+            s.failures = 0;
+            s.expires = settings.expires();
         }
     }
 
@@ -218,7 +248,7 @@ public final class Subscriptions {
         Map<String, String> states = new TreeMap<>();
         for (Map.Entry<String, String> e : desired.entrySet()) {
             Subscription s = byWorker.get(e.getKey());
-            states.put(e.getValue(), s == null ? "IDLE" : s.state.name());
+            states.put(e.getValue(), s == null || s.state == State.SUSPENDED ? "IDLE" : s.state.name());
         }
         return states;
     }
@@ -444,9 +474,13 @@ public final class Subscriptions {
     }
 
     private void retry(Subscription s) {
-        if (s.state != State.WAITING) {
-            return;
+        if (s.state == State.WAITING) {
+            resubscribe(s);
         }
+    }
+
+    /** Subscribes again for the members still watched through {@code s}, or drops it when there are none. */
+    private void resubscribe(Subscription s) {
         s.members.removeIf(m -> byWorker.get(m) != s);
         if (s.members.isEmpty() || !enabled) {
             s.state = State.CLOSED;
@@ -565,8 +599,11 @@ public final class Subscriptions {
             if (answered) {
                 respond(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Subscription does not exist");
             }
-            LOG.info("{} for no subscription of ours (Call-ID {}) {}", method, LogText.printable(callId),
-                    answered ? "answered 481" : "dropped");
+            // after a move to another server, or sent by anyone: a line a minute per sender is enough
+            InetAddress remote = ((SIPMessage) request).getRemoteAddress();
+            String source = remote == null ? "an unknown address" : remote.getHostAddress();
+            STRAYS.info(method + " " + source, method + " from " + LogText.printable(source) + " for no subscription of ours (Call-ID "
+                    + LogText.printable(callId) + ") " + (answered ? "answered 481" : "dropped"));
             return;
         }
         if (ref.closed) {
@@ -667,11 +704,12 @@ public final class Subscriptions {
         try {
             presences = reader.read(contentType, body, subscribed, Instant.now());
         } catch (PresenceDocumentException e) {
-            LOG.warn("{} for {} refused: {}; subscription kept, last presence unchanged", method, s.describe(), e.reason());
+            LOG.warn("{} for {} refused: {}; subscription kept, last presence unchanged", method, s.describe(),
+                    LogText.printable(e.reason()));
             return;
         } catch (RuntimeException e) {
             LOG.warn("{} for {} refused: unreadable presence document ({}); subscription kept, last presence unchanged",
-                    method, s.describe(), e.toString());
+                    method, s.describe(), LogText.printable(e.toString()));
             return;
         }
         for (Presence presence : presences) {

@@ -5,10 +5,12 @@ import java.text.ParseException;
 import java.util.ListIterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sip.ClientTransaction;
 import javax.sip.InvalidArgumentException;
+import javax.sip.ObjectInUseException;
 import javax.sip.ResponseEvent;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
@@ -18,14 +20,17 @@ import javax.sip.header.CSeqHeader;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.ProxyAuthenticateHeader;
 import javax.sip.header.ProxyAuthorizationHeader;
+import javax.sip.header.RetryAfterHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 import gov.nist.javax.sip.TransactionExt;
+import io.ucsync.presence.LogText;
 import io.ucsync.sip.SipAuthenticationException;
 import io.ucsync.sip.SipPresenceException;
+import io.ucsync.sip.SipRequestFailedException;
 import io.ucsync.sip.SipRequestTimeoutException;
 import io.ucsync.sip.SipTransportException;
 
@@ -33,6 +38,10 @@ import io.ucsync.sip.SipTransportException;
  * Sends requests in JAIN-SIP client transactions and completes a future with the final response. Digest
  * challenges (401/407) are answered here, so callers see either the real answer or a
  * {@link SipAuthenticationException}; the re-sent request takes the next CSeq, which the final response carries.
+ * <p>
+ * What says the front-end server itself failed (the request cannot be sent, gets no answer, or gets 503) is also
+ * reported to {@link ServerFailures}, with the generation of the server the request went to, before the caller's
+ * future completes.
  */
 public final class Transactions {
 
@@ -42,29 +51,42 @@ public final class Transactions {
     /** How long a completed client transaction stays in the stack's table (one JAIN-SIP timer tick). */
     private static final int COMPLETED_LINGER_MILLIS = 500;
 
-    private record Pending(CompletableFuture<Response> future, Request request, int challenges) {
+    private record Pending(CompletableFuture<Response> future, Request request, int challenges, int generation) {
+    }
+
+    /** A request given up because the user agent left its server or stopped; the caller hears no more of it. */
+    public static final class AbandonedException extends SipTransportException {
+        private static final long serialVersionUID = 1L;
+
+        AbandonedException(String message) {
+            super(message, null);
+        }
     }
 
     private final SipProvider provider;
     private final HeaderFactory headers;
     private final DigestAuthenticator authenticator;
+    private final ServerFailures serverFailures;
     private final Map<ClientTransaction, Pending> pending = new ConcurrentHashMap<>();
 
     private final int t1Millis;
+    private final int timeoutMillis;
 
     /** {@code requestTimeoutMillis} is SIP's Timer F, 64 times T1 (the first UDP retransmission interval). */
     public Transactions(SipProvider provider, HeaderFactory headers, DigestAuthenticator authenticator,
-            int requestTimeoutMillis) {
+            int requestTimeoutMillis, ServerFailures serverFailures) {
         this.provider = provider;
         this.headers = headers;
         this.authenticator = authenticator;
+        this.serverFailures = serverFailures;
         this.t1Millis = requestTimeoutMillis / 64;
+        this.timeoutMillis = requestTimeoutMillis;
     }
 
     /** Sends {@code request}; the future completes with its final response or a {@link SipPresenceException}. */
     public CompletableFuture<Response> send(Request request) {
         CompletableFuture<Response> future = new CompletableFuture<>();
-        dispatch(request, future, 0);
+        dispatch(request, future, 0, serverFailures.generation());
         return future;
     }
 
@@ -73,7 +95,7 @@ public final class Transactions {
         return pending.size();
     }
 
-    private void dispatch(Request request, CompletableFuture<Response> future, int challenges) {
+    private void dispatch(Request request, CompletableFuture<Response> future, int challenges, int generation) {
         ClientTransaction tx = null;
         try {
             tx = provider.getNewClientTransaction(request);
@@ -82,14 +104,15 @@ public final class Transactions {
             // pending-SUBSCRIBE match), so after subscribing to many workers each NOTIFY would cost a scan of them.
             ((TransactionExt) tx).setTimerT4(COMPLETED_LINGER_MILLIS);
             tx.setRetransmitTimer(t1Millis);
-            pending.put(tx, new Pending(future, request, challenges));
+            pending.put(tx, new Pending(future, request, challenges, generation));
             tx.sendRequest();
         } catch (SipException | RuntimeException e) {
             if (tx != null) {
                 pending.remove(tx);
             }
-            future.completeExceptionally(new SipTransportException(
-                    describe(request) + " cannot be sent: " + sendFailure(request, e), e));
+            String why = sendFailure(request, e);
+            serverFailures.failed(generation, request.getMethod() + " cannot be sent: " + why, 0);
+            future.completeExceptionally(new SipTransportException(describe(request) + " cannot be sent: " + why, e));
         }
     }
 
@@ -105,9 +128,16 @@ public final class Transactions {
             return;
         }
         int status = response.getStatusCode();
+        if (status == Response.SERVICE_UNAVAILABLE) {
+            RetryAfterHeader retryAfter = (RetryAfterHeader) response.getHeader(RetryAfterHeader.NAME);
+            int seconds = retryAfter == null ? 0 : retryAfter.getRetryAfter();
+            serverFailures.failed(p.generation(), p.request().getMethod() + " answered 503 "
+                    + LogText.printable(response.getReasonPhrase()) + (seconds > 0 ? " (Retry-After " + seconds + " s)" : ""),
+                    seconds);
+        }
         if (status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED) {
             try {
-                dispatch(withCredentials(p, response), p.future(), p.challenges() + 1);
+                dispatch(withCredentials(p, response), p.future(), p.challenges() + 1, p.generation());
             } catch (SipAuthenticationException e) {
                 p.future().completeExceptionally(e);
             } catch (ParseException e) {
@@ -127,17 +157,26 @@ public final class Transactions {
         Pending p = pending.remove(event.getClientTransaction());
         if (p != null) {
             Request request = p.request();
+            serverFailures.failed(p.generation(), request.getMethod() + " got no answer within " + timeoutMillis + " ms", 0);
             p.future().completeExceptionally(new SipRequestTimeoutException(request.getMethod(),
                     request.getRequestURI().toString()));
         }
     }
 
-    /** Fails every waiting request, when the user agent stops. */
+    /**
+     * Gives up every waiting request, when the user agent leaves its server or stops: the stack stops
+     * retransmitting them and their futures fail with an {@link AbandonedException}.
+     */
     public void abandonAll(String why) {
         for (ClientTransaction tx : pending.keySet()) {
             Pending p = pending.remove(tx);
             if (p != null) {
-                p.future().completeExceptionally(new SipTransportException(describe(p.request()) + ": " + why, null));
+                try {
+                    tx.terminate();
+                } catch (ObjectInUseException e) {
+                    // Terminated already; nothing more to stop.
+                }
+                p.future().completeExceptionally(new AbandonedException(describe(p.request()) + ": " + why));
             }
         }
     }
@@ -179,6 +218,16 @@ public final class Transactions {
         ViaHeader via = (ViaHeader) retry.getHeader(ViaHeader.NAME);
         via.removeParameter("branch");
         return retry;
+    }
+
+    /**
+     * Whether a request's failure is its server's (it could not be sent, got no answer, got 503, or was given up
+     * when the agent left the server), which {@link ServerFailures} hears of, rather than an answer about the request.
+     */
+    public static boolean isServerFailure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof SipTransportException || cause instanceof SipRequestTimeoutException
+                || cause instanceof SipRequestFailedException failed && failed.statusCode() == Response.SERVICE_UNAVAILABLE;
     }
 
     static String describe(Request request) {

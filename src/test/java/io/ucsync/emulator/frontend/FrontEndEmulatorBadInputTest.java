@@ -121,6 +121,35 @@ class FrontEndEmulatorBadInputTest {
     }
 
     @Test
+    void anUnknownMethodGets405WithAllowAndANotifyOutsideAnySubscription481() throws Exception {
+        try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.udp());
+                RawSipClient client = new RawSipClient(emulator.port())) {
+            String unknown = client.request("FROBNICATE", ALICE, "sip:raw@ucsync.test", ALICE, "", null, "");
+            assertThat(statusLine(unknown)).isEqualTo("SIP/2.0 405 Method not allowed");
+            assertThat(unknown).contains("Allow: REGISTER, SUBSCRIBE, SERVICE, OPTIONS, NOTIFY\r\n");
+            String notify = client.request("NOTIFY", "sip:raw@127.0.0.1", ALICE, "sip:raw@ucsync.test",
+                    "Event: presence\r\nSubscription-State: active\r\n", null, "");
+            assertThat(statusLine(notify)).isEqualTo("SIP/2.0 481 Subscription does not exist");
+            assertThat(statusLine(client.request("OPTIONS", ALICE, "sip:raw@ucsync.test", ALICE, "", null, "")))
+                    .isEqualTo("SIP/2.0 200 OK");
+        }
+    }
+
+    @Test
+    void whileUnavailableEveryRequestGets503WithRetryAfter() throws Exception {
+        try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.udp());
+                RawSipClient client = new RawSipClient(emulator.port())) {
+            emulator.unavailable(20);
+            String refused = client.subscribe(ALICE, null, "");
+            assertThat(statusLine(refused)).isEqualTo("SIP/2.0 503 Service unavailable");
+            assertThat(refused).contains("Retry-After: 20\r\n");
+            assertThat(emulator.subscriptions()).isEmpty();
+            emulator.available();
+            assertThat(statusLine(client.subscribe(ALICE, null, ""))).isEqualTo("SIP/2.0 200 OK");
+        }
+    }
+
+    @Test
     void aStalePublicationVersionGets409WithTheFaultNamingTheCurrentVersion() throws Exception {
         try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.udp());
                 RawSipClient client = new RawSipClient(emulator.port())) {

@@ -258,6 +258,18 @@ class FrontEndEmulatorTest {
             assertThat(in.readLine()).isEqualTo("{\"ok\":true,\"dropped\":1}");
             await("the component subscribes again").atMost(WAIT).until(() -> emulator.subscriptions().size() == 1);
 
+            out.println("unavailable 2");
+            assertThat(in.readLine()).isEqualTo("{\"ok\":true}");
+            emulator.presence(BOB, 3500, null, PresenceSource.USER);
+            camel.createProducerTemplate().sendBody("direct:publish", PresencePublication.publish(BOB, Availability.BUSY, null));
+            assertThat(emulator.publications(BOB)).as("refused with 503 meanwhile").isEmpty();
+            out.println("available");
+            assertThat(in.readLine()).isEqualTo("{\"ok\":true}");
+            await("the held publication is made again once the front end answers, after its Retry-After").atMost(WAIT)
+                    .until(() -> emulator.publications(BOB).size() == 1);
+            out.println("unavailable soon");
+            assertThat(in.readLine()).contains("\"ok\":false").contains("RETRY_AFTER_SECONDS is a number of seconds");
+
             out.println("presence " + ALICE + " online");
             assertThat(in.readLine()).contains("\"ok\":false").contains("AVAILABILITY is an MS-PRES number");
             out.println("presence " + ALICE + " 3500 - boss");
