@@ -43,6 +43,8 @@ import io.ucsync.config.ConfigException;
 import io.ucsync.config.PresenceMaps;
 import io.ucsync.config.Roster;
 import io.ucsync.config.RosterEntry;
+import io.ucsync.state.StateDatabase;
+import io.ucsync.state.StateStoreException;
 import io.ucsync.state.WorkerRegistry;
 import io.ucsync.state.WorkerStore;
 
@@ -67,6 +69,7 @@ public final class UcsyncModule implements AutoCloseable {
     static final String PRESENCE_IN = "presence-in";
 
     private final UcsyncSettings settings;
+    private final StateDatabase database;
     private final WorkerStore store;
     private final WorkerRegistry registry;
     private final DurableTimers timers;
@@ -92,10 +95,19 @@ public final class UcsyncModule implements AutoCloseable {
         this.settings = settings;
         this.pools = pools;
         this.lab = settings.labEnabled() ? EmbeddedLab.start(settings, roster) : null;
-        this.store = new WorkerStore(settings.value(UcsyncSettings.STATE_JDBC_URL), "sa", "");
+        try {
+            this.database = StateDatabase.open(settings.value(UcsyncSettings.STATE_JDBC_URL), settings.value(UcsyncSettings.STATE_USER),
+                    settings.value(UcsyncSettings.STATE_PASSWORD));
+        } catch (StateStoreException e) {
+            // the start stops here: nothing of it may run on (an application that embeds ucsync carries on)
+            if (lab != null) {
+                lab.close();
+            }
+            throw e;
+        }
+        this.store = new WorkerStore(database);
         this.registry = new WorkerRegistry(store, settings.intValue(UcsyncSettings.WORKER_LANES), Clock.systemUTC());
-        this.timers = new DurableTimers(settings.value(UcsyncSettings.STATE_JDBC_URL),
-                fired -> template.sendBody(TIMERS, fired));
+        this.timers = new DurableTimers(database, fired -> template.sendBody(TIMERS, fired));
         this.maps = maps;
         this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, Clock.systemUTC());
         this.offers = new PreviewOffers(Clock.systemUTC());
@@ -182,7 +194,8 @@ public final class UcsyncModule implements AutoCloseable {
     /**
      * Reads the configuration (ucsync's application.properties) and builds ucsync, ready to be added to a context.
      *
-     * @throws ConfigException naming each problem with its file, line and fix
+     * @throws ConfigException     naming each problem with its file, line and fix
+     * @throws StateStoreException in one line, when the state store cannot be reached or migrated
      */
     public static UcsyncModule create(Path configFile) throws Exception {
         UcsyncSettings settings = UcsyncSettings.load(configFile);
@@ -419,6 +432,7 @@ public final class UcsyncModule implements AutoCloseable {
             timers.close();
             registry.close();
             store.close();
+            database.close();
         } catch (Exception e) {
             LOG.warn("stopping ucsync: {}", RouteFiles.describe(e));
         } finally {

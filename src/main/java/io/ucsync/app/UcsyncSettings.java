@@ -20,6 +20,7 @@ import io.ucsync.config.RosterEntry;
 import io.ucsync.sip.SipPresenceEndpointUriFactory;
 import io.ucsync.tlib.TlibEndpointUriFactory;
 import io.ucsync.config.EngineOptions;
+import io.ucsync.state.StateDatabase;
 
 /**
  * config/application.properties: where the UC front end and the T-Servers are, the files of the roster and the
@@ -43,6 +44,8 @@ public final class UcsyncSettings {
     static final String PRESENCE_MAP = "ucsync.presence-map";
     static final String ROUTES = "ucsync.routes";
     static final String STATE_JDBC_URL = "ucsync.state.jdbc-url";
+    static final String STATE_USER = "ucsync.state.user";
+    static final String STATE_PASSWORD = "ucsync.state.password";
     static final String WORKER_LANES = "ucsync.worker-lanes";
     static final String KW_SUBSCRIBE = "ucsync.kw.subscribe";
     static final String PREVIEW_API_TOKEN = "ucsync.kw.preview-api-token";
@@ -65,6 +68,8 @@ public final class UcsyncSettings {
             Map.entry(PRESENCE_MAP, "config/presence-map.txt"),
             Map.entry(ROUTES, "routes"),
             Map.entry(STATE_JDBC_URL, "jdbc:h2:file:./data/ucsync;WRITE_DELAY=0;RETENTION_TIME=1000"),
+            Map.entry(STATE_USER, "sa"),
+            Map.entry(STATE_PASSWORD, ""),
             Map.entry(WORKER_LANES, "32"),
             Map.entry(KW_SUBSCRIBE, "always"),
             Map.entry(PREVIEW_API_TOKEN, ""),
@@ -158,6 +163,10 @@ public final class UcsyncSettings {
             } catch (NumberFormatException e) {
                 problems.add(file.getFileName() + ": " + key + "=" + settings.value(key) + " is not a number (fix: a whole number)");
             }
+        }
+        if (StateDatabase.Kind.of(settings.value(STATE_JDBC_URL)) == null) {
+            problems.add(file.getFileName() + ": " + STATE_JDBC_URL + " is neither an H2 nor a PostgreSQL URL"
+                    + " (fix: jdbc:h2:file:PATH, or jdbc:postgresql://HOST:PORT/DATABASE)");
         }
         if (!List.of("always", "signed-in").contains(settings.value(KW_SUBSCRIBE))) {
             problems.add(file.getFileName() + ": " + KW_SUBSCRIBE + "=" + settings.value(KW_SUBSCRIBE)

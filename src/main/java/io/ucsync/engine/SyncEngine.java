@@ -548,16 +548,26 @@ public final class SyncEngine {
         }
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
+    /**
+     * The result of a change on the worker's lane. A change that waits for an unreachable store is waited for as long as
+     * the outage lasts: it is applied (and its commands sent) once it is saved, never dropped half-way.
+     */
+    private <T> T join(CompletableFuture<T> future) {
         try {
-            return future.get(LANE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            while (true) {
+                try {
+                    return future.get(LANE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    if (!registry.isWaitingForStore()) {
+                        throw new IllegalStateException("a worker's change took longer than " + Duration.ofSeconds(LANE_TIMEOUT_SECONDS), e);
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a worker's change was applied", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a worker's change failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("a worker's change took longer than " + Duration.ofSeconds(LANE_TIMEOUT_SECONDS), e);
         }
     }
 }
