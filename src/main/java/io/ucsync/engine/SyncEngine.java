@@ -319,12 +319,21 @@ public final class SyncEngine {
     }
 
     /**
-     * The worker signed out of the KW page while ucsync subscribes only to signed-in workers: the subscription
-     * ends, so the agent is logged out as if the worker had gone offline.
+     * The worker has no KW-page session any more (signed out, or left it idle), while ucsync subscribes only to
+     * signed-in workers: the subscription ends, so the agent is logged out as if the worker had gone offline.
      */
-    public List<Command> signedOut(String sipUri) {
+    public List<Command> signedOut(String sipUri, String cause) {
+        Optional<RosterEntry> worker = roster.bySipUri(sipUri);
+        if (worker.isEmpty()) {
+            return List.of();
+        }
         Presence offline = new Presence(sipUri, Availability.OFFLINE, null, PresenceSource.USER, clock.instant());
-        return withWorker(roster.bySipUri(sipUri), "signed out of the KW page", facts -> facts.withPresenceFromUc(offline));
+        return decide(sipUri, cause, facts -> {
+            WorkerFacts signedOut = facts.withPresenceFromUc(offline);
+            // noted when it changes something: the logout it brings may come only after the T-Server's report
+            return signedOut.equals(facts) ? new Decision<>(facts, List.of())
+                    : reconcile(worker.get(), signedOut, cause).withAuditNote(cause);
+        });
     }
 
     /** The worker's "unavailable for contact-center work" flag, set in ucsync's page. */
