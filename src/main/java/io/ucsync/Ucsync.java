@@ -11,7 +11,7 @@ import io.ucsync.app.StartFailure;
 import io.ucsync.emulator.control.ControlCommand;
 import io.ucsync.emulator.frontend.FrontEndEmulatorCommand;
 import io.ucsync.emulator.tserver.TServerEmulatorCommand;
-import io.ucsync.worker.ConfigException;
+import io.ucsync.config.ConfigException;
 
 /**
  * Entry point of target/ucsync.jar. Without a subcommand it runs the connector on camel-main;

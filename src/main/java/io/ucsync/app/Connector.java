@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.ucsync.engine.SyncEngine;
-import io.ucsync.worker.ConfigException;
+import io.ucsync.config.ConfigException;
 
 /**
  * The connector as {@code java -jar target/ucsync.jar} runs it: ucsync ({@link UcsyncModule}) on a camel-main of

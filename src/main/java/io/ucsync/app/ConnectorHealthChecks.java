@@ -9,13 +9,11 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import io.ucsync.sip.SipPresenceAgent;
 import io.ucsync.sip.SipPresenceComponent;
-import io.ucsync.tlib.TlibComponent;
-import io.ucsync.tlib.link.LinkState;
-import io.ucsync.tlib.link.TServerLink;
 
 /**
- * Health of the two transports, on camel-main's health endpoint ({@code camel.management.*}): every T-Server link
- * up, and the UC side's user agents started with their subscriptions active. Details name what is not.
+ * Health of the UC side on camel-main's health endpoint ({@code camel.management.*}): the user agents started with
+ * their subscriptions active; details name what is not. Each T-Server link has a check of its own, from the tlib
+ * component.
  */
 final class ConnectorHealthChecks {
 
@@ -24,33 +22,7 @@ final class ConnectorHealthChecks {
 
     static void register(CamelContext camel) {
         HealthCheckRegistry registry = HealthCheckRegistry.get(camel);
-        registry.register(new TServerLinks(camel));
         registry.register(new UcSubscriptions(camel));
-    }
-
-    /** DOWN while any T-Server link is not registered and resynchronised with a primary. */
-    static final class TServerLinks extends AbstractHealthCheck {
-        private final CamelContext camel;
-
-        TServerLinks(CamelContext camel) {
-            super("ucsync", "tserver-links");
-            this.camel = camel;
-        }
-
-        @Override
-        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-            boolean up = true;
-            for (TServerLink link : camel.getComponent("tlib", TlibComponent.class).links()) {
-                builder.detail(link.name(), link.state() + (link.connectedTo() == null ? "" : " on " + link.connectedTo())
-                        + (link.state() == LinkState.UP && !link.switchLinkUp() ? ", switch link down" : ""));
-                up &= link.state() == LinkState.UP;
-            }
-            if (up) {
-                builder.up();
-            } else {
-                builder.down();
-            }
-        }
     }
 
     /** DOWN while a front end's user agent is stopped or a watched worker has no active subscription. */

@@ -14,6 +14,7 @@ import io.ucsync.sip.SipPresenceComponent;
 import io.ucsync.timers.DurableTimers;
 import io.ucsync.tlib.TlibComponent;
 import io.ucsync.tlib.link.LinkState;
+import io.ucsync.tlib.link.TServerLink;
 
 /**
  * ucsync's meters in Camel's Micrometer registry, which camel-main serves in Prometheus format on the management
@@ -37,8 +38,11 @@ final class ConnectorMetrics implements EngineMetrics {
         if (meters == null) {
             return null;
         }
-        Gauge.builder("ucsync.tserver.links.up", camel, c -> c.getComponent("tlib", TlibComponent.class).links().stream()
-                .filter(link -> link.state() == LinkState.UP).count()).description("T-Server links up").register(meters);
+        for (TServerLink link : camel.getComponent("tlib", TlibComponent.class).links()) {
+            Gauge.builder("ucsync.tserver.link.up", link, l -> l.state() == LinkState.UP ? 1 : 0).tag("link", link.name())
+                    .description("1 while the T-Server link is up (registered and resynchronised with a primary), else 0")
+                    .register(meters);
+        }
         Gauge.builder("ucsync.uc.subscriptions.active", camel, c -> c.getComponent("sip-presence", SipPresenceComponent.class)
                 .agents().stream().mapToLong(agent -> agent.subscriptionStates().values().stream().filter("ACTIVE"::equals).count())
                 .sum()).description("worker subscriptions active on the UC side").register(meters);
@@ -61,18 +65,18 @@ final class ConnectorMetrics implements EngineMetrics {
     }
 
     @Override
-    public void requestSent(String requestName) {
-        meters.counter("ucsync.tserver.requests", "type", requestName).increment();
+    public void requestSent(String tserver, String requestName) {
+        meters.counter("ucsync.tserver.requests", "link", tserver, "type", requestName).increment();
     }
 
     @Override
-    public void requestAnswered(String requestName, Duration sinceDecided) {
+    public void requestAnswered(String tserver, String requestName, Duration sinceDecided) {
         Timer.builder("ucsync.tserver.request.latency").description("from the engine's decision to the T-Server's answer")
-                .tag("type", requestName).publishPercentileHistogram().register(meters).record(sinceDecided);
+                .tag("link", tserver).tag("type", requestName).publishPercentileHistogram().register(meters).record(sinceDecided);
     }
 
     @Override
-    public void requestFailed(String requestName, String reason) {
-        meters.counter("ucsync.tserver.errors", "type", requestName, "reason", reason).increment();
+    public void requestFailed(String tserver, String requestName, String reason) {
+        meters.counter("ucsync.tserver.errors", "link", tserver, "type", requestName, "reason", reason).increment();
     }
 }

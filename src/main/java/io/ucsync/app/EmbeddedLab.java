@@ -10,8 +10,8 @@ import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
 import io.ucsync.emulator.tserver.TServerEmulator;
 import io.ucsync.emulator.tserver.TServerEmulatorConfig;
 import io.ucsync.presence.PresenceSource;
-import io.ucsync.worker.Roster;
-import io.ucsync.worker.RosterEntry;
+import io.ucsync.config.Roster;
+import io.ucsync.config.RosterEntry;
 
 /**
  * The default run's peers, in the same JVM but over real sockets on loopback: a T-Server emulator with every

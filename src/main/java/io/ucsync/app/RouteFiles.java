@@ -1,6 +1,7 @@
 package io.ucsync.app;
 
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
@@ -16,11 +18,15 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.TemplatedRouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.ucsync.config.ConfigException;
 
 /**
  * The route files in routes/, loaded one file at a time, and reloaded one file at a time.
@@ -31,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * that file's routes stopped and replaced, and if the new ones fail to start, the old ones are put back. The other
  * files' routes never stop. State lives in the engine and its store, and the components hold what arrives while a
  * route is replaced, so a reload loses nothing.
+ * <p>
+ * A file may hold route templates: ucsync makes a route from a template for each thing the configuration names (one
+ * per T-Server, say; {@code templateInstances} says which), and Camel's {@code templatedRoute} entries of a file make
+ * theirs. Reloading the file remakes them all.
  */
 public final class RouteFiles {
 
@@ -39,11 +49,41 @@ public final class RouteFiles {
 
     private final CamelContext camel;
     private final Path directory;
-    private final Map<Path, List<String>> routeIdsByFile = new LinkedHashMap<>();
+    private final Function<String, Map<String, Map<String, Object>>> templateInstances;
+    private final Map<Path, FileRoutes> loaded = new LinkedHashMap<>();
 
-    public RouteFiles(CamelContext camel, Path directory) {
+    /**
+     * What one file holds.
+     *
+     * @param routes    its routes
+     * @param templates its route templates
+     * @param instances the routes to make from its templates, by template id: route id, then the template's parameters
+     * @param templated its own {@code templatedRoute} entries
+     */
+    private record FileRoutes(List<RouteDefinition> routes, List<RouteTemplateDefinition> templates,
+            Map<String, Map<String, Map<String, Object>>> instances, List<TemplatedRouteDefinition> templated) {
+
+        /** Every route id the file makes, in the order they are made. */
+        List<String> routeIds() {
+            List<String> ids = new ArrayList<>(routes.stream().map(RouteDefinition::getRouteId).toList());
+            instances.values().forEach(byRoute -> ids.addAll(byRoute.keySet()));
+            templated.forEach(route -> ids.add(route.getRouteId()));
+            return ids;
+        }
+
+        List<String> templateIds() {
+            return templates.stream().map(RouteTemplateDefinition::getId).toList();
+        }
+    }
+
+    /**
+     * @param templateInstances for a template id, the routes ucsync makes from it: route id, then the template's
+     *                          parameters (none for a template the configuration does not know)
+     */
+    public RouteFiles(CamelContext camel, Path directory, Function<String, Map<String, Map<String, Object>>> templateInstances) {
         this.camel = camel;
         this.directory = directory.toAbsolutePath().normalize();
+        this.templateInstances = templateInstances;
     }
 
     public Path directory() {
@@ -55,12 +95,15 @@ public final class RouteFiles {
         List<Path> files;
         try (Stream<Path> listing = Files.list(directory)) {
             files = listing.filter(RouteFiles::isRouteFile).sorted().toList();
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(List.of(UcsyncSettings.ROUTES + "=" + directory + ": no such directory (fix: point it at the"
+                    + " directory that holds the *" + SUFFIX + " route files, e.g. the routes/ directory shipped with ucsync)"));
         }
         for (Path file : files) {
-            List<RouteDefinition> routes = read(file);
-            model().addRouteDefinitions(routes);
-            routeIdsByFile.put(file, ids(routes));
-            LOG.info("routes {} loaded from {}", ids(routes), directory.relativize(file));
+            FileRoutes contents = read(file);
+            add(contents);
+            loaded.put(file, contents);
+            LOG.info("routes {} loaded from {}", contents.routeIds(), directory.relativize(file));
         }
     }
 
@@ -76,96 +119,138 @@ public final class RouteFiles {
     public synchronized boolean reload(Path changed) {
         Path file = changed.toAbsolutePath().normalize();
         String name = directory.relativize(file).toString();
-        List<String> oldIds = routeIdsByFile.getOrDefault(file, List.of());
+        FileRoutes previous = loaded.get(file);
         if (!Files.exists(file)) {
-            removeRoutes(oldIds);
-            routeIdsByFile.remove(file);
-            LOG.info("route file {} removed: routes {} stopped and removed", name, oldIds);
+            if (previous != null) {
+                remove(previous);
+                loaded.remove(file);
+                LOG.info("route file {} removed: routes {} stopped and removed", name, previous.routeIds());
+            }
             return true;
         }
-        List<RouteDefinition> routes;
+        FileRoutes contents;
         try {
-            routes = read(file);
+            contents = read(file);
         } catch (Exception e) {
             LOG.error("route file {} refused, the running routes are kept: {}", name, describe(e));
             return false;
         }
-        List<RouteDefinition> previous = new ArrayList<>();
-        for (String id : oldIds) {
-            RouteDefinition definition = model().getRouteDefinition(id);
-            if (definition != null) {
-                previous.add(definition);
-            }
+        if (previous != null) {
+            remove(previous);
         }
-        removeRoutes(oldIds);
         try {
-            model().addRouteDefinitions(routes);
+            add(contents);
         } catch (Exception e) {
-            removeRoutes(ids(routes));
-            restore(previous);
+            remove(contents);
+            if (previous != null) {
+                restore(previous);
+            }
             LOG.error("route file {} refused when starting its routes, the previous ones are back: {}", name, describe(e));
             return false;
         }
-        routeIdsByFile.put(file, ids(routes));
-        LOG.info("route file {} reloaded: routes {}", name, ids(routes));
+        loaded.put(file, contents);
+        LOG.info("route file {} reloaded: routes {}", name, contents.routeIds());
         return true;
     }
 
-    /** Reads one file into route definitions and checks their ids, without touching the running routes. */
-    private List<RouteDefinition> read(Path file) throws Exception {
+    /** Reads one file and checks its ids, without touching the running routes. */
+    private FileRoutes read(Path file) throws Exception {
         Resource resource = ResourceHelper.resolveMandatoryResource(camel, "file:" + file);
         Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(camel).findRoutesBuilders(resource);
         List<RouteDefinition> routes = new ArrayList<>();
+        List<RouteTemplateDefinition> templates = new ArrayList<>();
+        List<TemplatedRouteDefinition> templated = new ArrayList<>();
         for (RoutesBuilder builder : builders) {
             if (!(builder instanceof RouteBuilder routeBuilder)) {
                 throw new IllegalArgumentException("not a route file: " + builder);
             }
-            routes.addAll(routeBuilder.configureRoutes(camel).getRoutes());
+            routeBuilder.configureRoutes(camel);
+            routes.addAll(routeBuilder.getRouteCollection().getRoutes());
+            templates.addAll(routeBuilder.getRouteTemplateCollection().getRouteTemplates());
+            templated.addAll(routeBuilder.getTemplatedRouteCollection().getTemplatedRoutes());
         }
-        Set<String> seen = new HashSet<>();
+        Map<String, Map<String, Map<String, Object>>> instances = new LinkedHashMap<>();
+        for (RouteTemplateDefinition template : templates) {
+            if (template.getId() == null || template.getId().isBlank()) {
+                throw new IllegalArgumentException("a route template has no id (fix: give every routeTemplate an id)");
+            }
+            instances.put(template.getId(), templateInstances.apply(template.getId()));
+        }
+        for (TemplatedRouteDefinition route : templated) {
+            if (route.getRouteId() == null || route.getRouteId().isBlank()) {
+                throw new IllegalArgumentException("a templatedRoute of template '" + route.getRouteTemplateRef()
+                        + "' has no routeId (fix: give it one)");
+            }
+        }
         for (RouteDefinition route : routes) {
-            String id = route.getRouteId();
-            if (id == null || id.isBlank()) {
+            if (route.getRouteId() == null || route.getRouteId().isBlank()) {
                 throw new IllegalArgumentException("a route from " + route.getInput().getEndpointUri() + " has no id (fix: give every route an id)");
             }
+        }
+        FileRoutes contents = new FileRoutes(routes, templates, instances, templated);
+        checkUnique(file, contents.routeIds(), "route id", FileRoutes::routeIds);
+        checkUnique(file, contents.templateIds(), "route template id", FileRoutes::templateIds);
+        return contents;
+    }
+
+    private void checkUnique(Path file, List<String> ids, String what, Function<FileRoutes, List<String>> idsOf) {
+        Set<String> seen = new HashSet<>();
+        for (String id : ids) {
             if (!seen.add(id)) {
-                throw new IllegalArgumentException("route id '" + id + "' appears twice in the file");
+                throw new IllegalArgumentException(what + " '" + id + "' appears twice in the file");
             }
-            for (Map.Entry<Path, List<String>> other : routeIdsByFile.entrySet()) {
-                if (!other.getKey().equals(file.toAbsolutePath().normalize()) && other.getValue().contains(id)) {
-                    throw new IllegalArgumentException("route id '" + id + "' is already used by " + directory.relativize(other.getKey()));
+            for (Map.Entry<Path, FileRoutes> other : loaded.entrySet()) {
+                if (!other.getKey().equals(file.toAbsolutePath().normalize()) && idsOf.apply(other.getValue()).contains(id)) {
+                    throw new IllegalArgumentException(what + " '" + id + "' is already used by " + directory.relativize(other.getKey()));
                 }
             }
         }
-        return routes;
     }
 
-    private void removeRoutes(List<String> ids) {
-        for (String id : ids) {
+    /** Adds a file's templates, routes and the routes made from templates; they start when the context runs. */
+    private void add(FileRoutes contents) throws Exception {
+        model().addRouteTemplateDefinitions(contents.templates());
+        model().addRouteDefinitions(contents.routes());
+        for (Map.Entry<String, Map<String, Map<String, Object>>> template : contents.instances().entrySet()) {
+            for (Map.Entry<String, Map<String, Object>> route : template.getValue().entrySet()) {
+                model().addRouteFromTemplate(route.getKey(), template.getKey(), route.getValue());
+            }
+        }
+        model().addRouteFromTemplatedRoutes(contents.templated());
+    }
+
+    private void remove(FileRoutes contents) {
+        for (String id : contents.routeIds()) {
             try {
                 camel.getRouteController().stopRoute(id);
                 camel.removeRoute(id);
-                model().removeRouteDefinition(model().getRouteDefinition(id));
+                RouteDefinition definition = model().getRouteDefinition(id);
+                if (definition != null) {
+                    model().removeRouteDefinition(definition);
+                }
             } catch (Exception e) {
                 LOG.warn("route {} could not be removed: {}", id, describe(e));
             }
         }
+        for (String id : contents.templateIds()) {
+            try {
+                model().removeRouteTemplateDefinitions(id);
+            } catch (Exception e) {
+                LOG.warn("route template {} could not be removed: {}", id, describe(e));
+            }
+        }
     }
 
-    private void restore(List<RouteDefinition> previous) {
+    private void restore(FileRoutes previous) {
         try {
-            model().addRouteDefinitions(previous);
+            add(previous);
         } catch (Exception e) {
-            LOG.error("the previous routes {} could not be started again: {}", ids(previous), describe(e));
+            LOG.error("the previous routes {} could not be started again: {}", previous.routeIds(), describe(e));
         }
     }
 
     private Model model() {
         return camel.getCamelContextExtension().getContextPlugin(Model.class);
-    }
-
-    private static List<String> ids(List<RouteDefinition> routes) {
-        return routes.stream().map(RouteDefinition::getRouteId).toList();
     }
 
     /** The innermost message, which names the line or the option at fault, without a stack trace. */

@@ -1,12 +1,18 @@
 package io.ucsync.app;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -17,8 +23,11 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListener;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.vertx.ext.web.Route;
 
 import io.ucsync.dashboard.DashboardFeed;
 import io.ucsync.engine.SyncEngine;
@@ -33,12 +42,12 @@ import io.ucsync.sip.SipTransport;
 import io.ucsync.timers.DurableTimers;
 import io.ucsync.tlib.TlibComponent;
 import io.ucsync.tlib.link.TServerLink;
-import io.ucsync.worker.ConfigException;
-import io.ucsync.worker.PresenceMap;
-import io.ucsync.worker.Roster;
-import io.ucsync.worker.RosterEntry;
-import io.ucsync.worker.WorkerRegistry;
-import io.ucsync.worker.WorkerStore;
+import io.ucsync.config.ConfigException;
+import io.ucsync.config.PresenceMaps;
+import io.ucsync.config.Roster;
+import io.ucsync.config.RosterEntry;
+import io.ucsync.state.WorkerRegistry;
+import io.ucsync.state.WorkerStore;
 
 /**
  * ucsync inside a CamelContext: reads and checks the configuration (a problem stops the start with the file, the
@@ -55,11 +64,14 @@ public final class UcsyncModule implements AutoCloseable {
     /** Where the routes send the engine's commands, and where timers come in. */
     static final String COMMANDS = "direct:commands";
     static final String TIMERS = "seda:timers";
+    /** The route template of a T-Server's events (routes/tserver-events.camel.yaml). */
+    static final String TSERVER_EVENTS = "tserver-events";
 
     private final UcsyncSettings settings;
     private final WorkerStore store;
     private final WorkerRegistry registry;
     private final DurableTimers timers;
+    private final PresenceMaps maps;
     private final SyncEngine engine;
     private final EmbeddedLab lab;
     private final DashboardFeed dashboard;
@@ -68,19 +80,22 @@ public final class UcsyncModule implements AutoCloseable {
     private final PreviewOffers offers;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private FileWatcher watcher;
+    /** The directories of the presence maps watched so far (a roster reload may name a map in another one). */
+    private final Set<Path> mapDirectories = ConcurrentHashMap.newKeySet();
     private RouteFiles routeFiles;
     private CamelContext camel;
     private ProducerTemplate template;
     private boolean closed;
 
-    private UcsyncModule(UcsyncSettings settings, Roster roster, PresenceMap map) throws Exception {
+    private UcsyncModule(UcsyncSettings settings, Roster roster, PresenceMaps maps) throws Exception {
         this.settings = settings;
         this.lab = settings.labEnabled() ? EmbeddedLab.start(settings, roster) : null;
         this.store = new WorkerStore(settings.value(UcsyncSettings.STATE_JDBC_URL), "sa", "");
         this.registry = new WorkerRegistry(store, settings.intValue(UcsyncSettings.WORKER_LANES), Clock.systemUTC());
         this.timers = new DurableTimers(settings.value(UcsyncSettings.STATE_JDBC_URL),
                 fired -> template.sendBody(TIMERS, fired));
-        this.engine = new SyncEngine(roster, map, settings.engineOptions(), registry, timers, Clock.systemUTC());
+        this.maps = maps;
+        this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, Clock.systemUTC());
         this.offers = new PreviewOffers(Clock.systemUTC());
         this.views = new KwViews(engine, offers);
         this.access = new KwAccess(engine::roster, settings.value(UcsyncSettings.PREVIEW_API_TOKEN),
@@ -170,8 +185,8 @@ public final class UcsyncModule implements AutoCloseable {
     public static UcsyncModule create(Path configFile) throws Exception {
         UcsyncSettings settings = UcsyncSettings.load(configFile);
         Roster roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
-        PresenceMap map = PresenceMap.load(settings.path(UcsyncSettings.PRESENCE_MAP));
-        return new UcsyncModule(settings, roster, map);
+        PresenceMaps maps = PresenceMaps.load(settings.path(UcsyncSettings.PRESENCE_MAP), roster);
+        return new UcsyncModule(settings, roster, maps);
     }
 
     /** The embedded lab, or null when ucsync talks to real servers. */
@@ -182,12 +197,12 @@ public final class UcsyncModule implements AutoCloseable {
     private void onStarted(CamelContext camel) throws Exception {
         template = camel.createProducerTemplate();
         configureSipPresence(camel);
-        routeFiles = new RouteFiles(camel, settings.path(UcsyncSettings.ROUTES));
-        routeFiles.loadAll();
         for (String name : settings.tserverNames()) {
-            // the link of each T-Server, whether or not a route consumes its events
-            camel.getEndpoint("tlib:" + name + "?endpoints=" + settings.tserverEndpoints(name));
+            // the link of each configured T-Server, before the routes: their tlib:<name> endpoints share it
+            camel.getEndpoint("tlib:" + name + "?" + URISupport.createQueryString(new TreeMap<String, Object>(settings.tserverOptions(name))));
         }
+        routeFiles = new RouteFiles(camel, settings.path(UcsyncSettings.ROUTES), this::templateInstances);
+        routeFiles.loadAll();
         engine.awaitReports(engine.roster().entries());
         applyRoster(camel, engine.roster());
         ConnectorHealthChecks.register(camel);
@@ -200,16 +215,41 @@ public final class UcsyncModule implements AutoCloseable {
         watcher = new FileWatcher();
         watcher.watch(routeFiles.directory(), RouteFiles::isRouteFile, routeFiles::reload);
         Path roster = settings.path(UcsyncSettings.ROSTER).toAbsolutePath().normalize();
-        Path map = settings.path(UcsyncSettings.PRESENCE_MAP).toAbsolutePath().normalize();
-        watcher.watch(roster.getParent(), roster::equals, file -> onConfigChanged(camel, true));
-        watcher.watch(map.getParent(), map::equals, file -> onConfigChanged(camel, false));
+        watcher.watch(roster.getParent(), roster::equals, file -> onRosterChanged(camel));
+        watchMapDirectories();
         watcher.start();
-        LOG.info("ucsync started: {} workers, T-Servers {}, UC front end {} ({}, {})", engine.roster().entries().size(),
+        logHttpEndpoints(camel);
+        LOG.info("ucsync ready: {} workers, T-Servers {}, UC front end {} ({}, {}){}", engine.roster().entries().size(),
                 settings.tserverNames(), settings.value(UcsyncSettings.UC_SERVER), settings.value(UcsyncSettings.UC_DIALECT),
-                settings.value(UcsyncSettings.UC_TRANSPORT));
-        if (dashboardAddress != null) {
-            LOG.info("dashboard: {} (operator password: {} in {}){}", dashboardAddress, UcsyncSettings.DASHBOARD_PASSWORD,
-                    settings.file().getFileName(), settings.value(UcsyncSettings.DASHBOARD_PASSWORD).isEmpty() ? ", not set: sign-in refused" : "");
+                settings.value(UcsyncSettings.UC_TRANSPORT), dashboardAddress == null ? "" : "; dashboard " + dashboardAddress
+                        + " (operator password: " + UcsyncSettings.DASHBOARD_PASSWORD + " in " + settings.file().getFileName()
+                        + (settings.value(UcsyncSettings.DASHBOARD_PASSWORD).isEmpty() ? ", not set: sign-in refused)" : ")"));
+    }
+
+    /**
+     * The routes ucsync makes from the route templates it knows, for what the configuration names: one
+     * {@value #TSERVER_EVENTS} route per T-Server ({@code tserver} = its name).
+     */
+    private Map<String, Map<String, Object>> templateInstances(String templateId) {
+        Map<String, Map<String, Object>> routes = new LinkedHashMap<>();
+        if (templateId.equals(TSERVER_EVENTS)) {
+            settings.tserverNames().forEach(name -> routes.put(TSERVER_EVENTS + "-" + name, Map.of("tserver", name)));
+        }
+        return routes;
+    }
+
+    /**
+     * The HTTP endpoints once every route is up, with the address each server is bound to (Camel's own summary comes
+     * once per route added and names 0.0.0.0 whatever the host; the jar's logging keeps it out).
+     */
+    private static void logHttpEndpoints(CamelContext camel) {
+        for (VertxPlatformHttpRouter router : camel.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+            StringBuilder summary = new StringBuilder((router.isManagementServer() ? "management" : "HTTP") + " endpoints on http://"
+                    + router.getServer().getHost() + ":" + router.getServer().getPort() + ":");
+            router.getRoutes().stream().filter(route -> route.getPath() != null).sorted(Comparator.comparing(Route::getPath))
+                    .forEach(route -> summary.append(System.lineSeparator()).append("    ").append(route.getPath())
+                            .append(route.methods() == null ? "" : "  " + route.methods()));
+            LOG.info("{}", summary);
         }
     }
 
@@ -273,25 +313,61 @@ public final class UcsyncModule implements AutoCloseable {
         }
     }
 
-    private void onConfigChanged(CamelContext camel, boolean rosterChanged) {
+    /**
+     * A changed roster is used once it and the maps it names are valid; a worker the new roster gives another map is
+     * reconciled with it.
+     */
+    private void onRosterChanged(CamelContext camel) {
+        Roster roster;
         try {
-            if (rosterChanged) {
-                Roster before = engine.roster();
-                Roster roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
-                Set<String> known = new HashSet<>(before.entries().stream().map(RosterEntry::sipUri).toList());
-                engine.awaitReports(roster.entries().stream().filter(worker -> !known.contains(worker.sipUri())).toList());
-                engine.setRoster(roster);
-                applyRoster(camel, roster);
-                dashboard.rosterChanged();
-                LOG.info("roster reloaded: {} workers", roster.entries().size());
-            } else {
-                engine.setPresenceMap(PresenceMap.load(settings.path(UcsyncSettings.PRESENCE_MAP)));
-                LOG.info("presence map reloaded; every worker reconciled");
-                template.sendBody(COMMANDS, engine.reconcileAll("presence map reloaded"));
-            }
+            roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
+            maps.loadNamedBy(roster);
         } catch (ConfigException e) {
-            LOG.error("{} refused, the previous one stays in force:{}{}", rosterChanged ? "roster" : "presence map",
+            LOG.error("roster refused, the previous one stays in force:{}{}", System.lineSeparator(), e.getMessage());
+            return;
+        }
+        Roster before = engine.roster();
+        Set<String> known = new HashSet<>(before.entries().stream().map(RosterEntry::sipUri).toList());
+        engine.awaitReports(roster.entries().stream().filter(worker -> !known.contains(worker.sipUri())).toList());
+        engine.setRoster(roster);
+        applyRoster(camel, roster);
+        dashboard.rosterChanged();
+        LOG.info("roster reloaded: {} workers", roster.entries().size());
+        try {
+            watchMapDirectories();
+        } catch (IOException e) {
+            LOG.error("cannot watch the directory of a presence map: its changes apply only after a restart: {}", e.getMessage());
+        }
+        List<RosterEntry> remapped = roster.entries().stream().filter(worker -> before.bySipUri(worker.sipUri())
+                .filter(earlier -> !maps.fileOf(earlier).equals(maps.fileOf(worker))).isPresent()).toList();
+        if (!remapped.isEmpty()) {
+            template.sendBody(COMMANDS, engine.reconcile(remapped, "another presence map in the roster"));
+        }
+    }
+
+    /** A changed presence map applies at once to the workers it decides for, and only to them. */
+    private void onMapChanged(Path file) {
+        Path changed = file.toAbsolutePath().normalize();
+        try {
+            maps.reload(changed);
+        } catch (ConfigException e) {
+            LOG.error("presence map {} refused, the last good version stays in force for its workers:{}{}", changed,
                     System.lineSeparator(), e.getMessage());
+            return;
+        }
+        List<RosterEntry> workers = engine.roster().entries().stream().filter(worker -> maps.fileOf(worker).equals(changed)).toList();
+        LOG.info("presence map {} reloaded; its {} workers reconciled", changed, workers.size());
+        template.sendBody(COMMANDS, engine.reconcile(workers, "presence map " + changed.getFileName() + " reloaded"));
+    }
+
+    /** Watches the directory of every presence map loaded, each directory once. */
+    private void watchMapDirectories() throws IOException {
+        for (Path file : maps.files()) {
+            Path directory = file.getParent();
+            if (!mapDirectories.contains(directory)) {
+                watcher.watch(directory, maps::isMapFile, this::onMapChanged);
+                mapDirectories.add(directory);
+            }
         }
     }
 

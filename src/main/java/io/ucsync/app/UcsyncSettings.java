@@ -9,14 +9,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.ucsync.worker.ConfigException;
-import io.ucsync.worker.EngineOptions;
+import io.ucsync.config.ConfigException;
+import io.ucsync.tlib.TlibEndpointUriFactory;
+import io.ucsync.config.EngineOptions;
 
 /**
  * config/application.properties: where the UC front end and the T-Servers are, the files of the roster and the
@@ -121,10 +124,27 @@ public final class UcsyncSettings {
             problems.addAll(e.problems());
         }
         UcsyncSettings settings = new UcsyncSettings(file, properties, options);
+        Set<String> linkOptions = new TlibEndpointUriFactory().propertyNames();
         for (String name : settings.tserverNames()) {
             if (settings.value(TSERVER_PREFIX + name + ".endpoints") == null) {
                 problems.add(file.getFileName() + ": T-Server '" + name + "' is listed in " + TSERVERS + " but has no "
                         + TSERVER_PREFIX + name + ".endpoints (fix: add host:port[,host:port] of its primary and backup)");
+            }
+            for (String option : settings.tserverOptions(name).keySet()) {
+                if (!linkOptions.contains(option) || option.equals("name")) {
+                    problems.add(file.getFileName() + ": " + TSERVER_PREFIX + name + "." + kebab(option) + " is not an option of a"
+                            + " T-Server link (fix: one of " + linkOptions.stream().filter(o -> !o.equals("name")).sorted()
+                            .map(UcsyncSettings::kebab).toList() + ", see src/main/docs/tlib-component.adoc)");
+                }
+            }
+        }
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith(TSERVER_PREFIX)) {
+                String name = key.substring(TSERVER_PREFIX.length()).split("\\.", 2)[0];
+                if (!settings.tserverNames().contains(name)) {
+                    problems.add(file.getFileName() + ": " + key + " belongs to T-Server '" + name + "', which " + TSERVERS
+                            + " does not list (fix: add it to " + TSERVERS + ", or remove the key)");
+                }
             }
         }
         for (String key : List.of(LAB_TSERVER_PORT, LAB_FRONTEND_PORT, LAB_TSERVER_CONTROL_PORT, LAB_FRONTEND_CONTROL_PORT,
@@ -213,8 +233,45 @@ public final class UcsyncSettings {
         return Arrays.stream(value(TSERVERS).split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList();
     }
 
-    public String tserverEndpoints(String name) {
-        return value(TSERVER_PREFIX + name + ".endpoints");
+    /**
+     * The options of a T-Server's link, from its {@code ucsync.tserver.<name>.*} keys: endpoint options of the tlib
+     * component in camelCase ({@code trust-store} -> {@code trustStore}); camel.component.tlib.* sets what every link
+     * shares.
+     */
+    public Map<String, String> tserverOptions(String name) {
+        String prefix = TSERVER_PREFIX + name + ".";
+        Map<String, String> options = new TreeMap<>();
+        DEFAULTS.forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                options.put(camelCase(key.substring(prefix.length())), value);
+            }
+        });
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith(prefix)) {
+                options.put(camelCase(key.substring(prefix.length())), properties.getProperty(key).trim());
+            }
+        }
+        return options;
+    }
+
+    /** {@code trust-store} -> {@code trustStore}; a name already in camelCase stays as it is. */
+    static String camelCase(String kebab) {
+        StringBuilder name = new StringBuilder();
+        boolean upper = false;
+        for (char c : kebab.toCharArray()) {
+            if (c == '-') {
+                upper = true;
+            } else {
+                name.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return name.toString();
+    }
+
+    /** {@code trustStore} -> {@code trust-store}, as the keys are written. */
+    static String kebab(String camelCase) {
+        return camelCase.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
     public Path path(String key) {

@@ -6,9 +6,9 @@ import io.ucsync.tlib.protocol.AgentWorkMode;
 import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
-import io.ucsync.worker.AgentAction;
-import io.ucsync.worker.AgentState;
-import io.ucsync.worker.RosterEntry;
+import io.ucsync.engine.AgentAction;
+import io.ucsync.engine.AgentState;
+import io.ucsync.config.RosterEntry;
 
 /** Translation between the engine's agent actions and states and T-Library messages. */
 final class AgentRequests {
@@ -16,7 +16,7 @@ final class AgentRequests {
     private AgentRequests() {
     }
 
-    static TServerRequest toRequest(RosterEntry worker, AgentAction action, String cause) {
+    static TServerRequest toRequest(RosterEntry worker, AgentAction action, String cause, String reason) {
         String dn = worker.dn();
         TlibMessage request;
         AgentState target;
@@ -46,7 +46,7 @@ final class AgentRequests {
             request = TlibMessage.create(MessageType.RequestQueryAddress).thisDN(dn).addressInfoType(AddressInfoType.AgentStatus);
             target = null;
         }
-        return new TServerRequest(worker.sipUri(), worker.tserver(), request, target, cause, System.nanoTime());
+        return new TServerRequest(worker.sipUri(), worker.tserver(), request, target, cause, reason, System.nanoTime());
     }
 
     private static KeyValueCollection reasons(String reasonCode) {

@@ -12,15 +12,15 @@ public interface EngineMetrics {
     default void presenceIn() {
     }
 
-    /** A request was decided on and handed to the routes. */
-    default void requestSent(String requestName) {
+    /** A request to this T-Server was decided on and handed to the routes. */
+    default void requestSent(String tserver, String requestName) {
     }
 
     /** Its direct response came back this long after the decision. */
-    default void requestAnswered(String requestName, Duration sinceDecided) {
+    default void requestAnswered(String tserver, String requestName, Duration sinceDecided) {
     }
 
     /** It failed: {@code reason} is the EventError code, {@code timeout}, {@code link-down} or {@code error}. */
-    default void requestFailed(String requestName, String reason) {
+    default void requestFailed(String tserver, String requestName, String reason) {
     }
 }

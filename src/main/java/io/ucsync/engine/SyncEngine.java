@@ -35,20 +35,21 @@ import io.ucsync.tlib.protocol.AttributeId;
 import io.ucsync.tlib.protocol.ErrorCode;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
-import io.ucsync.worker.AgentAction;
-import io.ucsync.worker.AgentState;
-import io.ucsync.worker.AvailabilityNames;
-import io.ucsync.worker.Desired;
-import io.ucsync.worker.DesiredStateFunction;
-import io.ucsync.worker.EngineOptions;
-import io.ucsync.worker.PresenceMap;
-import io.ucsync.worker.PublishedPresence;
-import io.ucsync.worker.ReconcilePlan;
-import io.ucsync.worker.Roster;
-import io.ucsync.worker.RosterEntry;
-import io.ucsync.worker.WorkerFacts;
-import io.ucsync.worker.WorkerRegistry;
-import io.ucsync.worker.WorkerRegistry.Decision;
+import io.ucsync.engine.AgentAction;
+import io.ucsync.engine.AgentState;
+import io.ucsync.presence.AvailabilityNames;
+import io.ucsync.engine.Desired;
+import io.ucsync.engine.DesiredStateFunction;
+import io.ucsync.config.EngineOptions;
+import io.ucsync.config.PresenceMap;
+import io.ucsync.config.PresenceMaps;
+import io.ucsync.presence.PublishedPresence;
+import io.ucsync.engine.ReconcilePlan;
+import io.ucsync.config.Roster;
+import io.ucsync.config.RosterEntry;
+import io.ucsync.engine.WorkerFacts;
+import io.ucsync.state.WorkerRegistry;
+import io.ucsync.state.WorkerRegistry.Decision;
 
 /**
  * The engine the routes call: every input (a presence, a T-Server event or answer, a timer, a worker's own choice)
@@ -74,8 +75,10 @@ public final class SyncEngine {
     private final Clock clock;
     private final EngineOptions options;
     private volatile Roster roster;
-    private volatile PresenceMap map;
+    private final PresenceMaps maps;
     private final Map<String, Outstanding> outstanding = new ConcurrentHashMap<>();
+    /** When each T-Server last reported its switch link up ({@link System#nanoTime()}). */
+    private final Map<String, Long> switchLinkUpAt = new ConcurrentHashMap<>();
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
 
     /**
@@ -90,9 +93,9 @@ public final class SyncEngine {
         static final Outstanding NONE = new Outstanding(0, null, null, -1);
     }
 
-    public SyncEngine(Roster roster, PresenceMap map, EngineOptions options, WorkerRegistry registry, DurableTimers timers, Clock clock) {
+    public SyncEngine(Roster roster, PresenceMaps maps, EngineOptions options, WorkerRegistry registry, DurableTimers timers, Clock clock) {
         this.roster = roster;
-        this.map = map;
+        this.maps = maps;
         this.options = options;
         this.registry = registry;
         this.timers = timers;
@@ -105,22 +108,16 @@ public final class SyncEngine {
         return roster;
     }
 
-    public PresenceMap presenceMap() {
-        return map;
-    }
-
     public EngineOptions options() {
         return options;
     }
 
-    /** A new, already validated roster: workers no longer listed are left alone from now on. */
+    /**
+     * A new, already validated roster whose maps are loaded ({@link PresenceMaps#loadNamedBy}): workers no longer
+     * listed are left alone from now on.
+     */
     public void setRoster(Roster roster) {
         this.roster = roster;
-    }
-
-    /** A new, already validated map; the caller reconciles every worker afterwards. */
-    public void setPresenceMap(PresenceMap map) {
-        this.map = map;
     }
 
     public void setMetrics(EngineMetrics metrics) {
@@ -136,12 +133,15 @@ public final class SyncEngine {
     /** A presence from the UC side. */
     public List<Object> onPresence(Presence presence) {
         metrics.presenceIn();
-        return withWorker(roster.bySipUri(presence.sipUri()), "presence " + describe(presence),
+        return withWorker(roster.bySipUri(presence.sipUri()), "presence " + presence.describe(),
                 facts -> facts.withPresenceFromUc(presence));
     }
 
-    /** An event from the T-Server (unsolicited, or EventAddressInfo of a resync when {@code fromResync}). */
-    public List<Object> onTServerEvent(TlibMessage event, boolean fromResync) {
+    /**
+     * An event from the T-Server: unsolicited, or the EventAddressInfo of a resync ({@code fromResync}), which
+     * {@code onNewServer} says followed a switchover to another server.
+     */
+    public List<Object> onTServerEvent(TlibMessage event, boolean fromResync, boolean onNewServer) {
         Optional<RosterEntry> worker = event.getThisDN() == null ? Optional.empty() : roster.byDn(event.getThisDN());
         if (worker.isEmpty()) {
             return List.of();
@@ -156,8 +156,65 @@ public final class SyncEngine {
             } else if (isStale(before, event)) {
                 return new Decision<>(facts, List.of());
             }
-            return reconcile(worker.get(), applyEvent(sipUri, facts, event), event.name());
+            AgentState reported = AgentRequests.reportedBy(event);
+            ReportOrigin origin = reported == null ? ReportOrigin.UCSYNC : originOf(worker.get(), facts, reported, fromResync, onNewServer);
+            // after a resync the report is the whole truth: requests not reflected in it were lost or superseded
+            WorkerFacts settled = fromResync ? facts.withRequestsSettled() : facts;
+            if (origin == ReportOrigin.UCSYNC) {
+                return reconcile(worker.get(), applyEvent(sipUri, settled, event), event.name());
+            }
+            recordSequence(sipUri, event);
+            if (origin == ReportOrigin.SOMEONE_ELSE) {
+                return external(worker.get(), settled, reported, event);
+            }
+            String lost = event.name() + (onNewServer ? ": the T-Server taken over after a switchover did not have it; ucsync restores it"
+                    : ": the T-Server lost the agent; ucsync restores it");
+            return reconcile(worker.get(), settled.withExternalChange(reported, null), lost).auditedAs(lost);
         });
+    }
+
+    /** Who brought about an agent state the T-Server reports without answering one of ucsync's requests. */
+    private enum ReportOrigin { UCSYNC, SOMEONE_ELSE, LOST_BY_TSERVER }
+
+    /**
+     * Whether an agent state the T-Server reports without answering one of ucsync's requests was set by someone
+     * else: an agent desktop, a supervisor, the T-Server itself (README "Changes made outside ucsync" has the cases).
+     * <ul>
+     * <li>The state ucsync already knew, or one its requests lead to that the T-Server has not reported yet (the event
+     * that follows a login, a request whose answer was lost with the connection or with ucsync's process), is not a
+     * change by someone else.</li>
+     * <li>After a resync, the state ucsync's own inputs ask for is not one either (a request that reached the
+     * T-Server before ucsync stopped). LoggedOut while ucsync knew the agent logged in is what a T-Server that lost
+     * its agents (restarted empty) reports, and after a switchover any difference is what the new server missed:
+     * ucsync restores the agent, whoever had set it before.</li>
+     * </ul>
+     */
+    private ReportOrigin originOf(RosterEntry worker, WorkerFacts facts, AgentState reported, boolean fromResync, boolean onNewServer) {
+        AgentState known = facts.reportedAgentState();
+        if (known == null || reported.equals(known) || facts.requested().contains(reported)) {
+            return ReportOrigin.UCSYNC;
+        }
+        if (!fromResync) {
+            return ReportOrigin.SOMEONE_ELSE;
+        }
+        if (onNewServer || reported instanceof AgentState.LoggedOut) {
+            return ReportOrigin.LOST_BY_TSERVER;
+        }
+        return reported.equals(DesiredStateFunction.fromInputs(facts, maps.forWorker(worker), options, clock.instant()).agentState())
+                ? ReportOrigin.UCSYNC : ReportOrigin.SOMEONE_ELSE;
+    }
+
+    /**
+     * On the worker's lane: another T-Server client (or the T-Server) changed the agent. It stands, unless ucsync is
+     * told to revert such changes and has not yet answered one since its own last input.
+     */
+    private Decision<List<Object>> external(RosterEntry worker, WorkerFacts facts, AgentState reported, TlibMessage event) {
+        boolean revert = options.externalChanges() == EngineOptions.ExternalChanges.REVERT && facts.externalChange() == null;
+        WorkerFacts changed = facts.withExternalChange(reported, new WorkerFacts.ExternalChange(clock.instant(), revert));
+        String cause = event.name() + ": set by another T-Server client" + (revert ? "; ucsync reverts it (external-changes=revert)"
+                : options.externalChanges() == EngineOptions.ExternalChanges.REVERT ? "; left as it is (ucsync reverted one already"
+                        + " since the worker's last change)" : "");
+        return reconcile(worker, changed, cause).auditedAs(cause);
     }
 
     /** The direct response to a request the engine decided on. */
@@ -166,13 +223,14 @@ public final class SyncEngine {
         if (worker.isEmpty()) {
             return List.of();
         }
-        metrics.requestAnswered(request.request().name(), Duration.ofNanos(System.nanoTime() - request.decidedAtNanos()));
-        String cause = response.name() + " answering " + request.request().name() + ", sent for " + request.cause();
+        metrics.requestAnswered(request.tserver(), request.request().name(), Duration.ofNanos(System.nanoTime() - request.decidedAtNanos()));
+        String cause = response.name() + " answering " + request.request().name() + ", sent because " + request.purpose();
         return decide(request.sipUri(), cause, facts -> {
             answered(request.sipUri(), null);
             WorkerFacts changed = isStale(outstanding(request.sipUri()), response) ? facts
                     : applyEvent(request.sipUri(), facts, response);
-            return reconcile(worker.get(), changed, cause);
+            // a request still needed after this answer is sent for the input the answered one was sent for
+            return reconcile(worker.get(), changed, request.cause());
         });
     }
 
@@ -182,14 +240,22 @@ public final class SyncEngine {
         if (worker.isEmpty()) {
             return List.of();
         }
-        metrics.requestFailed(request.request().name(), failureReason(error));
+        metrics.requestFailed(request.tserver(), request.request().name(), failureReason(error));
         boolean noSwitchLink = error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.NoLink;
         if (error instanceof LinkDownException || noSwitchLink) {
             // the next resync, or EventLinkConnected, brings a reconcile of every worker
             LOG.info("{}: {} not carried out: {}", request.sipUri(), request.request().name(), error.getMessage());
+            // the switch link may be up again already: its EventLinkConnected can overtake this refusal (they come on
+            // two paths), and its reconcile then saw this request still on its way and planned nothing
+            boolean switchLinkBackSince = noSwitchLink
+                    && switchLinkUpAt.getOrDefault(request.tserver(), request.decidedAtNanos()) - request.decidedAtNanos() > 0;
+            String note = request.request().name() + " for " + request.cause() + " not carried out: " + error.getMessage();
             return decide(request.sipUri(), "link down", facts -> {
                 answered(request.sipUri(), null);
-                return new Decision<>(facts, List.of());
+                WorkerFacts notCarriedOut = noSwitchLink ? facts.withRequestRefused(request.target()) : facts;
+                Decision<List<Object>> decision = switchLinkBackSince && outstanding(request.sipUri()).requests() == 0
+                        ? reconcile(worker.get(), notCarriedOut, request.cause()) : new Decision<>(notCarriedOut, List.of());
+                return decision.withAuditNote(note);
             });
         }
         LOG.warn("{}: {}", request.sipUri(), error.getMessage());
@@ -198,23 +264,27 @@ public final class SyncEngine {
         // true state, and the reconcile after it asks again. Other refusals stand until the desired state moves.
         boolean outOfDate = error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.AgentNotLoggedIn;
         AgentState refused = error instanceof TServerErrorException && !outOfDate ? request.target() : null;
-        return decide(request.sipUri(), "request failed", facts -> {
+        return decide(request.sipUri(), "request failed", before -> {
             answered(request.sipUri(), refused);
+            // a refused request changed nothing; one that timed out may yet have been carried out
+            WorkerFacts facts = error instanceof TServerErrorException ? before.withRequestRefused(request.target()) : before;
             if (request.target() == null || outstanding(request.sipUri()).requests() > 0) {
                 return new Decision<>(facts, List.of()); // a failed query is not asked again at once
             }
             // the actual state is not known for sure any more: ask before anything else
-            TServerRequest query = send(worker.get(), new AgentAction.Query(), "state unknown after a failed request");
+            TServerRequest query = send(worker.get(), new AgentAction.Query(), "state unknown after a failed request", null);
             return new Decision<>(facts.withReportedAgentState(null), List.of(query));
         });
     }
 
     /**
-     * The T-Server's switch link is up again: requests refused meanwhile (EventError 54) were not marked refused,
-     * so a reconcile of every worker sends what is still needed.
+     * A T-Server's switch link is up again: requests refused meanwhile (EventError 54) were not marked refused,
+     * so a reconcile of every worker of that T-Server sends what is still needed.
      */
-    public List<Object> onSwitchLinkUp() {
-        return reconcileAll("switch link up");
+    public List<Object> onSwitchLinkUp(String tserver) {
+        switchLinkUpAt.put(tserver, System.nanoTime());
+        return reconcile(roster.entries().stream().filter(worker -> worker.tserver().equals(tserver)).toList(),
+                "switch link of T-Server " + tserver + " up");
     }
 
     /** A publication to the UC side failed: forget it, so the next reconcile publishes again. */
@@ -280,12 +350,12 @@ public final class SyncEngine {
     }
 
     /**
-     * Computes every rostered worker's desired state again and returns what closes the gaps: after a change of the
-     * presence map, or when the switch link is back.
+     * Computes these workers' desired state again and returns what closes the gaps: after a change of the presence
+     * map that decides for them, or when their T-Server's switch link is back.
      */
-    public List<Object> reconcileAll(String cause) {
+    public List<Object> reconcile(List<RosterEntry> workers, String cause) {
         List<CompletableFuture<List<Object>>> perWorker = new ArrayList<>();
-        for (RosterEntry worker : roster.entries()) {
+        for (RosterEntry worker : workers) {
             perWorker.add(registry.decide(worker.sipUri(), cause, current -> reconcile(worker, current, cause)).toCompletableFuture());
         }
         List<Object> commands = new ArrayList<>();
@@ -303,7 +373,12 @@ public final class SyncEngine {
 
     /** What the worker should be now, from the saved facts. */
     public Desired desired(String sipUri) {
-        return DesiredStateFunction.desired(registry.facts(sipUri), map, options, clock.instant());
+        return DesiredStateFunction.desired(registry.facts(sipUri), mapOf(sipUri), options, clock.instant());
+    }
+
+    /** The presence map that decides for a worker (the default one for a worker no longer rostered). */
+    private PresenceMap mapOf(String sipUri) {
+        return roster.bySipUri(sipUri).map(maps::forWorker).orElseGet(maps::defaultMap);
     }
 
     /**
@@ -320,13 +395,19 @@ public final class SyncEngine {
             view.put("agentId", worker.agentId());
             view.put("tserver", worker.tserver());
         });
-        view.put("presence", facts.ownPresence() == null ? null : describe(facts.ownPresence()));
+        view.put("map", mapOf(sipUri).name());
+        view.put("presence", facts.ownPresence() == null ? null : facts.ownPresence().describe());
         view.put("agentState", facts.reportedAgentState() == null ? null : facts.reportedAgentState().toString());
         view.put("contactCenterDnd", facts.contactCenterDnd());
         view.put("previewDeclinedUntil", facts.inPreviewDeclineWindow(clock.instant()) ? facts.previewDeclinedUntil().toString() : null);
-        view.put("onCall", facts.onCall());
+        view.put("onCall", facts.onCall(options.ringingCounts()));
+        view.put("callRinging", !facts.onCall(false) && facts.onCall(true));
         view.put("published", facts.published() == null ? null : facts.published().toString());
         view.put("desiredAgentState", desired.agentState() == null ? null : desired.agentState().toString());
+        view.put("why", desired.reason());
+        WorkerFacts.ExternalChange external = facts.externalChange();
+        view.put("externalChange", external == null ? null
+                : Map.of("at", external.at().toString(), "by", "another T-Server client", "held", external.holds()));
         return view;
     }
 
@@ -354,7 +435,7 @@ public final class SyncEngine {
     /** On the worker's lane: the commands that move the worker from its facts to its desired state. */
     private Decision<List<Object>> reconcile(RosterEntry worker, WorkerFacts facts, String cause) {
         String sipUri = worker.sipUri();
-        Desired desired = DesiredStateFunction.desired(facts, map, options, clock.instant());
+        Desired desired = DesiredStateFunction.desired(facts, maps.forWorker(worker), options, clock.instant());
         List<Object> commands = new ArrayList<>();
         Outstanding asked = outstanding(sipUri);
         AgentState wanted = desired.agentState();
@@ -363,13 +444,17 @@ public final class SyncEngine {
             outstanding.put(sipUri, asked);
         }
         boolean queryOut = asked.requests() > 0 && asked.target() == null;
+        WorkerFacts next = facts;
         if (wanted != null && !wanted.equals(asked.refused()) && !queryOut) {
             AgentState basis = asked.requests() > 0 ? asked.target() : facts.reportedAgentState();
             for (AgentAction action : ReconcilePlan.between(basis, wanted)) {
-                commands.add(send(worker, action, cause));
+                TServerRequest request = send(worker, action, cause, desired.reason());
+                commands.add(request);
+                if (request.target() != null) {
+                    next = next.withRequested(request.target());
+                }
             }
         }
-        WorkerFacts next = facts;
         if (!Objects.equals(desired.publish(), facts.published())) {
             commands.add(desired.publish() == null ? PresencePublication.remove(sipUri)
                     : PresencePublication.publish(sipUri, desired.publish().availability(), desired.publish().activity()));
@@ -380,9 +465,9 @@ public final class SyncEngine {
     }
 
     /** On the worker's lane: a request about to go out. */
-    private TServerRequest send(RosterEntry worker, AgentAction action, String cause) {
-        TServerRequest request = AgentRequests.toRequest(worker, action, cause);
-        metrics.requestSent(request.request().name());
+    private TServerRequest send(RosterEntry worker, AgentAction action, String cause, String reason) {
+        TServerRequest request = AgentRequests.toRequest(worker, action, cause, reason);
+        metrics.requestSent(request.tserver(), request.request().name());
         Outstanding asked = outstanding(worker.sipUri());
         outstanding.put(worker.sipUri(), new Outstanding(asked.requests() + 1, request.target(), asked.refused(), asked.lastSequence()));
         return request;
@@ -405,18 +490,27 @@ public final class SyncEngine {
         return sequence >= 0 && sequence < asked.lastSequence();
     }
 
-    private WorkerFacts applyEvent(String sipUri, WorkerFacts facts, TlibMessage event) {
+    /** On the worker's lane: the newest event applied so far, so that one which overtook it can be told. */
+    private void recordSequence(String sipUri, TlibMessage event) {
         long sequence = sequenceOf(event);
         if (sequence >= 0) {
             Outstanding asked = outstanding(sipUri);
             outstanding.put(sipUri, new Outstanding(asked.requests(), asked.target(), asked.refused(), Math.max(sequence, asked.lastSequence())));
         }
+    }
+
+    private WorkerFacts applyEvent(String sipUri, WorkerFacts facts, TlibMessage event) {
+        recordSequence(sipUri, event);
         MessageType type = event.type();
-        if (type == MessageType.EventRinging || type == MessageType.EventEstablished || type == MessageType.EventDialing) {
-            return event.getConnId() == null ? facts : facts.withCallStarted(event.getConnId().toString());
+        String connId = event.getConnId() == null ? null : event.getConnId().toString();
+        if (type == MessageType.EventRinging || type == MessageType.EventDialing) {
+            return connId == null ? facts : facts.withCallPhase(connId, WorkerFacts.CallPhase.ALERTING);
+        }
+        if (type == MessageType.EventEstablished) {
+            return connId == null ? facts : facts.withCallPhase(connId, WorkerFacts.CallPhase.ESTABLISHED);
         }
         if (type == MessageType.EventReleased) {
-            return event.getConnId() == null ? facts : facts.withCallEnded(event.getConnId().toString());
+            return connId == null ? facts : facts.withCallEnded(connId);
         }
         AgentState reported = AgentRequests.reportedBy(event);
         if (reported == null) {
@@ -464,10 +558,5 @@ public final class SyncEngine {
         } catch (TimeoutException e) {
             throw new IllegalStateException("a worker's change took longer than " + Duration.ofSeconds(LANE_TIMEOUT_SECONDS), e);
         }
-    }
-
-    private static String describe(Presence presence) {
-        return AvailabilityNames.name(presence.availability()) + (presence.activity() == null ? "" : "/" + presence.activity()) + "@"
-                + presence.source().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,7 +1,7 @@
 package io.ucsync.engine;
 
 import io.ucsync.tlib.protocol.TlibMessage;
-import io.ucsync.worker.AgentState;
+import io.ucsync.engine.AgentState;
 
 /**
  * A T-Library request the engine decided on for one worker, travelling through the routes to the worker's T-Server
@@ -12,10 +12,23 @@ import io.ucsync.worker.AgentState;
  * @param request the request; the link sets its ReferenceID
  * @param target  the agent state the request leads to, or null for a query
  * @param cause   what made the engine decide on it (a presence, a flag, a timer), for the audit log
+ * @param reason  why the desired state was what it was (for a presence, the map's rule), or null when that was not
+ *                the question (a query after a failed request)
  * @param decidedAtNanos {@link System#nanoTime()} when it was decided, for the latency metric
  */
 public record TServerRequest(String sipUri, String tserver, TlibMessage request, AgentState target, String cause,
-        long decidedAtNanos) {
+        String reason, long decidedAtNanos) {
+
+    /**
+     * What it was sent for, for the audit: the cause and the reason, or just the reason when it begins with the cause
+     * (a presence, and what it maps to by which rule).
+     */
+    public String purpose() {
+        if (reason == null) {
+            return cause;
+        }
+        return reason.startsWith(cause) ? reason : cause + "; " + reason;
+    }
 
     @Override
     public String toString() {

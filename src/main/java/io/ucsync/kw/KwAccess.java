@@ -24,8 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.net.SocketAddress;
 
-import io.ucsync.worker.Roster;
-import io.ucsync.worker.RosterEntry;
+import io.ucsync.config.Roster;
+import io.ucsync.config.RosterEntry;
 
 /**
  * Who may use the HTTP API: a worker signs in with their SIP address and their agent password (the roster's), gets a
@@ -154,7 +154,7 @@ public final class KwAccess {
         random.nextBytes(bytes);
         String session = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         principalBySession.put(session, principal);
-        exchange.getMessage().setHeader("Set-Cookie", cookie + "=" + session + "; Path=/; HttpOnly; SameSite=Strict");
+        exchange.getMessage().setHeader("Set-Cookie", cookie + "=" + session + cookieAttributes(exchange));
     }
 
     /** GET /api/session: the signed-in worker's address in the header {@code worker}; false (401) without a session. */
@@ -175,7 +175,7 @@ public final class KwAccess {
         }
         String session = sessionOf(exchange.getMessage().getHeader("Cookie", String.class), COOKIE);
         String worker = session == null ? null : principalBySession.remove(session);
-        exchange.getMessage().setHeader("Set-Cookie", COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        exchange.getMessage().setHeader("Set-Cookie", COOKIE + "=" + cookieAttributes(exchange) + "; Max-Age=0");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
         exchange.getMessage().setBody("");
         if (worker != null && !principalBySession.containsValue(worker)) {
@@ -215,6 +215,15 @@ public final class KwAccess {
             refuse(exchange, 401, "the preview API needs the routing system's token");
         }
         exchange.getMessage().setHeader(ALLOWED, allowed);
+    }
+
+    /**
+     * A session cookie goes back only to this server, never to a script, never with another site's request, and, when
+     * the page came over TLS, never over plain HTTP.
+     */
+    private static String cookieAttributes(Exchange exchange) {
+        String url = exchange.getMessage().getHeader(Exchange.HTTP_URL, String.class);
+        return "; Path=/; HttpOnly; SameSite=Strict" + (url != null && url.startsWith("https:") ? "; Secure" : "");
     }
 
     private boolean csrfHeaderPresent(Exchange exchange) {

@@ -82,9 +82,9 @@ public final class PreviewOffers {
         return open(worker).map(offer -> settle(offer, "accepted")).isPresent();
     }
 
-    /** The worker declines their open offer, if any. */
-    public void decline(String worker) {
-        open(worker).ifPresent(offer -> settle(offer, "declined"));
+    /** The worker declines their open offer; false when there is none. */
+    public boolean decline(String worker) {
+        return open(worker).map(offer -> settle(offer, "declined")).isPresent();
     }
 
     /** Offers stay readable for a while, not forever: memory stays bounded however many previews are offered. */

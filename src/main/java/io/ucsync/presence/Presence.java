@@ -1,6 +1,7 @@
 package io.ucsync.presence;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -20,5 +21,15 @@ public record Presence(String sipUri, Availability availability, String activity
         Objects.requireNonNull(availability, "availability");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(publishTime, "publishTime");
+    }
+
+    /** As the log, the audit and the pages show it: {@code Busy/in-a-meeting@calendar}. */
+    public String describe() {
+        return AvailabilityNames.name(availability) + (activity == null ? "" : "/" + activity) + "@" + source.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether {@code other} says the same (availability, activity and source), whenever it was published. */
+    public boolean sameAs(Presence other) {
+        return other != null && availability == other.availability && Objects.equals(activity, other.activity) && source == other.source;
     }
 }

@@ -28,11 +28,11 @@ public class SipPresenceComponent extends DefaultComponent {
         if (remaining == null || remaining.isBlank()) {
             throw new IllegalArgumentException("sip-presence needs a front-end name: sip-presence:<name>?server=host:port&user=sip:...");
         }
-        SipPresenceConfiguration endpointConfiguration = defaultsFor(remaining, parameters);
-        // The options belong to the configuration; what is left (exchangePattern, bridgeErrorHandler, ...) to the endpoint.
-        setProperties(endpointConfiguration, parameters);
-        SipPresenceAgent agent = agentFor(remaining, endpointConfiguration);
-        return new SipPresenceEndpoint(uri, this, remaining, endpointConfiguration, agent);
+        SipPresenceEndpoint endpoint = new SipPresenceEndpoint(uri, this, remaining, defaultsFor(remaining, parameters));
+        // the generated SipPresenceEndpointConfigurer: the configuration's options and the endpoint's own (exchangePattern, ...)
+        setProperties(endpoint, parameters);
+        endpoint.useAgent(agentFor(remaining, endpoint.getConfiguration()));
+        return endpoint;
     }
 
     /**

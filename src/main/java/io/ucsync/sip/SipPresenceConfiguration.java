@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 
@@ -15,9 +16,12 @@ import org.apache.camel.spi.UriParams;
  * The options of a {@code sip-presence} endpoint. All of them except {@link #getWatch() watch} configure the
  * front end's user agent, which every endpoint with the same front-end name shares; they must therefore be
  * the same on all those endpoints (the component refuses a second, different set). The component's own
- * configuration supplies defaults, so routes may write just {@code sip-presence:uc}.
+ * configuration supplies defaults, so routes may write just {@code sip-presence:uc}. Camel sets them (also as
+ * {@code camel.component.sip-presence.configuration.*}) through the generated SipPresenceConfigurationConfigurer,
+ * not by reflection.
  */
 @UriParams
+@Configurer
 public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneable {
 
     /**
@@ -44,11 +48,17 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
     @UriParam(label = "common", defaultValue = "mspres", enums = "mspres,simple")
     private SipDialect dialect = SipDialect.MSPRES;
 
-    /** ucsync's own SIP identity (From of every request, the registered address), e.g. sip:ucsync@example.com. */
+    /**
+     * ucsync's own SIP identity, a SIP URI of the UC domain (From of every request, the registered address).
+     * Required, on the endpoint or the component.
+     */
     @UriParam(label = "common")
     private String user;
 
-    /** Whether to REGISTER {@link #user} with the front end (and keep the registration fresh) before subscribing. */
+    /**
+     * Whether to REGISTER the user with the front end before subscribing (subscriptions wait for the registration),
+     * refresh it before it expires, and de-register (Expires: 0) on stop.
+     */
     @UriParam(label = "common", defaultValue = "false")
     private boolean register;
 
@@ -56,13 +66,16 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
     @UriParam(label = "advanced", defaultValue = "3600")
     private int registerExpires = 3600;
 
-    /** The subscription lifetime asked for, in seconds; each subscription is refreshed before the granted time runs out. */
+    /**
+     * The subscription lifetime asked for, in seconds. Each subscription is refreshed in its dialog 120 s before the
+     * granted time runs out (at half of it for 240 s and less), or earlier when a NOTIFY shortens it.
+     */
     @UriParam(label = "consumer", defaultValue = "3600")
     private int subscribeExpires = 3600;
 
     /**
-     * MS-PRES only: subscribe to many workers with one batched SUBSCRIBE (adhocList) instead of one SUBSCRIBE
-     * per worker.
+     * MS-PRES only: subscribe to many workers with one batched SUBSCRIBE (adhocList, sent to ucsync's own URI) per
+     * group of batchSize workers instead of one SUBSCRIBE per worker.
      */
     @UriParam(label = "consumer", defaultValue = "false")
     private boolean batchSubscribe;
@@ -73,12 +86,15 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
 
     /**
      * Workers to watch from the start, as a comma-separated list of SIP URIs. More can be added and removed at
-     * run time through {@link SipPresenceAgent#watch} and {@link SipPresenceAgent#unwatch}.
+     * run time through the front end's SipPresenceAgent (watch, unwatch).
      */
     @UriParam(label = "consumer")
     private String watch;
 
-    /** The user name for digest authentication (401/407 challenges); no credentials means challenges fail. */
+    /**
+     * The user name for digest authentication of 401/407 challenges (MD5, MD5-sess, SHA-256; qop=auth); without
+     * credentials a challenge fails the request.
+     */
     @UriParam(label = "security")
     private String authUsername;
 
@@ -90,11 +106,14 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
     @UriParam(label = "security", defaultValue = "none", enums = "none,want,require")
     private TlsSettings.ClientAuth tlsClientAuth = TlsSettings.ClientAuth.NONE;
 
-    /** The first delay before retrying a failed registration or subscription, in milliseconds; it doubles per failure. */
+    /**
+     * The first delay before retrying a failed registration, subscription or publication refresh, in milliseconds;
+     * it doubles per failure up to retryMaxDelay, plus up to 10% jitter.
+     */
     @UriParam(label = "advanced", defaultValue = "1000")
     private long retryInitialDelay = 1000;
 
-    /** The longest delay between retries of a failed registration or subscription, in milliseconds. */
+    /** The longest delay between retries of a failed registration, subscription or publication refresh, in milliseconds. */
     @UriParam(label = "advanced", defaultValue = "60000")
     private long retryMaxDelay = 60_000;
 
@@ -114,7 +133,7 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
     @UriParam(label = "advanced", defaultValue = "32000")
     private int requestTimeout = 32_000;
 
-    /** SIMPLE only: the lifetime of a PUBLISH, in seconds; the publication is refreshed before it runs out. */
+    /** SIMPLE only: the lifetime of a PUBLISH, in seconds; the publication is refreshed like a subscription. */
     @UriParam(label = "producer", defaultValue = "3600")
     private int publishExpires = 3600;
 

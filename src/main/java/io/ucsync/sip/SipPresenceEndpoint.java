@@ -11,9 +11,12 @@ import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * A front end's presence: the consumer emits one exchange per worker presence read from a NOTIFY, BENOTIFY or
- * piggybacked SUBSCRIBE answer (body {@link io.ucsync.presence.Presence}); the producer publishes a
- * {@link PresencePublication} body. Presence documents and credentials are logged only at TRACE.
+ * Watch and publish presence over SIP: MS-PRES (Lync / Skype for Business) or SIMPLE (RFC 3856/3903).
+ * <p>
+ * The consumer emits one exchange per worker presence read from a NOTIFY, BENOTIFY or piggybacked SUBSCRIBE answer
+ * (body {@link io.ucsync.presence.Presence}); the producer publishes a {@link PresencePublication} body. Presence
+ * documents and credentials are logged only at TRACE. (The first sentence is the component's description in its
+ * generated descriptor.)
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "sip-presence", title = "SIP Presence", syntax = "sip-presence:frontEnd",
         category = { Category.NETWORKING }, headersClass = SipPresenceConstants.class)
@@ -26,13 +29,16 @@ public class SipPresenceEndpoint extends DefaultEndpoint {
     @UriParam
     private final SipPresenceConfiguration configuration;
 
-    private final SipPresenceAgent agent;
+    /** Set by the component once the URI's options are on the configuration, which the agent is made from. */
+    private SipPresenceAgent agent;
 
-    SipPresenceEndpoint(String uri, SipPresenceComponent component, String frontEnd,
-            SipPresenceConfiguration configuration, SipPresenceAgent agent) {
+    SipPresenceEndpoint(String uri, SipPresenceComponent component, String frontEnd, SipPresenceConfiguration configuration) {
         super(uri, component);
         this.frontEnd = frontEnd;
         this.configuration = configuration;
+    }
+
+    void useAgent(SipPresenceAgent agent) {
         this.agent = agent;
     }
 

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
@@ -21,8 +23,9 @@ import io.ucsync.tlib.link.TServerLink;
 /**
  * The {@code tlib} component: T-Library requests out (producer) and T-Server events in (consumer) over TLW/1.
  * It owns one {@link TServerLink} per name, shared by every endpoint of that name, all on one Netty event loop
- * group, and closes them when it stops. Replies leave the I/O thread on a small pool, so that a route may block
- * after a request without stalling the link.
+ * group: a link starts with the first of its endpoints, gets a health check of its own ({@code tserver-link-<name>}),
+ * and closes when the component stops. Replies leave the I/O thread on a small pool of Camel's, so that a route may
+ * block after a request without stalling the link.
  */
 @Component("tlib")
 public class TlibComponent extends DefaultComponent {
@@ -39,10 +42,11 @@ public class TlibComponent extends DefaultComponent {
         if (remaining == null || remaining.isBlank()) {
             throw new IllegalArgumentException("tlib needs a T-Server name: tlib:<name>?endpoints=host:port,host:port");
         }
-        TlibConfiguration endpointConfiguration = configuration.copy();
-        setProperties(endpointConfiguration, parameters);
-        TServerLink link = linkFor(remaining, endpointConfiguration);
-        return new TlibEndpoint(uri, this, remaining, endpointConfiguration, link);
+        TlibEndpoint endpoint = new TlibEndpoint(uri, this, remaining, configuration.copy());
+        // the generated TlibEndpointConfigurer: the configuration's options and the endpoint's own (bridgeErrorHandler, ...)
+        setProperties(endpoint, parameters);
+        endpoint.useLink(linkFor(remaining, endpoint.getConfiguration()));
+        return endpoint;
     }
 
     /**
@@ -57,7 +61,10 @@ public class TlibComponent extends DefaultComponent {
         if (existing == null) {
             TServerLink link = new TServerLink(name, endpointConfiguration.linkConfig(), ioGroup());
             links.put(name, link);
-            link.start();
+            HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
+            if (health != null) {
+                health.register(new TServerLinkHealthCheck(link));
+            }
             return link;
         }
         if (!existing.config().equals(endpointConfiguration.linkConfig())) {
@@ -77,10 +84,18 @@ public class TlibComponent extends DefaultComponent {
 
     synchronized ExecutorService replyExecutor() {
         if (replyExecutor == null) {
-            // Unbounded, for the same reason as the consumer's: never run a reply's route on the I/O thread.
-            replyExecutor = Executors.newFixedThreadPool(2, new DefaultThreadFactory("tlib-replies", true));
+            replyExecutor = getCamelContext().getExecutorServiceManager().newThreadPool(this, "tlib-replies", unboundedPool("tlib-replies", 2));
         }
         return replyExecutor;
+    }
+
+    /**
+     * A pool of Camel's with an unbounded queue: Camel's default profile bounds it and then runs the task on the
+     * caller, which for the tlib component is a link's I/O thread, the very thread the task's route needs (a resync of
+     * thousands of DNs delivers thousands of events at once, each answered by a request).
+     */
+    static ThreadPoolProfile unboundedPool(String name, int threads) {
+        return new ThreadPoolProfileBuilder(name).poolSize(threads).maxPoolSize(threads).maxQueueSize(Integer.MAX_VALUE).build();
     }
 
     /** The link of a T-Server pair, or null if no endpoint of that name was created. */
@@ -104,13 +119,17 @@ public class TlibComponent extends DefaultComponent {
 
     @Override
     protected void doStop() throws Exception {
+        HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
         for (TServerLink link : links.values()) {
             link.close();
+            if (health != null) {
+                health.unregister(health.getCheck("tserver-link-" + link.name()).orElse(null));
+            }
         }
         links.clear();
         synchronized (this) {
             if (replyExecutor != null) {
-                replyExecutor.shutdown();
+                getCamelContext().getExecutorServiceManager().shutdown(replyExecutor);
                 replyExecutor = null;
             }
             if (ioGroup != null) {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 
@@ -16,14 +17,16 @@ import io.ucsync.tls.TlsStoreOptions;
 /**
  * The options of a {@code tlib} endpoint. All of them except {@link #getDns() dns} configure the T-Server link,
  * which every endpoint with the same name shares; they must be the same on all those endpoints. The component's
- * own configuration supplies defaults, so routes may write just {@code tlib:main}.
+ * own configuration supplies defaults, so routes may write just {@code tlib:main}. Camel sets them (also as
+ * {@code camel.component.tlib.configuration.*}) through the generated TlibConfigurationConfigurer, not by reflection.
  */
 @UriParams
+@Configurer
 public class TlibConfiguration extends TlsStoreOptions implements Cloneable {
 
     /**
-     * The T-Server pair as host:port,host:port: the primary first, then the backup. Without it the endpoint uses
-     * the link that another endpoint of the same name configured.
+     * The T-Server pair as host:port,host:port: the primary first, then the backup. Required on the first endpoint
+     * of a name; without it an endpoint uses the link that another endpoint of the same name configured.
      */
     @UriParam(label = "common")
     private String endpoints;
@@ -67,8 +70,8 @@ public class TlibConfiguration extends TlsStoreOptions implements Cloneable {
 
 
     /**
-     * Consumer: DNs to register from the start (comma-separated), so that their events arrive without a request
-     * having been sent on them. Requests register their DN by themselves.
+     * DNs to register from the start (comma-separated), so that their events arrive without a request having been
+     * sent on them. Requests register their DN by themselves.
      */
     @UriParam(label = "consumer")
     private String dns;

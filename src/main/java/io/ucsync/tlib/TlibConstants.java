@@ -20,6 +20,10 @@ public final class TlibConstants {
     @Metadata(label = "consumer", description = "True for the EventAddressInfo of each registered DN that the link delivers after every (re)connect.", javaType = "boolean")
     public static final String RESYNC = "TlibResync";
 
+    @Metadata(label = "consumer", description = "True for a resync on another server than the link was last up on (a switchover"
+            + " to the backup), which may have missed what happened on the old one.", javaType = "boolean")
+    public static final String NEW_SERVER = "TlibNewServer";
+
     private TlibConstants() {
     }
 }

@@ -1,14 +1,13 @@
 package io.ucsync.tlib;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ucsync.tlib.link.EventKind;
 import io.ucsync.tlib.link.TServerLinkListener;
 import io.ucsync.tlib.protocol.TlibMessage;
 
@@ -31,9 +30,8 @@ public class TlibConsumer extends DefaultConsumer implements TServerLinkListener
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        // Unbounded: a full queue would run the route on the caller, the link's I/O thread, which the route's own
-        // requests need (a resync of thousands of DNs delivers thousands of events at once).
-        events = Executors.newSingleThreadExecutor(new DefaultThreadFactory("tlib-events-" + endpoint.getName(), true));
+        String name = "tlib-events-" + endpoint.getName();
+        events = endpoint.getCamelContext().getExecutorServiceManager().newThreadPool(this, name, TlibComponent.unboundedPool(name, 1));
         for (String dn : endpoint.getConfiguration().dnList()) {
             endpoint.getLink().register(dn);
         }
@@ -44,25 +42,26 @@ public class TlibConsumer extends DefaultConsumer implements TServerLinkListener
     protected void doStop() throws Exception {
         endpoint.getLink().removeListener(this);
         if (events != null) {
-            events.shutdown();
+            endpoint.getCamelContext().getExecutorServiceManager().shutdown(events);
             events = null;
         }
         super.doStop();
     }
 
     @Override
-    public void onEvent(TlibMessage event, boolean fromResync) {
+    public void onEvent(TlibMessage event, EventKind kind) {
         ExecutorService executor = events;
         if (executor != null) {
-            executor.execute(() -> process(event, fromResync));
+            executor.execute(() -> process(event, kind));
         }
     }
 
-    private void process(TlibMessage event, boolean fromResync) {
+    private void process(TlibMessage event, EventKind kind) {
         Exchange exchange = createExchange(false);
         try {
             describe(exchange.getMessage(), endpoint.getName(), event);
-            exchange.getMessage().setHeader(TlibConstants.RESYNC, fromResync);
+            exchange.getMessage().setHeader(TlibConstants.RESYNC, kind.fromResync());
+            exchange.getMessage().setHeader(TlibConstants.NEW_SERVER, kind == EventKind.RESYNC_ON_NEW_SERVER);
             getProcessor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);

@@ -13,9 +13,12 @@ import org.apache.camel.support.DefaultEndpoint;
 import io.ucsync.tlib.link.TServerLink;
 
 /**
- * A T-Server pair: the producer sends the {@link io.ucsync.tlib.protocol.TlibMessage} request in the body and
- * puts the response event in its place; the consumer emits one exchange per unsolicited event (agent, DND, call,
- * link events) and, after every (re)connect, one EventAddressInfo per registered DN.
+ * Send T-Library requests to a T-Server pair and receive its events, over TLW/1.
+ * <p>
+ * The producer sends the {@link io.ucsync.tlib.protocol.TlibMessage} request in the body and puts the response event
+ * in its place; the consumer emits one exchange per unsolicited event (agent, DND, call, link events) and, after
+ * every (re)connect, one EventAddressInfo per registered DN. (The first sentence is the component's description in
+ * its generated descriptor.)
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "tlib", title = "T-Library (TLW/1)", syntax = "tlib:name",
         category = { Category.NETWORKING }, headersClass = TlibConstants.class)
@@ -28,13 +31,24 @@ public class TlibEndpoint extends DefaultEndpoint {
     @UriParam
     private final TlibConfiguration configuration;
 
-    private final TServerLink link;
+    /** Set by the component once the URI's options are on the configuration, which the link is made from. */
+    private TServerLink link;
 
-    TlibEndpoint(String uri, TlibComponent component, String name, TlibConfiguration configuration, TServerLink link) {
+    TlibEndpoint(String uri, TlibComponent component, String name, TlibConfiguration configuration) {
         super(uri, component);
         this.name = name;
         this.configuration = configuration;
+    }
+
+    void useLink(TServerLink link) {
         this.link = link;
+    }
+
+    /** The link connects once an endpoint of its name starts (starting a running link does nothing). */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        link.start();
     }
 
     @Override

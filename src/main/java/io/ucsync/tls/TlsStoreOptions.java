@@ -20,7 +20,10 @@ public abstract class TlsStoreOptions {
     @UriParam(label = "security", secret = true)
     private String keyStorePassword;
 
-    /** TLS: the trust store with the CA certificates the peer's certificate must chain to (default: the key store). */
+    /**
+     * TLS: the trust store with the CA certificates the peer's certificate must chain to; without it the key store
+     * serves as trust store. TLS needs one of the two.
+     */
     @UriParam(label = "security")
     private String trustStore;
 

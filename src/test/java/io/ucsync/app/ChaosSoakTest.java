@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,16 +34,20 @@ import io.ucsync.emulator.tserver.TServerEmulator;
 import io.ucsync.emulator.tserver.TServerEmulatorConfig;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.tlib.protocol.AgentWorkMode;
 import io.ucsync.tlib.protocol.ServerRole;
 
 /**
- * The chaos soak: ucsync as its own process, workers' presences changing at a steady rate, and during the run, each
- * twice: the T-Server primary killed and its backup promoted; the switch link cut and restored; the front end
- * restarted (every subscription lost); a route file reloaded; a preview declined shortly before ucsync is killed
- * with kill -9 and restarted. At the end every worker's agent state on the T-Server must be what the final presence
- * maps to (the preview-decline windows, whose timers had to survive the kills, long over), and each agent must have
- * been logged in exactly once over all the T-Servers. CI runs 100 workers and 5,000 changes; README "Chaos soak" the
- * full run: {@code -Dsoak.workers=1000 -Dsoak.changes=50000}.
+ * The chaos soak: ucsync as its own process, workers' presences changing at a steady rate, an agent desktop changing
+ * some agents' states now and then (after-call work, a break, Ready), and during the run, each twice: the T-Server
+ * primary killed and its backup promoted; the switch link cut and restored; the front end restarted (every
+ * subscription lost); a route file reloaded; a preview declined shortly before ucsync is killed with kill -9 and
+ * restarted. At the end every worker's agent state on the T-Server must be what ucsync should have made of it (no
+ * drift from the desired state that respects external changes): what the final presence maps to, or, where ucsync
+ * says it leaves the agent as another T-Server client set it, the state the desktop last set (the preview-decline
+ * windows, whose timers had to survive the kills, long over); and each agent must have been logged in exactly once
+ * over all the T-Servers. CI runs 100 workers and 5,000 changes; README "Chaos soak" the full run:
+ * {@code -Dsoak.workers=1000 -Dsoak.changes=50000}.
  */
 class ChaosSoakTest {
 
@@ -55,6 +61,12 @@ class ChaosSoakTest {
     private static final Map<Integer, String> MAPPED = Map.of(3500, "Ready", 6500, "NotReady Busy", 15500, "NotReady Away",
             12500, "NotReady BeRightBack", 9500, "NotReady DoNotDisturb");
     private static final Integer[] PRESENCES = MAPPED.keySet().stream().sorted().toArray(Integer[]::new);
+    /** What the desktop sets, as {@link UcsyncHarness#describe} shows it, with the work mode it sends. */
+    private static final Map<String, AgentWorkMode> DESKTOP_STATES = Map.of("Ready", AgentWorkMode.ManualIn,
+            "NotReady ACW", AgentWorkMode.AfterCallWork, "NotReady Break", AgentWorkMode.AuxWork);
+    private static final String[] DESKTOP_CHOICES = DESKTOP_STATES.keySet().stream().sorted().toArray(String[]::new);
+    /** One step in this many is the desktop's, for a worker of its tenth. */
+    private static final int DESKTOP_EVERY = 5;
 
     @TempDir
     Path home;
@@ -81,12 +93,13 @@ class ChaosSoakTest {
             ucsync.startProcess();
             awaitEveryAgent(Duration.ofMinutes(2), worker -> "Ready");
 
-            PresenceFlow flow = new PresenceFlow(ucsync);
+            AgentDesktop desktop = AgentDesktop.connectedTo(String.join(",", endpoints));
+            PresenceFlow flow = new PresenceFlow(ucsync, desktop);
             List<Runnable> schedule = new ArrayList<>();
             for (int round = 0; round < 2; round++) {
                 int backupPort = ports.get(round);
                 int nextBackupPort = round == 0 ? ports.get(1) : -1;
-                schedule.add(() -> switchOver(backupPort, nextBackupPort));
+                schedule.add(() -> switchOver(backupPort, nextBackupPort, flow));
                 schedule.add(this::cutSwitchLink);
                 schedule.add(() -> restartFrontEnd(ucsync, flow));
                 schedule.add(() -> reloadRoute(ucsync));
@@ -101,14 +114,15 @@ class ChaosSoakTest {
                 await().atMost(Duration.ofMinutes(30)).until(() -> flow.sent.get() >= CHANGES);
             } finally {
                 flow.close();
+                desktop.close();
             }
 
             Map<Integer, String> drift = new TreeMap<>();
             try {
-                awaitEveryAgent(Duration.ofSeconds(90), worker -> MAPPED.get(flow.last.getOrDefault(worker, UcsyncHarness.ONLINE)));
+                awaitEveryAgent(Duration.ofSeconds(90), worker -> flow.expected(ucsync, worker));
             } finally {
                 for (int worker = 1; worker <= WORKERS; worker++) {
-                    String expected = MAPPED.get(flow.last.getOrDefault(worker, UcsyncHarness.ONLINE));
+                    String expected = flow.expected(ucsync, worker);
                     String actual = UcsyncHarness.describe(primary.state(UcsyncHarness.dn(worker)));
                     if (!expected.equals(actual)) {
                         drift.put(worker, "expected " + expected + ", is " + actual);
@@ -119,11 +133,26 @@ class ChaosSoakTest {
                 System.out.println("chaos soak: " + WORKERS + " workers, " + flow.sent.get() + " presence changes sent at "
                         + RATE + "/s, faults injected " + faults + ", workers checked " + WORKERS + ", drift " + drift.size()
                         + (drift.isEmpty() ? "" : " " + drift) + ", duplicate logins " + duplicateLogins + ", previews declined "
-                        + faults.getOrDefault("preview declined, then kill -9", 0));
+                        + faults.getOrDefault("preview declined, then kill -9", 0) + ", desktop changes " + flow.desktopChanges.get()
+                        + " (standing at the end: " + flow.standing(ucsync) + ")");
+                drift.keySet().forEach(worker -> printHistory(ucsync, worker));
+                drift.keySet().forEach(worker -> tservers.forEach(server -> System.out.println("T-Server " + server.port() + " requests on "
+                        + UcsyncHarness.dn(worker) + ": " + server.stats().get(UcsyncHarness.dn(worker)))));
                 assertThat(duplicateLogins).as("logins beyond the first, per DN: " + logins).isZero();
             }
             assertThat(drift).isEmpty();
             assertThat(faults).hasSize(5).allSatisfy((fault, count) -> assertThat(count).as(fault).isGreaterThanOrEqualTo(2));
+        }
+    }
+
+    /** What ucsync logged about a worker that drifted, to tell why. */
+    private static void printHistory(UcsyncHarness ucsync, int worker) {
+        try (var lines = Files.lines(ucsync.home.resolve("ucsync.log"))) {
+            List<String> history = lines.filter(line -> line.contains(worker(worker)) || line.contains(" " + UcsyncHarness.dn(worker))).toList();
+            System.out.println("ucsync's log of drifted worker " + worker + " (last 60 lines):");
+            history.subList(Math.max(0, history.size() - 60), history.size()).forEach(System.out::println);
+        } catch (IOException e) {
+            System.out.println("cannot read ucsync's log: " + e);
         }
     }
 
@@ -133,13 +162,21 @@ class ChaosSoakTest {
                 .mirrorOf(new InetSocketAddress("127.0.0.1", primary.port())).build()));
     }
 
-    /** The primary crashes; the backup is promoted (its mirror knows every agent); a new backup follows it. */
-    private void switchOver(int backupPort, int nextBackupPort) {
+    /**
+     * The primary crashes; the backup is promoted (its mirror knows every agent: no change is made while the mirror is
+     * awaited and the primary killed); a new backup follows it.
+     */
+    private void switchOver(int backupPort, int nextBackupPort, PresenceFlow flow) {
         TServerEmulator backup = tservers.stream().filter(server -> server.port() == backupPort).findFirst().orElseThrow();
-        awaitMirrored(backup);
-        addLogins(primary, loginsOfKilledServers);
-        tservers.remove(primary);
-        primary.kill();
+        flow.pause.lock();
+        try {
+            awaitMirrored(backup);
+            addLogins(primary, loginsOfKilledServers);
+            tservers.remove(primary);
+            primary.kill();
+        } finally {
+            flow.pause.unlock();
+        }
         backup.promote();
         primary = backup;
         if (nextBackupPort > 0) {
@@ -228,15 +265,22 @@ class ChaosSoakTest {
         server.stats().forEach((dn, perType) -> logins.merge(dn, perType.getOrDefault("RequestAgentLogin", 0), Integer::sum));
     }
 
-    /** Sets random presences on the front end at a steady rate until closed; remembers each worker's last one. */
+    /**
+     * Sets random presences on the front end at a steady rate until closed, and now and then, for a tenth of the
+     * workers, has the agent desktop change the agent instead; remembers each worker's last presence and what the
+     * desktop last set.
+     */
     private static final class PresenceFlow implements AutoCloseable {
         final Map<Integer, Integer> last = new ConcurrentHashMap<>();
+        /** The state the desktop last set on each of its workers' agents. */
+        final Map<Integer, String> desktopSet = new ConcurrentHashMap<>();
         final AtomicInteger sent = new AtomicInteger();
+        final AtomicInteger desktopChanges = new AtomicInteger();
         final ReentrantLock pause = new ReentrantLock();
         private final AtomicBoolean flowing = new AtomicBoolean(true);
         private final Thread thread;
 
-        PresenceFlow(UcsyncHarness ucsync) {
+        PresenceFlow(UcsyncHarness ucsync, AgentDesktop desktop) {
             Random random = new Random(SEED);
             long periodNanos = 1_000_000_000L / RATE;
             thread = new Thread(() -> {
@@ -244,10 +288,16 @@ class ChaosSoakTest {
                 while (flowing.get() && sent.get() < CHANGES) {
                     int worker = 1 + random.nextInt(WORKERS);
                     int availability = PRESENCES[random.nextInt(PRESENCES.length)];
+                    boolean desktopTurn = isDesktopWorker(worker) && random.nextInt(DESKTOP_EVERY) == 0;
+                    String desktopState = DESKTOP_CHOICES[random.nextInt(DESKTOP_CHOICES.length)];
                     pause.lock();
                     try {
-                        last.put(worker, availability);
-                        ucsync.frontEnd().presence(worker(worker), availability, null, PresenceSource.USER);
+                        if (desktopTurn) {
+                            changeOnDesktop(desktop, worker, desktopState);
+                        } else {
+                            last.put(worker, availability);
+                            ucsync.frontEnd().presence(worker(worker), availability, null, PresenceSource.USER);
+                        }
                     } finally {
                         pause.unlock();
                     }
@@ -261,6 +311,55 @@ class ChaosSoakTest {
                 }
             }, "soak-presence-flow");
             thread.start();
+        }
+
+        private static boolean isDesktopWorker(int worker) {
+            return worker % 10 == 5;
+        }
+
+        /** The desktop's change, when the T-Server takes it (not while the switch link is down, say). */
+        private void changeOnDesktop(AgentDesktop desktop, int worker, String state) {
+            try {
+                String dn = UcsyncHarness.dn(worker);
+                if (state.equals("Ready")) {
+                    desktop.ready(dn);
+                } else {
+                    desktop.notReady(dn, DESKTOP_STATES.get(state), state.substring("NotReady ".length()));
+                }
+                desktopSet.put(worker, state);
+                desktopChanges.incrementAndGet();
+            } catch (Exception refused) {
+                // refused (no switch link) or not answered (the T-Server was just killed): the agent did not change
+            }
+        }
+
+        /**
+         * What the worker's agent should be: what the last presence maps to; or, where ucsync says it leaves the agent as
+         * another client set it, what the desktop set (ucsync holding a state nobody set would show as drift).
+         */
+        String expected(UcsyncHarness ucsync, int worker) {
+            String mapped = MAPPED.get(last.getOrDefault(worker, UcsyncHarness.ONLINE));
+            if (!isDesktopWorker(worker) || !heldByDesktop(ucsync, worker)) {
+                return mapped;
+            }
+            return desktopSet.getOrDefault(worker, "a state the desktop never set");
+        }
+
+        /** Desktop workers that ucsync leaves as the desktop set them. */
+        long standing(UcsyncHarness ucsync) {
+            return IntStream.rangeClosed(1, WORKERS).filter(PresenceFlow::isDesktopWorker).filter(w -> heldByDesktop(ucsync, w)).count();
+        }
+
+        private static boolean heldByDesktop(UcsyncHarness ucsync, int worker) {
+            try {
+                HttpResponse<String> view = ucsync.api("GET", worker, "");
+                return view.statusCode() == 200 && view.body().contains("\"held\":true");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
 
         @Override

@@ -53,6 +53,7 @@ class DashboardBrowserTest {
                 awaitCell(chromium, i, "agent", "Ready");
             }
             assertThat(cell(chromium, 1, "presence")).isEqualTo("Online@user");
+            assertThat(cell(chromium, 1, "map")).as("the presence map that decides for the worker").isEqualTo("presence-map.txt");
             assertThat(colours(chromium, home.resolve("1-all-ready.png"), 1, 2, 3)).containsExactly(READY, READY, READY);
 
             // the operator sets worker 1 Busy on the front end: SIP NOTIFY -> ucsync -> RequestAgentNotReady
@@ -74,8 +75,10 @@ class DashboardBrowserTest {
             ucsync.awaitAgent(2, "LoggedOut");
             awaitCell(chromium, 2, "agent", "LoggedOut");
 
-            // a call to worker 3's DN from the page: the worker is shown on a call until the operator hangs up
+            // a call to worker 3's DN from the page: ringing, then on a call once answered, until the operator hangs up
             clickButton(chromium, 3, "Call");
+            await().atMost(Duration.ofSeconds(10)).until(() -> cell(chromium, 3, "flags"), flags -> flags.contains("call ringing"));
+            clickButton(chromium, 3, "Answer");
             await().atMost(Duration.ofSeconds(10)).until(() -> cell(chromium, 3, "flags"), flags -> flags.contains("on a call"));
             clickButton(chromium, 3, "Hang up");
             await().atMost(Duration.ofSeconds(10)).until(() -> cell(chromium, 3, "flags"), flags -> !flags.contains("on a call"));

@@ -23,6 +23,7 @@ import io.ucsync.presence.PresenceSource;
 import io.ucsync.tlib.link.LinkState;
 import io.ucsync.tlib.link.TServerLink;
 import io.ucsync.tlib.link.TServerLinkConfig;
+import io.ucsync.tlib.link.EventKind;
 import io.ucsync.tlib.link.TServerLinkListener;
 import io.ucsync.tlib.protocol.AgentStatus;
 import io.ucsync.tlib.protocol.MessageType;
@@ -64,7 +65,7 @@ class EndToEndBenchmark {
                     TServerLinkConfig.builder().endpoints("127.0.0.1:" + ucsync.tserver().port()).build(), null)) {
                 observer.addListener(new TServerLinkListener() {
                     @Override
-                    public void onEvent(TlibMessage event, boolean fromResync) {
+                    public void onEvent(TlibMessage event, EventKind kind) {
                         if (event.type() == MessageType.EventAgentNotReady) {
                             Long sent = sentAt.remove(event.getThisDN() + "/" + event.getReasonCode());
                             if (sent != null) {

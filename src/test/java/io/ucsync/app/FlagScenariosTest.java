@@ -55,6 +55,9 @@ class FlagScenariosTest {
         try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.notready-timeout=3s").start()) {
             ucsync.awaitAgent(1, "Ready");
 
+            assertThat(ucsync.api("POST", 1, "/preview/decline").statusCode()).as("nothing offered, nothing to decline").isEqualTo(409);
+            assertThat(UcsyncHarness.describe(ucsync.agent(1))).isEqualTo("Ready");
+            ucsync.offerPreview(1);
             Instant declined = Instant.now();
             assertThat(ucsync.api("POST", 1, "/preview/decline").statusCode()).isEqualTo(200);
             ucsync.awaitAgent(1, "NotReady PreviewDeclined");
@@ -74,8 +77,8 @@ class FlagScenariosTest {
         try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.notready-timeout=6s")) {
             ucsync.startProcess();
             ucsync.awaitAgent(1, "Ready");
-            await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                    .until(() -> ucsync.api("POST", 1, "/preview/decline").statusCode() == 200);
+            ucsync.offerPreview(1);
+            assertThat(ucsync.api("POST", 1, "/preview/decline").statusCode()).isEqualTo(200);
             Instant declined = Instant.now();
             ucsync.awaitAgent(1, "NotReady PreviewDeclined");
 

@@ -11,7 +11,9 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -40,9 +42,20 @@ final class HeadlessChromium implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
 
     HeadlessChromium(Path profile) throws Exception {
-        process = new ProcessBuilder("chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        this(profile, List.of());
+    }
+
+    /** A Chromium that also trusts the certificates whose public keys have these SHA-256 hashes (base64). */
+    HeadlessChromium(Path profile, List<String> trustedPublicKeyHashes) throws Exception {
+        List<String> command = new ArrayList<>(List.of("chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--window-size=1000,800",
-                "--user-data-dir=" + profile, "about:blank").redirectErrorStream(true).start();
+                "--user-data-dir=" + profile));
+        if (!trustedPublicKeyHashes.isEmpty()) {
+            command.add("--ignore-certificate-errors-spki-list=" + String.join(",", trustedPublicKeyHashes));
+        }
+        command.add("about:blank");
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String browserUrl = null;
         for (String line; browserUrl == null && (line = output.readLine()) != null; ) {
@@ -82,6 +95,11 @@ final class HeadlessChromium implements AutoCloseable {
         JsonNode result = send("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
         JsonNode value = result.path("result").path("value");
         return value.isMissingNode() || value.isNull() ? null : value.asText();
+    }
+
+    /** The browser's cookies, as DevTools reports them (name, value, secure, httpOnly, sameSite, ...). */
+    JsonNode cookies() throws Exception {
+        return send("Network.getAllCookies", Map.of()).path("cookies");
     }
 
     /** A PNG of what the page shows. */

@@ -35,7 +35,7 @@ class OperabilityTest {
             assertThat(body).containsPattern("ucsync_presence_changes_total(\\{[^}]*})? [4-9]")
                     .containsPattern("ucsync_tserver_requests_total\\{[^}]*type=\"RequestAgentLogin\"[^}]*} 3")
                     .containsPattern("ucsync_tserver_requests_total\\{[^}]*type=\"RequestAgentNotReady\"[^}]*} 1")
-                    .containsPattern("ucsync_tserver_links_up(\\{[^}]*})? 1")
+                    .containsPattern("ucsync_tserver_link_up\\{[^}]*link=\"main\"[^}]*} 1")
                     .containsPattern("ucsync_uc_subscriptions_active(\\{[^}]*})? 3")
                     .contains("ucsync_timers_pending");
         }
@@ -48,13 +48,13 @@ class OperabilityTest {
             HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ucsync.managementPort + "/observe/health")).build();
             await().atMost(Duration.ofSeconds(15)).until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
             String up = http.send(health, HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(up).contains("{\"name\":\"tserver-links\",\"status\":\"UP\"}")
+            assertThat(up).contains("{\"name\":\"tserver-link-main\",\"status\":\"UP\"}")
                     .contains("{\"name\":\"uc-subscriptions\",\"status\":\"UP\"}");
 
             ucsync.tserver().kill();
             await().atMost(Duration.ofSeconds(15)).until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 503);
             assertThat(http.send(health, HttpResponse.BodyHandlers.ofString()).body())
-                    .contains("{\"name\":\"tserver-links\",\"status\":\"DOWN\"}");
+                    .contains("{\"name\":\"tserver-link-main\",\"status\":\"DOWN\"}");
         }
     }
 }

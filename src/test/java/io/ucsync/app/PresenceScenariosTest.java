@@ -79,27 +79,39 @@ class PresenceScenariosTest {
     }
 
     @Test
-    void aCallOnTheWorkersDnShowsTheOnCallPresenceUntilItEndsWithoutTouchingTheAgentState() throws Exception {
+    void anAnsweredCallShowsTheOnCallPresenceUntilItEndsWithoutTouchingTheAgentState() throws Exception {
         try (UcsyncHarness ucsync = UcsyncHarness.in(home).start()) {
             ucsync.awaitAgent(1, "Ready");
             FrontEndEmulator uc = ucsync.frontEnd();
 
             ConnectionId call = ucsync.tserver().call("+4930123456", UcsyncHarness.dn(1));
+            ucsync.tserver().answer(call);
             await().atMost(Duration.ofSeconds(10)).until(() -> !uc.publications(worker(1)).isEmpty());
             assertThat(uc.publications(worker(1))).singleElement()
                     .satisfies(p -> assertThat(p.availability()).isEqualTo(Availability.DO_NOT_DISTURB.msPresValue()));
-            ucsync.tserver().answer(call);
             // ucsync's own publication comes back from the front end as the worker's presence: it must not turn into a NotReady
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                     .until(() -> UcsyncHarness.describe(ucsync.agent(1)).equals("Ready"));
 
             ucsync.tserver().release(call);
             await().atMost(Duration.ofSeconds(10)).until(() -> uc.publications(worker(1)).isEmpty());
-            assertThat(ucsync.connector().engine().facts(worker(1)).activeCalls()).isEmpty();
+            assertThat(ucsync.connector().engine().facts(worker(1)).calls()).isEmpty();
 
             // the worker's own presence shows again and is mapped as before
             uc.presence(worker(1), 6500, null, PresenceSource.USER);
             ucsync.awaitAgent(1, "NotReady Busy");
+        }
+    }
+
+    @Test
+    void withOncallTriggerRingingTheOnCallPresenceShowsWhileTheCallRings() throws Exception {
+        try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.oncall-trigger=ringing").start()) {
+            ucsync.awaitAgent(1, "Ready");
+            FrontEndEmulator uc = ucsync.frontEnd();
+            ConnectionId call = ucsync.tserver().call("+4930123456", UcsyncHarness.dn(1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !uc.publications(worker(1)).isEmpty());
+            ucsync.tserver().release(call);
+            await().atMost(Duration.ofSeconds(10)).until(() -> uc.publications(worker(1)).isEmpty());
         }
     }
 

@@ -47,7 +47,7 @@ class TransportSecurityTest {
             assertThat(ucsync.signIn(1, "wrong-password-7781")).isNull();
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + ucsync.managementPort + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics).contains("ucsync_tserver_links_up");
+            assertThat(metrics).contains("ucsync_tserver_link_up");
             ucsync.killProcess();
 
             String log = Files.readString(home.resolve("ucsync.log"));

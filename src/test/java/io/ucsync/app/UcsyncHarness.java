@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,33 +34,43 @@ import io.ucsync.sip.internal.FreePorts;
 import io.ucsync.tls.TlsSettings;
 
 /**
- * ucsync as a user runs it, in a directory of its own: the project's routes/ and presence map, a roster of a few
- * workers, the state in an H2 file there, the KW API on a free port. The emulators belong to the harness, not to
+ * ucsync as a user runs it, in a directory of its own: the project's routes/, presence map and example team maps
+ * (config/maps/), a roster of a few workers, the state in an H2 file there, the KW API on a free port. The emulators belong to the harness, not to
  * ucsync, so they outlive a restart of the connector (in this JVM, or in a child JVM that a test kills with
  * kill -9). Extra properties are appended to application.properties.
  */
 final class UcsyncHarness implements AutoCloseable {
 
     static final String MAP = "config/presence-map.txt";
+    static final String EXAMPLE_MAPS = "config/maps";
     static final int ONLINE = 3500;
     static final String OPERATOR_PASSWORD = "operator-pw";
+    /** The routing system's token for offering previews, unless a test sets another. */
+    static final String PREVIEW_TOKEN = "harness-preview-token";
 
     final Path home;
     final int workers;
     final int httpPort;
     final int managementPort;
     private final List<String> extraProperties;
-    private final TServerEmulator tserver;
+    private final TlsSettings tserverTls;
+    /** Each worker's T-Server (its name in ucsync.tservers and the roster), and the T-Servers by name, the first main. */
+    private final Map<Integer, String> tserverOf = new ConcurrentHashMap<>();
+    private final Map<String, TServerEmulator> tservers = new ConcurrentHashMap<>();
+    private final List<String> tserverNames;
     private volatile FrontEndEmulator frontEnd;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<Integer, String> sessions = new ConcurrentHashMap<>();
     private Connector connector;
     private Process child;
 
-    private UcsyncHarness(Path home, int workers, TlsSettings tserverTls, List<String> extraProperties) throws IOException {
+    private UcsyncHarness(Path home, Map<String, List<Integer>> workersByTServer, TlsSettings tserverTls, List<String> teamMaps,
+            List<String> extraProperties) throws IOException {
         this.home = home;
-        this.workers = workers;
+        this.workers = workersByTServer.values().stream().mapToInt(List::size).sum();
         this.extraProperties = extraProperties;
+        this.tserverNames = List.copyOf(workersByTServer.keySet());
+        workersByTServer.forEach((name, ids) -> ids.forEach(id -> tserverOf.put(id, name)));
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 ServerSocket management = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             httpPort = socket.getLocalPort();
@@ -68,18 +79,24 @@ final class UcsyncHarness implements AutoCloseable {
         Files.createDirectories(home.resolve("config"));
         Files.createDirectories(home.resolve("routes"));
         Files.copy(Path.of(MAP), home.resolve(MAP), StandardCopyOption.REPLACE_EXISTING);
-        try (Stream<Path> routes = Files.list(Path.of("routes"))) {
-            for (Path route : routes.toList()) {
-                Files.copy(route, home.resolve("routes").resolve(route.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        copyAll(Path.of(EXAMPLE_MAPS), Files.createDirectories(home.resolve(EXAMPLE_MAPS)));
+        copyAll(Path.of("routes"), home.resolve("routes"));
+        List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password" + (teamMaps.isEmpty() ? "" : ",map")));
+        for (int i = 1; i <= workers; i++) {
+            String map = teamMaps.isEmpty() ? null : teamMaps.get(i - 1);
+            roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + "," + tserverOf.get(i) + ",," + password(i)
+                    + (map == null ? "" : "," + map));
+            Path mapFile = map == null || map.isEmpty() ? null : home.resolve("config").resolve(map);
+            if (mapFile != null && !Files.exists(mapFile)) {
+                Files.createDirectories(mapFile.getParent());
+                Files.copy(Path.of(MAP), mapFile);
             }
         }
-        List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password"));
-        for (int i = 1; i <= workers; i++) {
-            roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + ",main,," + password(i));
-        }
         Files.write(home.resolve("config/roster.csv"), roster, StandardCharsets.UTF_8);
-        tserver = TServerEmulator.start(TServerEmulatorConfig.builder().controlPort(0).tls(tserverTls)
-                .dns(IntStream.rangeClosed(1, workers).mapToObj(UcsyncHarness::dn).toList()).build());
+        this.tserverTls = tserverTls;
+        for (String name : tserverNames) {
+            tservers.put(name, TServerEmulator.start(tserverConfig(name).build()));
+        }
         frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(FreePorts.pick(InetAddress.getLoopbackAddress()), "udp", 0, null));
         for (int i = 1; i <= workers; i++) {
             frontEnd.presence(worker(i), ONLINE, null, PresenceSource.USER);
@@ -87,17 +104,58 @@ final class UcsyncHarness implements AutoCloseable {
         writeProperties();
     }
 
+    /** A T-Server emulator with the DNs of the workers on that T-Server. */
+    private TServerEmulatorConfig.Builder tserverConfig(String name) {
+        return TServerEmulatorConfig.builder().controlPort(0).tls(tserverTls).dns(dnsOf(name));
+    }
+
+    /** The DNs of the workers on that T-Server. */
+    List<String> dnsOf(String tserver) {
+        return IntStream.rangeClosed(1, workers).filter(i -> tserverOf.get(i).equals(tserver)).mapToObj(UcsyncHarness::dn).toList();
+    }
+
     static UcsyncHarness in(Path home, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, 3, null, List.of(extraProperties));
+        return in(home, 3, extraProperties);
     }
 
     static UcsyncHarness in(Path home, int workers, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, workers, null, List.of(extraProperties));
+        return new UcsyncHarness(home, mainWith(workers), null, List.of(), List.of(extraProperties));
+    }
+
+    /** Workers 1 to n, all on the T-Server main. */
+    private static Map<String, List<Integer>> mainWith(int workers) {
+        return Map.of("main", IntStream.rangeClosed(1, workers).boxed().toList());
+    }
+
+    /**
+     * A harness whose roster has a map column: one worker per map named, relative to config/ ("" for the default map).
+     * A map that is not one of the shipped examples (maps/out-of-office.txt, maps/meetings-ready.txt) is written as a
+     * copy of the default map, for the test to edit.
+     */
+    static UcsyncHarness withTeamMaps(Path home, String... teamMaps) throws IOException {
+        return new UcsyncHarness(home, mainWith(teamMaps.length), null, List.of(teamMaps), List.of());
     }
 
     /** A harness whose T-Server emulator speaks TLW/1 inside TLS with these settings. */
     static UcsyncHarness withTlsTServer(Path home, TlsSettings tserverTls, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, 3, tserverTls, List.of(extraProperties));
+        return new UcsyncHarness(home, mainWith(3), tserverTls, List.of(), List.of(extraProperties));
+    }
+
+    /**
+     * A harness with several T-Servers, each with its workers (numbered from 1 across them all, in the map's order),
+     * configured with ucsync.tservers and ucsync.tserver.NAME.endpoints only.
+     */
+    static UcsyncHarness withTServers(Path home, LinkedHashMap<String, List<Integer>> workersByTServer, String... extraProperties)
+            throws IOException {
+        return new UcsyncHarness(home, workersByTServer, null, List.of(), List.of(extraProperties));
+    }
+
+    private static void copyAll(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     static String worker(int i) {
@@ -116,14 +174,15 @@ final class UcsyncHarness implements AutoCloseable {
         List<String> lines = new ArrayList<>(List.of(
                 "ucsync.lab.enabled=false",
                 "ucsync.uc.server=127.0.0.1:" + frontEnd.port(),
-                "ucsync.tserver.main.endpoints=127.0.0.1:" + tserver.port(),
+                "ucsync.tservers=" + String.join(",", tserverNames),
                 "ucsync.roster=" + home.resolve("config/roster.csv"),
                 "ucsync.presence-map=" + home.resolve(MAP),
                 "ucsync.routes=" + home.resolve("routes"),
                 "ucsync.state.jdbc-url=jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0;RETENTION_TIME=1000",
                 "ucsync.dashboard.password=" + OPERATOR_PASSWORD,
+                "ucsync.kw.preview-api-token=" + PREVIEW_TOKEN,
                 "ucsync.dashboard.frontend-control=127.0.0.1:" + frontEnd.controlPort(),
-                "ucsync.dashboard.tserver-control=127.0.0.1:" + tserver.controlPort(),
+                "ucsync.dashboard.tserver-control=127.0.0.1:" + tserver().controlPort(),
                 "camel.main.name=ucsync-test",
                 "camel.server.enabled=true",
                 "camel.server.host=127.0.0.1",
@@ -134,6 +193,7 @@ final class UcsyncHarness implements AutoCloseable {
                 "camel.management.metricsEnabled=true",
                 "camel.metrics.enabled=true",
                 "camel.health.exposureLevel=full"));
+        tservers.forEach((name, emulator) -> lines.add("ucsync.tserver." + name + ".endpoints=127.0.0.1:" + emulator.port()));
         lines.addAll(extraProperties);
         Files.write(config(), lines, StandardCharsets.UTF_8);
     }
@@ -162,7 +222,7 @@ final class UcsyncHarness implements AutoCloseable {
     void startProcess() throws IOException {
         child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync")
-                .redirectErrorStream(true).redirectOutput(home.resolve("ucsync.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ucsync.log").toFile())).start();
         HttpRequest session = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session")).build();
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
                 .until(() -> http.send(session, HttpResponse.BodyHandlers.discarding()).statusCode() == 401);
@@ -191,16 +251,33 @@ final class UcsyncHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the T-Server and starts a new one on the same port that knows no agent, as a T-Server restarted after a
+     * crash: ucsync's link reconnects and its resync finds every agent logged out.
+     */
+    void restartTServerEmpty() {
+        String name = tserverNames.get(0);
+        int port = tserver().port();
+        tserver().kill();
+        tservers.put(name, TServerEmulator.start(tserverConfig(name).port(port).build()));
+    }
+
     FrontEndEmulator frontEnd() {
         return frontEnd;
     }
 
+    /** The first T-Server (main, unless the harness was made with others). */
     TServerEmulator tserver() {
-        return tserver;
+        return tservers.get(tserverNames.get(0));
     }
 
+    TServerEmulator tserver(String name) {
+        return tservers.get(name);
+    }
+
+    /** The worker's agent on their own T-Server. */
     DnState agent(int worker) {
-        return tserver.state(dn(worker));
+        return tservers.get(tserverOf.get(worker)).state(dn(worker));
     }
 
     /** Waits until the worker's agent on the T-Server is in this state ("Ready", "LoggedOut", "NotReady REASON"). */
@@ -259,6 +336,15 @@ final class UcsyncHarness implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The routing system offers the worker a preview for a minute, with the harness's token. */
+    void offerPreview(int worker) throws IOException, InterruptedException {
+        HttpResponse<String> offered = previewApi("POST", "?worker=" + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8)
+                + "&timeout=60", PREVIEW_TOKEN);
+        if (offered.statusCode() != 200) {
+            throw new IllegalStateException("preview not offered: " + offered.statusCode() + " " + offered.body());
+        }
+    }
+
     /** A request to the routing system's preview API with this token (or none). */
     HttpResponse<String> previewApi(String method, String pathAndQuery, String token) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/previews" + pathAndQuery))
@@ -278,6 +364,6 @@ final class UcsyncHarness implements AutoCloseable {
             killProcess();
         }
         frontEnd.close();
-        tserver.close();
+        tservers.values().forEach(TServerEmulator::close);
     }
 }

@@ -9,7 +9,7 @@ import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
-import io.ucsync.worker.ConfigException;
+import io.ucsync.config.ConfigException;
 
 /** Secrets in the environment instead of application.properties. */
 class UcsyncSettingsTest {

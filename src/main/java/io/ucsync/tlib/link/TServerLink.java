@@ -102,9 +102,13 @@ public final class TServerLink implements AutoCloseable {
 
     private volatile LinkState state = LinkState.CONNECTING;
     private volatile String connectedTo;
+    /** The server the link was last up on (its resync done), to tell a switchover from a reconnect. */
+    private String lastUpOn;
     private volatile boolean switchLinkUp;
+    /** On the loop: whether start() has run. */
+    private boolean started;
 
-    private record HeldEvent(TlibMessage event, boolean fromResync) {
+    private record HeldEvent(TlibMessage event, EventKind kind) {
     }
 
     private record PendingRequest(TlibMessage request, CompletableFuture<TlibMessage> result, Channel channel,
@@ -164,7 +168,7 @@ public final class TServerLink implements AutoCloseable {
             List<HeldEvent> replay = new ArrayList<>(held);
             held.clear();
             for (HeldEvent event : replay) {
-                deliver(event.event(), event.fromResync());
+                deliver(event.event(), event.kind());
             }
         });
     }
@@ -173,9 +177,14 @@ public final class TServerLink implements AutoCloseable {
         loop.execute(() -> listeners.remove(listener));
     }
 
-    /** Starts looking for the primary; returns at once. */
+    /** Starts looking for the primary; returns at once. Starting a started (or closed) link does nothing. */
     public void start() {
-        loop.execute(() -> connect(0));
+        loop.execute(() -> {
+            if (!started && state != LinkState.CLOSED) {
+                started = true;
+                connect(0);
+            }
+        });
     }
 
     /**
@@ -223,7 +232,7 @@ public final class TServerLink implements AutoCloseable {
         Channel channel = primary;
         return ensureRegistered(dn).thenCompose(registered -> send(channel, query(dn))).whenComplete((info, error) -> {
             if (info != null) {
-                deliver(info, true);
+                deliver(info, EventKind.RESYNC);
             }
         });
     }
@@ -418,11 +427,13 @@ public final class TServerLink implements AutoCloseable {
             return; // lost during the resync; the next one starts over
         }
         int answered = 0;
+        EventKind kind = lastUpOn != null && !lastUpOn.equals(connectedTo) ? EventKind.RESYNC_ON_NEW_SERVER : EventKind.RESYNC;
+        lastUpOn = connectedTo;
         for (CompletableFuture<TlibMessage> query : queries) {
             TlibMessage info = query.getNow(null);
             if (info != null) {
                 answered++;
-                deliver(info, true);
+                deliver(info, kind);
             } else {
                 LOG.warn("T-Server link '{}': {}", name, causeOf(query).getMessage());
             }
@@ -585,7 +596,7 @@ public final class TServerLink implements AutoCloseable {
         } else if (message.type() == MessageType.EventPrimaryChanged) {
             LOG.info("T-Server link '{}': {} reports primary changed (role {}); staying", name, connectedTo, message.getServerRole());
         }
-        deliver(message, false);
+        deliver(message, EventKind.LIVE);
     }
 
     private void onClosed(Channel channel) {
@@ -611,28 +622,28 @@ public final class TServerLink implements AutoCloseable {
         connect(0);
     }
 
-    private void deliver(TlibMessage event, boolean fromResync) {
+    private void deliver(TlibMessage event, EventKind kind) {
         if (listeners.isEmpty()) {
-            hold(event, fromResync);
+            hold(event, kind);
             return;
         }
         for (TServerLinkListener listener : listeners) {
             try {
-                listener.onEvent(event, fromResync);
+                listener.onEvent(event, kind);
             } catch (RuntimeException e) {
                 LOG.warn("T-Server link '{}': listener failed on {}: {}", name, event.name(), e.toString());
             }
         }
     }
 
-    private void hold(TlibMessage event, boolean fromResync) {
+    private void hold(TlibMessage event, EventKind kind) {
         if (held.size() == MAX_HELD_EVENTS) {
             held.removeFirst();
             if (droppedWhileHeld++ == 0) {
                 LOG.warn("T-Server link '{}': no listener for {} events; dropping the oldest until one is added", name, MAX_HELD_EVENTS);
             }
         }
-        held.addLast(new HeldEvent(event, fromResync));
+        held.addLast(new HeldEvent(event, kind));
     }
 
     private void setState(LinkState newState, String detail) {

@@ -13,7 +13,7 @@ public interface TServerLinkListener {
      * EventLinkDisconnected, EventPrimaryChanged; and, during a resync, the EventAddressInfo of every registered DN
      * (delivered once all of them have arrived, before the link reports {@link LinkState#UP}).
      */
-    void onEvent(TlibMessage event, boolean fromResync);
+    void onEvent(TlibMessage event, EventKind kind);
 
     /** The link changed state; {@code detail} says why, for operators. */
     default void onStateChanged(LinkState state, String detail) {

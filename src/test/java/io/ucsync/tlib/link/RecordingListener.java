@@ -21,8 +21,8 @@ final class RecordingListener implements TServerLinkListener {
     final List<LinkState> states = new CopyOnWriteArrayList<>();
 
     @Override
-    public void onEvent(TlibMessage event, boolean fromResync) {
-        events.add(new Received(event, fromResync));
+    public void onEvent(TlibMessage event, EventKind kind) {
+        events.add(new Received(event, kind.fromResync()));
     }
 
     @Override

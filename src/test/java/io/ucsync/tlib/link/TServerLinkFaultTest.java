@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -47,12 +49,14 @@ class TServerLinkFaultTest {
             // The owner of the link, as the engine is: what each agent should be, put right after every resync.
             Map<String, String> desiredReason = new ConcurrentHashMap<>();
             AtomicInteger repairs = new AtomicInteger();
+            List<EventKind> resyncs = new CopyOnWriteArrayList<>();
             link.addListener(new TServerLinkListener() {
                 @Override
-                public void onEvent(TlibMessage event, boolean fromResync) {
-                    if (!fromResync) {
+                public void onEvent(TlibMessage event, EventKind kind) {
+                    if (!kind.fromResync()) {
                         return;
                     }
+                    resyncs.add(kind);
                     String dn = event.getThisDN();
                     String desired = desiredReason.get(dn);
                     if (desired != null && !desired.equals(event.getReasonCode())) {
@@ -119,6 +123,9 @@ class TServerLinkFaultTest {
             await("requests cut off by the crash fail rather than hang").atMost(Duration.ofSeconds(5))
                     .until(() -> answered.get() + failed.get() == sent.get());
             assertThat(answeredTwice).hasValue(0);
+            assertThat(resyncs).as("the first resync, then the one on the promoted backup, which may have missed changes")
+                    .containsExactlyElementsOf(Stream.concat(DNS.stream().map(dn -> EventKind.RESYNC),
+                            DNS.stream().map(dn -> EventKind.RESYNC_ON_NEW_SERVER)).toList());
             System.out.printf("failover: %d requests sent, %d answered, %d failed (in flight at the crash or sent while the link was down), %d repaired after resync%n",
                     sent.get(), answered.get(), failed.get(), repairs.get());
         }

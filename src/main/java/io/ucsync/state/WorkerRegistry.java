@@ -1,0 +1,147 @@
+package io.ucsync.state;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import io.ucsync.engine.WorkerFacts;
+
+/**
+ * Every worker's facts, changed one worker at a time in order and different workers in parallel.
+ * <p>
+ * Workers are spread over a fixed number of single-threaded lanes by their SIP URI, so one worker's
+ * changes never overtake each other while no worker costs a thread of its own. A change is saved to the
+ * store before its stage completes: whatever acts on the new facts acts on facts that survive a kill -9.
+ */
+public final class WorkerRegistry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
+
+    private final WorkerStore store;
+    private final Clock clock;
+    private final Map<String, WorkerFacts> facts;
+    private final ExecutorService[] lanes;
+    private volatile Consumer<String> changeListener = sipUri -> { };
+
+    public WorkerRegistry(WorkerStore store, int laneCount, Clock clock) throws SQLException {
+        this.store = store;
+        this.clock = clock;
+        this.facts = new ConcurrentHashMap<>(store.loadAll());
+        this.lanes = new ExecutorService[laneCount];
+        for (int i = 0; i < laneCount; i++) {
+            int lane = i;
+            lanes[i] = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "worker-lane-" + lane);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+    }
+
+    /** The worker's facts now (facts with nothing known for a worker never seen). */
+    public WorkerFacts facts(String sipUri) {
+        return facts.getOrDefault(sipUri, WorkerFacts.NONE);
+    }
+
+    /** Told the SIP URI of every worker whose facts changed, once they are saved (on the worker's lane: keep it short). */
+    public void setChangeListener(Consumer<String> listener) {
+        this.changeListener = listener;
+    }
+
+    /**
+     * A new value of a worker's facts, and what the caller decided alongside it on the worker's lane.
+     *
+     * @param auditCause the cause to audit a change of the reported agent state with, instead of the one
+     *                   {@link #decide} was given; null for that one
+     * @param auditNote  something to put in the worker's audit log even though the agent state stays (a request that
+     *                   could not be sent, say); null for nothing
+     */
+    public record Decision<R>(WorkerFacts facts, R result, String auditCause, String auditNote) {
+        public Decision(WorkerFacts facts, R result) {
+            this(facts, result, null, null);
+        }
+
+        public Decision<R> auditedAs(String cause) {
+            return new Decision<>(facts, result, cause, auditNote);
+        }
+
+        public Decision<R> withAuditNote(String note) {
+            return new Decision<>(facts, result, auditCause, note);
+        }
+    }
+
+    /**
+     * Changes one worker's facts, in order with that worker's other changes; completes with the new facts once saved.
+     * A change of the reported agent state is written to the audit log with {@code cause}.
+     */
+    public CompletionStage<WorkerFacts> update(String sipUri, UnaryOperator<WorkerFacts> change, String cause) {
+        return decide(sipUri, cause, before -> {
+            WorkerFacts after = change.apply(before);
+            return new Decision<>(after, after);
+        });
+    }
+
+    /**
+     * Like {@link #update}, for a caller that must decide something from the facts on the worker's lane, where no
+     * other change of that worker can come between: the decision's facts are saved (and audited) before the
+     * stage completes with its result.
+     */
+    public <R> CompletionStage<R> decide(String sipUri, String cause, Function<WorkerFacts, Decision<R>> decision) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        lanes[Math.floorMod(sipUri.hashCode(), lanes.length)].execute(() -> {
+            try {
+                WorkerFacts before = facts(sipUri);
+                Decision<R> decided = decision.apply(before);
+                WorkerFacts after = decided.facts();
+                AuditEntry audit = null;
+                if (!Objects.equals(before.reportedAgentState(), after.reportedAgentState())) {
+                    audit = new AuditEntry(sipUri, clock.instant(), before.reportedAgentState() + " -> " + after.reportedAgentState(),
+                            decided.auditCause() != null ? decided.auditCause() : cause);
+                } else if (decided.auditNote() != null) {
+                    audit = new AuditEntry(sipUri, clock.instant(), after.reportedAgentState() + " (unchanged)", decided.auditNote());
+                }
+                if (!after.equals(before) || audit != null) {
+                    store.write(sipUri, after, audit);
+                    if (audit != null) {
+                        LOG.info("{} agent state {} ({})", sipUri, audit.change(), audit.cause());
+                    }
+                    facts.put(sipUri, after);
+                    changeListener.accept(sipUri);
+                }
+                result.complete(decided.result());
+            } catch (SQLException | RuntimeException e) {
+                LOG.error("{}: change not applied ({}): {}", sipUri, cause, e.getMessage());
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    public List<AuditEntry> auditFor(String sipUri, int limit) throws SQLException {
+        return store.auditFor(sipUri, limit);
+    }
+
+    /** Finishes the changes already accepted, then stops the lanes. */
+    @Override
+    public void close() throws InterruptedException {
+        for (ExecutorService lane : lanes) {
+            lane.shutdown();
+        }
+        for (ExecutorService lane : lanes) {
+            lane.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+}
