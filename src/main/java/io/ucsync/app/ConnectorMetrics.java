@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.ucsync.engine.EngineMetrics;
+import io.ucsync.sip.SipPresenceAgent;
 import io.ucsync.sip.SipPresenceComponent;
 import io.ucsync.timers.DurableTimers;
 import io.ucsync.tlib.TlibComponent;
@@ -43,9 +44,12 @@ final class ConnectorMetrics implements EngineMetrics {
                     .description("1 while the T-Server link is up (registered and resynchronised with a primary), else 0")
                     .register(meters);
         }
-        Gauge.builder("ucsync.uc.subscriptions.active", camel, c -> c.getComponent("sip-presence", SipPresenceComponent.class)
-                .agents().stream().mapToLong(agent -> agent.subscriptionStates().values().stream().filter("ACTIVE"::equals).count())
-                .sum()).description("worker subscriptions active on the UC side").register(meters);
+        for (SipPresenceAgent agent : camel.getComponent("sip-presence", SipPresenceComponent.class).agents()) {
+            Gauge.builder("ucsync.uc.subscriptions.active", agent, a -> a.subscriptionStates().values().stream().filter("ACTIVE"::equals)
+                    .count()).tag("pool", agent.frontEnd()).description("worker subscriptions active on the UC pool").register(meters);
+            Gauge.builder("ucsync.uc.server.up", agent, a -> a.serverStatus().reachable() ? 1 : 0).tag("pool", agent.frontEnd())
+                    .description("1 while the UC pool's server in use answers, else 0").register(meters);
+        }
         Gauge.builder("ucsync.timers.pending", timers, ConnectorMetrics::pendingTimers)
                 .description("preview-decline windows waiting to end").register(meters);
         return new ConnectorMetrics(meters);

@@ -3,11 +3,11 @@ package io.ucsync.app;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -35,10 +35,7 @@ import io.ucsync.kw.KwAccess;
 import io.ucsync.kw.KwViews;
 import io.ucsync.kw.PreviewOffers;
 import io.ucsync.sip.SipPresenceAgent;
-import io.ucsync.sip.SipDialect;
 import io.ucsync.sip.SipPresenceComponent;
-import io.ucsync.sip.SipPresenceConfiguration;
-import io.ucsync.sip.SipTransport;
 import io.ucsync.timers.DurableTimers;
 import io.ucsync.tlib.TlibComponent;
 import io.ucsync.tlib.link.TServerLink;
@@ -46,6 +43,8 @@ import io.ucsync.config.ConfigException;
 import io.ucsync.config.PresenceMaps;
 import io.ucsync.config.Roster;
 import io.ucsync.config.RosterEntry;
+import io.ucsync.state.StateDatabase;
+import io.ucsync.state.StateStoreException;
 import io.ucsync.state.WorkerRegistry;
 import io.ucsync.state.WorkerStore;
 
@@ -66,12 +65,17 @@ public final class UcsyncModule implements AutoCloseable {
     static final String TIMERS = "seda:timers";
     /** The route template of a T-Server's events (routes/tserver-events.camel.yaml). */
     static final String TSERVER_EVENTS = "tserver-events";
+    /** The route template of a UC pool's presences (routes/presence-in.camel.yaml). */
+    static final String PRESENCE_IN = "presence-in";
 
     private final UcsyncSettings settings;
+    private final StateDatabase database;
     private final WorkerStore store;
     private final WorkerRegistry registry;
     private final DurableTimers timers;
     private final PresenceMaps maps;
+    /** The UC pools ucsync watches workers on: the named pools and, when a worker names none, the default one. */
+    private final List<String> pools;
     private final SyncEngine engine;
     private final EmbeddedLab lab;
     private final DashboardFeed dashboard;
@@ -87,13 +91,23 @@ public final class UcsyncModule implements AutoCloseable {
     private ProducerTemplate template;
     private boolean closed;
 
-    private UcsyncModule(UcsyncSettings settings, Roster roster, PresenceMaps maps) throws Exception {
+    private UcsyncModule(UcsyncSettings settings, Roster roster, PresenceMaps maps, List<String> pools) throws Exception {
         this.settings = settings;
+        this.pools = pools;
         this.lab = settings.labEnabled() ? EmbeddedLab.start(settings, roster) : null;
-        this.store = new WorkerStore(settings.value(UcsyncSettings.STATE_JDBC_URL), "sa", "");
+        try {
+            this.database = StateDatabase.open(settings.value(UcsyncSettings.STATE_JDBC_URL), settings.value(UcsyncSettings.STATE_USER),
+                    settings.value(UcsyncSettings.STATE_PASSWORD));
+        } catch (StateStoreException e) {
+            // the start stops here: nothing of it may run on (an application that embeds ucsync carries on)
+            if (lab != null) {
+                lab.close();
+            }
+            throw e;
+        }
+        this.store = new WorkerStore(database);
         this.registry = new WorkerRegistry(store, settings.intValue(UcsyncSettings.WORKER_LANES), Clock.systemUTC());
-        this.timers = new DurableTimers(settings.value(UcsyncSettings.STATE_JDBC_URL),
-                fired -> template.sendBody(TIMERS, fired));
+        this.timers = new DurableTimers(database, fired -> template.sendBody(TIMERS, fired));
         this.maps = maps;
         this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, Clock.systemUTC());
         this.offers = new PreviewOffers(Clock.systemUTC());
@@ -180,13 +194,35 @@ public final class UcsyncModule implements AutoCloseable {
     /**
      * Reads the configuration (ucsync's application.properties) and builds ucsync, ready to be added to a context.
      *
-     * @throws ConfigException naming each problem with its file, line and fix
+     * @throws ConfigException     naming each problem with its file, line and fix
+     * @throws StateStoreException in one line, when the state store cannot be reached or migrated
      */
     public static UcsyncModule create(Path configFile) throws Exception {
         UcsyncSettings settings = UcsyncSettings.load(configFile);
-        Roster roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
+        Roster roster = loadRoster(settings);
         PresenceMaps maps = PresenceMaps.load(settings.path(UcsyncSettings.PRESENCE_MAP), roster);
-        return new UcsyncModule(settings, roster, maps);
+        List<String> pools = new ArrayList<>(settings.namedPools());
+        if (pools.isEmpty() || roster.entries().stream().anyMatch(worker -> worker.pool() == null)) {
+            pools.add(0, RosterEntry.DEFAULT_POOL);
+        }
+        List<String> problems = new ArrayList<>();
+        for (String pool : pools) {
+            for (String required : List.of("server", "user")) {
+                if (!settings.poolOptions(pool).containsKey(required)) {
+                    problems.add(settings.file().getFileName() + ": UC pool '" + pool + "' has no " + required + " (fix: set "
+                            + UcsyncSettings.UC_PREFIX + (pool.equals(RosterEntry.DEFAULT_POOL) ? "" : pool + ".") + required
+                            + (required.equals("server") ? "=host:port[,host:port]" : "=sip:ucsync@your.domain") + ")");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new UcsyncModule(settings, roster, maps, List.copyOf(pools));
+    }
+
+    private static Roster loadRoster(UcsyncSettings settings) throws ConfigException {
+        return Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()), Set.copyOf(settings.namedPools()));
     }
 
     /** The embedded lab, or null when ucsync talks to real servers. */
@@ -196,16 +232,18 @@ public final class UcsyncModule implements AutoCloseable {
 
     private void onStarted(CamelContext camel) throws Exception {
         template = camel.createProducerTemplate();
-        configureSipPresence(camel);
+        // the link of each configured T-Server and the user agent of each UC pool, before the routes: their
+        // tlib:<name> and sip-presence:<pool> endpoints share them
         for (String name : settings.tserverNames()) {
-            // the link of each configured T-Server, before the routes: their tlib:<name> endpoints share it
             camel.getEndpoint("tlib:" + name + "?" + URISupport.createQueryString(new TreeMap<String, Object>(settings.tserverOptions(name))));
+        }
+        for (String pool : pools) {
+            camel.getEndpoint("sip-presence:" + pool + "?" + URISupport.createQueryString(new TreeMap<String, Object>(settings.poolOptions(pool))));
         }
         routeFiles = new RouteFiles(camel, settings.path(UcsyncSettings.ROUTES), this::templateInstances);
         routeFiles.loadAll();
         engine.awaitReports(engine.roster().entries());
         applyRoster(camel, engine.roster());
-        ConnectorHealthChecks.register(camel);
         ConnectorMetrics metrics = ConnectorMetrics.register(camel, timers);
         if (metrics != null) {
             engine.setMetrics(metrics);
@@ -219,21 +257,24 @@ public final class UcsyncModule implements AutoCloseable {
         watchMapDirectories();
         watcher.start();
         logHttpEndpoints(camel);
-        LOG.info("ucsync ready: {} workers, T-Servers {}, UC front end {} ({}, {}){}", engine.roster().entries().size(),
-                settings.tserverNames(), settings.value(UcsyncSettings.UC_SERVER), settings.value(UcsyncSettings.UC_DIALECT),
-                settings.value(UcsyncSettings.UC_TRANSPORT), dashboardAddress == null ? "" : "; dashboard " + dashboardAddress
+        LOG.info("ucsync ready: {} workers, T-Servers {}, UC pools {}{}", engine.roster().entries().size(), settings.tserverNames(),
+                pools.stream().map(pool -> pool + " " + settings.poolOptions(pool).get("server")).toList(),
+                dashboardAddress == null ? "" : "; dashboard " + dashboardAddress
                         + " (operator password: " + UcsyncSettings.DASHBOARD_PASSWORD + " in " + settings.file().getFileName()
                         + (settings.value(UcsyncSettings.DASHBOARD_PASSWORD).isEmpty() ? ", not set: sign-in refused)" : ")"));
     }
 
     /**
      * The routes ucsync makes from the route templates it knows, for what the configuration names: one
-     * {@value #TSERVER_EVENTS} route per T-Server ({@code tserver} = its name).
+     * {@value #TSERVER_EVENTS} route per T-Server ({@code tserver} = its name), one {@value #PRESENCE_IN} route per
+     * UC pool ({@code pool} = its name).
      */
     private Map<String, Map<String, Object>> templateInstances(String templateId) {
         Map<String, Map<String, Object>> routes = new LinkedHashMap<>();
         if (templateId.equals(TSERVER_EVENTS)) {
             settings.tserverNames().forEach(name -> routes.put(TSERVER_EVENTS + "-" + name, Map.of("tserver", name)));
+        } else if (templateId.equals(PRESENCE_IN)) {
+            pools.forEach(pool -> routes.put(PRESENCE_IN + "-" + pool, Map.of("pool", pool)));
         }
         return routes;
     }
@@ -268,24 +309,16 @@ public final class UcsyncModule implements AutoCloseable {
         return "http://" + router.getServer().getHost() + ":" + router.getServer().getPort() + "/dashboard";
     }
 
-    /** Every sip-presence endpoint of the routes talks to the front end of ucsync.uc.*, unless its URI says otherwise. */
-    private void configureSipPresence(CamelContext camel) {
-        SipPresenceConfiguration uc = camel.getComponent("sip-presence", SipPresenceComponent.class).getConfiguration();
-        uc.setServer(settings.value(UcsyncSettings.UC_SERVER));
-        uc.setTransport(SipTransport.valueOf(settings.value(UcsyncSettings.UC_TRANSPORT).toUpperCase(Locale.ROOT)));
-        uc.setDialect(SipDialect.valueOf(settings.value(UcsyncSettings.UC_DIALECT).toUpperCase(Locale.ROOT)));
-        uc.setUser(settings.value(UcsyncSettings.UC_USER));
-        uc.setNotificationThreads(settings.intValue(UcsyncSettings.UC_NOTIFICATION_THREADS));
-    }
-
     /**
      * Hands the roster to the transports: every worker watched on the UC side (unless workers are watched only
      * while signed in), every DN registered with its T-Server.
      */
     private void applyRoster(CamelContext camel, Roster roster) {
         if (!settings.subscribeWhileSignedIn()) {
-            List<String> sipUris = roster.entries().stream().map(RosterEntry::sipUri).toList();
-            sipAgents(camel).forEach(agent -> agent.setWatched(sipUris));
+            for (String pool : pools) {
+                agentOf(camel, pool).setWatched(roster.entries().stream().filter(worker -> worker.poolOrDefault().equals(pool))
+                        .map(RosterEntry::sipUri).toList());
+            }
         }
         TlibComponent tlib = camel.getComponent("tlib", TlibComponent.class);
         for (RosterEntry worker : roster.entries()) {
@@ -296,19 +329,19 @@ public final class UcsyncModule implements AutoCloseable {
         }
     }
 
-    private static List<SipPresenceAgent> sipAgents(CamelContext camel) {
-        return List.copyOf(camel.getComponent("sip-presence", SipPresenceComponent.class).agents());
+    private static SipPresenceAgent agentOf(CamelContext camel, String pool) {
+        return camel.getComponent("sip-presence", SipPresenceComponent.class).agent(pool);
     }
 
     private void onSignedIn(String sipUri) {
         if (settings.subscribeWhileSignedIn()) {
-            sipAgents(camel).forEach(agent -> agent.watch(List.of(sipUri)));
+            engine.roster().bySipUri(sipUri).ifPresent(worker -> agentOf(camel, worker.poolOrDefault()).watch(List.of(sipUri)));
         }
     }
 
     private void onSignedOut(String sipUri) {
         if (settings.subscribeWhileSignedIn()) {
-            sipAgents(camel).forEach(agent -> agent.unwatch(List.of(sipUri)));
+            engine.roster().bySipUri(sipUri).ifPresent(worker -> agentOf(camel, worker.poolOrDefault()).unwatch(List.of(sipUri)));
             template.sendBody(COMMANDS, engine.signedOut(sipUri));
         }
     }
@@ -320,7 +353,13 @@ public final class UcsyncModule implements AutoCloseable {
     private void onRosterChanged(CamelContext camel) {
         Roster roster;
         try {
-            roster = Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()));
+            roster = loadRoster(settings);
+            List<String> outside = roster.entries().stream().filter(worker -> !pools.contains(worker.poolOrDefault()))
+                    .map(worker -> worker.sipUri() + " (pool " + worker.poolOrDefault() + ")").toList();
+            if (!outside.isEmpty()) {
+                throw new ConfigException(List.of(settings.path(UcsyncSettings.ROSTER).getFileName() + ": " + outside
+                        + " in a UC pool ucsync does not run (fix: restart ucsync to start the pool, or name one of " + pools + ")"));
+            }
             maps.loadNamedBy(roster);
         } catch (ConfigException e) {
             LOG.error("roster refused, the previous one stays in force:{}{}", System.lineSeparator(), e.getMessage());
@@ -393,6 +432,7 @@ public final class UcsyncModule implements AutoCloseable {
             timers.close();
             registry.close();
             store.close();
+            database.close();
         } catch (Exception e) {
             LOG.warn("stopping ucsync: {}", RouteFiles.describe(e));
         } finally {

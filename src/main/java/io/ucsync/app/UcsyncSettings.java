@@ -9,17 +9,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.ucsync.config.ConfigException;
+import io.ucsync.config.RosterEntry;
+import io.ucsync.sip.SipPresenceEndpointUriFactory;
 import io.ucsync.tlib.TlibEndpointUriFactory;
 import io.ucsync.config.EngineOptions;
+import io.ucsync.state.StateDatabase;
 
 /**
  * config/application.properties: where the UC front end and the T-Servers are, the files of the roster and the
@@ -33,17 +34,18 @@ public final class UcsyncSettings {
     static final String LAB_FRONTEND_PORT = "ucsync.lab.frontend-port";
     static final String LAB_TSERVER_CONTROL_PORT = "ucsync.lab.tserver-control-port";
     static final String LAB_FRONTEND_CONTROL_PORT = "ucsync.lab.frontend-control-port";
-    static final String UC_SERVER = "ucsync.uc.server";
-    static final String UC_TRANSPORT = "ucsync.uc.transport";
-    static final String UC_DIALECT = "ucsync.uc.dialect";
-    static final String UC_USER = "ucsync.uc.user";
-    static final String UC_NOTIFICATION_THREADS = "ucsync.uc.notification-threads";
+    /** Options of the UC pools' sip-presence endpoints: {@code ucsync.uc.<option>}, {@code ucsync.uc.<pool>.<option>}. */
+    static final String UC_PREFIX = "ucsync.uc.";
+    /** The pool of workers whose roster line names none, configured by {@code ucsync.uc.<option>}. */
+    static final String DEFAULT_POOL = RosterEntry.DEFAULT_POOL;
     static final String TSERVERS = "ucsync.tservers";
     static final String TSERVER_PREFIX = "ucsync.tserver.";
     static final String ROSTER = "ucsync.roster";
     static final String PRESENCE_MAP = "ucsync.presence-map";
     static final String ROUTES = "ucsync.routes";
     static final String STATE_JDBC_URL = "ucsync.state.jdbc-url";
+    static final String STATE_USER = "ucsync.state.user";
+    static final String STATE_PASSWORD = "ucsync.state.password";
     static final String WORKER_LANES = "ucsync.worker-lanes";
     static final String KW_SUBSCRIBE = "ucsync.kw.subscribe";
     static final String PREVIEW_API_TOKEN = "ucsync.kw.preview-api-token";
@@ -60,17 +62,14 @@ public final class UcsyncSettings {
             Map.entry(LAB_FRONTEND_PORT, "5070"),
             Map.entry(LAB_TSERVER_CONTROL_PORT, "7001"),
             Map.entry(LAB_FRONTEND_CONTROL_PORT, "5071"),
-            Map.entry(UC_SERVER, "127.0.0.1:5070"),
-            Map.entry(UC_TRANSPORT, "udp"),
-            Map.entry(UC_DIALECT, "mspres"),
-            Map.entry(UC_USER, "sip:ucsync@ucsync.test"),
-            Map.entry(UC_NOTIFICATION_THREADS, "16"),
             Map.entry(TSERVERS, "main"),
             Map.entry(TSERVER_PREFIX + "main.endpoints", "127.0.0.1:7000"),
             Map.entry(ROSTER, "config/roster.csv"),
             Map.entry(PRESENCE_MAP, "config/presence-map.txt"),
             Map.entry(ROUTES, "routes"),
             Map.entry(STATE_JDBC_URL, "jdbc:h2:file:./data/ucsync;WRITE_DELAY=0;RETENTION_TIME=1000"),
+            Map.entry(STATE_USER, "sa"),
+            Map.entry(STATE_PASSWORD, ""),
             Map.entry(WORKER_LANES, "32"),
             Map.entry(KW_SUBSCRIBE, "always"),
             Map.entry(PREVIEW_API_TOKEN, ""),
@@ -117,6 +116,7 @@ public final class UcsyncSettings {
         Properties properties = withEnvironment(file, raw, environment, problems);
         Set<String> ownKeys = new LinkedHashSet<>(DEFAULTS.keySet());
         ownKeys.add(TSERVER_PREFIX);
+        ownKeys.add(UC_PREFIX);
         EngineOptions options = null;
         try {
             options = EngineOptions.from(file.getFileName().toString(), properties, ownKeys);
@@ -124,18 +124,25 @@ public final class UcsyncSettings {
             problems.addAll(e.problems());
         }
         UcsyncSettings settings = new UcsyncSettings(file, properties, options);
-        Set<String> linkOptions = new TlibEndpointUriFactory().propertyNames();
+        String fileName = file.getFileName().toString();
         for (String name : settings.tserverNames()) {
             if (settings.value(TSERVER_PREFIX + name + ".endpoints") == null) {
-                problems.add(file.getFileName() + ": T-Server '" + name + "' is listed in " + TSERVERS + " but has no "
+                problems.add(fileName + ": T-Server '" + name + "' is listed in " + TSERVERS + " but has no "
                         + TSERVER_PREFIX + name + ".endpoints (fix: add host:port[,host:port] of its primary and backup)");
             }
-            for (String option : settings.tserverOptions(name).keySet()) {
-                if (!linkOptions.contains(option) || option.equals("name")) {
-                    problems.add(file.getFileName() + ": " + TSERVER_PREFIX + name + "." + kebab(option) + " is not an option of a"
-                            + " T-Server link (fix: one of " + linkOptions.stream().filter(o -> !o.equals("name")).sorted()
-                            .map(UcsyncSettings::kebab).toList() + ", see src/main/docs/tlib-component.adoc)");
-                }
+            problems.addAll(EndpointOptions.unknown(fileName, TSERVER_PREFIX + name + ".", settings.tserverOptions(name),
+                    new TlibEndpointUriFactory().propertyNames(), "a T-Server link", "src/main/docs/tlib-component.adoc"));
+        }
+        Set<String> poolOptions = new SipPresenceEndpointUriFactory().propertyNames();
+        problems.addAll(EndpointOptions.unknown(fileName, UC_PREFIX, EndpointOptions.under(UC_PREFIX, properties, Map.of()),
+                poolOptions, "a UC pool", "src/main/docs/sip-presence-component.adoc"));
+        for (String pool : settings.namedPools()) {
+            problems.addAll(EndpointOptions.unknown(fileName, UC_PREFIX + pool + ".",
+                    EndpointOptions.under(UC_PREFIX + pool + ".", properties, Map.of()), poolOptions, "a UC pool",
+                    "src/main/docs/sip-presence-component.adoc"));
+            if (!properties.containsKey(UC_PREFIX + pool + ".server")) {
+                problems.add(fileName + ": UC pool '" + pool + "' has no " + UC_PREFIX + pool + ".server (fix: add host:port[,host:port]"
+                        + " of its front ends or load balancer)");
             }
         }
         for (String key : properties.stringPropertyNames()) {
@@ -148,7 +155,7 @@ public final class UcsyncSettings {
             }
         }
         for (String key : List.of(LAB_TSERVER_PORT, LAB_FRONTEND_PORT, LAB_TSERVER_CONTROL_PORT, LAB_FRONTEND_CONTROL_PORT,
-                WORKER_LANES, UC_NOTIFICATION_THREADS)) {
+                WORKER_LANES)) {
             try {
                 if (Integer.parseInt(settings.value(key)) < 0) {
                     throw new NumberFormatException();
@@ -157,11 +164,9 @@ public final class UcsyncSettings {
                 problems.add(file.getFileName() + ": " + key + "=" + settings.value(key) + " is not a number (fix: a whole number)");
             }
         }
-        if (!List.of("udp", "tcp", "tls").contains(settings.value(UC_TRANSPORT))) {
-            problems.add(file.getFileName() + ": " + UC_TRANSPORT + "=" + settings.value(UC_TRANSPORT) + " is not a transport (fix: udp, tcp or tls)");
-        }
-        if (!List.of("mspres", "simple").contains(settings.value(UC_DIALECT))) {
-            problems.add(file.getFileName() + ": " + UC_DIALECT + "=" + settings.value(UC_DIALECT) + " is not a dialect (fix: mspres or simple)");
+        if (StateDatabase.Kind.of(settings.value(STATE_JDBC_URL)) == null) {
+            problems.add(file.getFileName() + ": " + STATE_JDBC_URL + " is neither an H2 nor a PostgreSQL URL"
+                    + " (fix: jdbc:h2:file:PATH, or jdbc:postgresql://HOST:PORT/DATABASE)");
         }
         if (!List.of("always", "signed-in").contains(settings.value(KW_SUBSCRIBE))) {
             problems.add(file.getFileName() + ": " + KW_SUBSCRIBE + "=" + settings.value(KW_SUBSCRIBE)
@@ -235,43 +240,33 @@ public final class UcsyncSettings {
 
     /**
      * The options of a T-Server's link, from its {@code ucsync.tserver.<name>.*} keys: endpoint options of the tlib
-     * component in camelCase ({@code trust-store} -> {@code trustStore}); camel.component.tlib.* sets what every link
-     * shares.
+     * component ({@code trust-store} -> {@code trustStore}); camel.component.tlib.* sets what every link shares.
      */
     public Map<String, String> tserverOptions(String name) {
-        String prefix = TSERVER_PREFIX + name + ".";
-        Map<String, String> options = new TreeMap<>();
-        DEFAULTS.forEach((key, value) -> {
-            if (key.startsWith(prefix)) {
-                options.put(camelCase(key.substring(prefix.length())), value);
-            }
-        });
-        for (String key : properties.stringPropertyNames()) {
-            if (key.startsWith(prefix)) {
-                options.put(camelCase(key.substring(prefix.length())), properties.getProperty(key).trim());
-            }
+        return EndpointOptions.under(TSERVER_PREFIX + name + ".", properties, DEFAULTS);
+    }
+
+    /**
+     * The UC pools named by {@code ucsync.uc.<pool>.<option>} sections, besides the default pool
+     * ({@value #DEFAULT_POOL}) that {@code ucsync.uc.<option>} keys configure.
+     */
+    public List<String> namedPools() {
+        return properties.stringPropertyNames().stream().filter(key -> key.startsWith(UC_PREFIX))
+                .map(key -> key.substring(UC_PREFIX.length())).filter(rest -> rest.contains("."))
+                .map(rest -> rest.substring(0, rest.indexOf('.'))).distinct().sorted().toList();
+    }
+
+    /**
+     * The options of a UC pool's sip-presence endpoint: the default pool's {@code ucsync.uc.<option>} keys, under
+     * a named pool's own {@code ucsync.uc.<pool>.<option>} keys; camel.component.sip-presence.* sets what every pool
+     * shares.
+     */
+    public Map<String, String> poolOptions(String pool) {
+        Map<String, String> options = EndpointOptions.under(UC_PREFIX, properties, Map.of());
+        if (!pool.equals(DEFAULT_POOL)) {
+            options.putAll(EndpointOptions.under(UC_PREFIX + pool + ".", properties, Map.of()));
         }
         return options;
-    }
-
-    /** {@code trust-store} -> {@code trustStore}; a name already in camelCase stays as it is. */
-    static String camelCase(String kebab) {
-        StringBuilder name = new StringBuilder();
-        boolean upper = false;
-        for (char c : kebab.toCharArray()) {
-            if (c == '-') {
-                upper = true;
-            } else {
-                name.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
-        }
-        return name.toString();
-    }
-
-    /** {@code trustStore} -> {@code trust-store}, as the keys are written. */
-    static String kebab(String camelCase) {
-        return camelCase.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
     public Path path(String key) {

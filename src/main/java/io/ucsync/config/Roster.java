@@ -81,10 +81,10 @@ public final class Roster {
         return Optional.ofNullable(byAgentId.get(agentId));
     }
 
-    public static Roster load(Path file, Set<String> knownTServers) throws ConfigException {
+    public static Roster load(Path file, Set<String> knownTServers, Set<String> knownPools) throws ConfigException {
         try {
             return parse(file.getFileName().toString(), file.toAbsolutePath().getParent(),
-                    Files.readAllLines(file, StandardCharsets.UTF_8), knownTServers);
+                    Files.readAllLines(file, StandardCharsets.UTF_8), knownTServers, knownPools);
         } catch (IOException e) {
             throw new ConfigException(List.of(file + ": cannot be read: " + e.getMessage()));
         }
@@ -96,8 +96,10 @@ public final class Roster {
      *
      * @param directory     where a map named by a relative path is (the roster's own directory)
      * @param knownTServers the T-Server names configured, so that a typo in one is refused here
+     * @param knownPools    the UC pools configured by name (a worker with no pool is in the default one)
      */
-    public static Roster parse(String fileName, Path directory, List<String> lines, Set<String> knownTServers) throws ConfigException {
+    public static Roster parse(String fileName, Path directory, List<String> lines, Set<String> knownTServers, Set<String> knownPools)
+            throws ConfigException {
         ConfigProblems problems = new ConfigProblems(fileName);
         Map<String, Integer> uriLines = new HashMap<>();
         Map<String, Integer> dnLines = new HashMap<>();
@@ -135,7 +137,7 @@ public final class Roster {
                 Integer position = columns.get(column);
                 worker.put(column, position != null && position < fields.length ? fields[position] : "");
             }
-            RosterEntry entry = readWorker(worker, directory, knownTServers, lineNumber, problems);
+            RosterEntry entry = readWorker(worker, directory, knownTServers, knownPools, lineNumber, problems);
             if (entry == null) {
                 continue;
             }
@@ -193,8 +195,8 @@ public final class Roster {
     }
 
     /** One worker's line, by column; null when it has a problem (reported). */
-    private static RosterEntry readWorker(Map<Column, String> worker, Path directory, Set<String> knownTServers, int lineNumber,
-                                          ConfigProblems problems) {
+    private static RosterEntry readWorker(Map<Column, String> worker, Path directory, Set<String> knownTServers,
+                                          Set<String> knownPools, int lineNumber, ConfigProblems problems) {
         List<String> empty = Arrays.stream(Column.values()).filter(column -> column.required && worker.get(column).isEmpty())
                 .map(Column::header).toList();
         if (!empty.isEmpty()) {
@@ -210,6 +212,13 @@ public final class Roster {
         String tserver = worker.get(Column.TSERVER);
         if (!knownTServers.contains(tserver)) {
             problems.at(lineNumber, "unknown T-Server '" + tserver + "'", "use one of " + knownTServers + " or configure it");
+            return null;
+        }
+        String pool = worker.get(Column.POOL);
+        if (!pool.isEmpty() && !knownPools.contains(pool)) {
+            problems.at(lineNumber, "unknown UC pool '" + pool + "'", knownPools.isEmpty()
+                    ? "leave the pool empty (one pool, ucsync.uc.*) or configure the pool in ucsync.uc." + pool + ".*"
+                    : "use one of " + knownPools + ", leave it empty for the default pool, or configure ucsync.uc." + pool + ".*");
             return null;
         }
         Path map = null;

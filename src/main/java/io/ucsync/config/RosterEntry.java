@@ -12,6 +12,14 @@ import java.nio.file.Path;
 public record RosterEntry(String sipUri, String dn, String agentId, String tserver, String queue, String password,
                           String pool, Path map) {
 
+    /** The pool of the workers whose roster line names none. */
+    public static final String DEFAULT_POOL = "uc";
+
+    /** The UC pool that serves the worker: the one the roster names, or the default pool. */
+    public String poolOrDefault() {
+        return pool == null ? DEFAULT_POOL : pool;
+    }
+
     /** The password is a secret: it never appears in logs. */
     @Override
     public String toString() {

@@ -54,8 +54,8 @@ import io.ucsync.state.WorkerRegistry.Decision;
 /**
  * The engine the routes call: every input (a presence, a T-Server event or answer, a timer, a worker's own choice)
  * becomes a change of that worker's facts, and then, on the worker's lane, the desired state is computed again and
- * compared with the actual one. What comes back is the list of commands that close the gap: {@link TServerRequest}s
- * for the T-Server and {@link PresencePublication}s for the UC side; the routes send them and report the answers.
+ * compared with the actual one. What comes back is the list of {@link Command}s that close the gap: requests for the
+ * T-Server and publications for the UC side; the routes send them and report the answers.
  * <p>
  * Besides the saved facts, the engine keeps per worker what it has asked the T-Server and not yet heard back about
  * (in memory: after a restart the T-Server is asked again), so that a second input while a request is on its way
@@ -131,7 +131,7 @@ public final class SyncEngine {
     // ---- inputs ----
 
     /** A presence from the UC side. */
-    public List<Object> onPresence(Presence presence) {
+    public List<Command> onPresence(Presence presence) {
         metrics.presenceIn();
         return withWorker(roster.bySipUri(presence.sipUri()), "presence " + presence.describe(),
                 facts -> facts.withPresenceFromUc(presence));
@@ -141,7 +141,7 @@ public final class SyncEngine {
      * An event from the T-Server: unsolicited, or the EventAddressInfo of a resync ({@code fromResync}), which
      * {@code onNewServer} says followed a switchover to another server.
      */
-    public List<Object> onTServerEvent(TlibMessage event, boolean fromResync, boolean onNewServer) {
+    public List<Command> onTServerEvent(TlibMessage event, boolean fromResync, boolean onNewServer) {
         Optional<RosterEntry> worker = event.getThisDN() == null ? Optional.empty() : roster.byDn(event.getThisDN());
         if (worker.isEmpty()) {
             return List.of();
@@ -208,7 +208,7 @@ public final class SyncEngine {
      * On the worker's lane: another T-Server client (or the T-Server) changed the agent. It stands, unless ucsync is
      * told to revert such changes and has not yet answered one since its own last input.
      */
-    private Decision<List<Object>> external(RosterEntry worker, WorkerFacts facts, AgentState reported, TlibMessage event) {
+    private Decision<List<Command>> external(RosterEntry worker, WorkerFacts facts, AgentState reported, TlibMessage event) {
         boolean revert = options.externalChanges() == EngineOptions.ExternalChanges.REVERT && facts.externalChange() == null;
         WorkerFacts changed = facts.withExternalChange(reported, new WorkerFacts.ExternalChange(clock.instant(), revert));
         String cause = event.name() + ": set by another T-Server client" + (revert ? "; ucsync reverts it (external-changes=revert)"
@@ -218,7 +218,7 @@ public final class SyncEngine {
     }
 
     /** The direct response to a request the engine decided on. */
-    public List<Object> onResponse(TServerRequest request, TlibMessage response) {
+    public List<Command> onResponse(TServerRequest request, TlibMessage response) {
         Optional<RosterEntry> worker = roster.bySipUri(request.sipUri());
         if (worker.isEmpty()) {
             return List.of();
@@ -235,7 +235,7 @@ public final class SyncEngine {
     }
 
     /** A request that got no answer: refused (EventError), timed out, or lost with the connection. */
-    public List<Object> onRequestFailed(TServerRequest request, Exception error) {
+    public List<Command> onRequestFailed(TServerRequest request, Exception error) {
         Optional<RosterEntry> worker = roster.bySipUri(request.sipUri());
         if (worker.isEmpty()) {
             return List.of();
@@ -253,7 +253,7 @@ public final class SyncEngine {
             return decide(request.sipUri(), "link down", facts -> {
                 answered(request.sipUri(), null);
                 WorkerFacts notCarriedOut = noSwitchLink ? facts.withRequestRefused(request.target()) : facts;
-                Decision<List<Object>> decision = switchLinkBackSince && outstanding(request.sipUri()).requests() == 0
+                Decision<List<Command>> decision = switchLinkBackSince && outstanding(request.sipUri()).requests() == 0
                         ? reconcile(worker.get(), notCarriedOut, request.cause()) : new Decision<>(notCarriedOut, List.of());
                 return decision.withAuditNote(note);
             });
@@ -281,14 +281,15 @@ public final class SyncEngine {
      * A T-Server's switch link is up again: requests refused meanwhile (EventError 54) were not marked refused,
      * so a reconcile of every worker of that T-Server sends what is still needed.
      */
-    public List<Object> onSwitchLinkUp(String tserver) {
+    public List<Command> onSwitchLinkUp(String tserver) {
         switchLinkUpAt.put(tserver, System.nanoTime());
         return reconcile(roster.entries().stream().filter(worker -> worker.tserver().equals(tserver)).toList(),
                 "switch link of T-Server " + tserver + " up");
     }
 
     /** A publication to the UC side failed: forget it, so the next reconcile publishes again. */
-    public List<Object> onPublicationFailed(PresencePublication publication, Exception error) {
+    public List<Command> onPublicationFailed(UcPublication command, Exception error) {
+        PresencePublication publication = command.publication();
         LOG.warn("{}: publication {} failed: {}", publication.sipUri(), publication.remove() ? "removal" : "", error.getMessage());
         if (publication.remove() || !isRostered(publication.sipUri())) {
             return List.of();
@@ -299,7 +300,7 @@ public final class SyncEngine {
     }
 
     /** A durable timer fired. */
-    public List<Object> onTimer(FiredTimer timer) {
+    public List<Command> onTimer(FiredTimer timer) {
         if (!PREVIEW_DECLINE_TIMER.equals(timer.kind())) {
             LOG.warn("timer of unknown kind {} for {} ignored", timer.kind(), timer.workerKey());
             return List.of();
@@ -310,9 +311,9 @@ public final class SyncEngine {
     }
 
     /** The worker declined a preview: NotReady for the configured timeout, then the presence applies again. */
-    public List<Object> declinePreview(String sipUri) {
+    public List<Command> declinePreview(String sipUri) {
         Instant until = clock.instant().plus(options.notReadyTimeout());
-        List<Object> commands = withWorker(roster.bySipUri(sipUri), "preview declined", facts -> facts.withPreviewDeclinedUntil(until));
+        List<Command> commands = withWorker(roster.bySipUri(sipUri), "preview declined", facts -> facts.withPreviewDeclinedUntil(until));
         scheduleWindowEnd(sipUri, until);
         return commands;
     }
@@ -321,13 +322,13 @@ public final class SyncEngine {
      * The worker signed out of the KW page while ucsync subscribes only to signed-in workers: the subscription
      * ends, so the agent is logged out as if the worker had gone offline.
      */
-    public List<Object> signedOut(String sipUri) {
+    public List<Command> signedOut(String sipUri) {
         Presence offline = new Presence(sipUri, Availability.OFFLINE, null, PresenceSource.USER, clock.instant());
         return withWorker(roster.bySipUri(sipUri), "signed out of the KW page", facts -> facts.withPresenceFromUc(offline));
     }
 
     /** The worker's "unavailable for contact-center work" flag, set in ucsync's page. */
-    public List<Object> setContactCenterDnd(String sipUri, boolean on) {
+    public List<Command> setContactCenterDnd(String sipUri, boolean on) {
         return withWorker(roster.bySipUri(sipUri), "contact-center DND " + (on ? "on" : "off"), facts -> facts.withContactCenterDnd(on));
     }
 
@@ -353,13 +354,13 @@ public final class SyncEngine {
      * Computes these workers' desired state again and returns what closes the gaps: after a change of the presence
      * map that decides for them, or when their T-Server's switch link is back.
      */
-    public List<Object> reconcile(List<RosterEntry> workers, String cause) {
-        List<CompletableFuture<List<Object>>> perWorker = new ArrayList<>();
+    public List<Command> reconcile(List<RosterEntry> workers, String cause) {
+        List<CompletableFuture<List<Command>>> perWorker = new ArrayList<>();
         for (RosterEntry worker : workers) {
             perWorker.add(registry.decide(worker.sipUri(), cause, current -> reconcile(worker, current, cause)).toCompletableFuture());
         }
-        List<Object> commands = new ArrayList<>();
-        for (CompletableFuture<List<Object>> worker : perWorker) {
+        List<Command> commands = new ArrayList<>();
+        for (CompletableFuture<List<Command>> worker : perWorker) {
             commands.addAll(join(worker));
         }
         return commands;
@@ -421,22 +422,22 @@ public final class SyncEngine {
 
     // ---- the core ----
 
-    private List<Object> withWorker(Optional<RosterEntry> worker, String cause, UnaryOperator<WorkerFacts> change) {
+    private List<Command> withWorker(Optional<RosterEntry> worker, String cause, UnaryOperator<WorkerFacts> change) {
         if (worker.isEmpty()) {
             return List.of();
         }
         return decide(worker.get().sipUri(), cause, facts -> reconcile(worker.get(), change.apply(facts), cause));
     }
 
-    private List<Object> decide(String sipUri, String cause, Function<WorkerFacts, Decision<List<Object>>> decision) {
+    private List<Command> decide(String sipUri, String cause, Function<WorkerFacts, Decision<List<Command>>> decision) {
         return join(registry.decide(sipUri, cause, decision).toCompletableFuture());
     }
 
     /** On the worker's lane: the commands that move the worker from its facts to its desired state. */
-    private Decision<List<Object>> reconcile(RosterEntry worker, WorkerFacts facts, String cause) {
+    private Decision<List<Command>> reconcile(RosterEntry worker, WorkerFacts facts, String cause) {
         String sipUri = worker.sipUri();
         Desired desired = DesiredStateFunction.desired(facts, maps.forWorker(worker), options, clock.instant());
-        List<Object> commands = new ArrayList<>();
+        List<Command> commands = new ArrayList<>();
         Outstanding asked = outstanding(sipUri);
         AgentState wanted = desired.agentState();
         if (wanted != null && asked.refused() != null && !wanted.equals(asked.refused())) {
@@ -456,8 +457,8 @@ public final class SyncEngine {
             }
         }
         if (!Objects.equals(desired.publish(), facts.published())) {
-            commands.add(desired.publish() == null ? PresencePublication.remove(sipUri)
-                    : PresencePublication.publish(sipUri, desired.publish().availability(), desired.publish().activity()));
+            commands.add(new UcPublication(worker.poolOrDefault(), desired.publish() == null ? PresencePublication.remove(sipUri)
+                    : PresencePublication.publish(sipUri, desired.publish().availability(), desired.publish().activity())));
             // recorded before it goes out: the UC side may echo it back before it answers
             next = facts.withPublished(desired.publish());
         }
@@ -547,16 +548,26 @@ public final class SyncEngine {
         }
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
+    /**
+     * The result of a change on the worker's lane. A change that waits for an unreachable store is waited for as long as
+     * the outage lasts: it is applied (and its commands sent) once it is saved, never dropped half-way.
+     */
+    private <T> T join(CompletableFuture<T> future) {
         try {
-            return future.get(LANE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            while (true) {
+                try {
+                    return future.get(LANE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    if (!registry.isWaitingForStore()) {
+                        throw new IllegalStateException("a worker's change took longer than " + Duration.ofSeconds(LANE_TIMEOUT_SECONDS), e);
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a worker's change was applied", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a worker's change failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("a worker's change took longer than " + Duration.ofSeconds(LANE_TIMEOUT_SECONDS), e);
         }
     }
 }

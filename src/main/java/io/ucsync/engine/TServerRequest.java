@@ -17,7 +17,12 @@ import io.ucsync.engine.AgentState;
  * @param decidedAtNanos {@link System#nanoTime()} when it was decided, for the latency metric
  */
 public record TServerRequest(String sipUri, String tserver, TlibMessage request, AgentState target, String cause,
-        String reason, long decidedAtNanos) {
+        String reason, long decidedAtNanos) implements Command {
+
+    @Override
+    public String destination() {
+        return TSERVER;
+    }
 
     /**
      * What it was sent for, for the audit: the cause and the reason, or just the reason when it begins with the cause

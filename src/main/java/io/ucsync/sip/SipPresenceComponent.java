@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
@@ -13,7 +14,8 @@ import org.apache.camel.support.DefaultComponent;
 /**
  * The {@code sip-presence} component: presence in (consumer) and out (producer) over SIP, towards a Lync /
  * Skype for Business front end (MS-PRES) or a SIP SIMPLE presence server. It owns one {@link SipPresenceAgent}
- * per front-end name, shared by every endpoint of that name, and stops them when it stops.
+ * per front-end name, shared by every endpoint of that name, each with a health check of its own
+ * ({@code uc-pool-<name>}), and stops them when it stops.
  */
 @Component("sip-presence")
 public class SipPresenceComponent extends DefaultComponent {
@@ -57,7 +59,14 @@ public class SipPresenceComponent extends DefaultComponent {
      */
     synchronized SipPresenceAgent agentFor(String frontEnd, SipPresenceConfiguration endpointConfiguration) {
         endpointConfiguration.validate();
-        SipPresenceAgent agent = agents.computeIfAbsent(frontEnd, name -> new SipPresenceAgent(name, endpointConfiguration));
+        SipPresenceAgent agent = agents.computeIfAbsent(frontEnd, name -> {
+            SipPresenceAgent created = new SipPresenceAgent(name, endpointConfiguration);
+            HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
+            if (health != null) {
+                health.register(new SipPresenceAgentHealthCheck(created));
+            }
+            return created;
+        });
         if (!agent.configuration().sameAgentAs(endpointConfiguration)) {
             throw new IllegalArgumentException("front end '" + frontEnd + "' is already configured with other options;"
                     + " every sip-presence:" + frontEnd + " endpoint must give the same options (only watch may differ),"
@@ -87,8 +96,12 @@ public class SipPresenceComponent extends DefaultComponent {
 
     @Override
     protected void doStop() throws Exception {
+        HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
         for (SipPresenceAgent agent : agents.values()) {
             agent.stop();
+            if (health != null) {
+                health.getCheck("uc-pool-" + agent.frontEnd()).ifPresent(health::unregister);
+            }
         }
         super.doStop();
     }

@@ -123,7 +123,7 @@ public class TlibComponent extends DefaultComponent {
         for (TServerLink link : links.values()) {
             link.close();
             if (health != null) {
-                health.unregister(health.getCheck("tserver-link-" + link.name()).orElse(null));
+                health.getCheck("tserver-link-" + link.name()).ifPresent(health::unregister);
             }
         }
         links.clear();

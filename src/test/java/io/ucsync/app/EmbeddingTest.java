@@ -55,7 +55,7 @@ class EmbeddingTest {
                 ucsync.frontEnd().presence(worker(1), 6500, null, PresenceSource.USER);
                 ucsync.awaitAgent(1, "NotReady Busy");
                 assertThat(main.getCamelContext().getRouteController().getRouteStatus("application-route")).isEqualTo(ServiceStatus.Started);
-                assertThat(main.getCamelContext().getRouteController().getRouteStatus("presence-in")).isEqualTo(ServiceStatus.Started);
+                assertThat(main.getCamelContext().getRouteController().getRouteStatus("presence-in-uc")).isEqualTo(ServiceStatus.Started);
                 assertThat(ucsync.signIn(1, UcsyncHarness.password(1))).as("the KW API on the application's HTTP server").isNotNull();
             } finally {
                 main.completed();

@@ -49,7 +49,7 @@ class OperabilityTest {
             await().atMost(Duration.ofSeconds(15)).until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
             String up = http.send(health, HttpResponse.BodyHandlers.ofString()).body();
             assertThat(up).contains("{\"name\":\"tserver-link-main\",\"status\":\"UP\"}")
-                    .contains("{\"name\":\"uc-subscriptions\",\"status\":\"UP\"}");
+                    .contains("{\"name\":\"uc-pool-uc\",\"status\":\"UP\"}");
 
             ucsync.tserver().kill();
             await().atMost(Duration.ofSeconds(15)).until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 503);

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -35,7 +36,8 @@ import io.ucsync.tls.TlsSettings;
 
 /**
  * ucsync as a user runs it, in a directory of its own: the project's routes/, presence map and example team maps
- * (config/maps/), a roster of a few workers, the state in an H2 file there, the KW API on a free port. The emulators belong to the harness, not to
+ * (config/maps/), a roster of a few workers, the state in an H2 file there (or in a PostgreSQL database: {@link #onPostgres}),
+ * the KW API on a free port. The emulators belong to the harness, not to
  * ucsync, so they outlive a restart of the connector (in this JVM, or in a child JVM that a test kills with
  * kill -9). Extra properties are appended to application.properties.
  */
@@ -47,6 +49,7 @@ final class UcsyncHarness implements AutoCloseable {
     static final String OPERATOR_PASSWORD = "operator-pw";
     /** The routing system's token for offering previews, unless a test sets another. */
     static final String PREVIEW_TOKEN = "harness-preview-token";
+    private static final String STATE_JDBC_URL = "ucsync.state.jdbc-url=";
 
     final Path home;
     final int workers;
@@ -65,7 +68,7 @@ final class UcsyncHarness implements AutoCloseable {
     private Process child;
 
     private UcsyncHarness(Path home, Map<String, List<Integer>> workersByTServer, TlsSettings tserverTls, List<String> teamMaps,
-            List<String> extraProperties) throws IOException {
+            Map<Integer, String> poolOf, List<String> extraProperties) throws IOException {
         this.home = home;
         this.workers = workersByTServer.values().stream().mapToInt(List::size).sum();
         this.extraProperties = extraProperties;
@@ -81,11 +84,12 @@ final class UcsyncHarness implements AutoCloseable {
         Files.copy(Path.of(MAP), home.resolve(MAP), StandardCopyOption.REPLACE_EXISTING);
         copyAll(Path.of(EXAMPLE_MAPS), Files.createDirectories(home.resolve(EXAMPLE_MAPS)));
         copyAll(Path.of("routes"), home.resolve("routes"));
-        List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password" + (teamMaps.isEmpty() ? "" : ",map")));
+        List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password" + (teamMaps.isEmpty() ? "" : ",map")
+                + (poolOf.isEmpty() ? "" : ",pool")));
         for (int i = 1; i <= workers; i++) {
             String map = teamMaps.isEmpty() ? null : teamMaps.get(i - 1);
             roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + "," + tserverOf.get(i) + ",," + password(i)
-                    + (map == null ? "" : "," + map));
+                    + (map == null ? "" : "," + map) + (poolOf.isEmpty() ? "" : "," + poolOf.getOrDefault(i, "")));
             Path mapFile = map == null || map.isEmpty() ? null : home.resolve("config").resolve(map);
             if (mapFile != null && !Files.exists(mapFile)) {
                 Files.createDirectories(mapFile.getParent());
@@ -119,7 +123,7 @@ final class UcsyncHarness implements AutoCloseable {
     }
 
     static UcsyncHarness in(Path home, int workers, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, mainWith(workers), null, List.of(), List.of(extraProperties));
+        return new UcsyncHarness(home, mainWith(workers), null, List.of(), Map.of(), List.of(extraProperties));
     }
 
     /** Workers 1 to n, all on the T-Server main. */
@@ -133,12 +137,20 @@ final class UcsyncHarness implements AutoCloseable {
      * copy of the default map, for the test to edit.
      */
     static UcsyncHarness withTeamMaps(Path home, String... teamMaps) throws IOException {
-        return new UcsyncHarness(home, mainWith(teamMaps.length), null, List.of(teamMaps), List.of());
+        return new UcsyncHarness(home, mainWith(teamMaps.length), null, List.of(teamMaps), Map.of(), List.of());
+    }
+
+    /** A harness whose ucsync keeps its state in this PostgreSQL database instead of the H2 file. */
+    static UcsyncHarness onPostgres(Path home, int workers, String jdbcUrl, String user, String password, String... extraProperties)
+            throws IOException {
+        List<String> properties = new ArrayList<>(List.of(STATE_JDBC_URL + jdbcUrl, "ucsync.state.user=" + user, "ucsync.state.password=" + password));
+        properties.addAll(List.of(extraProperties));
+        return new UcsyncHarness(home, mainWith(workers), null, List.of(), Map.of(), properties);
     }
 
     /** A harness whose T-Server emulator speaks TLW/1 inside TLS with these settings. */
     static UcsyncHarness withTlsTServer(Path home, TlsSettings tserverTls, String... extraProperties) throws IOException {
-        return new UcsyncHarness(home, mainWith(3), tserverTls, List.of(), List.of(extraProperties));
+        return new UcsyncHarness(home, mainWith(3), tserverTls, List.of(), Map.of(), List.of(extraProperties));
     }
 
     /**
@@ -147,7 +159,15 @@ final class UcsyncHarness implements AutoCloseable {
      */
     static UcsyncHarness withTServers(Path home, LinkedHashMap<String, List<Integer>> workersByTServer, String... extraProperties)
             throws IOException {
-        return new UcsyncHarness(home, workersByTServer, null, List.of(), List.of(extraProperties));
+        return new UcsyncHarness(home, workersByTServer, null, List.of(), Map.of(), List.of(extraProperties));
+    }
+
+    /**
+     * A harness whose roster has a pool column: the pool each worker named here is in (the others are in the default
+     * pool); the test configures the pools (ucsync.uc.POOL.*) and their front ends.
+     */
+    static UcsyncHarness withPools(Path home, int workers, Map<Integer, String> poolOf, String... extraProperties) throws IOException {
+        return new UcsyncHarness(home, mainWith(workers), null, List.of(), poolOf, List.of(extraProperties));
     }
 
     private static void copyAll(Path from, Path to) throws IOException {
@@ -174,11 +194,11 @@ final class UcsyncHarness implements AutoCloseable {
         List<String> lines = new ArrayList<>(List.of(
                 "ucsync.lab.enabled=false",
                 "ucsync.uc.server=127.0.0.1:" + frontEnd.port(),
+                "ucsync.uc.user=sip:ucsync@ucsync.test",
                 "ucsync.tservers=" + String.join(",", tserverNames),
                 "ucsync.roster=" + home.resolve("config/roster.csv"),
                 "ucsync.presence-map=" + home.resolve(MAP),
                 "ucsync.routes=" + home.resolve("routes"),
-                "ucsync.state.jdbc-url=jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0;RETENTION_TIME=1000",
                 "ucsync.dashboard.password=" + OPERATOR_PASSWORD,
                 "ucsync.kw.preview-api-token=" + PREVIEW_TOKEN,
                 "ucsync.dashboard.frontend-control=127.0.0.1:" + frontEnd.controlPort(),
@@ -194,6 +214,9 @@ final class UcsyncHarness implements AutoCloseable {
                 "camel.metrics.enabled=true",
                 "camel.health.exposureLevel=full"));
         tservers.forEach((name, emulator) -> lines.add("ucsync.tserver." + name + ".endpoints=127.0.0.1:" + emulator.port()));
+        if (extraProperties.stream().noneMatch(line -> line.startsWith(STATE_JDBC_URL))) {
+            lines.add(STATE_JDBC_URL + "jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0;RETENTION_TIME=1000");
+        }
         lines.addAll(extraProperties);
         Files.write(config(), lines, StandardCharsets.UTF_8);
     }
@@ -220,12 +243,36 @@ final class UcsyncHarness implements AutoCloseable {
      * returns once it has started (its KW API answers), which takes a JVM start of its own.
      */
     void startProcess() throws IOException {
-        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ucsync.log").toFile())).start();
+        child = launchProcess();
         HttpRequest session = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session")).build();
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
                 .until(() -> http.send(session, HttpResponse.BodyHandlers.discarding()).statusCode() == 401);
+    }
+
+    /**
+     * Runs the connector as its own process until it exits, as a start that fails does; its exit code. Its output is in
+     * {@link #log()}.
+     */
+    int runProcessUntilExit() throws IOException, InterruptedException {
+        Process process = launchProcess();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("ucsync did not exit within 90 s");
+        }
+        return process.exitValue();
+    }
+
+    /** java -cp ... io.ucsync.Ucsync with this harness's configuration, its output appended to ucsync.log. */
+    private Process launchProcess() throws IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ucsync.log").toFile())).start();
+    }
+
+    /** What the connector processes started by this harness printed, so far. */
+    List<String> log() throws IOException {
+        Path log = home.resolve("ucsync.log");
+        return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
     }
 
     /** kill -9 of the child connector. */

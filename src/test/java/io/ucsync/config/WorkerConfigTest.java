@@ -56,7 +56,7 @@ class WorkerConfigTest {
     @Test
     void the_shipped_configuration_is_valid() throws ConfigException {
         PresenceMap.load(Path.of("config/presence-map.txt"));
-        Roster roster = Roster.load(Path.of("config/roster.csv"), Set.of("main"));
+        Roster roster = Roster.load(Path.of("config/roster.csv"), Set.of("main"), Set.of("pool-b"));
         assertThat(roster.entries()).hasSize(20);
         assertThat(roster.byDn("5007")).get().extracting(RosterEntry::agentId).isEqualTo("agent07");
         assertThat(roster.byDn("5007")).get().extracting(RosterEntry::password, RosterEntry::pool, RosterEntry::map)
@@ -147,7 +147,7 @@ class WorkerConfigTest {
                 "sip:d@x,5005,agent05,mian",
                 "sip:e@x,5006",
                 "sip:f@x,5007,agent07,main,q1,pw,extra");
-        assertThatThrownBy(() -> Roster.parse("roster.csv", HERE, lines, Set.of("main")))
+        assertThatThrownBy(() -> Roster.parse("roster.csv", HERE, lines, Set.of("main"), Set.of("pool-b")))
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
                         "roster.csv:3: DN 5001 is already on line 2 (fix: give each worker their own DN)",
                         "roster.csv:4: 'b@x' is not a SIP URI (fix: write it as sip:user@domain)",
@@ -161,7 +161,7 @@ class WorkerConfigTest {
     @Test
     void a_roster_password_never_shows_in_logs() throws ConfigException {
         Roster roster = Roster.parse("roster.csv", HERE, List.of("sip_uri,dn,agent_id,tserver,queue,password",
-                "sip:a@x,5001,agent01,main,q1,s3cret"), Set.of("main"));
+                "sip:a@x,5001,agent01,main,q1,s3cret"), Set.of("main"), Set.of("pool-b"));
         assertThat(roster.entries().get(0).password()).isEqualTo("s3cret");
         assertThat(roster.entries().get(0).toString()).doesNotContain("s3cret").contains("password=***");
     }
@@ -176,7 +176,7 @@ class WorkerConfigTest {
                 "map, tserver, agent_id, sip_uri, pool, dn",
                 "maps/support.txt,main,agent01,sip:a@x,pool-b,5001",
                 elsewhere + ",main,agent02,sip:b@x,,5002",
-                ",main,agent03,sip:c@x,,5003"), Set.of("main"));
+                ",main,agent03,sip:c@x,,5003"), Set.of("main"), Set.of("pool-b"));
         assertThat(roster.entries()).extracting(RosterEntry::sipUri, RosterEntry::dn, RosterEntry::agentId, RosterEntry::pool, RosterEntry::map)
                 .containsExactly(
                         tuple("sip:a@x", "5001", "agent01", "pool-b", config.resolve("maps/support.txt")),
@@ -192,7 +192,7 @@ class WorkerConfigTest {
                 "# the roster",
                 "sip_uri,dn,agentid,queue,dn,map,",
                 "sip:a@x,5001,agent01,,,");
-        assertThatThrownBy(() -> Roster.parse("roster.csv", HERE, lines, Set.of("main")))
+        assertThatThrownBy(() -> Roster.parse("roster.csv", HERE, lines, Set.of("main"), Set.of("pool-b")))
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
                         "roster.csv:2: column dn is named twice (columns 2 and 5) (fix: name each column once)",
                         "roster.csv:2: unknown column 'agentid' (fix: name the columns sip_uri, dn, agent_id, tserver, queue, password,"
@@ -205,12 +205,12 @@ class WorkerConfigTest {
 
     @Test
     void a_roster_without_a_header_line_is_refused_without_showing_the_workers_password() {
-        assertThatThrownBy(() -> Roster.parse("roster.csv", HERE, List.of("# no header", "sip:a@x,5001,agent01,main,,s3cret"), Set.of("main")))
+        assertThatThrownBy(() -> Roster.parse("roster.csv", HERE, List.of("# no header", "sip:a@x,5001,agent01,main,,s3cret"), Set.of("main"), Set.of("pool-b")))
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
                         "roster.csv:2: the first line is not a header line: it names none of the columns sip_uri, dn, agent_id, tserver,"
                                 + " queue, password, pool, map (fix: start the file with a line naming its columns, e.g."
                                 + " 'sip_uri,dn,agent_id,tserver,queue,password')"));
-        assertThatThrownBy(() -> Roster.parse("roster.csv", HERE, List.of("# nobody yet"), Set.of("main")))
+        assertThatThrownBy(() -> Roster.parse("roster.csv", HERE, List.of("# nobody yet"), Set.of("main"), Set.of("pool-b")))
                 .hasMessage("roster.csv: no header line (fix: start the file with a line naming its columns, e.g."
                         + " 'sip_uri,dn,agent_id,tserver,queue,password')");
     }
@@ -218,7 +218,7 @@ class WorkerConfigTest {
     @Test
     void a_map_the_roster_names_must_exist(@TempDir Path config) {
         List<String> lines = List.of("sip_uri,dn,agent_id,tserver,map", "sip:a@x,5001,agent01,main,maps/suport.txt");
-        assertThatThrownBy(() -> Roster.parse("roster.csv", config, lines, Set.of("main")))
+        assertThatThrownBy(() -> Roster.parse("roster.csv", config, lines, Set.of("main"), Set.of("pool-b")))
                 .hasMessage("roster.csv:2: map maps/suport.txt does not exist (" + config.resolve("maps/suport.txt") + ") (fix: correct the"
                         + " map column (relative to the roster's directory), or write the map: config/maps/ has examples)");
     }
@@ -233,8 +233,8 @@ class WorkerConfigTest {
                 sip:a@x,5001,agent01,main,
                 sip:b@x,5002,agent02,main,maps/support.txt
                 """);
-        PresenceMaps maps = PresenceMaps.load(standard, Roster.load(roster, Set.of("main")));
-        Roster workers = Roster.load(roster, Set.of("main"));
+        PresenceMaps maps = PresenceMaps.load(standard, Roster.load(roster, Set.of("main"), Set.of("pool-b")));
+        Roster workers = Roster.load(roster, Set.of("main"), Set.of("pool-b"));
         RosterEntry a = workers.bySipUri("sip:a@x").orElseThrow();
         RosterEntry b = workers.bySipUri("sip:b@x").orElseThrow();
         Presence busy = presence(Availability.BUSY, null, PresenceSource.USER);
@@ -265,7 +265,7 @@ class WorkerConfigTest {
                 sip:b@x,5002,agent02,main,sales.txt
                 sip:c@x,5003,agent03,main,support.txt
                 """);
-        Roster workers = Roster.load(roster, Set.of("main"));
+        Roster workers = Roster.load(roster, Set.of("main"), Set.of("pool-b"));
         assertThatThrownBy(() -> PresenceMaps.load(standard, workers))
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
                         "support.txt:7: 'Lunch' is not a NotReady work mode (fix: use one of AuxWork, AfterCallWork, NoCallDisconnect, WalkAway)",

@@ -60,6 +60,7 @@ class UcsyncApplicationTest {
         Files.writeString(home.resolve("ucsync.properties"), String.join("\n",
                 "ucsync.lab.enabled=false",
                 "ucsync.uc.server=127.0.0.1:" + frontEnd.port(),
+                "ucsync.uc.user=sip:ucsync@ucsync.test",
                 "ucsync.tserver.main.endpoints=127.0.0.1:" + tserver.port(),
                 "ucsync.roster=" + home.resolve("roster.csv"),
                 "ucsync.presence-map=" + Path.of("../../config/presence-map.txt").toAbsolutePath(),
