@@ -64,6 +64,7 @@ import io.ucsync.presence.PresenceSource;
 import io.ucsync.presence.StatePublication;
 import io.ucsync.sip.SipStackSettings;
 import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.sip.internal.SipStacks;
 
 /**
  * A UC front end speaking the MS-PRES dialect of Lync / Skype for Business, on 127.0.0.1.
@@ -320,7 +321,7 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         if (controlServer != null) {
             controlServer.close();
         }
-        stack.stop();
+        SipStacks.stop(stack);
     }
 
     // ---- SIP ----
