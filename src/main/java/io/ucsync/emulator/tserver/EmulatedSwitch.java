@@ -2,7 +2,9 @@ package io.ucsync.emulator.tserver;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,8 @@ final class EmulatedSwitch {
     private final Map<String, String> agents;
     private final List<ClientSession> sessions = new ArrayList<>();
     private final Map<String, Map<String, Integer>> stats = new TreeMap<>();
+    private static final int JOURNAL_SIZE = 500_000;
+    private final Deque<JournalEntry> journal = new ArrayDeque<>();
     private ServerRole role;
     private boolean linkUp = true;
     private long sequence;
@@ -87,6 +91,7 @@ final class EmulatedSwitch {
     /** One message from a client: the checks of spec section 4 in their order, then the request itself. */
     void onMessage(ClientSession session, TlibMessage request) {
         count(request);
+        journal(session, request);
         MessageType type = request.type();
         Integer referenceId = request.getReferenceId();
         if (referenceId != null && referenceId == 0) {
@@ -507,6 +512,10 @@ final class EmulatedSwitch {
         return snapshot(d);
     }
 
+    List<JournalEntry> journal() {
+        return List.copyOf(journal);
+    }
+
     Map<String, Map<String, Integer>> stats() {
         Map<String, Map<String, Integer>> copy = new TreeMap<>();
         stats.forEach((dn, perType) -> copy.put(dn, Map.copyOf(perType)));
@@ -682,6 +691,16 @@ final class EmulatedSwitch {
         TlibMessage copy = TlibMessage.ofTypeCode(event.messageTypeCode());
         event.attributes().forEach(copy::set);
         return copy;
+    }
+
+    /** Remembers, for tests, which client sent which request on a DN, and when; the newest {@value #JOURNAL_SIZE}. */
+    private void journal(ClientSession session, TlibMessage request) {
+        if (request.getThisDN() != null && request.type() != null && request.type().isRequest()) {
+            if (journal.size() == JOURNAL_SIZE) {
+                journal.removeFirst();
+            }
+            journal.addLast(new JournalEntry(Instant.now(), session.toString(), request.name(), request.getThisDN()));
+        }
     }
 
     private void count(TlibMessage request) {

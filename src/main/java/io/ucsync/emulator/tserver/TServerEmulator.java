@@ -184,6 +184,11 @@ public final class TServerEmulator implements AutoCloseable {
         return onLoop(emulatedSwitch::stats);
     }
 
+    /** The requests received on DNs, oldest first (the newest 500,000). */
+    public List<JournalEntry> journal() {
+        return onLoop(emulatedSwitch::journal);
+    }
+
     /** An abrupt crash: every connection is reset at once, without a goodbye; the emulator is then closed. */
     public void kill() {
         LOG.info("T-Server emulator on port {} killed", port());
