@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.ucsync.cluster.PartitionOwnership;
 import io.ucsync.engine.EngineMetrics;
 import io.ucsync.sip.SipPresenceAgent;
 import io.ucsync.sip.SipPresenceComponent;
@@ -20,7 +21,8 @@ import io.ucsync.tlib.link.TServerLink;
 /**
  * ucsync's meters in Camel's Micrometer registry, which camel-main serves in Prometheus format on the management
  * port ({@code /observe/metrics}): presence changes in, requests out by type, failures by reason, the time from
- * decision to answer, and gauges of links up, active subscriptions and pending timers.
+ * decision to answer, and gauges of links up, active subscriptions, pending timers, the partitions this node acts for
+ * and the nodes in its cluster.
  */
 final class ConnectorMetrics implements EngineMetrics {
 
@@ -34,7 +36,7 @@ final class ConnectorMetrics implements EngineMetrics {
     }
 
     /** Registers the gauges and returns the engine's counters, or null when Camel has no Micrometer registry. */
-    static ConnectorMetrics register(CamelContext camel, DurableTimers timers) {
+    static ConnectorMetrics register(CamelContext camel, DurableTimers timers, PartitionOwnership ownership) {
         MeterRegistry meters = camel.getRegistry().findSingleByType(MeterRegistry.class);
         if (meters == null) {
             return null;
@@ -52,6 +54,13 @@ final class ConnectorMetrics implements EngineMetrics {
         }
         Gauge.builder("ucsync.timers.pending", timers, ConnectorMetrics::pendingTimers)
                 .description("preview-decline windows waiting to end").register(meters);
+        for (int partition = 0; partition < ownership.partitioning().count(); partition++) {
+            int p = partition;
+            Gauge.builder("ucsync.partition.acting", ownership, o -> o.acting().contains(p) ? 1 : 0).tag("partition", String.valueOf(p))
+                    .description("1 while this node acts for the partition's workers (owns it), else 0").register(meters);
+        }
+        Gauge.builder("ucsync.cluster.members", ownership, o -> o.members().size())
+                .description("nodes in the cluster as this node sees them (1 for a node alone)").register(meters);
         return new ConnectorMetrics(meters);
     }
 
