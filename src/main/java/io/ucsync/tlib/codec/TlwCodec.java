@@ -6,7 +6,7 @@ import io.netty.channel.ChannelPipeline;
 /** Puts the TLW/1 codec into a Netty pipeline; the T-Server emulator and the connector's link share it. */
 public final class TlwCodec {
 
-    /** The spec's default maximum frame size, compared with the length field itself. */
+    /** The default maximum frame size of src/main/docs/tlw1.md section 1, compared with the length field itself. */
     public static final int DEFAULT_MAX_FRAME_SIZE = 65536;
     /** Pipeline name of the decoder; the keep-alive goes before it. */
     public static final String DECODER_NAME = "tlwDecoder";

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Byte vectors written by hand from specs/tlib-wire.md sections 1-3 (not produced by the encoder):
+ * Byte vectors written by hand from src/main/docs/tlw1.md sections 1-3 (not produced by the encoder):
  * each decodes to the message the page describes and encodes back to the same bytes.
  */
 class TlwHandVectorsTest {

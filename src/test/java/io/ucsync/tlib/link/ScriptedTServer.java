@@ -19,9 +19,9 @@ import io.ucsync.tlib.protocol.ServerRole;
 import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
- * A T-Server that misbehaves on purpose, for what the emulator (which follows the spec) never does: it accepts one
- * connection, answers RequestRegisterClient as a primary, and afterwards answers nothing unless told to, or stops
- * reading altogether. Blocking sockets and TlwCodec, so it shares no code path with the link under test.
+ * A T-Server that misbehaves on purpose, for what the emulator (which follows src/main/docs/tlw1.md) never does: it
+ * accepts one connection, answers RequestRegisterClient as a primary, and afterwards answers nothing unless told to,
+ * or stops reading altogether. Blocking sockets and TlwCodec, so it shares no code path with the link under test.
  */
 final class ScriptedTServer implements AutoCloseable {
 
