@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import io.ucsync.engine.SyncEngine;
 import io.ucsync.config.ConfigException;
+import io.ucsync.state.StateStoreException;
 
 /**
  * The connector as {@code java -jar target/ucsync.jar} runs it: ucsync ({@link UcsyncModule}) on a camel-main of
@@ -38,7 +39,8 @@ public final class Connector implements AutoCloseable {
     /**
      * Reads the configuration and builds the connector.
      *
-     * @throws ConfigException naming each problem with its file, line and fix
+     * @throws ConfigException     naming each problem with its file, line and fix
+     * @throws StateStoreException in one line, when the state store cannot be reached or migrated
      */
     public static Connector create(Path configFile) throws Exception {
         return new Connector(UcsyncModule.create(configFile), configFile);

@@ -16,11 +16,15 @@ import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.TemplatedRouteDefinition;
+import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.spi.Resource;
+import org.apache.camel.spi.RestConfiguration;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
@@ -40,7 +44,9 @@ import io.ucsync.config.ConfigException;
  * <p>
  * A file may hold route templates: ucsync makes a route from a template for each thing the configuration names (one
  * per T-Server, say; {@code templateInstances} says which), and Camel's {@code templatedRoute} entries of a file make
- * theirs. Reloading the file remakes them all.
+ * theirs. It may hold route configurations (error handling shared by routes of any file: every file's are added before
+ * any route) and REST definitions (each verb a route; the OpenAPI document of the REST configuration's apiContextPath
+ * describes them all). Reloading the file remakes them all.
  */
 public final class RouteFiles {
 
@@ -55,13 +61,25 @@ public final class RouteFiles {
     /**
      * What one file holds.
      *
+     * @param configurations its route configurations
+     * @param rests     its REST definitions (their verbs' routes are among {@code routes})
      * @param routes    its routes
      * @param templates its route templates
      * @param instances the routes to make from its templates, by template id: route id, then the template's parameters
      * @param templated its own {@code templatedRoute} entries
      */
-    private record FileRoutes(List<RouteDefinition> routes, List<RouteTemplateDefinition> templates,
-            Map<String, Map<String, Map<String, Object>>> instances, List<TemplatedRouteDefinition> templated) {
+    private record FileRoutes(List<RouteConfigurationDefinition> configurations, List<RestDefinition> rests, List<RouteDefinition> routes,
+            List<RouteTemplateDefinition> templates, Map<String, Map<String, Map<String, Object>>> instances,
+            List<TemplatedRouteDefinition> templated) {
+
+        List<String> configurationIds() {
+            return configurations.stream().map(RouteConfigurationDefinition::getId).toList();
+        }
+
+        /** These route configurations (the ones in the model) with the routes of another reading of the same file. */
+        FileRoutes withRoutesOf(FileRoutes reread) {
+            return new FileRoutes(configurations, reread.rests(), reread.routes(), reread.templates(), reread.instances(), reread.templated());
+        }
 
         /** Every route id the file makes, in the order they are made. */
         List<String> routeIds() {
@@ -99,11 +117,27 @@ public final class RouteFiles {
             throw new ConfigException(List.of(UcsyncSettings.ROUTES + "=" + directory + ": no such directory (fix: point it at the"
                     + " directory that holds the *" + SUFFIX + " route files, e.g. the routes/ directory shipped with ucsync)"));
         }
+        Map<Path, FileRoutes> read = new LinkedHashMap<>();
         for (Path file : files) {
             FileRoutes contents = read(file);
-            add(contents);
+            read.put(file, contents);
             loaded.put(file, contents);
+        }
+        for (FileRoutes contents : read.values()) {
+            model().addRouteConfigurations(contents.configurations());
+        }
+        for (Path file : files) {
+            // read again, now that every route configuration is there: Camel applies them as it reads a route
+            FileRoutes contents = read.get(file).withRoutesOf(read(file));
+            read.put(file, contents);
+            loaded.put(file, contents);
+            addRoutes(contents);
             LOG.info("routes {} loaded from {}", contents.routeIds(), directory.relativize(file));
+        }
+        RestConfiguration rest = camel.getRestConfiguration();
+        if (rest.getApiContextPath() != null && read.values().stream().anyMatch(contents -> !contents.rests().isEmpty())) {
+            // one OpenAPI document for every REST definition, read when it is asked for: reloads keep it true
+            model().addRouteDefinition(RestDefinition.asRouteApiDefinition(camel, rest));
         }
     }
 
@@ -139,7 +173,11 @@ public final class RouteFiles {
             remove(previous);
         }
         try {
-            add(contents);
+            model().addRouteConfigurations(contents.configurations());
+            if (!contents.configurations().isEmpty()) {
+                contents = contents.withRoutesOf(read(file)); // its routes may use its own configurations
+            }
+            addRoutes(contents);
         } catch (Exception e) {
             remove(contents);
             if (previous != null) {
@@ -150,6 +188,12 @@ public final class RouteFiles {
         }
         loaded.put(file, contents);
         LOG.info("route file {} reloaded: routes {}", name, contents.routeIds());
+        List<String> configurations = contents.configurationIds();
+        List<Path> using = loaded.entrySet().stream().filter(other -> !other.getKey().equals(file)
+                && other.getValue().routes().stream().anyMatch(route -> configurations.contains(route.getRouteConfigurationId())))
+                .map(Map.Entry::getKey).toList();
+        // routes of other files take a changed route configuration when they are read again
+        using.forEach(this::reload);
         return true;
     }
 
@@ -157,6 +201,8 @@ public final class RouteFiles {
     private FileRoutes read(Path file) throws Exception {
         Resource resource = ResourceHelper.resolveMandatoryResource(camel, "file:" + file);
         Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(camel).findRoutesBuilders(resource);
+        List<RouteConfigurationDefinition> configurations = new ArrayList<>();
+        List<RestDefinition> rests = new ArrayList<>();
         List<RouteDefinition> routes = new ArrayList<>();
         List<RouteTemplateDefinition> templates = new ArrayList<>();
         List<TemplatedRouteDefinition> templated = new ArrayList<>();
@@ -164,10 +210,24 @@ public final class RouteFiles {
             if (!(builder instanceof RouteBuilder routeBuilder)) {
                 throw new IllegalArgumentException("not a route file: " + builder);
             }
+            // the YAML DSL sets a file's restConfiguration on the context as it reads it
             routeBuilder.configureRoutes(camel);
+            if (routeBuilder instanceof RouteConfigurationBuilder configurationBuilder) {
+                configurationBuilder.configuration();
+                configurations.addAll(configurationBuilder.getRouteConfigurationCollection().getRouteConfigurations());
+            }
+            for (RestDefinition rest : routeBuilder.getRestCollection().getRests()) {
+                rests.add(rest);
+                routes.addAll(rest.asRouteDefinition(camel));
+            }
             routes.addAll(routeBuilder.getRouteCollection().getRoutes());
             templates.addAll(routeBuilder.getRouteTemplateCollection().getRouteTemplates());
             templated.addAll(routeBuilder.getTemplatedRouteCollection().getTemplatedRoutes());
+        }
+        for (RouteConfigurationDefinition configuration : configurations) {
+            if (configuration.getId() == null || configuration.getId().isBlank()) {
+                throw new IllegalArgumentException("a route configuration has no id (fix: give every routeConfiguration an id)");
+            }
         }
         Map<String, Map<String, Map<String, Object>>> instances = new LinkedHashMap<>();
         for (RouteTemplateDefinition template : templates) {
@@ -184,12 +244,14 @@ public final class RouteFiles {
         }
         for (RouteDefinition route : routes) {
             if (route.getRouteId() == null || route.getRouteId().isBlank()) {
-                throw new IllegalArgumentException("a route from " + route.getInput().getEndpointUri() + " has no id (fix: give every route an id)");
+                throw new IllegalArgumentException("a route from " + route.getInput().getEndpointUri()
+                        + " has no id (fix: give every route an id, every REST verb a routeId)");
             }
         }
-        FileRoutes contents = new FileRoutes(routes, templates, instances, templated);
+        FileRoutes contents = new FileRoutes(configurations, rests, routes, templates, instances, templated);
         checkUnique(file, contents.routeIds(), "route id", FileRoutes::routeIds);
         checkUnique(file, contents.templateIds(), "route template id", FileRoutes::templateIds);
+        checkUnique(file, contents.configurationIds(), "route configuration id", FileRoutes::configurationIds);
         return contents;
     }
 
@@ -207,9 +269,16 @@ public final class RouteFiles {
         }
     }
 
-    /** Adds a file's templates, routes and the routes made from templates; they start when the context runs. */
+    /** Adds everything a file holds; its routes start at once when the context runs. */
     private void add(FileRoutes contents) throws Exception {
+        model().addRouteConfigurations(contents.configurations());
+        addRoutes(contents);
+    }
+
+    /** Adds a file's templates, REST definitions, routes and the routes made from templates. */
+    private void addRoutes(FileRoutes contents) throws Exception {
         model().addRouteTemplateDefinitions(contents.templates());
+        model().addRestDefinitions(contents.rests(), false);
         model().addRouteDefinitions(contents.routes());
         for (Map.Entry<String, Map<String, Map<String, Object>>> template : contents.instances().entrySet()) {
             for (Map.Entry<String, Map<String, Object>> route : template.getValue().entrySet()) {
@@ -237,6 +306,14 @@ public final class RouteFiles {
                 model().removeRouteTemplateDefinitions(id);
             } catch (Exception e) {
                 LOG.warn("route template {} could not be removed: {}", id, describe(e));
+            }
+        }
+        model().getRestDefinitions().removeAll(contents.rests());
+        for (RouteConfigurationDefinition configuration : contents.configurations()) {
+            try {
+                model().removeRouteConfiguration(configuration);
+            } catch (Exception e) {
+                LOG.warn("route configuration {} could not be removed: {}", configuration.getId(), describe(e));
             }
         }
     }

@@ -30,8 +30,11 @@ import org.slf4j.LoggerFactory;
 import io.vertx.ext.web.Route;
 
 import io.ucsync.dashboard.DashboardFeed;
+import io.ucsync.dashboard.LabActions;
+import io.ucsync.http.ApiAccess;
+import io.ucsync.http.ApiAnswers;
+import io.ucsync.http.HttpSessions;
 import io.ucsync.engine.SyncEngine;
-import io.ucsync.kw.KwAccess;
 import io.ucsync.kw.KwViews;
 import io.ucsync.kw.PreviewOffers;
 import io.ucsync.sip.SipPresenceAgent;
@@ -43,7 +46,10 @@ import io.ucsync.config.ConfigException;
 import io.ucsync.config.PresenceMaps;
 import io.ucsync.config.Roster;
 import io.ucsync.config.RosterEntry;
+import io.ucsync.state.StateDatabase;
+import io.ucsync.state.StateStoreException;
 import io.ucsync.state.WorkerRegistry;
+import io.ucsync.state.SessionStore;
 import io.ucsync.state.WorkerStore;
 
 /**
@@ -67,6 +73,7 @@ public final class UcsyncModule implements AutoCloseable {
     static final String PRESENCE_IN = "presence-in";
 
     private final UcsyncSettings settings;
+    private final StateDatabase database;
     private final WorkerStore store;
     private final WorkerRegistry registry;
     private final DurableTimers timers;
@@ -77,7 +84,9 @@ public final class UcsyncModule implements AutoCloseable {
     private final EmbeddedLab lab;
     private final DashboardFeed dashboard;
     private final KwViews views;
-    private final KwAccess access;
+    private final HttpSessions sessions;
+    private final ApiAccess access;
+    private final LabActions labActions;
     private final PreviewOffers offers;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private FileWatcher watcher;
@@ -92,16 +101,30 @@ public final class UcsyncModule implements AutoCloseable {
         this.settings = settings;
         this.pools = pools;
         this.lab = settings.labEnabled() ? EmbeddedLab.start(settings, roster) : null;
-        this.store = new WorkerStore(settings.value(UcsyncSettings.STATE_JDBC_URL), "sa", "");
+        try {
+            this.database = StateDatabase.open(settings.value(UcsyncSettings.STATE_JDBC_URL), settings.value(UcsyncSettings.STATE_USER),
+                    settings.value(UcsyncSettings.STATE_PASSWORD));
+        } catch (StateStoreException e) {
+            // the start stops here: nothing of it may run on (an application that embeds ucsync carries on)
+            if (lab != null) {
+                lab.close();
+            }
+            throw e;
+        }
+        this.store = new WorkerStore(database);
         this.registry = new WorkerRegistry(store, settings.intValue(UcsyncSettings.WORKER_LANES), Clock.systemUTC());
-        this.timers = new DurableTimers(settings.value(UcsyncSettings.STATE_JDBC_URL),
-                fired -> template.sendBody(TIMERS, fired));
+        this.timers = new DurableTimers(database, fired -> template.sendBody(TIMERS, fired));
         this.maps = maps;
         this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, Clock.systemUTC());
-        this.offers = new PreviewOffers(Clock.systemUTC());
+        this.offers = new PreviewOffers(Clock.systemUTC(), engine::isRostered);
         this.views = new KwViews(engine, offers);
-        this.access = new KwAccess(engine::roster, settings.value(UcsyncSettings.PREVIEW_API_TOKEN),
-                settings.value(UcsyncSettings.DASHBOARD_PASSWORD), Clock.systemUTC(), this::onSignedIn, this::onSignedOut);
+        this.sessions = new HttpSessions(new SessionStore(database), Clock.systemUTC(), settings.sessionTimeout());
+        sessions.setOnLastSessionEnded(worker -> onSignedOut(worker, "the KW-page session expired"));
+        this.access = new ApiAccess(engine::roster, sessions, settings.value(UcsyncSettings.PREVIEW_API_TOKEN),
+                settings.value(UcsyncSettings.DASHBOARD_PASSWORD), Clock.systemUTC(), this::onSignedIn,
+                worker -> onSignedOut(worker, "signed out of the KW page"));
+        this.labActions = new LabActions(settings.dashboardControl(UcsyncSettings.DASHBOARD_FRONTEND_CONTROL),
+                settings.dashboardControl(UcsyncSettings.DASHBOARD_TSERVER_CONTROL), engine::isRostered);
         this.dashboard = new DashboardFeed(() -> engine.roster().entries().stream().map(RosterEntry::sipUri).toList(),
                 views::view, access::isOperator);
         registry.setChangeListener(dashboard::workerChanged);
@@ -122,7 +145,10 @@ public final class UcsyncModule implements AutoCloseable {
         camel.getRegistry().bind("engine", engine);
         camel.getRegistry().bind("previewOffers", offers);
         camel.getRegistry().bind("kwViews", views);
-        camel.getRegistry().bind("kwAccess", access);
+        camel.getRegistry().bind("apiAccess", access);
+        camel.getRegistry().bind("apiAnswers", new ApiAnswers());
+        camel.getRegistry().bind("httpSessions", sessions);
+        camel.getRegistry().bind("labActions", labActions);
         camel.getRegistry().bind("dashboardFeed", dashboard);
         settings.asProperties().forEach((key, value) -> {
             if (key.toString().startsWith("ucsync.")) {
@@ -182,7 +208,8 @@ public final class UcsyncModule implements AutoCloseable {
     /**
      * Reads the configuration (ucsync's application.properties) and builds ucsync, ready to be added to a context.
      *
-     * @throws ConfigException naming each problem with its file, line and fix
+     * @throws ConfigException     naming each problem with its file, line and fix
+     * @throws StateStoreException in one line, when the state store cannot be reached or migrated
      */
     public static UcsyncModule create(Path configFile) throws Exception {
         UcsyncSettings settings = UcsyncSettings.load(configFile);
@@ -231,6 +258,13 @@ public final class UcsyncModule implements AutoCloseable {
         routeFiles.loadAll();
         engine.awaitReports(engine.roster().entries());
         applyRoster(camel, engine.roster());
+        if (settings.subscribeWhileSignedIn()) {
+            // a worker without a session (it expired while ucsync was down, or was lost) is signed out like one whose
+            // session expired; one who was signed out already is left as they are
+            Set<String> signedIn = sessions.principals();
+            engine.roster().entries().stream().map(RosterEntry::sipUri).filter(worker -> !signedIn.contains(worker))
+                    .forEach(worker -> template.sendBody(COMMANDS, engine.signedOut(worker, "no KW-page session after the start")));
+        }
         ConnectorMetrics metrics = ConnectorMetrics.register(camel, timers);
         if (metrics != null) {
             engine.setMetrics(metrics);
@@ -301,11 +335,10 @@ public final class UcsyncModule implements AutoCloseable {
      * while signed in), every DN registered with its T-Server.
      */
     private void applyRoster(CamelContext camel, Roster roster) {
-        if (!settings.subscribeWhileSignedIn()) {
-            for (String pool : pools) {
-                agentOf(camel, pool).setWatched(roster.entries().stream().filter(worker -> worker.poolOrDefault().equals(pool))
-                        .map(RosterEntry::sipUri).toList());
-            }
+        Set<String> signedIn = sessions.principals();
+        for (String pool : pools) {
+            agentOf(camel, pool).setWatched(roster.entries().stream().filter(worker -> worker.poolOrDefault().equals(pool))
+                    .map(RosterEntry::sipUri).filter(worker -> !settings.subscribeWhileSignedIn() || signedIn.contains(worker)).toList());
         }
         TlibComponent tlib = camel.getComponent("tlib", TlibComponent.class);
         for (RosterEntry worker : roster.entries()) {
@@ -326,10 +359,11 @@ public final class UcsyncModule implements AutoCloseable {
         }
     }
 
-    private void onSignedOut(String sipUri) {
+    /** A worker has no KW-page session left (signed out, or left idle): with signed-in subscriptions, signed out. */
+    private void onSignedOut(String sipUri, String cause) {
         if (settings.subscribeWhileSignedIn()) {
             engine.roster().bySipUri(sipUri).ifPresent(worker -> agentOf(camel, worker.poolOrDefault()).unwatch(List.of(sipUri)));
-            template.sendBody(COMMANDS, engine.signedOut(sipUri));
+            template.sendBody(COMMANDS, engine.signedOut(sipUri, cause));
         }
     }
 
@@ -419,6 +453,7 @@ public final class UcsyncModule implements AutoCloseable {
             timers.close();
             registry.close();
             store.close();
+            database.close();
         } catch (Exception e) {
             LOG.warn("stopping ucsync: {}", RouteFiles.describe(e));
         } finally {

@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -20,6 +21,7 @@ import io.ucsync.config.RosterEntry;
 import io.ucsync.sip.SipPresenceEndpointUriFactory;
 import io.ucsync.tlib.TlibEndpointUriFactory;
 import io.ucsync.config.EngineOptions;
+import io.ucsync.state.StateDatabase;
 
 /**
  * config/application.properties: where the UC front end and the T-Servers are, the files of the roster and the
@@ -43,14 +45,17 @@ public final class UcsyncSettings {
     static final String PRESENCE_MAP = "ucsync.presence-map";
     static final String ROUTES = "ucsync.routes";
     static final String STATE_JDBC_URL = "ucsync.state.jdbc-url";
+    static final String STATE_USER = "ucsync.state.user";
+    static final String STATE_PASSWORD = "ucsync.state.password";
     static final String WORKER_LANES = "ucsync.worker-lanes";
     static final String KW_SUBSCRIBE = "ucsync.kw.subscribe";
+    static final String SESSION_TIMEOUT = "ucsync.kw.session-timeout";
     static final String PREVIEW_API_TOKEN = "ucsync.kw.preview-api-token";
     static final String DASHBOARD_PASSWORD = "ucsync.dashboard.password";
     static final String DASHBOARD_FRONTEND_CONTROL = "ucsync.dashboard.frontend-control";
     static final String DASHBOARD_TSERVER_CONTROL = "ucsync.dashboard.tserver-control";
-    /** Derived, for the routes: whether the dashboard knows emulators to act on. */
-    static final String DASHBOARD_LAB_ACTIONS = "ucsync.dashboard.lab-actions";
+    /** Derived, for the routes: how often idle sessions are looked for, a quarter of the timeout, 1 s to 1 min. */
+    static final String SESSION_SWEEP_MILLIS = "ucsync.kw.session-sweep-millis";
 
     /** The connector's own keys and their defaults (the engine options have theirs in EngineOptions). */
     static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -65,8 +70,11 @@ public final class UcsyncSettings {
             Map.entry(PRESENCE_MAP, "config/presence-map.txt"),
             Map.entry(ROUTES, "routes"),
             Map.entry(STATE_JDBC_URL, "jdbc:h2:file:./data/ucsync;WRITE_DELAY=0;RETENTION_TIME=1000"),
+            Map.entry(STATE_USER, "sa"),
+            Map.entry(STATE_PASSWORD, ""),
             Map.entry(WORKER_LANES, "32"),
             Map.entry(KW_SUBSCRIBE, "always"),
+            Map.entry(SESSION_TIMEOUT, "8h"),
             Map.entry(PREVIEW_API_TOKEN, ""),
             Map.entry(DASHBOARD_PASSWORD, ""),
             Map.entry(DASHBOARD_FRONTEND_CONTROL, ""),
@@ -158,6 +166,15 @@ public final class UcsyncSettings {
             } catch (NumberFormatException e) {
                 problems.add(file.getFileName() + ": " + key + "=" + settings.value(key) + " is not a number (fix: a whole number)");
             }
+        }
+        if (StateDatabase.Kind.of(settings.value(STATE_JDBC_URL)) == null) {
+            problems.add(file.getFileName() + ": " + STATE_JDBC_URL + " is neither an H2 nor a PostgreSQL URL"
+                    + " (fix: jdbc:h2:file:PATH, or jdbc:postgresql://HOST:PORT/DATABASE)");
+        }
+        Duration sessionTimeout = EngineOptions.parseDuration(settings.value(SESSION_TIMEOUT));
+        if (sessionTimeout == null || sessionTimeout.isNegative() || sessionTimeout.isZero()) {
+            problems.add(file.getFileName() + ": " + SESSION_TIMEOUT + "=" + settings.value(SESSION_TIMEOUT)
+                    + " is not a positive duration (fix: e.g. 30m, 8h or PT8H)");
         }
         if (!List.of("always", "signed-in").contains(settings.value(KW_SUBSCRIBE))) {
             problems.add(file.getFileName() + ": " + KW_SUBSCRIBE + "=" + settings.value(KW_SUBSCRIBE)
@@ -264,6 +281,11 @@ public final class UcsyncSettings {
         return Path.of(value(key));
     }
 
+    /** How long a KW-page or dashboard session may go unused before it is over. */
+    public Duration sessionTimeout() {
+        return EngineOptions.parseDuration(value(SESSION_TIMEOUT));
+    }
+
     /** Whether workers are watched only while signed in to the KW page (as Genesys UC Connector does). */
     public boolean subscribeWhileSignedIn() {
         return "signed-in".equals(value(KW_SUBSCRIBE));
@@ -284,7 +306,8 @@ public final class UcsyncSettings {
         all.putAll(properties);
         all.setProperty(DASHBOARD_FRONTEND_CONTROL, dashboardControl(DASHBOARD_FRONTEND_CONTROL));
         all.setProperty(DASHBOARD_TSERVER_CONTROL, dashboardControl(DASHBOARD_TSERVER_CONTROL));
-        all.setProperty(DASHBOARD_LAB_ACTIONS, String.valueOf(!dashboardControl(DASHBOARD_TSERVER_CONTROL).isEmpty()));
+        long sweep = sessionTimeout().toMillis() / 4;
+        all.setProperty(SESSION_SWEEP_MILLIS, String.valueOf(Math.max(1000, Math.min(60_000, sweep))));
         return all;
     }
 }

@@ -149,7 +149,7 @@ public record EngineOptions(SyncMode syncMode, PublishedPresence onCallStatus, b
     }
 
     /** Reads {@code 300s}, {@code 5m}, {@code 1h} or ISO-8601 {@code PT5M}; null when it is none of them. */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         try {
             if (text.matches("\\d+[smh]")) {
                 long amount = Long.parseLong(text.substring(0, text.length() - 1));

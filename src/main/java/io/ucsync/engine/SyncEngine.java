@@ -319,12 +319,21 @@ public final class SyncEngine {
     }
 
     /**
-     * The worker signed out of the KW page while ucsync subscribes only to signed-in workers: the subscription
-     * ends, so the agent is logged out as if the worker had gone offline.
+     * The worker has no KW-page session any more (signed out, or left it idle), while ucsync subscribes only to
+     * signed-in workers: the subscription ends, so the agent is logged out as if the worker had gone offline.
      */
-    public List<Command> signedOut(String sipUri) {
+    public List<Command> signedOut(String sipUri, String cause) {
+        Optional<RosterEntry> worker = roster.bySipUri(sipUri);
+        if (worker.isEmpty()) {
+            return List.of();
+        }
         Presence offline = new Presence(sipUri, Availability.OFFLINE, null, PresenceSource.USER, clock.instant());
-        return withWorker(roster.bySipUri(sipUri), "signed out of the KW page", facts -> facts.withPresenceFromUc(offline));
+        return decide(sipUri, cause, facts -> {
+            WorkerFacts signedOut = facts.withPresenceFromUc(offline);
+            // noted when it changes something: the logout it brings may come only after the T-Server's report
+            return signedOut.equals(facts) ? new Decision<>(facts, List.of())
+                    : reconcile(worker.get(), signedOut, cause).withAuditNote(cause);
+        });
     }
 
     /** The worker's "unavailable for contact-center work" flag, set in ucsync's page. */
@@ -548,16 +557,26 @@ public final class SyncEngine {
         }
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
+    /**
+     * The result of a change on the worker's lane. A change that waits for an unreachable store is waited for as long as
+     * the outage lasts: it is applied (and its commands sent) once it is saved, never dropped half-way.
+     */
+    private <T> T join(CompletableFuture<T> future) {
         try {
-            return future.get(LANE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            while (true) {
+                try {
+                    return future.get(LANE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    if (!registry.isWaitingForStore()) {
+                        throw new IllegalStateException("a worker's change took longer than " + Duration.ofSeconds(LANE_TIMEOUT_SECONDS), e);
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a worker's change was applied", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a worker's change failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("a worker's change took longer than " + Duration.ofSeconds(LANE_TIMEOUT_SECONDS), e);
         }
     }
 }

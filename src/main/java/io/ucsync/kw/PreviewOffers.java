@@ -9,9 +9,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.ucsync.http.RequestRefused;
 
 /**
  * Previews a routing system offers to workers through the API: each offer is open until the worker accepts or
@@ -42,8 +45,12 @@ public final class PreviewOffers {
     private final Map<String, Offer> byId = new ConcurrentHashMap<>();
     private volatile Consumer<String> changeListener = worker -> { };
 
-    public PreviewOffers(Clock clock) {
+    private final Predicate<String> rostered;
+
+    /** @param rostered whether a SIP URI is a rostered worker's (only they can be offered a preview) */
+    public PreviewOffers(Clock clock, Predicate<String> rostered) {
         this.clock = clock;
+        this.rostered = rostered;
     }
 
     /** Told the SIP URI of the worker whenever an offer to them is made or settled. */
@@ -51,10 +58,18 @@ public final class PreviewOffers {
         this.changeListener = listener;
     }
 
-    /** A new offer to the worker, withdrawn after {@code timeoutSeconds} (1 to 3600). */
-    public Map<String, Object> offer(String worker, int timeoutSeconds) {
+    /**
+     * A new offer to a rostered worker, withdrawn after {@code timeout} seconds (1 to 3600).
+     *
+     * @throws RequestRefused 400 for a worker not in the roster or a timeout out of range
+     */
+    public Map<String, Object> offer(String worker, String timeout) {
+        if (worker == null || !rostered.test(worker)) {
+            throw RequestRefused.badRequest("worker must be a rostered SIP URI");
+        }
+        int timeoutSeconds = timeout != null && timeout.matches("\\d{1,4}") ? Integer.parseInt(timeout) : -1;
         if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT.toSeconds()) {
-            throw new IllegalArgumentException("timeout must be 1 to " + MAX_TIMEOUT.toSeconds() + " seconds, not " + timeoutSeconds);
+            throw RequestRefused.badRequest("timeout must be 1 to " + MAX_TIMEOUT.toSeconds() + " seconds");
         }
         open(worker).ifPresent(previous -> settle(previous, "withdrawn"));
         forgetSettledBefore(clock.instant().minus(OUTCOME_KEPT));
@@ -65,10 +80,17 @@ public final class PreviewOffers {
         return offer.asMap();
     }
 
-    /** The offer with this id as it stands, or null. */
+    /**
+     * The offer with this id as it stands.
+     *
+     * @throws RequestRefused 404 when there is none (or it was forgotten, an hour after it expired)
+     */
     public Map<String, Object> get(String id) {
         Offer offer = current(byId.get(id));
-        return offer == null ? null : offer.asMap();
+        if (offer == null) {
+            throw RequestRefused.notFound("no such preview");
+        }
+        return offer.asMap();
     }
 
     /** The worker's open offer, if any, for the KW page. */
@@ -77,14 +99,22 @@ public final class PreviewOffers {
                 .findFirst();
     }
 
-    /** The worker accepts their open offer; false when there is none. */
-    public boolean accept(String worker) {
-        return open(worker).map(offer -> settle(offer, "accepted")).isPresent();
+    /**
+     * The worker accepts their open offer.
+     *
+     * @throws RequestRefused 409 when none is offered
+     */
+    public void accept(String worker) {
+        settle(open(worker).orElseThrow(() -> RequestRefused.conflict("no preview is offered")), "accepted");
     }
 
-    /** The worker declines their open offer; false when there is none. */
-    public boolean decline(String worker) {
-        return open(worker).map(offer -> settle(offer, "declined")).isPresent();
+    /**
+     * The worker declines their open offer.
+     *
+     * @throws RequestRefused 409 when none is offered
+     */
+    public void decline(String worker) {
+        settle(open(worker).orElseThrow(() -> RequestRefused.conflict("no preview is offered")), "declined");
     }
 
     /** Offers stay readable for a while, not forever: memory stays bounded however many previews are offered. */

@@ -25,9 +25,9 @@ import org.apache.camel.spi.UriParams;
 public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneable {
 
     /**
-     * The front end's servers, {@code host:port[,host:port...]} (the UC pool's front ends, or a load balancer, or a
-     * SIP presence server). The user agent uses the first that answers and moves to the next when the one in use
-     * fails (a transport failure, a request timeout, a 503).
+     * The front end's server as host:port, or several comma-separated (a UC pool's front ends; or a load balancer,
+     * or a SIP presence server). The user agent uses the first that answers and moves to the next when the one in
+     * use fails (a transport failure, no answer while it answers nothing else, a 503).
      */
     @UriParam(label = "common")
     private String server;
@@ -107,20 +107,24 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
     private TlsSettings.ClientAuth tlsClientAuth = TlsSettings.ClientAuth.NONE;
 
     /**
-     * The first delay before retrying a failed registration, subscription or publication refresh, in milliseconds;
-     * it doubles per failure up to retryMaxDelay, plus up to 10% jitter.
+     * The first delay before retrying a failed registration, subscription or publication refresh, and between two
+     * rounds over the servers while none answers, in milliseconds; it doubles per failure up to retryMaxDelay, plus up
+     * to 10% jitter.
      */
     @UriParam(label = "advanced", defaultValue = "1000")
     private long retryInitialDelay = 1000;
 
-    /** The longest delay between retries of a failed registration, subscription or publication refresh, in milliseconds. */
+    /**
+     * The longest delay between retries of a failed registration, subscription or publication refresh, and between
+     * rounds over the servers, in milliseconds.
+     */
     @UriParam(label = "advanced", defaultValue = "60000")
     private long retryMaxDelay = 60_000;
 
     /**
      * Seconds between the OPTIONS sent to the server in use, so that a server that went away is noticed while
-     * nothing else is sent; 0 sends none. Unset: 30 when {@link #server} names several servers, none for one (a
-     * single server's failure shows on the next request, as a subscription refresh or a publication).
+     * nothing else is sent; 0 sends none. Unset: 30 when server names several servers, none for one (a single
+     * server's failure shows on the next request, as a subscription refresh or a publication).
      */
     @UriParam(label = "advanced")
     private Integer keepAliveInterval;

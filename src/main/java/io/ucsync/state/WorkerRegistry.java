@@ -24,7 +24,9 @@ import io.ucsync.engine.WorkerFacts;
  * <p>
  * Workers are spread over a fixed number of single-threaded lanes by their SIP URI, so one worker's
  * changes never overtake each other while no worker costs a thread of its own. A change is saved to the
- * store before its stage completes: whatever acts on the new facts acts on facts that survive a kill -9.
+ * store before its stage completes: whatever acts on the new facts acts on facts that survive a kill -9. While the
+ * store cannot be reached, a change waits on its lane until it is saved, and the changes behind it on that lane wait
+ * with it: nothing is lost, and nothing acts on a change that is not saved.
  */
 public final class WorkerRegistry implements AutoCloseable {
 
@@ -128,6 +130,11 @@ public final class WorkerRegistry implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    /** Whether changes are waiting for the store to be reachable again (they complete once it is and they are saved). */
+    public boolean isWaitingForStore() {
+        return store.isWaitingForDatabase();
     }
 
     public List<AuditEntry> auditFor(String sipUri, int limit) throws SQLException {

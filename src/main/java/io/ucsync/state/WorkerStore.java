@@ -1,10 +1,12 @@
 package io.ucsync.state;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -18,9 +20,16 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.ucsync.presence.Availability;
+import io.ucsync.presence.LogText;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.tlib.protocol.AgentWorkMode;
@@ -31,54 +40,73 @@ import io.ucsync.engine.WorkerFacts.CallPhase;
 import io.ucsync.engine.WorkerFacts.ExternalChange;
 
 /**
- * Keeps every worker's facts and the audit log in a database file (embedded H2 by default, any JDBC URL),
- * so that a kill -9 and a restart lose nothing. Plain SQL on one connection; the registry serializes writes.
+ * Keeps every worker's facts and the audit log in the state database ({@link StateDatabase}: an H2 file by default, or
+ * PostgreSQL), so that a kill -9 and a restart lose nothing. Plain SQL that both take; the registry serializes writes.
+ * <p>
+ * While the database cannot be reached, a write waits, and is tried again until it is saved: the caller (a worker's
+ * lane) acts on nothing meanwhile, and that worker's later changes wait behind it. The outage is logged once when it
+ * begins and once when it ends.
  */
 public final class WorkerStore implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerStore.class);
     /** The most writes committed together. */
     private static final int MAX_GROUP = 256;
     private static final int AUDIT_CHANGE_LENGTH = 512;
     private static final int AUDIT_CAUSE_LENGTH = 1024;
+    /** Waits between tries while the database cannot be reached: doubling from the first to the longest. */
+    private static final long FIRST_RETRY_MILLIS = 50;
+    private static final long LONGEST_RETRY_MILLIS = 1000;
+    /**
+     * Standard MERGE, which H2 and PostgreSQL 15 both take (neither takes the other's upsert). The parameters are cast
+     * for PostgreSQL, which does not type them from the columns here; to VARCHAR without a length, because a cast to
+     * the column's length would cut a value that is too long instead of refusing it.
+     */
+    private static final String MERGE_FACTS = """
+            MERGE INTO worker_facts t USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR),
+                CAST(? AS TIMESTAMP), CAST(? AS BOOLEAN), CAST(? AS TIMESTAMP), CAST(? AS VARCHAR), CAST(? AS VARCHAR),
+                CAST(? AS VARCHAR), CAST(? AS TIMESTAMP), CAST(? AS BOOLEAN), CAST(? AS VARCHAR)))
+              AS s (sip_uri, own_availability, own_activity, own_source, own_publish_time, cc_dnd, preview_declined_until,
+                active_calls, reported_agent_state, published, external_change_at, external_reverted, requested)
+            ON t.sip_uri = s.sip_uri
+            WHEN MATCHED THEN UPDATE SET own_availability = s.own_availability, own_activity = s.own_activity,
+                own_source = s.own_source, own_publish_time = s.own_publish_time, cc_dnd = s.cc_dnd,
+                preview_declined_until = s.preview_declined_until, active_calls = s.active_calls,
+                reported_agent_state = s.reported_agent_state, published = s.published, external_change_at = s.external_change_at,
+                external_reverted = s.external_reverted, requested = s.requested
+            WHEN NOT MATCHED THEN INSERT (sip_uri, own_availability, own_activity, own_source, own_publish_time, cc_dnd,
+                preview_declined_until, active_calls, reported_agent_state, published, external_change_at, external_reverted, requested)
+              VALUES (s.sip_uri, s.own_availability, s.own_activity, s.own_source, s.own_publish_time, s.cc_dnd,
+                s.preview_declined_until, s.active_calls, s.reported_agent_state, s.published, s.external_change_at,
+                s.external_reverted, s.requested)""";
 
-    private final Connection connection;
+    private final StateDatabase database;
+    /** The pool's connections, for reads. */
+    private final DataSource connections;
+    /**
+     * The writer's own connection, outside the pool (null until opened, and after it was lost): when the database is
+     * back after an outage, the next try reconnects at once instead of waiting out the pool's back-off (up to 5 s).
+     */
+    private Connection writerConnection;
     private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
     private final Thread writer = new Thread(this::writeGroups, "worker-store-writer");
     private volatile boolean closed;
+    /** Since when the database cannot be reached ({@link System#nanoTime()}); null while it can. */
+    private volatile Long unreachableSince;
 
-    public WorkerStore(String jdbcUrl, String user, String password) throws SQLException {
-        connection = DriverManager.getConnection(jdbcUrl, user, password);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("""
-                    CREATE TABLE IF NOT EXISTS worker_facts (
-                        sip_uri VARCHAR(512) PRIMARY KEY,
-                        own_availability VARCHAR(32), own_activity VARCHAR(64), own_source VARCHAR(16), own_publish_time TIMESTAMP,
-                        cc_dnd BOOLEAN NOT NULL,
-                        preview_declined_until TIMESTAMP,
-                        active_calls VARCHAR(1024) NOT NULL,
-                        reported_agent_state VARCHAR(128),
-                        published VARCHAR(128))""");
-            statement.execute("""
-                    CREATE TABLE IF NOT EXISTS audit_log (
-                        id BIGINT AUTO_INCREMENT PRIMARY KEY,
-                        sip_uri VARCHAR(512) NOT NULL,
-                        at TIMESTAMP NOT NULL,
-                        change VARCHAR(%d) NOT NULL,
-                        cause VARCHAR(%d) NOT NULL)""".formatted(AUDIT_CHANGE_LENGTH, AUDIT_CAUSE_LENGTH));
-            statement.execute("CREATE INDEX IF NOT EXISTS audit_by_worker ON audit_log (sip_uri, id)");
-            // added after the first release; a state file of an earlier ucsync gets them empty
-            statement.execute("ALTER TABLE worker_facts ADD COLUMN IF NOT EXISTS external_change_at TIMESTAMP");
-            statement.execute("ALTER TABLE worker_facts ADD COLUMN IF NOT EXISTS external_reverted BOOLEAN");
-            statement.execute("ALTER TABLE worker_facts ADD COLUMN IF NOT EXISTS requested VARCHAR(1024)");
-        }
+    /** The store of an opened (and migrated) state database. */
+    public WorkerStore(StateDatabase database) {
+        this.database = database;
+        this.connections = database.dataSource();
         writer.setDaemon(true);
         writer.start();
     }
 
     /** Every worker's facts as last saved. */
-    public synchronized Map<String, WorkerFacts> loadAll() throws SQLException {
+    public Map<String, WorkerFacts> loadAll() throws SQLException {
         Map<String, WorkerFacts> facts = new HashMap<>();
-        try (Statement statement = connection.createStatement();
+        try (Connection connection = connections.getConnection();
+             Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT * FROM worker_facts")) {
             while (rows.next()) {
                 String sipUri = rows.getString("sip_uri");
@@ -105,9 +133,12 @@ public final class WorkerStore implements AutoCloseable {
     /**
      * Saves a worker's facts (and an audit entry) and returns once they are committed. Writes from many workers'
      * lanes are committed together by one writer (group commit): each waits for the commit that holds its write,
-     * and the file sees one commit per group instead of one per write.
+     * and the database sees one commit per group instead of one per write. While the database cannot be reached, this
+     * waits until it is back and the write is saved.
      *
      * @param audit the agent-state change to record with it, or null
+     * @throws SQLException when the database refused this write (it answers, and still refuses the write alone), or the
+     *                      store was closed before the write could be saved
      */
     public void write(String sipUri, WorkerFacts facts, AuditEntry audit) throws SQLException {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -125,6 +156,11 @@ public final class WorkerStore implements AutoCloseable {
         }
     }
 
+    /** Whether writes are waiting for the database to be reachable again. */
+    public boolean isWaitingForDatabase() {
+        return unreachableSince != null;
+    }
+
     private void writeGroups() {
         List<Write> group = new ArrayList<>();
         while (true) {
@@ -136,53 +172,165 @@ public final class WorkerStore implements AutoCloseable {
             writes.drainTo(group, MAX_GROUP - 1);
             boolean closing = group.removeIf(write -> write.sipUri() == null);
             if (!group.isEmpty()) {
-                commit(group);
+                commitUntilSaved(group);
             }
             if (closing) {
-                return; // everything written before close() is committed
+                dropWriterConnection(); // everything written before close() is committed
+                return;
             }
             group.clear();
         }
     }
 
-    private synchronized void commit(List<Write> group) {
-        try {
-            connection.setAutoCommit(false);
-            try (PreparedStatement merge = connection.prepareStatement(
-                    "MERGE INTO worker_facts (sip_uri, own_availability, own_activity, own_source, own_publish_time, cc_dnd,"
-                            + " preview_declined_until, active_calls, reported_agent_state, published, external_change_at, external_reverted,"
-                            + " requested) KEY (sip_uri) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                    PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO audit_log (sip_uri, at, change, cause) VALUES (?, ?, ?, ?)")) {
-                for (Write write : group) {
-                    bindFacts(merge, write.sipUri(), write.facts());
-                    merge.addBatch();
-                    if (write.audit() != null) {
-                        insert.setString(1, write.sipUri());
-                        insert.setTimestamp(2, Timestamp.from(write.audit().at()));
-                        insert.setString(3, fitted(write.audit().change(), AUDIT_CHANGE_LENGTH));
-                        insert.setString(4, fitted(write.audit().cause(), AUDIT_CAUSE_LENGTH));
-                        insert.addBatch();
-                    }
-                }
-                merge.executeBatch();
-                insert.executeBatch();
-            }
-            connection.commit();
-            group.forEach(write -> write.done().complete(null));
-        } catch (SQLException e) {
+    /**
+     * Commits the group, waiting and trying again while the database cannot be reached. When the database answers and
+     * still refuses the group (a value it will not take), the writes are committed one by one, so that only the one
+     * it refuses fails.
+     */
+    private void commitUntilSaved(List<Write> group) {
+        long retryMillis = FIRST_RETRY_MILLIS;
+        while (true) {
             try {
-                connection.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
-            group.forEach(write -> write.done().completeExceptionally(e));
-        } finally {
-            try {
-                connection.setAutoCommit(true);
+                commit(group);
+                backAgain();
+                group.forEach(write -> write.done().complete(null));
+                return;
             } catch (SQLException e) {
-                // the next commit reports the connection's trouble
+                if (!lostConnection(e) && writerConnectionAnswers()) {
+                    backAgain();
+                    if (group.size() == 1) {
+                        group.get(0).done().completeExceptionally(refusal(e));
+                    } else {
+                        group.forEach(write -> commitUntilSaved(List.of(write)));
+                    }
+                    return;
+                }
+                dropWriterConnection();
+                unreachable(e);
+                if (closed) {
+                    SQLException notSaved = new SQLException("not saved: ucsync stopped while the " + database + " could not be reached", e);
+                    group.forEach(write -> write.done().completeExceptionally(notSaved));
+                    return;
+                }
+                try {
+                    Thread.sleep(retryMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    group.forEach(write -> write.done().completeExceptionally(e));
+                    return;
+                }
+                retryMillis = Math.min(LONGEST_RETRY_MILLIS, retryMillis * 2);
             }
+        }
+    }
+
+    private void commit(List<Write> group) throws SQLException {
+        if (writerConnection == null) {
+            writerConnection = database.connect();
+            writerConnection.setAutoCommit(false);
+        }
+        Connection connection = writerConnection;
+        try (PreparedStatement merge = connection.prepareStatement(MERGE_FACTS);
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_log (sip_uri, at, change, cause) VALUES (?, ?, ?, ?)")) {
+            for (Write write : group) {
+                bindFacts(merge, write.sipUri(), write.facts());
+                merge.addBatch();
+                if (write.audit() != null) {
+                    insert.setString(1, write.sipUri());
+                    insert.setTimestamp(2, Timestamp.from(write.audit().at()));
+                    insert.setString(3, fitted(write.audit().change(), AUDIT_CHANGE_LENGTH));
+                    insert.setString(4, fitted(write.audit().cause(), AUDIT_CAUSE_LENGTH));
+                    insert.addBatch();
+                }
+            }
+            merge.executeBatch();
+            insert.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            rollBack(connection, e);
+            throw e;
+        }
+    }
+
+    private SQLException refusal(SQLException failure) {
+        return new SQLException("refused by the " + database + ": " + reason(failure), failure.getSQLState(), failure);
+    }
+
+    /**
+     * Why a write failed, fit for a log line: the database's own error, at the end of the chain (a batch's own message
+     * carries the statement with its values, text from the network).
+     */
+    private static String reason(SQLException failure) {
+        SQLException reason = failure;
+        while (true) {
+            Throwable next = reason.getNextException() != null ? reason.getNextException() : reason.getCause();
+            if (!(next instanceof SQLException sql) || next == reason) {
+                return LogText.printable(reason.getMessage());
+            }
+            reason = sql;
+        }
+    }
+
+    private static void rollBack(Connection connection, SQLException failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollback) {
+            failure.addSuppressed(rollback);
+        }
+    }
+
+    /**
+     * Whether the failure says the connection was lost or could not be had (SQLState class 08, a server shutting down
+     * or starting: 57P), not that the database refused what was written.
+     */
+    private static boolean lostConnection(SQLException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
+                    || cause instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the database still answers on the writer's connection, after a write failed on it. */
+    private boolean writerConnectionAnswers() {
+        try {
+            return writerConnection != null && writerConnection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private void dropWriterConnection() {
+        if (writerConnection != null) {
+            try {
+                writerConnection.close();
+            } catch (SQLException e) {
+                // lost already
+            }
+            writerConnection = null;
+        }
+    }
+
+    private void unreachable(SQLException failure) {
+        if (unreachableSince == null) {
+            unreachableSince = System.nanoTime();
+            LOG.warn("{} cannot be reached ({}): changes wait, each worker's in order, and nothing is acted on until they"
+                    + " are saved", database, reason(failure));
+        }
+    }
+
+    private void backAgain() {
+        Long since = unreachableSince;
+        if (since != null) {
+            unreachableSince = null;
+            LOG.info("{} reached again after {} ms: the changes that waited are saved", database,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
         }
     }
 
@@ -237,9 +385,10 @@ public final class WorkerStore implements AutoCloseable {
     }
 
     /** A worker's audit entries, newest first. */
-    public synchronized List<AuditEntry> auditFor(String sipUri, int limit) throws SQLException {
+    public List<AuditEntry> auditFor(String sipUri, int limit) throws SQLException {
         List<AuditEntry> entries = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement(
+        try (Connection connection = connections.getConnection();
+             PreparedStatement query = connection.prepareStatement(
                 "SELECT at, change, cause FROM audit_log WHERE sip_uri = ? ORDER BY id DESC LIMIT ?")) {
             query.setString(1, sipUri);
             query.setInt(2, limit);
@@ -270,18 +419,18 @@ public final class WorkerStore implements AutoCloseable {
         return text.equals("Ready") ? AgentState.READY : AgentState.LOGGED_OUT;
     }
 
-    /** Commits what was written so far, then closes the database. */
+    /**
+     * Commits what was written so far, then stops the writer; the database stays open (its owner closes it). Writes still
+     * waiting for an unreachable database fail as not saved.
+     */
     @Override
-    public void close() throws SQLException {
+    public void close() {
         closed = true;
         writes.add(new Write(null, null, null, null));
         try {
             writer.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        synchronized (this) {
-            connection.close();
         }
     }
 }

@@ -1,20 +1,17 @@
 package io.ucsync.timers;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+
+import javax.sql.DataSource;
 
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
@@ -26,39 +23,47 @@ import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
+import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.ucsync.state.StateDatabase;
 
 /**
  * One-shot timers per worker (the NotReady window after a declined preview) that survive a kill -9.
  * <p>
- * They live in a Quartz scheduler of their own with a JDBC job store (H2 file by default), not in
- * camel-quartz routes: camel-quartz has no one-shot "fire at" endpoint and deletes a route's triggers
- * when the route stops, so a route reload would lose them. A timer whose time passed while ucsync was
- * down fires as soon as it starts again.
+ * They live in a Quartz scheduler of their own with a JDBC job store in the state database (its QRTZ_ tables, made by
+ * its migrations; an H2 file by default, or PostgreSQL), not in camel-quartz routes: camel-quartz has no one-shot
+ * "fire at" endpoint and deletes a route's triggers when the route stops, so a route reload would lose them. A timer
+ * whose time passed while ucsync was down fires as soon as it starts again.
  */
 public final class DurableTimers implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DurableTimers.class);
+    private static final AtomicInteger DATA_SOURCES = new AtomicInteger();
 
     private final Scheduler scheduler;
 
     /**
-     * @param jdbcUrl  an H2 JDBC URL for the job store (its QRTZ_ tables are created if missing)
+     * @param database the state database, whose connections the job store shares
      * @param listener called on a Quartz thread when a timer fires, once {@link #start()} was called
      */
-    public DurableTimers(String jdbcUrl, Consumer<FiredTimer> listener) throws SchedulerException {
-        createSchemaIfMissing(jdbcUrl);
+    public DurableTimers(StateDatabase database, Consumer<FiredTimer> listener) throws SchedulerException {
+        // Quartz looks its data sources up by name in one registry per JVM: a name of its own for each scheduler
+        String dataSource = "ucsync-timers-" + DATA_SOURCES.incrementAndGet();
+        DBConnectionManager.getInstance().addConnectionProvider(dataSource, new SharedConnections(database.dataSource()));
         Properties properties = new Properties();
         properties.setProperty("org.quartz.scheduler.instanceName", "ucsync-timers");
         properties.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         properties.setProperty("org.quartz.threadPool.threadCount", "2");
         properties.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-        properties.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
-        properties.setProperty("org.quartz.jobStore.dataSource", "timers");
+        properties.setProperty("org.quartz.jobStore.driverDelegateClass", database.kind() == StateDatabase.Kind.POSTGRESQL
+                ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+        properties.setProperty("org.quartz.jobStore.dataSource", dataSource);
         properties.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
-        properties.setProperty("org.quartz.dataSource.timers.connectionProvider.class", H2ConnectionProvider.class.getName());
-        properties.setProperty("org.quartz.dataSource.timers.url", jdbcUrl);
+        // after the database was unreachable, look for due timers again within a second (Quartz's default: 15 s)
+        properties.setProperty("org.quartz.jobStore.dbRetryInterval", "1000");
         StdSchedulerFactory factory = new StdSchedulerFactory(properties);
         scheduler = factory.getScheduler();
         scheduler.getContext().put(TimerFiredJob.LISTENER_KEY, listener);
@@ -102,24 +107,24 @@ public final class DurableTimers implements AutoCloseable {
         return pending;
     }
 
-    private static void createSchemaIfMissing(String jdbcUrl) throws SchedulerException {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, "sa", "")) {
-            try (ResultSet tables = connection.getMetaData().getTables(null, null, "QRTZ_JOB_DETAILS", null)) {
-                if (tables.next()) {
-                    return;
-                }
-            }
-            try (InputStream script = Scheduler.class.getResourceAsStream("/org/quartz/impl/jdbcjobstore/tables_h2.sql");
-                 Statement statement = connection.createStatement()) {
-                String sql = new String(script.readAllBytes(), StandardCharsets.UTF_8);
-                for (String command : sql.replaceAll("(?m)^--.*$", "").split(";")) {
-                    if (!command.isBlank() && !command.strip().toUpperCase().startsWith("COMMIT")) {
-                        statement.execute(command);
-                    }
-                }
-            }
-        } catch (SQLException | IOException e) {
-            throw new SchedulerException("cannot create the Quartz tables in " + jdbcUrl + ": " + e.getMessage(), e);
+    /**
+     * Quartz's connections: the state database's pool, which the worker store shares. Quartz's shutdown leaves the pool
+     * open: the database's owner closes it.
+     */
+    private record SharedConnections(DataSource pool) implements ConnectionProvider {
+        @Override
+        public Connection getConnection() throws SQLException {
+            return pool.getConnection();
+        }
+
+        @Override
+        public void initialize() {
+            // the pool is open already
+        }
+
+        @Override
+        public void shutdown() {
+            // the pool is not Quartz's to close
         }
     }
 

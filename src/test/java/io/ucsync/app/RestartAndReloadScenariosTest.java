@@ -10,16 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.ConsumerTemplate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.ucsync.presence.PresenceSource;
 
 /**
  * Restart and reload while presence changes flow: after a kill -9 every worker converges with no duplicate login;
@@ -28,58 +22,9 @@ import io.ucsync.presence.PresenceSource;
 class RestartAndReloadScenariosTest {
 
     private static final int WORKERS = 20;
-    /** Presences that keep the agent logged in (so any second login would be a duplicate), and what they map to. */
-    private static final Map<Integer, String> MAPPED = Map.of(3500, "Ready", 6500, "NotReady Busy", 15500, "NotReady Away",
-            12500, "NotReady BeRightBack", 9500, "NotReady DoNotDisturb");
-    private static final Integer[] PRESENCES = MAPPED.keySet().toArray(Integer[]::new);
 
     @TempDir
     Path home;
-
-    /** Sets random presences on the front end until stopped; remembers each worker's last one. */
-    private static final class PresenceFlow implements AutoCloseable {
-        final Map<Integer, Integer> last = new ConcurrentHashMap<>();
-        final AtomicInteger sent = new AtomicInteger();
-        private final AtomicBoolean flowing = new AtomicBoolean(true);
-        private final Thread thread;
-
-        PresenceFlow(UcsyncHarness ucsync) {
-            Random random = new Random(42);
-            thread = new Thread(() -> {
-                while (flowing.get()) {
-                    int worker = 1 + random.nextInt(WORKERS);
-                    int availability = PRESENCES[random.nextInt(PRESENCES.length)];
-                    last.put(worker, availability);
-                    ucsync.frontEnd().presence(worker(worker), availability, null, PresenceSource.USER);
-                    sent.incrementAndGet();
-                    try {
-                        Thread.sleep(5); // a steady rate, about 200 changes a second
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "presence-flow");
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            flowing.set(false);
-            thread.join();
-        }
-    }
-
-    private static void awaitEveryWorkerAsMapped(UcsyncHarness ucsync, Map<Integer, Integer> last) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            for (int worker = 1; worker <= WORKERS; worker++) {
-                String expected = MAPPED.get(last.getOrDefault(worker, 3500));
-                if (!expected.equals(UcsyncHarness.describe(ucsync.agent(worker)))) {
-                    return false;
-                }
-            }
-            return true;
-        });
-    }
 
     @Test
     void killedWithKill9WhileChangesFlowEveryWorkerConvergesWithoutADuplicateLogin() throws Exception {
@@ -97,7 +42,7 @@ class RestartAndReloadScenariosTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> flow.sent.get() > sentWhileUp + 600);
             flow.close();
 
-            awaitEveryWorkerAsMapped(ucsync, flow.last);
+            PresenceFlow.awaitEveryWorkerAsMapped(ucsync, flow.last);
             for (int worker = 1; worker <= WORKERS; worker++) {
                 assertThat(ucsync.tserver().stats().get(UcsyncHarness.dn(worker)).get("RequestAgentLogin"))
                         .as("logins of worker %d", worker).isEqualTo(1);
@@ -129,7 +74,7 @@ class RestartAndReloadScenariosTest {
                 assertThat(ucsync.connector().camelContext().getRoute("presence-in-uc")).as("the running route stays").isNotNull();
                 assertThat(seen.receiveBody("seda:presence-seen", 2000)).as("and it is still the edited one").isNotNull();
             }
-            awaitEveryWorkerAsMapped(ucsync, lastPresences(ucsync));
+            PresenceFlow.awaitEveryWorkerAsMapped(ucsync, lastPresences(ucsync));
         }
     }
 

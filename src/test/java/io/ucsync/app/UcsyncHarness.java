@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -35,7 +36,8 @@ import io.ucsync.tls.TlsSettings;
 
 /**
  * ucsync as a user runs it, in a directory of its own: the project's routes/, presence map and example team maps
- * (config/maps/), a roster of a few workers, the state in an H2 file there, the KW API on a free port. The emulators belong to the harness, not to
+ * (config/maps/), a roster of a few workers, the state in an H2 file there (or in a PostgreSQL database: {@link #onPostgres}),
+ * the KW API on a free port. The emulators belong to the harness, not to
  * ucsync, so they outlive a restart of the connector (in this JVM, or in a child JVM that a test kills with
  * kill -9). Extra properties are appended to application.properties.
  */
@@ -47,6 +49,7 @@ final class UcsyncHarness implements AutoCloseable {
     static final String OPERATOR_PASSWORD = "operator-pw";
     /** The routing system's token for offering previews, unless a test sets another. */
     static final String PREVIEW_TOKEN = "harness-preview-token";
+    private static final String STATE_JDBC_URL = "ucsync.state.jdbc-url=";
 
     final Path home;
     final int workers;
@@ -137,6 +140,14 @@ final class UcsyncHarness implements AutoCloseable {
         return new UcsyncHarness(home, mainWith(teamMaps.length), null, List.of(teamMaps), Map.of(), List.of());
     }
 
+    /** A harness whose ucsync keeps its state in this PostgreSQL database instead of the H2 file. */
+    static UcsyncHarness onPostgres(Path home, int workers, String jdbcUrl, String user, String password, String... extraProperties)
+            throws IOException {
+        List<String> properties = new ArrayList<>(List.of(STATE_JDBC_URL + jdbcUrl, "ucsync.state.user=" + user, "ucsync.state.password=" + password));
+        properties.addAll(List.of(extraProperties));
+        return new UcsyncHarness(home, mainWith(workers), null, List.of(), Map.of(), properties);
+    }
+
     /** A harness whose T-Server emulator speaks TLW/1 inside TLS with these settings. */
     static UcsyncHarness withTlsTServer(Path home, TlsSettings tserverTls, String... extraProperties) throws IOException {
         return new UcsyncHarness(home, mainWith(3), tserverTls, List.of(), Map.of(), List.of(extraProperties));
@@ -188,7 +199,6 @@ final class UcsyncHarness implements AutoCloseable {
                 "ucsync.roster=" + home.resolve("config/roster.csv"),
                 "ucsync.presence-map=" + home.resolve(MAP),
                 "ucsync.routes=" + home.resolve("routes"),
-                "ucsync.state.jdbc-url=jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0;RETENTION_TIME=1000",
                 "ucsync.dashboard.password=" + OPERATOR_PASSWORD,
                 "ucsync.kw.preview-api-token=" + PREVIEW_TOKEN,
                 "ucsync.dashboard.frontend-control=127.0.0.1:" + frontEnd.controlPort(),
@@ -204,6 +214,9 @@ final class UcsyncHarness implements AutoCloseable {
                 "camel.metrics.enabled=true",
                 "camel.health.exposureLevel=full"));
         tservers.forEach((name, emulator) -> lines.add("ucsync.tserver." + name + ".endpoints=127.0.0.1:" + emulator.port()));
+        if (extraProperties.stream().noneMatch(line -> line.startsWith(STATE_JDBC_URL))) {
+            lines.add(STATE_JDBC_URL + "jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0;RETENTION_TIME=1000");
+        }
         lines.addAll(extraProperties);
         Files.write(config(), lines, StandardCharsets.UTF_8);
     }
@@ -230,12 +243,36 @@ final class UcsyncHarness implements AutoCloseable {
      * returns once it has started (its KW API answers), which takes a JVM start of its own.
      */
     void startProcess() throws IOException {
-        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ucsync.log").toFile())).start();
+        child = launchProcess();
         HttpRequest session = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session")).build();
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
                 .until(() -> http.send(session, HttpResponse.BodyHandlers.discarding()).statusCode() == 401);
+    }
+
+    /**
+     * Runs the connector as its own process until it exits, as a start that fails does; its exit code. Its output is in
+     * {@link #log()}.
+     */
+    int runProcessUntilExit() throws IOException, InterruptedException {
+        Process process = launchProcess();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("ucsync did not exit within 90 s");
+        }
+        return process.exitValue();
+    }
+
+    /** java -cp ... io.ucsync.Ucsync with this harness's configuration, its output appended to ucsync.log. */
+    private Process launchProcess() throws IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ucsync.log").toFile())).start();
+    }
+
+    /** What the connector processes started by this harness printed, so far. */
+    List<String> log() throws IOException {
+        Path log = home.resolve("ucsync.log");
+        return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
     }
 
     /** kill -9 of the child connector. */

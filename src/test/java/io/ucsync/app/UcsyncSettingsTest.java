@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.ucsync.config.ConfigException;
 
-/** Secrets in the environment instead of application.properties. */
+/** Secrets in the environment instead of application.properties; the state store's keys. */
 class UcsyncSettingsTest {
 
     private static final Path FILE = Path.of("config/application.properties");
@@ -77,5 +77,26 @@ class UcsyncSettingsTest {
                 Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessage("application.properties: ucsync.dashboard.password needs the environment variable UCSYNC_DASHBOARD_PASSWORD,"
                         + " which is not set (fix: set it, or give a default: {{env:UCSYNC_DASHBOARD_PASSWORD:DEFAULT}})");
+    }
+
+    @Test
+    void theStoreIsTheH2FileAsSaByDefaultOrPostgresqlWithItsPasswordFromTheEnvironment() throws ConfigException {
+        UcsyncSettings defaults = UcsyncSettings.of(FILE, properties(), Map.of());
+        assertThat(defaults.value(UcsyncSettings.STATE_JDBC_URL)).startsWith("jdbc:h2:file:./data/ucsync;");
+        assertThat(defaults.value(UcsyncSettings.STATE_USER)).isEqualTo("sa");
+        assertThat(defaults.value(UcsyncSettings.STATE_PASSWORD)).isEmpty();
+
+        UcsyncSettings postgres = UcsyncSettings.of(FILE, properties("ucsync.state.jdbc-url", "jdbc:postgresql://db.example.com:5432/ucsync",
+                "ucsync.state.user", "ucsync", "ucsync.state.password", "{{env:UCSYNC_STATE_PASSWORD}}"), Map.of("UCSYNC_STATE_PASSWORD", "pg-s3cret"));
+        assertThat(postgres.value(UcsyncSettings.STATE_JDBC_URL)).isEqualTo("jdbc:postgresql://db.example.com:5432/ucsync");
+        assertThat(postgres.value(UcsyncSettings.STATE_USER)).isEqualTo("ucsync");
+        assertThat(postgres.value(UcsyncSettings.STATE_PASSWORD)).isEqualTo("pg-s3cret");
+    }
+
+    @Test
+    void aStoreUrlOfAnotherDatabaseStopsTheStartNamingTheFix() {
+        assertThatThrownBy(() -> UcsyncSettings.of(FILE, properties("ucsync.state.jdbc-url", "jdbc:mysql://db.example.com/ucsync"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessage("application.properties: ucsync.state.jdbc-url is neither an H2 nor a"
+                        + " PostgreSQL URL (fix: jdbc:h2:file:PATH, or jdbc:postgresql://HOST:PORT/DATABASE)");
     }
 }

@@ -1,9 +1,11 @@
 package io.ucsync.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
@@ -18,28 +21,40 @@ import io.ucsync.presence.PresenceSource;
 import io.ucsync.tlib.protocol.AgentWorkMode;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.ucsync.sip.peers.LogCapture;
+import io.ucsync.state.peers.TestStores;
+import io.ucsync.state.peers.TestStores.Kind;
 import io.ucsync.engine.AgentState;
 import io.ucsync.presence.PublishedPresence;
 import io.ucsync.engine.WorkerFacts;
 
-/** The registry on a real H2 database file. */
+/** The registry on a real H2 database file and on a real PostgreSQL 15, the same tests on both. */
 class WorkerRegistryTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
 
+    @RegisterExtension
+    static final TestStores stores = new TestStores();
+
     @TempDir
     Path dir;
 
-    private WorkerStore openStore() throws Exception {
-        return new WorkerStore("jdbc:h2:file:" + dir.resolve("ucsync"), "sa", "");
+    /** This test's database of that kind, migrated; the same one each time the test opens it. */
+    private StateDatabase open(Kind kind) throws StateStoreException {
+        return stores.database(kind, dir).open();
     }
 
-    @Test
-    void facts_and_audit_survive_closing_and_reopening_the_database_file() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void facts_and_audit_survive_closing_and_reopening_the_database(Kind kind) throws Exception {
         Presence away = new Presence("sip:kw01@ucsync.test", Availability.AWAY, "off-work", PresenceSource.USER, CLOCK.instant());
         AgentState busy = AgentState.notReady(AgentWorkMode.AuxWork, "Busy");
-        try (WorkerStore store = openStore()) {
+        try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, 2, CLOCK);
             registry.update("sip:kw01@ucsync.test", f -> f.withPresenceFromUc(away).withContactCenterDnd(true)
                     .withPreviewDeclinedUntil(CLOCK.instant().plusSeconds(300)).withCallPhase("0011223344556677", WorkerFacts.CallPhase.ESTABLISHED)
@@ -51,7 +66,7 @@ class WorkerRegistryTest {
                     new WorkerFacts.ExternalChange(CLOCK.instant(), false)), "EventAgentLogout").toCompletableFuture().get(5, TimeUnit.SECONDS);
             registry.close();
         }
-        try (WorkerStore store = openStore()) {
+        try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, 2, CLOCK);
             WorkerFacts facts = registry.facts("sip:kw01@ucsync.test");
             assertThat(facts.ownPresence()).isEqualTo(away);
@@ -71,9 +86,10 @@ class WorkerRegistryTest {
         }
     }
 
-    @Test
-    void one_workers_changes_apply_in_order_while_workers_run_in_parallel() throws Exception {
-        try (WorkerStore store = openStore()) {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void one_workers_changes_apply_in_order_while_workers_run_in_parallel(Kind kind) throws Exception {
+        try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, 4, CLOCK);
             List<CompletableFuture<WorkerFacts>> all = new ArrayList<>();
             for (int step = 1; step <= 200; step++) {
@@ -81,13 +97,7 @@ class WorkerRegistryTest {
                 for (int worker = 0; worker < 8; worker++) {
                     String uri = "sip:kw" + worker + "@ucsync.test";
                     // Each change only applies on top of the one before it: out of order, the chain breaks.
-                    all.add(registry.update(uri, f -> {
-                        Instant before = f.previewDeclinedUntil();
-                        if (before != null && !before.plusSeconds(1).equals(until)) {
-                            throw new IllegalStateException("out of order: " + before + " then " + until);
-                        }
-                        return f.withPreviewDeclinedUntil(until);
-                    }, "step").toCompletableFuture());
+                    all.add(registry.update(uri, inOrder(until), "step").toCompletableFuture());
                 }
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -96,6 +106,83 @@ class WorkerRegistryTest {
             }
             registry.close();
         }
+    }
+
+    @Test
+    void changes_made_while_postgresql_is_down_wait_in_order_and_are_saved_once_it_is_back() throws Exception {
+        List<String> workers = List.of("sip:kw1@ucsync.test", "sip:kw2@ucsync.test", "sip:kw3@ucsync.test");
+        try (LogCapture log = LogCapture.of(WorkerStore.class); StateDatabase database = open(Kind.POSTGRESQL);
+             WorkerStore store = new WorkerStore(database)) {
+            WorkerRegistry registry = new WorkerRegistry(store, 2, CLOCK);
+            registry.update(workers.get(0), f -> f.withContactCenterDnd(true), "before").toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+            stores.postgres().stop();
+            List<CompletableFuture<WorkerFacts>> during = new ArrayList<>();
+            for (int step = 1; step <= 20; step++) {
+                for (String worker : workers) {
+                    during.add(registry.update(worker, inOrder(Instant.ofEpochSecond(step)), "step").toCompletableFuture());
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).until(registry::isWaitingForStore);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> during.stream().noneMatch(CompletableFuture::isDone));
+            assertThat(workers).as("nothing acted on before it is saved").allSatisfy(worker ->
+                    assertThat(registry.facts(worker).previewDeclinedUntil()).isNull());
+
+            stores.postgres().startAgain();
+            CompletableFuture.allOf(during.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertThat(registry.isWaitingForStore()).isFalse();
+            assertThat(log.linesWith("WARN", "cannot be reached")).hasSize(1);
+            assertThat(log.linesWith("INFO", "reached again")).hasSize(1);
+            registry.close();
+        }
+        try (StateDatabase database = open(Kind.POSTGRESQL); WorkerStore store = new WorkerStore(database)) {
+            WorkerRegistry registry = new WorkerRegistry(store, 2, CLOCK);
+            assertThat(workers).as("saved, the last change of each worker last").allSatisfy(worker ->
+                    assertThat(registry.facts(worker).previewDeclinedUntil()).isEqualTo(Instant.ofEpochSecond(20)));
+            assertThat(registry.facts(workers.get(0)).contactCenterDnd()).isTrue();
+            registry.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void a_change_the_database_refuses_fails_alone_and_the_others_are_saved(Kind kind) throws Exception {
+        String refused = "sip:kw0@ucsync.test";
+        // longer than worker_facts.own_activity (64): both databases refuse the row
+        Presence tooLong = new Presence(refused, Availability.BUSY, "x".repeat(100), PresenceSource.USER, CLOCK.instant());
+        try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
+            WorkerRegistry registry = new WorkerRegistry(store, 4, CLOCK);
+            List<CompletableFuture<WorkerFacts>> others = new ArrayList<>();
+            CompletableFuture<WorkerFacts> refusedChange = registry.update(refused, f -> f.withPresenceFromUc(tooLong), "presence").toCompletableFuture();
+            for (int worker = 1; worker <= 40; worker++) {
+                others.add(registry.update("sip:kw" + worker + "@ucsync.test", f -> f.withContactCenterDnd(true), "flag").toCompletableFuture());
+            }
+            CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            assertThat(refusedChange).failsWithin(Duration.ofSeconds(10));
+            assertThat(registry.facts(refused).ownPresence()).as("not applied").isNull();
+            assertThat(registry.update(refused, f -> f.withContactCenterDnd(true), "flag").toCompletableFuture().get(10, TimeUnit.SECONDS)
+                    .contactCenterDnd()).as("the worker's next change is saved").isTrue();
+            registry.close();
+        }
+        try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
+            WorkerRegistry registry = new WorkerRegistry(store, 2, CLOCK);
+            for (int worker = 0; worker <= 40; worker++) {
+                assertThat(registry.facts("sip:kw" + worker + "@ucsync.test").contactCenterDnd()).isTrue();
+            }
+            registry.close();
+        }
+    }
+
+    /** Moves the window end to {@code until}; fails unless the change before it set the second before. */
+    private static UnaryOperator<WorkerFacts> inOrder(Instant until) {
+        return f -> {
+            Instant before = f.previewDeclinedUntil();
+            if (before != null && !before.plusSeconds(1).equals(until)) {
+                throw new IllegalStateException("out of order: " + before + " then " + until);
+            }
+            return f.withPreviewDeclinedUntil(until);
+        };
     }
 
     @Test

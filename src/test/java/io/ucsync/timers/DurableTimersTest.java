@@ -10,28 +10,37 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Timers on a real H2 file, including across a kill -9 of the process that set them. */
+import io.ucsync.state.StateDatabase;
+import io.ucsync.state.peers.TestStores;
+import io.ucsync.state.peers.TestStores.Kind;
+
+/**
+ * Timers on a real H2 file and on a real PostgreSQL 15, including across a kill -9 of the process that set them (the
+ * same tests on both).
+ */
 class DurableTimersTest {
+
+    @RegisterExtension
+    static final TestStores stores = new TestStores();
 
     @TempDir
     Path dir;
 
     private final List<FiredTimer> fired = new CopyOnWriteArrayList<>();
 
-    private String url() {
-        // WRITE_DELAY=0: H2 otherwise flushes commits up to half a second late, which a kill -9 would lose.
-        return "jdbc:h2:file:" + dir.resolve("timers") + ";WRITE_DELAY=0";
-    }
-
-    @Test
-    void a_timer_fires_at_its_time_and_can_be_moved_or_cancelled() throws Exception {
-        try (DurableTimers timers = new DurableTimers(url(), fired::add)) {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void a_timer_fires_at_its_time_and_can_be_moved_or_cancelled(Kind kind) throws Exception {
+        try (StateDatabase database = stores.database(kind, dir).open(); DurableTimers timers = new DurableTimers(database, fired::add)) {
             timers.start();
             Instant soon = Instant.now().plusMillis(800);
             timers.schedule("preview-decline", "sip:kw01@ucsync.test", Instant.now().plusSeconds(3600));
@@ -47,13 +56,17 @@ class DurableTimersTest {
         }
     }
 
-    @Test
-    void timers_set_by_a_process_killed_with_kill_9_fire_after_restart_on_time_or_at_once_if_overdue() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void timers_set_by_a_process_killed_with_kill_9_fire_after_restart_on_time_or_at_once_if_overdue(Kind kind) throws Exception {
         Instant overdue = Instant.now().plusSeconds(1);
         Instant later = Instant.now().plusSeconds(6);
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), TimerSettingProcess.class.getName(), url(),
-                overdue.toString(), later.toString()).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), TimerSettingProcess.class.getName()));
+        TestStores.Database store = stores.database(kind, dir);
+        command.addAll(List.of(store.url(), store.user(), store.password()));
+        command.addAll(List.of(overdue.toString(), later.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = output.readLine()) != null && !line.equals(TimerSettingProcess.READY)) {
@@ -64,7 +77,7 @@ class DurableTimersTest {
         process.destroyForcibly().waitFor();
         await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(overdue.plusSeconds(1)));
 
-        try (DurableTimers timers = new DurableTimers(url(), fired::add)) {
+        try (StateDatabase database = store.open(); DurableTimers timers = new DurableTimers(database, fired::add)) {
             assertThat(timers.pending()).as("stored before start").hasSize(2);
             timers.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> fired.size() == 1);
@@ -75,16 +88,16 @@ class DurableTimersTest {
         }
     }
 
-    /** The connector in miniature: sets two timers, says so, and waits to be killed. */
+    /** The connector in miniature: sets two timers, says so, and waits to be killed. Arguments: URL, user, password, times. */
     public static final class TimerSettingProcess {
 
         static final String READY = "timers stored";
 
         public static void main(String[] args) throws Exception {
-            DurableTimers timers = new DurableTimers(args[0], timer -> { });
+            DurableTimers timers = new DurableTimers(StateDatabase.open(args[0], args[1], args[2]), timer -> { });
             timers.start();
-            timers.schedule("preview-decline", "sip:kw01@ucsync.test", Instant.parse(args[1]));
-            timers.schedule("preview-decline", "sip:kw02@ucsync.test", Instant.parse(args[2]));
+            timers.schedule("preview-decline", "sip:kw01@ucsync.test", Instant.parse(args[3]));
+            timers.schedule("preview-decline", "sip:kw02@ucsync.test", Instant.parse(args[4]));
             System.out.println(READY);
             System.out.flush();
             Thread.currentThread().join();

@@ -127,7 +127,7 @@ public final class FrontEndLink implements ServerFailures {
     @Override
     public void failed(int failedGeneration, String why, int retryAfterSeconds) {
         try {
-            agent.execute(() -> onFailure(failedGeneration, why, retryAfterSeconds));
+            agent.execute(() -> guarded(() -> onFailure(failedGeneration, why, retryAfterSeconds)));
         } catch (RejectedExecutionException e) {
             // The agent stopped; nothing is to be moved.
         }
@@ -164,7 +164,7 @@ public final class FrontEndLink implements ServerFailures {
         }
         index = next;
         triedInRound++;
-        timer = agent.schedule(this::probe, delay, TimeUnit.MILLISECONDS);
+        timer = agent.schedule(() -> guarded(this::probe), delay, TimeUnit.MILLISECONDS);
     }
 
     private String nextStep(int next, long delay) {
@@ -183,7 +183,7 @@ public final class FrontEndLink implements ServerFailures {
         status = new SipServerStatus(servers.get(index), false, Instant.now(), was.previous(), was.leftBecause());
         sendOptions().whenCompleteAsync((response, error) -> {
             if (!stopped && searching && probing == generation.get() && answered(response, error)) {
-                up();
+                guarded(this::up);
             }
         }, agent);
         // A failure reaches onFailure through ServerFailures, with this generation.
@@ -218,7 +218,7 @@ public final class FrontEndLink implements ServerFailures {
 
     private void scheduleKeepAlive() {
         if (keepAliveMillis > 0 && !stopped) {
-            timer = agent.schedule(this::keepAlive, keepAliveMillis, TimeUnit.MILLISECONDS);
+            timer = agent.schedule(() -> guarded(this::keepAlive), keepAliveMillis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -244,6 +244,15 @@ public final class FrontEndLink implements ServerFailures {
         } catch (ParseException | InvalidArgumentException e) {
             // host:port was checked by the configuration; a server it cannot address is a bug
             throw new IllegalStateException("cannot address front-end server " + servers.get(index), e);
+        }
+    }
+
+    /** A task of the agent thread, whose executor would keep an unexpected failure to itself. */
+    private void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("front end {}: moving between servers failed unexpectedly", frontEnd, e);
         }
     }
 

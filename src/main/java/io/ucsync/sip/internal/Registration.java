@@ -19,6 +19,8 @@ import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.ucsync.presence.LogText;
+
 /**
  * ucsync's registration with the front end: REGISTER with one Call-ID and increasing CSeqs (RFC 3261 10.2),
  * refreshed before the granted time runs out, retried with back-off when it fails, and removed with
@@ -129,7 +131,7 @@ public final class Registration {
             return;
         }
         String why = error != null ? Subscriptions.messageOf(error)
-                : response.getStatusCode() + " " + response.getReasonPhrase();
+                : response.getStatusCode() + " " + LogText.printable(response.getReasonPhrase());
         failures++;
         long delay = SipTimers.backoffMillis(retryInitialMillis, retryMaxMillis, failures);
         LOG.warn("REGISTER of {} failed: {}; trying again in {} ms", requests.self().getURI(), why, delay);

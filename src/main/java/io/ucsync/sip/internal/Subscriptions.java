@@ -109,6 +109,8 @@ public final class Subscriptions {
         int failures;
         int expires;
         volatile long expiresAtMillis;
+        /** Made again on a new server after a failure there, which the agent reports once for all of them. */
+        boolean remade;
 
         Subscription(String id, boolean batch, Address target, List<String> members) {
             this.id = id;
@@ -206,6 +208,7 @@ public final class Subscriptions {
             retire(s.ref, false);
             s.ref = null;
             s.state = State.SUSPENDED;
+            s.remade = true;
             s.failures = 0;
             s.expires = settings.expires();
         }
@@ -378,13 +381,19 @@ public final class Subscriptions {
             int granted = grantedExpires(response, s.expires);
             s.state = State.ACTIVE;
             scheduleRefresh(s, ref, granted);
-            LOG.info("subscribed to {} ({} {}, expires in {} s)", s.describe(), status, response.getReasonPhrase(), granted);
+            if (s.remade) {
+                LOG.debug("subscribed to {} again ({}, expires in {} s)", s.describe(), status, granted);
+            } else {
+                LOG.info("subscribed to {} ({} {}, expires in {} s)", s.describe(), status,
+                        LogText.printable(response.getReasonPhrase()), granted);
+            }
+            s.remade = false;
         } else if (status == Response.INTERVAL_TOO_BRIEF && minExpires(response) > s.expires) {
             retire(ref, false);
             s.expires = minExpires(response);
             begin(s);
         } else {
-            fail(s, "refused: " + status + " " + response.getReasonPhrase());
+            fail(s, "refused: " + status + " " + LogText.printable(response.getReasonPhrase()));
         }
     }
 
@@ -431,7 +440,7 @@ public final class Subscriptions {
             s.expires = minExpires(response);
             refresh(ref);
         } else {
-            fail(s, "refresh answered " + status + " " + response.getReasonPhrase());
+            fail(s, "refresh answered " + status + " " + LogText.printable(response.getReasonPhrase()));
         }
     }
 
@@ -447,7 +456,7 @@ public final class Subscriptions {
         if (retryAfterSeconds > 0) {
             delay = Math.max(delay, retryAfterSeconds * 1000L);
         }
-        retryLater(s, delay, "was ended by the server (" + (reason == null ? "no reason" : reason) + ")");
+        retryLater(s, delay, "was ended by the server (" + (reason == null ? "no reason" : LogText.printable(reason)) + ")");
     }
 
     /** The server shortened the subscription in a NOTIFY: refresh in time for the shorter lifetime. */

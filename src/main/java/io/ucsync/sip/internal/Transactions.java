@@ -39,9 +39,9 @@ import io.ucsync.sip.SipTransportException;
  * challenges (401/407) are answered here, so callers see either the real answer or a
  * {@link SipAuthenticationException}; the re-sent request takes the next CSeq, which the final response carries.
  * <p>
- * What says the front-end server itself failed (the request cannot be sent, gets no answer, or gets 503) is also
- * reported to {@link ServerFailures}, with the generation of the server the request went to, before the caller's
- * future completes.
+ * What says the front-end server itself failed (the request cannot be sent, gets no answer while the server answers
+ * nothing else either, or gets 503) is also reported to {@link ServerFailures}, with the generation of the server
+ * the request went to, before the caller's future completes.
  */
 public final class Transactions {
 
@@ -51,7 +51,20 @@ public final class Transactions {
     /** How long a completed client transaction stays in the stack's table (one JAIN-SIP timer tick). */
     private static final int COMPLETED_LINGER_MILLIS = 500;
 
-    private record Pending(CompletableFuture<Response> future, Request request, int challenges, int generation) {
+    private record Pending(CompletableFuture<Response> future, Request request, int challenges, int generation,
+            long sentNanos) {
+    }
+
+    /**
+     * A request that got no answer while its server answered nothing else either: the server is silent, and
+     * {@link ServerFailures} has heard of it.
+     */
+    public static final class ServerSilentException extends SipRequestTimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        ServerSilentException(String method, String target) {
+            super(method, target);
+        }
     }
 
     /** A request given up because the user agent left its server or stopped; the caller hears no more of it. */
@@ -68,6 +81,8 @@ public final class Transactions {
     private final DigestAuthenticator authenticator;
     private final ServerFailures serverFailures;
     private final Map<ClientTransaction, Pending> pending = new ConcurrentHashMap<>();
+    /** When the last response of any request arrived: a request without an answer says little if others got one. */
+    private volatile long lastAnswerNanos = System.nanoTime();
 
     private final int t1Millis;
     private final int timeoutMillis;
@@ -104,7 +119,7 @@ public final class Transactions {
             // pending-SUBSCRIBE match), so after subscribing to many workers each NOTIFY would cost a scan of them.
             ((TransactionExt) tx).setTimerT4(COMPLETED_LINGER_MILLIS);
             tx.setRetransmitTimer(t1Millis);
-            pending.put(tx, new Pending(future, request, challenges, generation));
+            pending.put(tx, new Pending(future, request, challenges, generation, System.nanoTime()));
             tx.sendRequest();
         } catch (SipException | RuntimeException e) {
             if (tx != null) {
@@ -116,8 +131,12 @@ public final class Transactions {
         }
     }
 
-    /** A response from the stack; provisional responses and responses of unknown transactions are ignored. */
+    /**
+     * A response from the stack; provisional responses and responses of unknown transactions only tell that the
+     * server is alive.
+     */
     public void onResponse(ResponseEvent event) {
+        lastAnswerNanos = System.nanoTime();
         ClientTransaction tx = event.getClientTransaction();
         Response response = event.getResponse();
         if (tx == null || response.getStatusCode() < 200) {
@@ -149,18 +168,27 @@ public final class Transactions {
         p.future().complete(response);
     }
 
-    /** A transaction timeout or transport error (JAIN-SIP reports both as a timeout). */
+    /**
+     * A transaction timeout or transport error (JAIN-SIP reports both as a timeout). It is the server's failure only
+     * when the server answered nothing at all since the request was sent; a server that answers others is busy, or
+     * lost this one, and the request's owner retries it.
+     */
     public void onTimeout(TimeoutEvent event) {
         if (event.isServerTransaction()) {
             return;
         }
         Pending p = pending.remove(event.getClientTransaction());
-        if (p != null) {
-            Request request = p.request();
-            serverFailures.failed(p.generation(), request.getMethod() + " got no answer within " + timeoutMillis + " ms", 0);
-            p.future().completeExceptionally(new SipRequestTimeoutException(request.getMethod(),
-                    request.getRequestURI().toString()));
+        if (p == null) {
+            return;
         }
+        Request request = p.request();
+        String target = request.getRequestURI().toString();
+        if (lastAnswerNanos - p.sentNanos() > 0) {
+            p.future().completeExceptionally(new SipRequestTimeoutException(request.getMethod(), target));
+            return;
+        }
+        serverFailures.failed(p.generation(), request.getMethod() + " got no answer within " + timeoutMillis + " ms", 0);
+        p.future().completeExceptionally(new ServerSilentException(request.getMethod(), target));
     }
 
     /**
@@ -193,7 +221,7 @@ public final class Transactions {
         if (authenticator == null) {
             WWWAuthenticateHeader first = (WWWAuthenticateHeader) challenges.next();
             throw new SipAuthenticationException(describe(original) + " requires authentication (realm "
-                    + first.getRealm() + ") but no authUsername is configured");
+                    + LogText.printable(first.getRealm()) + ") but no authUsername is configured");
         }
         Request retry = (Request) original.clone();
         retry.removeHeader(AuthorizationHeader.NAME);
@@ -203,8 +231,8 @@ public final class Transactions {
             boolean stale = "true".equalsIgnoreCase(c.getParameter("stale"));
             if (p.challenges() > 0 && (!stale || p.challenges() >= MAX_CHALLENGES - 1)) {
                 throw new SipAuthenticationException(describe(original) + ": credentials of user "
-                        + authenticator.username() + " rejected (" + status + " " + challenge.getReasonPhrase()
-                        + ", realm " + c.getRealm() + ")");
+                        + authenticator.username() + " rejected (" + status + " " + LogText.printable(challenge.getReasonPhrase())
+                        + ", realm " + LogText.printable(c.getRealm()) + ")");
             }
             retry.addHeader(authenticator.answer(headers, status, c, original.getMethod(), original.getRequestURI()));
         }
@@ -221,12 +249,13 @@ public final class Transactions {
     }
 
     /**
-     * Whether a request's failure is its server's (it could not be sent, got no answer, got 503, or was given up
-     * when the agent left the server), which {@link ServerFailures} hears of, rather than an answer about the request.
+     * Whether a request's failure is its server's (it could not be sent, the server went silent, it answered 503, or
+     * the request was given up when the agent left the server), which {@link ServerFailures} hears of, rather than
+     * a failure of the request alone.
      */
     public static boolean isServerFailure(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause instanceof SipTransportException || cause instanceof SipRequestTimeoutException
+        return cause instanceof SipTransportException || cause instanceof ServerSilentException
                 || cause instanceof SipRequestFailedException failed && failed.statusCode() == Response.SERVICE_UNAVAILABLE;
     }
 

@@ -1,4 +1,4 @@
-package io.ucsync.kw;
+package io.ucsync.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

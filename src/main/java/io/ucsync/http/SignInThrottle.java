@@ -1,4 +1,4 @@
-package io.ucsync.kw;
+package io.ucsync.http;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,0 +1,61 @@
+package io.ucsync.state.peers;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import io.ucsync.state.StateDatabase;
+import io.ucsync.state.StateStoreException;
+
+/**
+ * The stores ucsync supports, for tests that run the same on each ({@code @EnumSource(TestStores.Kind.class)}): an H2
+ * file in the test's directory, or a database of its own on a PostgreSQL 15 that the test class shares. Registered as
+ * {@code @RegisterExtension static final TestStores stores = new TestStores();}, it starts that PostgreSQL before the
+ * class's tests and stops it after them.
+ */
+public final class TestStores implements BeforeAllCallback, AfterAllCallback {
+
+    /** The two stores ucsync supports. */
+    public enum Kind { H2, POSTGRESQL }
+
+    /** Where a test's database is, and who may connect. */
+    public record Database(String url, String user, String password) {
+        /** Opens it as ucsync does (its schema created or migrated). */
+        public StateDatabase open() throws StateStoreException {
+            return StateDatabase.open(url, user, password);
+        }
+    }
+
+    private final Map<String, Database> databases = new ConcurrentHashMap<>();
+    private PostgresPeer postgres;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        postgres = PostgresPeer.start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        postgres.close();
+    }
+
+    /**
+     * The database of this kind for the test whose directory this is: made on first use, the same one after (so that a
+     * test can close it and open it again).
+     */
+    public Database database(Kind kind, Path dir) {
+        return databases.computeIfAbsent(kind + " " + dir, key -> kind == Kind.H2
+                // WRITE_DELAY=0: H2 otherwise flushes commits up to half a second late, which a kill -9 would lose
+                ? new Database("jdbc:h2:file:" + dir.resolve("ucsync") + ";WRITE_DELAY=0", "sa", "")
+                : new Database(postgres.createDatabase(), postgres.user(), ""));
+    }
+
+    /** The PostgreSQL the class's tests share. */
+    public PostgresPeer postgres() {
+        return postgres;
+    }
+}
