@@ -31,7 +31,7 @@ import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
  * The emulated switch: DNs, agents, calls, the switch link and the server role, and the TLW/1 conversation
- * (spec sections 4 and 5) that reads and changes them.
+ * (src/main/docs/tlw1.md sections 4 and 5) that reads and changes them.
  * <p>
  * Confined to the emulator's single event loop: every connection, the mirror client and every Java API call
  * run on that one thread, so no state here needs a lock, and events leave in the order of their
@@ -88,7 +88,7 @@ final class EmulatedSwitch {
 
     // ---- the conversation
 
-    /** One message from a client: the checks of spec section 4 in their order, then the request itself. */
+    /** One message from a client: the checks of src/main/docs/tlw1.md section 4 in their order, then the request. */
     void onMessage(ClientSession session, TlibMessage request) {
         count(request);
         journal(session, request);
@@ -149,7 +149,10 @@ final class EmulatedSwitch {
         }
     }
 
-    /** The first attribute rule (spec section 4, second 53) that a request breaks, or null when it has all it needs. */
+    /**
+     * The first attribute rule (src/main/docs/tlw1.md section 4, the second 53) that a request breaks, or null when it
+     * has all it needs.
+     */
     private static String invalidAttribute(TlibMessage m) {
         switch (m.type()) {
             case RequestRegisterClient:

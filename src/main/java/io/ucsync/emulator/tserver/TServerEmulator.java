@@ -28,7 +28,7 @@ import io.ucsync.tlib.protocol.ConnectionId;
 import io.ucsync.tlib.protocol.ServerRole;
 
 /**
- * A T-Server emulator speaking TLW/1 (shared/specs/tlib-wire.md) on 127.0.0.1, with emulated agents on a
+ * A T-Server emulator speaking TLW/1 (src/main/docs/tlw1.md) on 127.0.0.1, with emulated agents on a
  * configured list of DNs. The default run, the tests and route development use it in place of a Genesys T-Server.
  * <p>
  * Every connection and every call of this API run on one event loop thread, which owns all switch state:

@@ -51,7 +51,7 @@ import io.ucsync.tlib.protocol.TlibMessage;
 import io.ucsync.tls.TlsSettings;
 
 /**
- * The connector's one long-lived TLW/1 connection to a T-Server pair (spec sections 5-7).
+ * The connector's one long-lived TLW/1 connection to a T-Server pair (src/main/docs/tlw1.md sections 5-7).
  * <p>
  * It finds the primary among the configured endpoints, registers as a client, registers every DN it has been
  * asked about, queries each of them, hands the answers to its listeners and only then takes requests
@@ -289,7 +289,7 @@ public final class TServerLink implements AutoCloseable {
         }
     }
 
-    // ---- finding the primary (section 7) ----
+    // ---- finding the primary (src/main/docs/tlw1.md section 7) ----
 
     private void connect(int index) {
         if (state == LinkState.CLOSED) {
@@ -592,7 +592,7 @@ public final class TServerLink implements AutoCloseable {
         return result;
     }
 
-    /** Non-zero and unique among the unanswered requests (section 5). */
+    /** Non-zero and unique among the unanswered requests (src/main/docs/tlw1.md section 5). */
     private int nextReferenceId() {
         do {
             lastReferenceId = lastReferenceId == Integer.MAX_VALUE ? 1 : lastReferenceId + 1;
