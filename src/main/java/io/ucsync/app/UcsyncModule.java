@@ -28,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.vertx.ext.web.Route;
+import io.vertx.ext.web.handler.StaticHandler;
 
-import io.ucsync.dashboard.DashboardFeed;
+import io.ucsync.dashboard.Dashboard;
 import io.ucsync.dashboard.LabActions;
 import io.ucsync.http.ApiAccess;
 import io.ucsync.http.ApiAnswers;
@@ -71,6 +72,8 @@ public final class UcsyncModule implements AutoCloseable {
     static final String TSERVER_EVENTS = "tserver-events";
     /** The route template of a UC pool's presences (routes/presence-in.camel.yaml). */
     static final String PRESENCE_IN = "presence-in";
+    /** Where webjars keep their files on the classpath. */
+    private static final String WEBJARS = "META-INF/resources/webjars";
 
     private final UcsyncSettings settings;
     private final StateDatabase database;
@@ -82,7 +85,7 @@ public final class UcsyncModule implements AutoCloseable {
     private final List<String> pools;
     private final SyncEngine engine;
     private final EmbeddedLab lab;
-    private final DashboardFeed dashboard;
+    private final Dashboard dashboard;
     private final KwViews views;
     private final HttpSessions sessions;
     private final ApiAccess access;
@@ -117,7 +120,7 @@ public final class UcsyncModule implements AutoCloseable {
         this.maps = maps;
         this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, Clock.systemUTC());
         this.offers = new PreviewOffers(Clock.systemUTC(), engine::isRostered);
-        this.views = new KwViews(engine, offers);
+        this.views = new KwViews(engine, offers, Clock.systemUTC());
         this.sessions = new HttpSessions(new SessionStore(database), Clock.systemUTC(), settings.sessionTimeout());
         sessions.setOnLastSessionEnded(worker -> onSignedOut(worker, "the KW-page session expired"));
         this.access = new ApiAccess(engine::roster, sessions, settings.value(UcsyncSettings.PREVIEW_API_TOKEN),
@@ -125,10 +128,11 @@ public final class UcsyncModule implements AutoCloseable {
                 worker -> onSignedOut(worker, "signed out of the KW page"));
         this.labActions = new LabActions(settings.dashboardControl(UcsyncSettings.DASHBOARD_FRONTEND_CONTROL),
                 settings.dashboardControl(UcsyncSettings.DASHBOARD_TSERVER_CONTROL), engine::isRostered);
-        this.dashboard = new DashboardFeed(() -> engine.roster().entries().stream().map(RosterEntry::sipUri).toList(),
-                views::view, access::isOperator);
-        registry.setChangeListener(dashboard::workerChanged);
-        offers.setChangeListener(dashboard::workerChanged);
+        this.dashboard = Dashboard.of(engine, views::view, () -> camel.getComponent("tlib", TlibComponent.class).links(),
+                () -> camel.getComponent("sip-presence", SipPresenceComponent.class).agents(), access::isOperator, Clock.systemUTC());
+        engine.setMetrics(dashboard.history());
+        registry.setChangeListener(dashboard.feed()::workerChanged);
+        offers.setChangeListener(dashboard.feed()::workerChanged);
     }
 
     /**
@@ -149,7 +153,8 @@ public final class UcsyncModule implements AutoCloseable {
         camel.getRegistry().bind("apiAnswers", new ApiAnswers());
         camel.getRegistry().bind("httpSessions", sessions);
         camel.getRegistry().bind("labActions", labActions);
-        camel.getRegistry().bind("dashboardFeed", dashboard);
+        camel.getRegistry().bind("dashboardFeed", dashboard.feed());
+        camel.getRegistry().bind("dashboardViews", dashboard.views());
         settings.asProperties().forEach((key, value) -> {
             if (key.toString().startsWith("ucsync.")) {
                 camel.getPropertiesComponent().addInitialProperty(key.toString(), value.toString());
@@ -265,9 +270,9 @@ public final class UcsyncModule implements AutoCloseable {
             engine.roster().entries().stream().map(RosterEntry::sipUri).filter(worker -> !signedIn.contains(worker))
                     .forEach(worker -> template.sendBody(COMMANDS, engine.signedOut(worker, "no KW-page session after the start")));
         }
-        ConnectorMetrics metrics = ConnectorMetrics.register(camel, timers);
+        ConnectorMetrics metrics = ConnectorMetrics.register(camel, timers, dashboard.board());
         if (metrics != null) {
-            engine.setMetrics(metrics);
+            engine.setMetrics(dashboard.history().alongside(metrics));
         }
         timers.start();
         String dashboardAddress = serveDashboardFeed(camel);
@@ -316,7 +321,8 @@ public final class UcsyncModule implements AutoCloseable {
     }
 
     /**
-     * Serves the dashboard's live feed beside the routes on platform-http's Vert.x server (camel-main's, or one the
+     * Serves the dashboard's live feed, and the web libraries its page and the API's documentation load (webjars:
+     * uPlot, swagger-ui, under /webjars/), beside the routes on platform-http's Vert.x server (camel-main's, or one the
      * application added); its address, or null without one.
      */
     private String serveDashboardFeed(CamelContext camel) {
@@ -326,7 +332,8 @@ public final class UcsyncModule implements AutoCloseable {
             LOG.info("no Vert.x HTTP server for platform-http (camel.server.enabled=false?): no dashboard");
             return null;
         }
-        dashboard.attach(router);
+        dashboard.feed().attach(router);
+        router.route("/webjars/*").handler(StaticHandler.create(WEBJARS));
         return "http://" + router.getServer().getHost() + ":" + router.getServer().getPort() + "/dashboard";
     }
 
@@ -391,7 +398,7 @@ public final class UcsyncModule implements AutoCloseable {
         engine.awaitReports(roster.entries().stream().filter(worker -> !known.contains(worker.sipUri())).toList());
         engine.setRoster(roster);
         applyRoster(camel, roster);
-        dashboard.rosterChanged();
+        dashboard.feed().rosterChanged();
         LOG.info("roster reloaded: {} workers", roster.entries().size());
         try {
             watchMapDirectories();
