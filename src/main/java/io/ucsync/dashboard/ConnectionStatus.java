@@ -19,6 +19,10 @@ import io.ucsync.tlib.link.TServerLink;
  */
 final class ConnectionStatus {
 
+    /** A subscription that is not active, by its state ({@link SipPresenceAgent#subscriptionStates()}), in words. */
+    private static final List<Map.Entry<String, String>> SUBSCRIPTION_STATES = List.of(Map.entry("WAITING", "failed, retry scheduled"),
+            Map.entry("SUBSCRIBING", "subscribing"), Map.entry("IDLE", "waiting for the registration"));
+
     private final Supplier<Collection<TServerLink>> links;
     private final Supplier<Collection<SipPresenceAgent>> pools;
     private volatile List<Map<String, Object>> tservers = List.of();
@@ -51,10 +55,10 @@ final class ConnectionStatus {
             SipServerStatus server = agent.serverStatus();
             Map<String, Integer> subscriptions = new TreeMap<>();
             agent.subscriptionStates().values().forEach(subscription -> subscriptions.merge(subscription, 1, Integer::sum));
-            int failing = subscriptions.getOrDefault("WAITING", 0);
             Map<String, Object> state = new LinkedHashMap<>();
             state.put("name", agent.frontEnd());
-            state.put("up", agent.isStarted() && server.reachable() && failing == 0);
+            // as its health check says: up while its server answers and every watched worker's subscription is active
+            state.put("up", agent.isStarted() && server.reachable() && notActive(subscriptions) == 0);
             state.put("server", server.server());
             state.put("subscriptions", subscriptions);
             state.put("reason", poolReason(agent, server, subscriptions));
@@ -92,10 +96,20 @@ final class ConnectionStatus {
         if (!server.reachable()) {
             return server.server() + " does not answer (since " + server.since() + ")";
         }
-        int failing = subscriptions.getOrDefault("WAITING", 0);
-        if (failing > 0) {
-            return failing + " subscription" + (failing == 1 ? "" : "s") + " failed, retry scheduled";
+        if (notActive(subscriptions) == 0) {
+            return null;
         }
-        return null;
+        List<String> why = new ArrayList<>();
+        for (Map.Entry<String, String> state : SUBSCRIPTION_STATES) {
+            int count = subscriptions.getOrDefault(state.getKey(), 0);
+            if (count > 0) {
+                why.add(String.format("%,d %s", count, state.getValue()));
+            }
+        }
+        return String.format("%,d subscriptions not active: %s", notActive(subscriptions), String.join(", ", why));
+    }
+
+    private static int notActive(Map<String, Integer> subscriptions) {
+        return subscriptions.entrySet().stream().filter(state -> !state.getKey().equals("ACTIVE")).mapToInt(Map.Entry::getValue).sum();
     }
 }
