@@ -120,9 +120,9 @@ final class HeadlessChromium implements AutoCloseable {
         send("Input.dispatchKeyEvent", up);
     }
 
-    /** Shows the page as a phone would: this many CSS pixels wide and high, touch, mobile viewport. */
-    void emulatePhone(int width, int height) throws Exception {
-        send("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 2, "mobile", true));
+    /** Shows the page on a screen this many CSS pixels wide and high: a phone's (mobile viewport, two device pixels a CSS pixel), or a desktop's. */
+    void emulateScreen(int width, int height, boolean phone) throws Exception {
+        send("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", phone ? 2 : 1, "mobile", phone));
     }
 
     /** A PNG of what the page shows. */

@@ -97,7 +97,7 @@ class KwPageBrowserTest {
         try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.kw.preview-api-token=" + TOKEN).start();
                 HeadlessChromium chromium = new HeadlessChromium(Files.createDirectories(home.resolve("chromium")))) {
             ucsync.awaitAgent(1, "Ready");
-            chromium.emulatePhone(360, 740);
+            chromium.emulateScreen(360, 740, true);
             chromium.open("http://127.0.0.1:" + ucsync.httpPort + "/kw");
             assertThat(unlabelledControls(chromium)).isEqualTo("");
             signIn(chromium, UcsyncHarness.password(1));
