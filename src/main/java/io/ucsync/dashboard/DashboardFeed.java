@@ -164,7 +164,8 @@ public final class DashboardFeed {
             }
             return null;
         }, false);
-        LOG.info("dashboard stream opened from {} ({} open)", context.request().remoteAddress(), streams.size() + 1);
+        // a page opens one stream per filter or page it shows: not worth a line each in the log
+        LOG.debug("dashboard stream opened from {} ({} open)", context.request().remoteAddress(), streams.size() + 1);
     }
 
     /** What a stream gets of these changes: the rows of its page that changed, or its page again. */

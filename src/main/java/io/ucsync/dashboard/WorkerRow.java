@@ -1,11 +1,13 @@
 package io.ucsync.dashboard;
 
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.Map;
 
 import io.ucsync.config.RosterEntry;
 import io.ucsync.engine.AgentState;
 import io.ucsync.engine.WorkerFacts;
+import io.ucsync.presence.Availability;
 import io.ucsync.presence.AvailabilityNames;
 
 /**
@@ -25,6 +27,14 @@ record WorkerRow(String sipUri, String dn, String agentId, String tserver, Strin
 
     static final String NO_PRESENCE = "none";
     static final String UNKNOWN_STATE = "unknown";
+    /** One string per availability name, shared by every row. */
+    private static final Map<Availability, String> PRESENCE_NAMES = new EnumMap<>(Availability.class);
+
+    static {
+        for (Availability availability : Availability.values()) {
+            PRESENCE_NAMES.put(availability, AvailabilityNames.name(availability));
+        }
+    }
 
     /** What a worker may be flagged with, by the name the API and the page use. */
     enum Flag {
@@ -70,7 +80,7 @@ record WorkerRow(String sipUri, String dn, String agentId, String tserver, Strin
         Instant offerExpires = offer instanceof Map<?, ?> open ? Instant.parse((String) open.get("expires")) : null;
         return new WorkerRow(worker.sipUri(), worker.dn(), worker.agentId(), worker.tserver(), worker.poolOrDefault(), group(reported),
                 reported instanceof AgentState.NotReady notReady ? notReady.reasonCode() : null,
-                facts.ownPresence() == null ? NO_PRESENCE : AvailabilityNames.name(facts.ownPresence().availability()),
+                facts.ownPresence() == null ? NO_PRESENCE : PRESENCE_NAMES.get(facts.ownPresence().availability()),
                 drifts(view), flags, offerExpires);
     }
 
