@@ -1,5 +1,6 @@
 package io.ucsync.dashboard;
 
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -94,7 +95,7 @@ final class ConnectionStatus {
             return "stopped";
         }
         if (!server.reachable()) {
-            return server.server() + " does not answer (since " + server.since() + ")";
+            return server.server() + " does not answer (since " + server.since().truncatedTo(ChronoUnit.SECONDS) + ")";
         }
         if (notActive(subscriptions) == 0) {
             return null;
