@@ -30,7 +30,8 @@ import io.vertx.ext.web.RoutingContext;
  * when a change moved a worker into or out of its filters, the page again ({@code page}). Changes are coalesced
  * between two calls, so a burst of presence changes costs one row per worker, and only for the workers a stream
  * shows: with 100,000 workers a browser gets its 50 rows, never everyone's view. Every second ({@link #sample()})
- * each stream gets the charts' new {@code sample} and the overview with the links and pools read again.
+ * each stream gets the charts' new {@code sample} and the overview with the links and pools read again. A worker's
+ * page gets neither overview nor charts: its page (the worker's row) and that row's changes.
  * <p>
  * The stream is served on camel-main's Vert.x router directly, beside the platform-http routes, because a Camel
  * exchange answers once, and this response never ends. A client that cannot keep up (its write queue full) is
@@ -42,6 +43,7 @@ public final class DashboardFeed {
 
     private static final Logger LOG = LoggerFactory.getLogger(DashboardFeed.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KEEP_ALIVE = ": keep-alive\n\n";
     /** Seconds between two counts of the pending timers (Quartz reads its job store for them). */
     private static final int SECONDS_PER_TIMER_COUNT = 5;
 
@@ -49,11 +51,19 @@ public final class DashboardFeed {
     private static final class Viewer {
         final HttpServerResponse response;
         final WorkerQuery query;
+        /** The board's stream gets the overview and the charts; a worker's page follows that worker only. */
+        final boolean board;
         Set<String> shown = Set.of();
 
         Viewer(HttpServerResponse response, WorkerQuery query) {
             this.response = response;
             this.query = query;
+            this.board = query.worker() == null;
+        }
+
+        /** The overview (and the charts' events) for the board's stream, nothing for a worker's page. */
+        String ifBoard(String events) {
+            return board ? events : "";
         }
     }
 
@@ -106,7 +116,7 @@ public final class DashboardFeed {
             changed.clear();
             board.rebuild();
             String overview = event("overview", views.overview());
-            streams.values().forEach(viewer -> write(viewer, overview + pageEvent(viewer)));
+            streams.values().forEach(viewer -> write(viewer, viewer.ifBoard(overview) + pageEvent(viewer)));
             return board.tally().workers();
         }
         List<String> work = new ArrayList<>(board.offersExpiredBy(clock.instant()));
@@ -117,7 +127,7 @@ public final class DashboardFeed {
         List<WorkerBoard.Change> changes = board.refresh(work);
         if (!changes.isEmpty() && !streams.isEmpty()) {
             String overview = event("overview", views.overview());
-            streams.values().forEach(viewer -> write(viewer, overview + update(viewer, changes)));
+            streams.values().forEach(viewer -> write(viewer, viewer.ifBoard(overview) + update(viewer, changes)));
         }
         return changes.size();
     }
@@ -133,7 +143,8 @@ public final class DashboardFeed {
         ActivityHistory.Sample sample = history.sample(clock.instant().getEpochSecond(), board.tally());
         if (!streams.isEmpty()) {
             String events = event("sample", ActivityHistory.asRow(sample)) + event("overview", views.overview());
-            streams.values().forEach(viewer -> write(viewer, events));
+            // a worker's page gets a comment line instead, so that no proxy takes its stream for idle and closes it
+            streams.values().forEach(viewer -> write(viewer, viewer.board ? events : KEEP_ALIVE));
         }
     }
 
@@ -157,7 +168,8 @@ public final class DashboardFeed {
         // off the event loop: the first page is a pass over every worker's row, and the board may be being built
         context.vertx().executeBlocking(() -> {
             synchronized (this) {
-                write(viewer, "retry: 2000\n\n" + event("overview", views.overview()) + event("history", history.series()) + pageEvent(viewer));
+                write(viewer, "retry: 2000\n\n" + viewer.ifBoard(event("overview", views.overview()) + event("history", history.series()))
+                        + pageEvent(viewer));
                 if (!response.closed()) {
                     streams.put(response, viewer);
                 }
