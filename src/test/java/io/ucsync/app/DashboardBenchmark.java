@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -130,6 +132,15 @@ class DashboardBenchmark {
                 chromium.evaluate("window.scrollTo(0, 0)");
                 Files.write(home.resolve("dashboard-overview.png"), chromium.screenshot());
                 System.out.println("screenshot: " + home.resolve("dashboard-overview.png"));
+            }
+        } finally {
+            // the store of 100,000 workers and the browser's profile go (a few hundred MB); the screenshot stays
+            try (Stream<Path> files = Files.walk(home)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    if (!file.equals(home) && !file.getFileName().toString().equals("dashboard-overview.png")) {
+                        Files.delete(file);
+                    }
+                }
             }
         }
     }
