@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.vertx.ext.web.Route;
+import io.vertx.ext.web.handler.StaticHandler;
 
 import io.ucsync.cluster.ClusterHealthCheck;
 import io.ucsync.cluster.ClusterNode;
@@ -39,7 +40,7 @@ import io.ucsync.cluster.ClusterOptions;
 import io.ucsync.cluster.ClusterStatus;
 import io.ucsync.cluster.PartitionOwnership;
 import io.ucsync.cluster.SingleNode;
-import io.ucsync.dashboard.DashboardFeed;
+import io.ucsync.dashboard.Dashboard;
 import io.ucsync.dashboard.LabActions;
 import io.ucsync.http.ApiAccess;
 import io.ucsync.http.ApiAnswers;
@@ -85,6 +86,8 @@ public final class UcsyncModule implements AutoCloseable {
     static final String TSERVER_EVENTS = "tserver-events";
     /** The route template of a UC pool's presences (routes/presence-in.camel.yaml). */
     static final String PRESENCE_IN = "presence-in";
+    /** Where webjars keep their files on the classpath. */
+    private static final String WEBJARS = "META-INF/resources/webjars";
 
     private final UcsyncSettings settings;
     private final StateDatabase database;
@@ -99,7 +102,7 @@ public final class UcsyncModule implements AutoCloseable {
     private final List<String> pools;
     private final SyncEngine engine;
     private final EmbeddedLab lab;
-    private final DashboardFeed dashboard;
+    private final Dashboard dashboard;
     private final KwViews views;
     private final HttpSessions sessions;
     private final ApiAccess access;
@@ -145,7 +148,7 @@ public final class UcsyncModule implements AutoCloseable {
         this.maps = maps;
         this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, clock);
         this.offers = new PreviewOffers(new PreviewOfferStore(database), clock, engine::isRostered);
-        this.views = new KwViews(engine, offers, ownership);
+        this.views = new KwViews(engine, offers, ownership, clock);
         this.sessions = new HttpSessions(new SessionStore(database), clock, settings.sessionTimeout());
         this.inputs = new WorkerInputs(engine, ownership, new WorkerInbox(database), clock, settings.subscribeWhileSignedIn(),
                 new WorkerInputs.Subscriptions() {
@@ -165,10 +168,11 @@ public final class UcsyncModule implements AutoCloseable {
                 worker -> inputs.signedOut(worker, "signed out of the KW page"));
         this.labActions = new LabActions(settings.dashboardControl(UcsyncSettings.DASHBOARD_FRONTEND_CONTROL),
                 settings.dashboardControl(UcsyncSettings.DASHBOARD_TSERVER_CONTROL), engine::isRostered);
-        this.dashboard = new DashboardFeed(() -> engine.roster().entries().stream().map(RosterEntry::sipUri).toList(),
-                views::view, access::isOperator);
-        registry.setChangeListener(dashboard::workerChanged);
-        offers.setChangeListener(dashboard::workerChanged);
+        this.dashboard = Dashboard.of(engine, views::view, () -> camel.getComponent("tlib", TlibComponent.class).links(),
+                () -> camel.getComponent("sip-presence", SipPresenceComponent.class).agents(), access::isOperator, clock);
+        engine.setMetrics(dashboard.history());
+        registry.setChangeListener(dashboard.feed()::workerChanged);
+        offers.setChangeListener(dashboard.feed()::workerChanged);
     }
 
     /**
@@ -191,7 +195,8 @@ public final class UcsyncModule implements AutoCloseable {
         camel.getRegistry().bind("apiAnswers", new ApiAnswers());
         camel.getRegistry().bind("httpSessions", sessions);
         camel.getRegistry().bind("labActions", labActions);
-        camel.getRegistry().bind("dashboardFeed", dashboard);
+        camel.getRegistry().bind("dashboardFeed", dashboard.feed());
+        camel.getRegistry().bind("dashboardViews", dashboard.views());
         settings.asProperties().forEach((key, value) -> {
             if (key.toString().startsWith("ucsync.")) {
                 camel.getPropertiesComponent().addInitialProperty(key.toString(), value.toString());
@@ -311,9 +316,9 @@ public final class UcsyncModule implements AutoCloseable {
             HealthCheckRegistry.get(camel).register(new ClusterHealthCheck(clusterNode));
         }
         ownership.start(camel, partitions);
-        ConnectorMetrics metrics = ConnectorMetrics.register(camel, timers, ownership);
+        ConnectorMetrics metrics = ConnectorMetrics.register(camel, timers, ownership, dashboard.board());
         if (metrics != null) {
-            engine.setMetrics(metrics);
+            engine.setMetrics(dashboard.history().alongside(metrics));
         }
         String dashboardAddress = serveDashboardFeed(camel);
         watcher = new FileWatcher();
@@ -361,7 +366,8 @@ public final class UcsyncModule implements AutoCloseable {
     }
 
     /**
-     * Serves the dashboard's live feed beside the routes on platform-http's Vert.x server (camel-main's, or one the
+     * Serves the dashboard's live feed, and the web libraries its page and the API's documentation load (webjars:
+     * uPlot, swagger-ui, under /webjars/), beside the routes on platform-http's Vert.x server (camel-main's, or one the
      * application added); its address, or null without one.
      */
     private String serveDashboardFeed(CamelContext camel) {
@@ -371,7 +377,8 @@ public final class UcsyncModule implements AutoCloseable {
             LOG.info("no Vert.x HTTP server for platform-http (camel.server.enabled=false?): no dashboard");
             return null;
         }
-        dashboard.attach(router);
+        dashboard.feed().attach(router);
+        router.route("/webjars/*").handler(StaticHandler.create(WEBJARS));
         return "http://" + router.getServer().getHost() + ":" + router.getServer().getPort() + "/dashboard";
     }
 
@@ -440,7 +447,7 @@ public final class UcsyncModule implements AutoCloseable {
             LOG.error("roster reloaded, but who is signed in cannot be read: the watch list follows once the store answers ({})",
                     e.getMessage());
         }
-        dashboard.rosterChanged();
+        dashboard.feed().rosterChanged();
         LOG.info("roster reloaded: {} workers", roster.entries().size());
         try {
             watchMapDirectories();

@@ -1,6 +1,7 @@
 package io.ucsync.kw;
 
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +10,8 @@ import io.ucsync.engine.SyncEngine;
 
 /**
  * What the KW page and the dashboard show of a worker: the engine's view, the preview offered to them, which node
- * owns them (in a cluster), and their audit log.
+ * owns them (in a cluster), and their audit log. The view says when it was read ({@code now}), so that a page counts
+ * the time left of an offer or a NotReady window by the server's clock, not the browser's.
  */
 public final class KwViews {
 
@@ -18,11 +20,13 @@ public final class KwViews {
     private final SyncEngine engine;
     private final PreviewOffers offers;
     private final PartitionOwnership ownership;
+    private final Clock clock;
 
-    public KwViews(SyncEngine engine, PreviewOffers offers, PartitionOwnership ownership) {
+    public KwViews(SyncEngine engine, PreviewOffers offers, PartitionOwnership ownership, Clock clock) {
         this.engine = engine;
         this.offers = offers;
         this.ownership = ownership;
+        this.clock = clock;
     }
 
     /** The worker's latest agent-state changes with their causes, newest first. */
@@ -37,6 +41,7 @@ public final class KwViews {
         int partition = ownership.partitioning().of(worker);
         view.put("partition", partition);
         view.put("owner", ownership.ownerOf(partition).orElse(null));
+        view.put("now", clock.instant().toString());
         return view;
     }
 }
