@@ -54,8 +54,9 @@ import io.ucsync.tls.TlsSettings;
  * The connector's one long-lived TLW/1 connection to a T-Server pair (src/main/docs/tlw1.md sections 5-7).
  * <p>
  * It finds the primary among the configured endpoints, registers as a client, registers every DN it has been
- * asked about, queries each of them, hands the answers to its listeners and only then takes requests
- * ({@link LinkState#UP}). Requests are matched to their direct response by ReferenceID; EventError, a timeout or
+ * asked about, queries each of them and hands each answer to its listeners as it arrives. It takes requests from
+ * the moment it has a primary ({@link LinkState#RESYNCING} and {@link LinkState#UP}), since a listener may answer a
+ * resync report with a request; one on a DN still being registered waits for that registration. Requests are matched to their direct response by ReferenceID; EventError, a timeout or
  * a lost connection fail them with a {@link TServerLinkException}, and a request is never re-sent: after a
  * reconnect the listeners get every DN's state again and decide what still has to be asked. Everything else the
  * server sends goes to the listeners.
@@ -541,7 +542,7 @@ public final class TServerLink implements AutoCloseable {
     // ---- requests ----
 
     private void submit(TlibMessage request, CompletableFuture<TlibMessage> result) {
-        if (state != LinkState.UP) {
+        if (state != LinkState.UP && state != LinkState.RESYNCING) {
             result.completeExceptionally(new LinkDownException("T-Server link '" + name + "' is " + state
                     + "; " + request.type() + (request.getThisDN() == null ? "" : " on DN " + request.getThisDN()) + " not sent"));
             return;

@@ -132,7 +132,7 @@ class TServerLinkFaultTest {
     }
 
     @Test
-    void aRequestWithoutAnswerTimesOutAndItsLateAnswerIsDropped() throws Exception {
+    void aRequestWithoutAnswerTimesOutItsLateAnswerIsDroppedAndARegistrationIsTriedAgain() throws Exception {
         try (ScriptedTServer server = ScriptedTServer.silent();
                 TServerLink link = new TServerLink("main", config(server.port()).requestTimeout(Duration.ofMillis(300))
                         .keepAliveTimeout(Duration.ZERO).build(), null)) {
@@ -154,7 +154,11 @@ class TServerLinkFaultTest {
             assertThat(listener.events).extracting(received -> received.event().type())
                     .as("the late answer reaches no one; the unsolicited event after it does").containsExactly(MessageType.EventDNDOn);
             assertThat(link.state()).isEqualTo(LinkState.UP);
-            assertThat(link.pendingRequests().get(5, TimeUnit.SECONDS)).isZero();
+            TlibMessage retried = (TlibMessage) server.nextReceived();
+            assertThat(retried).as("the registration is tried again, as a new request").isNotNull();
+            assertThat(retried.type()).isEqualTo(MessageType.RequestRegisterAddress);
+            assertThat(retried.getThisDN()).isEqualTo("5001");
+            assertThat(retried.getReferenceId()).isNotEqualTo(request.getReferenceId());
         }
     }
 
