@@ -80,6 +80,8 @@ public final class SipPresenceAgent {
     private final Map<String, PresenceNotification> missed = new HashMap<>();
     private final Set<String> watchedWhileStopped = new LinkedHashSet<>();
     private volatile PresenceListener listener;
+    /** What the stacks of earlier starts received and lost. */
+    private volatile SipStackCounters countedBefore = SipStackCounters.NONE;
 
     // Set by start, cleared by stop; guarded by this.
     private volatile Runtime runtime;
@@ -260,6 +262,15 @@ public final class SipPresenceAgent {
     public int dialogs() {
         Runtime r = runtime;
         return r == null ? 0 : r.subscriptions().dialogCount();
+    }
+
+    /**
+     * What the agent's SIP stack received, holds and lost: since the agent was created, over every start, and its
+     * queue now (none while stopped). A stack that keeps up loses nothing.
+     */
+    public SipStackCounters stackCounters() {
+        Runtime r = runtime;
+        return r == null ? countedBefore : SipStackCounters.of(r.stack()).plus(countedBefore);
     }
 
     /** Notifications queued for reading. */
@@ -491,6 +502,7 @@ public final class SipPresenceAgent {
             r.transactions().abandonAll("the user agent stopped");
             r.agent().shutdownNow();
             r.lanes().stop(STOP_WAIT_MILLIS);
+            countedBefore = SipStackCounters.of(r.stack()).plus(countedBefore).stopped();
             r.stack().stop();
             synchronized (watchedWhileStopped) {
                 watchedWhileStopped.clear();

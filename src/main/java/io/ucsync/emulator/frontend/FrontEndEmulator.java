@@ -62,6 +62,7 @@ import io.ucsync.presence.MsPresPublishDocument;
 import io.ucsync.presence.PresenceDocumentException;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.presence.StatePublication;
+import io.ucsync.sip.SipStackCounters;
 import io.ucsync.sip.SipStackSettings;
 import io.ucsync.sip.internal.FreePorts;
 
@@ -105,6 +106,13 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
 
     /** A subscription as the front end holds it: who watches whom (a batch shows one entry per watched worker). */
     public record SubscriptionInfo(String watcher, String target, Instant expires) {
+    }
+
+    /**
+     * What the front end serves: live subscription dialogs, the workers they watch (a batch of three counts three),
+     * and what its SIP stack received and lost.
+     */
+    public record Stats(int subscriptions, int watched, SipStackCounters stack) {
     }
 
     /** A body and its Content-Type header value. */
@@ -276,6 +284,22 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
             }
         }
         return list;
+    }
+
+    /** {@link Stats}: cheap enough to poll while many subscribe. */
+    public Stats stats() {
+        int dialogs = 0;
+        int watched = 0;
+        synchronized (this) {
+            Instant now = Instant.now();
+            for (Subscription subscription : subscriptions.values()) {
+                if (subscription.expires.isAfter(now)) {
+                    dialogs++;
+                    watched += subscription.workers.size();
+                }
+            }
+        }
+        return new Stats(dialogs, watched, SipStackCounters.of(stack));
     }
 
     /** What ucsync has published for a worker, oldest first. */
