@@ -72,6 +72,11 @@ public final class SipPresenceAgent {
     private static final long STOP_WAIT_MILLIS = 3000;
     /** The deepest element nesting accepted in a presence document (rlmi multipart with categories needs about 8). */
     private static final int MAX_DOCUMENT_DEPTH = 32;
+    /**
+     * A SUBSCRIBE answered later than half of T1 (the request timeout / 64) is answered slowly: over UDP, one more
+     * such wait and the request is sent again.
+     */
+    private static final int SLOW_ANSWER_PER_TIMEOUT = 128;
 
     private final String frontEnd;
     private final SipPresenceConfiguration configuration;
@@ -273,6 +278,12 @@ public final class SipPresenceAgent {
         return r == null ? countedBefore : SipStackCounters.of(r.stack()).plus(countedBefore);
     }
 
+    /** SUBSCRIBEs sent and not answered yet: never more than maxSubscribesInFlight. */
+    public int subscribesInFlight() {
+        Runtime r = runtime;
+        return r == null ? 0 : r.subscriptions().subscribesInFlight();
+    }
+
     /** Notifications queued for reading. */
     public int queuedNotifications() {
         Runtime r = runtime;
@@ -380,8 +391,9 @@ public final class SipPresenceAgent {
             Transactions transactions = new Transactions(provider, requests.headers(), authenticator, c.getRequestTimeout(), link);
             Subscriptions subscriptions = new Subscriptions(requests, transactions, provider, agent, lanes,
                     new PresenceDocumentReader(c.getMaxBodySize(), MAX_DOCUMENT_DEPTH), this::deliver,
-                    new Subscriptions.Settings(c.getDialect(), c.isBatchSubscribe(), c.getBatchSize(),
-                            c.getSubscribeExpires(), c.getRetryInitialDelay(), c.getRetryMaxDelay(), c.getMaxBodySize()));
+                    new Subscriptions.Settings(c.getDialect(), c.effectiveBatchSubscribe(), c.effectiveBatchSize(),
+                            c.getMaxSubscribesInFlight(), c.getRequestTimeout() / SLOW_ANSWER_PER_TIMEOUT, c.getSubscribeExpires(),
+                            c.getRetryInitialDelay(), c.getRetryMaxDelay(), c.getMaxBodySize()));
             Publisher publisher = c.getDialect() == SipDialect.MSPRES
                     ? new MsPresPublisher(requests, transactions, agent, c.getPublishInstance(), c.getPublishContainer(),
                             c.getPublishExpireType())

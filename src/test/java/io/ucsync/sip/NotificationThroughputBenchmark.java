@@ -71,8 +71,9 @@ class NotificationThroughputBenchmark {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
+                    // one subscription per worker, as the scenarios play one dialog per SIPp call
                     from("sip-presence:bench?server=" + sipp.address() + "&dialect=mspres&user=sip:ucsync@example.com"
-                            + "&listenerThreads=" + LISTENER_THREADS + System.getProperty("bench.options", ""))
+                            + "&batchSubscribe=false&listenerThreads=" + LISTENER_THREADS + System.getProperty("bench.options", ""))
                             .process(exchange -> {
                                 long now = System.nanoTime();
                                 first.compareAndSet(0, now);
