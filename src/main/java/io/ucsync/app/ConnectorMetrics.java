@@ -57,7 +57,10 @@ final class ConnectorMetrics implements EngineMetrics {
         return new ConnectorMetrics(meters);
     }
 
-    /** The pool's SIP stack ({@link io.ucsync.sip.SipStackCounters}): a stack that keeps up loses nothing. */
+    /**
+     * The pool's SIP stack ({@link io.ucsync.sip.SipStackCounters}: a stack that keeps up loses nothing) and its
+     * SUBSCRIBEs in flight.
+     */
     private static void registerSipStack(MeterRegistry meters, SipPresenceAgent agent) {
         String pool = agent.frontEnd();
         FunctionCounter.builder("ucsync.sip.stack.received", agent, a -> a.stackCounters().received()).tag("pool", pool)
@@ -69,6 +72,8 @@ final class ConnectorMetrics implements EngineMetrics {
         FunctionCounter.builder("ucsync.sip.udp.receive.drops", agent, a -> a.stackCounters().udpReceiveDrops()).tag("pool", pool)
                 .description("datagrams the kernel dropped before the pool's SIP stack read them (receive buffer full)")
                 .register(meters);
+        Gauge.builder("ucsync.sip.subscribes.in.flight", agent, SipPresenceAgent::subscribesInFlight).tag("pool", pool)
+                .description("SUBSCRIBEs sent to the pool and not answered yet (at most maxSubscribesInFlight)").register(meters);
     }
 
     private static double pendingTimers(DurableTimers timers) {
