@@ -3,6 +3,7 @@ package io.ucsync.tlib.codec;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
+import io.ucsync.bench.Bench;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.ucsync.tlib.protocol.AgentWorkMode;
 import io.ucsync.tlib.protocol.KeyValueCollection;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -58,9 +60,11 @@ public class CodecBenchmark {
 
     @Test
     void run() throws RunnerException {
-        new Runner(new OptionsBuilder().include(CodecBenchmark.class.getName() + ".encodeAndDecode")
+        for (RunResult result : new Runner(new OptionsBuilder().include(CodecBenchmark.class.getName() + ".encodeAndDecode")
                 .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(5).measurementTime(TimeValue.seconds(1))
-                .threads(1).build()).run();
+                .threads(1).build()).run()) {
+            Bench.report("codec.encode-decode", result.getPrimaryResult().getScore(), "messages/s");
+        }
     }
 }
