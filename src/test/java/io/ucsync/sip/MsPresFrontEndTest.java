@@ -16,6 +16,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 import io.ucsync.presence.Availability;
@@ -33,6 +34,23 @@ class MsPresFrontEndTest {
     private static String uri(SippPeer sipp, String options) {
         return "sip-presence:lync?server=" + sipp.address() + "&dialect=mspres&user=sip:ucsync@example.com"
                 + "&retryInitialDelay=200&retryMaxDelay=1000" + options;
+    }
+
+    /** A route watching the workers on SIPp into mock:presence, which is returned; the context is not started. */
+    private static MockEndpoint watchInto(CamelContext camel, SippPeer sipp, String options, List<String> workers) throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(sipp, options + "&watch=" + String.join(",", workers))).to("mock:presence");
+            }
+        });
+        return camel.getEndpoint("mock:presence", MockEndpoint.class);
+    }
+
+    /** Each presence received, as (worker, availability). */
+    private static List<Tuple> workersAndAvailabilities(MockEndpoint mock) {
+        return mock.getExchanges().stream().map(e -> e.getMessage().getBody(Presence.class))
+                .map(p -> tuple(p.sipUri(), p.availability())).toList();
     }
 
     @Test
@@ -117,20 +135,12 @@ class MsPresFrontEndTest {
         List<String> workers = List.of("sip:w1@example.com", "sip:w2@example.com", "sip:w3@example.com");
         try (SippPeer sipp = SippPeer.scenario("mspres_batch.xml").startServer();
                 CamelContext camel = new DefaultCamelContext()) {
-            camel.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from(uri(sipp, "&watch=" + String.join(",", workers))).to("mock:presence");
-                }
-            });
-            MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
+            MockEndpoint mock = watchInto(camel, sipp, "", workers);
             mock.expectedMessageCount(4);
             camel.start();
 
             mock.assertIsSatisfied(10_000);
-            assertThat(mock.getExchanges()).extracting(e -> e.getMessage().getBody(Presence.class))
-                    .extracting(Presence::sipUri, Presence::availability)
-                    .containsExactly(tuple("sip:w1@example.com", Availability.ONLINE),
+            assertThat(workersAndAvailabilities(mock)).containsExactly(tuple("sip:w1@example.com", Availability.ONLINE),
                             tuple("sip:w2@example.com", Availability.BUSY),
                             tuple("sip:w3@example.com", Availability.OFFLINE),
                             tuple("sip:w2@example.com", Availability.AWAY));
@@ -150,20 +160,12 @@ class MsPresFrontEndTest {
         try (LogCapture log = LogCapture.of(Subscriptions.class);
                 SippPeer sipp = SippPeer.scenario("mspres_batch_too_large.xml").calls(3).startServer();
                 CamelContext camel = new DefaultCamelContext()) {
-            camel.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from(uri(sipp, "&watch=" + String.join(",", workers))).to("mock:presence");
-                }
-            });
-            MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
+            MockEndpoint mock = watchInto(camel, sipp, "", workers);
             mock.expectedMessageCount(4);
             camel.start();
 
             mock.assertIsSatisfied(10_000);
-            assertThat(mock.getExchanges()).extracting(e -> e.getMessage().getBody(Presence.class))
-                    .extracting(Presence::sipUri, Presence::availability)
-                    .containsExactlyInAnyOrder(tuple("sip:w1@example.com", Availability.ONLINE),
+            assertThat(workersAndAvailabilities(mock)).containsExactlyInAnyOrder(tuple("sip:w1@example.com", Availability.ONLINE),
                             tuple("sip:w2@example.com", Availability.BUSY),
                             tuple("sip:w3@example.com", Availability.ONLINE),
                             tuple("sip:w4@example.com", Availability.BUSY));
@@ -182,13 +184,7 @@ class MsPresFrontEndTest {
         List<String> workers = IntStream.rangeClosed(1, 24).mapToObj(i -> "sip:w" + i + "@example.com").toList();
         try (SippPeer sipp = SippPeer.scenario("mspres_slow_answers.xml").calls(workers.size()).startServer();
                 CamelContext camel = new DefaultCamelContext()) {
-            camel.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from(uri(sipp, "&batchSubscribe=false&maxSubscribesInFlight=4&watch=" + String.join(",", workers)))
-                            .to("mock:presence");
-                }
-            });
+            watchInto(camel, sipp, "&batchSubscribe=false&maxSubscribesInFlight=4", workers);
             camel.start();
             SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("lync");
 
