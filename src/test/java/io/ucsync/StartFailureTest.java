@@ -149,4 +149,16 @@ class StartFailureTest {
                 .endsWith("change camel.server.port in " + home.relativize(sameHttpPort));
         assertThat(taken).noneMatch(line -> line.startsWith("\tat ") || line.contains("WARN"));
     }
+
+    @Test
+    void a_routes_directory_that_does_not_exist_is_one_line_naming_it_and_the_fix() throws Exception {
+        Path config = defaultRun("application.properties", "data", freePort());
+        Files.writeString(config, "ucsync.routes=route\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+
+        List<String> output = exitedWithOutput(ucsync(config, "routes.log"), "routes.log");
+        assertThat(output).filteredOn(line -> line.contains("ERROR")).singleElement().asString()
+                .contains("ucsync cannot start").contains("ucsync.routes=route: no such directory")
+                .contains("fix: point it at the directory that holds the *.camel.yaml route files");
+        assertThat(output).noneMatch(line -> line.startsWith("\tat "));
+    }
 }

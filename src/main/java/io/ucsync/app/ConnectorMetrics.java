@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.ucsync.cluster.PartitionOwnership;
+import io.ucsync.dashboard.WorkerBoard;
 import io.ucsync.engine.EngineMetrics;
 import io.ucsync.sip.SipPresenceAgent;
 import io.ucsync.sip.SipPresenceComponent;
@@ -21,7 +23,9 @@ import io.ucsync.tlib.link.TServerLink;
 /**
  * ucsync's meters in Camel's Micrometer registry, which camel-main serves in Prometheus format on the management
  * port ({@code /observe/metrics}): presence changes in, requests out by type, failures by reason, the time from
- * decision to answer, and gauges of links up, active subscriptions and pending timers.
+ * decision to answer, and gauges of links up, subscriptions active and waiting for a retry, pending timers, workers by
+ * agent state and workers in drift (read from the dashboard's board, which keeps those counts), the partitions this
+ * node acts for and the nodes in its cluster.
  */
 final class ConnectorMetrics implements EngineMetrics {
 
@@ -35,7 +39,7 @@ final class ConnectorMetrics implements EngineMetrics {
     }
 
     /** Registers the gauges and returns the engine's counters, or null when Camel has no Micrometer registry. */
-    static ConnectorMetrics register(CamelContext camel, DurableTimers timers) {
+    static ConnectorMetrics register(CamelContext camel, DurableTimers timers, PartitionOwnership ownership, WorkerBoard board) {
         MeterRegistry meters = camel.getRegistry().findSingleByType(MeterRegistry.class);
         if (meters == null) {
             return null;
@@ -48,12 +52,28 @@ final class ConnectorMetrics implements EngineMetrics {
         for (SipPresenceAgent agent : camel.getComponent("sip-presence", SipPresenceComponent.class).agents()) {
             Gauge.builder("ucsync.uc.subscriptions.active", agent, a -> a.subscriptionStates().values().stream().filter("ACTIVE"::equals)
                     .count()).tag("pool", agent.frontEnd()).description("worker subscriptions active on the UC pool").register(meters);
+            Gauge.builder("ucsync.uc.subscriptions.waiting", agent, a -> a.subscriptionStates().values().stream().filter("WAITING"::equals)
+                    .count()).tag("pool", agent.frontEnd()).description("worker subscriptions that failed and wait for their retry")
+                    .register(meters);
             Gauge.builder("ucsync.uc.server.up", agent, a -> a.serverStatus().reachable() ? 1 : 0).tag("pool", agent.frontEnd())
                     .description("1 while the UC pool's server in use answers, else 0").register(meters);
             registerSipStack(meters, agent);
         }
         Gauge.builder("ucsync.timers.pending", timers, ConnectorMetrics::pendingTimers)
                 .description("preview-decline windows waiting to end").register(meters);
+        for (int partition = 0; partition < ownership.partitioning().count(); partition++) {
+            int p = partition;
+            Gauge.builder("ucsync.partition.acting", ownership, o -> o.acting().contains(p) ? 1 : 0).tag("partition", String.valueOf(p))
+                    .description("1 while this node acts for the partition's workers (owns it), else 0").register(meters);
+        }
+        Gauge.builder("ucsync.cluster.members", ownership, o -> o.members().size())
+                .description("nodes in the cluster as this node sees them (1 for a node alone)").register(meters);
+        for (String group : WorkerBoard.agentStateGroups()) {
+            Gauge.builder("ucsync.agents", board, b -> b.agents(group)).tag("state", group)
+                    .description("rostered workers by the agent state the T-Server reports (unknown: none reported yet)").register(meters);
+        }
+        Gauge.builder("ucsync.drift.workers", board, WorkerBoard::drift)
+                .description("workers whose agent state differs from the one ucsync computes for them").register(meters);
         return new ConnectorMetrics(meters);
     }
 

@@ -2,6 +2,7 @@ package io.ucsync.app;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,11 +14,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListener;
@@ -28,8 +32,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.vertx.ext.web.Route;
+import io.vertx.ext.web.handler.StaticHandler;
 
-import io.ucsync.dashboard.DashboardFeed;
+import io.ucsync.cluster.ClusterHealthCheck;
+import io.ucsync.cluster.ClusterNode;
+import io.ucsync.cluster.ClusterOptions;
+import io.ucsync.cluster.ClusterStatus;
+import io.ucsync.cluster.PartitionOwnership;
+import io.ucsync.cluster.SingleNode;
+import io.ucsync.dashboard.Dashboard;
 import io.ucsync.dashboard.LabActions;
 import io.ucsync.http.ApiAccess;
 import io.ucsync.http.ApiAnswers;
@@ -48,8 +59,12 @@ import io.ucsync.config.Roster;
 import io.ucsync.config.RosterEntry;
 import io.ucsync.state.StateDatabase;
 import io.ucsync.state.StateStoreException;
-import io.ucsync.state.WorkerRegistry;
+import io.ucsync.state.ChangeFeed;
+import io.ucsync.state.PartitionEpochs;
+import io.ucsync.state.PreviewOfferStore;
 import io.ucsync.state.SessionStore;
+import io.ucsync.state.WorkerInbox;
+import io.ucsync.state.WorkerRegistry;
 import io.ucsync.state.WorkerStore;
 
 /**
@@ -71,9 +86,14 @@ public final class UcsyncModule implements AutoCloseable {
     static final String TSERVER_EVENTS = "tserver-events";
     /** The route template of a UC pool's presences (routes/presence-in.camel.yaml). */
     static final String PRESENCE_IN = "presence-in";
+    /** Where webjars keep their files on the classpath. */
+    private static final String WEBJARS = "META-INF/resources/webjars";
 
     private final UcsyncSettings settings;
     private final StateDatabase database;
+    /** Which partitions of the workers this node acts for: all, alone; those the cluster service gives it, in a cluster. */
+    private final PartitionOwnership ownership;
+    private final PartitionEpochs epochs;
     private final WorkerStore store;
     private final WorkerRegistry registry;
     private final DurableTimers timers;
@@ -82,13 +102,19 @@ public final class UcsyncModule implements AutoCloseable {
     private final List<String> pools;
     private final SyncEngine engine;
     private final EmbeddedLab lab;
-    private final DashboardFeed dashboard;
+    private final Dashboard dashboard;
     private final KwViews views;
     private final HttpSessions sessions;
     private final ApiAccess access;
     private final LabActions labActions;
     private final PreviewOffers offers;
+    private final WorkerInputs inputs;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private OwnedPartitions partitions;
+    /** What the other nodes of a cluster change in the store; null for a node alone. */
+    private ChangeFeed changeFeed;
+    /** Applies inputs other nodes left for this one, off the change feed's thread. */
+    private ExecutorService inputsApplier;
     private FileWatcher watcher;
     /** The directories of the presence maps watched so far (a roster reload may name a map in another one). */
     private final Set<Path> mapDirectories = ConcurrentHashMap.newKeySet();
@@ -101,9 +127,11 @@ public final class UcsyncModule implements AutoCloseable {
         this.settings = settings;
         this.pools = pools;
         this.lab = settings.labEnabled() ? EmbeddedLab.start(settings, roster) : null;
+        Clock clock = Clock.systemUTC();
+        ClusterOptions cluster = settings.clusterEnabled() ? settings.clusterOptions() : null;
         try {
             this.database = StateDatabase.open(settings.value(UcsyncSettings.STATE_JDBC_URL), settings.value(UcsyncSettings.STATE_USER),
-                    settings.value(UcsyncSettings.STATE_PASSWORD));
+                    settings.value(UcsyncSettings.STATE_PASSWORD), cluster == null ? 1 : cluster.partitions());
         } catch (StateStoreException e) {
             // the start stops here: nothing of it may run on (an application that embeds ucsync carries on)
             if (lab != null) {
@@ -111,24 +139,40 @@ public final class UcsyncModule implements AutoCloseable {
             }
             throw e;
         }
+        this.epochs = new PartitionEpochs(database, clock);
+        this.ownership = cluster == null ? new SingleNode(epochs, settings.nodeId()) : new ClusterNode(cluster, epochs);
         this.store = new WorkerStore(database);
-        this.registry = new WorkerRegistry(store, settings.intValue(UcsyncSettings.WORKER_LANES), Clock.systemUTC());
-        this.timers = new DurableTimers(database, fired -> template.sendBody(TIMERS, fired));
+        this.registry = new WorkerRegistry(store, ownership, settings.intValue(UcsyncSettings.WORKER_LANES), clock);
+        this.timers = new DurableTimers(database, ownership.partitioning(), cluster == null ? null : cluster.nodeId(),
+                fired -> template.sendBody(TIMERS, fired));
         this.maps = maps;
-        this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, Clock.systemUTC());
-        this.offers = new PreviewOffers(Clock.systemUTC(), engine::isRostered);
-        this.views = new KwViews(engine, offers);
-        this.sessions = new HttpSessions(new SessionStore(database), Clock.systemUTC(), settings.sessionTimeout());
-        sessions.setOnLastSessionEnded(worker -> onSignedOut(worker, "the KW-page session expired"));
+        this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, clock);
+        this.offers = new PreviewOffers(new PreviewOfferStore(database), clock, engine::isRostered);
+        this.views = new KwViews(engine, offers, ownership, clock);
+        this.sessions = new HttpSessions(new SessionStore(database), clock, settings.sessionTimeout());
+        this.inputs = new WorkerInputs(engine, ownership, new WorkerInbox(database), clock, settings.subscribeWhileSignedIn(),
+                new WorkerInputs.Subscriptions() {
+                    @Override
+                    public void watch(String worker) {
+                        engine.roster().bySipUri(worker).ifPresent(entry -> partitions.agentOf(entry.poolOrDefault()).watch(List.of(worker)));
+                    }
+
+                    @Override
+                    public void unwatch(String worker) {
+                        engine.roster().bySipUri(worker).ifPresent(entry -> partitions.agentOf(entry.poolOrDefault()).unwatch(List.of(worker)));
+                    }
+                }, commands -> template.sendBody(COMMANDS, commands), this::readAgain);
+        sessions.setOnLastSessionEnded(worker -> inputs.signedOut(worker, "the KW-page session expired"));
         this.access = new ApiAccess(engine::roster, sessions, settings.value(UcsyncSettings.PREVIEW_API_TOKEN),
-                settings.value(UcsyncSettings.DASHBOARD_PASSWORD), Clock.systemUTC(), this::onSignedIn,
-                worker -> onSignedOut(worker, "signed out of the KW page"));
+                settings.value(UcsyncSettings.DASHBOARD_PASSWORD), clock, inputs::signedIn,
+                worker -> inputs.signedOut(worker, "signed out of the KW page"));
         this.labActions = new LabActions(settings.dashboardControl(UcsyncSettings.DASHBOARD_FRONTEND_CONTROL),
                 settings.dashboardControl(UcsyncSettings.DASHBOARD_TSERVER_CONTROL), engine::isRostered);
-        this.dashboard = new DashboardFeed(() -> engine.roster().entries().stream().map(RosterEntry::sipUri).toList(),
-                views::view, access::isOperator);
-        registry.setChangeListener(dashboard::workerChanged);
-        offers.setChangeListener(dashboard::workerChanged);
+        this.dashboard = Dashboard.of(engine, views::view, () -> camel.getComponent("tlib", TlibComponent.class).links(),
+                () -> camel.getComponent("sip-presence", SipPresenceComponent.class).agents(), access::isOperator, clock);
+        engine.setMetrics(dashboard.history());
+        registry.setChangeListener(dashboard.feed()::workerChanged);
+        offers.setChangeListener(dashboard.feed()::workerChanged);
     }
 
     /**
@@ -143,13 +187,16 @@ public final class UcsyncModule implements AutoCloseable {
         }
         this.camel = camel;
         camel.getRegistry().bind("engine", engine);
+        camel.getRegistry().bind("workerInputs", inputs);
+        camel.getRegistry().bind("clusterStatus", new ClusterStatus(ownership, epochs));
         camel.getRegistry().bind("previewOffers", offers);
         camel.getRegistry().bind("kwViews", views);
         camel.getRegistry().bind("apiAccess", access);
         camel.getRegistry().bind("apiAnswers", new ApiAnswers());
         camel.getRegistry().bind("httpSessions", sessions);
         camel.getRegistry().bind("labActions", labActions);
-        camel.getRegistry().bind("dashboardFeed", dashboard);
+        camel.getRegistry().bind("dashboardFeed", dashboard.feed());
+        camel.getRegistry().bind("dashboardViews", dashboard.views());
         settings.asProperties().forEach((key, value) -> {
             if (key.toString().startsWith("ucsync.")) {
                 camel.getPropertiesComponent().addInitialProperty(key.toString(), value.toString());
@@ -254,22 +301,25 @@ public final class UcsyncModule implements AutoCloseable {
         for (String pool : pools) {
             camel.getEndpoint("sip-presence:" + pool + "?" + URISupport.createQueryString(new TreeMap<String, Object>(settings.poolOptions(pool))));
         }
+        // the routes before the partitions: a worker is acted for only once their T-Server has reported them after the
+        // DN's registration, and the first event the routes take (an EventLinkConnected the link held) finds no
+        // worker this node acts for yet
         routeFiles = new RouteFiles(camel, settings.path(UcsyncSettings.ROUTES), this::templateInstances);
         routeFiles.loadAll();
-        engine.awaitReports(engine.roster().entries());
-        applyRoster(camel, engine.roster());
-        if (settings.subscribeWhileSignedIn()) {
-            // a worker without a session (it expired while ucsync was down, or was lost) is signed out like one whose
-            // session expired; one who was signed out already is left as they are
-            Set<String> signedIn = sessions.principals();
-            engine.roster().entries().stream().map(RosterEntry::sipUri).filter(worker -> !signedIn.contains(worker))
-                    .forEach(worker -> template.sendBody(COMMANDS, engine.signedOut(worker, "no KW-page session after the start")));
+        partitions = new OwnedPartitions(camel, engine, ownership.partitioning(), store, registry, timers, sessions, inputs, pools,
+                settings.subscribeWhileSignedIn(), commands -> template.sendBody(COMMANDS, commands));
+        if (ownership instanceof ClusterNode clusterNode) {
+            // before the first partition: a change another node makes from then on is heard
+            inputsApplier = camel.getExecutorServiceManager().newSingleThreadExecutor(this, "worker-inputs");
+            changeFeed = new ChangeFeed(database, new OtherNodesChanges());
+            changeFeed.start();
+            HealthCheckRegistry.get(camel).register(new ClusterHealthCheck(clusterNode));
         }
-        ConnectorMetrics metrics = ConnectorMetrics.register(camel, timers);
+        ownership.start(camel, partitions);
+        ConnectorMetrics metrics = ConnectorMetrics.register(camel, timers, ownership, dashboard.board());
         if (metrics != null) {
-            engine.setMetrics(metrics);
+            engine.setMetrics(dashboard.history().alongside(metrics));
         }
-        timers.start();
         String dashboardAddress = serveDashboardFeed(camel);
         watcher = new FileWatcher();
         watcher.watch(routeFiles.directory(), RouteFiles::isRouteFile, routeFiles::reload);
@@ -316,7 +366,8 @@ public final class UcsyncModule implements AutoCloseable {
     }
 
     /**
-     * Serves the dashboard's live feed beside the routes on platform-http's Vert.x server (camel-main's, or one the
+     * Serves the dashboard's live feed, and the web libraries its page and the API's documentation load (webjars:
+     * uPlot, swagger-ui, under /webjars/), beside the routes on platform-http's Vert.x server (camel-main's, or one the
      * application added); its address, or null without one.
      */
     private String serveDashboardFeed(CamelContext camel) {
@@ -326,44 +377,46 @@ public final class UcsyncModule implements AutoCloseable {
             LOG.info("no Vert.x HTTP server for platform-http (camel.server.enabled=false?): no dashboard");
             return null;
         }
-        dashboard.attach(router);
+        dashboard.feed().attach(router);
+        router.route("/webjars/*").handler(StaticHandler.create(WEBJARS));
         return "http://" + router.getServer().getHost() + ":" + router.getServer().getPort() + "/dashboard";
     }
 
-    /**
-     * Hands the roster to the transports: every worker watched on the UC side (unless workers are watched only
-     * while signed in), every DN registered with its T-Server.
-     */
-    private void applyRoster(CamelContext camel, Roster roster) {
-        Set<String> signedIn = sessions.principals();
-        for (String pool : pools) {
-            agentOf(camel, pool).setWatched(roster.entries().stream().filter(worker -> worker.poolOrDefault().equals(pool))
-                    .map(RosterEntry::sipUri).filter(worker -> !settings.subscribeWhileSignedIn() || signedIn.contains(worker)).toList());
+    /** Reads a worker's facts and offer again from the store, as the owner (another node) saved them. */
+    private void readAgain(String worker) {
+        try {
+            registry.refresh(store.load(List.of(worker))).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("{}: not read again: {}", worker, e.getMessage());
         }
-        TlibComponent tlib = camel.getComponent("tlib", TlibComponent.class);
-        for (RosterEntry worker : roster.entries()) {
-            TServerLink link = tlib.link(worker.tserver());
-            if (link != null) {
-                link.register(worker.dn());
+        offers.refresh(List.of(worker));
+    }
+
+    /** What the other nodes of the cluster changed: shown here, and inputs they left applied when this node owns them. */
+    private final class OtherNodesChanges implements ChangeFeed.Listener {
+        @Override
+        public void workersChanged(Set<String> sipUris) {
+            List<String> others = sipUris.stream().filter(engine::isRostered).filter(worker -> !ownership.holds(worker)).toList();
+            try {
+                if (!others.isEmpty()) {
+                    registry.refresh(store.load(others));
+                }
+            } catch (SQLException e) {
+                LOG.debug("changes of other nodes not read yet: {}", e.getMessage());
             }
+            offers.refresh(sipUris);
         }
-    }
 
-    private static SipPresenceAgent agentOf(CamelContext camel, String pool) {
-        return camel.getComponent("sip-presence", SipPresenceComponent.class).agent(pool);
-    }
-
-    private void onSignedIn(String sipUri) {
-        if (settings.subscribeWhileSignedIn()) {
-            engine.roster().bySipUri(sipUri).ifPresent(worker -> agentOf(camel, worker.poolOrDefault()).watch(List.of(sipUri)));
+        @Override
+        public void inputsWaiting(Set<Integer> partitionNumbers) {
+            partitionNumbers.stream().filter(ownership.acting()::contains)
+                    .forEach(partition -> inputsApplier.execute(() -> inputs.applyWaiting(partition)));
         }
-    }
 
-    /** A worker has no KW-page session left (signed out, or left idle): with signed-in subscriptions, signed out. */
-    private void onSignedOut(String sipUri, String cause) {
-        if (settings.subscribeWhileSignedIn()) {
-            engine.roster().bySipUri(sipUri).ifPresent(worker -> agentOf(camel, worker.poolOrDefault()).unwatch(List.of(sipUri)));
-            template.sendBody(COMMANDS, engine.signedOut(sipUri, cause));
+        @Override
+        public void resumed() {
+            workersChanged(Set.copyOf(engine.roster().entries().stream().map(RosterEntry::sipUri).toList()));
+            inputsWaiting(ownership.acting());
         }
     }
 
@@ -387,11 +440,14 @@ public final class UcsyncModule implements AutoCloseable {
             return;
         }
         Roster before = engine.roster();
-        Set<String> known = new HashSet<>(before.entries().stream().map(RosterEntry::sipUri).toList());
-        engine.awaitReports(roster.entries().stream().filter(worker -> !known.contains(worker.sipUri())).toList());
         engine.setRoster(roster);
-        applyRoster(camel, roster);
-        dashboard.rosterChanged();
+        try {
+            partitions.rosterChanged(before);
+        } catch (SQLException e) {
+            LOG.error("roster reloaded, but who is signed in cannot be read: the watch list follows once the store answers ({})",
+                    e.getMessage());
+        }
+        dashboard.feed().rosterChanged();
         LOG.info("roster reloaded: {} workers", roster.entries().size());
         try {
             watchMapDirectories();
@@ -450,6 +506,10 @@ public final class UcsyncModule implements AutoCloseable {
             if (watcher != null) {
                 watcher.close();
             }
+            if (changeFeed != null) {
+                changeFeed.close();
+            }
+            ownership.close();
             timers.close();
             registry.close();
             store.close();

@@ -2,6 +2,8 @@ package io.ucsync.app;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.ucsync.cluster.ClusterOptions;
 import io.ucsync.config.ConfigException;
 import io.ucsync.config.RosterEntry;
 import io.ucsync.sip.SipPresenceEndpointUriFactory;
@@ -54,6 +57,15 @@ public final class UcsyncSettings {
     static final String DASHBOARD_PASSWORD = "ucsync.dashboard.password";
     static final String DASHBOARD_FRONTEND_CONTROL = "ucsync.dashboard.frontend-control";
     static final String DASHBOARD_TSERVER_CONTROL = "ucsync.dashboard.tserver-control";
+    static final String CLUSTER_ENABLED = "ucsync.cluster.enabled";
+    static final String CLUSTER_SERVICE = "ucsync.cluster.service";
+    static final String CLUSTER_ZOOKEEPER = "ucsync.cluster.zookeeper";
+    static final String CLUSTER_FILE_ROOT = "ucsync.cluster.file-root";
+    static final String CLUSTER_NODE_ID = "ucsync.cluster.node-id";
+    static final String CLUSTER_PARTITIONS = "ucsync.cluster.partitions";
+    static final String CLUSTER_SESSION_TIMEOUT = "ucsync.cluster.session-timeout";
+    /** The most partitions a cluster may have: each costs every node an election and, where owned, a Quartz scheduler. */
+    static final int MAX_PARTITIONS = 256;
     /** Derived, for the routes: how often idle sessions are looked for, a quarter of the timeout, 1 s to 1 min. */
     static final String SESSION_SWEEP_MILLIS = "ucsync.kw.session-sweep-millis";
 
@@ -78,7 +90,14 @@ public final class UcsyncSettings {
             Map.entry(PREVIEW_API_TOKEN, ""),
             Map.entry(DASHBOARD_PASSWORD, ""),
             Map.entry(DASHBOARD_FRONTEND_CONTROL, ""),
-            Map.entry(DASHBOARD_TSERVER_CONTROL, ""));
+            Map.entry(DASHBOARD_TSERVER_CONTROL, ""),
+            Map.entry(CLUSTER_ENABLED, "false"),
+            Map.entry(CLUSTER_SERVICE, "zookeeper"),
+            Map.entry(CLUSTER_ZOOKEEPER, ""),
+            Map.entry(CLUSTER_FILE_ROOT, ""),
+            Map.entry(CLUSTER_NODE_ID, ""),
+            Map.entry(CLUSTER_PARTITIONS, "1"),
+            Map.entry(CLUSTER_SESSION_TIMEOUT, "6s"));
 
     private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}}");
 
@@ -180,10 +199,80 @@ public final class UcsyncSettings {
             problems.add(file.getFileName() + ": " + KW_SUBSCRIBE + "=" + settings.value(KW_SUBSCRIBE)
                     + " is not a subscription mode (fix: always, or signed-in)");
         }
+        if (settings.clusterEnabled()) {
+            problems.addAll(settings.clusterProblems());
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return settings;
+    }
+
+    /** What is wrong with the ucsync.cluster.* keys of a cluster node, each with its fix. */
+    private List<String> clusterProblems() {
+        String fileName = file.getFileName().toString();
+        List<String> problems = new ArrayList<>();
+        String service = value(CLUSTER_SERVICE);
+        if (service.equals("zookeeper")) {
+            if (value(CLUSTER_ZOOKEEPER).isEmpty()) {
+                problems.add(fileName + ": " + CLUSTER_ZOOKEEPER + " is not set (fix: host:port[,host:port] of the ZooKeeper ensemble)");
+            }
+        } else if (service.equals("file")) {
+            if (value(CLUSTER_FILE_ROOT).isEmpty()) {
+                problems.add(fileName + ": " + CLUSTER_FILE_ROOT + " is not set (fix: a directory every node on this host can write)");
+            }
+        } else {
+            problems.add(fileName + ": " + CLUSTER_SERVICE + "=" + service + " is not a cluster service (fix: zookeeper, or file)");
+        }
+        int partitions = -1;
+        try {
+            partitions = Integer.parseInt(value(CLUSTER_PARTITIONS));
+        } catch (NumberFormatException e) {
+            // told below
+        }
+        if (partitions < 1 || partitions > MAX_PARTITIONS) {
+            problems.add(fileName + ": " + CLUSTER_PARTITIONS + "=" + value(CLUSTER_PARTITIONS) + " is not a number of partitions (fix: 1 to "
+                    + MAX_PARTITIONS + ", the same on every node; 1 is an active/standby pair)");
+        }
+        Duration session = EngineOptions.parseDuration(value(CLUSTER_SESSION_TIMEOUT));
+        if (session == null || session.toMillis() < 1000) {
+            problems.add(fileName + ": " + CLUSTER_SESSION_TIMEOUT + "=" + value(CLUSTER_SESSION_TIMEOUT)
+                    + " is not a duration of a second or more (fix: e.g. 6s; ZooKeeper bounds it to 2 to 20 times its tickTime)");
+        }
+        if (StateDatabase.Kind.of(value(STATE_JDBC_URL)) != StateDatabase.Kind.POSTGRESQL) {
+            problems.add(fileName + ": a cluster's nodes share one state store, and " + STATE_JDBC_URL + " is not PostgreSQL"
+                    + " (fix: jdbc:postgresql://HOST:PORT/DATABASE on every node, or " + CLUSTER_ENABLED + "=false)");
+        }
+        return problems;
+    }
+
+    public boolean clusterEnabled() {
+        return Boolean.parseBoolean(value(CLUSTER_ENABLED));
+    }
+
+    /**
+     * This node's id: {@value #CLUSTER_NODE_ID}, or the host's name and the HTTP port (camel.server.port), which tell
+     * apart the nodes of one host and stay the same after a restart.
+     */
+    public String nodeId() {
+        String configured = value(CLUSTER_NODE_ID);
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + properties.getProperty("camel.server.port", "8080").trim();
+    }
+
+    /** The options of a cluster node ({@link #clusterEnabled()}). */
+    public ClusterOptions clusterOptions() {
+        return new ClusterOptions(value(CLUSTER_SERVICE).equals("file") ? ClusterOptions.Service.FILE : ClusterOptions.Service.ZOOKEEPER,
+                value(CLUSTER_ZOOKEEPER), Path.of(value(CLUSTER_FILE_ROOT)), nodeId(), intValue(CLUSTER_PARTITIONS),
+                EngineOptions.parseDuration(value(CLUSTER_SESSION_TIMEOUT)));
     }
 
     /**

@@ -48,6 +48,7 @@ import io.ucsync.engine.ReconcilePlan;
 import io.ucsync.config.Roster;
 import io.ucsync.config.RosterEntry;
 import io.ucsync.engine.WorkerFacts;
+import io.ucsync.state.NotOwnerException;
 import io.ucsync.state.WorkerRegistry;
 import io.ucsync.state.WorkerRegistry.Decision;
 
@@ -310,9 +311,17 @@ public final class SyncEngine {
                 facts -> facts.inPreviewDeclineWindow(now) ? facts : facts.withPreviewDeclinedUntil(null));
     }
 
-    /** The worker declined a preview: NotReady for the configured timeout, then the presence applies again. */
+    /** The worker declined a preview now: NotReady for the configured timeout, then the presence applies again. */
     public List<Command> declinePreview(String sipUri) {
-        Instant until = clock.instant().plus(options.notReadyTimeout());
+        return declinePreview(sipUri, clock.instant());
+    }
+
+    /**
+     * The worker declined a preview at that time (through another node, which left it for this one): the window is
+     * counted from then, so that a decline applied twice gives the window that applying it once gave.
+     */
+    public List<Command> declinePreview(String sipUri, Instant declinedAt) {
+        Instant until = declinedAt.plus(options.notReadyTimeout());
         List<Command> commands = withWorker(roster.bySipUri(sipUri), "preview declined", facts -> facts.withPreviewDeclinedUntil(until));
         scheduleWindowEnd(sipUri, until);
         return commands;
@@ -343,25 +352,47 @@ public final class SyncEngine {
 
     /**
      * Before the T-Server has reported these workers (the link's resync after it connects, or the registration of a
-     * DN new to the roster), their saved agent state may be stale: nothing is sent for them until the report comes.
-     * A preview-decline window still open gets its timer again (it may have been set just before a crash).
+     * DN this node starts to watch), their saved agent state may be stale: nothing is sent for them until the report
+     * comes. Called before this node acts for them, so that no input can come first.
      */
     public void awaitReports(List<RosterEntry> workers) {
+        List<CompletableFuture<Void>> marked = new ArrayList<>();
+        for (RosterEntry worker : workers) {
+            marked.add(registry.onLane(worker.sipUri(), () -> outstanding.put(worker.sipUri(), new Outstanding(1, null, null, -1))));
+        }
+        join(CompletableFuture.allOf(marked.toArray(CompletableFuture[]::new)));
+    }
+
+    /**
+     * Sets again the timer of every preview-decline window of these workers still open: it may have been set just
+     * before a crash, or by the node that owned them before.
+     */
+    public void rearmTimers(List<RosterEntry> workers) {
         Instant now = clock.instant();
         for (RosterEntry worker : workers) {
-            registry.decide(worker.sipUri(), "awaiting the T-Server's report", facts -> {
-                outstanding.put(worker.sipUri(), new Outstanding(1, null, null, -1));
-                if (facts.inPreviewDeclineWindow(now)) {
-                    scheduleWindowEnd(worker.sipUri(), facts.previewDeclinedUntil());
-                }
-                return new Decision<>(facts, null);
-            });
+            WorkerFacts facts = registry.facts(worker.sipUri());
+            if (facts.inPreviewDeclineWindow(now)) {
+                scheduleWindowEnd(worker.sipUri(), facts.previewDeclinedUntil());
+            }
         }
     }
 
     /**
+     * Forgets what was asked about these workers and not heard back about: this node no longer acts for them (another
+     * node owns them now, and asks the T-Server itself).
+     */
+    public void forget(List<RosterEntry> workers) {
+        workers.forEach(worker -> outstanding.remove(worker.sipUri()));
+    }
+
+    /** Whether requests sent for any of these workers are still unanswered. */
+    public boolean awaitingAnswers(List<RosterEntry> workers) {
+        return workers.stream().anyMatch(worker -> outstanding(worker.sipUri()).target() != null && outstanding(worker.sipUri()).requests() > 0);
+    }
+
+    /**
      * Computes these workers' desired state again and returns what closes the gaps: after a change of the presence
-     * map that decides for them, or when their T-Server's switch link is back.
+     * map that decides for them, or when their T-Server's switch link is back. Workers another node owns are left to it.
      */
     public List<Command> reconcile(List<RosterEntry> workers, String cause) {
         List<CompletableFuture<List<Command>>> perWorker = new ArrayList<>();
@@ -370,7 +401,7 @@ public final class SyncEngine {
         }
         List<Command> commands = new ArrayList<>();
         for (CompletableFuture<List<Command>> worker : perWorker) {
-            commands.addAll(join(worker));
+            commands.addAll(joinOwned(worker));
         }
         return commands;
     }
@@ -439,7 +470,22 @@ public final class SyncEngine {
     }
 
     private List<Command> decide(String sipUri, String cause, Function<WorkerFacts, Decision<List<Command>>> decision) {
-        return join(registry.decide(sipUri, cause, decision).toCompletableFuture());
+        return joinOwned(registry.decide(sipUri, cause, decision).toCompletableFuture());
+    }
+
+    /**
+     * The commands of a change on the worker's lane; none when this node does not own the worker (a late presence or
+     * T-Server event after its partition moved to another node, which acts on its own copy of the input).
+     */
+    private List<Command> joinOwned(CompletableFuture<List<Command>> change) {
+        try {
+            return join(change);
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof NotOwnerException) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     /** On the worker's lane: the commands that move the worker from its facts to its desired state. */

@@ -8,16 +8,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +31,7 @@ public final class HttpSessions {
 
     /** The operator's principal: no SIP URI can be it, so an operator session never passes as a worker's. */
     public static final String OPERATOR = "operator";
-    /** A session's last use is saved at most this often: the idle timeout is hours, a request is milliseconds. */
+    /** A session's last use is saved at most this often (or a quarter of a shorter timeout): a request is milliseconds. */
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpSessions.class);
@@ -45,15 +40,12 @@ public final class HttpSessions {
     private final Clock clock;
     private final Duration idleTimeout;
     private final SecureRandom random = new SecureRandom();
-    /** The sessions this node knows, by token hash; one made elsewhere is read from the store when it first comes. */
-    private final Map<String, StoredSession> known = new ConcurrentHashMap<>();
     private volatile Consumer<String> onLastSessionEnded = principal -> { };
 
-    public HttpSessions(SessionStore store, Clock clock, Duration idleTimeout) throws SQLException {
+    public HttpSessions(SessionStore store, Clock clock, Duration idleTimeout) {
         this.store = store;
         this.clock = clock;
         this.idleTimeout = idleTimeout;
-        store.all().forEach(session -> known.put(session.tokenHash(), session));
     }
 
     /** Told the principal whose last session ended because it was left idle (not by signing out). */
@@ -66,32 +58,32 @@ public final class HttpSessions {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        StoredSession session = new StoredSession(hash(token), principal, clock.instant());
-        store.insert(session.tokenHash(), principal, session.lastSeen());
-        known.put(session.tokenHash(), session);
+        store.insert(hash(token), principal, clock.instant());
         return token;
     }
 
-    /** Whose session the token opens, if it is one and has not been idle too long; its use is noted. */
+    /**
+     * Whose session the token opens, if it is one and has not been idle too long; its use is noted. Read from the store
+     * each time: in a cluster, the session may have been made, used or ended through another node.
+     */
     public Optional<String> principal(String token) {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
         String tokenHash = hash(token);
-        StoredSession session = known.get(tokenHash);
-        if (session == null) {
-            session = stored(tokenHash);
-            if (session == null) {
-                return Optional.empty();
-            }
+        StoredSession session;
+        try {
+            session = store.find(tokenHash).orElse(null);
+        } catch (SQLException e) {
+            LOG.debug("session not found: the store cannot be read: {}", e.getMessage());
+            return Optional.empty();
         }
         Instant now = clock.instant();
-        if (isIdle(session, now)) {
-            return Optional.empty(); // the sweep ends it and tells whose it was
+        if (session == null || isIdle(session, now)) {
+            return Optional.empty(); // an idle one: the sweep ends it and tells whose it was
         }
-        if (Duration.between(session.lastSeen(), now).compareTo(TOUCH_INTERVAL) > 0) {
-            StoredSession used = new StoredSession(tokenHash, session.principal(), now);
-            known.put(tokenHash, used);
+        Duration touchInterval = TOUCH_INTERVAL.compareTo(idleTimeout.dividedBy(4)) < 0 ? TOUCH_INTERVAL : idleTimeout.dividedBy(4);
+        if (Duration.between(session.lastSeen(), now).compareTo(touchInterval) > 0) {
             try {
                 store.touch(tokenHash, now);
             } catch (SQLException e) {
@@ -106,61 +98,44 @@ public final class HttpSessions {
     public Optional<String> end(String token) throws SQLException {
         Optional<String> principal = principal(token);
         if (principal.isPresent()) {
-            String tokenHash = hash(token);
-            store.delete(tokenHash);
-            known.remove(tokenHash);
+            store.delete(hash(token));
         }
         return principal;
     }
 
-    /** Whether the principal has a session on this node that is not idle. */
-    public boolean hasSession(String principal) {
-        Instant now = clock.instant();
-        return known.values().stream().anyMatch(session -> session.principal().equals(principal) && !isIdle(session, now));
+    /** Whether the principal has a session that is not idle (made through any node). */
+    public boolean hasSession(String principal) throws SQLException {
+        return store.hasSessionSeenAfter(principal, clock.instant().minus(idleTimeout));
     }
 
     /** The principals with a session that is not idle. */
-    public Set<String> principals() {
-        Instant now = clock.instant();
-        return known.values().stream().filter(session -> !isIdle(session, now)).map(StoredSession::principal).collect(Collectors.toSet());
+    public Set<String> principals() throws SQLException {
+        return store.principalsSeenAfter(clock.instant().minus(idleTimeout));
     }
 
     /**
      * Ends every session left idle for the timeout, and tells each principal that has no session left; the number ended.
-     * A session the store cannot delete now is tried again next time.
+     * A session the store cannot delete now is tried again next time; one that another node of a cluster ended first,
+     * or that was used through another node meanwhile, is left to it.
      */
     public int expireIdle() {
-        Instant now = clock.instant();
-        List<StoredSession> idle = new ArrayList<>(known.values().stream().filter(session -> isIdle(session, now)).toList());
+        Instant idleBefore = clock.instant().minus(idleTimeout);
         int ended = 0;
-        for (StoredSession session : idle) {
-            try {
-                store.delete(session.tokenHash());
-            } catch (SQLException e) {
-                LOG.debug("idle session of {} not ended yet: {}", session.principal(), e.getMessage());
-                continue;
+        try {
+            for (StoredSession session : store.idleBefore(idleBefore)) {
+                if (!store.deleteIfIdle(session.tokenHash(), idleBefore)) {
+                    continue;
+                }
+                ended++;
+                if (!hasSession(session.principal())) {
+                    LOG.info("the session of {} expired after {} without use", session.principal(), idleTimeout);
+                    onLastSessionEnded.accept(session.principal());
+                }
             }
-            known.remove(session.tokenHash());
-            ended++;
-            if (!hasSession(session.principal())) {
-                LOG.info("the session of {} expired after {} without use", session.principal(), idleTimeout);
-                onLastSessionEnded.accept(session.principal());
-            }
+        } catch (SQLException e) {
+            LOG.debug("idle sessions not ended yet: {}", e.getMessage());
         }
         return ended;
-    }
-
-    private StoredSession stored(String tokenHash) {
-        try {
-            StoredSession session = store.find(tokenHash).orElse(null);
-            if (session != null) {
-                known.put(tokenHash, session);
-            }
-            return session;
-        } catch (SQLException e) {
-            LOG.debug("session not found: the store cannot be read: {}", e.getMessage());
-            return null;
-        }
     }
 
     private boolean isIdle(StoredSession session, Instant now) {

@@ -44,6 +44,12 @@ public final class RequestRefused extends RuntimeException {
         return new RequestRefused(429, reason, Map.of("Retry-After", String.valueOf(retryAfter.toSeconds() + 1)));
     }
 
+    /** 503: the state store cannot be reached now; the request changed nothing and can be sent again. */
+    public static RequestRefused storeUnavailable(String what, Exception cause) {
+        return new RequestRefused(503, what + ": the state store cannot be reached now (" + cause.getMessage() + "); try again",
+                Map.of("Retry-After", "5"));
+    }
+
     public int status() {
         return status;
     }

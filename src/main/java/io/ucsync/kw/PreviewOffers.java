@@ -1,8 +1,10 @@
 package io.ucsync.kw;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,11 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.ucsync.http.RequestRefused;
+import io.ucsync.state.PreviewOfferStore;
+import io.ucsync.state.PreviewOfferStore.StoredOffer;
 
 /**
  * Previews a routing system offers to workers through the API: each offer is open until the worker accepts or
  * declines it in the KW page, or until its timeout withdraws it. The routing system reads the outcome by id.
- * Offers live in memory; one open offer per worker (a new one replaces it).
+ * Offers live in the state store, so that any node of a cluster settles and reports them; one open offer per worker
+ * (a new one replaces it). The open ones are also kept here, for the pages, and read again when another node changed
+ * one ({@link #refresh}).
  */
 public final class PreviewOffers {
 
@@ -27,6 +33,7 @@ public final class PreviewOffers {
     static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     /** How long after its expiry the routing system can still read what became of an offer. */
     static final Duration OUTCOME_KEPT = Duration.ofHours(1);
+    private static final String OFFERED = "offered";
 
     /** An offer and what became of it: offered, accepted, declined or withdrawn. */
     public record Offer(String id, String worker, Instant expires, String status) {
@@ -41,16 +48,19 @@ public final class PreviewOffers {
         }
     }
 
+    private final PreviewOfferStore store;
     private final Clock clock;
-    private final Map<String, Offer> byId = new ConcurrentHashMap<>();
+    private final Predicate<String> rostered;
+    /** Each worker's offer still offered, as the store has it (its expiry checked when read). */
+    private final Map<String, Offer> open = new ConcurrentHashMap<>();
     private volatile Consumer<String> changeListener = worker -> { };
 
-    private final Predicate<String> rostered;
-
     /** @param rostered whether a SIP URI is a rostered worker's (only they can be offered a preview) */
-    public PreviewOffers(Clock clock, Predicate<String> rostered) {
+    public PreviewOffers(PreviewOfferStore store, Clock clock, Predicate<String> rostered) throws SQLException {
+        this.store = store;
         this.clock = clock;
         this.rostered = rostered;
+        store.allOpen().forEach(offer -> open.put(offer.sipUri(), of(offer)));
     }
 
     /** Told the SIP URI of the worker whenever an offer to them is made or settled. */
@@ -61,7 +71,7 @@ public final class PreviewOffers {
     /**
      * A new offer to a rostered worker, withdrawn after {@code timeout} seconds (1 to 3600).
      *
-     * @throws RequestRefused 400 for a worker not in the roster or a timeout out of range
+     * @throws RequestRefused 400 for a worker not in the roster or a timeout out of range; 503 while the store is down
      */
     public Map<String, Object> offer(String worker, String timeout) {
         if (worker == null || !rostered.test(worker)) {
@@ -71,10 +81,14 @@ public final class PreviewOffers {
         if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT.toSeconds()) {
             throw RequestRefused.badRequest("timeout must be 1 to " + MAX_TIMEOUT.toSeconds() + " seconds");
         }
-        open(worker).ifPresent(previous -> settle(previous, "withdrawn"));
-        forgetSettledBefore(clock.instant().minus(OUTCOME_KEPT));
-        Offer offer = new Offer(UUID.randomUUID().toString(), worker, clock.instant().plusSeconds(timeoutSeconds), "offered");
-        byId.put(offer.id(), offer);
+        Instant now = clock.instant();
+        Offer offer = new Offer(UUID.randomUUID().toString(), worker, now.plusSeconds(timeoutSeconds), OFFERED);
+        try {
+            store.offer(new StoredOffer(offer.id(), worker, offer.expires(), OFFERED), now.minus(OUTCOME_KEPT));
+        } catch (SQLException e) {
+            throw RequestRefused.storeUnavailable("preview not offered", e);
+        }
+        open.put(worker, offer);
         LOG.info("preview {} offered to {} until {}", offer.id(), worker, offer.expires());
         changeListener.accept(worker);
         return offer.asMap();
@@ -86,17 +100,16 @@ public final class PreviewOffers {
      * @throws RequestRefused 404 when there is none (or it was forgotten, an hour after it expired)
      */
     public Map<String, Object> get(String id) {
-        Offer offer = current(byId.get(id));
-        if (offer == null) {
-            throw RequestRefused.notFound("no such preview");
+        try {
+            return store.find(id).map(this::of).orElseThrow(() -> RequestRefused.notFound("no such preview")).asMap();
+        } catch (SQLException e) {
+            throw RequestRefused.storeUnavailable("preview not read", e);
         }
-        return offer.asMap();
     }
 
     /** The worker's open offer, if any, for the KW page. */
     public Optional<Offer> open(String worker) {
-        return byId.values().stream().map(this::current).filter(o -> o.worker().equals(worker) && "offered".equals(o.status()))
-                .findFirst();
+        return Optional.ofNullable(open.get(worker)).filter(offer -> clock.instant().isBefore(offer.expires()));
     }
 
     /**
@@ -105,7 +118,7 @@ public final class PreviewOffers {
      * @throws RequestRefused 409 when none is offered
      */
     public void accept(String worker) {
-        settle(open(worker).orElseThrow(() -> RequestRefused.conflict("no preview is offered")), "accepted");
+        settle(worker, "accepted");
     }
 
     /**
@@ -114,27 +127,42 @@ public final class PreviewOffers {
      * @throws RequestRefused 409 when none is offered
      */
     public void decline(String worker) {
-        settle(open(worker).orElseThrow(() -> RequestRefused.conflict("no preview is offered")), "declined");
+        settle(worker, "declined");
     }
 
-    /** Offers stay readable for a while, not forever: memory stays bounded however many previews are offered. */
-    private void forgetSettledBefore(Instant limit) {
-        byId.values().removeIf(offer -> !"offered".equals(offer.status()) && offer.expires().isBefore(limit));
-    }
-
-    /** An offered preview past its time is withdrawn (computed when read, so no timer is needed). */
-    private Offer current(Offer offer) {
-        if (offer != null && "offered".equals(offer.status()) && !clock.instant().isBefore(offer.expires())) {
-            return settle(offer, "withdrawn");
+    private void settle(String worker, String status) {
+        boolean settled;
+        try {
+            settled = store.settle(worker, status, clock.instant());
+        } catch (SQLException e) {
+            throw RequestRefused.storeUnavailable("preview not " + status, e);
         }
-        return offer;
+        Offer was = open.remove(worker);
+        if (!settled) {
+            throw RequestRefused.conflict("no preview is offered");
+        }
+        LOG.info("preview {} for {} {}", was == null ? "" : was.id(), worker, status);
+        changeListener.accept(worker);
     }
 
-    private Offer settle(Offer offer, String status) {
-        Offer settled = new Offer(offer.id(), offer.worker(), offer.expires(), status);
-        byId.put(offer.id(), settled);
-        LOG.info("preview {} for {} {}", offer.id(), offer.worker(), status);
-        changeListener.accept(offer.worker());
-        return settled;
+    /** These workers' offers were changed through another node: read again. */
+    public void refresh(Collection<String> workers) {
+        for (String worker : workers) {
+            try {
+                Optional<StoredOffer> stored = store.open(worker);
+                Offer before = stored.isPresent() ? open.put(worker, of(stored.get())) : open.remove(worker);
+                if (!stored.map(this::of).equals(Optional.ofNullable(before))) {
+                    changeListener.accept(worker);
+                }
+            } catch (SQLException e) {
+                LOG.debug("offer of {} not read again: {}", worker, e.getMessage());
+            }
+        }
+    }
+
+    /** An offer as it stands now: one still offered past its time is withdrawn (computed when read: no timer needed). */
+    private Offer of(StoredOffer stored) {
+        boolean expired = OFFERED.equals(stored.status()) && !clock.instant().isBefore(stored.expires());
+        return new Offer(stored.id(), stored.sipUri(), stored.expires(), expired ? "withdrawn" : stored.status());
     }
 }

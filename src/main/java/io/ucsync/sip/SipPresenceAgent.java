@@ -50,6 +50,7 @@ import io.ucsync.sip.internal.MsPresPublisher;
 import io.ucsync.sip.internal.NotificationLanes;
 import io.ucsync.sip.internal.Publisher;
 import io.ucsync.sip.internal.Registration;
+import io.ucsync.sip.internal.SipStacks;
 import io.ucsync.sip.internal.Requests;
 import io.ucsync.sip.internal.SimplePublisher;
 import io.ucsync.sip.internal.Subscriptions;
@@ -435,7 +436,7 @@ public final class SipPresenceAgent {
             if (lanes != null) {
                 lanes.stop(0);
             }
-            stack.stop();
+            SipStacks.stop(stack);
             throw e;
         }
     }
@@ -515,7 +516,7 @@ public final class SipPresenceAgent {
             r.agent().shutdownNow();
             r.lanes().stop(STOP_WAIT_MILLIS);
             countedBefore = SipStackCounters.of(r.stack()).plus(countedBefore).stopped();
-            r.stack().stop();
+            SipStacks.stop(r.stack());
             synchronized (watchedWhileStopped) {
                 watchedWhileStopped.clear();
                 watchedWhileStopped.addAll(watched);

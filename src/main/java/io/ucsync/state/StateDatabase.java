@@ -50,8 +50,12 @@ public final class StateDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateDatabase.class);
     /** A password given in the URL itself (PostgreSQL's ?password=, H2's ;PASSWORD=) never reaches a log. */
     private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password=)[^&;]*");
-    /** Quartz's scheduler thread, its two job threads and its misfire handler, and reads (the start's load, audit pages). */
-    private static final int POOL_SIZE = 6;
+    /** Reads (the start's load, audit pages, sessions, offers, the inbox) besides what the timers take. */
+    private static final int POOL_SIZE_BESIDES_TIMERS = 4;
+    /** What each Quartz scheduler takes at most at once: its scheduler thread and its misfire or cluster handler. */
+    private static final int POOL_SIZE_PER_TIMER_SCHEDULER = 2;
+    /** The most connections one node keeps, whatever the partitions it owns: PostgreSQL allows 100 by default. */
+    private static final int MAX_POOL_SIZE = 30;
     /** How long a thread waits for a connection before the store counts as unreachable. */
     private static final long CONNECTION_TIMEOUT_MILLIS = 2000;
     /** Flyway's record of the migrations applied. */
@@ -74,6 +78,14 @@ public final class StateDatabase implements AutoCloseable {
      *                             reached or its schema cannot be migrated
      */
     public static StateDatabase open(String jdbcUrl, String user, String password) throws StateStoreException {
+        return open(jdbcUrl, user, password, 1);
+    }
+
+    /**
+     * As {@link #open(String, String, String)}, for a node that may run up to this many timer schedulers (one per
+     * partition it owns): its pool is sized for them.
+     */
+    public static StateDatabase open(String jdbcUrl, String user, String password, int timerSchedulers) throws StateStoreException {
         String description = "state store " + withoutPassword(jdbcUrl);
         Kind kind = Kind.of(jdbcUrl);
         if (kind == null) {
@@ -90,7 +102,7 @@ public final class StateDatabase implements AutoCloseable {
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMaximumPoolSize(Math.min(MAX_POOL_SIZE, POOL_SIZE_BESIDES_TIMERS + POOL_SIZE_PER_TIMER_SCHEDULER * timerSchedulers));
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         HikariDataSource pool = new HikariDataSource(config);
         try {

@@ -2,6 +2,8 @@ package io.ucsync.state;
 
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,6 +24,10 @@ import io.ucsync.engine.WorkerFacts;
 /**
  * Every worker's facts, changed one worker at a time in order and different workers in parallel.
  * <p>
+ * A node changes only the workers of the partitions it acts for ({@link Fences}): a change of any other worker is
+ * refused ({@link NotOwnerException}), and their facts here are a copy of the store's that the owner's changes refresh
+ * ({@link #refresh}), for the pages and the API.
+ * <p>
  * Workers are spread over a fixed number of single-threaded lanes by their SIP URI, so one worker's
  * changes never overtake each other while no worker costs a thread of its own. A change is saved to the
  * store before its stage completes: whatever acts on the new facts acts on facts that survive a kill -9. While the
@@ -33,13 +39,15 @@ public final class WorkerRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
 
     private final WorkerStore store;
+    private final Fences fences;
     private final Clock clock;
     private final Map<String, WorkerFacts> facts;
     private final ExecutorService[] lanes;
     private volatile Consumer<String> changeListener = sipUri -> { };
 
-    public WorkerRegistry(WorkerStore store, int laneCount, Clock clock) throws SQLException {
+    public WorkerRegistry(WorkerStore store, Fences fences, int laneCount, Clock clock) throws SQLException {
         this.store = store;
+        this.fences = fences;
         this.clock = clock;
         this.facts = new ConcurrentHashMap<>(store.loadAll());
         this.lanes = new ExecutorService[laneCount];
@@ -103,8 +111,9 @@ public final class WorkerRegistry implements AutoCloseable {
      */
     public <R> CompletionStage<R> decide(String sipUri, String cause, Function<WorkerFacts, Decision<R>> decision) {
         CompletableFuture<R> result = new CompletableFuture<>();
-        lanes[Math.floorMod(sipUri.hashCode(), lanes.length)].execute(() -> {
+        laneOf(sipUri).execute(() -> {
             try {
+                Fence fence = fences.fenceFor(sipUri).orElseThrow(() -> new NotOwnerException(sipUri + ": not owned by this node"));
                 WorkerFacts before = facts(sipUri);
                 Decision<R> decided = decision.apply(before);
                 WorkerFacts after = decided.facts();
@@ -116,7 +125,7 @@ public final class WorkerRegistry implements AutoCloseable {
                     audit = new AuditEntry(sipUri, clock.instant(), after.reportedAgentState() + " (unchanged)", decided.auditNote());
                 }
                 if (!after.equals(before) || audit != null) {
-                    store.write(sipUri, after, audit);
+                    store.write(sipUri, after, audit, fence);
                     if (audit != null) {
                         LOG.info("{} agent state {} ({})", sipUri, audit.change(), audit.cause());
                     }
@@ -124,12 +133,62 @@ public final class WorkerRegistry implements AutoCloseable {
                     changeListener.accept(sipUri);
                 }
                 result.complete(decided.result());
+            } catch (NotOwnerException e) {
+                LOG.debug("{}: change not applied ({}): {}", sipUri, cause, e.getMessage());
+                result.completeExceptionally(e);
             } catch (SQLException | RuntimeException e) {
                 LOG.error("{}: change not applied ({}): {}", sipUri, cause, e.getMessage());
                 result.completeExceptionally(e);
             }
         });
         return result;
+    }
+
+    /**
+     * The facts of workers this node is taking over, as the store has them once the partition is fenced (no other node
+     * can change them any more); completes once every change already waiting on their lanes is behind them.
+     */
+    public CompletableFuture<Void> takeOver(Map<String, WorkerFacts> saved, Collection<String> sipUris) {
+        List<CompletableFuture<Void>> placed = new ArrayList<>();
+        for (String sipUri : sipUris) {
+            WorkerFacts loaded = saved.getOrDefault(sipUri, WorkerFacts.NONE);
+            placed.add(CompletableFuture.runAsync(() -> replace(sipUri, loaded), laneOf(sipUri)));
+        }
+        return CompletableFuture.allOf(placed.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * The facts of workers another node owns, as that node saved them: kept for the pages and the API. A worker this
+     * node holds keeps its own facts (the store's copy can only be as new, or older when it was read before a change).
+     * Completes once they are in place.
+     */
+    public CompletableFuture<Void> refresh(Map<String, WorkerFacts> saved) {
+        List<CompletableFuture<Void>> placed = new ArrayList<>();
+        saved.forEach((sipUri, loaded) -> placed.add(CompletableFuture.runAsync(() -> {
+            if (!fences.holds(sipUri)) {
+                replace(sipUri, loaded);
+            }
+        }, laneOf(sipUri))));
+        return CompletableFuture.allOf(placed.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Runs something on the worker's lane, in order with the worker's changes, that changes no facts (what a caller
+     * keeps per worker beside them); allowed whoever owns the worker.
+     */
+    public CompletableFuture<Void> onLane(String sipUri, Runnable work) {
+        return CompletableFuture.runAsync(work, laneOf(sipUri));
+    }
+
+    /** On the worker's lane. */
+    private void replace(String sipUri, WorkerFacts loaded) {
+        if (!loaded.equals(facts.put(sipUri, loaded))) {
+            changeListener.accept(sipUri);
+        }
+    }
+
+    private ExecutorService laneOf(String sipUri) {
+        return lanes[Math.floorMod(sipUri.hashCode(), lanes.length)];
     }
 
     /** Whether changes are waiting for the store to be reachable again (they complete once it is and they are saved). */

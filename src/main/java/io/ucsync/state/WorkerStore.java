@@ -13,9 +13,14 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -52,6 +57,8 @@ public final class WorkerStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerStore.class);
     /** The most writes committed together. */
     private static final int MAX_GROUP = 256;
+    /** The most workers read with one query. */
+    private static final int LOAD_CHUNK = 500;
     private static final int AUDIT_CHANGE_LENGTH = 512;
     private static final int AUDIT_CAUSE_LENGTH = 1024;
     /** Waits between tries while the database cannot be reached: doubling from the first to the longest. */
@@ -108,26 +115,52 @@ public final class WorkerStore implements AutoCloseable {
         try (Connection connection = connections.getConnection();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT * FROM worker_facts")) {
-            while (rows.next()) {
-                String sipUri = rows.getString("sip_uri");
-                String availability = rows.getString("own_availability");
-                Presence own = availability == null ? null : new Presence(sipUri, Availability.valueOf(availability),
-                        rows.getString("own_activity"), PresenceSource.valueOf(rows.getString("own_source")),
-                        rows.getTimestamp("own_publish_time").toInstant());
-                Timestamp until = rows.getTimestamp("preview_declined_until");
-                String published = rows.getString("published");
-                Timestamp externalAt = rows.getTimestamp("external_change_at");
-                facts.put(sipUri, new WorkerFacts(own, rows.getBoolean("cc_dnd"), until == null ? null : until.toInstant(),
-                        decodeCalls(rows.getString("active_calls")), decodeAgentState(rows.getString("reported_agent_state")),
-                        decodeRequested(rows.getString("requested")), externalAt == null ? null : new ExternalChange(externalAt.toInstant(), rows.getBoolean("external_reverted")),
-                        published == null ? null : PublishedPresence.parse(published)));
+            readFacts(rows, facts);
+        }
+        return facts;
+    }
+
+    /** These workers' facts as last saved (a worker never saved has none). */
+    public Map<String, WorkerFacts> load(Collection<String> sipUris) throws SQLException {
+        Map<String, WorkerFacts> facts = new HashMap<>();
+        List<String> all = List.copyOf(sipUris);
+        try (Connection connection = connections.getConnection()) {
+            for (int from = 0; from < all.size(); from += LOAD_CHUNK) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + LOAD_CHUNK));
+                String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement query = connection.prepareStatement("SELECT * FROM worker_facts WHERE sip_uri IN (" + marks + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        query.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rows = query.executeQuery()) {
+                        readFacts(rows, facts);
+                    }
+                }
             }
         }
         return facts;
     }
 
+    private static void readFacts(ResultSet rows, Map<String, WorkerFacts> facts) throws SQLException {
+        while (rows.next()) {
+            String sipUri = rows.getString("sip_uri");
+            String availability = rows.getString("own_availability");
+            Presence own = availability == null ? null : new Presence(sipUri, Availability.valueOf(availability),
+                    rows.getString("own_activity"), PresenceSource.valueOf(rows.getString("own_source")),
+                    rows.getTimestamp("own_publish_time").toInstant());
+            Timestamp until = rows.getTimestamp("preview_declined_until");
+            String published = rows.getString("published");
+            Timestamp externalAt = rows.getTimestamp("external_change_at");
+            facts.put(sipUri, new WorkerFacts(own, rows.getBoolean("cc_dnd"), until == null ? null : until.toInstant(),
+                    decodeCalls(rows.getString("active_calls")), decodeAgentState(rows.getString("reported_agent_state")),
+                    decodeRequested(rows.getString("requested")), externalAt == null ? null
+                            : new ExternalChange(externalAt.toInstant(), rows.getBoolean("external_reverted")),
+                    published == null ? null : PublishedPresence.parse(published)));
+        }
+    }
+
     /** One worker's new facts, and the audit entry of its agent-state change if there is one. */
-    private record Write(String sipUri, WorkerFacts facts, AuditEntry audit, CompletableFuture<Void> done) {
+    private record Write(String sipUri, WorkerFacts facts, AuditEntry audit, Fence fence, CompletableFuture<Void> done) {
     }
 
     /**
@@ -137,21 +170,26 @@ public final class WorkerStore implements AutoCloseable {
      * waits until it is back and the write is saved.
      *
      * @param audit the agent-state change to record with it, or null
-     * @throws SQLException when the database refused this write (it answers, and still refuses the write alone), or the
-     *                      store was closed before the write could be saved
+     * @param fence the epoch of the worker's partition this node writes under; checked in the write's transaction
+     * @throws NotOwnerException when another node has taken the worker's partition over since: nothing was saved
+     * @throws SQLException      when the database refused this write (it answers, and still refuses the write alone),
+     *                           or the store was closed before the write could be saved
      */
-    public void write(String sipUri, WorkerFacts facts, AuditEntry audit) throws SQLException {
+    public void write(String sipUri, WorkerFacts facts, AuditEntry audit, Fence fence) throws SQLException {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) {
             throw new SQLException("the worker store is closed");
         }
-        writes.add(new Write(sipUri, facts, audit, done));
+        writes.add(new Write(sipUri, facts, audit, fence, done));
         try {
             done.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while waiting for the commit", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof NotOwnerException notOwner) {
+                throw notOwner;
+            }
             throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getCause());
         }
     }
@@ -191,9 +229,16 @@ public final class WorkerStore implements AutoCloseable {
         long retryMillis = FIRST_RETRY_MILLIS;
         while (true) {
             try {
-                commit(group);
+                Set<Fence> stale = commit(group);
                 backAgain();
-                group.forEach(write -> write.done().complete(null));
+                for (Write write : group) {
+                    if (stale.contains(write.fence())) {
+                        write.done().completeExceptionally(new NotOwnerException(write.sipUri() + ": not saved: partition "
+                                + write.fence().partition() + " was taken over by another node since epoch " + write.fence().epoch()));
+                    } else {
+                        write.done().complete(null);
+                    }
+                }
                 return;
             } catch (SQLException e) {
                 if (!lostConnection(e) && writerConnectionAnswers()) {
@@ -224,7 +269,12 @@ public final class WorkerStore implements AutoCloseable {
         }
     }
 
-    private void commit(List<Write> group) throws SQLException {
+    /**
+     * Commits the group's writes whose partition epoch still holds; the fences found stale, whose writes were left out.
+     * The epochs are checked first, in partition order (two writers never wait for each other's rows in opposite
+     * orders), and their rows stay locked until the commit: a take-over waits for this commit, and raises the epoch after.
+     */
+    private Set<Fence> commit(List<Write> group) throws SQLException {
         if (writerConnection == null) {
             writerConnection = database.connect();
             writerConnection.setAutoCommit(false);
@@ -232,7 +282,18 @@ public final class WorkerStore implements AutoCloseable {
         Connection connection = writerConnection;
         try (PreparedStatement merge = connection.prepareStatement(MERGE_FACTS);
              PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_log (sip_uri, at, change, cause) VALUES (?, ?, ?, ?)")) {
+            Set<Fence> stale = new HashSet<>();
+            for (Fence fence : group.stream().map(Write::fence).distinct().sorted(Comparator.comparingInt(Fence::partition)).toList()) {
+                if (!PartitionEpochs.stillCurrent(connection, fence)) {
+                    stale.add(fence);
+                }
+            }
+            List<String> changed = new ArrayList<>();
             for (Write write : group) {
+                if (stale.contains(write.fence())) {
+                    continue;
+                }
+                changed.add(write.sipUri());
                 bindFacts(merge, write.sipUri(), write.facts());
                 merge.addBatch();
                 if (write.audit() != null) {
@@ -245,7 +306,12 @@ public final class WorkerStore implements AutoCloseable {
             }
             merge.executeBatch();
             insert.executeBatch();
+            if (database.kind() == StateDatabase.Kind.POSTGRESQL) {
+                // the other nodes of a cluster show these workers too
+                ChangeNotices.announce(connection, ChangeNotices.WORKERS_CHANGED, changed);
+            }
             connection.commit();
+            return stale;
         } catch (SQLException e) {
             rollBack(connection, e);
             throw e;
@@ -426,7 +492,7 @@ public final class WorkerStore implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        writes.add(new Write(null, null, null, null));
+        writes.add(new Write(null, null, null, null, null));
         try {
             writer.join(10_000);
         } catch (InterruptedException e) {

@@ -7,6 +7,8 @@ import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.JobKey;
 import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Quartz job behind every durable timer. Quartz creates it from the job store, possibly in a process
@@ -14,6 +16,7 @@ import org.quartz.SchedulerException;
  */
 public final class TimerFiredJob implements Job {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TimerFiredJob.class);
     static final String LISTENER_KEY = "io.ucsync.timers.listener";
 
     @Override
@@ -22,6 +25,7 @@ public final class TimerFiredJob implements Job {
         try {
             Consumer<FiredTimer> listener = (Consumer<FiredTimer>) context.getScheduler().getContext().get(LISTENER_KEY);
             JobKey key = context.getJobDetail().getKey();
+            LOG.info("timer {} for {} fired (due {})", key.getGroup(), key.getName(), context.getScheduledFireTime().toInstant());
             listener.accept(new FiredTimer(key.getGroup(), key.getName(), context.getScheduledFireTime().toInstant()));
         } catch (SchedulerException e) {
             throw new JobExecutionException(e);

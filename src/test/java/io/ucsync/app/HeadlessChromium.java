@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -100,6 +101,28 @@ final class HeadlessChromium implements AutoCloseable {
     /** The browser's cookies, as DevTools reports them (name, value, secure, httpOnly, sameSite, ...). */
     JsonNode cookies() throws Exception {
         return send("Network.getAllCookies", Map.of()).path("cookies");
+    }
+
+    /** Presses a key, as the keyboard would, on the element that has the focus: "Enter", "Tab" or " " (space). */
+    void press(String key) throws Exception {
+        Map<String, Object> event = switch (key) {
+            case "Enter" -> Map.of("key", "Enter", "code", "Enter", "windowsVirtualKeyCode", 13, "text", "\r");
+            case "Tab" -> Map.of("key", "Tab", "code", "Tab", "windowsVirtualKeyCode", 9);
+            case " " -> Map.of("key", " ", "code", "Space", "windowsVirtualKeyCode", 32, "text", " ");
+            default -> throw new IllegalArgumentException("no such key here: " + key);
+        };
+        Map<String, Object> down = new HashMap<>(event);
+        down.put("type", "keyDown");
+        send("Input.dispatchKeyEvent", down);
+        Map<String, Object> up = new HashMap<>(event);
+        up.remove("text");
+        up.put("type", "keyUp");
+        send("Input.dispatchKeyEvent", up);
+    }
+
+    /** Shows the page on a screen this many CSS pixels wide and high: a phone's (mobile viewport, two device pixels a CSS pixel), or a desktop's. */
+    void emulateScreen(int width, int height, boolean phone) throws Exception {
+        send("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", phone ? 2 : 1, "mobile", phone));
     }
 
     /** A PNG of what the page shows. */

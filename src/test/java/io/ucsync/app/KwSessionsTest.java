@@ -76,7 +76,7 @@ class KwSessionsTest {
             ucsync.start();
             ucsync.awaitAgent(1, "LoggedOut");
             assertThat(ucsync.connector().engine().registry().auditFor(worker(1), 5))
-                    .anySatisfy(entry -> assertThat(entry.cause()).contains("no KW-page session after the start"));
+                    .anySatisfy(entry -> assertThat(entry.cause()).contains("no KW-page session when this node took the worker on"));
             assertThat(ucsync.frontEnd().subscriptions()).isEmpty();
         }
     }

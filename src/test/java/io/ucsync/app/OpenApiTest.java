@@ -1,12 +1,15 @@
 package io.ucsync.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -20,8 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The HTTP API described: GET /api/openapi.json lists every /api/ endpoint the running product serves, with its refusals. */
+/**
+ * The HTTP API described: GET /api/openapi.json lists every /api/ endpoint the running product serves, with its
+ * refusals, and /api/docs shows it in swagger-ui (in a real Chromium), every operation of it.
+ */
 class OpenApiTest {
+
+    /** The document and the page that shows it: not part of the API they describe. */
+    private static final Set<String> DOCUMENTATION = Set.of("/api/openapi.json", "/api/docs");
 
     @TempDir
     Path home;
@@ -48,7 +57,7 @@ class OpenApiTest {
             }
             Set<String> served = new TreeSet<>();
             for (var endpoint : ucsync.connector().camelContext().getEndpoints()) {
-                if (endpoint instanceof PlatformHttpEndpoint http && http.getPath().startsWith("/api/") && !http.getPath().equals("/api/openapi.json")) {
+                if (endpoint instanceof PlatformHttpEndpoint http && http.getPath().startsWith("/api/") && !DOCUMENTATION.contains(http.getPath())) {
                     for (String method : http.getHttpMethodRestrict().split(",")) {
                         served.add(method.trim() + " " + http.getPath());
                     }
@@ -56,6 +65,15 @@ class OpenApiTest {
             }
             assertThat(served).hasSizeGreaterThan(10);
             assertThat(described).containsAll(served);
+
+            try (HeadlessChromium chromium = new HeadlessChromium(Files.createDirectories(home.resolve("chromium")))) {
+                chromium.open("http://127.0.0.1:" + ucsync.httpPort + "/api/docs");
+                await().atMost(Duration.ofSeconds(20)).until(() -> chromium.evaluate("String(document.querySelectorAll('.opblock').length)"),
+                        String.valueOf(described.size())::equals);
+                assertThat(chromium.evaluate("document.querySelector('.info .title').textContent")).startsWith("ucsync HTTP API");
+                assertThat(chromium.evaluate("[...document.querySelectorAll('.opblock-summary-path')].map(p => p.textContent).join(' ')"))
+                        .contains("/api/dashboard/overview", "/api/dashboard/workers/{worker}", "/api/workers/{worker}/preview/accept");
+            }
         }
     }
 }

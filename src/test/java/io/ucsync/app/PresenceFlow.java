@@ -9,7 +9,9 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
+import io.ucsync.emulator.frontend.FrontEndEmulator;
 import io.ucsync.presence.PresenceSource;
 
 /**
@@ -29,13 +31,18 @@ final class PresenceFlow implements AutoCloseable {
     private final Thread thread;
 
     PresenceFlow(UcsyncHarness ucsync) {
+        this(ucsync::frontEnd, ucsync.workers);
+    }
+
+    /** A flow for workers 1 to {@code workers} on the front end the supplier gives (a restarted one, say). */
+    PresenceFlow(Supplier<FrontEndEmulator> frontEnd, int workers) {
         Random random = new Random(42);
         thread = new Thread(() -> {
             while (flowing.get()) {
-                int worker = 1 + random.nextInt(ucsync.workers);
+                int worker = 1 + random.nextInt(workers);
                 int availability = PRESENCES[random.nextInt(PRESENCES.length)];
                 last.put(worker, availability);
-                ucsync.frontEnd().presence(worker(worker), availability, null, PresenceSource.USER);
+                frontEnd.get().presence(worker(worker), availability, null, PresenceSource.USER);
                 sent.incrementAndGet();
                 try {
                     Thread.sleep(5); // a steady rate, about 200 changes a second
@@ -45,6 +52,11 @@ final class PresenceFlow implements AutoCloseable {
             }
         }, "presence-flow");
         thread.start();
+    }
+
+    /** What the worker's agent should be: what their last presence (Online if none was set) maps to. */
+    String expected(int worker) {
+        return MAPPED.get(last.getOrDefault(worker, UcsyncHarness.ONLINE));
     }
 
     /** Waits until every worker's agent is in the state their last presence (Online if none was set) maps to. */

@@ -99,4 +99,32 @@ class UcsyncSettingsTest {
                 .isInstanceOf(ConfigException.class).hasMessage("application.properties: ucsync.state.jdbc-url is neither an H2 nor a"
                         + " PostgreSQL URL (fix: jdbc:h2:file:PATH, or jdbc:postgresql://HOST:PORT/DATABASE)");
     }
+
+    @Test
+    void aClusterNeedsPostgresqlAndZooKeeperAndSaysWhichKeyToFix() {
+        assertThatThrownBy(() -> UcsyncSettings.of(FILE, properties("ucsync.cluster.enabled", "true",
+                "ucsync.cluster.partitions", "0", "ucsync.cluster.session-timeout", "500ms"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ucsync.cluster.zookeeper is not set (fix: host:port[,host:port] of the ZooKeeper ensemble)")
+                .hasMessageContaining("ucsync.cluster.partitions=0 is not a number of partitions (fix: 1 to 256")
+                .hasMessageContaining("ucsync.cluster.session-timeout=500ms is not a duration of a second or more")
+                .hasMessageContaining("a cluster's nodes share one state store, and ucsync.state.jdbc-url is not PostgreSQL");
+        assertThatThrownBy(() -> UcsyncSettings.of(FILE, properties("ucsync.cluster.enabled", "true", "ucsync.cluster.service", "etcd",
+                "ucsync.state.jdbc-url", "jdbc:postgresql://db:5432/ucsync"), Map.of()))
+                .hasMessageContaining("ucsync.cluster.service=etcd is not a cluster service (fix: zookeeper, or file)");
+    }
+
+    @Test
+    void aClusterNodesIdIsItsOwnOrItsHostAndHttpPort() throws ConfigException {
+        UcsyncSettings cluster = UcsyncSettings.of(FILE, properties("ucsync.cluster.enabled", "true",
+                "ucsync.cluster.zookeeper", "zk1:2181,zk2:2181/site-a", "ucsync.cluster.partitions", "12",
+                "ucsync.state.jdbc-url", "jdbc:postgresql://db:5432/ucsync", "camel.server.port", "8181"), Map.of());
+        assertThat(cluster.clusterOptions()).satisfies(options -> {
+            assertThat(options.partitions()).isEqualTo(12);
+            assertThat(options.zookeeper()).isEqualTo("zk1:2181,zk2:2181/site-a");
+            assertThat(options.nodeId()).endsWith(":8181");
+            assertThat(options.sessionTimeout()).hasSeconds(6);
+        });
+        assertThat(UcsyncSettings.of(FILE, properties("ucsync.cluster.node-id", "node-a"), Map.of()).nodeId()).isEqualTo("node-a");
+    }
 }

@@ -22,6 +22,7 @@ final class FuzzRun {
     private final Map<String, Long> refusedBy = new TreeMap<>();
     private long inputs;
     private long accepted;
+    private long waiting;
     private long slowestNanos;
 
     FuzzRun(String target) {
@@ -31,6 +32,13 @@ final class FuzzRun {
     void accepted(long startedNanos) {
         inputs++;
         accepted++;
+        timed(startedNanos);
+    }
+
+    /** Neither read nor refused: the input ends inside a frame, whose rest the reader waits for. */
+    void waiting(long startedNanos) {
+        inputs++;
+        waiting++;
         timed(startedNanos);
     }
 
@@ -95,12 +103,13 @@ final class FuzzRun {
         return slowestNanos / 1_000_000;
     }
 
-    /** One line for the README's table: inputs, accepted, refusals by reason, slowest input. */
+    /** One line for the README's table: inputs, accepted, waiting (if any), refusals by reason, slowest input. */
     String summary() {
         String reasons = refusedBy.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
                 .map(entry -> entry.getValue() + " " + entry.getKey()).collect(Collectors.joining("; "));
         return "fuzz " + target + ": " + inputs + " inputs (seed " + Mutator.SEED + "), " + accepted + " accepted, "
-                + (inputs - accepted) + " refused [" + reasons + "], slowest " + slowestMillis() + " ms";
+                + (waiting > 0 ? waiting + " waiting for the rest of a frame, " : "")
+                + (inputs - accepted - waiting) + " refused [" + reasons + "], slowest " + slowestMillis() + " ms";
     }
 
     private void timed(long startedNanos) {

@@ -55,7 +55,7 @@ class WorkerRegistryTest {
         Presence away = new Presence("sip:kw01@ucsync.test", Availability.AWAY, "off-work", PresenceSource.USER, CLOCK.instant());
         AgentState busy = AgentState.notReady(AgentWorkMode.AuxWork, "Busy");
         try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, 2, CLOCK);
+            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
             registry.update("sip:kw01@ucsync.test", f -> f.withPresenceFromUc(away).withContactCenterDnd(true)
                     .withPreviewDeclinedUntil(CLOCK.instant().plusSeconds(300)).withCallPhase("0011223344556677", WorkerFacts.CallPhase.ESTABLISHED)
                     .withPublished(new PublishedPresence(Availability.DO_NOT_DISTURB, null)), "test").toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -67,7 +67,7 @@ class WorkerRegistryTest {
             registry.close();
         }
         try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, 2, CLOCK);
+            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
             WorkerFacts facts = registry.facts("sip:kw01@ucsync.test");
             assertThat(facts.ownPresence()).isEqualTo(away);
             assertThat(facts.contactCenterDnd()).isTrue();
@@ -90,7 +90,7 @@ class WorkerRegistryTest {
     @EnumSource(Kind.class)
     void one_workers_changes_apply_in_order_while_workers_run_in_parallel(Kind kind) throws Exception {
         try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, 4, CLOCK);
+            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 4, CLOCK);
             List<CompletableFuture<WorkerFacts>> all = new ArrayList<>();
             for (int step = 1; step <= 200; step++) {
                 Instant until = Instant.ofEpochSecond(step);
@@ -113,7 +113,7 @@ class WorkerRegistryTest {
         List<String> workers = List.of("sip:kw1@ucsync.test", "sip:kw2@ucsync.test", "sip:kw3@ucsync.test");
         try (LogCapture log = LogCapture.of(WorkerStore.class); StateDatabase database = open(Kind.POSTGRESQL);
              WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, 2, CLOCK);
+            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
             registry.update(workers.get(0), f -> f.withContactCenterDnd(true), "before").toCompletableFuture().get(5, TimeUnit.SECONDS);
 
             stores.postgres().stop();
@@ -137,7 +137,7 @@ class WorkerRegistryTest {
             registry.close();
         }
         try (StateDatabase database = open(Kind.POSTGRESQL); WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, 2, CLOCK);
+            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
             assertThat(workers).as("saved, the last change of each worker last").allSatisfy(worker ->
                     assertThat(registry.facts(worker).previewDeclinedUntil()).isEqualTo(Instant.ofEpochSecond(20)));
             assertThat(registry.facts(workers.get(0)).contactCenterDnd()).isTrue();
@@ -152,7 +152,7 @@ class WorkerRegistryTest {
         // longer than worker_facts.own_activity (64): both databases refuse the row
         Presence tooLong = new Presence(refused, Availability.BUSY, "x".repeat(100), PresenceSource.USER, CLOCK.instant());
         try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, 4, CLOCK);
+            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 4, CLOCK);
             List<CompletableFuture<WorkerFacts>> others = new ArrayList<>();
             CompletableFuture<WorkerFacts> refusedChange = registry.update(refused, f -> f.withPresenceFromUc(tooLong), "presence").toCompletableFuture();
             for (int worker = 1; worker <= 40; worker++) {
@@ -166,7 +166,7 @@ class WorkerRegistryTest {
             registry.close();
         }
         try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, 2, CLOCK);
+            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
             for (int worker = 0; worker <= 40; worker++) {
                 assertThat(registry.facts("sip:kw" + worker + "@ucsync.test").contactCenterDnd()).isTrue();
             }

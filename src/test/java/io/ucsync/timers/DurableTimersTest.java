@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.ucsync.state.Partitioning;
 import io.ucsync.state.StateDatabase;
 import io.ucsync.state.peers.TestStores;
 import io.ucsync.state.peers.TestStores.Kind;
@@ -40,8 +41,8 @@ class DurableTimersTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void a_timer_fires_at_its_time_and_can_be_moved_or_cancelled(Kind kind) throws Exception {
-        try (StateDatabase database = stores.database(kind, dir).open(); DurableTimers timers = new DurableTimers(database, fired::add)) {
-            timers.start();
+        try (StateDatabase database = stores.database(kind, dir).open(); DurableTimers timers = new DurableTimers(database, Partitioning.SINGLE, null, fired::add)) {
+            timers.start(0);
             Instant soon = Instant.now().plusMillis(800);
             timers.schedule("preview-decline", "sip:kw01@ucsync.test", Instant.now().plusSeconds(3600));
             timers.schedule("preview-decline", "sip:kw01@ucsync.test", soon);
@@ -77,11 +78,12 @@ class DurableTimersTest {
         process.destroyForcibly().waitFor();
         await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(overdue.plusSeconds(1)));
 
-        try (StateDatabase database = store.open(); DurableTimers timers = new DurableTimers(database, fired::add)) {
-            assertThat(timers.pending()).as("stored before start").hasSize(2);
-            timers.start();
+        try (StateDatabase database = store.open(); DurableTimers timers = new DurableTimers(database, Partitioning.SINGLE, null, fired::add)) {
+            timers.start(0);
             await().atMost(Duration.ofSeconds(30)).until(() -> fired.size() == 1);
             assertThat(fired.get(0).workerKey()).as("overdue while the process was down: fires at once").isEqualTo("sip:kw01@ucsync.test");
+            assertThat(timers.pending()).as("the other one, stored before the kill").extracting(PendingTimer::workerKey)
+                    .containsExactly("sip:kw02@ucsync.test");
             await().atMost(Duration.ofSeconds(15)).until(() -> fired.size() == 2);
             assertThat(fired.get(1).workerKey()).isEqualTo("sip:kw02@ucsync.test");
             assertThat(Instant.now()).as("fires on time, not early").isAfterOrEqualTo(later);
@@ -94,8 +96,8 @@ class DurableTimersTest {
         static final String READY = "timers stored";
 
         public static void main(String[] args) throws Exception {
-            DurableTimers timers = new DurableTimers(StateDatabase.open(args[0], args[1], args[2]), timer -> { });
-            timers.start();
+            DurableTimers timers = new DurableTimers(StateDatabase.open(args[0], args[1], args[2]), Partitioning.SINGLE, null, timer -> { });
+            timers.start(0);
             timers.schedule("preview-decline", "sip:kw01@ucsync.test", Instant.parse(args[3]));
             timers.schedule("preview-decline", "sip:kw02@ucsync.test", Instant.parse(args[4]));
             System.out.println(READY);

@@ -65,6 +65,7 @@ import io.ucsync.presence.StatePublication;
 import io.ucsync.sip.SipStackCounters;
 import io.ucsync.sip.SipStackSettings;
 import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.sip.internal.SipStacks;
 
 /**
  * A UC front end speaking the MS-PRES dialect of Lync / Skype for Business, on 127.0.0.1.
@@ -348,7 +349,7 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         if (controlServer != null) {
             controlServer.close();
         }
-        stack.stop();
+        SipStacks.stop(stack);
     }
 
     // ---- SIP ----

@@ -23,7 +23,8 @@ import io.ucsync.tls.TlsSettings;
 
 /**
  * One client connection of the emulator: whether it has sent RequestRegisterClient, the DNs it registered,
- * and keep-alive (spec section 6). Runs on the emulator's event loop, like the switch it hands requests to.
+ * and keep-alive (src/main/docs/tlw1.md section 6). Runs on the emulator's event loop, like the switch it hands
+ * requests to.
  */
 final class ClientSession extends SimpleChannelInboundHandler<TlibMessage> {
 

@@ -2,7 +2,9 @@ package io.ucsync.emulator.tserver;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,7 @@ import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
  * The emulated switch: DNs, agents, calls, the switch link and the server role, and the TLW/1 conversation
- * (spec sections 4 and 5) that reads and changes them.
+ * (src/main/docs/tlw1.md sections 4 and 5) that reads and changes them.
  * <p>
  * Confined to the emulator's single event loop: every connection, the mirror client and every Java API call
  * run on that one thread, so no state here needs a lock, and events leave in the order of their
@@ -55,6 +57,8 @@ final class EmulatedSwitch {
     private final Map<String, String> agents;
     private final List<ClientSession> sessions = new ArrayList<>();
     private final Map<String, Map<String, Integer>> stats = new TreeMap<>();
+    private static final int JOURNAL_SIZE = 500_000;
+    private final Deque<JournalEntry> journal = new ArrayDeque<>();
     private ServerRole role;
     private boolean linkUp = true;
     private long sequence;
@@ -84,9 +88,10 @@ final class EmulatedSwitch {
 
     // ---- the conversation
 
-    /** One message from a client: the checks of spec section 4 in their order, then the request itself. */
+    /** One message from a client: the checks of src/main/docs/tlw1.md section 4 in their order, then the request. */
     void onMessage(ClientSession session, TlibMessage request) {
         count(request);
+        journal(session, request);
         MessageType type = request.type();
         Integer referenceId = request.getReferenceId();
         if (referenceId != null && referenceId == 0) {
@@ -144,7 +149,10 @@ final class EmulatedSwitch {
         }
     }
 
-    /** The first attribute rule (spec section 4, second 53) that a request breaks, or null when it has all it needs. */
+    /**
+     * The first attribute rule (src/main/docs/tlw1.md section 4, the second 53) that a request breaks, or null when it
+     * has all it needs.
+     */
     private static String invalidAttribute(TlibMessage m) {
         switch (m.type()) {
             case RequestRegisterClient:
@@ -507,6 +515,10 @@ final class EmulatedSwitch {
         return snapshot(d);
     }
 
+    List<JournalEntry> journal() {
+        return List.copyOf(journal);
+    }
+
     Map<String, Map<String, Integer>> stats() {
         Map<String, Map<String, Integer>> copy = new TreeMap<>();
         stats.forEach((dn, perType) -> copy.put(dn, Map.copyOf(perType)));
@@ -682,6 +694,16 @@ final class EmulatedSwitch {
         TlibMessage copy = TlibMessage.ofTypeCode(event.messageTypeCode());
         event.attributes().forEach(copy::set);
         return copy;
+    }
+
+    /** Remembers, for tests, which client sent which request on a DN, and when; the newest {@value #JOURNAL_SIZE}. */
+    private void journal(ClientSession session, TlibMessage request) {
+        if (request.getThisDN() != null && request.type() != null && request.type().isRequest()) {
+            if (journal.size() == JOURNAL_SIZE) {
+                journal.removeFirst();
+            }
+            journal.addLast(new JournalEntry(Instant.now(), session.toString(), request.name(), request.getThisDN()));
+        }
     }
 
     private void count(TlibMessage request) {

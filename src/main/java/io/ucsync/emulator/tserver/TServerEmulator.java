@@ -28,7 +28,7 @@ import io.ucsync.tlib.protocol.ConnectionId;
 import io.ucsync.tlib.protocol.ServerRole;
 
 /**
- * A T-Server emulator speaking TLW/1 (shared/specs/tlib-wire.md) on 127.0.0.1, with emulated agents on a
+ * A T-Server emulator speaking TLW/1 (src/main/docs/tlw1.md) on 127.0.0.1, with emulated agents on a
  * configured list of DNs. The default run, the tests and route development use it in place of a Genesys T-Server.
  * <p>
  * Every connection and every call of this API run on one event loop thread, which owns all switch state:
@@ -182,6 +182,11 @@ public final class TServerEmulator implements AutoCloseable {
     /** Requests received per DN ({@value EmulatedSwitch#NO_DN} for those without ThisDN), per message name. */
     public Map<String, Map<String, Integer>> stats() {
         return onLoop(emulatedSwitch::stats);
+    }
+
+    /** The requests received on DNs, oldest first (the newest 500,000). */
+    public List<JournalEntry> journal() {
+        return onLoop(emulatedSwitch::journal);
     }
 
     /** An abrupt crash: every connection is reset at once, without a goodbye; the emulator is then closed. */

@@ -20,7 +20,8 @@ import io.ucsync.tlib.protocol.ServerRole;
  * @param controlPort      text control port on 127.0.0.1: -1 none, 0 a free one
  * @param agents           AgentID to password; empty means any AgentID is accepted without a password check
  * @param mirrorOf         backup only: the primary whose agents and calls it follows, or null
- * @param keepAliveTimeout the server's own keep-alive timeout (spec section 6), {@link Duration#ZERO} for off
+ * @param keepAliveTimeout the server's own keep-alive timeout (src/main/docs/tlw1.md section 6), {@link Duration#ZERO}
+ *                         for off
  * @param maxFrameSize     the largest frame length field accepted
  * @param tls              TLW/1 inside TLS with these stores (also towards the primary it mirrors), or null for plain TCP
  */

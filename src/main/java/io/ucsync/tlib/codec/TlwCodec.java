@@ -1,12 +1,11 @@
 package io.ucsync.tlib.codec;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelPipeline;
 
 /** Puts the TLW/1 codec into a Netty pipeline; the T-Server emulator and the connector's link share it. */
 public final class TlwCodec {
 
-    /** The spec's default maximum frame size, compared with the length field itself. */
+    /** The default maximum frame size of src/main/docs/tlw1.md section 1, compared with the length field itself. */
     public static final int DEFAULT_MAX_FRAME_SIZE = 65536;
     /** Pipeline name of the decoder; the keep-alive goes before it. */
     public static final String DECODER_NAME = "tlwDecoder";
@@ -22,27 +21,5 @@ public final class TlwCodec {
         pipeline.addLast(DECODER_NAME, new TlwDecoder(maxFrameSize));
         pipeline.addLast("tlwEncoder", TlwEncoder.INSTANCE);
         pipeline.addLast("tlwPingAnswer", TlwPingAnswer.INSTANCE);
-    }
-
-    /** Writes one whole frame (length field included) of a TlibMessage or KeepAliveFrame. */
-    public static void encode(Object frame, ByteBuf out) {
-        TlwFrameWriter.write(frame, out);
-    }
-
-    /**
-     * Reads one whole frame (length field included) from {@code in}, checking every rule of section 1.
-     *
-     * @throws TlwProtocolException when the frame breaks one, or is not all there
-     */
-    public static Object decode(ByteBuf in, int maxFrameSize) {
-        if (in.readableBytes() < TlwFormat.LENGTH_FIELD_BYTES) {
-            throw new TlwProtocolException(TlwViolation.LENGTH_PAST_CONTAINER, "no length field");
-        }
-        long length = in.readUnsignedInt();
-        TlwFrameReader.checkLength(length, maxFrameSize);
-        if (length > in.readableBytes()) {
-            throw new TlwProtocolException(TlwViolation.LENGTH_PAST_CONTAINER, "frame of " + length + " bytes, " + in.readableBytes() + " left");
-        }
-        return TlwFrameReader.read(in.readSlice((int) length));
     }
 }

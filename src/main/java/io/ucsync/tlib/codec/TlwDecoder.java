@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cuts the TCP stream into TLW/1 frames and reads each into a TlibMessage or KeepAliveFrame.
- * A partial frame leaves the reader index where it was. A frame that breaks a rule of section 1
+ * A partial frame leaves the reader index where it was. A frame that breaks a rule of src/main/docs/tlw1.md section 1
  * closes this connection after one log line naming the rule; other connections are unaffected.
  */
 public final class TlwDecoder extends ByteToMessageDecoder {

@@ -1,6 +1,6 @@
 package io.ucsync.tlib.codec;
 
-/** The fixed numbers of a TLW/1 frame header (spec section 1). */
+/** The fixed numbers of a TLW/1 frame header (src/main/docs/tlw1.md section 1). */
 final class TlwFormat {
 
     static final int LENGTH_FIELD_BYTES = 4;

@@ -22,7 +22,7 @@ import io.ucsync.tlib.protocol.ValueType;
 
 /**
  * Reads the content of one TLW/1 frame (everything after the length field) into a {@link TlibMessage}
- * or a {@link KeepAliveFrame}, checking every rule of spec section 1. It only reads the buffer it is
+ * or a {@link KeepAliveFrame}, checking every rule of src/main/docs/tlw1.md section 1. It only reads the buffer it is
  * given: nothing it allocates is larger than that frame.
  */
 final class TlwFrameReader {
@@ -34,7 +34,7 @@ final class TlwFrameReader {
     private TlwFrameReader() {
     }
 
-    /** Checks a frame's length field against section 1's bounds. */
+    /** Checks a frame's length field against the bounds of src/main/docs/tlw1.md section 1. */
     static void checkLength(long length, int maxFrameSize) {
         if (length < HEADER_BYTES || length > maxFrameSize) {
             throw new TlwProtocolException(TlwViolation.LENGTH_OUT_OF_RANGE, "length " + length + ", maximum " + maxFrameSize);

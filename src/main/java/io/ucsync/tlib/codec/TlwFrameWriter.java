@@ -11,7 +11,10 @@ import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.KeyValuePair;
 import io.ucsync.tlib.protocol.TlibMessage;
 
-/** Writes whole TLW/1 frames, length field included; a message's ReferenceID goes first, as the spec advises. */
+/**
+ * Writes whole TLW/1 frames, length field included; a message's ReferenceID goes first, as src/main/docs/tlw1.md
+ * section 1 advises.
+ */
 final class TlwFrameWriter {
 
     private TlwFrameWriter() {

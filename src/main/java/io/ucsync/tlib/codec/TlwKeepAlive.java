@@ -14,9 +14,9 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.ucsync.tlib.protocol.KeepAliveFrame;
 
 /**
- * Keep-alive of spec section 6, the same on both sides: when nothing has arrived for one timeout it sends PING;
- * when nothing has arrived for a further timeout it closes the connection (the side's own close handling then
- * reports the link lost). Sits before the decoder, so any byte that arrives counts; {@link TlwPingAnswer}, which
+ * Keep-alive of src/main/docs/tlw1.md section 6, the same on both sides: when nothing has arrived for one timeout it
+ * sends PING; when nothing has arrived for a further timeout it closes the connection (the side's own close handling
+ * then reports the link lost). Sits before the decoder, so any byte that arrives counts; {@link TlwPingAnswer}, which
  * {@link TlwCodec#install} adds, answers the other side's PINGs.
  */
 public final class TlwKeepAlive extends IdleStateHandler {
@@ -35,7 +35,7 @@ public final class TlwKeepAlive extends IdleStateHandler {
 
     /**
      * Watches the connection with this timeout, replacing an earlier keep-alive if there is one. Call after
-     * {@link TlwCodec#install}. A zero timeout removes the keep-alive (spec: 0 = off).
+     * {@link TlwCodec#install}. A zero timeout removes the keep-alive (src/main/docs/tlw1.md section 6: 0 = off).
      */
     public static void install(ChannelPipeline pipeline, Duration timeout) {
         boolean present = pipeline.get(NAME) != null;

@@ -6,8 +6,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.ucsync.tlib.protocol.KeepAliveFrame;
 
 /**
- * Answers every PING with PONG at once (spec section 6, both sides) and keeps keep-alive frames from the protocol
- * handler after it, which sees only messages. Their arrival already counted for {@link TlwKeepAlive}.
+ * Answers every PING with PONG at once (src/main/docs/tlw1.md section 6, both sides) and keeps keep-alive frames from
+ * the protocol handler after it, which sees only messages. Their arrival already counted for {@link TlwKeepAlive}.
  */
 @ChannelHandler.Sharable
 final class TlwPingAnswer extends ChannelInboundHandlerAdapter {

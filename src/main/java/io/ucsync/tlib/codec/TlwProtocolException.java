@@ -1,6 +1,6 @@
 package io.ucsync.tlib.codec;
 
-/** A received frame broke a rule of TLW/1 section 1; the connection it came on must be closed. */
+/** A received frame broke a rule of src/main/docs/tlw1.md section 1; the connection it came on must be closed. */
 public class TlwProtocolException extends RuntimeException {
 
     private final TlwViolation violation;

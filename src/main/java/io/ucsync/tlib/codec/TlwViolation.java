@@ -1,6 +1,6 @@
 package io.ucsync.tlib.codec;
 
-/** The rules of TLW/1 section 1 whose violation makes a receiver close the connection. */
+/** The rules of src/main/docs/tlw1.md section 1 whose violation makes a receiver close the connection. */
 public enum TlwViolation {
     BAD_MAGIC("bad magic"),
     UNKNOWN_VERSION("unknown version"),
@@ -21,7 +21,7 @@ public enum TlwViolation {
         this.rule = rule;
     }
 
-    /** The rule as the spec words it, for log lines. */
+    /** The rule in a few words, for log lines. */
     public String rule() {
         return rule;
     }

@@ -4,7 +4,7 @@ package io.ucsync.tlib.link;
 public enum LinkState {
     /** Looking for the primary: connecting, or waiting out a back-off. */
     CONNECTING,
-    /** Connected to the primary: registering the DNs and querying their agents (spec section 7). */
+    /** Connected to the primary: registering the DNs and querying their agents (src/main/docs/tlw1.md section 7). */
     RESYNCING,
     /** Registered and resynchronised: requests go out. */
     UP,

@@ -26,12 +26,12 @@ public class TServerErrorException extends TServerLinkException {
                 + (error.getErrorMessage() == null ? "" : " (" + error.getErrorMessage() + ")");
     }
 
-    /** The EventError's ErrorCode (spec section 4). */
+    /** The EventError's ErrorCode (src/main/docs/tlw1.md section 4). */
     public int getErrorCode() {
         return errorCode;
     }
 
-    /** The named code, or null when the server sent one the spec does not list. */
+    /** The named code, or null when the server sent one src/main/docs/tlw1.md section 4 does not list. */
     public ErrorCode getError() {
         return ErrorCode.of(errorCode);
     }

@@ -51,7 +51,7 @@ import io.ucsync.tlib.protocol.TlibMessage;
 import io.ucsync.tls.TlsSettings;
 
 /**
- * The connector's one long-lived TLW/1 connection to a T-Server pair (spec sections 5-7).
+ * The connector's one long-lived TLW/1 connection to a T-Server pair (src/main/docs/tlw1.md sections 5-7).
  * <p>
  * It finds the primary among the configured endpoints, registers as a client, registers every DN it has been
  * asked about, queries each of them, hands the answers to its listeners and only then takes requests
@@ -97,6 +97,8 @@ public final class TServerLink implements AutoCloseable {
     private Duration backoff;
     /** Why each endpoint failed in the round over the endpoints under way, in order. */
     private final List<String> roundFailures = new ArrayList<>();
+    /** DN registrations that failed since their last report (told once a second at most). */
+    private int failedRegistrations;
     /** What the last outage line said: a retry failing alike stays quiet, a new reason is told; null while up. */
     private String reportedOutage;
 
@@ -209,8 +211,8 @@ public final class TServerLink implements AutoCloseable {
     }
 
     /**
-     * Registers the DN, now if the link is up and again after every reconnect. Its EventAddressInfo reaches the
-     * listeners (as from a resync) once it is registered now, and with every resync.
+     * Registers the DN, now if the link is up and again after every reconnect, and asks its state: its EventAddressInfo
+     * reaches the listeners (as from a resync) now, even when the DN was registered already, and with every resync.
      *
      * @return completes with the EventAddressInfo, or with null when the link is not up (the next resync does it)
      */
@@ -218,7 +220,7 @@ public final class TServerLink implements AutoCloseable {
         CompletableFuture<TlibMessage> result = new CompletableFuture<>();
         loop.execute(() -> {
             dns.add(dn);
-            if (state != LinkState.UP || registeredOnConnection.contains(dn)) {
+            if (state != LinkState.UP) {
                 result.complete(null); // the resync under way, or the next one, registers it
                 return;
             }
@@ -235,6 +237,30 @@ public final class TServerLink implements AutoCloseable {
                 deliver(info, EventKind.RESYNC);
             }
         });
+    }
+
+    /**
+     * Unregisters the DN: it is not registered again after a reconnect, and its events stop once the T-Server has
+     * answered (events already on their way still come).
+     *
+     * @return completes once the T-Server answered, or at once when the DN was not registered on the connection up now
+     */
+    public CompletableFuture<Void> unregister(String dn) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            dns.remove(dn);
+            if (state == LinkState.CLOSED || !registeredOnConnection.remove(dn)) {
+                result.complete(null);
+                return;
+            }
+            send(primary, TlibMessage.create(MessageType.RequestUnregisterAddress).thisDN(dn)).whenComplete((answer, error) -> {
+                if (error != null) {
+                    LOG.debug("T-Server link '{}': DN {} not unregistered: {}", name, dn, error.getMessage());
+                }
+                result.complete(null);
+            });
+        });
+        return result;
     }
 
     /** The DNs registered again after each reconnect. */
@@ -263,7 +289,7 @@ public final class TServerLink implements AutoCloseable {
         }
     }
 
-    // ---- finding the primary (section 7) ----
+    // ---- finding the primary (src/main/docs/tlw1.md section 7) ----
 
     private void connect(int index) {
         if (state == LinkState.CLOSED) {
@@ -410,12 +436,20 @@ public final class TServerLink implements AutoCloseable {
         reportedOutage = null;
         setState(LinkState.RESYNCING, "registered with primary " + connectedTo);
         List<String> toRegister = List.copyOf(dns);
+        EventKind kind = lastUpOn != null && !lastUpOn.equals(connectedTo) ? EventKind.RESYNC_ON_NEW_SERVER : EventKind.RESYNC;
         List<CompletableFuture<TlibMessage>> registrations = toRegister.stream().map(this::ensureRegistered).toList();
         whenAllSettled(registrations, () -> {
             List<CompletableFuture<TlibMessage>> queries = new ArrayList<>();
             for (String dn : toRegister) {
                 if (registeredOnConnection.contains(dn)) {
-                    queries.add(send(channel, query(dn)));
+                    // handed on as it arrives (on the loop, as the answer is read), so that the listeners get it in
+                    // the T-Server's order with the live events around it: held back until the end of the resync, it
+                    // would follow newer events and undo them
+                    queries.add(send(channel, query(dn)).whenComplete((info, error) -> {
+                        if (info != null && channel == primary) {
+                            deliver(info, kind);
+                        }
+                    }));
                 }
             }
             whenAllSettled(queries, () -> finishResync(channel, toRegister, queries));
@@ -426,14 +460,11 @@ public final class TServerLink implements AutoCloseable {
         if (channel != primary) {
             return; // lost during the resync; the next one starts over
         }
-        int answered = 0;
-        EventKind kind = lastUpOn != null && !lastUpOn.equals(connectedTo) ? EventKind.RESYNC_ON_NEW_SERVER : EventKind.RESYNC;
         lastUpOn = connectedTo;
+        int answered = 0;
         for (CompletableFuture<TlibMessage> query : queries) {
-            TlibMessage info = query.getNow(null);
-            if (info != null) {
+            if (!query.isCompletedExceptionally()) {
                 answered++;
-                deliver(info, kind);
             } else {
                 LOG.warn("T-Server link '{}': {}", name, causeOf(query).getMessage());
             }
@@ -461,16 +492,50 @@ public final class TServerLink implements AutoCloseable {
                 .thisDN(dn).registerMode(RegisterMode.Share).controlMode(ControlMode.Default).addressType(AddressType.DN))
                 .whenComplete((answer, error) -> {
                     registering.remove(dn);
-                    if (error == null) {
+                    if (error != null) {
+                        registrationFailed(dn, error);
+                    } else if (dns.contains(dn)) {
                         registeredOnConnection.add(dn);
                     } else {
-                        LOG.warn("T-Server link '{}': DN {} not registered: {}", name, dn, error.getMessage());
+                        // unregistered while its registration was on its way: undone, or its events would keep coming
+                        send(primary, TlibMessage.create(MessageType.RequestUnregisterAddress).thisDN(dn));
                     }
                 });
         if (!registered.isDone()) {
             registering.put(dn, registered);
         }
         return registered;
+    }
+
+    /**
+     * On the loop: a DN the T-Server did not register (it refused, or did not answer in time, as an overloaded one
+     * may) is tried again, on this connection, until it is registered or no longer wanted; a lost connection's resync
+     * registers it anyway. The failures are told in one line per second at most, however many DNs fail together.
+     */
+    private void registrationFailed(String dn, Throwable error) {
+        Channel channel = primary;
+        if (error instanceof LinkDownException || channel == null || state == LinkState.CLOSED) {
+            return; // the next resync registers it
+        }
+        if (failedRegistrations++ == 0) {
+            String example = "DN " + dn + ": " + error.getMessage();
+            loop.schedule(() -> {
+                LOG.warn("T-Server link '{}': {} DN registration(s) failed (e.g. {}); each is tried again", name, failedRegistrations, example);
+                failedRegistrations = 0;
+            }, 1, TimeUnit.SECONDS);
+        }
+        loop.schedule(() -> retryRegistration(dn, channel), config.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void retryRegistration(String dn, Channel channel) {
+        if (channel != primary || !dns.contains(dn) || registeredOnConnection.contains(dn) || registering.containsKey(dn)) {
+            return; // registered meanwhile, no longer wanted, or the connection is gone (its resync registers it)
+        }
+        if (state != LinkState.UP) {
+            loop.schedule(() -> retryRegistration(dn, channel), config.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        registerAndQuery(dn);
     }
 
     // ---- requests ----
@@ -527,7 +592,7 @@ public final class TServerLink implements AutoCloseable {
         return result;
     }
 
-    /** Non-zero and unique among the unanswered requests (section 5). */
+    /** Non-zero and unique among the unanswered requests (src/main/docs/tlw1.md section 5). */
     private int nextReferenceId() {
         do {
             lastReferenceId = lastReferenceId == Integer.MAX_VALUE ? 1 : lastReferenceId + 1;

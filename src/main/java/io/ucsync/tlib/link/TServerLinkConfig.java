@@ -11,9 +11,10 @@ import io.ucsync.tls.TlsSettings;
 /**
  * How a {@link TServerLink} reaches one T-Server pair.
  *
- * @param endpoints         the servers in the order they are tried: primary first, then backup (spec section 7)
+ * @param endpoints         the servers in the order they are tried: primary first, then backup
+ *                          (src/main/docs/tlw1.md section 7)
  * @param applicationName   ApplicationName in RequestRegisterClient, as the T-Server lists its clients
- * @param keepAliveTimeout  local keep-alive timeout (section 6); zero turns it off
+ * @param keepAliveTimeout  local keep-alive timeout (src/main/docs/tlw1.md section 6); zero turns it off
  * @param remoteKeepAlive   sent as {@code keepalive-remote-timeout} so that the server watches this client too;
  *                          zero sends nothing
  * @param requestTimeout    how long a request waits for its direct response

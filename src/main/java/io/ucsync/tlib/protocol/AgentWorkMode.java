@@ -27,7 +27,7 @@ public enum AgentWorkMode implements Coded {
         return Coded.byCode(AgentWorkMode.class, code);
     }
 
-    /** Whether logging in with this work mode leaves the agent Ready (spec section 5 step 5). */
+    /** Whether logging in with this work mode leaves the agent Ready (src/main/docs/tlw1.md section 5 step 5). */
     public boolean isReady() {
         return this == ManualIn || this == AutoIn || this == ReturnBack;
     }

@@ -3,7 +3,7 @@ package io.ucsync.tlib.protocol;
 import java.util.HashMap;
 import java.util.Map;
 
-/** TLW/1 attributes (spec section 3): T-Library's attribute names and ids, each with its one value type. */
+/** TLW/1 attributes (src/main/docs/tlw1.md section 3): T-Library's names and ids, each with its one value type. */
 public enum AttributeId {
     ProtocolVersion(0, ValueType.STRING),
     ErrorMessage(1, ValueType.STRING),

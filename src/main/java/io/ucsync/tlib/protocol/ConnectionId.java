@@ -4,7 +4,10 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-/** A call's ConnID: exactly 8 opaque bytes, shown as 16 lower-case hex digits (spec section 1, valueType CONNID). */
+/**
+ * A call's ConnID: exactly 8 opaque bytes, shown as 16 lower-case hex digits (src/main/docs/tlw1.md section 1,
+ * valueType CONNID).
+ */
 public final class ConnectionId {
 
     public static final int LENGTH = 8;

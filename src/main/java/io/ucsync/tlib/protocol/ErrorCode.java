@@ -1,6 +1,6 @@
 package io.ucsync.tlib.protocol;
 
-/** ErrorCode values of EventError (spec section 4), with the text a server sends as ErrorMessage. */
+/** ErrorCode values of EventError (src/main/docs/tlw1.md section 4), with the text a server sends as ErrorMessage. */
 public enum ErrorCode implements Coded {
     DnNotRegistered(41, "DN not registered by this client"),
     AlreadyInState(43, "already in the requested state"),

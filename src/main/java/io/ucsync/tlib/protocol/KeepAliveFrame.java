@@ -1,6 +1,6 @@
 package io.ucsync.tlib.protocol;
 
-/** A TLW/1 PING or PONG frame (spec sections 1 and 6); a PONG echoes the seq of the PING it answers. */
+/** A TLW/1 PING or PONG frame (src/main/docs/tlw1.md sections 1 and 6); a PONG echoes the seq of its PING. */
 public record KeepAliveFrame(Kind kind, long seq) {
 
     public enum Kind { PING, PONG }

@@ -1,6 +1,6 @@
 package io.ucsync.tlib.protocol;
 
-/** The kvType of a pair in a TLW/1 key-value list (spec section 1). */
+/** The kvType of a pair in a TLW/1 key-value list (src/main/docs/tlw1.md section 1). */
 public enum KvType implements Coded {
     STRING(0),
     INT(1),

@@ -3,7 +3,7 @@ package io.ucsync.tlib.protocol;
 import java.util.HashMap;
 import java.util.Map;
 
-/** TLW/1 message types (spec section 2), with T-Library's names and numbers. */
+/** TLW/1 message types (src/main/docs/tlw1.md section 2), with T-Library's names and numbers. */
 public enum MessageType {
     RequestRegisterClient(0),
     RequestQueryAddress(2),

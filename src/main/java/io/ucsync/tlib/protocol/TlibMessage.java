@@ -13,7 +13,8 @@ import java.util.StringJoiner;
  * ({@code TlibMessage.create(MessageType.RequestAgentLogin).referenceId(1).thisDN("5001").agentId("a1")}).
  * <p>
  * A message is built by one thread and then handed over; it is not meant to be changed once sent.
- * An attribute that arrived with the wrong value type is not kept: the spec treats it as missing.
+ * An attribute that arrived with the wrong value type is not kept: src/main/docs/tlw1.md section 1 treats it as
+ * missing.
  */
 public final class TlibMessage {
 
@@ -330,7 +331,7 @@ public final class TlibMessage {
         return getLong(AttributeId.EventSequenceNumber);
     }
 
-    /** ReasonCode from Reasons first, then from Extensions (spec section 3); null when neither has it. */
+    /** ReasonCode from Reasons first, then from Extensions (src/main/docs/tlw1.md section 3); null when neither has. */
     public String getReasonCode() {
         KeyValueCollection reasons = getReasons();
         String code = reasons == null ? null : reasons.getString(REASON_CODE_KEY);

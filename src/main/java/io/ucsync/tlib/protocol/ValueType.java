@@ -1,6 +1,6 @@
 package io.ucsync.tlib.protocol;
 
-/** The valueType of a TLW/1 attribute (spec section 1). */
+/** The valueType of a TLW/1 attribute (src/main/docs/tlw1.md section 1). */
 public enum ValueType implements Coded {
     INT(1),
     LONG(2),

@@ -25,7 +25,7 @@ import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.ServerRole;
 import io.ucsync.tlib.protocol.TlibMessage;
 
-/** The conversation of spec section 5 and the errors of section 4, over real sockets. */
+/** The conversation of src/main/docs/tlw1.md section 5 and the errors of section 4, over real sockets. */
 class TServerEmulatorConversationTest {
 
     private TServerEmulator emulator;

@@ -13,7 +13,10 @@ import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
 
-/** Keep-alive, spec section 6: PING after one timeout of silence, close after a further one; PONG at once. */
+/**
+ * Keep-alive, src/main/docs/tlw1.md section 6: PING after one timeout of silence, close after a further one; PONG at
+ * once.
+ */
 class TServerEmulatorKeepAliveTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(300);

@@ -2,9 +2,8 @@ package io.ucsync.emulator.tserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.concurrent.BlockingQueue;
@@ -12,9 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.ucsync.tlib.codec.TlwCodec;
+import io.ucsync.tlib.codec.EmbeddedTlwCodec;
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AddressType;
 import io.ucsync.tlib.protocol.AttributeId;
@@ -25,8 +22,9 @@ import io.ucsync.tlib.protocol.RegisterMode;
 import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
- * A small blocking TLW/1 client over a real socket, for tests: frames are encoded and decoded with the
- * project's codec; received messages queue up in order; PINGs are counted and, unless told otherwise, answered.
+ * A small blocking TLW/1 client over a real socket, for tests: frames are encoded and decoded by the project's codec
+ * handlers in an EmbeddedChannel, fed with the bytes as the socket delivers them; received messages queue up in order;
+ * PINGs are counted and, unless told otherwise, answered.
  */
 final class TestTlibClient implements AutoCloseable {
 
@@ -34,6 +32,7 @@ final class TestTlibClient implements AutoCloseable {
 
     private final Socket socket;
     private final OutputStream out;
+    private final EmbeddedTlwCodec codec = new EmbeddedTlwCodec();
     private final BlockingQueue<TlibMessage> messages = new LinkedBlockingQueue<>();
     private final AtomicInteger pings = new AtomicInteger();
     private final AtomicInteger pongs = new AtomicInteger();
@@ -61,35 +60,30 @@ final class TestTlibClient implements AutoCloseable {
     }
 
     private void read() {
+        byte[] buffer = new byte[8192];
         try {
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            while (true) {
-                int length = in.readInt();
-                byte[] frame = new byte[4 + length];
-                frame[0] = (byte) (length >>> 24);
-                frame[1] = (byte) (length >>> 16);
-                frame[2] = (byte) (length >>> 8);
-                frame[3] = (byte) length;
-                in.readFully(frame, 4, length);
-                ByteBuf buf = Unpooled.wrappedBuffer(frame);
-                Object decoded = TlwCodec.decode(buf, TlwCodec.DEFAULT_MAX_FRAME_SIZE);
-                if (decoded instanceof KeepAliveFrame keepAlive) {
-                    if (keepAlive.kind() == KeepAliveFrame.Kind.PING) {
-                        pings.incrementAndGet();
-                        if (answerPings) {
-                            send(KeepAliveFrame.pong(keepAlive.seq()));
-                        }
-                    } else {
-                        pongs.incrementAndGet();
-                    }
-                } else {
-                    messages.add((TlibMessage) decoded);
-                }
+            InputStream in = socket.getInputStream();
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                codec.decode(buffer, 0, read).forEach(this::received);
             }
-        } catch (EOFException e) {
             closedByPeer = true;
         } catch (IOException e) {
             closedByPeer = !socket.isClosed();
+        }
+    }
+
+    private void received(Object frame) {
+        if (frame instanceof KeepAliveFrame keepAlive) {
+            if (keepAlive.kind() == KeepAliveFrame.Kind.PING) {
+                pings.incrementAndGet();
+                if (answerPings) {
+                    send(KeepAliveFrame.pong(keepAlive.seq()));
+                }
+            } else {
+                pongs.incrementAndGet();
+            }
+        } else {
+            messages.add((TlibMessage) frame);
         }
     }
 
@@ -99,12 +93,8 @@ final class TestTlibClient implements AutoCloseable {
 
     /** Sends a message or keep-alive frame as it is. */
     synchronized void send(Object frame) {
-        ByteBuf buf = Unpooled.buffer();
-        TlwCodec.encode(frame, buf);
-        byte[] bytes = new byte[buf.readableBytes()];
-        buf.readBytes(bytes);
         try {
-            out.write(bytes);
+            out.write(codec.encode(frame));
             out.flush();
         } catch (IOException e) {
             throw new IllegalStateException("cannot send " + frame, e);
@@ -193,5 +183,11 @@ final class TestTlibClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
+        try {
+            reader.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        codec.close();
     }
 }

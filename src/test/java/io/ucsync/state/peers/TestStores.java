@@ -1,13 +1,19 @@
 package io.ucsync.state.peers;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import io.ucsync.state.Fence;
+import io.ucsync.state.Fences;
+import io.ucsync.state.PartitionEpochs;
 import io.ucsync.state.StateDatabase;
 import io.ucsync.state.StateStoreException;
 
@@ -52,6 +58,25 @@ public final class TestStores implements BeforeAllCallback, AfterAllCallback {
                 // WRITE_DELAY=0: H2 otherwise flushes commits up to half a second late, which a kill -9 would lose
                 ? new Database("jdbc:h2:file:" + dir.resolve("ucsync") + ";WRITE_DELAY=0", "sa", "")
                 : new Database(postgres.createDatabase(), postgres.user(), ""));
+    }
+
+    /**
+     * Fences with which a test's store takes every write of every worker, as a node alone does: partition 0, its epoch
+     * raised for this test.
+     */
+    public static Fences ownEverything(StateDatabase database) throws SQLException {
+        Fence fence = new PartitionEpochs(database, Clock.systemUTC()).raise(0, "test");
+        return new Fences() {
+            @Override
+            public Optional<Fence> fenceFor(String sipUri) {
+                return Optional.of(fence);
+            }
+
+            @Override
+            public boolean holds(String sipUri) {
+                return true;
+            }
+        };
     }
 
     /** The PostgreSQL the class's tests share. */

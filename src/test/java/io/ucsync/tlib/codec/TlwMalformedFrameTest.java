@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Every malformed-frame rule of section 1 against a real loopback server using the codec: the offending
- * connection is closed, and a second connection opened before it keeps working afterwards.
+ * Every malformed-frame rule of src/main/docs/tlw1.md section 1 against a real loopback server using the codec: the
+ * offending connection is closed, and a second connection opened before it keeps working afterwards.
  */
 class TlwMalformedFrameTest {
 

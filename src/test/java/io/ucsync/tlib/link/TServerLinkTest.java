@@ -28,7 +28,10 @@ import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
 
-/** The link against the T-Server emulator: registration and resync, each step of spec section 5 and its errors. */
+/**
+ * The link against the T-Server emulator: registration and resync, each step of src/main/docs/tlw1.md section 5 and
+ * its errors.
+ */
 class TServerLinkTest {
 
     private TServerEmulator emulator;

@@ -1,0 +1,21 @@
+package io.ucsync.cluster;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The ucsync.cluster.* settings (README "Running a cluster").
+ *
+ * @param service        {@code zookeeper}, or {@code file} for nodes on one host (a fail-over pair: lock files cannot
+ *                       list the nodes, so partitions do not spread)
+ * @param zookeeper      host:port[,host:port][/chroot] of the ZooKeeper ensemble
+ * @param fileRoot       the directory of the lock files
+ * @param nodeId         this node's id, unique in the cluster and the same after a restart (its partitions come back)
+ * @param partitions     P, the same on every node
+ * @param sessionTimeout how long ZooKeeper waits for a silent node before its partitions move
+ */
+public record ClusterOptions(Service service, String zookeeper, Path fileRoot, String nodeId, int partitions, Duration sessionTimeout) {
+
+    /** The cluster service that elects each partition's owner. */
+    public enum Service { ZOOKEEPER, FILE }
+}

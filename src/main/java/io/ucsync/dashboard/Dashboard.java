@@ -1,0 +1,39 @@
+package io.ucsync.dashboard;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import io.ucsync.engine.SyncEngine;
+import io.ucsync.sip.SipPresenceAgent;
+import io.ucsync.tlib.link.TServerLink;
+
+/**
+ * The operator's dashboard, its parts made together: the board of every worker, the charts' history, the API's views
+ * and the live feed.
+ *
+ * @param board   every worker's row and the overview's counts (the drift and agent-state gauges read it too)
+ * @param history the charts' samples; the engine reports to it ({@link ActivityHistory#alongside})
+ * @param views   the bean the dashboard's API routes call
+ * @param feed    the live stream, and what the routes dashboard-feed and dashboard-sample call
+ */
+public record Dashboard(WorkerBoard board, ActivityHistory history, DashboardViews views, DashboardFeed feed) {
+
+    /**
+     * @param view           what the dashboard shows of a worker (the KW view: the engine's, and the preview offered)
+     * @param links          the T-Server links, once the context has started
+     * @param pools          the UC pools' user agents, once the context has started
+     * @param operatorCookie whether a request's Cookie header carries the operator's session
+     */
+    public static Dashboard of(SyncEngine engine, Function<String, Map<String, Object>> view, Supplier<Collection<TServerLink>> links,
+            Supplier<Collection<SipPresenceAgent>> pools, Predicate<String> operatorCookie, Clock clock) {
+        WorkerBoard board = new WorkerBoard(() -> engine.roster().entries(), engine::facts, view);
+        ActivityHistory history = new ActivityHistory();
+        ConnectionStatus connections = new ConnectionStatus(links, pools);
+        DashboardViews views = new DashboardViews(board, history, connections, view, engine::isRostered, engine.timers(), clock);
+        return new Dashboard(board, history, views, new DashboardFeed(board, views, history, connections, operatorCookie, clock));
+    }
+}

@@ -1,0 +1,143 @@
+package io.ucsync.state;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hears what the other nodes of a cluster changed in the PostgreSQL store ({@link ChangeNotices}): which workers a
+ * commit changed, and which partitions have inputs waiting for their owner. On a connection of its own, outside the
+ * pool, on a thread of its own. When the connection is lost, notices sent meanwhile are lost with it: once it is back,
+ * the listener is told to read again what it keeps.
+ */
+public final class ChangeFeed implements AutoCloseable {
+
+    /** Told on the feed's thread: keep it short, or hand the work on. */
+    public interface Listener {
+
+        /** Something of these workers changed, their facts or a preview offered to them (by this node too). */
+        void workersChanged(Set<String> sipUris);
+
+        /** These partitions have inputs waiting for their owner. */
+        void inputsWaiting(Set<Integer> partitions);
+
+        /** The feed was cut and is back: notices may have been missed. */
+        void resumed();
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
+    private static final int WAIT_MILLIS = 500;
+    private static final long LONGEST_RETRY_MILLIS = 1000;
+
+    private final StateDatabase database;
+    private final Listener listener;
+    private final Thread thread = new Thread(this::listen, "state-change-feed");
+    private volatile boolean closed;
+    private volatile Connection connection;
+
+    public ChangeFeed(StateDatabase database, Listener listener) {
+        this.database = database;
+        this.listener = listener;
+        thread.setDaemon(true);
+    }
+
+    /** Starts listening; returns once the feed listens, so that no change committed after this is missed. */
+    public void start() throws SQLException {
+        connection = listening();
+        thread.start();
+    }
+
+    private Connection listening() throws SQLException {
+        Connection listening = database.connect();
+        try (Statement statement = listening.createStatement()) {
+            statement.execute("LISTEN " + ChangeNotices.WORKERS_CHANGED);
+            statement.execute("LISTEN " + ChangeNotices.INPUTS_WAITING);
+        } catch (SQLException e) {
+            listening.close();
+            throw e;
+        }
+        return listening;
+    }
+
+    private void listen() {
+        long retryMillis = 50;
+        while (!closed) {
+            try {
+                if (connection == null) {
+                    connection = listening();
+                    LOG.debug("change feed listening again");
+                    listener.resumed();
+                }
+                PGNotification[] notices = connection.unwrap(PGConnection.class).getNotifications(WAIT_MILLIS);
+                retryMillis = 50;
+                if (notices != null && notices.length > 0) {
+                    hand(notices);
+                }
+            } catch (SQLException e) {
+                if (closed) {
+                    return;
+                }
+                LOG.debug("change feed cut ({}); listening again in {} ms", e.getMessage(), retryMillis);
+                closeConnection();
+                try {
+                    TimeUnit.MILLISECONDS.sleep(retryMillis);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                retryMillis = Math.min(LONGEST_RETRY_MILLIS, retryMillis * 2);
+            } catch (RuntimeException e) {
+                LOG.warn("change feed: a listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void hand(PGNotification[] notices) {
+        Set<String> facts = new LinkedHashSet<>();
+        Set<Integer> inputs = new LinkedHashSet<>();
+        for (PGNotification notice : notices) {
+            if (notice.getName().equals(ChangeNotices.WORKERS_CHANGED)) {
+                facts.addAll(ChangeNotices.items(notice.getParameter()));
+            } else if (notice.getName().equals(ChangeNotices.INPUTS_WAITING)) {
+                ChangeNotices.items(notice.getParameter()).forEach(partition -> inputs.add(Integer.parseInt(partition)));
+            }
+        }
+        if (!facts.isEmpty()) {
+            listener.workersChanged(facts);
+        }
+        if (!inputs.isEmpty()) {
+            listener.inputsWaiting(inputs);
+        }
+    }
+
+    private void closeConnection() {
+        Connection open = connection;
+        connection = null;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (SQLException e) {
+                // lost already
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeConnection();
+    }
+}
