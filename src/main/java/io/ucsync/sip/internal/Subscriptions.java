@@ -113,7 +113,7 @@ public final class Subscriptions {
         final String id;
         final boolean batch;
         final Address target;
-        /** Shrinks on the agent thread when a batch is re-created; lanes read it. */
+        /** Shrinks on the agent thread when a batch is refreshed or re-created; lanes read it. */
         final List<String> members;
         volatile State state = State.SUBSCRIBING;
         DialogRef ref;
@@ -469,13 +469,19 @@ public final class Subscriptions {
         retire(s.ref, false);
         s.state = State.CLOSED;
         subscriptions.remove(s);
-        List<String> members = s.members.stream().filter(m -> byWorker.remove(m, s)).toList();
+        int refused = s.members.size();
+        List<String> members = new ArrayList<>();
+        for (String member : s.members) {
+            if (byWorker.remove(member, s)) {
+                members.add(member); // still watched through this batch
+            }
+        }
         int part;
         if (status == Response.REQUEST_ENTITY_TOO_LARGE || status == Response.MESSAGE_TOO_LARGE) {
-            if (s.members.size() / 2 < batchLimit) {
-                batchLimit = Math.max(1, s.members.size() / 2);
+            if (refused / 2 < batchLimit) {
+                batchLimit = Math.max(1, refused / 2);
                 LOG.info("a batched subscription of {} workers was refused ({} {}): batches of at most {} from now on",
-                        s.members.size(), status, LogText.printable(reason), batchLimit);
+                        refused, status, LogText.printable(reason), batchLimit);
             }
             part = batchLimit;
         } else {
