@@ -39,7 +39,7 @@ public class SipPresenceComponentConfigurer extends PropertyConfigurerSupport im
         case "batchsize":
         case "batchSize": getOrCreateConfiguration(target).setBatchSize(property(camelContext, int.class, value)); return true;
         case "batchsubscribe":
-        case "batchSubscribe": getOrCreateConfiguration(target).setBatchSubscribe(property(camelContext, boolean.class, value)); return true;
+        case "batchSubscribe": getOrCreateConfiguration(target).setBatchSubscribe(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.ucsync.sip.SipPresenceConfiguration.class, value)); return true;
@@ -64,6 +64,8 @@ public class SipPresenceComponentConfigurer extends PropertyConfigurerSupport im
         case "maxDatagramSize": getOrCreateConfiguration(target).setMaxDatagramSize(property(camelContext, int.class, value)); return true;
         case "maxmessagesize":
         case "maxMessageSize": getOrCreateConfiguration(target).setMaxMessageSize(property(camelContext, int.class, value)); return true;
+        case "maxsubscribesinflight":
+        case "maxSubscribesInFlight": getOrCreateConfiguration(target).setMaxSubscribesInFlight(property(camelContext, int.class, value)); return true;
         case "notificationqueuesize":
         case "notificationQueueSize": getOrCreateConfiguration(target).setNotificationQueueSize(property(camelContext, int.class, value)); return true;
         case "notificationthreads":
@@ -117,7 +119,7 @@ public class SipPresenceComponentConfigurer extends PropertyConfigurerSupport im
         case "batchsize":
         case "batchSize": return int.class;
         case "batchsubscribe":
-        case "batchSubscribe": return boolean.class;
+        case "batchSubscribe": return java.lang.Boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "configuration": return io.ucsync.sip.SipPresenceConfiguration.class;
@@ -142,6 +144,8 @@ public class SipPresenceComponentConfigurer extends PropertyConfigurerSupport im
         case "maxDatagramSize": return int.class;
         case "maxmessagesize":
         case "maxMessageSize": return int.class;
+        case "maxsubscribesinflight":
+        case "maxSubscribesInFlight": return int.class;
         case "notificationqueuesize":
         case "notificationQueueSize": return int.class;
         case "notificationthreads":
@@ -196,7 +200,7 @@ public class SipPresenceComponentConfigurer extends PropertyConfigurerSupport im
         case "batchsize":
         case "batchSize": return getOrCreateConfiguration(target).getBatchSize();
         case "batchsubscribe":
-        case "batchSubscribe": return getOrCreateConfiguration(target).isBatchSubscribe();
+        case "batchSubscribe": return getOrCreateConfiguration(target).getBatchSubscribe();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "configuration": return target.getConfiguration();
@@ -221,6 +225,8 @@ public class SipPresenceComponentConfigurer extends PropertyConfigurerSupport im
         case "maxDatagramSize": return getOrCreateConfiguration(target).getMaxDatagramSize();
         case "maxmessagesize":
         case "maxMessageSize": return getOrCreateConfiguration(target).getMaxMessageSize();
+        case "maxsubscribesinflight":
+        case "maxSubscribesInFlight": return getOrCreateConfiguration(target).getMaxSubscribesInFlight();
         case "notificationqueuesize":
         case "notificationQueueSize": return getOrCreateConfiguration(target).getNotificationQueueSize();
         case "notificationthreads":

@@ -30,7 +30,7 @@ public class SipPresenceConfigurationConfigurer extends org.apache.camel.support
         case "batchsize":
         case "batchSize": target.setBatchSize(property(camelContext, int.class, value)); return true;
         case "batchsubscribe":
-        case "batchSubscribe": target.setBatchSubscribe(property(camelContext, boolean.class, value)); return true;
+        case "batchSubscribe": target.setBatchSubscribe(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "dialect": target.setDialect(property(camelContext, io.ucsync.sip.SipDialect.class, value)); return true;
         case "keepaliveinterval":
         case "keepAliveInterval": target.setKeepAliveInterval(property(camelContext, java.lang.Integer.class, value)); return true;
@@ -50,6 +50,8 @@ public class SipPresenceConfigurationConfigurer extends org.apache.camel.support
         case "maxDatagramSize": target.setMaxDatagramSize(property(camelContext, int.class, value)); return true;
         case "maxmessagesize":
         case "maxMessageSize": target.setMaxMessageSize(property(camelContext, int.class, value)); return true;
+        case "maxsubscribesinflight":
+        case "maxSubscribesInFlight": target.setMaxSubscribesInFlight(property(camelContext, int.class, value)); return true;
         case "notificationqueuesize":
         case "notificationQueueSize": target.setNotificationQueueSize(property(camelContext, int.class, value)); return true;
         case "notificationthreads":
@@ -101,7 +103,7 @@ public class SipPresenceConfigurationConfigurer extends org.apache.camel.support
         case "batchsize":
         case "batchSize": return int.class;
         case "batchsubscribe":
-        case "batchSubscribe": return boolean.class;
+        case "batchSubscribe": return java.lang.Boolean.class;
         case "dialect": return io.ucsync.sip.SipDialect.class;
         case "keepaliveinterval":
         case "keepAliveInterval": return java.lang.Integer.class;
@@ -121,6 +123,8 @@ public class SipPresenceConfigurationConfigurer extends org.apache.camel.support
         case "maxDatagramSize": return int.class;
         case "maxmessagesize":
         case "maxMessageSize": return int.class;
+        case "maxsubscribesinflight":
+        case "maxSubscribesInFlight": return int.class;
         case "notificationqueuesize":
         case "notificationQueueSize": return int.class;
         case "notificationthreads":
@@ -173,7 +177,7 @@ public class SipPresenceConfigurationConfigurer extends org.apache.camel.support
         case "batchsize":
         case "batchSize": return target.getBatchSize();
         case "batchsubscribe":
-        case "batchSubscribe": return target.isBatchSubscribe();
+        case "batchSubscribe": return target.getBatchSubscribe();
         case "dialect": return target.getDialect();
         case "keepaliveinterval":
         case "keepAliveInterval": return target.getKeepAliveInterval();
@@ -193,6 +197,8 @@ public class SipPresenceConfigurationConfigurer extends org.apache.camel.support
         case "maxDatagramSize": return target.getMaxDatagramSize();
         case "maxmessagesize":
         case "maxMessageSize": return target.getMaxMessageSize();
+        case "maxsubscribesinflight":
+        case "maxSubscribesInFlight": return target.getMaxSubscribesInFlight();
         case "notificationqueuesize":
         case "notificationQueueSize": return target.getNotificationQueueSize();
         case "notificationthreads":

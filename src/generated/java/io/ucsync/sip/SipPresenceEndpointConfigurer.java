@@ -30,7 +30,7 @@ public class SipPresenceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "batchsize":
         case "batchSize": target.getConfiguration().setBatchSize(property(camelContext, int.class, value)); return true;
         case "batchsubscribe":
-        case "batchSubscribe": target.getConfiguration().setBatchSubscribe(property(camelContext, boolean.class, value)); return true;
+        case "batchSubscribe": target.getConfiguration().setBatchSubscribe(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "dialect": target.getConfiguration().setDialect(property(camelContext, io.ucsync.sip.SipDialect.class, value)); return true;
@@ -58,6 +58,8 @@ public class SipPresenceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxDatagramSize": target.getConfiguration().setMaxDatagramSize(property(camelContext, int.class, value)); return true;
         case "maxmessagesize":
         case "maxMessageSize": target.getConfiguration().setMaxMessageSize(property(camelContext, int.class, value)); return true;
+        case "maxsubscribesinflight":
+        case "maxSubscribesInFlight": target.getConfiguration().setMaxSubscribesInFlight(property(camelContext, int.class, value)); return true;
         case "notificationqueuesize":
         case "notificationQueueSize": target.getConfiguration().setNotificationQueueSize(property(camelContext, int.class, value)); return true;
         case "notificationthreads":
@@ -109,7 +111,7 @@ public class SipPresenceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "batchsize":
         case "batchSize": return int.class;
         case "batchsubscribe":
-        case "batchSubscribe": return boolean.class;
+        case "batchSubscribe": return java.lang.Boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "dialect": return io.ucsync.sip.SipDialect.class;
@@ -137,6 +139,8 @@ public class SipPresenceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxDatagramSize": return int.class;
         case "maxmessagesize":
         case "maxMessageSize": return int.class;
+        case "maxsubscribesinflight":
+        case "maxSubscribesInFlight": return int.class;
         case "notificationqueuesize":
         case "notificationQueueSize": return int.class;
         case "notificationthreads":
@@ -189,7 +193,7 @@ public class SipPresenceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "batchsize":
         case "batchSize": return target.getConfiguration().getBatchSize();
         case "batchsubscribe":
-        case "batchSubscribe": return target.getConfiguration().isBatchSubscribe();
+        case "batchSubscribe": return target.getConfiguration().getBatchSubscribe();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "dialect": return target.getConfiguration().getDialect();
@@ -217,6 +221,8 @@ public class SipPresenceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxDatagramSize": return target.getConfiguration().getMaxDatagramSize();
         case "maxmessagesize":
         case "maxMessageSize": return target.getConfiguration().getMaxMessageSize();
+        case "maxsubscribesinflight":
+        case "maxSubscribesInFlight": return target.getConfiguration().getMaxSubscribesInFlight();
         case "notificationqueuesize":
         case "notificationQueueSize": return target.getConfiguration().getNotificationQueueSize();
         case "notificationthreads":

@@ -23,7 +23,7 @@ public class SipPresenceEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(40);
+        Set<String> props = new HashSet<>(41);
         props.add("authPassword");
         props.add("authUsername");
         props.add("batchSize");
@@ -43,6 +43,7 @@ public class SipPresenceEndpointUriFactory extends org.apache.camel.support.comp
         props.add("maxBodySize");
         props.add("maxDatagramSize");
         props.add("maxMessageSize");
+        props.add("maxSubscribesInFlight");
         props.add("notificationQueueSize");
         props.add("notificationThreads");
         props.add("publishContainer");

@@ -6,6 +6,7 @@ import org.apache.camel.CamelContext;
 import org.quartz.SchedulerException;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -56,6 +57,7 @@ final class ConnectorMetrics implements EngineMetrics {
                     .register(meters);
             Gauge.builder("ucsync.uc.server.up", agent, a -> a.serverStatus().reachable() ? 1 : 0).tag("pool", agent.frontEnd())
                     .description("1 while the UC pool's server in use answers, else 0").register(meters);
+            registerSipStack(meters, agent);
         }
         Gauge.builder("ucsync.timers.pending", timers, ConnectorMetrics::pendingTimers)
                 .description("preview-decline windows waiting to end").register(meters);
@@ -73,6 +75,25 @@ final class ConnectorMetrics implements EngineMetrics {
         Gauge.builder("ucsync.drift.workers", board, WorkerBoard::drift)
                 .description("workers whose agent state differs from the one ucsync computes for them").register(meters);
         return new ConnectorMetrics(meters);
+    }
+
+    /**
+     * The pool's SIP stack ({@link io.ucsync.sip.SipStackCounters}: a stack that keeps up loses nothing) and its
+     * SUBSCRIBEs in flight.
+     */
+    private static void registerSipStack(MeterRegistry meters, SipPresenceAgent agent) {
+        String pool = agent.frontEnd();
+        FunctionCounter.builder("ucsync.sip.stack.received", agent, a -> a.stackCounters().received()).tag("pool", pool)
+                .description("SIP messages the pool's stack read").register(meters);
+        Gauge.builder("ucsync.sip.stack.queued", agent, a -> a.stackCounters().queued()).tag("pool", pool)
+                .description("datagrams received that the pool's SIP stack has not read yet").register(meters);
+        FunctionCounter.builder("ucsync.sip.stack.removed.stuck", agent, a -> a.stackCounters().removedAsStuck()).tag("pool", pool)
+                .description("datagrams the pool's SIP stack threw away unread after 8 s in its queue").register(meters);
+        FunctionCounter.builder("ucsync.sip.udp.receive.drops", agent, a -> a.stackCounters().udpReceiveDrops()).tag("pool", pool)
+                .description("datagrams the kernel dropped before the pool's SIP stack read them (receive buffer full)")
+                .register(meters);
+        Gauge.builder("ucsync.sip.subscribes.in.flight", agent, SipPresenceAgent::subscribesInFlight).tag("pool", pool)
+                .description("SUBSCRIBEs sent to the pool and not answered yet (at most maxSubscribesInFlight)").register(meters);
     }
 
     private static double pendingTimers(DurableTimers timers) {

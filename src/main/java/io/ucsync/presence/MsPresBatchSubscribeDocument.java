@@ -18,8 +18,11 @@ public final class MsPresBatchSubscribeDocument {
 
     static final String NAMESPACE = "http://schemas.microsoft.com/2006/01/sip/batch-subscribe";
 
-    /** Lync's own limit for one batch is far lower; this only bounds what one request can make the emulator hold. */
-    static final int MAX_RESOURCES = 1000;
+    /**
+     * Bounds what one request can make a reader hold; the UC front-end emulator refuses batches above its own, lower
+     * limit with 413.
+     */
+    static final int MAX_RESOURCES = 5000;
 
     private MsPresBatchSubscribeDocument() {
     }

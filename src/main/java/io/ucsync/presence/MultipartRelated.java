@@ -13,10 +13,10 @@ import java.util.Locale;
 final class MultipartRelated {
 
     /**
-     * A batched subscription answer carries one part per resource plus the rlmi root; a body
-     * within the size limit holds a few hundred at most, so more is not a presence document.
+     * A batched subscription answer carries one part per resource plus the rlmi root: 1,001 for a batch of 1,000, the
+     * most contacts a Lync user may have (and sip-presence's largest batchSize); more is not a presence document.
      */
-    static final int MAX_PARTS = 1000;
+    static final int MAX_PARTS = 1001;
 
     /** One part: its headers of interest and where its content lies in the body. */
     record Part(int index, String contentType, String contentId, int offset, int length) {

@@ -73,6 +73,11 @@ public final class SipPresenceAgent {
     private static final long STOP_WAIT_MILLIS = 3000;
     /** The deepest element nesting accepted in a presence document (rlmi multipart with categories needs about 8). */
     private static final int MAX_DOCUMENT_DEPTH = 32;
+    /**
+     * A SUBSCRIBE answered later than half of T1 (the request timeout / 64) is answered slowly: over UDP, one more
+     * such wait and the request is sent again.
+     */
+    private static final int SLOW_ANSWER_PER_TIMEOUT = 128;
 
     private final String frontEnd;
     private final SipPresenceConfiguration configuration;
@@ -81,6 +86,8 @@ public final class SipPresenceAgent {
     private final Map<String, PresenceNotification> missed = new HashMap<>();
     private final Set<String> watchedWhileStopped = new LinkedHashSet<>();
     private volatile PresenceListener listener;
+    /** What the stacks of earlier starts received and lost. */
+    private volatile SipStackCounters countedBefore = SipStackCounters.NONE;
 
     // Set by start, cleared by stop; guarded by this.
     private volatile Runtime runtime;
@@ -263,6 +270,21 @@ public final class SipPresenceAgent {
         return r == null ? 0 : r.subscriptions().dialogCount();
     }
 
+    /**
+     * What the agent's SIP stack received, holds and lost: since the agent was created, over every start, and its
+     * queue now (none while stopped). A stack that keeps up loses nothing.
+     */
+    public SipStackCounters stackCounters() {
+        Runtime r = runtime;
+        return r == null ? countedBefore : SipStackCounters.of(r.stack()).plus(countedBefore);
+    }
+
+    /** SUBSCRIBEs sent and not answered yet: never more than maxSubscribesInFlight. */
+    public int subscribesInFlight() {
+        Runtime r = runtime;
+        return r == null ? 0 : r.subscriptions().subscribesInFlight();
+    }
+
     /** Notifications queued for reading. */
     public int queuedNotifications() {
         Runtime r = runtime;
@@ -370,8 +392,9 @@ public final class SipPresenceAgent {
             Transactions transactions = new Transactions(provider, requests.headers(), authenticator, c.getRequestTimeout(), link);
             Subscriptions subscriptions = new Subscriptions(requests, transactions, provider, agent, lanes,
                     new PresenceDocumentReader(c.getMaxBodySize(), MAX_DOCUMENT_DEPTH), this::deliver,
-                    new Subscriptions.Settings(c.getDialect(), c.isBatchSubscribe(), c.getBatchSize(),
-                            c.getSubscribeExpires(), c.getRetryInitialDelay(), c.getRetryMaxDelay(), c.getMaxBodySize()));
+                    new Subscriptions.Settings(c.getDialect(), c.effectiveBatchSubscribe(), c.effectiveBatchSize(),
+                            c.getMaxSubscribesInFlight(), c.getRequestTimeout() / SLOW_ANSWER_PER_TIMEOUT, c.getSubscribeExpires(),
+                            c.getRetryInitialDelay(), c.getRetryMaxDelay(), c.getMaxBodySize()));
             Publisher publisher = c.getDialect() == SipDialect.MSPRES
                     ? new MsPresPublisher(requests, transactions, agent, c.getPublishInstance(), c.getPublishContainer(),
                             c.getPublishExpireType())
@@ -492,6 +515,7 @@ public final class SipPresenceAgent {
             r.transactions().abandonAll("the user agent stopped");
             r.agent().shutdownNow();
             r.lanes().stop(STOP_WAIT_MILLIS);
+            countedBefore = SipStackCounters.of(r.stack()).plus(countedBefore).stopped();
             SipStacks.stop(r.stack());
             synchronized (watchedWhileStopped) {
                 watchedWhileStopped.clear();

@@ -25,6 +25,15 @@ import org.apache.camel.spi.UriParams;
 public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneable {
 
     /**
+     * Room kept per worker in the first notification of a batch: the UC front-end emulator writes about 600 bytes for
+     * a worker's state category, Lync of the same order.
+     */
+    static final int BYTES_PER_BATCHED_WORKER = 1024;
+
+    /** The largest batchSize: a Lync client policy allows a user at most 1,000 contacts (MaximumNumberOfContacts). */
+    static final int MAX_BATCH_SIZE = 1000;
+
+    /**
      * The front end's server as host:port, or several comma-separated (a UC pool's front ends; or a load balancer,
      * or a SIP presence server). The user agent uses the first that answers and moves to the next when the one in
      * use fails (a transport failure, no answer while it answers nothing else, a 503).
@@ -74,15 +83,35 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
     private int subscribeExpires = 3600;
 
     /**
-     * MS-PRES only: subscribe to many workers with one batched SUBSCRIBE (adhocList, sent to ucsync's own URI) per
-     * group of batchSize workers instead of one SUBSCRIBE per worker.
+     * MS-PRES only: subscribe to the workers in batches, one SUBSCRIBE (adhocList, sent to ucsync's own URI) per group
+     * of up to batchSize workers, as Lync clients subscribe to their contacts, instead of one SUBSCRIBE per worker.
+     * Unset: true for mspres. The simple dialect subscribes per worker (RFC 4662 lists are lists a presence server
+     * keeps, XCAP-provisioned, which ucsync does not make).
      */
-    @UriParam(label = "consumer", defaultValue = "false")
-    private boolean batchSubscribe;
+    @UriParam(label = "consumer")
+    private Boolean batchSubscribe;
 
-    /** MS-PRES only: the most workers in one batched subscription. */
-    @UriParam(label = "consumer", defaultValue = "100")
-    private int batchSize = 100;
+    /**
+     * MS-PRES only: the most workers in one batched subscription. After the front end refuses a batch as too large
+     * (413 or 513), batches hold at most half the refused size. Lync lets a user have up to 1,000 contacts (client
+     * policy MaximumNumberOfContacts) and 200 subscription dialogs (User Services MaxSubscriptions, its default), so
+     * 100,000 workers need batches of 500 or more. A batch also stays within maxBodySize at 1 KiB per worker and, over
+     * UDP, within maxDatagramSize (16 workers with the defaults), so that its first notification, about 600 bytes per
+     * worker, can be read: use TCP or TLS, as Lync front ends do, for larger batches.
+     */
+    @UriParam(label = "consumer", defaultValue = "1000")
+    private int batchSize = 1000;
+
+    /**
+     * The most SUBSCRIBEs (new subscriptions, refreshes, unsubscribes) waiting for the server's answer at a time; the
+     * others wait their turn. Subscribing to every worker at start, after moving to another server or after the server
+     * lost its subscriptions then goes at the pace the server answers, instead of flooding it and the SIP stacks.
+     * Fewer go while the server answers slowly: starting at 4, one more may go after each answer that took less than
+     * a quarter of T1 (requestTimeout / 64), and half as many after one that took more than half of T1, before UDP
+     * would send it again.
+     */
+    @UriParam(label = "consumer", defaultValue = "32")
+    private int maxSubscribesInFlight = 32;
 
     /**
      * Workers to watch from the start, as a comma-separated list of SIP URIs. More can be added and removed at
@@ -245,6 +274,23 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
         return servers;
     }
 
+    /** Whether subscriptions are batched: as configured, else for the mspres dialect. */
+    public boolean effectiveBatchSubscribe() {
+        return batchSubscribe != null ? batchSubscribe : dialect == SipDialect.MSPRES;
+    }
+
+    /**
+     * The most workers in one SUBSCRIBE: 1 without batches; else batchSize, within maxBodySize and, over UDP,
+     * maxDatagramSize at {@value #BYTES_PER_BATCHED_WORKER} bytes per worker.
+     */
+    public int effectiveBatchSize() {
+        if (!effectiveBatchSubscribe()) {
+            return 1;
+        }
+        int readable = transport == SipTransport.UDP ? Math.min(maxDatagramSize, maxBodySize) : maxBodySize;
+        return Math.max(1, Math.min(batchSize, readable / BYTES_PER_BATCHED_WORKER));
+    }
+
     /** The keep-alive interval in seconds: the configured one, else 30 for several servers and 0 for one. */
     public int effectiveKeepAliveInterval() {
         if (keepAliveInterval != null) {
@@ -264,7 +310,9 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
         require(registerExpires > 0, "registerExpires must be positive, was " + registerExpires);
         require(subscribeExpires > 0, "subscribeExpires must be positive, was " + subscribeExpires);
         require(publishExpires > 0, "publishExpires must be positive, was " + publishExpires);
-        require(batchSize > 0, "batchSize must be positive, was " + batchSize);
+        require(batchSize > 0 && batchSize <= MAX_BATCH_SIZE, "batchSize must be 1 to " + MAX_BATCH_SIZE
+                + " (the most contacts a Lync user may have; ucsync reads no larger batch notification), was " + batchSize);
+        require(maxSubscribesInFlight > 0, "maxSubscribesInFlight must be positive, was " + maxSubscribesInFlight);
         require(requestTimeout >= 640, "requestTimeout must be at least 640 ms (T1 of 10 ms), was " + requestTimeout);
         require(retryInitialDelay > 0 && retryMaxDelay >= retryInitialDelay,
                 "retryInitialDelay must be positive and at most retryMaxDelay");
@@ -273,7 +321,7 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
         require(notificationThreads > 0, "notificationThreads must be positive, was " + notificationThreads);
         require(notificationQueueSize > 0, "notificationQueueSize must be positive, was " + notificationQueueSize);
         require(authPassword == null || authUsername != null, "authPassword needs authUsername");
-        require(!batchSubscribe || dialect == SipDialect.MSPRES, "batchSubscribe needs dialect=mspres");
+        require(batchSubscribe == null || !batchSubscribe || dialect == SipDialect.MSPRES, "batchSubscribe needs dialect=mspres");
         require(List.of("static", "user", "endpoint").contains(publishExpireType),
                 "publishExpireType must be static, user or endpoint, was " + publishExpireType);
         if (transport == SipTransport.TLS) {
@@ -301,7 +349,7 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
      */
     List<Object> agentOptions() {
         return Arrays.asList(server, transport, localHost, localPort, dialect, user, register, registerExpires,
-                subscribeExpires, batchSubscribe, batchSize, authUsername, authPassword, getKeyStore(), getKeyStorePassword(),
+                subscribeExpires, batchSubscribe, batchSize, maxSubscribesInFlight, authUsername, authPassword, getKeyStore(), getKeyStorePassword(),
                 getTrustStore(), getTrustStorePassword(), getStoreType(), isVerifyHostname(), tlsClientAuth, requestTimeout, retryInitialDelay,
                 retryMaxDelay, keepAliveInterval, publishExpires, publishContainer, publishInstance, publishExpireType, maxBodySize,
                 maxMessageSize, maxDatagramSize, listenerThreads, notificationThreads, notificationQueueSize);
@@ -384,11 +432,11 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
         this.subscribeExpires = subscribeExpires;
     }
 
-    public boolean isBatchSubscribe() {
+    public Boolean getBatchSubscribe() {
         return batchSubscribe;
     }
 
-    public void setBatchSubscribe(boolean batchSubscribe) {
+    public void setBatchSubscribe(Boolean batchSubscribe) {
         this.batchSubscribe = batchSubscribe;
     }
 
@@ -398,6 +446,14 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
 
     public void setBatchSize(int batchSize) {
         this.batchSize = batchSize;
+    }
+
+    public int getMaxSubscribesInFlight() {
+        return maxSubscribesInFlight;
+    }
+
+    public void setMaxSubscribesInFlight(int maxSubscribesInFlight) {
+        this.maxSubscribesInFlight = maxSubscribesInFlight;
     }
 
     public String getWatch() {

@@ -3,6 +3,11 @@ package io.ucsync.app;
 import static io.ucsync.app.UcsyncHarness.worker;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,11 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.netty.util.ResourceLeakDetector;
+import io.ucsync.bench.Bench;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.tlib.link.LinkState;
 import io.ucsync.tlib.link.TServerLink;
@@ -38,6 +47,7 @@ import io.ucsync.tlib.protocol.TlibMessage;
  * {@code mvn -o test -Dtest=EndToEndBenchmark -Dsurefire.excludedGroups=none}.
  */
 @Tag("benchmark")
+@ExtendWith(Bench.class)
 class EndToEndBenchmark {
 
     private static final int WORKERS = 10_000;
@@ -52,11 +62,15 @@ class EndToEndBenchmark {
             ucsync.start();
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> ucsync.tserver().states().stream().filter(s -> s.status() == AgentStatus.Ready).count() == WORKERS);
-            System.out.printf("start: %,d workers subscribed, registered and logged in Ready in %.1f s%n", WORKERS,
-                    (System.nanoTime() - started) / 1e9);
+            double startSeconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("start: %,d workers subscribed, registered and logged in Ready in %.1f s%n", WORKERS, startSeconds);
+            Bench.report("start.10k", startSeconds, "s");
+            System.out.printf("SIP stack after the start: ucsync's metrics say %s dropped; the front-end emulator's stack %s%n",
+                    sipStackDroppedPerMetrics(ucsync), ucsync.frontEnd().stats().stack());
             long heapIdle = usedHeapAfterGc();
             System.out.printf("heap: %,d bytes used with %,d idle workers (emulators included), %,d before: %,d bytes per worker%n",
                     heapIdle, WORKERS, heapBefore, (heapIdle - heapBefore) / WORKERS);
+            Bench.report("heap.per-worker", (heapIdle - heapBefore) / WORKERS, "bytes");
 
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
@@ -92,6 +106,8 @@ class EndToEndBenchmark {
                     Collections.sort(sorted);
                     System.out.printf("latency at %,d changes/s over %,d changes: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                             rate, sorted.size(), percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1) / 1e6);
+                    Bench.report("e2e.p50.at" + rate, percentile(sorted, 50), "ms");
+                    Bench.report("e2e.p99.at" + rate, percentile(sorted, 99), "ms");
                 }
 
                 for (int rate : new int[] { 2_000 }) {
@@ -103,9 +119,29 @@ class EndToEndBenchmark {
                     double seconds = (System.nanoTime() - from) / 1e9;
                     System.out.printf("offered %,d changes/s for 10 s: %,d mapped in %.1f s = %,.0f changes/s%n", rate, offered,
                             seconds, (seen.get() - before) / seconds);
+                    Bench.report("e2e.sustained", Math.round((seen.get() - before) / seconds), "changes/s");
                 }
             }
+            Bench.sipStackDropped("e2e", sipStackDroppedPerMetrics(ucsync) + ucsync.frontEnd().stats().stack().dropped());
         }
+    }
+
+    /** What ucsync's SIP stacks dropped, as its Prometheus metrics say: removed as stuck plus dropped by the kernel. */
+    private static long sipStackDroppedPerMetrics(UcsyncHarness ucsync) throws IOException, InterruptedException {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + ucsync.managementPort + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher dropped = Pattern.compile("(?m)^ucsync_sip_(stack_removed_stuck|udp_receive_drops)_total\\{[^}]*} (\\S+)$")
+                .matcher(metrics);
+        double sum = 0;
+        int found = 0;
+        while (dropped.find()) {
+            sum += Double.parseDouble(dropped.group(2));
+            found++;
+        }
+        if (found == 0) {
+            throw new IllegalStateException("ucsync exports no ucsync_sip_*_total metrics:\n" + metrics);
+        }
+        return (long) sum;
     }
 
     /** Sets presences open-loop at {@code rate} per second for the duration: Busy and Away in turn for each worker. */

@@ -37,6 +37,11 @@ class OperabilityTest {
                     .containsPattern("ucsync_tserver_requests_total\\{[^}]*type=\"RequestAgentNotReady\"[^}]*} 1")
                     .containsPattern("ucsync_tserver_link_up\\{[^}]*link=\"main\"[^}]*} 1")
                     .containsPattern("ucsync_uc_subscriptions_active(\\{[^}]*})? 3")
+                    .containsPattern("ucsync_sip_stack_received_total\\{[^}]*pool=\"uc\"[^}]*} [1-9]")
+                    .containsPattern("ucsync_sip_stack_queued\\{[^}]*pool=\"uc\"[^}]*} 0")
+                    .containsPattern("ucsync_sip_stack_removed_stuck_total\\{[^}]*pool=\"uc\"[^}]*} 0")
+                    .containsPattern("ucsync_sip_udp_receive_drops_total\\{[^}]*pool=\"uc\"[^}]*} 0")
+                    .containsPattern("ucsync_sip_subscribes_in_flight\\{[^}]*pool=\"uc\"[^}]*} 0")
                     .contains("ucsync_timers_pending");
         }
     }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -162,7 +164,22 @@ class BatchNotificationReadingTest {
         body.append("--").append(BOUNDARY).append("--");
 
         assertThatThrownBy(() -> read(CONTENT_TYPE, body.toString())).isInstanceOf(PresenceDocumentException.class)
-                .hasMessage("multipart body has more than 1000 parts");
+                .hasMessage("multipart body has more than 1001 parts");
+    }
+
+    @Test
+    void theAnswerToABatchOfAThousandWorkersIsReadWhole() throws Exception {
+        Map<String, List<MsPresCategoriesDocument.StateInstance>> states = new LinkedHashMap<>();
+        for (int i = 1; i <= 1000; i++) {
+            states.put("sip:kw" + i + "@ucsync.test", List.of(new MsPresCategoriesDocument.StateInstance("userState", 6500, null, i, RECEIVED)));
+        }
+        MsPresCategoriesDocument.Multipart answer = MsPresCategoriesDocument.writeBatch("sip:ucsync@ucsync.test", states);
+
+        // read as sip-presence reads with its default maxBodySize (1 MiB): the answer has about 700 bytes per worker
+        List<Presence> presences = new PresenceDocumentReader(1024 * 1024, 32).read(answer.contentType(),
+                answer.body().getBytes(StandardCharsets.UTF_8), "sip:ucsync@ucsync.test", RECEIVED);
+        assertThat(presences).hasSize(1000).extracting(Presence::availability).containsOnly(Availability.BUSY);
+        assertThat(presences.get(999).sipUri()).isEqualTo("sip:kw1000@ucsync.test");
     }
 
     @Test

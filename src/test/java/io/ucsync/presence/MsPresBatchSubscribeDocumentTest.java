@@ -37,7 +37,7 @@ class MsPresBatchSubscribeDocumentTest {
         assertThatThrownBy(() -> read("<publish/>")).hasMessageContaining("unexpected root element {}publish");
         String tooMany = IntStream.rangeClosed(0, MsPresBatchSubscribeDocument.MAX_RESOURCES)
                 .mapToObj(i -> "<resource uri=\"sip:kw" + i + "@x\"/>").reduce("", String::concat);
-        assertThatThrownBy(() -> read(HEAD + tooMany + TAIL)).hasMessage("adhocList names more than 1000 resources");
+        assertThatThrownBy(() -> read(HEAD + tooMany + TAIL)).hasMessage("adhocList names more than " + MsPresBatchSubscribeDocument.MAX_RESOURCES + " resources");
     }
 
     private static List<String> read(String xml) throws PresenceDocumentException {

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.ucsync.bench.Bench;
+
 /**
  * Figures for the reader's cost, and why each thread keeps its StAX factory instead of creating
  * one per document. A measurement, not a test: run it with
@@ -35,10 +37,13 @@ class PresenceDocumentReaderBenchmark {
                 new MsPresCategoriesDocument.StateInstance("userState", 3500, null, 0x20000000L, NOW))).getBytes(StandardCharsets.UTF_8);
         byte[] pidf = PidfDocument.write("sip:agent1@127.0.0.1", Availability.BUSY, "on-the-phone").getBytes(StandardCharsets.UTF_8);
 
-        report("categories document", ROUNDS, () -> sink = reader.read(MsPresCategoriesDocument.CONTENT_TYPE, categories, null, NOW));
-        report("PIDF document", ROUNDS, () -> sink = reader.read(PidfDocument.CONTENT_TYPE, pidf, null, NOW));
-        report("categories events, the thread's factory", ROUNDS, () -> sink = drain(THREAD_FACTORY, categories));
-        report("categories events, a new factory per document", ROUNDS, () -> sink = drain(SafeXml.newFactory(), categories));
+        report("categories document", "presence.read.categories", ROUNDS,
+                () -> sink = reader.read(MsPresCategoriesDocument.CONTENT_TYPE, categories, null, NOW));
+        report("PIDF document", "presence.read.pidf", ROUNDS, () -> sink = reader.read(PidfDocument.CONTENT_TYPE, pidf, null, NOW));
+        report("categories events, the thread's factory", "presence.stax.thread-factory", ROUNDS,
+                () -> sink = drain(THREAD_FACTORY, categories));
+        report("categories events, a new factory per document", "presence.stax.new-factory", ROUNDS,
+                () -> sink = drain(SafeXml.newFactory(), categories));
     }
 
     private static final XMLInputFactory THREAD_FACTORY = SafeXml.newFactory();
@@ -58,7 +63,7 @@ class PresenceDocumentReaderBenchmark {
         void run() throws Exception;
     }
 
-    private static void report(String what, int rounds, Action action) throws Exception {
+    private static void report(String what, String name, int rounds, Action action) throws Exception {
         for (int i = 0; i < rounds; i++) {
             action.run();
         }
@@ -69,5 +74,6 @@ class PresenceDocumentReaderBenchmark {
         double microseconds = (System.nanoTime() - start) / 1000.0 / rounds;
         LOG.info("{}: {} us each, {} per second on one thread", what, String.format("%.2f", microseconds),
                 String.format("%.0f", 1_000_000 / microseconds));
+        Bench.report(name, Math.round(1_000_000 / microseconds), "documents/s");
     }
 }

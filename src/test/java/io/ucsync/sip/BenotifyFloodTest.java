@@ -35,8 +35,9 @@ class BenotifyFloodTest {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
+                    // one subscription per worker, as the scenario plays one dialog per SIPp call
                     from("sip-presence:lync?server=" + sipp.address() + "&transport=tcp&dialect=mspres"
-                            + "&user=sip:ucsync@example.com")
+                            + "&user=sip:ucsync@example.com&batchSubscribe=false")
                             .process(exchange -> delivered.incrementAndGet());
                 }
             });

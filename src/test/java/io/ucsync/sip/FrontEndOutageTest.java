@@ -27,8 +27,8 @@ import io.ucsync.sip.peers.LogCapture;
 /**
  * The front end down for a minute while ucsync watches 1,000 workers and publishes for some of them: the log says
  * the outage once and the return once, nothing per retry or per worker, and none of JAIN-SIP's own lines; when the
- * front end is back (restarted on its port, having lost every subscription) all 1,000 are made again and presence
- * flows. The minute itself is the scenario, checked throughout with Awaitility's {@code during}.
+ * front end is back (restarted on its port, having lost every subscription) all 1,000 are made again, paced, with no
+ * message dropped by either SIP stack, and presence flows. The minute itself is the scenario, checked throughout with Awaitility's {@code during}.
  */
 class FrontEndOutageTest {
 
@@ -103,6 +103,8 @@ class FrontEndOutageTest {
                             .stream().map(e -> e.getMessage().getBody(Presence.class))
                             .anyMatch(p -> p.sipUri().equals(worker(WORKERS)) && p.availability() == Availability.AWAY));
                     assertThat(agent.subscriptionStates().values()).containsOnly("ACTIVE");
+                    assertThat(agent.stackCounters().dropped()).as("messages ucsync's SIP stack dropped").isZero();
+                    assertThat(after.stats().stack().dropped()).as("messages the front end's SIP stack dropped").isZero();
                 }
                 outageLines = new ArrayList<>(sipLog.lines());
                 outageLines.addAll(stackLog.lines());

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 import io.ucsync.presence.Availability;
@@ -32,6 +34,23 @@ class MsPresFrontEndTest {
     private static String uri(SippPeer sipp, String options) {
         return "sip-presence:lync?server=" + sipp.address() + "&dialect=mspres&user=sip:ucsync@example.com"
                 + "&retryInitialDelay=200&retryMaxDelay=1000" + options;
+    }
+
+    /** A route watching the workers on SIPp into mock:presence, which is returned; the context is not started. */
+    private static MockEndpoint watchInto(CamelContext camel, SippPeer sipp, String options, List<String> workers) throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(sipp, options + "&watch=" + String.join(",", workers))).to("mock:presence");
+            }
+        });
+        return camel.getEndpoint("mock:presence", MockEndpoint.class);
+    }
+
+    /** Each presence received, as (worker, availability). */
+    private static List<Tuple> workersAndAvailabilities(MockEndpoint mock) {
+        return mock.getExchanges().stream().map(e -> e.getMessage().getBody(Presence.class))
+                .map(p -> tuple(p.sipUri(), p.availability())).toList();
     }
 
     @Test
@@ -112,25 +131,16 @@ class MsPresFrontEndTest {
     }
 
     @Test
-    void a_batched_subscription_covers_many_workers_with_one_dialog() throws Exception {
+    void by_default_a_batched_subscription_covers_many_workers_with_one_dialog() throws Exception {
         List<String> workers = List.of("sip:w1@example.com", "sip:w2@example.com", "sip:w3@example.com");
         try (SippPeer sipp = SippPeer.scenario("mspres_batch.xml").startServer();
                 CamelContext camel = new DefaultCamelContext()) {
-            camel.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from(uri(sipp, "&batchSubscribe=true&batchSize=50&watch=" + String.join(",", workers)))
-                            .to("mock:presence");
-                }
-            });
-            MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
+            MockEndpoint mock = watchInto(camel, sipp, "", workers);
             mock.expectedMessageCount(4);
             camel.start();
 
             mock.assertIsSatisfied(10_000);
-            assertThat(mock.getExchanges()).extracting(e -> e.getMessage().getBody(Presence.class))
-                    .extracting(Presence::sipUri, Presence::availability)
-                    .containsExactly(tuple("sip:w1@example.com", Availability.ONLINE),
+            assertThat(workersAndAvailabilities(mock)).containsExactly(tuple("sip:w1@example.com", Availability.ONLINE),
                             tuple("sip:w2@example.com", Availability.BUSY),
                             tuple("sip:w3@example.com", Availability.OFFLINE),
                             tuple("sip:w2@example.com", Availability.AWAY));
@@ -142,6 +152,72 @@ class MsPresFrontEndTest {
             agent.unwatch(workers);
             assertThat(sipp.awaitExit(Duration.ofSeconds(10))).as(sipp.output()).isZero();
         }
+    }
+
+    @Test
+    void a_batch_the_front_end_refuses_as_too_large_is_subscribed_in_two_smaller_ones() throws Exception {
+        List<String> workers = List.of("sip:w1@example.com", "sip:w2@example.com", "sip:w3@example.com", "sip:w4@example.com");
+        try (LogCapture log = LogCapture.of(Subscriptions.class);
+                SippPeer sipp = SippPeer.scenario("mspres_batch_too_large.xml").calls(3).startServer();
+                CamelContext camel = new DefaultCamelContext()) {
+            MockEndpoint mock = watchInto(camel, sipp, "", workers);
+            mock.expectedMessageCount(4);
+            camel.start();
+
+            mock.assertIsSatisfied(10_000);
+            assertThat(workersAndAvailabilities(mock)).containsExactlyInAnyOrder(tuple("sip:w1@example.com", Availability.ONLINE),
+                            tuple("sip:w2@example.com", Availability.BUSY),
+                            tuple("sip:w3@example.com", Availability.ONLINE),
+                            tuple("sip:w4@example.com", Availability.BUSY));
+            assertThat(log.linesWith("a batched subscription of 4 workers was refused (413", "batches of at most 2")).hasSize(1);
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("lync");
+            assertThat(agent.subscriptionStates().values()).hasSize(4).containsOnly("ACTIVE");
+            assertThat(agent.dialogs()).isEqualTo(2);
+
+            agent.unwatch(workers);
+            assertThat(sipp.awaitExit(Duration.ofSeconds(10))).as(sipp.output()).isZero();
+        }
+    }
+
+    @Test
+    void no_more_subscribes_wait_for_an_answer_at_once_than_the_limit_and_all_workers_get_subscribed() throws Exception {
+        List<String> workers = IntStream.rangeClosed(1, 24).mapToObj(i -> "sip:w" + i + "@example.com").toList();
+        try (SippPeer sipp = SippPeer.scenario("mspres_slow_answers.xml").calls(workers.size()).startServer();
+                CamelContext camel = new DefaultCamelContext()) {
+            watchInto(camel, sipp, "&batchSubscribe=false&maxSubscribesInFlight=4", workers);
+            camel.start();
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("lync");
+
+            // 24 answers of 100 ms each, 4 at a time: about 0.6 s
+            await().atMost(Duration.ofSeconds(15)).until(() -> agent.subscriptionStates().values().stream()
+                    .filter("ACTIVE"::equals).count() == workers.size());
+            agent.unwatch(workers);
+            assertThat(sipp.awaitExit(Duration.ofSeconds(15))).as(sipp.output()).isZero();
+            assertThat(mostSubscribesUnansweredAtOnce(sipp.messages())).as("SUBSCRIBEs SIPp held unanswered at once")
+                    .isEqualTo(4);
+        }
+    }
+
+    /** The most SUBSCRIBEs SIPp had received and not yet answered at one time, from its message trace. */
+    private static int mostSubscribesUnansweredAtOnce(String messages) {
+        Set<String> unanswered = new LinkedHashSet<>();
+        int most = 0;
+        Pattern startLine = Pattern.compile("(?m)^(SUBSCRIBE sip:|SIP/2\\.0 200 )");
+        Pattern callId = Pattern.compile("(?m)^Call-ID: *(\\S+)");
+        for (String block : messages.split("-{20,}")) {
+            Matcher start = startLine.matcher(block);
+            Matcher id = callId.matcher(block);
+            if (!start.find() || !id.find()) {
+                continue;
+            }
+            if (block.contains("message received") && start.group(1).startsWith("SUBSCRIBE")) {
+                unanswered.add(id.group(1));
+                most = Math.max(most, unanswered.size());
+            } else if (block.contains("message sent") && start.group(1).startsWith("SIP/2.0")) {
+                unanswered.remove(id.group(1));
+            }
+        }
+        return most;
     }
 
     @Test

@@ -13,7 +13,9 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.ucsync.bench.Bench;
 import io.ucsync.sip.peers.SippPeer;
 
 /**
@@ -22,6 +24,7 @@ import io.ucsync.sip.peers.SippPeer;
  * It prints figures; it asserts nothing about speed.
  */
 @Tag("benchmark")
+@ExtendWith(Bench.class)
 class NotificationThroughputBenchmark {
 
     /** Subscriptions (SIPp calls) in parallel; each gets 100 notifications. */
@@ -31,30 +34,32 @@ class NotificationThroughputBenchmark {
     private static final int LISTENER_THREADS = Integer.getInteger("bench.listenerThreads", 1);
 
     @Test
-    void notify_closed_loop_into_the_consumer() throws Exception {
-        consumerRate("notify_load.xml", DIALOGS, false); // warm-up: the JIT compiler would compete with the measure
-        double ucsync = consumerRate("notify_load.xml", DIALOGS, false);
-        System.out.printf("BENCHMARK NOTIFY closed loop, %d dialogs x %d: ucsync consumer %.0f/s%n", DIALOGS, PER_DIALOG, ucsync);
-    }
-
-    @Test
     void notify_closed_loop_into_the_consumer_and_sipp_to_sipp() throws Exception {
-        consumerRate("notify_load.xml", DIALOGS, false); // warm-up: the JIT compiler would compete with the measure
-        double ucsync = consumerRate("notify_load.xml", DIALOGS, false);
+        Rate warmUp = consumerRate("notify_load.xml", DIALOGS, false); // the JIT compiler would compete with the measure
+        Rate ucsync = consumerRate("notify_load.xml", DIALOGS, false);
         double ceiling = sippToSippRate();
         System.out.printf("BENCHMARK NOTIFY closed loop, %d dialogs x %d: ucsync consumer %.0f/s, SIPp->SIPp %.0f/s, ratio %.2f%n",
-                DIALOGS, PER_DIALOG, ucsync, ceiling, ucsync / ceiling);
+                DIALOGS, PER_DIALOG, ucsync.perSecond(), ceiling, ucsync.perSecond() / ceiling);
+        Bench.report("sip.consumer", Math.round(ucsync.perSecond()), "NOTIFY/s");
+        Bench.report("sip.sipp-ceiling", Math.round(ceiling), "NOTIFY/s");
+        Bench.sipStackDropped("consumer", warmUp.stackDropped() + ucsync.stackDropped());
     }
 
     @Test
     void benotify_open_loop_into_the_consumer() throws Exception {
-        consumerRate("mspres_paced.xml", DIALOGS, true); // warm-up
-        double ucsync = consumerRate("mspres_paced.xml", DIALOGS, true);
+        Rate warmUp = consumerRate("mspres_paced.xml", DIALOGS, true);
+        Rate ucsync = consumerRate("mspres_paced.xml", DIALOGS, true);
         System.out.printf("BENCHMARK BENOTIFY open loop, %d dialogs x %d, one per 50 ms and dialog (%d/s offered):"
-                + " ucsync consumer %.0f/s%n", DIALOGS, PER_DIALOG, DIALOGS * 20, ucsync);
+                + " ucsync consumer %.0f/s%n", DIALOGS, PER_DIALOG, DIALOGS * 20, ucsync.perSecond());
+        Bench.report("sip.consumer.benotify", Math.round(ucsync.perSecond()), "BENOTIFY/s");
+        Bench.sipStackDropped("consumer.benotify", warmUp.stackDropped() + ucsync.stackDropped());
     }
 
-    private static double consumerRate(String scenario, int dialogs, boolean lossy) throws Exception {
+    /** Notifications per second through the consumer, and what ucsync's SIP stack dropped meanwhile. */
+    private record Rate(double perSecond, long stackDropped) {
+    }
+
+    private static Rate consumerRate(String scenario, int dialogs, boolean lossy) throws Exception {
         int expected = dialogs * PER_DIALOG;
         AtomicInteger delivered = new AtomicInteger();
         AtomicLong first = new AtomicLong();
@@ -71,8 +76,9 @@ class NotificationThroughputBenchmark {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
+                    // one subscription per worker, as the scenarios play one dialog per SIPp call
                     from("sip-presence:bench?server=" + sipp.address() + "&dialect=mspres&user=sip:ucsync@example.com"
-                            + "&listenerThreads=" + LISTENER_THREADS + System.getProperty("bench.options", ""))
+                            + "&batchSubscribe=false&listenerThreads=" + LISTENER_THREADS + System.getProperty("bench.options", ""))
                             .process(exchange -> {
                                 long now = System.nanoTime();
                                 first.compareAndSet(0, now);
@@ -113,8 +119,9 @@ class NotificationThroughputBenchmark {
             System.out.printf("BENCHMARK %s: %d of %d delivered in %.2f s (%.0f/s overall, %.0f/s from 10%% to 90%%,"
                     + " %.1f us of JVM CPU each)%n", scenario, delivered.get(), expected, seconds, delivered.get() / seconds,
                     steady, cpuMicrosEach);
+            long dropped = agent.stackCounters().dropped();
             agent.unwatch(workers);
-            return steady;
+            return new Rate(steady, dropped);
         }
     }
 

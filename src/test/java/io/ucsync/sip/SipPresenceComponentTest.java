@@ -84,6 +84,23 @@ class SipPresenceComponentTest {
     }
 
     @Test
+    void mspres_batches_by_default_within_what_a_datagram_or_the_body_limit_holds() {
+        SipPresenceConfiguration configuration = new SipPresenceConfiguration();
+        assertThat(configuration.effectiveBatchSubscribe()).isTrue();
+        assertThat(configuration.effectiveBatchSize()).as("udp: 16 KiB datagrams at 1 KiB per worker").isEqualTo(16);
+        configuration.setTransport(SipTransport.TCP);
+        assertThat(configuration.effectiveBatchSize()).isEqualTo(1000);
+        configuration.setMaxBodySize(256 * 1024);
+        assertThat(configuration.effectiveBatchSize()).as("a 256 KiB body limit").isEqualTo(256);
+        configuration.setBatchSubscribe(false);
+        assertThat(configuration.effectiveBatchSize()).isEqualTo(1);
+        configuration.setBatchSubscribe(null);
+        configuration.setDialect(SipDialect.SIMPLE);
+        assertThat(configuration.effectiveBatchSubscribe()).as("simple: a SUBSCRIBE per worker").isFalse();
+        assertThat(configuration.effectiveBatchSize()).isEqualTo(1);
+    }
+
+    @Test
     void options_that_do_not_fit_fail_with_the_option_named() throws Exception {
         try (CamelContext camel = new DefaultCamelContext()) {
             assertThatThrownBy(() -> camel.getEndpoint("sip-presence:uc?user=sip:ucsync@example.com"))
@@ -92,6 +109,10 @@ class SipPresenceComponentTest {
                     .hasMessageContaining("user must be a SIP URI");
             assertThatThrownBy(() -> camel.getEndpoint(BASE + "&dialect=simple&batchSubscribe=true"))
                     .hasMessageContaining("batchSubscribe needs dialect=mspres");
+            assertThatThrownBy(() -> camel.getEndpoint(BASE + "&batchSize=1001"))
+                    .hasMessageContaining("batchSize must be 1 to 1000");
+            assertThatThrownBy(() -> camel.getEndpoint(BASE + "&maxSubscribesInFlight=0"))
+                    .hasMessageContaining("maxSubscribesInFlight must be positive");
             assertThatThrownBy(() -> camel.getEndpoint(BASE + "&transport=tls"))
                     .hasMessageContaining("transport=tls needs a trustStore");
             assertThatThrownBy(() -> camel.getEndpoint(BASE + "&publishExpireType=time"))

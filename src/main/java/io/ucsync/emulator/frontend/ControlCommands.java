@@ -11,7 +11,7 @@ import io.ucsync.presence.PresenceSource;
 final class ControlCommands {
 
     static final String USAGE = "commands: presence SIP_URI AVAILABILITY [ACTIVITY_TOKEN|-] [user|machine|calendar|phone]"
-            + " | subscriptions | publications SIP_URI | drop-subscriptions | unavailable [RETRY_AFTER_SECONDS] | available";
+            + " | subscriptions | stats | publications SIP_URI | drop-subscriptions | unavailable [RETRY_AFTER_SECONDS] | available";
 
     private ControlCommands() {
     }
@@ -34,6 +34,18 @@ final class ControlCommands {
             case "subscriptions" -> {
                 LineControlServer.requireArguments(words, 0, 0, USAGE);
                 return Map.of("subscriptions", emulator.subscriptions().stream().map(ControlCommands::subscription).toList());
+            }
+            case "stats" -> {
+                LineControlServer.requireArguments(words, 0, 0, USAGE);
+                FrontEndEmulator.Stats stats = emulator.stats();
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("subscriptions", stats.subscriptions());
+                fields.put("watched", stats.watched());
+                fields.put("received", stats.stack().received());
+                fields.put("queued", stats.stack().queued());
+                fields.put("removedAsStuck", stats.stack().removedAsStuck());
+                fields.put("udpReceiveDrops", stats.stack().udpReceiveDrops());
+                return fields;
             }
             case "publications" -> {
                 LineControlServer.requireArguments(words, 1, 1, USAGE);

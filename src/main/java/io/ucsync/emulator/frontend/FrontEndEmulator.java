@@ -62,6 +62,7 @@ import io.ucsync.presence.MsPresPublishDocument;
 import io.ucsync.presence.PresenceDocumentException;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.presence.StatePublication;
+import io.ucsync.sip.SipStackCounters;
 import io.ucsync.sip.SipStackSettings;
 import io.ucsync.sip.internal.FreePorts;
 import io.ucsync.sip.internal.SipStacks;
@@ -75,7 +76,9 @@ import io.ucsync.sip.internal.SipStacks;
  * supports {@code ms-piggyback-first-notify} (a categories document, or for a batch {@code multipart/related}
  * with an rlmi root), else followed by a NOTIFY carrying it. Every later change goes as BENOTIFY to subscribers
  * that support {@code ms-benotify}, else as NOTIFY. Refreshes in the dialog extend a subscription,
- * {@code Expires: 0} ends it, and one not refreshed in time ends with {@code Subscription-State: terminated}.</li>
+ * {@code Expires: 0} ends it, and one not refreshed in time ends with {@code Subscription-State: terminated}.
+ * A batch that names more workers than the configured limit (1,000 by default), or whose first notification would
+ * not fit in a UDP datagram, is refused with 413.</li>
  * <li>SERVICE category publications are kept per worker, container and instance with MS-PRES versions (a stale
  * version gets 409 with the current one), and aggregated: while ucsync has a publication for a worker, watchers
  * see it; when it is removed, the worker's own presence shows again.</li>
@@ -95,6 +98,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
     private static final String STATE_CATEGORY = "state";
     private static final int CONFLICT = 409;
     private static final int BIND_ATTEMPTS = 5;
+    /** The largest body sent over UDP: a datagram holds 65,507 bytes, and the headers take up to 1,500 of them. */
+    private static final int UDP_BODY_LIMIT = 65_507 - 1_500;
 
     /** A worker's own presence, as the control command or the API set it. */
     public record OwnPresence(int availability, String activity, PresenceSource source) {
@@ -106,6 +111,13 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
 
     /** A subscription as the front end holds it: who watches whom (a batch shows one entry per watched worker). */
     public record SubscriptionInfo(String watcher, String target, Instant expires) {
+    }
+
+    /**
+     * What the front end serves: live subscription dialogs, the workers they watch (a batch of three counts three),
+     * and what its SIP stack received and lost.
+     */
+    public record Stats(int subscriptions, int watched, SipStackCounters stack) {
     }
 
     /** A body and its Content-Type header value. */
@@ -279,6 +291,22 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         return list;
     }
 
+    /** {@link Stats}: cheap enough to poll while many subscribe. */
+    public Stats stats() {
+        int dialogs = 0;
+        int watched = 0;
+        synchronized (this) {
+            Instant now = Instant.now();
+            for (Subscription subscription : subscriptions.values()) {
+                if (subscription.expires.isAfter(now)) {
+                    dialogs++;
+                    watched += subscription.workers.size();
+                }
+            }
+        }
+        return new Stats(dialogs, watched, SipStackCounters.of(stack));
+    }
+
     /** What ucsync has published for a worker, oldest first. */
     public synchronized List<Publication> publications(String sipUri) {
         return List.copyOf(publications.getOrDefault(key(sipUri), List.of()));
@@ -392,6 +420,11 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
                 refuse(request, Response.BAD_REQUEST, "Unreadable adhocList: " + e.reason());
                 return;
             }
+            if (listed.size() > config.maxBatch()) {
+                refuse(request, Response.REQUEST_ENTITY_TOO_LARGE, "A batch names at most " + config.maxBatch()
+                        + " workers, not " + listed.size());
+                return;
+            }
         }
         String callId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
         ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
@@ -427,14 +460,23 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         if (initial || subscription.batch && listed != null) {
             watch(subscription, batch ? listed : List.of(to.getAddress().getURI().toString()));
         }
+        // a retransmitted initial SUBSCRIBE (no To tag) is answered like the first one
+        boolean first = to.getTag() == null && expires > 0;
+        Content firstNotification = first ? fullState(subscription) : null;
+        if (firstNotification != null && "udp".equals(config.transport()) && firstNotification.body().length() > UDP_BODY_LIMIT) {
+            if (initial) {
+                unindex(subscription);
+            }
+            refuse(request, Response.REQUEST_ENTITY_TOO_LARGE, "The first notification of " + subscription.workers.size()
+                    + " workers would not fit in a UDP datagram; a smaller batch, or TCP");
+            return;
+        }
         subscription.expires = Instant.now().plusSeconds(expires);
         subscriptions.put(callId, subscription);
         if (expires == 0) {
             forget(callId);
         }
         Subscription answered = subscription;
-        // a retransmitted initial SUBSCRIBE (no To tag) is answered like the first one
-        boolean first = to.getTag() == null && expires > 0;
         boolean piggyback = first && mentions(request, "ms-piggyback-first-notify");
         respond(request, Response.OK, response -> {
             ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(answered.targetTag);
@@ -448,11 +490,11 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
                 response.addHeader(headers.createHeader("Require", "eventlist"));
             }
             if (piggyback) {
-                setContent(response, fullState(answered));
+                setContent(response, firstNotification);
             }
         });
         if (first && !piggyback) {
-            send(subscription, "active;expires=" + expires, fullState(subscription));
+            send(subscription, "active;expires=" + expires, firstNotification);
         }
     }
 

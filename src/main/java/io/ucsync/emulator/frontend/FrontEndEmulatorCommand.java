@@ -6,15 +6,17 @@ import java.util.Map;
 import io.ucsync.emulator.control.EmulatorCommandLine;
 
 /**
- * {@code ucsync.jar frontend-emulator --port P [--transport udp|tcp|tls] [--control-port C]
+ * {@code ucsync.jar frontend-emulator --port P [--transport udp|tcp|tls] [--control-port C] [--max-batch N]
  * [--keystore FILE --keystore-password PW [--truststore FILE --truststore-password PW] [--client-auth MODE]]}:
  * runs the UC front-end emulator until the process is stopped.
  */
 public final class FrontEndEmulatorCommand {
 
-    static final String USAGE = "usage: frontend-emulator --port P [--transport udp|tcp|tls] [--control-port C]"
+    static final String USAGE = "usage: frontend-emulator --port P [--transport udp|tcp|tls] [--control-port C] [--max-batch N]"
             + " " + EmulatorCommandLine.TLS_USAGE + " (for tls)\n"
-            + "  --port 0 and --control-port 0 pick free ports; the line printed at start names them.";
+            + "  --port 0 and --control-port 0 pick free ports; the line printed at start names them.\n"
+            + "  --max-batch: the most workers a batched subscription may name, 413 beyond (default "
+            + FrontEndEmulatorConfig.DEFAULT_MAX_BATCH + ").";
 
     private FrontEndEmulatorCommand() {
     }
@@ -29,6 +31,7 @@ public final class FrontEndEmulatorCommand {
         Integer port = null;
         String transport = "udp";
         int controlPort = -1;
+        int maxBatch = FrontEndEmulatorConfig.DEFAULT_MAX_BATCH;
         Map<String, String> tlsOptions = new LinkedHashMap<>();
         for (Map.Entry<String, String> option : EmulatorCommandLine.options(args).entrySet()) {
             String value = option.getValue();
@@ -36,6 +39,7 @@ public final class FrontEndEmulatorCommand {
                 case "--port" -> port = EmulatorCommandLine.number(option.getKey(), value);
                 case "--transport" -> transport = value;
                 case "--control-port" -> controlPort = EmulatorCommandLine.number(option.getKey(), value);
+                case "--max-batch" -> maxBatch = EmulatorCommandLine.number(option.getKey(), value);
                 default -> {
                     if (!EmulatorCommandLine.isTlsOption(option.getKey())) {
                         throw new IllegalArgumentException("unknown option " + option.getKey());
@@ -47,6 +51,6 @@ public final class FrontEndEmulatorCommand {
         if (port == null) {
             throw new IllegalArgumentException("--port is required (0 for a free port)");
         }
-        return new FrontEndEmulatorConfig(port, transport, controlPort, EmulatorCommandLine.tls(tlsOptions));
+        return new FrontEndEmulatorConfig(port, transport, controlPort, EmulatorCommandLine.tls(tlsOptions), maxBatch);
     }
 }

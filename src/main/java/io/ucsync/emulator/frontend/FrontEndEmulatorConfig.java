@@ -12,8 +12,12 @@ import io.ucsync.tls.TlsSettings;
  * @param transport   udp, tcp or tls
  * @param controlPort control port on 127.0.0.1; 0 picks a free one, -1 means none
  * @param tls         the key and trust stores for tls, else null
+ * @param maxBatch    the most workers one batched subscription may name; a larger batch is refused with 413
  */
-public record FrontEndEmulatorConfig(int port, String transport, int controlPort, TlsSettings tls) {
+public record FrontEndEmulatorConfig(int port, String transport, int controlPort, TlsSettings tls, int maxBatch) {
+
+    /** The default batch limit: the most contacts a Lync client policy allows a user (MaximumNumberOfContacts). */
+    public static final int DEFAULT_MAX_BATCH = 1000;
 
     private static final Set<String> TRANSPORTS = Set.of("udp", "tcp", "tls");
 
@@ -28,6 +32,14 @@ public record FrontEndEmulatorConfig(int port, String transport, int controlPort
         if (port < 0 || port > 65535 || controlPort < -1 || controlPort > 65535) {
             throw new IllegalArgumentException("ports are 0-65535 (control port -1 for none)");
         }
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("the batch limit is at least 1 worker, not " + maxBatch);
+        }
+    }
+
+    /** With the default batch limit. */
+    public FrontEndEmulatorConfig(int port, String transport, int controlPort, TlsSettings tls) {
+        this(port, transport, controlPort, tls, DEFAULT_MAX_BATCH);
     }
 
     /** UDP on a free port, no control port. */
@@ -46,6 +58,7 @@ public record FrontEndEmulatorConfig(int port, String transport, int controlPort
         private String transport = "udp";
         private int controlPort = -1;
         private TlsSettings tls;
+        private int maxBatch = DEFAULT_MAX_BATCH;
 
         private Builder() {
         }
@@ -74,8 +87,14 @@ public record FrontEndEmulatorConfig(int port, String transport, int controlPort
             return this;
         }
 
+        /** The most workers one batched subscription may name (default {@value #DEFAULT_MAX_BATCH}); more get 413. */
+        public Builder maxBatch(int maxBatch) {
+            this.maxBatch = maxBatch;
+            return this;
+        }
+
         public FrontEndEmulatorConfig build() {
-            return new FrontEndEmulatorConfig(port, transport, controlPort, tls);
+            return new FrontEndEmulatorConfig(port, transport, controlPort, tls, maxBatch);
         }
     }
 }

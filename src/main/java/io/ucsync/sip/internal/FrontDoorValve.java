@@ -1,6 +1,7 @@
 package io.ucsync.sip.internal;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.LongAdder;
 
 import javax.sip.SipStack;
 import javax.sip.message.Response;
@@ -17,15 +18,24 @@ import gov.nist.javax.sip.stack.SIPMessageValve;
  * Answers the requests {@link StrictMessageParser} refused (stack property {@code gov.nist.javax.sip.SIP_MESSAGE_VALVE}),
  * before the stack makes a transaction for them or passes them to the application: statelessly, over a datagram to
  * the address and port the request came from (never to a Via it may have forged), over a stream on its connection,
- * which is then closed when its framing is lost. Every other message passes.
+ * which is then closed when its framing is lost. Every other message passes, and is counted: the stack's
+ * {@code received} count in {@link io.ucsync.sip.SipStackCounters}.
  */
 public final class FrontDoorValve implements SIPMessageValve {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoorValve.class);
 
+    private final LongAdder passed = new LongAdder();
+
+    /** Messages let through to the stack's processing since the stack started. */
+    public long passed() {
+        return passed.sum();
+    }
+
     @Override
     public boolean processRequest(SIPRequest request, MessageChannel channel) {
         if (!(request.getApplicationData() instanceof StrictMessageParser.Refused refused)) {
+            passed.increment();
             return true;
         }
         SIPResponse response = request.createResponse(refused.refusal().status(), refused.refusal().reasonPhrase());
@@ -46,6 +56,7 @@ public final class FrontDoorValve implements SIPMessageValve {
 
     @Override
     public boolean processResponse(Response response, MessageChannel channel) {
+        passed.increment();
         return true;
     }
 

@@ -5,6 +5,7 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.ListIterator;
@@ -58,6 +59,10 @@ import io.ucsync.sip.SipDialect;
  * granted time runs out, re-create with back-off when the server ends a subscription, answers 481 to a refresh
  * or stops answering, and unsubscribe with {@code Expires: 0} when a worker is no longer watched.
  * <p>
+ * Every SUBSCRIBE goes through a {@link SubscribePacer}, so that only so many wait for their answer at a time. A
+ * batch the server refuses is tried again in smaller parts: halves for a refusal that may concern only some of its
+ * workers, and for 413 or 513 (too large) batches of at most half the refused size from then on.
+ * <p>
  * Threads: everything but {@link #onNotify} runs on the agent thread. {@link #onNotify} runs on a SIP stack
  * thread; it queues the document on the subscription's notification lane, answers a NOTIFY at once (200, or 481
  * for an unknown dialog; a BENOTIFY gets no answer) and posts state changes to the agent thread. Documents are
@@ -78,9 +83,16 @@ public final class Subscriptions {
         void deliver(String subscriptionId, Presence presence, String method, String contentType, String state);
     }
 
-    /** The options that shape subscriptions. */
-    public record Settings(SipDialect dialect, boolean batch, int batchSize, int expires, long retryInitialMillis,
-            long retryMaxMillis, int maxBodySize) {
+    /**
+     * The options that shape subscriptions.
+     *
+     * @param batch       MS-PRES: subscribe to groups of workers with one batched SUBSCRIBE each
+     * @param batchSize   the most workers in one batched SUBSCRIBE, until the server refuses one as too large
+     * @param maxInFlight the most SUBSCRIBEs (initial, refresh, unsubscribe) waiting for their answer at a time
+     * @param slowAnswerMillis an answer that takes longer makes fewer SUBSCRIBEs go at a time ({@link SubscribePacer})
+     */
+    public record Settings(SipDialect dialect, boolean batch, int batchSize, int maxInFlight, long slowAnswerMillis,
+            int expires, long retryInitialMillis, long retryMaxMillis, int maxBodySize) {
     }
 
     private enum State {
@@ -101,11 +113,13 @@ public final class Subscriptions {
         final String id;
         final boolean batch;
         final Address target;
-        /** Shrinks on the agent thread when a batch is re-created; lanes read it. */
+        /** Shrinks on the agent thread when a batch is refreshed or re-created; lanes read it. */
         final List<String> members;
         volatile State state = State.SUBSCRIBING;
         DialogRef ref;
         ScheduledFuture<?> timer;
+        /** Counts the SUBSCRIBEs begun, so that one still waiting in the pacer when a newer one began is not sent. */
+        int attempt;
         int failures;
         int expires;
         volatile long expiresAtMillis;
@@ -150,7 +164,10 @@ public final class Subscriptions {
     private final PresenceDocumentReader reader;
     private final Delivery delivery;
     private final Settings settings;
+    private final SubscribePacer pacer;
     private final AtomicLong ids = new AtomicLong();
+    /** The most workers in one batch: the configured size until the server refuses a batch as too large. */
+    private int batchLimit;
 
     /** Watched workers: normalized URI to the URI as given. Written on the agent thread, read anywhere. */
     private final Map<String, String> desired = new ConcurrentHashMap<>();
@@ -172,6 +189,8 @@ public final class Subscriptions {
         this.reader = reader;
         this.delivery = delivery;
         this.settings = settings;
+        this.pacer = new SubscribePacer(settings.maxInFlight(), settings.slowAnswerMillis(), agent);
+        this.batchLimit = settings.batchSize();
     }
 
     /** The normalized form of a SIP URI used to compare workers (SIP URIs are compared case-insensitively here). */
@@ -193,7 +212,7 @@ public final class Subscriptions {
                     resubscribe(s);
                 }
             }
-            reconcile();
+            subscribe(desired.keySet());
         }
     }
 
@@ -215,27 +234,43 @@ public final class Subscriptions {
     }
 
     public void watch(Collection<String> uris) {
+        List<String> added = new ArrayList<>();
         for (String uri : uris) {
-            desired.putIfAbsent(key(uri), uri.trim());
+            String key = key(uri);
+            if (desired.putIfAbsent(key, uri.trim()) == null) {
+                added.add(key);
+            }
         }
-        reconcile();
+        subscribe(added);
     }
 
     public void unwatch(Collection<String> uris) {
         for (String uri : uris) {
-            desired.remove(key(uri));
+            String key = key(uri);
+            if (desired.remove(key) != null) {
+                drop(key);
+            }
         }
-        reconcile();
     }
 
     public void setWatched(Collection<String> uris) {
-        Map<String, String> wanted = new ConcurrentHashMap<>();
+        Map<String, String> wanted = new LinkedHashMap<>();
         for (String uri : uris) {
             wanted.putIfAbsent(key(uri), uri.trim());
         }
-        desired.keySet().retainAll(wanted.keySet());
-        wanted.forEach(desired::putIfAbsent);
-        reconcile();
+        for (String key : List.copyOf(desired.keySet())) {
+            if (!wanted.containsKey(key)) {
+                desired.remove(key);
+                drop(key);
+            }
+        }
+        List<String> added = new ArrayList<>();
+        wanted.forEach((key, uri) -> {
+            if (desired.putIfAbsent(key, uri) == null) {
+                added.add(key);
+            }
+        });
+        subscribe(added);
     }
 
     /** The watched workers, as given (any thread). */
@@ -261,39 +296,49 @@ public final class Subscriptions {
         return dialogs.size();
     }
 
-    private void reconcile() {
-        for (Subscription s : List.copyOf(subscriptions)) {
-            for (String member : s.members) {
-                if (!desired.containsKey(member) && byWorker.get(member) == s) {
-                    byWorker.remove(member);
-                }
-            }
-            if (s.members.stream().noneMatch(m -> byWorker.get(m) == s)) {
-                close(s);
-            }
-        }
+    /** SUBSCRIBEs sent and not answered yet: never more than the pacer's limit (any thread). */
+    public int subscribesInFlight() {
+        return pacer.inFlight();
+    }
+
+    /** Subscribes to those of these workers that are watched and not subscribed yet, in batches if so set. */
+    private void subscribe(Collection<String> workers) {
         if (!enabled) {
             return;
         }
         List<String> uncovered = new ArrayList<>();
-        for (String worker : desired.keySet()) {
-            if (!byWorker.containsKey(worker)) {
+        for (String worker : workers) {
+            if (desired.containsKey(worker) && !byWorker.containsKey(worker)) {
                 uncovered.add(worker);
             }
         }
-        int chunk = settings.batch() ? settings.batchSize() : 1;
+        int chunk = settings.batch() ? batchLimit : 1;
         for (int i = 0; i < uncovered.size(); i += chunk) {
-            List<String> members = uncovered.subList(i, Math.min(uncovered.size(), i + chunk));
-            try {
-                Address target = settings.batch() ? requests.self() : requests.address(desired.get(members.get(0)));
-                Subscription s = new Subscription("sub-" + ids.incrementAndGet(), settings.batch(), target, members);
-                subscriptions.add(s);
-                members.forEach(m -> byWorker.put(m, s));
-                begin(s);
-            } catch (ParseException e) {
-                LOG.warn("cannot watch {}: not a SIP URI ({})", desired.get(members.get(0)), e.getMessage());
-                members.forEach(desired::remove);
-            }
+            create(uncovered.subList(i, Math.min(uncovered.size(), i + chunk)), false);
+        }
+    }
+
+    /** A subscription for these workers: batched when there are several, else to the worker alone. */
+    private void create(List<String> members, boolean remade) {
+        boolean batch = members.size() > 1;
+        try {
+            Address target = batch ? requests.self() : requests.address(desired.get(members.get(0)));
+            Subscription s = new Subscription("sub-" + ids.incrementAndGet(), batch, target, members);
+            s.remade = remade;
+            subscriptions.add(s);
+            members.forEach(m -> byWorker.put(m, s));
+            begin(s);
+        } catch (ParseException e) {
+            LOG.warn("cannot watch {}: not a SIP URI ({})", desired.get(members.get(0)), e.getMessage());
+            members.forEach(desired::remove);
+        }
+    }
+
+    /** A worker is no longer watched: its subscription ends once none of its workers is watched through it. */
+    private void drop(String worker) {
+        Subscription s = byWorker.remove(worker);
+        if (s != null && s.members.stream().noneMatch(m -> byWorker.get(m) == s)) {
+            close(s);
         }
     }
 
@@ -310,8 +355,14 @@ public final class Subscriptions {
 
     // ---- one subscription's life (agent thread) ----
 
+    /** Makes the subscription in a new dialog, once the pacer lets its SUBSCRIBE go. */
     private void begin(Subscription s) {
         s.state = State.SUBSCRIBING;
+        int attempt = ++s.attempt;
+        pacer.submit(() -> s.state == State.SUBSCRIBING && s.attempt == attempt ? sendInitial(s) : null);
+    }
+
+    private CompletableFuture<?> sendInitial(Subscription s) {
         DialogRef ref = new DialogRef(s, requests.newDialog(s.target));
         s.ref = ref;
         dialogs.put(ref.dialog.key(), ref);
@@ -320,13 +371,14 @@ public final class Subscriptions {
             request = subscribe(ref, s.expires);
         } catch (ParseException | InvalidArgumentException e) {
             fail(s, "cannot be built: " + e.getMessage());
-            return;
+            return null;
         }
         CompletableFuture<Response> answer = transactions.send(request);
         // Queued on the SIP thread that completes the answer, so that a BENOTIFY sent right after the 200
         // cannot overtake the piggybacked first notification.
         answer.thenAccept(response -> queuePiggybacked(ref, response));
         answer.whenCompleteAsync((response, error) -> guarded(() -> onInitialAnswer(ref, response, error)), agent);
+        return answer;
     }
 
     private Request subscribe(DialogRef ref, int expires) throws ParseException, InvalidArgumentException {
@@ -392,8 +444,52 @@ public final class Subscriptions {
             retire(ref, false);
             s.expires = minExpires(response);
             begin(s);
+        } else if (s.members.size() > 1 && splitsOn(status)) {
+            split(s, status, response.getReasonPhrase());
         } else {
             fail(s, "refused: " + status + " " + LogText.printable(response.getReasonPhrase()));
+        }
+    }
+
+    /**
+     * Whether a refused batch is tried again in parts: it was too large (413, 513), or the refusal may concern only
+     * some of its workers (another 4xx, but for a too brief interval, an unknown dialog or an unknown event package).
+     */
+    private static boolean splitsOn(int status) {
+        return status == Response.MESSAGE_TOO_LARGE || status / 100 == 4 && status != Response.INTERVAL_TOO_BRIEF
+                && status != Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST && status != Response.BAD_EVENT;
+    }
+
+    /**
+     * Replaces a refused batch by smaller subscriptions of its workers still watched: after a 413 or 513, batches of
+     * at most half its size from now on; after another refusal, its two halves, so that the workers the server
+     * accepts get subscribed and a worker it refuses ends alone, retried with back-off.
+     */
+    private void split(Subscription s, int status, String reason) {
+        retire(s.ref, false);
+        s.state = State.CLOSED;
+        subscriptions.remove(s);
+        int refused = s.members.size();
+        List<String> members = new ArrayList<>();
+        for (String member : s.members) {
+            if (byWorker.remove(member, s)) {
+                members.add(member); // still watched through this batch
+            }
+        }
+        int part;
+        if (status == Response.REQUEST_ENTITY_TOO_LARGE || status == Response.MESSAGE_TOO_LARGE) {
+            if (refused / 2 < batchLimit) {
+                batchLimit = Math.max(1, refused / 2);
+                LOG.info("a batched subscription of {} workers was refused ({} {}): batches of at most {} from now on",
+                        refused, status, LogText.printable(reason), batchLimit);
+            }
+            part = batchLimit;
+        } else {
+            part = (members.size() + 1) / 2;
+            LOG.info("{} refused ({} {}): subscribing to its halves", s.describe(), status, LogText.printable(reason));
+        }
+        for (int i = 0; i < members.size(); i += part) {
+            create(members.subList(i, Math.min(members.size(), i + part)), s.remade);
         }
     }
 
@@ -406,18 +502,28 @@ public final class Subscriptions {
 
     private void refresh(DialogRef ref) {
         Subscription s = ref.subscription;
-        if (s.ref != ref || s.state != State.ACTIVE) {
-            return;
+        if (s.ref == ref && s.state == State.ACTIVE) {
+            pacer.submit(() -> sendRefresh(ref));
         }
+    }
+
+    private CompletableFuture<?> sendRefresh(DialogRef ref) {
+        Subscription s = ref.subscription;
+        if (s.ref != ref || s.state != State.ACTIVE) {
+            return null;
+        }
+        // a batch's refresh names only the workers still watched through it, and the server drops the others
+        s.members.removeIf(m -> byWorker.get(m) != s);
         Request request;
         try {
             request = subscribe(ref, s.expires);
         } catch (ParseException | InvalidArgumentException e) {
             fail(s, "refresh cannot be built: " + e.getMessage());
-            return;
+            return null;
         }
-        transactions.send(request)
-                .whenCompleteAsync((response, error) -> guarded(() -> onRefreshAnswer(ref, response, error)), agent);
+        CompletableFuture<Response> answer = transactions.send(request);
+        answer.whenCompleteAsync((response, error) -> guarded(() -> onRefreshAnswer(ref, response, error)), agent);
+        return answer;
     }
 
     private void onRefreshAnswer(DialogRef ref, Response response, Throwable error) {
@@ -512,19 +618,28 @@ public final class Subscriptions {
         return CompletableFuture.completedFuture(null);
     }
 
+    /** Ends the dialog with {@code Expires: 0} when the pacer lets it go; the future completes with its answer. */
     private CompletableFuture<?> unsubscribe(DialogRef ref) {
         retire(ref, true);
-        try {
-            return transactions.send(subscribe(ref, 0)).handle((response, error) -> {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        pacer.submit(() -> {
+            CompletableFuture<Response> answer;
+            try {
+                answer = transactions.send(subscribe(ref, 0));
+            } catch (ParseException | InvalidArgumentException e) {
+                LOG.debug("unsubscribe from {} cannot be built: {}", ref.subscription.describe(), e.getMessage());
+                done.complete(null);
+                return null;
+            }
+            answer.whenComplete((response, error) -> {
                 if (error != null) {
                     LOG.debug("unsubscribe from {} failed: {}", ref.subscription.describe(), messageOf(error));
                 }
-                return null;
+                done.complete(null);
             });
-        } catch (ParseException | InvalidArgumentException e) {
-            LOG.debug("unsubscribe from {} cannot be built: {}", ref.subscription.describe(), e.getMessage());
-            return CompletableFuture.completedFuture(null);
-        }
+            return answer;
+        });
+        return done;
     }
 
     /**

@@ -121,6 +121,30 @@ class FrontEndEmulatorBadInputTest {
     }
 
     @Test
+    void overUdpABatchWhoseFirstNotificationWouldNotFitInADatagramGets413AndAFittingOneIsTaken() throws Exception {
+        try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.udp());
+                RawSipClient client = new RawSipClient(emulator.port())) {
+            // about 600 bytes per worker in the multipart answer: 200 workers need 120 KB, 50 fit in 30 KB
+            assertThat(statusLine(client.subscribe("sip:raw@ucsync.test", BATCH_SUBSCRIBE, batchOf(200))))
+                    .isEqualTo("SIP/2.0 413 The first notification of 200 workers would not fit in a UDP datagram; a smaller batch, or TCP");
+            assertThat(emulator.stats().watched()).isZero();
+            String taken = client.subscribe("sip:raw@ucsync.test", BATCH_SUBSCRIBE, batchOf(50));
+            assertThat(statusLine(taken)).isEqualTo("SIP/2.0 200 OK");
+            assertThat(emulator.stats().watched()).isEqualTo(50);
+        }
+    }
+
+    /** A batchSub naming workers sip:kw1@ucsync.test and on. */
+    private static String batchOf(int workers) {
+        StringBuilder body = new StringBuilder("<batchSub xmlns=\"http://schemas.microsoft.com/2006/01/sip/batch-subscribe\""
+                + " uri=\"sip:raw@ucsync.test\"><action name=\"subscribe\" id=\"1\"><adhocList>");
+        for (int i = 1; i <= workers; i++) {
+            body.append("<resource uri=\"sip:kw").append(i).append("@ucsync.test\"/>");
+        }
+        return body.append("</adhocList></action></batchSub>").toString();
+    }
+
+    @Test
     void anUnknownMethodGets405WithAllowAndANotifyOutsideAnySubscription481() throws Exception {
         try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.udp());
                 RawSipClient client = new RawSipClient(emulator.port())) {

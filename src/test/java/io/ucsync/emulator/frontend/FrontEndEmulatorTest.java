@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -29,6 +30,8 @@ import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.PresencePublication;
+import io.ucsync.sip.SipPresenceAgent;
+import io.ucsync.sip.SipPresenceComponent;
 import io.ucsync.sip.SipPresenceConstants;
 import io.ucsync.tls.TlsSettings;
 import io.ucsync.sip.peers.LogCapture;
@@ -194,6 +197,40 @@ class FrontEndEmulatorTest {
                 emulator.presence(BOB, 12500, null, PresenceSource.USER);
                 await().atMost(WAIT).until(() -> lastOf(mock, BOB).availability() == Availability.BE_RIGHT_BACK);
             }
+        }
+    }
+
+    @Test
+    void batchesAboveTheFrontEndsLimitAreRefused413AndTheComponentSubscribesInSmallerOnesFromThenOn() throws Exception {
+        List<String> first = IntStream.rangeClosed(1, 8).mapToObj(i -> "sip:kw" + i + "@ucsync.test").toList();
+        List<String> later = IntStream.rangeClosed(9, 11).mapToObj(i -> "sip:kw" + i + "@ucsync.test").toList();
+        try (LogCapture log = LogCapture.of(FrontEndEmulator.class);
+                FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.builder().maxBatch(2).build());
+                CamelContext camel = new DefaultCamelContext()) {
+            emulator.presence(first.get(7), 6500, null, PresenceSource.USER);
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    // the component's defaults: batches, as many as 16 workers each over UDP
+                    from("sip-presence:uc?server=127.0.0.1:" + emulator.port() + "&user=sip:ucsync@ucsync.test"
+                            + "&watch=" + String.join(",", first)).routeId("presence-in").to("mock:presence");
+                }
+            });
+            MockEndpoint mock = presences(camel);
+            camel.start();
+
+            // 8 refused, then its halves of 4 refused, then four batches of 2 taken
+            await().atMost(WAIT).until(() -> first.stream().allMatch(w -> lastOf(mock, w) != null));
+            assertThat(lastOf(mock, first.get(7)).availability()).isEqualTo(Availability.BUSY);
+            assertThat(emulator.stats().subscriptions()).isEqualTo(4);
+            assertThat(emulator.stats().watched()).isEqualTo(8);
+            assertThat(log.linesWith("SUBSCRIBE from sip:ucsync@ucsync.test refused (413)", "at most 2 workers")).hasSize(3);
+
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("uc");
+            agent.watch(later);
+            await().atMost(WAIT).until(() -> later.stream().allMatch(w -> lastOf(mock, w) != null));
+            assertThat(emulator.stats().subscriptions()).as("2 + 1, at the size the front end takes").isEqualTo(6);
+            assertThat(log.linesWith("refused (413)")).as("no batch refused any more").hasSize(3);
         }
     }
 

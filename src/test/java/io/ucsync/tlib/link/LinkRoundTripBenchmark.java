@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.netty.util.ResourceLeakDetector;
 
+import io.ucsync.bench.Bench;
 import io.ucsync.emulator.tserver.TServerEmulator;
 import io.ucsync.emulator.tserver.TServerEmulatorConfig;
 import io.ucsync.tlib.protocol.AgentWorkMode;
@@ -49,6 +50,7 @@ class LinkRoundTripBenchmark {
                 run(link, inFlight, WARM_UP);
                 double perSecond = run(link, inFlight, MEASURE);
                 System.out.printf("link round trips, %2d in flight: %,.0f requests/s%n", inFlight, perSecond);
+                Bench.report("link.roundtrip." + inFlight, Math.round(perSecond), "requests/s");
             }
         }
     }
