@@ -49,7 +49,7 @@ class MonitoringConfigTest {
 
     @Test
     void promtoolChecksTheRulesAndTheirUnitTestsPass() throws Exception {
-        assertThat(promtool(Path.of("."), "check", "rules", RULES.toString())).contains("SUCCESS: 5 rules found");
+        assertThat(promtool(Path.of("."), "check", "rules", RULES.toString())).contains("SUCCESS: 6 rules found");
         Files.copy(RULES, home.resolve(RULES.getFileName()));
         Files.copy(RULE_TESTS, home.resolve(RULE_TESTS.getFileName()));
         assertThat(promtool(home, "test", "rules", RULE_TESTS.getFileName().toString())).contains("SUCCESS");
@@ -66,7 +66,7 @@ class MonitoringConfigTest {
             }
         }
         assertThat(alerts).contains("UcsyncTServerLinkDown", "UcsyncDrift", "UcsyncUcSubscriptionsFailing", "UcsyncUcServerDown",
-                "UcsyncDecisionLatencyHigh");
+                "UcsyncDecisionLatencyHigh", "UcsyncSipMessagesDropped");
         JsonNode dashboard = new ObjectMapper().readTree(GRAFANA.toFile());
         for (JsonNode panel : dashboard.path("panels")) {
             for (JsonNode target : panel.path("targets")) {
