@@ -100,12 +100,23 @@ public final class TServerEmulator implements AutoCloseable {
                     : () -> new SslHandler(tls.clientEngine(sslContext, primary.getHostString(), primary.getPort())));
             loop.execute(mirror::connect);
         }
-        LOG.info("T-Server emulator ({}) listening on 127.0.0.1:{}{} with DNs {}", config.role(), port(), tls == null ? "" : " (TLS)",
-                config.dns());
+        LOG.info("T-Server emulator ({}) listening on 127.0.0.1:{}{} with {}", config.role(), port(), tls == null ? "" : " (TLS)",
+                describeDns(config.dns()));
     }
 
     public int port() {
         return port;
+    }
+
+    /**
+     * The DNs for the start line: all of a few, else their count and first and last, so that 100,000 DNs do not make
+     * one line of 700 KB.
+     */
+    private static String describeDns(List<String> dns) {
+        if (dns.size() <= 10) {
+            return "DNs " + dns;
+        }
+        return String.format("%,d DNs, %s to %s", dns.size(), dns.get(0), dns.get(dns.size() - 1));
     }
 
     /** The control port, or -1 when none was asked for. */
