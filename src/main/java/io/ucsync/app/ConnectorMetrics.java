@@ -50,10 +50,8 @@ final class ConnectorMetrics implements EngineMetrics {
                     .register(meters);
         }
         for (SipPresenceAgent agent : camel.getComponent("sip-presence", SipPresenceComponent.class).agents()) {
-            Gauge.builder("ucsync.uc.subscriptions.active", agent, a -> a.subscriptionStates().values().stream().filter("ACTIVE"::equals)
-                    .count()).tag("pool", agent.frontEnd()).description("worker subscriptions active on the UC pool").register(meters);
-            Gauge.builder("ucsync.uc.subscriptions.waiting", agent, a -> a.subscriptionStates().values().stream().filter("WAITING"::equals)
-                    .count()).tag("pool", agent.frontEnd()).description("worker subscriptions that failed and wait for their retry")
+            Gauge.builder("ucsync.uc.subscriptions.active", agent, a -> a.subscriptionCounts().getOrDefault("ACTIVE", 0)).tag("pool", agent.frontEnd()).description("worker subscriptions active on the UC pool").register(meters);
+            Gauge.builder("ucsync.uc.subscriptions.waiting", agent, a -> a.subscriptionCounts().getOrDefault("WAITING", 0)).tag("pool", agent.frontEnd()).description("worker subscriptions that failed and wait for their retry")
                     .register(meters);
             Gauge.builder("ucsync.uc.server.up", agent, a -> a.serverStatus().reachable() ? 1 : 0).tag("pool", agent.frontEnd())
                     .description("1 while the UC pool's server in use answers, else 0").register(meters);

@@ -20,7 +20,7 @@ import io.ucsync.tlib.link.TServerLink;
  */
 final class ConnectionStatus {
 
-    /** A subscription that is not active, by its state ({@link SipPresenceAgent#subscriptionStates()}), in words. */
+    /** A subscription that is not active, by its state ({@link SipPresenceAgent#subscriptionCounts()}), in words. */
     private static final List<Map.Entry<String, String>> SUBSCRIPTION_STATES = List.of(Map.entry("WAITING", "failed, retry scheduled"),
             Map.entry("SUBSCRIBING", "subscribing"), Map.entry("IDLE", "waiting for the registration"));
 
@@ -54,8 +54,7 @@ final class ConnectionStatus {
         List<Map<String, Object>> poolStates = new ArrayList<>();
         for (SipPresenceAgent agent : pools.get()) {
             SipServerStatus server = agent.serverStatus();
-            Map<String, Integer> subscriptions = new TreeMap<>();
-            agent.subscriptionStates().values().forEach(subscription -> subscriptions.merge(subscription, 1, Integer::sum));
+            Map<String, Integer> subscriptions = new TreeMap<>(agent.subscriptionCounts());
             Map<String, Object> state = new LinkedHashMap<>();
             state.put("name", agent.frontEnd());
             // as its health check says: up while its server answers and every watched worker's subscription is active

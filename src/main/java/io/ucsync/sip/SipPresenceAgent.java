@@ -162,6 +162,19 @@ public final class SipPresenceAgent {
         return states;
     }
 
+    /**
+     * How many watched workers' subscriptions are in each state of {@link #subscriptionStates()}: what metrics, health
+     * and the dashboard read every second, counted without a map of every worker.
+     */
+    public Map<String, Integer> subscriptionCounts() {
+        Runtime r = runtime;
+        if (r != null) {
+            return r.subscriptions().stateCounts();
+        }
+        Set<String> watched = watched();
+        return watched.isEmpty() ? Map.of() : Map.of("IDLE", watched.size());
+    }
+
     /** The last presence read for a worker (by any subscription since the agent was created). */
     public Optional<Presence> lastPresence(String sipUri) {
         return Optional.ofNullable(lastPresence.get(Subscriptions.key(sipUri)));

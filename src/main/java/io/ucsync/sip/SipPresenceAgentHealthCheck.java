@@ -22,15 +22,16 @@ final class SipPresenceAgentHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         SipServerStatus server = agent.serverStatus();
-        Map<String, String> subscriptions = agent.subscriptionStates();
-        long active = subscriptions.values().stream().filter("ACTIVE"::equals).count();
+        Map<String, Integer> subscriptions = agent.subscriptionCounts();
+        int active = subscriptions.getOrDefault("ACTIVE", 0);
+        int watched = subscriptions.values().stream().mapToInt(Integer::intValue).sum();
         builder.detail("pool", agent.frontEnd());
         builder.detail("server", server.server() + (server.reachable() ? "" : " (not answering)"));
         if (server.previous() != null) {
             builder.detail("left", server.previous() + ": " + server.leftBecause());
         }
-        builder.detail("subscriptions", active + " of " + subscriptions.size() + " active");
-        if (agent.isStarted() && server.reachable() && active == subscriptions.size()) {
+        builder.detail("subscriptions", active + " of " + watched + " active");
+        if (agent.isStarted() && server.reachable() && active == watched) {
             builder.up();
         } else {
             builder.down();
