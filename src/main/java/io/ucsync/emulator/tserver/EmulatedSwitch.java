@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,8 @@ final class EmulatedSwitch {
             MessageType.RequestMakeCall, MessageType.RequestAnswerCall, MessageType.RequestReleaseCall);
 
     private final Map<String, Dn> dns = new LinkedHashMap<>();
+    /** The DN each logged-in agent is on, by AgentID: a login checks it without a scan of every DN. */
+    private final Map<String, Dn> dnsByAgent = new HashMap<>();
     private final Map<ConnectionId, Call> calls = new LinkedHashMap<>();
     private final Map<String, String> agents;
     private final List<ClientSession> sessions = new ArrayList<>();
@@ -307,7 +310,7 @@ final class EmulatedSwitch {
             return;
         }
         AgentWorkMode mode = r.message.getAgentWorkMode();
-        dn.agentId = agentId;
+        logIn(dn, agentId);
         dn.workMode = mode;
         dn.status = mode.isReady() ? AgentStatus.Ready : AgentStatus.NotReady;
         dn.reasonCode = mode.isReady() ? null : r.message.getReasonCode();
@@ -349,7 +352,7 @@ final class EmulatedSwitch {
             return;
         }
         TlibMessage event = TlibMessage.create(MessageType.EventAgentLogout).thisDN(dn.name).agentId(dn.agentId);
-        dn.logOut();
+        logOut(dn);
         publish(r, dn.name, event);
     }
 
@@ -555,16 +558,16 @@ final class EmulatedSwitch {
         switch (type) {
             case EventAddressInfo -> {
                 if (event.getAddressInfoStatus() == AgentStatus.LoggedOut || event.getAgentId() == null) {
-                    dn.logOut();
+                    logOut(dn);
                 } else {
-                    dn.agentId = event.getAgentId();
+                    logIn(dn, event.getAgentId());
                     dn.status = event.getAddressInfoStatus();
                     dn.workMode = mode != null ? mode : AgentWorkMode.Unknown;
                     dn.reasonCode = event.getReasonCode();
                 }
             }
             case EventAgentLogin -> {
-                dn.agentId = event.getAgentId();
+                logIn(dn, event.getAgentId());
                 if (mode != null) {
                     dn.workMode = mode;
                     dn.status = mode.isReady() ? AgentStatus.Ready : AgentStatus.NotReady;
@@ -580,7 +583,7 @@ final class EmulatedSwitch {
                 dn.reasonCode = event.getReasonCode();
                 dn.workMode = mode != null ? mode : AgentWorkMode.AuxWork;
             }
-            case EventAgentLogout -> dn.logOut();
+            case EventAgentLogout -> logOut(dn);
             case EventDNDOn -> dn.dnd = true;
             case EventDNDOff -> dn.dnd = false;
             case EventDialing -> calls.computeIfAbsent(event.getConnId(), id -> new Call(id, dn.name, true,
@@ -712,7 +715,25 @@ final class EmulatedSwitch {
     }
 
     private Dn dnOfAgent(String agentId) {
-        return dns.values().stream().filter(d -> agentId.equals(d.agentId)).findFirst().orElse(null);
+        return dnsByAgent.get(agentId);
+    }
+
+    /** The agent is on the DN now (a mirror may learn it over an agent it did not see leave). */
+    private void logIn(Dn dn, String agentId) {
+        if (dn.agentId != null) {
+            dnsByAgent.remove(dn.agentId, dn);
+        }
+        dn.agentId = agentId;
+        if (agentId != null) {
+            dnsByAgent.put(agentId, dn);
+        }
+    }
+
+    private void logOut(Dn dn) {
+        if (dn.agentId != null) {
+            dnsByAgent.remove(dn.agentId, dn);
+        }
+        dn.logOut();
     }
 
     private static boolean blank(String value) {
