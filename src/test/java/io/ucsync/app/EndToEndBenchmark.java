@@ -4,14 +4,19 @@ import static io.ucsync.app.UcsyncHarness.worker;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -19,133 +24,244 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.netty.util.ResourceLeakDetector;
 import io.ucsync.bench.Bench;
+import io.ucsync.emulator.tserver.DnState;
+import io.ucsync.emulator.tserver.TServerEmulator;
+import io.ucsync.emulator.tserver.TServerEmulatorConfig;
 import io.ucsync.presence.PresenceSource;
+import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.tlib.link.EventKind;
 import io.ucsync.tlib.link.LinkState;
 import io.ucsync.tlib.link.TServerLink;
 import io.ucsync.tlib.link.TServerLinkConfig;
-import io.ucsync.tlib.link.EventKind;
 import io.ucsync.tlib.link.TServerLinkListener;
-import io.ucsync.tlib.protocol.AgentStatus;
 import io.ucsync.tlib.protocol.MessageType;
+import io.ucsync.tlib.protocol.ServerRole;
 import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
- * End to end with 10,000 workers: a presence set on the UC front-end emulator travels as a BENOTIFY to ucsync,
- * through its routes and engine, and out as RequestAgentNotReady to the T-Server emulator; an observer registered
- * on every DN timestamps the EventAgentNotReady it causes. Reports p50/p99 latency at 250 and 1,000 changes/s, the
- * changes per second sustained when 2,000/s are offered, and the heap each idle worker costs. Everything (both emulators, ucsync, the
- * observer) shares one JVM and the machine's two cores. A measurement, not a test:
- * {@code mvn -o test -Dtest=EndToEndBenchmark -Dsurefire.excludedGroups=none}.
+ * End to end with 100,000 workers, ucsync in a JVM of its own ({@code java ... io.ucsync.Ucsync}, as a site runs it)
+ * and the emulators (the UC front end, the T-Server primary and its mirroring backup) and an observing T-Server client
+ * in this JVM, all on the machine's two cores. In turn:
+ * <ul>
+ * <li>{@code start.100k}: from the process launch until every agent is logged in as the worker's presence says
+ * (Ready for Online), which needs every worker subscribed, registered and logged in;
+ * <li>{@code heap.per-worker}: ucsync's live heap after a full GC (jcmd GC.class_histogram) over the workers, the fixed
+ * base included;
+ * <li>{@code e2e.p50/p99.at250, at1000, at5000}: a presence set on the front end travels as a BENOTIFY to ucsync,
+ * through its routes and engine, and out as RequestAgentNotReady to the T-Server; the observer, registered on every
+ * DN, timestamps the EventAgentNotReady it causes (open loop, 20 s at 250/s and 1,000/s, 10 s at 5,000/s);
+ * {@code e2e.sustained}: the changes per second mapped when 5,000/s are offered;
+ * <li>{@code resubscribe.100k}: from the front end dropping every subscription (as a restart does) until it watches
+ * every worker again and ucsync counts every subscription active;
+ * <li>{@code resync.100k}: from the primary T-Server killed and its backup promoted until ucsync's link is up on the
+ * backup, having queried every DN there, and every agent is as the worker's presence says.
+ * </ul>
+ * A measurement, not a test: {@code mvn -o test -Dtest=EndToEndBenchmark -Dsurefire.excludedGroups=none}
+ * ({@code -Dbench.workers=30000} for fewer workers, the names then say 30k; {@code -Dbench.jfr=DIR} records each
+ * phase with JFR's profile settings in DIR/PHASE.jfr; {@code -Dbench.ucsync-jvm="-Xmx2g ..."} options for ucsync's JVM;
+ * {@code -Dbench.ucsync-properties="ucsync.worker-lanes=64 ..."} lines added to its application.properties).
  */
 @Tag("benchmark")
 @ExtendWith(Bench.class)
 class EndToEndBenchmark {
 
-    private static final int WORKERS = 10_000;
+    private static final int WORKERS = Integer.getInteger("bench.workers", 100_000);
+    private static final String SCALE = WORKERS % 1000 == 0 ? WORKERS / 1000 + "k" : String.valueOf(WORKERS);
+    private static final String JFR_DIR = System.getProperty("bench.jfr");
+    private static final Duration LIMIT = Duration.ofMinutes(Long.getLong("bench.minutes", 15));
+    /** Presences the benchmark sets and the agent state the shipped map makes of each. */
+    private static final Map<Integer, String> MAPPED = Map.of(UcsyncHarness.ONLINE, "Ready", 6500, "NotReady Busy",
+            15500, "NotReady Away");
+    private static final String LINK_UP = "ucsync_tserver_link_up";
+    private static final String SUBSCRIPTIONS_ACTIVE = "ucsync_uc_subscriptions_active";
+    private static final String READY_AGENTS = "ucsync_agents{state=\"Ready\"}";
+
+    @TempDir
+    Path home;
+
+    /** The availability each worker was last given (index: worker number). */
+    private final int[] presences = new int[WORKERS + 1];
+    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void changesPerSecondLatencyAndHeapPerWorker() throws Exception {
+    void startLatencyResubscribeAndResync() throws Exception {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
-        Path home = Files.createTempDirectory("ucsync-bench");
-        long heapBefore = usedHeapAfterGc();
-        try (UcsyncHarness ucsync = UcsyncHarness.in(home, WORKERS)) {
-            long started = System.nanoTime();
-            ucsync.start();
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> ucsync.tserver().states().stream().filter(s -> s.status() == AgentStatus.Ready).count() == WORKERS);
-            double startSeconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf("start: %,d workers subscribed, registered and logged in Ready in %.1f s%n", WORKERS, startSeconds);
-            Bench.report("start.10k", startSeconds, "s");
-            System.out.printf("SIP stack after the start: ucsync's metrics say %s dropped; the front-end emulator's stack %s%n",
-                    sipStackDroppedPerMetrics(ucsync), ucsync.frontEnd().stats().stack());
-            long heapIdle = usedHeapAfterGc();
-            System.out.printf("heap: %,d bytes used with %,d idle workers (emulators included), %,d before: %,d bytes per worker%n",
-                    heapIdle, WORKERS, heapBefore, (heapIdle - heapBefore) / WORKERS);
-            Bench.report("heap.per-worker", (heapIdle - heapBefore) / WORKERS, "bytes");
+        Arrays.fill(presences, UcsyncHarness.ONLINE);
+        int backupPort = FreePorts.pick(InetAddress.getLoopbackAddress());
+        String[] properties = System.getProperty("bench.ucsync-properties", "").isBlank() ? new String[0]
+                : System.getProperty("bench.ucsync-properties").strip().split("\\s+");
+        try (UcsyncHarness ucsync = UcsyncHarness.in(home, WORKERS, properties);
+                TServerEmulator backup = TServerEmulator.start(TServerEmulatorConfig.builder().port(backupPort)
+                        .role(ServerRole.Backup).dns(ucsync.dnsOf("main"))
+                        .mirrorOf(new InetSocketAddress("127.0.0.1", ucsync.tserver().port())).build())) {
+            TServerEmulator primary = ucsync.tserver();
+            Files.writeString(ucsync.config(), "ucsync.tserver.main.endpoints=127.0.0.1:" + primary.port() + ",127.0.0.1:"
+                    + backupPort + "\n", StandardOpenOption.APPEND);
 
-            Map<String, Long> sentAt = new ConcurrentHashMap<>();
-            ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-            AtomicLong seen = new AtomicLong();
-            try (TServerLink observer = new TServerLink("observer",
-                    TServerLinkConfig.builder().endpoints("127.0.0.1:" + ucsync.tserver().port()).build(), null)) {
-                observer.addListener(new TServerLinkListener() {
-                    @Override
-                    public void onEvent(TlibMessage event, EventKind kind) {
-                        if (event.type() == MessageType.EventAgentNotReady) {
-                            Long sent = sentAt.remove(event.getThisDN() + "/" + event.getReasonCode());
-                            if (sent != null) {
-                                latencies.add(System.nanoTime() - sent);
-                                seen.incrementAndGet();
-                            }
-                        }
-                    }
-                });
-                for (int i = 1; i <= WORKERS; i++) {
-                    observer.register(UcsyncHarness.dn(i));
-                }
-                observer.start();
-                await().atMost(Duration.ofMinutes(1)).until(() -> observer.state() == LinkState.UP);
-
-                int[] round = { 0 };
-                runAt(ucsync, sentAt, round, 250, Duration.ofSeconds(5)); // warm-up
-                await().atMost(Duration.ofSeconds(60)).until(sentAt::isEmpty);
-                for (int rate : new int[] { 250, 1_000 }) {
-                    latencies.clear();
-                    runAt(ucsync, sentAt, round, rate, Duration.ofSeconds(20));
-                    await().atMost(Duration.ofMinutes(3)).until(sentAt::isEmpty);
-                    List<Long> sorted = new ArrayList<>(latencies);
-                    Collections.sort(sorted);
-                    System.out.printf("latency at %,d changes/s over %,d changes: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                            rate, sorted.size(), percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1) / 1e6);
-                    Bench.report("e2e.p50.at" + rate, percentile(sorted, 50), "ms");
-                    Bench.report("e2e.p99.at" + rate, percentile(sorted, 99), "ms");
-                }
-
-                for (int rate : new int[] { 2_000 }) {
-                    sentAt.clear();
-                    long before = seen.get();
-                    long from = System.nanoTime();
-                    int offered = runAt(ucsync, sentAt, round, rate, Duration.ofSeconds(10));
-                    await().atMost(Duration.ofMinutes(3)).until(sentAt::isEmpty);
-                    double seconds = (System.nanoTime() - from) / 1e9;
-                    System.out.printf("offered %,d changes/s for 10 s: %,d mapped in %.1f s = %,.0f changes/s%n", rate, offered,
-                            seconds, (seen.get() - before) / seconds);
-                    Bench.report("e2e.sustained", Math.round((seen.get() - before) / seconds), "changes/s");
-                }
+            try {
+                phases(ucsync, primary, backup);
+            } catch (Exception | AssertionError e) {
+                List<String> log = ucsync.log();
+                System.out.println("ucsync's log, last 40 lines:");
+                log.subList(Math.max(0, log.size() - 40), log.size()).forEach(System.out::println);
+                throw e;
             }
+        }
+    }
+
+    /** The phases in turn, each printing its figures. */
+    private void phases(UcsyncHarness ucsync, TServerEmulator primary, TServerEmulator backup) throws Exception {
+        long started = System.nanoTime();
+        ucsync.startProcess(ucsyncJvmOptions(), LIMIT);
+        // done when the T-Server has every agent as it should be and ucsync has taken in every report of it (its own
+        // count of Ready agents), so that the phases after it do not wait behind the start's backlog
+        measure(ucsync, primary, "start", started, () -> agentsNotAsPresenceSays(primary).isEmpty()
+                && metric(ucsync, READY_AGENTS) == WORKERS, () -> false);
+        System.out.printf("SIP stack after the start: ucsync's metrics say %,d dropped; the front-end emulator's stack %s%n",
+                sipStackDroppedPerMetrics(ucsync), ucsync.frontEnd().stats().stack());
+        long heap = liveHeap(ucsync);
+        System.out.printf("ucsync's live heap with %,d idle workers: %,d bytes%n", WORKERS, heap);
+        Bench.report("heap.per-worker", heap / WORKERS, "bytes");
+
+        changesThroughTheEngine(ucsync, primary);
+
+        await().atMost(LIMIT).until(() -> mirrored(primary, backup));
+        long switchedOver = System.nanoTime();
+        primary.kill();
+        backup.promote();
+        measure(ucsync, backup, "resync", switchedOver, () -> agentsNotAsPresenceSays(backup).isEmpty()
+                && everyDnQueried(backup) && metric(ucsync, LINK_UP) == 1, () -> false);
+
+        // a subscription whose termination was dropped stays dead until its refresh (an hour): then it is not done
+        long droppedBefore = sipStackDroppedPerMetrics(ucsync);
+        try {
+            ucsync.frontEnd().dropSubscriptions();
+            measure(ucsync, backup, "resubscribe", System.nanoTime(), () -> ucsync.frontEnd().stats().watched() >= WORKERS
+                    && metric(ucsync, SUBSCRIPTIONS_ACTIVE) == WORKERS, () -> sipStackDroppedPerMetrics(ucsync) > droppedBefore);
+        } finally {
             Bench.sipStackDropped("e2e", sipStackDroppedPerMetrics(ucsync) + ucsync.frontEnd().stats().stack().dropped());
         }
     }
 
-    /** What ucsync's SIP stacks dropped, as its Prometheus metrics say: removed as stuck plus dropped by the kernel. */
-    private static long sipStackDroppedPerMetrics(UcsyncHarness ucsync) throws IOException, InterruptedException {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + ucsync.managementPort + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher dropped = Pattern.compile("(?m)^ucsync_sip_(stack_removed_stuck|udp_receive_drops)_total\\{[^}]*} (\\S+)$")
-                .matcher(metrics);
-        double sum = 0;
-        int found = 0;
-        while (dropped.find()) {
-            sum += Double.parseDouble(dropped.group(2));
-            found++;
+    /** ucsync's JVM options: those of -Dbench.ucsync-jvm, and with -Dbench.jfr a flight recording of the start. */
+    private static List<String> ucsyncJvmOptions() {
+        List<String> options = new ArrayList<>();
+        String given = System.getProperty("bench.ucsync-jvm", "").strip();
+        if (!given.isEmpty()) {
+            options.addAll(List.of(given.split("\\s+")));
         }
-        if (found == 0) {
-            throw new IllegalStateException("ucsync exports no ucsync_sip_*_total metrics:\n" + metrics);
+        if (JFR_DIR != null) {
+            options.add("-XX:StartFlightRecording=name=start,settings=profile,filename=" + Path.of(JFR_DIR, "start.jfr"));
         }
-        return (long) sum;
+        return options;
+    }
+
+    /**
+     * Waits until the phase is done and prints its figure, PHASE.100k in seconds, from {@code fromNanos}; says how far
+     * it is every 10 s, with the agents on the T-Server not (yet) as their workers' presences say. With -Dbench.jfr
+     * the start's recording ends with it. It ends without a figure as soon as {@code hopeless}.
+     */
+    private void measure(UcsyncHarness ucsync, TServerEmulator tserver, String phase, long fromNanos, BooleanSupplier done,
+            BooleanSupplier hopeless) throws Exception {
+        AtomicLong nextProgress = new AtomicLong(10);
+        // a read that fails (the T-Server emulator's loop busy past its API timeout) is tried again at the next poll
+        await(phase).atMost(LIMIT).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .failFast("ucsync's SIP stack dropped a message: a subscription it ended stays dead until its refresh", hopeless::getAsBoolean)
+                .until(() -> {
+            double seconds = (System.nanoTime() - fromNanos) / 1e9;
+            if (seconds >= nextProgress.get()) {
+                nextProgress.addAndGet(10);
+                List<String> off = agentsNotAsPresenceSays(tserver);
+                System.out.printf("%s: %.0f s: front end watches %,d workers; ucsync: link up %d, %,d subscriptions active,"
+                        + " %,d agents Ready; %,d agents not as presence says%s%n", phase, seconds, ucsync.frontEnd().stats().watched(),
+                        metric(ucsync, LINK_UP), metric(ucsync, SUBSCRIPTIONS_ACTIVE), metric(ucsync, READY_AGENTS), off.size(),
+                        off.isEmpty() ? "" : ", e.g. " + off.subList(0, Math.min(3, off.size())));
+            }
+            return done.getAsBoolean();
+        });
+        double seconds = (System.nanoTime() - fromNanos) / 1e9;
+        if (JFR_DIR != null && phase.equals("start")) {
+            jcmd(ucsync, "JFR.stop", "name=start");
+        }
+        System.out.printf("%s: %,d workers in %.1f s (load average %s)%n", phase, WORKERS, seconds, loadAverage());
+        Bench.report(phase + "." + SCALE, seconds, "s");
+    }
+
+    /**
+     * Latency at 250, 1,000 and 5,000 changes/s, and the changes per second mapped at 5,000/s, seen by an observer
+     * registered on every DN.
+     */
+    private void changesThroughTheEngine(UcsyncHarness ucsync, TServerEmulator primary) throws Exception {
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicLong seen = new AtomicLong();
+        try (TServerLink observer = new TServerLink("observer",
+                TServerLinkConfig.builder().endpoints("127.0.0.1:" + primary.port()).build(), null)) {
+            observer.addListener(new TServerLinkListener() {
+                @Override
+                public void onEvent(TlibMessage event, EventKind kind) {
+                    if (event.type() == MessageType.EventAgentNotReady) {
+                        Long sent = sentAt.remove(event.getThisDN() + "/" + event.getReasonCode());
+                        if (sent != null) {
+                            latencies.add(System.nanoTime() - sent);
+                            seen.incrementAndGet();
+                        }
+                    }
+                }
+            });
+            for (int i = 1; i <= WORKERS; i++) {
+                observer.register(UcsyncHarness.dn(i));
+            }
+            observer.start();
+            await().atMost(Duration.ofMinutes(2)).until(() -> observer.state() == LinkState.UP);
+
+            int[] round = { 0 };
+            runAt(ucsync, sentAt, round, 250, Duration.ofSeconds(5)); // warm-up
+            await().atMost(Duration.ofSeconds(60)).until(sentAt::isEmpty);
+            for (int rate : new int[] { 250, 1_000, 5_000 }) {
+                latencies.clear();
+                long before = seen.get();
+                if (JFR_DIR != null) {
+                    jcmd(ucsync, "JFR.start", "name=at" + rate, "settings=profile", "filename=" + Path.of(JFR_DIR, "at" + rate + ".jfr"));
+                }
+                long from = System.nanoTime();
+                int offered = runAt(ucsync, sentAt, round, rate, Duration.ofSeconds(rate >= 5_000 ? 10 : 20));
+                // every change seen, and every agent as the worker's last presence says (nothing lost on the way)
+                await().atMost(Duration.ofMinutes(3)).until(sentAt::isEmpty);
+                await().atMost(Duration.ofMinutes(3)).until(() -> agentsNotAsPresenceSays(primary), List::isEmpty);
+                double seconds = (System.nanoTime() - from) / 1e9;
+                if (JFR_DIR != null) {
+                    jcmd(ucsync, "JFR.stop", "name=at" + rate);
+                }
+                List<Long> sorted = new ArrayList<>(latencies);
+                Collections.sort(sorted);
+                System.out.printf("latency at %,d changes/s over %,d changes: p50 %.1f ms, p99 %.1f ms, max %.1f ms; %,d offered,"
+                        + " mapped in %.1f s = %,.0f changes/s (load average %s)%n", rate, sorted.size(), percentile(sorted, 50),
+                        percentile(sorted, 99), sorted.get(sorted.size() - 1) / 1e6, offered, seconds, (seen.get() - before) / seconds,
+                        loadAverage());
+                Bench.report("e2e.p50.at" + rate, percentile(sorted, 50), "ms");
+                Bench.report("e2e.p99.at" + rate, percentile(sorted, 99), "ms");
+                if (rate == 5_000) {
+                    Bench.report("e2e.sustained", Math.round((seen.get() - before) / seconds), "changes/s");
+                }
+            }
+        }
     }
 
     /** Sets presences open-loop at {@code rate} per second for the duration: Busy and Away in turn for each worker. */
-    private static int runAt(UcsyncHarness ucsync, Map<String, Long> sentAt, int[] round, int rate, Duration duration)
+    private int runAt(UcsyncHarness ucsync, Map<String, Long> sentAt, int[] round, int rate, Duration duration)
             throws InterruptedException {
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         long start = System.nanoTime();
@@ -159,23 +275,106 @@ class EndToEndBenchmark {
             int worker = 1 + (round[0] % WORKERS);
             boolean busy = (round[0] / WORKERS) % 2 == 0;
             round[0]++;
+            presences[worker] = busy ? 6500 : 15500;
             sentAt.put(UcsyncHarness.dn(worker) + "/" + (busy ? "Busy" : "Away"), System.nanoTime());
-            ucsync.frontEnd().presence(worker(worker), busy ? 6500 : 15500, null, PresenceSource.USER);
+            ucsync.frontEnd().presence(worker(worker), presences[worker], null, PresenceSource.USER);
             sent++;
         }
         return sent;
     }
 
-    private static double percentile(List<Long> sorted, int percentile) {
-        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * percentile / 100)) / 1e6;
+    /** The agents on this T-Server not in the state their worker's last presence maps to: "DN is X, not Y". */
+    private List<String> agentsNotAsPresenceSays(TServerEmulator tserver) {
+        List<DnState> states = tserver.states();
+        List<String> off = new ArrayList<>();
+        for (DnState state : states) {
+            String expected = MAPPED.get(presences[UcsyncHarness.workerOf(state.dn())]);
+            if (!expected.equals(UcsyncHarness.describe(state))) {
+                off.add(state.dn() + " is " + UcsyncHarness.describe(state) + ", not " + expected);
+            }
+        }
+        return off;
     }
 
-    private static long usedHeapAfterGc() throws InterruptedException {
-        Runtime runtime = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            TimeUnit.MILLISECONDS.sleep(200); // let the collector finish before reading the heap
+    /** The backup has every agent in the state the primary has (it follows the primary's events). */
+    private static boolean mirrored(TServerEmulator primary, TServerEmulator backup) {
+        List<DnState> onPrimary = primary.states();
+        List<DnState> onBackup = backup.states();
+        return IntStream.range(0, onPrimary.size())
+                .allMatch(i -> UcsyncHarness.describe(onPrimary.get(i)).equals(UcsyncHarness.describe(onBackup.get(i))));
+    }
+
+    /** Whether ucsync's link has queried every DN on this T-Server (its resync there). */
+    private static boolean everyDnQueried(TServerEmulator tserver) {
+        Map<String, Map<String, Integer>> stats = tserver.stats();
+        return IntStream.rangeClosed(1, WORKERS).allMatch(i -> stats.getOrDefault(UcsyncHarness.dn(i), Map.of())
+                .getOrDefault(MessageType.RequestQueryAddress.name(), 0) > 0);
+    }
+
+    /** What ucsync's SIP stacks dropped, as its Prometheus metrics say: removed as stuck plus dropped by the kernel. */
+    private long sipStackDroppedPerMetrics(UcsyncHarness ucsync) {
+        long removedAsStuck = metric(ucsync, "ucsync_sip_stack_removed_stuck_total");
+        long udpReceiveDrops = metric(ucsync, "ucsync_sip_udp_receive_drops_total");
+        if (removedAsStuck < 0 || udpReceiveDrops < 0) {
+            throw new IllegalStateException("ucsync exports no ucsync_sip_*_total metrics");
         }
-        return runtime.totalMemory() - runtime.freeMemory();
+        return removedAsStuck + udpReceiveDrops;
+    }
+
+    /**
+     * One of ucsync's Prometheus metrics, summed over its labels (or with the labels given, {@code name{label="v"}});
+     * -1 while ucsync does not export it (its engine's metrics come once its routes have started).
+     */
+    private long metric(UcsyncHarness ucsync, String name) {
+        String metrics;
+        try {
+            metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ucsync.managementPort + "/observe/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new IllegalStateException("ucsync's metrics do not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Matcher values = Pattern.compile("(?m)^" + Pattern.quote(name) + (name.endsWith("}") ? "" : "(?:\\{[^}]*})?")
+                + " (\\S+)$").matcher(metrics);
+        double sum = 0;
+        boolean found = false;
+        while (values.find()) {
+            sum += Double.parseDouble(values.group(1));
+            found = true;
+        }
+        return found ? Math.round(sum) : -1;
+    }
+
+    /** ucsync's live heap: the total of a class histogram, which jcmd takes after a full GC. */
+    private static long liveHeap(UcsyncHarness ucsync) throws IOException, InterruptedException {
+        String histogram = jcmd(ucsync, "GC.class_histogram");
+        Matcher total = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$").matcher(histogram);
+        if (!total.find()) {
+            throw new IllegalStateException("no total in jcmd GC.class_histogram:\n" + histogram);
+        }
+        return Long.parseLong(total.group(1));
+    }
+
+    /** jcmd on ucsync's process; what it printed, refused when it fails. */
+    private static String jcmd(UcsyncHarness ucsync, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(ucsync.processId())));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", line) + " failed:\n" + output);
+        }
+        return output;
+    }
+
+    private static String loadAverage() throws IOException {
+        return Files.readString(Path.of("/proc/loadavg")).split(" ", 4)[0];
+    }
+
+    private static double percentile(List<Long> sorted, int percentile) {
+        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * percentile / 100)) / 1e6;
     }
 }

@@ -190,6 +190,11 @@ final class UcsyncHarness implements AutoCloseable {
         return String.valueOf(50000 + i);
     }
 
+    /** The worker whose DN this is ({@link #dn} backwards). */
+    static int workerOf(String dn) {
+        return Integer.parseInt(dn) - 50000;
+    }
+
     private void writeProperties() throws IOException {
         List<String> lines = new ArrayList<>(List.of(
                 "ucsync.lab.enabled=false",
@@ -243,9 +248,17 @@ final class UcsyncHarness implements AutoCloseable {
      * returns once it has started (its KW API answers), which takes a JVM start of its own.
      */
     void startProcess() throws IOException {
-        child = launchProcess();
+        startProcess(List.of(), Duration.ofSeconds(90));
+    }
+
+    /**
+     * {@link #startProcess()} with these JVM options for the connector's process (a heap size, a flight recording),
+     * waiting at most this long for its start (a roster of 100,000 on a loaded machine takes minutes).
+     */
+    void startProcess(List<String> jvmOptions, Duration startLimit) throws IOException {
+        child = launchProcess(jvmOptions);
         HttpRequest session = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session")).build();
-        await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+        await().atMost(startLimit).ignoreExceptions()
                 .until(() -> http.send(session, HttpResponse.BodyHandlers.discarding()).statusCode() == 401);
     }
 
@@ -254,7 +267,7 @@ final class UcsyncHarness implements AutoCloseable {
      * {@link #log()}.
      */
     int runProcessUntilExit() throws IOException, InterruptedException {
-        Process process = launchProcess();
+        Process process = launchProcess(List.of());
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException("ucsync did not exit within 90 s");
@@ -263,16 +276,22 @@ final class UcsyncHarness implements AutoCloseable {
     }
 
     /** java -cp ... io.ucsync.Ucsync with this harness's configuration, its output appended to ucsync.log. */
-    private Process launchProcess() throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ucsync.log").toFile())).start();
+    private Process launchProcess(List<String> jvmOptions) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync"));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ucsync.log").toFile())).start();
     }
 
     /** What the connector processes started by this harness printed, so far. */
     List<String> log() throws IOException {
         Path log = home.resolve("ucsync.log");
         return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+    }
+
+    /** The process id of the child connector, for jcmd. */
+    long processId() {
+        return child.pid();
     }
 
     /** kill -9 of the child connector. */
