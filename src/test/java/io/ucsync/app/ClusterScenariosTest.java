@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.ucsync.emulator.tserver.JournalEntry;
 import io.ucsync.state.Partitioning;
 
@@ -108,6 +110,20 @@ class ClusterScenariosTest {
                     .allMatch(acting -> acting.size() == 4));
             Map<Integer, Set<Integer>> before = spread(cluster, 1, 2, 3);
             cluster.awaitEveryAgent(Duration.ofMinutes(3), worker -> "Ready");
+            await("node-2's dashboard shows the three nodes, alive, with their partitions and all workers")
+                    .atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+                        Map<Integer, Set<Integer>> shown = new TreeMap<>();
+                        int workers = 0;
+                        for (JsonNode node : cluster.operatorGet(2, "/api/dashboard/overview").path("cluster").path("nodes")) {
+                            assertThat(node.path("alive").asBoolean()).as(node.toString()).isTrue();
+                            Set<Integer> partitions = new TreeSet<>();
+                            node.path("partitions").forEach(partition -> partitions.add(partition.asInt()));
+                            shown.put(Integer.parseInt(node.path("id").asText().substring("node-".length())), partitions);
+                            workers += node.path("workers").asInt();
+                        }
+                        assertThat(shown).isEqualTo(before);
+                        assertThat(workers).isEqualTo(cluster.workers);
+                    });
 
             cluster.kill(3);
             await("node-3's partitions on the others").atMost(Duration.ofSeconds(60)).until(() -> {
