@@ -170,8 +170,8 @@ class StartFailureTest {
         Files.createDirectory(roster); // unreadable as a file even for root, which file permissions would not stop
 
         List<String> output = exitedWithOutput(ucsync(config, "roster.log"), "roster.log");
-        assertThat(output).filteredOn(line -> line.contains("ERROR")).singleElement().asString()
-                .contains("ucsync cannot start").contains("roster.csv").contains("fix");
+        assertThat(output).filteredOn(line -> line.contains("cannot start")).singleElement().asString()
+                .contains("fix the configuration").contains("config/roster.csv: cannot be read");
         assertThat(output).noneMatch(line -> line.startsWith("\tat "));
     }
 }

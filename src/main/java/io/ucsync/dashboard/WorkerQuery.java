@@ -33,9 +33,6 @@ record WorkerQuery(String worker, String state, String presence, Boolean drift, 
     static final List<String> PRESENCES = Stream.concat(Arrays.stream(Availability.values()).map(AvailabilityNames::name),
             Stream.of(WorkerRow.NO_PRESENCE)).toList();
 
-    /** Every worker, the first page. */
-    static final WorkerQuery ALL = new WorkerQuery(null, null, null, null, null, null, null, null, null, 0, DEFAULT_LIMIT);
-
     /**
      * The query a request's parameters ask for; a parameter not given (or empty) does not filter.
      *
@@ -77,11 +74,6 @@ record WorkerQuery(String worker, String state, String presence, Boolean drift, 
                 && (owner == null || ownerOf.apply(row.partition()).filter(owner::equals).isPresent())
                 && (flag == null || row.has(flag))
                 && (text == null || contains(row.sipUri(), text) || contains(row.dn(), text) || contains(row.agentId(), text));
-    }
-
-    /** The same filters, another page. */
-    WorkerQuery at(int newOffset) {
-        return new WorkerQuery(worker, state, presence, drift, tserver, pool, owner, flag, text, newOffset, limit);
     }
 
     /** Without building a lower-case copy of every worker's fields for every query. */
