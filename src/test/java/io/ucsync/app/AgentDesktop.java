@@ -51,6 +51,11 @@ final class AgentDesktop implements AutoCloseable {
         return send(TlibMessage.create(MessageType.RequestAgentLogout).thisDN(dn));
     }
 
+    /** The worker on {@code fromDn} dials {@code toDn} from the desktop; the EventDialing that answers carries the call's ConnID. */
+    TlibMessage makeCall(String fromDn, String toDn) throws Exception {
+        return send(TlibMessage.create(MessageType.RequestMakeCall).thisDN(fromDn).otherDN(toDn));
+    }
+
     private TlibMessage send(TlibMessage request) throws Exception {
         return link.request(request).get(10, TimeUnit.SECONDS);
     }
