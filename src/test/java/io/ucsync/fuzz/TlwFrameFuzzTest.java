@@ -70,7 +70,7 @@ class TlwFrameFuzzTest {
                         .extensions(new KeyValueCollection().addInt("keepalive-remote-timeout", 10)),
                 TlibMessage.create(MessageType.RequestRegisterAddress).referenceId(2).thisDN("5001"),
                 TlibMessage.create(MessageType.RequestAgentLogin).referenceId(3).thisDN("5001").agentId("agent01").password("pw1")
-                        .agentWorkMode(AgentWorkMode.ManualIn),
+                        .agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null),
                 TlibMessage.create(MessageType.RequestAgentNotReady).referenceId(4).thisDN("5001").agentWorkMode(AgentWorkMode.AuxWork)
                         .reasons(new KeyValueCollection().addString(TlibMessage.REASON_CODE_KEY, "Busy")
                                 .addList("nested", new KeyValueCollection().addInt("depth", 2))),
@@ -312,7 +312,7 @@ class TlwFrameFuzzTest {
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> proxy.connections() > before && link.state() == LinkState.UP);
                 TlibMessage answer = link.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001").agentId("agent01")
-                        .password("pw1").agentWorkMode(AgentWorkMode.ManualIn)).get(5, TimeUnit.SECONDS);
+                        .password("pw1").agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null)).get(5, TimeUnit.SECONDS);
                 assertThat(answer.type()).isEqualTo(MessageType.EventAgentLogin);
             } finally {
                 link.close();
@@ -329,7 +329,7 @@ class TlwFrameFuzzTest {
             link.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> link.state() == LinkState.UP);
             CompletableFuture<TlibMessage> login = link.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001")
-                    .agentId("agent01").password("pw1").agentWorkMode(AgentWorkMode.ManualIn));
+                    .agentId("agent01").password("pw1").agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null));
             assertThat(login.get(5, TimeUnit.SECONDS).type()).isEqualTo(MessageType.EventAgentLogin);
         } finally {
             link.close();
