@@ -31,7 +31,8 @@ import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
  * The emulated switch: DNs, agents, calls, the switch link and the server role, and the TLW/1 conversation
- * (src/main/docs/tlw1.md sections 4 and 5) that reads and changes them.
+ * (src/main/docs/tlw1.md sections 4 and 5) that reads and changes them. Where those sections leave a question open,
+ * the answers here are listed in src/main/docs/tlw1.md section 8; a new one goes there too.
  * <p>
  * Confined to the emulator's single event loop: every connection, the mirror client and every Java API call
  * run on that one thread, so no state here needs a lock, and events leave in the order of their
