@@ -193,12 +193,7 @@ class TServerLinkFaultTest {
                 // neither keep-alive nor a request timeout could be what notices: only the decoder
                 TServerLink link = new TServerLink("main", config(proxy.port()).keepAliveTimeout(Duration.ZERO)
                         .requestTimeout(Duration.ofSeconds(30)).build(), null)) {
-            RecordingListener listener = new RecordingListener();
-            link.addListener(listener);
-            link.register("5001");
-            link.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
-            answer(link.request(login("5001", "agent01", "", AgentWorkMode.AuxWork)));
+            RecordingListener listener = upWithAnAgent(link);
 
             // a MESSAGE header whose length field says 2 GiB, between two of the server's frames
             proxy.injectNow(HexFormat.of().parseHex("7fffffff" + "544c0100"));
@@ -218,12 +213,7 @@ class TServerLinkFaultTest {
                 InjectingProxy proxy = new InjectingProxy(emulator.port());
                 TServerLink link = new TServerLink("main", config(proxy.port()).keepAliveTimeout(keepAlive)
                         .requestTimeout(Duration.ofMillis(300)).build(), null)) {
-            RecordingListener listener = new RecordingListener();
-            link.addListener(listener);
-            link.register("5001");
-            link.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
-            answer(link.request(login("5001", "agent01", "", AgentWorkMode.AuxWork)));
+            RecordingListener listener = upWithAnAgent(link);
 
             // a length within the maximum, of which only the header ever comes: the decoder waits for the rest
             proxy.injectNow(HexFormat.of().parseHex("0000fff0" + "544c0100"));
@@ -237,6 +227,17 @@ class TServerLinkFaultTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
             assertResyncedAndAnswering(emulator, link, listener);
         }
+    }
+
+    /** Starts the link on DN 5001 and logs an agent in there; the listener has seen it all. */
+    private static RecordingListener upWithAnAgent(TServerLink link) {
+        RecordingListener listener = new RecordingListener();
+        link.addListener(listener);
+        link.register("5001");
+        link.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+        answer(link.request(login("5001", "agent01", "", AgentWorkMode.AuxWork)));
+        return listener;
     }
 
     /** After a lost connection: the DN registered and queried again, the agent's state reported, requests answered. */
