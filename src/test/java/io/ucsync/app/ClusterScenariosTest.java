@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.ucsync.emulator.tserver.JournalEntry;
 import io.ucsync.state.Partitioning;
 
@@ -57,6 +59,19 @@ class ClusterScenariosTest {
             assertThat(post(cluster.httpPort(active), session, "/preview/decline").statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> cluster.agent(1).equals("NotReady PreviewDeclined"));
             Instant declined = Instant.now();
+
+            // worker 2 signs in on the standby, which owns no one: the change reaches the active node and takes effect
+            // there, and the session made on the standby is good on the active node
+            String onStandby = signIn(cluster.httpPort(standby), 2);
+            HttpResponse<String> dndOn = send(cluster.httpPort(standby), onStandby, 2, "PUT", "/cc-dnd?on=true");
+            assertThat(dndOn.statusCode()).as(dndOn.body()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.agent(2).equals("NotReady CCDoNotDisturb"));
+            assertThat(cluster.tserver.journal()).as("asked by the owner's connection only")
+                    .filteredOn(entry -> entry.dn().equals(dn(2)) && entry.request().equals("RequestAgentNotReady"))
+                    .extracting(JournalEntry::client).containsOnly(lastClientOf(cluster, dn(1)));
+            HttpResponse<String> dndOff = send(cluster.httpPort(active), onStandby, 2, "PUT", "/cc-dnd?on=false");
+            assertThat(dndOff.statusCode()).as("the standby's session on the active node: " + dndOff.body()).isEqualTo(200);
+            assertThat(dndOff.body()).contains("\"contactCenterDnd\":false");
 
             await().atMost(Duration.ofSeconds(30)).until(() -> flow.sent.get() > 1000);
             Instant killed = Instant.now();
@@ -95,6 +110,20 @@ class ClusterScenariosTest {
                     .allMatch(acting -> acting.size() == 4));
             Map<Integer, Set<Integer>> before = spread(cluster, 1, 2, 3);
             cluster.awaitEveryAgent(Duration.ofMinutes(3), worker -> "Ready");
+            await("node-2's dashboard shows the three nodes, alive, with their partitions and all workers")
+                    .atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+                        Map<Integer, Set<Integer>> shown = new TreeMap<>();
+                        int workers = 0;
+                        for (JsonNode node : cluster.operatorGet(2, "/api/dashboard/overview").path("cluster").path("nodes")) {
+                            assertThat(node.path("alive").asBoolean()).as(node.toString()).isTrue();
+                            Set<Integer> partitions = new TreeSet<>();
+                            node.path("partitions").forEach(partition -> partitions.add(partition.asInt()));
+                            shown.put(Integer.parseInt(node.path("id").asText().substring("node-".length())), partitions);
+                            workers += node.path("workers").asInt();
+                        }
+                        assertThat(shown).isEqualTo(before);
+                        assertThat(workers).isEqualTo(cluster.workers);
+                    });
 
             cluster.kill(3);
             await("node-3's partitions on the others").atMost(Duration.ofSeconds(60)).until(() -> {
@@ -282,9 +311,22 @@ class ClusterScenariosTest {
     }
 
     private HttpResponse<String> post(int httpPort, String session, String path) throws IOException, InterruptedException {
+        return send(httpPort, session, 1, "POST", path);
+    }
+
+    /** A change to a worker through the KW API, with the worker's session. */
+    private HttpResponse<String> send(int httpPort, String session, int worker, String method, String path)
+            throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/workers/"
-                + URLEncoder.encode(worker(1), StandardCharsets.UTF_8) + path)).header("Cookie", session)
-                .header("X-Requested-With", "ucsync").POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8) + path)).header("Cookie", session)
+                .header("X-Requested-With", "ucsync").method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The connection that sent the newest request on a DN. */
+    private static String lastClientOf(ClusterHarness cluster, String dn) {
+        return cluster.tserver.journal().stream().filter(entry -> entry.dn().equals(dn)).reduce((first, second) -> second)
+                .orElseThrow().client();
     }
 
     private HttpResponse<String> view(int httpPort, int worker) throws IOException, InterruptedException {
