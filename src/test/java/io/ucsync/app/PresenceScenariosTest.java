@@ -151,7 +151,7 @@ class PresenceScenariosTest {
                 other.start();
                 await().atMost(Duration.ofSeconds(5)).until(() -> other.state() == LinkState.UP);
                 other.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN(UcsyncHarness.dn(3)).agentId("agent1003").password("")
-                        .agentWorkMode(AgentWorkMode.ManualIn)).get();
+                        .agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null)).get();
                 await().atMost(Duration.ofSeconds(10)).until(() -> !uc.publications(worker(3)).isEmpty()
                         && uc.publications(worker(3)).get(0).availability() == Availability.ONLINE.msPresValue());
 

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,13 +28,18 @@ import org.junit.jupiter.api.Test;
 import io.ucsync.emulator.tserver.DnState;
 import io.ucsync.emulator.tserver.TServerEmulator;
 import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.sip.peers.LogCapture;
+import io.ucsync.tlib.codec.TlwDecoder;
 import io.ucsync.tlib.protocol.AgentStatus;
 import io.ucsync.tlib.protocol.AgentWorkMode;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.ServerRole;
 import io.ucsync.tlib.protocol.TlibMessage;
 
-/** Failover to a promoted backup while requests flow, request timeouts, and keep-alive against a peer that stops reading. */
+/**
+ * Failover to a promoted backup while requests flow, request timeouts, keep-alive against a peer that stops reading,
+ * and frames whose length field is damaged: each ends in a new connection and a resync.
+ */
 class TServerLinkFaultTest {
 
     private static final List<String> DNS = IntStream.rangeClosed(1, 10).mapToObj(i -> String.valueOf(5000 + i)).toList();
@@ -177,6 +183,70 @@ class TServerLinkFaultTest {
                     .until(() -> listener.states.contains(LinkState.CONNECTING));
             assertThat(link.state()).isNotEqualTo(LinkState.UP);
         }
+    }
+
+    @Test
+    void aLengthFieldAboveTheMaximumClosesTheConnectionAndTheLinkResyncsOnANewOne() throws Exception {
+        try (TServerEmulator emulator = TServerEmulator.start(TServerEmulatorConfig.builder().dns(DNS).build());
+                InjectingProxy proxy = new InjectingProxy(emulator.port());
+                LogCapture decoderLog = LogCapture.of(TlwDecoder.class);
+                // neither keep-alive nor a request timeout could be what notices: only the decoder
+                TServerLink link = new TServerLink("main", config(proxy.port()).keepAliveTimeout(Duration.ZERO)
+                        .requestTimeout(Duration.ofSeconds(30)).build(), null)) {
+            RecordingListener listener = upWithAnAgent(link);
+
+            // a MESSAGE header whose length field says 2 GiB, between two of the server's frames
+            proxy.injectNow(HexFormat.of().parseHex("7fffffff" + "544c0100"));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.connections() == 2 && link.state() == LinkState.UP);
+            assertThat(decoderLog.linesWith("closing TLW/1 connection", "length 2147483647, maximum 65536")).hasSize(1);
+            assertThat(listener.states).containsExactly(LinkState.RESYNCING, LinkState.UP,
+                    LinkState.CONNECTING, LinkState.RESYNCING, LinkState.UP);
+            assertResyncedAndAnswering(emulator, link, listener);
+        }
+    }
+
+    @Test
+    void aFrameCutShortSwallowsTheAnswersOnlyUntilTheKeepAliveClosesTheConnection() throws Exception {
+        Duration keepAlive = Duration.ofMillis(500);
+        try (TServerEmulator emulator = TServerEmulator.start(TServerEmulatorConfig.builder().dns(DNS).build());
+                InjectingProxy proxy = new InjectingProxy(emulator.port());
+                TServerLink link = new TServerLink("main", config(proxy.port()).keepAliveTimeout(keepAlive)
+                        .requestTimeout(Duration.ofMillis(300)).build(), null)) {
+            RecordingListener listener = upWithAnAgent(link);
+
+            // a length within the maximum, of which only the header ever comes: the decoder waits for the rest
+            proxy.injectNow(HexFormat.of().parseHex("0000fff0" + "544c0100"));
+
+            assertThatThrownBy(() -> link.request(notReady("5001", "Lost")).get(5, TimeUnit.SECONDS))
+                    .as("the answer is taken for the rest of the frame cut short").cause()
+                    .isInstanceOf(TServerTimeoutException.class);
+            // its PINGs answered, PONGs swallowed alike: two timeouts without a whole frame, plus a margin for a busy
+            // machine, and the link is on a new connection
+            await().atMost(keepAlive.multipliedBy(4)).until(() -> proxy.connections() == 2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+            assertResyncedAndAnswering(emulator, link, listener);
+        }
+    }
+
+    /** Starts the link on DN 5001 and logs an agent in there; the listener has seen it all. */
+    private static RecordingListener upWithAnAgent(TServerLink link) {
+        RecordingListener listener = new RecordingListener();
+        link.addListener(listener);
+        link.register("5001");
+        link.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+        answer(link.request(login("5001", "agent01", "", AgentWorkMode.AuxWork)));
+        return listener;
+    }
+
+    /** After a lost connection: the DN registered and queried again, the agent's state reported, requests answered. */
+    private static void assertResyncedAndAnswering(TServerEmulator emulator, TServerLink link, RecordingListener listener) {
+        assertThat(emulator.stats().get("5001")).containsEntry("RequestRegisterAddress", 2).containsEntry("RequestQueryAddress", 2);
+        assertThat(listener.resyncEvents()).hasSize(2).last()
+                .satisfies(info -> assertThat(info.getAgentId()).isEqualTo("agent01"));
+        assertThat(answer(link.request(notReady("5001", "Back"))).getReasonCode()).isEqualTo("Back");
+        assertThat(emulator.state("5001").reasonCode()).isEqualTo("Back");
     }
 
     @Test
