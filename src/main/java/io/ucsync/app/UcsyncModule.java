@@ -103,6 +103,7 @@ public final class UcsyncModule implements AutoCloseable {
     private final SyncEngine engine;
     private final EmbeddedLab lab;
     private final Dashboard dashboard;
+    private final ClusterStatus clusterStatus;
     private final KwViews views;
     private final HttpSessions sessions;
     private final ApiAccess access;
@@ -149,6 +150,7 @@ public final class UcsyncModule implements AutoCloseable {
         this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, clock);
         this.offers = new PreviewOffers(new PreviewOfferStore(database), clock, engine::isRostered);
         this.views = new KwViews(engine, offers, ownership, clock);
+        this.clusterStatus = new ClusterStatus(ownership, epochs);
         this.sessions = new HttpSessions(new SessionStore(database), clock, settings.sessionTimeout());
         this.inputs = new WorkerInputs(engine, ownership, new WorkerInbox(database), clock, settings.subscribeWhileSignedIn(),
                 new WorkerInputs.Subscriptions() {
@@ -169,7 +171,8 @@ public final class UcsyncModule implements AutoCloseable {
         this.labActions = new LabActions(settings.dashboardControl(UcsyncSettings.DASHBOARD_FRONTEND_CONTROL),
                 settings.dashboardControl(UcsyncSettings.DASHBOARD_TSERVER_CONTROL), engine::isRostered);
         this.dashboard = Dashboard.of(engine, views::view, () -> camel.getComponent("tlib", TlibComponent.class).links(),
-                () -> camel.getComponent("sip-presence", SipPresenceComponent.class).agents(), access::isOperator, clock);
+                () -> camel.getComponent("sip-presence", SipPresenceComponent.class).agents(), access::isOperator, ownership, clusterStatus,
+                clock);
         engine.setMetrics(dashboard.history());
         registry.setChangeListener(dashboard.feed()::workerChanged);
         offers.setChangeListener(dashboard.feed()::workerChanged);
@@ -188,7 +191,7 @@ public final class UcsyncModule implements AutoCloseable {
         this.camel = camel;
         camel.getRegistry().bind("engine", engine);
         camel.getRegistry().bind("workerInputs", inputs);
-        camel.getRegistry().bind("clusterStatus", new ClusterStatus(ownership, epochs));
+        camel.getRegistry().bind("clusterStatus", clusterStatus);
         camel.getRegistry().bind("previewOffers", offers);
         camel.getRegistry().bind("kwViews", views);
         camel.getRegistry().bind("apiAccess", access);

@@ -290,6 +290,11 @@ final class ClusterHarness implements AutoCloseable {
 
     /** The cluster as the node's operator API shows it: {node, members, acting, partitions: [{partition, owner, epoch}]}. */
     JsonNode cluster(int number) throws IOException, InterruptedException {
+        return operatorGet(number, "/api/cluster");
+    }
+
+    /** What the node's operator API answers, signed in as the operator. */
+    JsonNode operatorGet(int number, String path) throws IOException, InterruptedException {
         Node node = node(number);
         if (node.operatorCookie == null) {
             HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base(node) + "/api/operator/session"))
@@ -301,12 +306,12 @@ final class ClusterHarness implements AutoCloseable {
             }
             node.operatorCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
         }
-        HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(base(node) + "/api/cluster"))
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base(node) + path))
                 .header("Cookie", node.operatorCookie).build(), HttpResponse.BodyHandlers.ofString());
-        if (status.statusCode() != 200) {
-            throw new IllegalStateException("GET /api/cluster on " + node.id + ": " + status.statusCode() + " " + status.body());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " on " + node.id + ": " + answer.statusCode() + " " + answer.body());
         }
-        return JSON.readTree(status.body());
+        return JSON.readTree(answer.body());
     }
 
     /** The partitions the node says it acts for. */

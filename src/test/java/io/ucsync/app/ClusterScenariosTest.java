@@ -5,6 +5,7 @@ import static io.ucsync.app.UcsyncHarness.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,9 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.ucsync.emulator.tserver.JournalEntry;
 import io.ucsync.state.Partitioning;
@@ -46,6 +50,19 @@ class ClusterScenariosTest {
             assertThat(kw.api("POST", 1, "/preview/decline", session, true).statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> cluster.agent(1).equals("NotReady PreviewDeclined"));
             Instant declined = Instant.now();
+
+            // worker 2 signs in on the standby, which owns no one: the change reaches the active node and takes effect
+            // there, and the session made on the standby is good on the active node
+            String onStandby = cluster.kw(standby).signIn(2, UcsyncHarness.password(2));
+            HttpResponse<String> dndOn = cluster.kw(standby).api("PUT", 2, "/cc-dnd?on=true", onStandby, true);
+            assertThat(dndOn.statusCode()).as(dndOn.body()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.agent(2).equals("NotReady CCDoNotDisturb"));
+            assertThat(cluster.tserver.journal()).as("asked by the owner's connection only")
+                    .filteredOn(entry -> entry.dn().equals(dn(2)) && entry.request().equals("RequestAgentNotReady"))
+                    .extracting(JournalEntry::client).containsOnly(lastClientOf(cluster, dn(1)));
+            HttpResponse<String> dndOff = cluster.kw(active).api("PUT", 2, "/cc-dnd?on=false", onStandby, true);
+            assertThat(dndOff.statusCode()).as("the standby's session on the active node: " + dndOff.body()).isEqualTo(200);
+            assertThat(dndOff.body()).contains("\"contactCenterDnd\":false");
 
             await().atMost(Duration.ofSeconds(30)).until(() -> flow.sent.get() > 1000);
             Instant killed = Instant.now();
@@ -84,6 +101,20 @@ class ClusterScenariosTest {
                     .allMatch(acting -> acting.size() == 4));
             Map<Integer, Set<Integer>> before = spread(cluster, 1, 2, 3);
             cluster.awaitEveryAgent(Duration.ofMinutes(3), worker -> "Ready");
+            await("node-2's dashboard shows the three nodes, alive, with their partitions and all workers")
+                    .atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+                        Map<Integer, Set<Integer>> shown = new TreeMap<>();
+                        int workers = 0;
+                        for (JsonNode node : cluster.operatorGet(2, "/api/dashboard/overview").path("cluster").path("nodes")) {
+                            assertThat(node.path("alive").asBoolean()).as(node.toString()).isTrue();
+                            Set<Integer> partitions = new TreeSet<>();
+                            node.path("partitions").forEach(partition -> partitions.add(partition.asInt()));
+                            shown.put(Integer.parseInt(node.path("id").asText().substring("node-".length())), partitions);
+                            workers += node.path("workers").asInt();
+                        }
+                        assertThat(shown).isEqualTo(before);
+                        assertThat(workers).isEqualTo(cluster.workers);
+                    });
 
             cluster.kill(3);
             await("node-3's partitions on the others").atMost(Duration.ofSeconds(60)).until(() -> {
@@ -209,5 +240,11 @@ class ClusterScenariosTest {
             spread.put(node, cluster.acting(node));
         }
         return spread;
+    }
+
+    /** The connection that sent the newest request on a DN. */
+    private static String lastClientOf(ClusterHarness cluster, String dn) {
+        return cluster.tserver.journal().stream().filter(entry -> entry.dn().equals(dn)).reduce((first, second) -> second)
+                .orElseThrow().client();
     }
 }
