@@ -22,7 +22,9 @@ final class AgentDesktop implements AutoCloseable {
     private final TServerLink link;
 
     private AgentDesktop(String endpoints) {
-        link = new TServerLink("desktop", TServerLinkConfig.builder().endpoints(endpoints).build(), null);
+        // its own ApplicationName, as a desktop has: the T-Server's journal tells its requests from ucsync's
+        link = new TServerLink("desktop", TServerLinkConfig.builder().endpoints(endpoints).applicationName("agent-desktop").build(),
+                null);
         link.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> link.state() == LinkState.UP);
     }

@@ -48,7 +48,7 @@ class ClusterBenchmark {
         try (ClusterHarness cluster = ClusterHarness.of(home, 1000, 2, "ucsync.cluster.partitions=1")) {
             cluster.start(1, 2);
             cluster.awaitEveryAgent(Duration.ofMinutes(2), worker -> "Ready");
-            PresenceFlow flow = new PresenceFlow(() -> cluster.frontEnd, cluster.workers);
+            PresenceFlow flow = new PresenceFlow(cluster::frontEnd, cluster.workers);
             for (int kill = 1; kill <= KILLS; kill++) {
                 int active = awaitSettledOwner(cluster);
                 String activeClient = lastClient(cluster);
@@ -133,7 +133,7 @@ class ClusterBenchmark {
                 boolean busy = (round / cluster.workers) % 2 == 0;
                 round++;
                 sentAt.put(dn(worker) + "/" + (busy ? "Busy" : "Away"), System.nanoTime());
-                cluster.frontEnd.presence(worker(worker), busy ? 6500 : 15500, null, PresenceSource.USER);
+                cluster.frontEnd().presence(worker(worker), busy ? 6500 : 15500, null, PresenceSource.USER);
             }
             await().atMost(Duration.ofMinutes(3)).until(sentAt::isEmpty);
             double seconds = (System.nanoTime() - start) / 1e9;
