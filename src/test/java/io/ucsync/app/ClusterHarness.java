@@ -378,10 +378,12 @@ final class ClusterHarness implements AutoCloseable {
     void assertOneOwnerAtATime(int partitions, List<List<JournalEntry>> journals) throws IOException {
         Partitioning partitioning = new Partitioning(partitions);
         Map<Integer, Integer> handsChanged = new TreeMap<>();
+        int nodeRequests = 0;
         for (List<JournalEntry> journal : journals) {
             Map<Integer, String> lastClient = new HashMap<>();
             for (JournalEntry entry : journal) {
                 if (entry.request().startsWith("RequestAgent") && entry.client().startsWith(NODE_CLIENT)) {
+                    nodeRequests++;
                     int partition = partitioning.of(worker(Integer.parseInt(entry.dn()) - 50000));
                     String before = lastClient.put(partition, entry.client());
                     if (before != null && !before.equals(entry.client())) {
@@ -390,6 +392,7 @@ final class ClusterHarness implements AutoCloseable {
                 }
             }
         }
+        assertThat(nodeRequests).as("agent requests the journals show from the nodes (client name %s)", NODE_CLIENT).isPositive();
         Map<Integer, Integer> takeOvers = new TreeMap<>();
         for (int node = 1; node <= nodes.size(); node++) {
             for (String line : log(node)) {
