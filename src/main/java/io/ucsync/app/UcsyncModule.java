@@ -68,12 +68,12 @@ import io.ucsync.state.WorkerRegistry;
 import io.ucsync.state.WorkerStore;
 
 /**
- * ucsync inside a CamelContext: reads and checks the configuration (a problem stops the start with the file, the
- * line and the fix), opens the state store and the timers, starts the embedded lab if asked; added to a context
- * before it starts, it binds the beans the routes call, and once the context has started it loads the route files,
- * hands the roster to the transports (SIP watch list, T-Server DN registrations) and watches the route and
- * configuration files for changes. {@link Connector} runs it on a camel-main of its own (the jar); an application
- * with a Camel runtime of its own (camel-main, Spring Boot) adds it to its context instead (README "Packaging and
+ * ucsync inside a CamelContext: reads and checks the configuration (a problem stops the start with the file, the line
+ * and the fix), opens the state store and the timers, starts the embedded lab if asked; added to a context before it
+ * starts, it binds the beans the routes call, and once the context has started it loads the route files, hands the
+ * roster to the transports (SIP watch list, T-Server DN registrations) and watches the route and configuration files
+ * for changes. {@link Connector} runs it on a camel-main of its own (the jar); an application with a Camel runtime of
+ * its own (camel-main, Spring Boot) adds it to its context instead (src/main/docs/operations.md "Packaging and
  * deployment").
  */
 public final class UcsyncModule implements AutoCloseable {

@@ -50,8 +50,8 @@ import io.ucsync.tlib.protocol.ServerRole;
  * as another T-Server client set it, the state the desktop last set (the preview-decline windows, whose timers had to
  * survive the kills and fire once, long over); each agent must have been logged in exactly once over all the
  * T-Servers; in a cluster, never two nodes acting for one partition at once. CI runs 100 workers and 5,000 changes in
- * each topology; README "Chaos soak" the full run: {@code -Dsoak.workers=1000 -Dsoak.changes=50000}, the cluster's
- * shape {@code -Dsoak.nodes=2 -Dsoak.partitions=4}.
+ * each topology; src/main/docs/testing.md "Chaos soak" the full run: {@code -Dsoak.workers=1000
+ * -Dsoak.changes=50000}, the cluster's shape {@code -Dsoak.nodes=2 -Dsoak.partitions=4}.
  */
 class ChaosSoakTest {
 
