@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -98,8 +99,9 @@ public final class TServerLink implements AutoCloseable {
     private Duration backoff;
     /** Why each endpoint failed in the round over the endpoints under way, in order. */
     private final List<String> roundFailures = new ArrayList<>();
-    /** DN registrations that failed since their last report (told once a second at most). */
+    /** DN registrations and queries that failed since they were last told (once a second at most). */
     private int failedRegistrations;
+    private int failedQueries;
     /** What the last outage line said: a retry failing alike stays quiet, a new reason is told; null while up. */
     private String reportedOutage;
 
@@ -236,6 +238,8 @@ public final class TServerLink implements AutoCloseable {
         return ensureRegistered(dn).thenCompose(registered -> send(channel, query(dn))).whenComplete((info, error) -> {
             if (info != null) {
                 deliver(info, EventKind.RESYNC);
+            } else if (registeredOnConnection.contains(dn)) {
+                queryFailed(dn, channel, error); // registered, not queried (a failed registration is tried again by itself)
             }
         });
     }
@@ -449,6 +453,8 @@ public final class TServerLink implements AutoCloseable {
                     queries.add(send(channel, query(dn)).whenComplete((info, error) -> {
                         if (info != null && channel == primary) {
                             deliver(info, kind);
+                        } else if (error != null) {
+                            queryFailed(dn, channel, error);
                         }
                     }));
                 }
@@ -462,14 +468,7 @@ public final class TServerLink implements AutoCloseable {
             return; // lost during the resync; the next one starts over
         }
         lastUpOn = connectedTo;
-        int answered = 0;
-        for (CompletableFuture<TlibMessage> query : queries) {
-            if (!query.isCompletedExceptionally()) {
-                answered++;
-            } else {
-                LOG.warn("T-Server link '{}': {}", name, causeOf(query).getMessage());
-            }
-        }
+        long answered = queries.stream().filter(query -> !query.isCompletedExceptionally()).count();
         setState(LinkState.UP, "up on " + connectedTo + ": " + registeredOnConnection.size() + " of " + attempted.size()
                 + " DNs registered, " + answered + " queried");
         for (String dn : List.copyOf(dns)) {
@@ -526,6 +525,30 @@ public final class TServerLink implements AutoCloseable {
             }, 1, TimeUnit.SECONDS);
         }
         loop.schedule(() -> retryRegistration(dn, channel), config.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * On the loop: a registered DN whose RequestQueryAddress failed (refused, or not answered in time by a T-Server
+     * busy with thousands of them) is queried again on this connection until it is answered or no longer wanted: its
+     * report is what lets the engine act for the worker at all. A lost connection's resync queries it anyway.
+     */
+    private void queryFailed(String dn, Channel channel, Throwable failure) {
+        Throwable error = unwrapped(failure);
+        if (error instanceof LinkDownException || channel != primary || state == LinkState.CLOSED) {
+            return; // the next resync queries it
+        }
+        if (failedQueries++ == 0) {
+            String example = "DN " + dn + ": " + error.getMessage();
+            loop.schedule(() -> {
+                LOG.warn("T-Server link '{}': {} DN query(ies) failed (e.g. {}); each is asked again", name, failedQueries, example);
+                failedQueries = 0;
+            }, 1, TimeUnit.SECONDS);
+        }
+        loop.schedule(() -> {
+            if (channel == primary && dns.contains(dn) && registeredOnConnection.contains(dn)) {
+                registerAndQuery(dn);
+            }
+        }, config.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void retryRegistration(String dn, Channel channel) {
@@ -754,13 +777,9 @@ public final class TServerLink implements AutoCloseable {
         }
     }
 
-    private static Throwable causeOf(CompletableFuture<?> failed) {
-        try {
-            failed.join();
-            return new IllegalStateException("not failed");
-        } catch (RuntimeException e) {
-            return e.getCause() != null ? e.getCause() : e;
-        }
+    /** What failed, out of the CompletionException a dependent stage wraps it in. */
+    private static Throwable unwrapped(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static void closeQuietly(Channel channel) {

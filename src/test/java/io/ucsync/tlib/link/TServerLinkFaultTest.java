@@ -169,6 +169,35 @@ class TServerLinkFaultTest {
     }
 
     @Test
+    void aQueryWithoutAnswerIsAskedAgainUntilTheDnIsReported() throws Exception {
+        try (ScriptedTServer server = ScriptedTServer.silent();
+                TServerLink link = new TServerLink("main", config(server.port()).requestTimeout(Duration.ofMillis(300))
+                        .keepAliveTimeout(Duration.ZERO).build(), null)) {
+            RecordingListener listener = new RecordingListener();
+            link.addListener(listener);
+            link.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+
+            link.register("5001");
+            TlibMessage registration = (TlibMessage) server.nextReceived();
+            assertThat(registration.type()).isEqualTo(MessageType.RequestRegisterAddress);
+            server.send(TlibMessage.create(MessageType.EventRegistered).referenceId(registration.getReferenceId()).thisDN("5001"));
+            TlibMessage unanswered = (TlibMessage) server.nextReceived();
+            assertThat(unanswered.type()).isEqualTo(MessageType.RequestQueryAddress);
+
+            // a T-Server busy with thousands of queries answers this one too late: the DN would never be reported
+            TlibMessage again = (TlibMessage) server.nextReceived();
+            assertThat(again).as("asked again after the timeout").isNotNull();
+            assertThat(again.type()).isEqualTo(MessageType.RequestQueryAddress);
+            assertThat(again.getThisDN()).isEqualTo("5001");
+            assertThat(again.getReferenceId()).isNotEqualTo(unanswered.getReferenceId());
+            server.send(TlibMessage.create(MessageType.EventAddressInfo).referenceId(again.getReferenceId()).thisDN("5001"));
+            listener.next(MessageType.EventAddressInfo, "5001");
+            assertThat(listener.resyncEvents()).as("reported once, as a resync report").hasSize(1);
+        }
+    }
+
+    @Test
     void aPeerThatStopsReadingIsDetectedWithinTwoKeepAliveTimeouts() throws Exception {
         Duration timeout = Duration.ofSeconds(1);
         try (ScriptedTServer server = ScriptedTServer.deaf();
