@@ -72,6 +72,11 @@ public final class TServerLink implements AutoCloseable {
     private static final String REMOTE_KEEPALIVE_KEY = "keepalive-remote-timeout";
     static final int MAX_HELD_EVENTS = 10_000;
     /**
+     * DN registrations and queries in flight at most: thousands sent at once (a start, a resync, a partition taken
+     * over) would wait in the T-Server's queue past their timeout, and their retries would make the queue longer.
+     */
+    static final int MAX_SETUP_REQUESTS_IN_FLIGHT = 256;
+    /**
      * The TLS failure a connection saw, in its handshake or as an alert after it, kept for the listener that reports
      * it: the handler closes the channel on it before that listener runs.
      */
@@ -90,6 +95,8 @@ public final class TServerLink implements AutoCloseable {
     private final Set<String> registeredOnConnection = new HashSet<>();
     private final Map<String, CompletableFuture<TlibMessage>> registering = new HashMap<>();
     private final Map<Integer, PendingRequest> pending = new HashMap<>();
+    private final Deque<Runnable> setupRequestsWaiting = new ArrayDeque<>();
+    private int setupRequestsInFlight;
     private final Deque<HeldEvent> held = new ArrayDeque<>();
     private long droppedWhileHeld;
     private int lastReferenceId;
@@ -235,7 +242,7 @@ public final class TServerLink implements AutoCloseable {
     /** On the loop, while up: registers a DN new to the link and hands its EventAddressInfo to the listeners. */
     private CompletableFuture<TlibMessage> registerAndQuery(String dn) {
         Channel channel = primary;
-        return ensureRegistered(dn).thenCompose(registered -> send(channel, query(dn))).whenComplete((info, error) -> {
+        return ensureRegistered(dn).thenCompose(registered -> sendPaced(channel, query(dn))).whenComplete((info, error) -> {
             if (info != null) {
                 deliver(info, EventKind.RESYNC);
             } else if (registeredOnConnection.contains(dn)) {
@@ -450,7 +457,7 @@ public final class TServerLink implements AutoCloseable {
                     // handed on as it arrives (on the loop, as the answer is read), so that the listeners get it in
                     // the T-Server's order with the live events around it: held back until the end of the resync, it
                     // would follow newer events and undo them
-                    queries.add(send(channel, query(dn)).whenComplete((info, error) -> {
+                    queries.add(sendPaced(channel, query(dn)).whenComplete((info, error) -> {
                         if (info != null && channel == primary) {
                             deliver(info, kind);
                         } else if (error != null) {
@@ -488,7 +495,7 @@ public final class TServerLink implements AutoCloseable {
             return inFlight;
         }
         // whenComplete's own future completes only after the sets are updated, so its dependants see them updated
-        CompletableFuture<TlibMessage> registered = send(primary, TlibMessage.create(MessageType.RequestRegisterAddress)
+        CompletableFuture<TlibMessage> registered = sendPaced(primary, TlibMessage.create(MessageType.RequestRegisterAddress)
                 .thisDN(dn).registerMode(RegisterMode.Share).controlMode(ControlMode.Default).addressType(AddressType.DN))
                 .whenComplete((answer, error) -> {
                     registering.remove(dn);
@@ -587,6 +594,31 @@ public final class TServerLink implements AutoCloseable {
             });
         } else {
             send(primary, request).whenComplete((answer, error) -> complete(result, answer, error));
+        }
+    }
+
+    /**
+     * Sends a DN registration or query on the loop once fewer than {@link #MAX_SETUP_REQUESTS_IN_FLIGHT} are
+     * unanswered; its timeout starts when it is sent. Agent requests do not wait behind them ({@link #send}).
+     */
+    private CompletableFuture<TlibMessage> sendPaced(Channel channel, TlibMessage request) {
+        CompletableFuture<TlibMessage> result = new CompletableFuture<>();
+        setupRequestsWaiting.add(() -> {
+            setupRequestsInFlight++;
+            send(channel, request).whenComplete((answer, error) -> {
+                setupRequestsInFlight--;
+                // later, not from here: on a lost connection each fails at once, and would nest the next one's send
+                loop.execute(this::sendWaitingSetupRequests);
+                complete(result, answer, error);
+            });
+        });
+        sendWaitingSetupRequests();
+        return result;
+    }
+
+    private void sendWaitingSetupRequests() {
+        while (setupRequestsInFlight < MAX_SETUP_REQUESTS_IN_FLIGHT && !setupRequestsWaiting.isEmpty()) {
+            setupRequestsWaiting.poll().run();
         }
     }
 

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -194,6 +195,34 @@ class TServerLinkFaultTest {
             server.send(TlibMessage.create(MessageType.EventAddressInfo).referenceId(again.getReferenceId()).thisDN("5001"));
             listener.next(MessageType.EventAddressInfo, "5001");
             assertThat(listener.resyncEvents()).as("reported once, as a resync report").hasSize(1);
+        }
+    }
+
+    @Test
+    void thousandsOfDnsAreRegisteredAFewHundredAtATime() throws Exception {
+        try (ScriptedTServer server = ScriptedTServer.silent();
+                TServerLink link = new TServerLink("main", config(server.port()).requestTimeout(Duration.ofSeconds(60))
+                        .keepAliveTimeout(Duration.ZERO).build(), null)) {
+            link.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+
+            for (int dn = 10_000; dn < 13_000; dn++) {
+                link.register(String.valueOf(dn));
+            }
+            List<TlibMessage> sent = new ArrayList<>();
+            for (int i = 0; i < TServerLink.MAX_SETUP_REQUESTS_IN_FLIGHT; i++) {
+                sent.add((TlibMessage) server.nextReceived());
+            }
+            assertThat(sent).allSatisfy(request -> assertThat(request.type()).isEqualTo(MessageType.RequestRegisterAddress));
+            assertThat(server.receivedWithin(Duration.ofMillis(500))).as("none more until one is answered").isNull();
+
+            // each answer frees one place, for the next request waiting (the registered DNs' queries queue up behind)
+            TlibMessage first = sent.get(0);
+            server.send(TlibMessage.create(MessageType.EventRegistered).referenceId(first.getReferenceId()).thisDN(first.getThisDN()));
+            TlibMessage next = (TlibMessage) server.nextReceived();
+            assertThat(next.type()).isEqualTo(MessageType.RequestRegisterAddress);
+            assertThat(sent).extracting(TlibMessage::getThisDN).doesNotContain(next.getThisDN());
+            assertThat(server.receivedWithin(Duration.ofMillis(500))).isNull();
         }
     }
 
