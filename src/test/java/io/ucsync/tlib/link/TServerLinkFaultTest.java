@@ -143,10 +143,7 @@ class TServerLinkFaultTest {
         try (ScriptedTServer server = ScriptedTServer.silent();
                 TServerLink link = new TServerLink("main", config(server.port()).requestTimeout(Duration.ofMillis(300))
                         .keepAliveTimeout(Duration.ZERO).build(), null)) {
-            RecordingListener listener = new RecordingListener();
-            link.addListener(listener);
-            link.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+            RecordingListener listener = upAndListenedTo(link);
 
             CompletableFuture<TlibMessage> register = link.register("5001");
             TlibMessage request = (TlibMessage) server.nextReceived();
@@ -174,10 +171,7 @@ class TServerLinkFaultTest {
         try (ScriptedTServer server = ScriptedTServer.silent();
                 TServerLink link = new TServerLink("main", config(server.port()).requestTimeout(Duration.ofMillis(300))
                         .keepAliveTimeout(Duration.ZERO).build(), null)) {
-            RecordingListener listener = new RecordingListener();
-            link.addListener(listener);
-            link.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+            RecordingListener listener = upAndListenedTo(link);
 
             link.register("5001");
             TlibMessage registration = (TlibMessage) server.nextReceived();
@@ -203,8 +197,7 @@ class TServerLinkFaultTest {
         try (ScriptedTServer server = ScriptedTServer.silent();
                 TServerLink link = new TServerLink("main", config(server.port()).requestTimeout(Duration.ofSeconds(60))
                         .keepAliveTimeout(Duration.ZERO).build(), null)) {
-            link.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+            upAndListenedTo(link);
 
             for (int dn = 10_000; dn < 13_000; dn++) {
                 link.register(String.valueOf(dn));
@@ -231,10 +224,7 @@ class TServerLinkFaultTest {
         Duration timeout = Duration.ofSeconds(1);
         try (ScriptedTServer server = ScriptedTServer.deaf();
                 TServerLink link = new TServerLink("main", config(server.port()).keepAliveTimeout(timeout).build(), null)) {
-            RecordingListener listener = new RecordingListener();
-            link.addListener(listener);
-            link.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+            RecordingListener listener = upAndListenedTo(link);
 
             // two timeouts, plus a quarter for scheduling on a busy machine
             await().atMost(timeout.multipliedBy(2).plus(timeout.dividedBy(4)))
@@ -287,6 +277,15 @@ class TServerLinkFaultTest {
         }
     }
 
+    /** Starts the link with a listener of its own, and waits until it is up. */
+    private static RecordingListener upAndListenedTo(TServerLink link) {
+        RecordingListener listener = new RecordingListener();
+        link.addListener(listener);
+        link.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+        return listener;
+    }
+
     /** Starts the link on DN 5001 and logs an agent in there; the listener has seen it all. */
     private static RecordingListener upWithAnAgent(TServerLink link) {
         RecordingListener listener = new RecordingListener();
@@ -312,10 +311,7 @@ class TServerLinkFaultTest {
         Duration timeout = Duration.ofMillis(300);
         try (TServerEmulator emulator = TServerEmulator.start(TServerEmulatorConfig.builder().dns(DNS).build());
                 TServerLink link = new TServerLink("main", config(emulator.port()).keepAliveTimeout(timeout).build(), null)) {
-            RecordingListener listener = new RecordingListener();
-            link.addListener(listener);
-            link.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+            RecordingListener listener = upAndListenedTo(link);
 
             await().during(timeout.multipliedBy(6)).atMost(timeout.multipliedBy(10)).until(() -> link.state() == LinkState.UP);
             assertThat(listener.states).containsExactly(LinkState.RESYNCING, LinkState.UP);
