@@ -21,7 +21,7 @@ fi
 
 mvn -B verify
 
-# ucsync inside a Spring Boot application (README "Packaging and deployment"): the plain jar into the local
-# repository, then the example's own test.
+# ucsync inside a Spring Boot application (src/main/docs/operations.md "Packaging and deployment"): the plain jar into
+# the local repository, then the example's own test.
 mvn -B -q install -DskipTests
 (cd examples/spring-boot && mvn -B verify)

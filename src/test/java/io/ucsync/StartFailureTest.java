@@ -161,4 +161,17 @@ class StartFailureTest {
                 .contains("fix: point it at the directory that holds the *.camel.yaml route files");
         assertThat(output).noneMatch(line -> line.startsWith("\tat "));
     }
+
+    @Test
+    void a_roster_that_cannot_be_read_is_one_line_naming_the_file_and_the_fix() throws Exception {
+        Path config = defaultRun("application.properties", "data", freePort());
+        Path roster = home.resolve("config/roster.csv");
+        Files.delete(roster);
+        Files.createDirectory(roster); // unreadable as a file even for root, which file permissions would not stop
+
+        List<String> output = exitedWithOutput(ucsync(config, "roster.log"), "roster.log");
+        assertThat(output).filteredOn(line -> line.contains("cannot start")).singleElement().asString()
+                .contains("fix the configuration").contains("config/roster.csv: cannot be read");
+        assertThat(output).noneMatch(line -> line.startsWith("\tat "));
+    }
 }

@@ -68,12 +68,12 @@ import io.ucsync.state.WorkerRegistry;
 import io.ucsync.state.WorkerStore;
 
 /**
- * ucsync inside a CamelContext: reads and checks the configuration (a problem stops the start with the file, the
- * line and the fix), opens the state store and the timers, starts the embedded lab if asked; added to a context
- * before it starts, it binds the beans the routes call, and once the context has started it loads the route files,
- * hands the roster to the transports (SIP watch list, T-Server DN registrations) and watches the route and
- * configuration files for changes. {@link Connector} runs it on a camel-main of its own (the jar); an application
- * with a Camel runtime of its own (camel-main, Spring Boot) adds it to its context instead (README "Packaging and
+ * ucsync inside a CamelContext: reads and checks the configuration (a problem stops the start with the file, the line
+ * and the fix), opens the state store and the timers, starts the embedded lab if asked; added to a context before it
+ * starts, it binds the beans the routes call, and once the context has started it loads the route files, hands the
+ * roster to the transports (SIP watch list, T-Server DN registrations) and watches the route and configuration files
+ * for changes. {@link Connector} runs it on a camel-main of its own (the jar); an application with a Camel runtime of
+ * its own (camel-main, Spring Boot) adds it to its context instead (src/main/docs/operations.md "Packaging and
  * deployment").
  */
 public final class UcsyncModule implements AutoCloseable {
@@ -103,6 +103,7 @@ public final class UcsyncModule implements AutoCloseable {
     private final SyncEngine engine;
     private final EmbeddedLab lab;
     private final Dashboard dashboard;
+    private final ClusterStatus clusterStatus;
     private final KwViews views;
     private final HttpSessions sessions;
     private final ApiAccess access;
@@ -149,6 +150,7 @@ public final class UcsyncModule implements AutoCloseable {
         this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, clock);
         this.offers = new PreviewOffers(new PreviewOfferStore(database), clock, engine::isRostered);
         this.views = new KwViews(engine, offers, ownership, clock);
+        this.clusterStatus = new ClusterStatus(ownership, epochs);
         this.sessions = new HttpSessions(new SessionStore(database), clock, settings.sessionTimeout());
         this.inputs = new WorkerInputs(engine, ownership, new WorkerInbox(database), clock, settings.subscribeWhileSignedIn(),
                 new WorkerInputs.Subscriptions() {
@@ -169,7 +171,8 @@ public final class UcsyncModule implements AutoCloseable {
         this.labActions = new LabActions(settings.dashboardControl(UcsyncSettings.DASHBOARD_FRONTEND_CONTROL),
                 settings.dashboardControl(UcsyncSettings.DASHBOARD_TSERVER_CONTROL), engine::isRostered);
         this.dashboard = Dashboard.of(engine, views::view, () -> camel.getComponent("tlib", TlibComponent.class).links(),
-                () -> camel.getComponent("sip-presence", SipPresenceComponent.class).agents(), access::isOperator, clock);
+                () -> camel.getComponent("sip-presence", SipPresenceComponent.class).agents(), access::isOperator, ownership, clusterStatus,
+                clock);
         engine.setMetrics(dashboard.history());
         registry.setChangeListener(dashboard.feed()::workerChanged);
         offers.setChangeListener(dashboard.feed()::workerChanged);
@@ -188,7 +191,7 @@ public final class UcsyncModule implements AutoCloseable {
         this.camel = camel;
         camel.getRegistry().bind("engine", engine);
         camel.getRegistry().bind("workerInputs", inputs);
-        camel.getRegistry().bind("clusterStatus", new ClusterStatus(ownership, epochs));
+        camel.getRegistry().bind("clusterStatus", clusterStatus);
         camel.getRegistry().bind("previewOffers", offers);
         camel.getRegistry().bind("kwViews", views);
         camel.getRegistry().bind("apiAccess", access);

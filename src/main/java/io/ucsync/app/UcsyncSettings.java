@@ -27,9 +27,10 @@ import io.ucsync.config.EngineOptions;
 import io.ucsync.state.StateDatabase;
 
 /**
- * config/application.properties: where the UC front end and the T-Servers are, the files of the roster and the
- * presence map, the state database, the embedded lab, and the engine's options ({@link EngineOptions}). Every key
- * has a default, listed in {@link #DEFAULTS} and in the README; camel.* keys go to camel-main as they are.
+ * config/application.properties: where the UC front end and the T-Servers are, the files of the roster and the presence
+ * map, the state database, the embedded lab, and the engine's options ({@link EngineOptions}). Every key has a default,
+ * listed in {@link #DEFAULTS} and in src/main/docs/configuration.md "Connector settings"; camel.* keys go to camel-main
+ * as they are.
  */
 public final class UcsyncSettings {
 

@@ -22,7 +22,7 @@ public final class ClusterHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("node", node.nodeId());
-        builder.detail("service", node.service());
+        builder.detail("service", node.service().orElseThrow());
         builder.detail("partitions", node.partitioning().count());
         builder.detail("acting", node.acting().toString());
         builder.detail("role", node.acting().isEmpty() ? "standby" : "owner");

@@ -361,14 +361,14 @@ public final class ClusterNode implements PartitionOwnership {
         return members;
     }
 
-    /** Whether this node can take part: connected to ZooKeeper (lock files: always). */
+    @Override
     public boolean isConnected() {
         return connected;
     }
 
-    /** Where the elections are held, for the health check and the log. */
-    public String service() {
-        return describeService();
+    @Override
+    public Optional<String> service() {
+        return Optional.of(describeService());
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The ucsync.cluster.* settings (README "Running a cluster").
+ * The ucsync.cluster.* settings (src/main/docs/operations.md "Running a cluster").
  *
  * @param service        {@code zookeeper}, or {@code file} for nodes on one host (a fail-over pair: lock files cannot
  *                       list the nodes, so partitions do not spread)

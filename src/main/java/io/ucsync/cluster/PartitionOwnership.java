@@ -33,6 +33,12 @@ public interface PartitionOwnership extends Fences, AutoCloseable {
     /** The ids of the nodes in the cluster now, this one included. */
     List<String> members();
 
+    /** Where the partitions' owners are elected (ZooKeeper, lock files), for the operator; empty for a node alone. */
+    Optional<String> service();
+
+    /** Whether this node can take part now: connected to ZooKeeper (lock files, a node alone: always). */
+    boolean isConnected();
+
     /** Stops acting for every partition and leaves the cluster. */
     @Override
     void close();

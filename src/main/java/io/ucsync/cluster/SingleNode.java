@@ -69,6 +69,16 @@ public final class SingleNode implements PartitionOwnership {
     }
 
     @Override
+    public Optional<String> service() {
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean isConnected() {
+        return true;
+    }
+
+    @Override
     public void close() {
         fence = null;
     }

@@ -7,6 +7,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import io.ucsync.cluster.ClusterStatus;
+import io.ucsync.cluster.PartitionOwnership;
 import io.ucsync.engine.SyncEngine;
 import io.ucsync.sip.SipPresenceAgent;
 import io.ucsync.tlib.link.TServerLink;
@@ -27,13 +29,15 @@ public record Dashboard(WorkerBoard board, ActivityHistory history, DashboardVie
      * @param links          the T-Server links, once the context has started
      * @param pools          the UC pools' user agents, once the context has started
      * @param operatorCookie whether a request's Cookie header carries the operator's session
+     * @param cluster        the cluster's nodes and who owns each partition, for the overview and the owner filter
      */
     public static Dashboard of(SyncEngine engine, Function<String, Map<String, Object>> view, Supplier<Collection<TServerLink>> links,
-            Supplier<Collection<SipPresenceAgent>> pools, Predicate<String> operatorCookie, Clock clock) {
-        WorkerBoard board = new WorkerBoard(() -> engine.roster().entries(), engine::facts, view);
+            Supplier<Collection<SipPresenceAgent>> pools, Predicate<String> operatorCookie, PartitionOwnership ownership, ClusterStatus cluster,
+            Clock clock) {
+        WorkerBoard board = new WorkerBoard(() -> engine.roster().entries(), engine::facts, view, ownership::ownerOf);
         ActivityHistory history = new ActivityHistory();
         ConnectionStatus connections = new ConnectionStatus(links, pools);
-        DashboardViews views = new DashboardViews(board, history, connections, view, engine::isRostered, engine.timers(), clock);
+        DashboardViews views = new DashboardViews(board, history, connections, view, engine::isRostered, engine.timers(), cluster::summary, clock);
         return new Dashboard(board, history, views, new DashboardFeed(board, views, history, connections, operatorCookie, clock));
     }
 }

@@ -30,7 +30,8 @@ import io.vertx.ext.web.RoutingContext;
  * when a change moved a worker into or out of its filters, the page again ({@code page}). Changes are coalesced
  * between two calls, so a burst of presence changes costs one row per worker, and only for the workers a stream
  * shows: with 100,000 workers a browser gets its 50 rows, never everyone's view. Every second ({@link #sample()})
- * each stream gets the charts' new {@code sample} and the overview with the links and pools read again. A worker's
+ * each stream gets the charts' new {@code sample} and the overview with the links, pools and cluster read again (and
+ * its {@code page} again when a partition changed owner). A worker's
  * page gets neither overview nor charts: its page (the worker's row) and that row's changes.
  * <p>
  * The stream is served on camel-main's Vert.x router directly, beside the platform-http routes, because a Camel
@@ -133,10 +134,13 @@ public final class DashboardFeed {
     }
 
     /**
-     * The charts' sample of the second that ends, the links and pools read again: to every stream, with the overview.
+     * The charts' sample of the second that ends, the links, pools and cluster read again: to every stream, with the
+     * overview; and every stream's page again when a partition's owner changed (the rows show it, the owner filter
+     * tests it; rare: only when a node comes or goes).
      */
     public synchronized void sample() {
         connections.refresh();
+        boolean clusterChanged = views.readCluster();
         if (samples++ % SECONDS_PER_TIMER_COUNT == 0) {
             views.countTimers();
         }
@@ -144,7 +148,7 @@ public final class DashboardFeed {
         if (!streams.isEmpty()) {
             String events = event("sample", ActivityHistory.asRow(sample)) + event("overview", views.overview());
             // a worker's page gets a comment line instead, so that no proxy takes its stream for idle and closes it
-            streams.values().forEach(viewer -> write(viewer, viewer.board ? events : KEEP_ALIVE));
+            streams.values().forEach(viewer -> write(viewer, (viewer.board ? events : KEEP_ALIVE) + (clusterChanged ? pageEvent(viewer) : "")));
         }
     }
 
@@ -184,8 +188,8 @@ public final class DashboardFeed {
     private String update(Viewer viewer, List<WorkerBoard.Change> changes) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (WorkerBoard.Change change : changes) {
-            boolean matchedBefore = change.before() != null && viewer.query.matches(change.before());
-            boolean matches = viewer.query.matches(change.after());
+            boolean matchedBefore = change.before() != null && board.matches(viewer.query, change.before());
+            boolean matches = board.matches(viewer.query, change.after());
             if (matchedBefore != matches) {
                 return pageEvent(viewer); // the page may have moved: a worker came into or left the filters
             }

@@ -7,19 +7,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.apache.camel.Headers;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.ucsync.cluster.ClusterStatus;
 import io.ucsync.http.RequestRefused;
 import io.ucsync.timers.DurableTimers;
 import io.ucsync.timers.PendingTimer;
 
 /**
  * What the dashboard's API answers and its stream sends, as JSON-ready maps: the overview (counts, drift, links and
- * pools with their reasons, timers, offers), the charts' last 15 minutes, a page of the worker table, and one worker's
+ * pools with their reasons, timers, offers, the cluster's nodes), the charts' last 15 minutes, a page of the worker table, and one worker's
  * page. Every figure comes from the {@link WorkerBoard} and the samples kept, never from a pass over every worker's
  * view.
  */
@@ -33,18 +35,25 @@ public final class DashboardViews {
     private final Function<String, Map<String, Object>> view;
     private final Predicate<String> rostered;
     private final DurableTimers timers;
+    private final Supplier<Map<String, Object>> clusterSummary;
     private final Clock clock;
     /** Counted by {@link #countTimers()}: Quartz reads its store for it. */
     private volatile Integer timersPending;
+    /** Read by {@link #readCluster()}: the store names the nodes that last took partitions over. */
+    private volatile Map<String, Object> cluster;
 
+    /**
+     * @param clusterSummary this node and the cluster's nodes with the partitions each acts for ({@link ClusterStatus#summary})
+     */
     DashboardViews(WorkerBoard board, ActivityHistory history, ConnectionStatus connections, Function<String, Map<String, Object>> view,
-            Predicate<String> rostered, DurableTimers timers, Clock clock) {
+            Predicate<String> rostered, DurableTimers timers, Supplier<Map<String, Object>> clusterSummary, Clock clock) {
         this.board = board;
         this.history = history;
         this.connections = connections;
         this.view = view;
         this.rostered = rostered;
         this.timers = timers;
+        this.clusterSummary = clusterSummary;
         this.clock = clock;
     }
 
@@ -64,6 +73,7 @@ public final class DashboardViews {
         overview.put("timersPending", timersPending);
         overview.put("tservers", withWorkers(connections.tservers(), tally.tservers()));
         overview.put("pools", withWorkers(connections.pools(), tally.pools()));
+        overview.put("cluster", cluster == null ? null : withWorkers(cluster, tally.partitions()));
         return overview;
     }
 
@@ -129,6 +139,32 @@ public final class DashboardViews {
             LOG.warn("the pending timers cannot be counted: {}", e.getMessage());
             timersPending = null;
         }
+    }
+
+    /**
+     * Reads the cluster's nodes and their partitions again, for the overview; whether anything changed (then the
+     * workers' owners did, or a node came or went).
+     */
+    boolean readCluster() {
+        Map<String, Object> now = clusterSummary.get();
+        boolean changed = !now.equals(cluster);
+        cluster = now;
+        return changed;
+    }
+
+    /** The cluster's summary with each node's workers: those of the partitions it acts for. */
+    private static Map<String, Object> withWorkers(Map<String, Object> cluster, Map<Integer, Integer> workersByPartition) {
+        Map<String, Object> counted = new LinkedHashMap<>(cluster);
+        counted.put("nodes", ((List<?>) cluster.get("nodes")).stream().map(ClusterStatus.Node.class::cast).map(node -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("id", node.id());
+            entry.put("self", node.self());
+            entry.put("alive", node.alive());
+            entry.put("partitions", node.partitions());
+            entry.put("workers", node.partitions().stream().mapToInt(partition -> workersByPartition.getOrDefault(partition, 0)).sum());
+            return entry;
+        }).toList());
+        return counted;
     }
 
     private static List<Map<String, Object>> withWorkers(List<Map<String, Object>> connections, Map<String, Integer> workers) {

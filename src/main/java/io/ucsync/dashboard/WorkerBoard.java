@@ -8,10 +8,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 import io.ucsync.config.RosterEntry;
@@ -19,9 +21,9 @@ import io.ucsync.engine.WorkerFacts;
 
 /**
  * The dashboard's picture of every rostered worker, one {@link WorkerRow} each in roster order, and the counts the
- * overview shows (by agent state, presence, flag, T-Server, pool; drift), kept up to date one changed worker at a
- * time: with 100,000 workers an overview costs no pass over them, and a page of the table one pass over small
- * rows. The feed refreshes it ({@link #refresh}); the API, the feed's streams and the metrics read it.
+ * overview shows (by agent state, presence, flag, T-Server, pool, partition; drift), kept up to date one changed
+ * worker at a time: with 100,000 workers an overview costs no pass over them, and a page of the table one pass over
+ * small rows. The feed refreshes it ({@link #refresh}); the API, the feed's streams and the metrics read it.
  */
 public final class WorkerBoard {
 
@@ -35,7 +37,8 @@ public final class WorkerBoard {
 
     /** The counts, as they stood at one moment. */
     record Tally(int workers, Map<String, Integer> agentStates, Map<String, Integer> notReadyReasons, Map<String, Integer> presences,
-                 int drift, Map<String, Integer> flags, Map<String, Integer> tservers, Map<String, Integer> pools) {
+                 int drift, Map<String, Integer> flags, Map<String, Integer> tservers, Map<String, Integer> pools,
+                 Map<Integer, Integer> partitions) {
     }
 
     /** The rows in roster order, and where each worker's row is. */
@@ -46,6 +49,7 @@ public final class WorkerBoard {
     private final Supplier<List<RosterEntry>> roster;
     private final Function<String, WorkerFacts> facts;
     private final Function<String, Map<String, Object>> view;
+    private final IntFunction<Optional<String>> ownerOf;
     private volatile Rows rows = Rows.NONE;
     private volatile boolean built;
     /** Guarded by this. */
@@ -56,12 +60,15 @@ public final class WorkerBoard {
     /**
      * @param roster the rostered workers, in roster order
      * @param facts  a worker's saved facts
-     * @param view   what the dashboard shows of a worker (the engine's view and the preview offered)
+     * @param view    what the dashboard shows of a worker (the engine's view, the preview offered, the partition)
+     * @param ownerOf the node that owns a partition now, as far as this node knows, for the owner filter
      */
-    public WorkerBoard(Supplier<List<RosterEntry>> roster, Function<String, WorkerFacts> facts, Function<String, Map<String, Object>> view) {
+    public WorkerBoard(Supplier<List<RosterEntry>> roster, Function<String, WorkerFacts> facts, Function<String, Map<String, Object>> view,
+            IntFunction<Optional<String>> ownerOf) {
         this.roster = roster;
         this.facts = facts;
         this.view = view;
+        this.ownerOf = ownerOf;
     }
 
     /** Whether the board has been built since the start (the first {@link #rebuild}). */
@@ -124,7 +131,7 @@ public final class WorkerBoard {
         int total = 0;
         for (int i = 0; i < all.length(); i++) {
             WorkerRow row = all.get(i);
-            if (query.matches(row)) {
+            if (matches(query, row)) {
                 if (total >= query.offset() && page.size() < query.limit()) {
                     page.add(row);
                 }
@@ -132,6 +139,11 @@ public final class WorkerBoard {
             }
         }
         return new Page(total, page);
+    }
+
+    /** Whether the query's filters let the worker's row through, with the partitions' owners as they are now. */
+    boolean matches(WorkerQuery query, WorkerRow row) {
+        return query.matches(row, ownerOf);
     }
 
     /** The row of a rostered worker, or null. */
@@ -181,6 +193,7 @@ public final class WorkerBoard {
         final Map<String, Integer> flags = new HashMap<>();
         final Map<String, Integer> tservers = new HashMap<>();
         final Map<String, Integer> pools = new HashMap<>();
+        final Map<Integer, Integer> partitions = new HashMap<>();
 
         void add(WorkerRow row, int sign) {
             workers += sign;
@@ -197,12 +210,14 @@ public final class WorkerBoard {
             }
             tservers.merge(row.tserver(), sign, Integer::sum);
             pools.merge(row.pool(), sign, Integer::sum);
+            partitions.merge(row.partition(), sign, Integer::sum);
         }
 
         void clear() {
             workers = 0;
             drift = 0;
             List.of(agentStates, notReadyReasons, presences, flags, tservers, pools).forEach(Map::clear);
+            partitions.clear();
         }
 
         Tally tally() {
@@ -211,7 +226,7 @@ public final class WorkerBoard {
                 flagCounts.put(flag.apiName, flags.getOrDefault(flag.apiName, 0));
             }
             return new Tally(workers, inOrder(WorkerQuery.STATES, agentStates), nonZero(notReadyReasons), inOrder(WorkerQuery.PRESENCES, presences),
-                    drift, flagCounts, nonZero(tservers), nonZero(pools));
+                    drift, flagCounts, nonZero(tservers), nonZero(pools), nonZero(partitions));
         }
 
         /** Every key of the list, in its order, zero where none is counted. */
@@ -221,8 +236,8 @@ public final class WorkerBoard {
             return ordered;
         }
 
-        private static Map<String, Integer> nonZero(Map<String, Integer> counted) {
-            Map<String, Integer> sorted = new TreeMap<>();
+        private static <K> Map<K, Integer> nonZero(Map<K, Integer> counted) {
+            Map<K, Integer> sorted = new TreeMap<>();
             counted.forEach((key, count) -> {
                 if (count != 0) {
                     sorted.put(key, count);

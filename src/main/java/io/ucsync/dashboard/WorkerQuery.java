@@ -2,7 +2,9 @@ package io.ucsync.dashboard;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 import io.ucsync.http.RequestRefused;
@@ -18,10 +20,11 @@ import io.ucsync.presence.AvailabilityNames;
  * @param state    an agent-state group ({@code Ready}, {@code NotReady}, {@code LoggedOut}, {@code unknown}), or null
  * @param presence an availability name, or {@code none}, or null
  * @param drift    true: only workers whose agent state differs from the one ucsync computes; false: only the others
+ * @param owner    the id of the node that owns the worker's partition now, or null
  * @param text     a part of the SIP URI, DN or AgentID, in any case, or null
  */
-record WorkerQuery(String worker, String state, String presence, Boolean drift, String tserver, String pool, WorkerRow.Flag flag,
-                          String text, int offset, int limit) {
+record WorkerQuery(String worker, String state, String presence, Boolean drift, String tserver, String pool, String owner,
+                   WorkerRow.Flag flag, String text, int offset, int limit) {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
@@ -29,9 +32,6 @@ record WorkerQuery(String worker, String state, String presence, Boolean drift, 
     static final List<String> STATES = List.of("Ready", "NotReady", "LoggedOut", WorkerRow.UNKNOWN_STATE);
     static final List<String> PRESENCES = Stream.concat(Arrays.stream(Availability.values()).map(AvailabilityNames::name),
             Stream.of(WorkerRow.NO_PRESENCE)).toList();
-
-    /** Every worker, the first page. */
-    static final WorkerQuery ALL = new WorkerQuery(null, null, null, null, null, null, null, null, 0, DEFAULT_LIMIT);
 
     /**
      * The query a request's parameters ask for; a parameter not given (or empty) does not filter.
@@ -57,24 +57,23 @@ record WorkerQuery(String worker, String state, String presence, Boolean drift, 
             throw RequestRefused.badRequest("flag must be one of " + Arrays.stream(WorkerRow.Flag.values()).map(f -> f.apiName).toList());
         }
         return new WorkerQuery(optional(parameter, "worker"), state, presence, drift == null ? null : Boolean.valueOf(drift),
-                optional(parameter, "tserver"), optional(parameter, "pool"), flag, optional(parameter, "q"),
+                optional(parameter, "tserver"), optional(parameter, "pool"), optional(parameter, "owner"), flag, optional(parameter, "q"),
                 number(parameter, "offset", 0, 0, Integer.MAX_VALUE), number(parameter, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT));
     }
 
-    boolean matches(WorkerRow row) {
+    /**
+     * @param ownerOf the node that owns a partition now, as far as this node knows (looked up only with an owner filter)
+     */
+    boolean matches(WorkerRow row, IntFunction<Optional<String>> ownerOf) {
         return (worker == null || worker.equals(row.sipUri()))
                 && (state == null || state.equals(row.agentState()))
                 && (presence == null || presence.equals(row.presence()))
                 && (drift == null || drift == row.drift())
                 && (tserver == null || tserver.equals(row.tserver()))
                 && (pool == null || pool.equals(row.pool()))
+                && (owner == null || ownerOf.apply(row.partition()).filter(owner::equals).isPresent())
                 && (flag == null || row.has(flag))
                 && (text == null || contains(row.sipUri(), text) || contains(row.dn(), text) || contains(row.agentId(), text));
-    }
-
-    /** The same filters, another page. */
-    WorkerQuery at(int newOffset) {
-        return new WorkerQuery(worker, state, presence, drift, tserver, pool, flag, text, newOffset, limit);
     }
 
     /** Without building a lower-case copy of every worker's fields for every query. */

@@ -14,6 +14,7 @@ import io.ucsync.presence.AvailabilityNames;
  * What the dashboard counts and filters one worker by, kept for every rostered worker: a few fields each, so that
  * 100,000 of them stay small; what a page shows of a worker is read from the worker's view when it is shown.
  *
+ * @param partition    the worker's partition (its owner is looked up when needed: ownership moves, the partition does not)
  * @param agentState   the agent-state group: {@code Ready}, {@code NotReady}, {@code LoggedOut} or {@code unknown}
  * @param reason       the NotReady reason code, or null
  * @param presence     the availability name of the worker's own presence ({@code Online}, {@code Busy}...), or
@@ -22,7 +23,7 @@ import io.ucsync.presence.AvailabilityNames;
  * @param flags        the {@link Flag}s that hold, as a bit set
  * @param offerExpires when the preview offered to the worker is withdrawn, or null when none is
  */
-record WorkerRow(String sipUri, String dn, String agentId, String tserver, String pool, String agentState, String reason,
+record WorkerRow(String sipUri, String dn, String agentId, String tserver, String pool, int partition, String agentState, String reason,
                  String presence, boolean drift, int flags, Instant offerExpires) {
 
     static final String NO_PRESENCE = "none";
@@ -78,7 +79,8 @@ record WorkerRow(String sipUri, String dn, String agentId, String tserver, Strin
                 | (view.get("published") != null ? Flag.PUBLISHING.bit() : 0);
         Object offer = view.get("previewOffered");
         Instant offerExpires = offer instanceof Map<?, ?> open ? Instant.parse((String) open.get("expires")) : null;
-        return new WorkerRow(worker.sipUri(), worker.dn(), worker.agentId(), worker.tserver(), worker.poolOrDefault(), group(reported),
+        int partition = view.get("partition") instanceof Number number ? number.intValue() : 0;
+        return new WorkerRow(worker.sipUri(), worker.dn(), worker.agentId(), worker.tserver(), worker.poolOrDefault(), partition, group(reported),
                 reported instanceof AgentState.NotReady notReady ? notReady.reasonCode() : null,
                 facts.ownPresence() == null ? NO_PRESENCE : PRESENCE_NAMES.get(facts.ownPresence().availability()),
                 drifts(view), flags, offerExpires);

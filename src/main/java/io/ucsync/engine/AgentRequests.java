@@ -3,7 +3,6 @@ package io.ucsync.engine;
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AgentStatus;
 import io.ucsync.tlib.protocol.AgentWorkMode;
-import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
 import io.ucsync.engine.AgentAction;
@@ -26,18 +25,14 @@ final class AgentRequests {
             if (worker.queue() != null) {
                 request.thisQueue(worker.queue());
             }
-            if (login.reasonCode() != null) {
-                request.reasons(reasons(login.reasonCode()));
-            }
+            request.reasonCode(login.reasonCode());
             target = login.workMode().isReady() ? AgentState.READY : AgentState.notReady(login.workMode(), login.reasonCode());
         } else if (action instanceof AgentAction.Ready) {
             request = TlibMessage.create(MessageType.RequestAgentReady).thisDN(dn).agentWorkMode(AgentWorkMode.ManualIn);
             target = AgentState.READY;
         } else if (action instanceof AgentAction.NotReady notReady) {
-            request = TlibMessage.create(MessageType.RequestAgentNotReady).thisDN(dn).agentWorkMode(notReady.workMode());
-            if (notReady.reasonCode() != null) {
-                request.reasons(reasons(notReady.reasonCode()));
-            }
+            request = TlibMessage.create(MessageType.RequestAgentNotReady).thisDN(dn).agentWorkMode(notReady.workMode())
+                    .reasonCode(notReady.reasonCode());
             target = AgentState.notReady(notReady.workMode(), notReady.reasonCode());
         } else if (action instanceof AgentAction.Logout) {
             request = TlibMessage.create(MessageType.RequestAgentLogout).thisDN(dn);
@@ -47,10 +42,6 @@ final class AgentRequests {
             target = null;
         }
         return new TServerRequest(worker.sipUri(), worker.tserver(), request, target, cause, reason, System.nanoTime());
-    }
-
-    private static KeyValueCollection reasons(String reasonCode) {
-        return new KeyValueCollection().addString(TlibMessage.REASON_CODE_KEY, reasonCode);
     }
 
     /** The agent state an agent event or EventAddressInfo reports, or null when the message reports none. */

@@ -178,8 +178,9 @@ public final class SyncEngine {
     private enum ReportOrigin { UCSYNC, SOMEONE_ELSE, LOST_BY_TSERVER }
 
     /**
-     * Whether an agent state the T-Server reports without answering one of ucsync's requests was set by someone
-     * else: an agent desktop, a supervisor, the T-Server itself (README "Changes made outside ucsync" has the cases).
+     * Whether an agent state the T-Server reports without answering one of ucsync's requests was set by someone else:
+     * an agent desktop, a supervisor, the T-Server itself (src/main/docs/engine-and-routes.md "Changes made outside
+     * ucsync" has the cases).
      * <ul>
      * <li>The state ucsync already knew, or one its requests lead to that the T-Server has not reported yet (the event
      * that follows a login, a request whose answer was lost with the connection or with ucsync's process), is not a

@@ -265,12 +265,6 @@ public final class SipPresenceAgent {
         return r == null ? 0 : ((SipStackImpl) r.stack()).getServerTransactionTableSize();
     }
 
-    /** Client transactions in the SIP stack's table. */
-    public int stackClientTransactions() {
-        Runtime r = runtime;
-        return r == null ? 0 : ((SipStackImpl) r.stack()).getClientTransactionTableSize();
-    }
-
     /** Dialogs in the SIP stack's tables (stays 0: ucsync keeps its own dialog state). */
     public int stackDialogs() {
         Runtime r = runtime;

@@ -63,12 +63,6 @@ public class TlibConfiguration extends TlsStoreOptions implements Cloneable {
     @UriParam(label = "security", defaultValue = "false")
     private boolean tls;
 
-
-
-
-
-
-
     /**
      * DNs to register from the start (comma-separated), so that their events arrive without a request having been
      * sent on them. Requests register their DN by themselves.
@@ -187,18 +181,6 @@ public class TlibConfiguration extends TlsStoreOptions implements Cloneable {
     public void setTls(boolean tls) {
         this.tls = tls;
     }
-
-
-
-
-
-
-
-
-
-
-
-
 
     public String getDns() {
         return dns;

@@ -22,7 +22,9 @@ final class AgentDesktop implements AutoCloseable {
     private final TServerLink link;
 
     private AgentDesktop(String endpoints) {
-        link = new TServerLink("desktop", TServerLinkConfig.builder().endpoints(endpoints).build(), null);
+        // its own ApplicationName, as a desktop has: the T-Server's journal tells its requests from ucsync's
+        link = new TServerLink("desktop", TServerLinkConfig.builder().endpoints(endpoints).applicationName("agent-desktop").build(),
+                null);
         link.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> link.state() == LinkState.UP);
     }
@@ -49,6 +51,11 @@ final class AgentDesktop implements AutoCloseable {
     /** A supervisor logs the agent out. */
     TlibMessage logout(String dn) throws Exception {
         return send(TlibMessage.create(MessageType.RequestAgentLogout).thisDN(dn));
+    }
+
+    /** The worker on {@code fromDn} dials {@code toDn} from the desktop; the EventDialing that answers carries the call's ConnID. */
+    TlibMessage makeCall(String fromDn, String toDn) throws Exception {
+        return send(TlibMessage.create(MessageType.RequestMakeCall).thisDN(fromDn).otherDN(toDn));
     }
 
     private TlibMessage send(TlibMessage request) throws Exception {

@@ -8,9 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,15 +19,18 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.ucsync.emulator.tserver.DnState;
+import io.ucsync.emulator.tserver.JournalEntry;
 import io.ucsync.emulator.tserver.TServerEmulator;
 import io.ucsync.emulator.tserver.TServerEmulatorConfig;
 import io.ucsync.presence.PresenceSource;
@@ -38,16 +39,19 @@ import io.ucsync.tlib.protocol.AgentWorkMode;
 import io.ucsync.tlib.protocol.ServerRole;
 
 /**
- * The chaos soak: ucsync as its own process, workers' presences changing at a steady rate, an agent desktop changing
- * some agents' states now and then (after-call work, a break, Ready), and during the run, each twice: the T-Server
- * primary killed and its backup promoted; the switch link cut and restored; the front end restarted (every
- * subscription lost); a route file reloaded; a preview declined shortly before ucsync is killed with kill -9 and
- * restarted. At the end every worker's agent state on the T-Server must be what ucsync should have made of it (no
- * drift from the desired state that respects external changes): what the final presence maps to, or, where ucsync
- * says it leaves the agent as another T-Server client set it, the state the desktop last set (the preview-decline
- * windows, whose timers had to survive the kills, long over); and each agent must have been logged in exactly once
- * over all the T-Servers. CI runs 100 workers and 5,000 changes; README "Chaos soak" the full run:
- * {@code -Dsoak.workers=1000 -Dsoak.changes=50000}.
+ * The chaos soak: ucsync as its own process, or as a cluster of nodes on PostgreSQL and ZooKeeper
+ * ({@link SoakTopology}), workers' presences changing at a steady rate, an agent desktop changing some agents' states
+ * now and then (after-call work, a break, Ready), and during the run, each twice: the T-Server primary killed and its
+ * backup promoted; the switch link cut and restored; the front end restarted (every subscription lost); a route file
+ * reloaded; a preview declined shortly before the ucsync process acting for the worker is killed with kill -9 and
+ * restarted; in a cluster also a node killed, its partitions taken over by the others, and started again. At the end
+ * every worker's agent state on the T-Server must be what ucsync should have made of it (no drift from the desired
+ * state that respects external changes): what the final presence maps to, or, where ucsync says it leaves the agent
+ * as another T-Server client set it, the state the desktop last set (the preview-decline windows, whose timers had to
+ * survive the kills and fire once, long over); each agent must have been logged in exactly once over all the
+ * T-Servers; in a cluster, never two nodes acting for one partition at once. CI runs 100 workers and 5,000 changes in
+ * each topology; src/main/docs/testing.md "Chaos soak" the full run: {@code -Dsoak.workers=1000
+ * -Dsoak.changes=50000}, the cluster's shape {@code -Dsoak.nodes=2 -Dsoak.partitions=4}.
  */
 class ChaosSoakTest {
 
@@ -55,7 +59,11 @@ class ChaosSoakTest {
     private static final int CHANGES = Integer.getInteger("soak.changes", 5_000);
     private static final int RATE = Integer.getInteger("soak.rate", 200);
     private static final long SEED = Long.getLong("soak.seed", 7L);
+    /** The cluster variant's nodes and partitions. */
+    private static final int NODES = Integer.getInteger("soak.nodes", 2);
+    private static final int PARTITIONS = Integer.getInteger("soak.partitions", 4);
     private static final String TOKEN = "soak-routing-token";
+    private static final String DECLINED = "preview declined, then kill -9";
     private static final Duration DECLINE_WINDOW = Duration.ofSeconds(6);
     /** Presences that keep the agent logged in (so a second login is a duplicate), and what the shipped map makes of them. */
     private static final Map<Integer, String> MAPPED = Map.of(3500, "Ready", 6500, "NotReady Busy", 15500, "NotReady Away",
@@ -76,79 +84,115 @@ class ChaosSoakTest {
     private final Map<String, Integer> faults = new TreeMap<>();
     /** RequestAgentLogin per DN on the servers killed so far (a killed emulator answers nothing, its counts neither). */
     private final Map<String, Integer> loginsOfKilledServers = new TreeMap<>();
+    /** The request journals of the servers killed so far, for who acted on each DN when. */
+    private final List<List<JournalEntry>> journalsOfKilledServers = new ArrayList<>();
 
     @Test
     void everyWorkerEndsAsTheirPresenceSaysThroughEveryFaultTwice() throws Exception {
-        List<Integer> ports = List.of(FreePorts.pick(InetAddress.getLoopbackAddress()), FreePorts.pick(InetAddress.getLoopbackAddress()));
-        try (UcsyncHarness ucsync = UcsyncHarness.in(home, WORKERS, "ucsync.kw.preview-api-token=" + TOKEN,
-                "ucsync.notready-timeout=" + DECLINE_WINDOW.toSeconds() + "s")) {
-            primary = ucsync.tserver();
-            tservers.add(primary);
-            List<String> endpoints = new ArrayList<>(List.of("127.0.0.1:" + primary.port()));
-            ports.forEach(port -> endpoints.add("127.0.0.1:" + port));
-            // primary, then the two servers that will take over in turn
-            Files.writeString(ucsync.config(), "ucsync.tserver.main.endpoints=" + String.join(",", endpoints) + "\n",
-                    StandardOpenOption.APPEND);
-            startBackup(ports.get(0));
-            ucsync.startProcess();
-            awaitEveryAgent(Duration.ofMinutes(2), worker -> "Ready");
-
-            AgentDesktop desktop = AgentDesktop.connectedTo(String.join(",", endpoints));
-            PresenceFlow flow = new PresenceFlow(ucsync, desktop);
-            List<Runnable> schedule = new ArrayList<>();
-            for (int round = 0; round < 2; round++) {
-                int backupPort = ports.get(round);
-                int nextBackupPort = round == 0 ? ports.get(1) : -1;
-                schedule.add(() -> switchOver(backupPort, nextBackupPort, flow));
-                schedule.add(this::cutSwitchLink);
-                schedule.add(() -> restartFrontEnd(ucsync, flow));
-                schedule.add(() -> reloadRoute(ucsync));
-                schedule.add(() -> declinePreviewThenKill(ucsync));
-            }
-            try {
-                for (int i = 0; i < schedule.size(); i++) {
-                    int milestone = CHANGES * (i + 1) / (schedule.size() + 1);
-                    await().atMost(Duration.ofMinutes(30)).until(() -> flow.sent.get() >= milestone);
-                    schedule.get(i).run();
-                }
-                await().atMost(Duration.ofMinutes(30)).until(() -> flow.sent.get() >= CHANGES);
-            } finally {
-                flow.close();
-                desktop.close();
-            }
-
-            Map<Integer, String> drift = new TreeMap<>();
-            try {
-                awaitEveryAgent(Duration.ofSeconds(90), worker -> flow.expected(ucsync, worker));
-            } finally {
-                for (int worker = 1; worker <= WORKERS; worker++) {
-                    String expected = flow.expected(ucsync, worker);
-                    String actual = UcsyncHarness.describe(primary.state(UcsyncHarness.dn(worker)));
-                    if (!expected.equals(actual)) {
-                        drift.put(worker, "expected " + expected + ", is " + actual);
-                    }
-                }
-                Map<String, Integer> logins = loginsPerDn();
-                long duplicateLogins = logins.values().stream().mapToLong(count -> Math.max(0, count - 1)).sum();
-                System.out.println("chaos soak: " + WORKERS + " workers, " + flow.sent.get() + " presence changes sent at "
-                        + RATE + "/s, faults injected " + faults + ", workers checked " + WORKERS + ", drift " + drift.size()
-                        + (drift.isEmpty() ? "" : " " + drift) + ", duplicate logins " + duplicateLogins + ", previews declined "
-                        + faults.getOrDefault("preview declined, then kill -9", 0) + ", desktop changes " + flow.desktopChanges.get()
-                        + " (standing at the end: " + flow.standing(ucsync) + ")");
-                drift.keySet().forEach(worker -> printHistory(ucsync, worker));
-                drift.keySet().forEach(worker -> tservers.forEach(server -> System.out.println("T-Server " + server.port() + " requests on "
-                        + UcsyncHarness.dn(worker) + ": " + server.stats().get(UcsyncHarness.dn(worker)))));
-                assertThat(duplicateLogins).as("logins beyond the first, per DN: " + logins).isZero();
-            }
-            assertThat(drift).isEmpty();
-            assertThat(faults).hasSize(5).allSatisfy((fault, count) -> assertThat(count).as(fault).isGreaterThanOrEqualTo(2));
+        try (SoakTopology ucsync = SoakTopology.singleProcess(home, WORKERS, soakProperties())) {
+            soak(ucsync);
         }
     }
 
+    /** The same soak against a cluster; besides its faults, each node in turn killed and started again. */
+    @Test
+    void aClusterKeepsEveryWorkerRightThroughEveryFaultAndTheLossOfEachNode() throws Exception {
+        try (SoakTopology cluster = SoakTopology.cluster(home, WORKERS, NODES, PARTITIONS, soakProperties())) {
+            soak(cluster);
+        }
+    }
+
+    private static String[] soakProperties() {
+        return new String[] {"ucsync.kw.preview-api-token=" + TOKEN, "ucsync.notready-timeout=" + DECLINE_WINDOW.toSeconds() + "s"};
+    }
+
+    private void soak(SoakTopology ucsync) throws Exception {
+        List<Integer> ports = List.of(FreePorts.pick(InetAddress.getLoopbackAddress()), FreePorts.pick(InetAddress.getLoopbackAddress()));
+        long began = System.nanoTime();
+        primary = ucsync.tserver();
+        tservers.add(primary);
+        List<String> endpoints = new ArrayList<>(List.of("127.0.0.1:" + primary.port()));
+        ports.forEach(port -> endpoints.add("127.0.0.1:" + port));
+        // primary, then the two servers that will take over in turn
+        ucsync.addProperties("ucsync.tserver.main.endpoints=" + String.join(",", endpoints));
+        startBackup(ports.get(0));
+        ucsync.start();
+        awaitEveryAgent(Duration.ofMinutes(2), worker -> "Ready");
+
+        AgentDesktop desktop = AgentDesktop.connectedTo(String.join(",", endpoints));
+        PresenceFlow flow = new PresenceFlow(ucsync, desktop);
+        List<Runnable> schedule = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            int backupPort = ports.get(round);
+            int nextBackupPort = round == 0 ? ports.get(1) : -1;
+            schedule.add(() -> switchOver(backupPort, nextBackupPort, flow));
+            schedule.add(this::cutSwitchLink);
+            schedule.add(() -> restartFrontEnd(ucsync, flow));
+            schedule.add(() -> reloadRoute(ucsync));
+            schedule.add(() -> declinePreviewThenKill(ucsync));
+            int thisRound = round;
+            ucsync.ownFaults().forEach((fault, inject) -> schedule.add(() -> {
+                inject.accept(thisRound);
+                count(fault);
+            }));
+        }
+        try {
+            // the changes in equal shares, a fault after each share but the last
+            IntUnaryOperator endOfShare = share -> (int) ((long) CHANGES * (share + 1) / (schedule.size() + 1));
+            flow.allowUpTo(endOfShare.applyAsInt(0));
+            for (int i = 0; i < schedule.size(); i++) {
+                int milestone = endOfShare.applyAsInt(i);
+                await().atMost(Duration.ofMinutes(30)).until(() -> flow.sent.get() >= milestone);
+                flow.allowUpTo(endOfShare.applyAsInt(i + 1));
+                schedule.get(i).run();
+            }
+            await().atMost(Duration.ofMinutes(30)).until(() -> flow.sent.get() >= CHANGES);
+        } finally {
+            flow.close();
+            desktop.close();
+        }
+
+        Map<Integer, String> drift = new TreeMap<>();
+        try {
+            awaitEveryAgent(Duration.ofSeconds(90), worker -> flow.expected(ucsync, worker));
+        } finally {
+            for (int worker = 1; worker <= WORKERS; worker++) {
+                String expected = flow.expected(ucsync, worker);
+                String actual = UcsyncHarness.describe(primary.state(UcsyncHarness.dn(worker)));
+                if (!expected.equals(actual)) {
+                    drift.put(worker, "expected " + expected + ", is " + actual);
+                }
+            }
+            Map<String, Integer> logins = loginsPerDn();
+            long duplicateLogins = logins.values().stream().mapToLong(count -> Math.max(0, count - 1)).sum();
+            System.out.println("chaos soak (" + ucsync.describe() + "): " + WORKERS + " workers, " + flow.sent.get()
+                    + " presence changes sent at " + RATE + "/s, faults injected " + faults + ", workers checked " + WORKERS
+                    + ", drift " + drift.size() + (drift.isEmpty() ? "" : " " + drift) + ", duplicate logins " + duplicateLogins
+                    + ", previews declined " + faults.getOrDefault(DECLINED, 0) + ", desktop changes " + flow.desktopChanges.get()
+                    + " (standing at the end: " + flow.standing(ucsync) + "), " + Duration.ofNanos(System.nanoTime() - began).toSeconds() + " s");
+            drift.keySet().forEach(worker -> printHistory(ucsync, worker));
+            drift.keySet().forEach(worker -> tservers.forEach(server -> System.out.println("T-Server " + server.port() + " requests on "
+                    + UcsyncHarness.dn(worker) + ": " + server.stats().get(UcsyncHarness.dn(worker)))));
+            assertThat(duplicateLogins).as("logins beyond the first, per DN: " + logins).isZero();
+        }
+        assertThat(drift).isEmpty();
+        assertThat(faults).hasSize(5 + ucsync.ownFaults().size()).allSatisfy((fault, count) -> assertThat(count).as(fault).isGreaterThanOrEqualTo(2));
+        List<String> log = ucsync.log();
+        for (int worker = 1; worker <= faults.get(DECLINED); worker++) {
+            String fired = "timer preview-decline for " + worker(worker) + " fired";
+            assertThat(log).as("the decline timer of worker %d, armed before a kill -9, fired once", worker)
+                    .filteredOn(line -> line.contains(fired)).hasSize(1);
+        }
+        List<List<JournalEntry>> journals = new ArrayList<>(journalsOfKilledServers);
+        tservers.forEach(server -> journals.add(server.journal()));
+        ucsync.assertOneOwnerAtATime(journals);
+    }
+
     /** What ucsync logged about a worker that drifted, to tell why. */
-    private static void printHistory(UcsyncHarness ucsync, int worker) {
-        try (var lines = Files.lines(ucsync.home.resolve("ucsync.log"))) {
-            List<String> history = lines.filter(line -> line.contains(worker(worker)) || line.contains(" " + UcsyncHarness.dn(worker))).toList();
+    private static void printHistory(SoakTopology ucsync, int worker) {
+        try {
+            List<String> history = ucsync.log().stream().filter(line -> line.contains(worker(worker))
+                    || line.contains(" " + UcsyncHarness.dn(worker))).toList();
             System.out.println("ucsync's log of drifted worker " + worker + " (last 60 lines):");
             history.subList(Math.max(0, history.size() - 60), history.size()).forEach(System.out::println);
         } catch (IOException e) {
@@ -172,6 +216,7 @@ class ChaosSoakTest {
         try {
             awaitMirrored(backup);
             addLogins(primary, loginsOfKilledServers);
+            journalsOfKilledServers.add(primary.journal());
             tservers.remove(primary);
             primary.kill();
         } finally {
@@ -206,7 +251,7 @@ class ChaosSoakTest {
                 + perType.getOrDefault("RequestAgentReady", 0)).sum();
     }
 
-    private void restartFrontEnd(UcsyncHarness ucsync, PresenceFlow flow) {
+    private void restartFrontEnd(SoakTopology ucsync, PresenceFlow flow) {
         flow.pause.lock();
         try {
             ucsync.restartFrontEnd(flow.last);
@@ -216,9 +261,9 @@ class ChaosSoakTest {
         count("front end restarted");
     }
 
-    private void reloadRoute(UcsyncHarness ucsync) {
+    private void reloadRoute(SoakTopology ucsync) {
         try {
-            Files.writeString(ucsync.home.resolve("routes/presence-in.camel.yaml"), "# touched by the chaos soak\n",
+            Files.writeString(ucsync.routes().resolve("presence-in.camel.yaml"), "# touched by the chaos soak\n",
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -226,24 +271,27 @@ class ChaosSoakTest {
         count("route file reloaded");
     }
 
-    /** A worker declines an offered preview, and a second later ucsync dies: the window's timer must fire after the restart. */
-    private void declinePreviewThenKill(UcsyncHarness ucsync) {
+    /**
+     * A worker declines an offered preview, and a second later the ucsync process acting for them dies: the window's
+     * timer must fire after the restart (in a cluster: on the node that then owns the worker, once).
+     */
+    private void declinePreviewThenKill(SoakTopology ucsync) {
         try {
-            int worker = 1 + faults.getOrDefault("preview declined, then kill -9", 0);
-            String cookie = ucsync.signIn(worker, UcsyncHarness.password(worker));
-            ucsync.previewApi("POST", "?worker=" + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8) + "&timeout=60", TOKEN);
-            assertThat(ucsync.api("POST", worker, "/preview/decline", cookie, true).statusCode()).isEqualTo(200);
+            int worker = 1 + faults.getOrDefault(DECLINED, 0);
+            KwClient kw = ucsync.kw();
+            String cookie = kw.signIn(worker, UcsyncHarness.password(worker));
+            kw.offerPreview(worker, TOKEN);
+            assertThat(kw.api("POST", worker, "/preview/decline", cookie, true).statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> "NotReady PreviewDeclined".equals(UcsyncHarness.describe(
                     primary.state(UcsyncHarness.dn(worker)))));
-            ucsync.killProcess();
-            ucsync.startProcess();
+            ucsync.killAndRestartOwnerOf(worker);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        count("preview declined, then kill -9");
+        count(DECLINED);
     }
 
     private void count(String fault) {
@@ -278,14 +326,22 @@ class ChaosSoakTest {
         final AtomicInteger desktopChanges = new AtomicInteger();
         final ReentrantLock pause = new ReentrantLock();
         private final AtomicBoolean flowing = new AtomicBoolean(true);
+        /** Changes the flow may send yet: the schedule lets it on one share at a time ({@link #allowUpTo}). */
+        private final Semaphore allowance = new Semaphore(0);
+        private int allowed;
         private final Thread thread;
 
-        PresenceFlow(UcsyncHarness ucsync, AgentDesktop desktop) {
+        PresenceFlow(SoakTopology ucsync, AgentDesktop desktop) {
             Random random = new Random(SEED);
             long periodNanos = 1_000_000_000L / RATE;
             thread = new Thread(() -> {
                 long next = System.nanoTime();
                 while (flowing.get() && sent.get() < CHANGES) {
+                    if (!awaitAllowance()) {
+                        // held back until the fault in progress is over: on again at the steady rate, not in a burst
+                        next = System.nanoTime();
+                        continue;
+                    }
                     int worker = 1 + random.nextInt(WORKERS);
                     int availability = PRESENCES[random.nextInt(PRESENCES.length)];
                     boolean desktopTurn = isDesktopWorker(worker) && random.nextInt(DESKTOP_EVERY) == 0;
@@ -313,6 +369,27 @@ class ChaosSoakTest {
             thread.start();
         }
 
+        /**
+         * Lets the flow send up to this many changes in all. The schedule lets it on to the next fault's share as it
+         * injects one: each fault has changes during it, and a fault slower than its share of the changes (a node's JVM
+         * start) holds the flow back rather than leaving the later faults to an idle ucsync.
+         */
+        void allowUpTo(int changes) {
+            allowance.release(changes - allowed);
+            allowed = changes;
+        }
+
+        /** Whether the flow may send one more change (false after a while without, to look at {@link #flowing} again). */
+        private boolean awaitAllowance() {
+            try {
+                return allowance.tryAcquire(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                flowing.set(false);
+                return false;
+            }
+        }
+
         private static boolean isDesktopWorker(int worker) {
             return worker % 10 == 5;
         }
@@ -337,7 +414,7 @@ class ChaosSoakTest {
          * What the worker's agent should be: what the last presence maps to; or, where ucsync says it leaves the agent as
          * another client set it, what the desktop set (ucsync holding a state nobody set would show as drift).
          */
-        String expected(UcsyncHarness ucsync, int worker) {
+        String expected(SoakTopology ucsync, int worker) {
             String mapped = MAPPED.get(last.getOrDefault(worker, UcsyncHarness.ONLINE));
             if (!isDesktopWorker(worker) || !heldByDesktop(ucsync, worker)) {
                 return mapped;
@@ -346,13 +423,13 @@ class ChaosSoakTest {
         }
 
         /** Desktop workers that ucsync leaves as the desktop set them. */
-        long standing(UcsyncHarness ucsync) {
+        long standing(SoakTopology ucsync) {
             return IntStream.rangeClosed(1, WORKERS).filter(PresenceFlow::isDesktopWorker).filter(w -> heldByDesktop(ucsync, w)).count();
         }
 
-        private static boolean heldByDesktop(UcsyncHarness ucsync, int worker) {
+        private static boolean heldByDesktop(SoakTopology ucsync, int worker) {
             try {
-                HttpResponse<String> view = ucsync.api("GET", worker, "");
+                HttpResponse<String> view = ucsync.kw().api("GET", worker, "");
                 return view.statusCode() == 200 && view.body().contains("\"held\":true");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

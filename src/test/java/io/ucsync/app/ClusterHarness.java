@@ -2,6 +2,7 @@ package io.ucsync.app;
 
 import static io.ucsync.app.UcsyncHarness.dn;
 import static io.ucsync.app.UcsyncHarness.worker;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -14,14 +15,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -36,10 +43,12 @@ import io.ucsync.cluster.peers.ZooKeeperPeer;
 import io.ucsync.emulator.frontend.FrontEndEmulator;
 import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
 import io.ucsync.emulator.tserver.DnState;
+import io.ucsync.emulator.tserver.JournalEntry;
 import io.ucsync.emulator.tserver.TServerEmulator;
 import io.ucsync.emulator.tserver.TServerEmulatorConfig;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.state.Partitioning;
 import io.ucsync.state.peers.PostgresPeer;
 
 /**
@@ -52,6 +61,9 @@ import io.ucsync.state.peers.PostgresPeer;
 final class ClusterHarness implements AutoCloseable {
 
     static final String OPERATOR_PASSWORD = "operator-pw";
+    /** How the T-Server names a node's connection: the ApplicationName the nodes register with (the default), then "@". */
+    private static final String NODE_CLIENT = "ucsync@";
+    private static final Pattern TOOK_OVER = Pattern.compile("took partition (\\d+) over");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final Path home;
@@ -59,7 +71,7 @@ final class ClusterHarness implements AutoCloseable {
     final ZooKeeperPeer zookeeper;
     final PostgresPeer postgres;
     final TServerEmulator tserver;
-    final FrontEndEmulator frontEnd;
+    private volatile FrontEndEmulator frontEnd;
     private final List<Node> nodes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final ResourceLeakDetector.Level leakDetection;
@@ -69,6 +81,7 @@ final class ClusterHarness implements AutoCloseable {
         final String id;
         final int httpPort;
         final Path config;
+        final KwClient kw;
         Process process;
         String operatorCookie;
 
@@ -76,6 +89,7 @@ final class ClusterHarness implements AutoCloseable {
             this.id = id;
             this.httpPort = httpPort;
             this.config = config;
+            this.kw = new KwClient(httpPort);
         }
     }
 
@@ -154,6 +168,13 @@ final class ClusterHarness implements AutoCloseable {
         return new ClusterHarness(home, workers, nodes, List.of(extraProperties));
     }
 
+    /** Appends these lines to every node's configuration (before the nodes start: a later line overrides an earlier one). */
+    void addProperties(String... lines) throws IOException {
+        for (Node node : nodes) {
+            Files.write(node.config, List.of(lines), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        }
+    }
+
     /** Starts these nodes (numbered from 1) together, and returns once each serves its API. */
     ClusterHarness start(int... numbers) throws IOException {
         for (int number : numbers) {
@@ -190,6 +211,52 @@ final class ClusterHarness implements AutoCloseable {
         return node(number).httpPort;
     }
 
+    /** The node's KW API (a session made on one node is valid on the others). */
+    KwClient kw(int number) {
+        return node(number).kw;
+    }
+
+    /** Whether the node was started and not killed since. */
+    boolean running(int number) {
+        return node(number).process != null;
+    }
+
+    /** The numbers of the nodes that run. */
+    int[] running() {
+        return IntStream.rangeClosed(1, nodes.size()).filter(this::running).toArray();
+    }
+
+    /** The running node that acts for the worker's partition, or -1 when none does (while it moves, say). */
+    int ownerOf(int worker) throws IOException, InterruptedException {
+        int[] running = running();
+        int partition = new Partitioning(cluster(running[0]).get("partitions").size()).of(worker(worker));
+        for (int number : running) {
+            if (acting(number).contains(partition)) {
+                return number;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Waits until the partitions are spread over these nodes: each acts for some, and every partition is acted for by
+     * exactly one of them.
+     */
+    void awaitPartitionsOn(Duration atMost, int... numbers) {
+        await("every partition on one of nodes " + Arrays.toString(numbers)).atMost(atMost).ignoreExceptions().until(() -> {
+            int partitions = cluster(numbers[0]).get("partitions").size();
+            List<Integer> acted = new ArrayList<>();
+            for (int number : numbers) {
+                Set<Integer> acting = acting(number);
+                if (acting.isEmpty()) {
+                    return false;
+                }
+                acted.addAll(acting);
+            }
+            return acted.size() == partitions && new TreeSet<>(acted).size() == partitions;
+        });
+    }
+
     /** kill -9 of the node. */
     void kill(int number) throws InterruptedException {
         Node node = node(number);
@@ -223,6 +290,11 @@ final class ClusterHarness implements AutoCloseable {
 
     /** The cluster as the node's operator API shows it: {node, members, acting, partitions: [{partition, owner, epoch}]}. */
     JsonNode cluster(int number) throws IOException, InterruptedException {
+        return operatorGet(number, "/api/cluster");
+    }
+
+    /** What the node's operator API answers, signed in as the operator. */
+    JsonNode operatorGet(int number, String path) throws IOException, InterruptedException {
         Node node = node(number);
         if (node.operatorCookie == null) {
             HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base(node) + "/api/operator/session"))
@@ -234,12 +306,12 @@ final class ClusterHarness implements AutoCloseable {
             }
             node.operatorCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
         }
-        HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(base(node) + "/api/cluster"))
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base(node) + path))
                 .header("Cookie", node.operatorCookie).build(), HttpResponse.BodyHandlers.ofString());
-        if (status.statusCode() != 200) {
-            throw new IllegalStateException("GET /api/cluster on " + node.id + ": " + status.statusCode() + " " + status.body());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " on " + node.id + ": " + answer.statusCode() + " " + answer.body());
         }
-        return JSON.readTree(status.body());
+        return JSON.readTree(answer.body());
     }
 
     /** The partitions the node says it acts for. */
@@ -253,6 +325,15 @@ final class ClusterHarness implements AutoCloseable {
         return "http://127.0.0.1:" + node.httpPort;
     }
 
+    FrontEndEmulator frontEnd() {
+        return frontEnd;
+    }
+
+    /** The front end restarted on its port: every subscription lost, the users' presences (Online where none given) set again. */
+    void restartFrontEnd(Map<Integer, Integer> presences) {
+        frontEnd = UcsyncHarness.restarted(frontEnd, workers, presences);
+    }
+
     /** The worker's agent on the T-Server, as {@link UcsyncHarness#describe} says it. */
     String agent(int worker) {
         return UcsyncHarness.describe(tserver.state(dn(worker)));
@@ -261,7 +342,10 @@ final class ClusterHarness implements AutoCloseable {
     /** Waits until every worker's agent is what {@code expected} says for them; on a timeout, says who is not. */
     void awaitEveryAgent(Duration atMost, IntFunction<String> expected) {
         try {
-            await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> drift(expected).isEmpty());
+            // the emulator answers a read of its states on its own loop, which a start of thousands of DNs keeps busy
+            // for longer than such a read waits: a read that times out is read again
+            await().atMost(atMost).pollInterval(Duration.ofMillis(500)).ignoreExceptionsInstanceOf(IllegalStateException.class)
+                    .until(() -> drift(expected).isEmpty());
         } catch (ConditionTimeoutException e) {
             List<String> drift = drift(expected);
             throw new AssertionError(drift.size() + " agents not as expected after " + atMost + ", e.g. "
@@ -274,6 +358,58 @@ final class ClusterHarness implements AutoCloseable {
         Map<String, String> agents = tserver.states().stream().collect(Collectors.toMap(DnState::dn, UcsyncHarness::describe));
         return IntStream.rangeClosed(1, workers).filter(worker -> !expected.apply(worker).equals(agents.get(dn(worker))))
                 .mapToObj(worker -> worker(worker) + ": expected " + expected.apply(worker) + ", is " + agents.get(dn(worker))).toList();
+    }
+
+    /** The presences all keep the agents logged in: a second RequestAgentLogin on a DN would be a duplicate. */
+    void assertNoDuplicateLogins() {
+        Map<String, Long> logins = tserver.journal().stream().filter(entry -> entry.request().equals("RequestAgentLogin"))
+                .collect(Collectors.groupingBy(JournalEntry::dn, TreeMap::new, Collectors.counting()));
+        assertThat(logins).as("RequestAgentLogin per DN").hasSize(workers).allSatisfy((dn, count) -> assertThat(count).isEqualTo(1));
+    }
+
+    /** Never two owners of one of the partitions, as the T-Server's journal tells: {@link #assertOneOwnerAtATime(int, List)}. */
+    void assertOneOwnerAtATime(int partitions) throws IOException {
+        assertOneOwnerAtATime(partitions, List.of(tserver.journal()));
+    }
+
+    /**
+     * Never two owners of one partition: in the journal of each T-Server the nodes used (the ones killed as well), the
+     * agent requests on a partition's DNs come from one node's connection at a time, so that they change hands no more
+     * often than the nodes' logs say the partition was taken over (two owners at once would interleave their
+     * requests). Requests of other T-Server clients (an agent desktop) do not count.
+     */
+    void assertOneOwnerAtATime(int partitions, List<List<JournalEntry>> journals) throws IOException {
+        Partitioning partitioning = new Partitioning(partitions);
+        Map<Integer, Integer> handsChanged = new TreeMap<>();
+        int nodeRequests = 0;
+        for (List<JournalEntry> journal : journals) {
+            Map<Integer, String> lastClient = new HashMap<>();
+            for (JournalEntry entry : journal) {
+                if (entry.request().startsWith("RequestAgent") && entry.client().startsWith(NODE_CLIENT)) {
+                    nodeRequests++;
+                    int partition = partitioning.of(worker(Integer.parseInt(entry.dn()) - 50000));
+                    String before = lastClient.put(partition, entry.client());
+                    if (before != null && !before.equals(entry.client())) {
+                        handsChanged.merge(partition, 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        assertThat(nodeRequests).as("agent requests the journals show from the nodes (client name %s)", NODE_CLIENT).isPositive();
+        Map<Integer, Integer> takeOvers = new TreeMap<>();
+        for (int node = 1; node <= nodes.size(); node++) {
+            for (String line : log(node)) {
+                Matcher took = TOOK_OVER.matcher(line);
+                if (took.find()) {
+                    takeOvers.merge(Integer.parseInt(took.group(1)), 1, Integer::sum);
+                }
+            }
+        }
+        for (int partition = 0; partition < partitions; partition++) {
+            assertThat(handsChanged.getOrDefault(partition, 0)).as("partition %d: its requests changed hands more often than it was"
+                    + " taken over (%d times)", partition, takeOvers.getOrDefault(partition, 0))
+                    .isLessThanOrEqualTo(Math.max(0, takeOvers.getOrDefault(partition, 0) - 1));
+        }
     }
 
     Path logFile(int number) {

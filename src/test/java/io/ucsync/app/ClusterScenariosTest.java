@@ -5,27 +5,21 @@ import static io.ucsync.app.UcsyncHarness.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.ucsync.emulator.tserver.JournalEntry;
 import io.ucsync.state.Partitioning;
@@ -39,8 +33,6 @@ class ClusterScenariosTest {
     @TempDir
     Path home;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @Test
     void theStandbyTakesOverFromAKilledActiveNodeAndItsDeclinedPreviewTimerFiresOnceThere() throws Exception {
         try (ClusterHarness cluster = ClusterHarness.of(home, 1000, 2, "ucsync.cluster.partitions=1",
@@ -50,13 +42,27 @@ class ClusterScenariosTest {
             int standby = 3 - active;
             cluster.awaitEveryAgent(Duration.ofMinutes(2), worker -> "Ready");
 
-            PresenceFlow flow = new PresenceFlow(() -> cluster.frontEnd, cluster.workers);
+            PresenceFlow flow = new PresenceFlow(cluster::frontEnd, cluster.workers);
             // worker 1 declines a preview through the active node: NotReady for 15 s, its timer on the active node
-            String session = signIn(cluster.httpPort(active), 1);
-            offerPreview(cluster.httpPort(active), 1);
-            assertThat(post(cluster.httpPort(active), session, "/preview/decline").statusCode()).isEqualTo(200);
+            KwClient kw = cluster.kw(active);
+            String session = kw.signIn(1, UcsyncHarness.password(1));
+            kw.offerPreview(1, "routing-token");
+            assertThat(kw.api("POST", 1, "/preview/decline", session, true).statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> cluster.agent(1).equals("NotReady PreviewDeclined"));
             Instant declined = Instant.now();
+
+            // worker 2 signs in on the standby, which owns no one: the change reaches the active node and takes effect
+            // there, and the session made on the standby is good on the active node
+            String onStandby = cluster.kw(standby).signIn(2, UcsyncHarness.password(2));
+            HttpResponse<String> dndOn = cluster.kw(standby).api("PUT", 2, "/cc-dnd?on=true", onStandby, true);
+            assertThat(dndOn.statusCode()).as(dndOn.body()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.agent(2).equals("NotReady CCDoNotDisturb"));
+            assertThat(cluster.tserver.journal()).as("asked by the owner's connection only")
+                    .filteredOn(entry -> entry.dn().equals(dn(2)) && entry.request().equals("RequestAgentNotReady"))
+                    .extracting(JournalEntry::client).containsOnly(lastClientOf(cluster, dn(1)));
+            HttpResponse<String> dndOff = cluster.kw(active).api("PUT", 2, "/cc-dnd?on=false", onStandby, true);
+            assertThat(dndOff.statusCode()).as("the standby's session on the active node: " + dndOff.body()).isEqualTo(200);
+            assertThat(dndOff.body()).contains("\"contactCenterDnd\":false");
 
             await().atMost(Duration.ofSeconds(30)).until(() -> flow.sent.get() > 1000);
             Instant killed = Instant.now();
@@ -75,8 +81,8 @@ class ClusterScenariosTest {
             assertThat(cluster.log(active)).as("not fired on the node killed before it was due").noneMatch(line -> line.contains(fired));
             assertThat(cluster.log(standby)).as("fired once, on the survivor").filteredOn(line -> line.contains(fired)).hasSize(1);
 
-            assertNoDuplicateLogins(cluster);
-            assertOneOwnerAtATime(cluster, 1);
+            cluster.assertNoDuplicateLogins();
+            cluster.assertOneOwnerAtATime(1);
             List<JournalEntry> journal = cluster.tserver.journal();
             String killedClient = journal.stream().filter(entry -> entry.at().isBefore(killed)).reduce((first, second) -> second)
                     .orElseThrow().client();
@@ -95,31 +101,45 @@ class ClusterScenariosTest {
                     .allMatch(acting -> acting.size() == 4));
             Map<Integer, Set<Integer>> before = spread(cluster, 1, 2, 3);
             cluster.awaitEveryAgent(Duration.ofMinutes(3), worker -> "Ready");
+            await("node-2's dashboard shows the three nodes, alive, with their partitions and all workers")
+                    .atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+                        Map<Integer, Set<Integer>> shown = new TreeMap<>();
+                        int workers = 0;
+                        for (JsonNode node : cluster.operatorGet(2, "/api/dashboard/overview").path("cluster").path("nodes")) {
+                            assertThat(node.path("alive").asBoolean()).as(node.toString()).isTrue();
+                            Set<Integer> partitions = new TreeSet<>();
+                            node.path("partitions").forEach(partition -> partitions.add(partition.asInt()));
+                            shown.put(Integer.parseInt(node.path("id").asText().substring("node-".length())), partitions);
+                            workers += node.path("workers").asInt();
+                        }
+                        assertThat(shown).isEqualTo(before);
+                        assertThat(workers).isEqualTo(cluster.workers);
+                    });
 
             cluster.kill(3);
             await("node-3's partitions on the others").atMost(Duration.ofSeconds(60)).until(() -> {
                 Map<Integer, Set<Integer>> now = spread(cluster, 1, 2);
                 return now.get(1).size() + now.get(2).size() == 12;
             });
-            PresenceFlow flow = new PresenceFlow(() -> cluster.frontEnd, cluster.workers);
+            PresenceFlow flow = new PresenceFlow(cluster::frontEnd, cluster.workers);
             await().atMost(Duration.ofSeconds(60)).until(() -> flow.sent.get() > 2000);
             flow.close();
             cluster.awaitEveryAgent(Duration.ofMinutes(2), flow::expected);
 
             cluster.start(3);
             await("node-3's partitions back on it").atMost(Duration.ofSeconds(60)).until(() -> spread(cluster, 1, 2, 3).equals(before));
-            PresenceFlow after = new PresenceFlow(() -> cluster.frontEnd, cluster.workers);
+            PresenceFlow after = new PresenceFlow(cluster::frontEnd, cluster.workers);
             await().atMost(Duration.ofSeconds(60)).until(() -> after.sent.get() > 2000);
             after.close();
             Map<Integer, Integer> last = new HashMap<>(flow.last);
             last.putAll(after.last);
             cluster.awaitEveryAgent(Duration.ofMinutes(2), worker -> PresenceFlow.MAPPED.get(last.getOrDefault(worker, UcsyncHarness.ONLINE)));
-            assertNoDuplicateLogins(cluster);
-            assertOneOwnerAtATime(cluster, 12);
+            cluster.assertNoDuplicateLogins();
+            cluster.assertOneOwnerAtATime(12);
             Partitioning twelve = new Partitioning(12);
             int workerOfNode3 = java.util.stream.IntStream.rangeClosed(1, cluster.workers)
                     .filter(w -> before.get(3).contains(twelve.of(worker(w)))).findFirst().orElseThrow();
-            assertThat(view(cluster.httpPort(1), workerOfNode3).body()).as("any node shows who owns a worker")
+            assertThat(cluster.kw(1).api("GET", workerOfNode3, "").body()).as("any node shows who owns a worker")
                     .contains("\"owner\":\"node-3\"");
         }
     }
@@ -132,7 +152,7 @@ class ClusterScenariosTest {
                     && !cluster.acting(1).isEmpty() && !cluster.acting(2).isEmpty());
             cluster.awaitEveryAgent(Duration.ofMinutes(1), worker -> "Ready");
 
-            PresenceFlow flow = new PresenceFlow(() -> cluster.frontEnd, cluster.workers);
+            PresenceFlow flow = new PresenceFlow(cluster::frontEnd, cluster.workers);
             cluster.pause(2);
             Instant paused = Instant.now();
             await("node-1 owning both").atMost(Duration.ofSeconds(30)).until(() -> cluster.acting(1).size() == 2);
@@ -142,7 +162,7 @@ class ClusterScenariosTest {
             flow.close();
 
             cluster.awaitEveryAgent(Duration.ofMinutes(1), flow::expected);
-            assertOneOwnerAtATime(cluster, 2);
+            cluster.assertOneOwnerAtATime(2);
             assertThat(cluster.log(2)).as("the paused node knew at once that it had lost its session")
                     .anyMatch(line -> line.contains("ZooKeeper connection") && line.contains("acting for no partition"));
             await("the resumed node back in every election").atMost(Duration.ofSeconds(30))
@@ -158,7 +178,7 @@ class ClusterScenariosTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> cluster.acting(1).size() == 2 && cluster.acting(2).size() == 2);
             cluster.awaitEveryAgent(Duration.ofMinutes(1), worker -> "Ready");
 
-            PresenceFlow flow = new PresenceFlow(() -> cluster.frontEnd, cluster.workers);
+            PresenceFlow flow = new PresenceFlow(cluster::frontEnd, cluster.workers);
             await().atMost(Duration.ofSeconds(30)).until(() -> flow.sent.get() > 500);
             cluster.postgres.stop();
             int sentBefore = flow.sent.get();
@@ -176,8 +196,8 @@ class ClusterScenariosTest {
             flow.close();
 
             cluster.awaitEveryAgent(Duration.ofMinutes(1), flow::expected);
-            assertNoDuplicateLogins(cluster);
-            assertOneOwnerAtATime(cluster, 4);
+            cluster.assertNoDuplicateLogins();
+            cluster.assertOneOwnerAtATime(4);
         }
     }
 
@@ -222,75 +242,9 @@ class ClusterScenariosTest {
         return spread;
     }
 
-    /** The presences all keep the agents logged in: a second RequestAgentLogin on a DN would be a duplicate. */
-    private static void assertNoDuplicateLogins(ClusterHarness cluster) {
-        Map<String, Long> logins = cluster.tserver.journal().stream().filter(entry -> entry.request().equals("RequestAgentLogin"))
-                .collect(Collectors.groupingBy(JournalEntry::dn, TreeMap::new, Collectors.counting()));
-        assertThat(logins).as("RequestAgentLogin per DN").hasSize(cluster.workers).allSatisfy((dn, count) -> assertThat(count).isEqualTo(1));
-    }
-
-    /**
-     * Never two owners of one partition: in the T-Server's journal, the agent requests on a partition's DNs come from
-     * one node's connection at a time, so that they change hands no more often than the nodes' logs say the partition
-     * was taken over (two owners at once would interleave their requests).
-     */
-    private static void assertOneOwnerAtATime(ClusterHarness cluster, int partitions) throws IOException {
-        Partitioning partitioning = new Partitioning(partitions);
-        Map<Integer, Integer> handsChanged = new TreeMap<>();
-        Map<Integer, String> lastClient = new HashMap<>();
-        for (JournalEntry entry : cluster.tserver.journal()) {
-            if (entry.request().startsWith("RequestAgent")) {
-                int partition = partitioning.of(worker(Integer.parseInt(entry.dn()) - 50000));
-                String before = lastClient.put(partition, entry.client());
-                if (before != null && !before.equals(entry.client())) {
-                    handsChanged.merge(partition, 1, Integer::sum);
-                }
-            }
-        }
-        Map<Integer, Integer> takeOvers = new TreeMap<>();
-        for (int node = 1; node <= cluster.nodes(); node++) {
-            for (String line : cluster.log(node)) {
-                java.util.regex.Matcher took = TOOK_OVER.matcher(line);
-                if (took.find()) {
-                    takeOvers.merge(Integer.parseInt(took.group(1)), 1, Integer::sum);
-                }
-            }
-        }
-        for (int partition = 0; partition < partitions; partition++) {
-            assertThat(handsChanged.getOrDefault(partition, 0)).as("partition %d: its requests changed hands more often than it was"
-                    + " taken over (%d times)", partition, takeOvers.getOrDefault(partition, 0))
-                    .isLessThanOrEqualTo(Math.max(0, takeOvers.getOrDefault(partition, 0) - 1));
-        }
-    }
-
-    private static final java.util.regex.Pattern TOOK_OVER = java.util.regex.Pattern.compile("took partition (\\d+) over");
-
-    private String signIn(int httpPort, int worker) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session"))
-                .header("X-Requested-With", "ucsync").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"sipUri\":\"" + worker(worker) + "\",\"password\":\""
-                        + UcsyncHarness.password(worker) + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-    }
-
-    private void offerPreview(int httpPort, int worker) throws IOException, InterruptedException {
-        HttpResponse<String> offered = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/previews?worker="
-                + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8) + "&timeout=60")).header("Authorization", "Bearer routing-token")
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(offered.statusCode()).as(offered.body()).isEqualTo(200);
-    }
-
-    private HttpResponse<String> post(int httpPort, String session, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/workers/"
-                + URLEncoder.encode(worker(1), StandardCharsets.UTF_8) + path)).header("Cookie", session)
-                .header("X-Requested-With", "ucsync").POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> view(int httpPort, int worker) throws IOException, InterruptedException {
-        String session = signIn(httpPort, worker);
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/workers/"
-                + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8))).header("Cookie", session).build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** The connection that sent the newest request on a DN. */
+    private static String lastClientOf(ClusterHarness cluster, String dn) {
+        return cluster.tserver.journal().stream().filter(entry -> entry.dn().equals(dn)).reduce((first, second) -> second)
+                .orElseThrow().client();
     }
 }

@@ -130,7 +130,8 @@ class DashboardBenchmark {
                 await().atMost(Duration.ofSeconds(30)).until(() -> rowsShown(chromium) == PAGE);
 
                 measureUpdateLag(ucsync.connector().engine(), chromium);
-                // the overview and its charts after the load, on a taller screen, for README (src/main/docs/dashboard-overview.png)
+                // the overview and its charts after the load, on a taller screen, for
+                // src/main/docs/dashboard-overview.png
                 chromium.emulateScreen(1000, 1300, false);
                 chromium.evaluate("window.scrollTo(0, 0)");
                 Files.write(home.resolve("dashboard-overview.png"), chromium.screenshot());

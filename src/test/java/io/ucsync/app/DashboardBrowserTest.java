@@ -39,7 +39,8 @@ import io.ucsync.presence.PresenceSource;
  * The operator's dashboard in a real headless Chromium, against ucsync with the emulators: the overview counts what the
  * store holds and follows presence changes, shows who is out of step and which link fails and why; the worker table is
  * filtered and paged on the server and stays live; a worker's page shows their facts, what ucsync computes and why,
- * the audit timeline, their timers with the time left, and the lab actions, which travel to the emulators.
+ * the audit timeline, their timers with the time left, and the lab actions, which travel to the emulators. A node
+ * alone shows itself as the owner on a worker's page, and no owner column in the table.
  * Screenshots are checked for the colours of the agent states.
  */
 class DashboardBrowserTest {
@@ -84,6 +85,15 @@ class DashboardBrowserTest {
             assertThat(connection(chromium, "links", "main")).startsWith("main up " + workers);
             assertThat(connection(chromium, "pools", "uc")).startsWith("uc up " + workers + " " + workers + " active");
             await().atMost(Duration.ofSeconds(10)).until(() -> rowsShown(chromium).size() == workers);
+
+            // a node alone says so, as GET /api/cluster names it, and the table has no owner column repeating its name
+            String node = JSON.readTree(operatorGet(ucsync, "/api/cluster").body()).path("node").asText();
+            await().atMost(Duration.ofSeconds(5)).until(() -> text(chromium, "#clusterSummary"),
+                    ("Single node: " + node + " acts for every worker.")::equals);
+            assertThat(attribute(chromium, "#clusterNodes", "hidden")).isEqualTo("true");
+            assertThat(attribute(chromium, "#f-ownerLabel", "hidden")).isEqualTo("true");
+            assertThat(chromium.evaluate("getComputedStyle(document.querySelector(\"tr[data-sip='" + worker(1) + "'] td.owner\")).display"))
+                    .isEqualTo("none");
             assertThat(colours(chromium, home.resolve("1-overview.png"), "#tile-Ready", "#tile-NotReady", "#tile-LoggedOut",
                     agentCell(1), agentCell(5), agentCell(6))).containsExactly(READY, NOT_READY, LOGGED_OUT, NOT_READY, LOGGED_OUT, READY);
 
@@ -185,6 +195,8 @@ class DashboardBrowserTest {
             assertThat(text(chromium, "#wpTitle")).isEqualTo(worker(1));
             assertThat(text(chromium, "#wp-presence")).isEqualTo("Online@user");
             assertThat(text(chromium, "#wp-dn")).isEqualTo(UcsyncHarness.dn(1) + " / agent1001");
+            String node = JSON.readTree(operatorGet(ucsync, "/api/cluster").body()).path("node").asText();
+            assertThat(text(chromium, "#wp-owner")).isEqualTo(node + " (partition 0)");
             assertThat(text(chromium, "#wp-desired")).isEqualTo("Ready");
             assertThat(text(chromium, "#wp-why")).contains("Online");
             assertThat(text(chromium, "#wp-map")).isEqualTo("presence-map.txt");

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import io.ucsync.presence.PresenceSource;
 
 /**
- * ucsync added to an application's own camel-main, as README "Packaging and deployment" shows: its routes, beans and
- * components run beside the application's own route, presence reaches the T-Server, and ucsync stops with the
- * application; a ucsync that cannot start fails the application's start.
+ * ucsync added to an application's own camel-main, as src/main/docs/operations.md "Packaging and deployment" shows: its
+ * routes, beans and components run beside the application's own route, presence reaches the T-Server, and ucsync stops
+ * with the application; a ucsync that cannot start fails the application's start.
  */
 class EmbeddingTest {
 

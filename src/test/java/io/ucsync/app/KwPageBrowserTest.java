@@ -89,6 +89,15 @@ class KwPageBrowserTest {
             assertThat(windowLeft).as("ucsync.notready-timeout, 5 min").isBetween(290, 300);
             await().atMost(Duration.ofSeconds(5)).until(() -> secondsIn(text(chromium, "declineRemaining")) <= windowLeft - 2);
             assertThat(colourOf(chromium, home.resolve("kw-page.png"), "agentState")).isEqualTo(NOT_READY);
+
+            // the agent desktop makes the agent Ready inside the window: the page says who did, and that it stays
+            try (AgentDesktop desktop = AgentDesktop.connectedTo(ucsync.tserver().port())) {
+                desktop.ready(UcsyncHarness.dn(1));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "agentState"), "Ready"::equals);
+            await().atMost(Duration.ofSeconds(10)).until(() -> visible(chromium, "externalChange"));
+            assertThat(text(chromium, "externalChange")).startsWith("set by another T-Server client at ")
+                    .endsWith("; it stays until your presence changes");
         }
     }
 

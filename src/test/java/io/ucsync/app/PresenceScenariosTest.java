@@ -104,6 +104,32 @@ class PresenceScenariosTest {
     }
 
     @Test
+    void anInternalCallShowsTheOnCallPresenceOfCallerAndCalleeOnlyOnceAnswered() throws Exception {
+        try (UcsyncHarness ucsync = UcsyncHarness.in(home).start(); AgentDesktop desktop = AgentDesktop.connectedTo(ucsync.tserver().port())) {
+            ucsync.awaitAgent(1, "Ready");
+            ucsync.awaitAgent(2, "Ready");
+            FrontEndEmulator uc = ucsync.frontEnd();
+
+            // worker 1 dials worker 2 from the desktop: an outbound call for 1, an inbound one for 2, both only ringing
+            ConnectionId call = desktop.makeCall(UcsyncHarness.dn(1), UcsyncHarness.dn(2)).getConnId();
+            await().atMost(Duration.ofSeconds(10)).until(() -> ucsync.connector().engine().facts(worker(1)).calls().containsKey(call.toString())
+                    && ucsync.connector().engine().facts(worker(2)).calls().containsKey(call.toString()));
+            assertThat(uc.publications(worker(1))).as("dialling is not talking").isEmpty();
+            assertThat(uc.publications(worker(2))).as("ringing is not talking").isEmpty();
+
+            ucsync.tserver().answer(call);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !uc.publications(worker(1)).isEmpty() && !uc.publications(worker(2)).isEmpty());
+            for (int worker = 1; worker <= 2; worker++) {
+                assertThat(uc.publications(worker(worker))).singleElement()
+                        .satisfies(p -> assertThat(p.availability()).isEqualTo(Availability.DO_NOT_DISTURB.msPresValue()));
+            }
+
+            ucsync.tserver().release(call);
+            await().atMost(Duration.ofSeconds(10)).until(() -> uc.publications(worker(1)).isEmpty() && uc.publications(worker(2)).isEmpty());
+        }
+    }
+
+    @Test
     void withOncallTriggerRingingTheOnCallPresenceShowsWhileTheCallRings() throws Exception {
         try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.oncall-trigger=ringing").start()) {
             ucsync.awaitAgent(1, "Ready");
@@ -125,7 +151,7 @@ class PresenceScenariosTest {
                 other.start();
                 await().atMost(Duration.ofSeconds(5)).until(() -> other.state() == LinkState.UP);
                 other.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN(UcsyncHarness.dn(3)).agentId("agent1003").password("")
-                        .agentWorkMode(AgentWorkMode.ManualIn)).get();
+                        .agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null)).get();
                 await().atMost(Duration.ofSeconds(10)).until(() -> !uc.publications(worker(3)).isEmpty()
                         && uc.publications(worker(3)).get(0).availability() == Availability.ONLINE.msPresValue());
 

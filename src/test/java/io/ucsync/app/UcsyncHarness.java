@@ -3,11 +3,9 @@ package io.ucsync.app;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -63,7 +61,7 @@ final class UcsyncHarness implements AutoCloseable {
     private final List<String> tserverNames;
     private volatile FrontEndEmulator frontEnd;
     private final HttpClient http = HttpClient.newHttpClient();
-    private final Map<Integer, String> sessions = new ConcurrentHashMap<>();
+    private final KwClient kw;
     private Connector connector;
     private Process child;
 
@@ -79,6 +77,7 @@ final class UcsyncHarness implements AutoCloseable {
             httpPort = socket.getLocalPort();
             managementPort = management.getLocalPort();
         }
+        kw = new KwClient(httpPort);
         Files.createDirectories(home.resolve("config"));
         Files.createDirectories(home.resolve("routes"));
         Files.copy(Path.of(MAP), home.resolve(MAP), StandardCopyOption.REPLACE_EXISTING);
@@ -309,12 +308,21 @@ final class UcsyncHarness implements AutoCloseable {
      * and each user's presence is there again (as the users' clients publish it again).
      */
     void restartFrontEnd(Map<Integer, Integer> presences) {
+        frontEnd = restarted(frontEnd, workers, presences);
+    }
+
+    /**
+     * The front end stopped and a new one started on its port, with the presences of workers 1 to {@code workers} set
+     * again (Online where none is given).
+     */
+    static FrontEndEmulator restarted(FrontEndEmulator frontEnd, int workers, Map<Integer, Integer> presences) {
         int port = frontEnd.port();
         frontEnd.close();
-        frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(port, "udp", 0, null));
+        FrontEndEmulator restarted = FrontEndEmulator.start(new FrontEndEmulatorConfig(port, "udp", 0, null));
         for (int i = 1; i <= workers; i++) {
-            frontEnd.presence(worker(i), presences.getOrDefault(i, ONLINE), null, PresenceSource.USER);
+            restarted.presence(worker(i), presences.getOrDefault(i, ONLINE), null, PresenceSource.USER);
         }
+        return restarted;
     }
 
     /**
@@ -359,66 +367,40 @@ final class UcsyncHarness implements AutoCloseable {
         };
     }
 
+    /** The KW API of this ucsync. */
+    KwClient kw() {
+        return kw;
+    }
+
     /** Signs in to the KW API as the worker; the session cookie, or null when refused. */
     String signIn(int worker, String password) throws IOException, InterruptedException {
-        HttpResponse<String> response = signInResponse(worker, password);
-        return response.statusCode() == 200 ? response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0] : null;
+        return kw.signIn(worker, password);
     }
 
     /** What the KW API answers to the worker's sign-in with this password. */
     HttpResponse<String> signInResponse(int worker, String password) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session"))
-                .header("X-Requested-With", "ucsync").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"sipUri\":\"" + worker(worker) + "\",\"password\":\"" + password + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return kw.signInResponse(worker, password);
     }
 
     /** A request to the KW API about a worker, signed in as that worker, with the CSRF header; path e.g. "/cc-dnd?on=true". */
     HttpResponse<String> api(String method, int worker, String path) throws IOException, InterruptedException {
-        String cookie = sessions.computeIfAbsent(worker, w -> {
-            try {
-                return signIn(w, password(w));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
-        return api(method, worker, path, cookie, true);
+        return kw.api(method, worker, path);
     }
 
     /** A request to the KW API with the given session cookie (or none) and with or without the CSRF header. */
     HttpResponse<String> api(String method, int worker, String path, String cookie, boolean csrfHeader)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/workers/"
-                + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8) + path)).method(method, HttpRequest.BodyPublishers.noBody());
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        if (csrfHeader) {
-            request.header("X-Requested-With", "ucsync");
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return kw.api(method, worker, path, cookie, csrfHeader);
     }
 
     /** The routing system offers the worker a preview for a minute, with the harness's token. */
     void offerPreview(int worker) throws IOException, InterruptedException {
-        HttpResponse<String> offered = previewApi("POST", "?worker=" + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8)
-                + "&timeout=60", PREVIEW_TOKEN);
-        if (offered.statusCode() != 200) {
-            throw new IllegalStateException("preview not offered: " + offered.statusCode() + " " + offered.body());
-        }
+        kw.offerPreview(worker, PREVIEW_TOKEN);
     }
 
     /** A request to the routing system's preview API with this token (or none). */
     HttpResponse<String> previewApi(String method, String pathAndQuery, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/previews" + pathAndQuery))
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return kw.previewApi(method, pathAndQuery, token);
     }
 
     @Override

@@ -7,10 +7,11 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The figures benchmarks print, one line each, {@code BENCH <name> <value> <unit>}, which README's benchmark table
- * takes from a run of {@code mvn -B verify -Pbench}. A benchmark that runs SIP stacks says what they dropped with
- * {@link #sipStackDropped}; with this class as an extension ({@code @ExtendWith(Bench.class)}), the sum over every
- * such benchmark of the run is printed once, after the last test, as {@code sip.stack.dropped}.
+ * The figures benchmarks print, one line each, {@code BENCH <name> <value> <unit>}, which the table of
+ * src/main/docs/testing.md "Benchmarks" takes from a run of {@code mvn -B verify -Pbench}. A benchmark that runs SIP
+ * stacks says what they dropped with {@link #sipStackDropped}; with this class as an extension
+ * ({@code @ExtendWith(Bench.class)}), the sum over every such benchmark of the run is printed once, after the last
+ * test, as {@code sip.stack.dropped}.
  */
 public final class Bench implements BeforeAllCallback {
 

@@ -3,15 +3,20 @@ package io.ucsync.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
+import io.ucsync.cluster.ClusterStatus;
 import io.ucsync.config.RosterEntry;
 import io.ucsync.engine.AgentState;
 import io.ucsync.engine.WorkerFacts;
@@ -24,7 +29,8 @@ import io.ucsync.tlib.protocol.AgentWorkMode;
 /**
  * The dashboard's board without a browser: its counts follow each worker's change, one at a time; a query's filters,
  * offset and limit pick the page and count the matches; a change says whether it moved a worker into or out of a
- * query; an offer past its time is found to be read again; a filter value the dashboard does not know is refused.
+ * query; an offer past its time is found to be read again; the owner filter follows partitions as they move, and the
+ * overview counts each cluster node's workers; a filter value the dashboard does not know is refused.
  */
 class WorkerBoardTest {
 
@@ -34,8 +40,10 @@ class WorkerBoardTest {
             "agent" + i, i <= 6 ? "east" : "west", null, null, i % 2 == 0 ? "emea" : null, null)).toList();
     private final Map<String, WorkerFacts> facts = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> views = new ConcurrentHashMap<>();
+    /** Who owns each partition now: a test moves them as a cluster would. */
+    private final Map<Integer, String> owners = new ConcurrentHashMap<>();
     private final WorkerBoard board = new WorkerBoard(() -> roster, sipUri -> facts.getOrDefault(sipUri, WorkerFacts.NONE),
-            sipUri -> views.getOrDefault(sipUri, Map.of()));
+            sipUri -> views.getOrDefault(sipUri, Map.of()), partition -> Optional.ofNullable(owners.get(partition)));
 
     @Test
     void theCountsFollowEachWorkersChange() {
@@ -82,8 +90,8 @@ class WorkerBoardTest {
         WorkerQuery ready = query(Map.of("state", "Ready"));
         set("sip:kw2@test", Availability.BUSY, BUSY, BUSY.toString());
         WorkerBoard.Change left = board.refresh(List.of("sip:kw2@test")).get(0);
-        assertThat(ready.matches(left.before())).isTrue();
-        assertThat(ready.matches(left.after())).isFalse();
+        assertThat(board.matches(ready, left.before())).isTrue();
+        assertThat(board.matches(ready, left.after())).isFalse();
         assertThat(board.page(ready).total()).isEqualTo(8);
     }
 
@@ -99,6 +107,66 @@ class WorkerBoardTest {
         assertThat(board.page(query(Map.of("drift", "false"))).total()).isEqualTo(10);
         assertThat(board.offersExpiredBy(expires.minusSeconds(1))).isEmpty();
         assertThat(board.offersExpiredBy(expires)).containsExactly("sip:kw5@test");
+    }
+
+    @Test
+    void rowsCarryTheirPartitionAndTheOwnerFilterFollowsThePartitionsAsTheyMove() {
+        roster.forEach(worker -> set(worker.sipUri(), Availability.ONLINE, AgentState.READY, "Ready"));
+        // three partitions: kw1, kw4, kw7, kw10 in 0; kw2, kw5, kw8 in 1; kw3, kw6, kw9 in 2
+        IntStream.range(0, roster.size()).forEach(i -> views.get(roster.get(i).sipUri()).put("partition", i % 3));
+        owners.putAll(Map.of(0, "node-a", 1, "node-b", 2, "node-a"));
+        board.rebuild();
+        assertThat(board.row("sip:kw5@test").partition()).isEqualTo(1);
+        assertThat(board.tally().partitions()).containsExactly(Map.entry(0, 4), Map.entry(1, 3), Map.entry(2, 3));
+
+        WorkerQuery ofNodeB = query(Map.of("owner", "node-b"));
+        assertThat(board.page(ofNodeB).rows()).extracting(WorkerRow::sipUri).containsExactly("sip:kw2@test", "sip:kw5@test", "sip:kw8@test");
+        assertThat(board.page(query(Map.of("owner", "node-a", "limit", "3"))).total()).isEqualTo(7);
+
+        // node-a dies: node-b takes partition 2 over; nobody owns partition 0 yet
+        owners.put(2, "node-b");
+        owners.remove(0);
+        assertThat(board.page(ofNodeB).total()).isEqualTo(6);
+        assertThat(board.page(query(Map.of("owner", "node-a"))).total()).isZero();
+        assertThat(board.matches(ofNodeB, board.row("sip:kw3@test"))).isTrue();
+    }
+
+    @Test
+    void theOverviewCountsEachNodesWorkersAndATableRowShowsTheOwner() {
+        roster.forEach(worker -> set(worker.sipUri(), Availability.ONLINE, AgentState.READY, "Ready"));
+        roster.forEach(worker -> {
+            int partition = worker.tserver().equals("east") ? 0 : 1;
+            views.get(worker.sipUri()).put("partition", partition);
+            views.get(worker.sipUri()).put("owner", partition == 0 ? "node-a" : null);
+        });
+        board.rebuild();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("node", "node-a");
+        summary.put("clustered", true);
+        summary.put("unowned", List.of(1));
+        summary.put("nodes", List.of(new ClusterStatus.Node("node-a", true, true, List.of(0)),
+                new ClusterStatus.Node("node-b", false, false, List.of())));
+        AtomicReference<Map<String, Object>> cluster = new AtomicReference<>(summary);
+        DashboardViews dashboard = new DashboardViews(board, new ActivityHistory(), new ConnectionStatus(List::of, List::of),
+                sipUri -> views.get(sipUri), views::containsKey, null, cluster::get, Clock.systemUTC());
+
+        assertThat(dashboard.overview()).as("not read yet").containsEntry("cluster", null);
+        assertThat(dashboard.readCluster()).isTrue();
+        assertThat(dashboard.readCluster()).as("read again, the same").isFalse();
+        Map<?, ?> shown = (Map<?, ?>) dashboard.overview().get("cluster");
+        assertThat(shown.get("unowned")).isEqualTo(List.of(1));
+        assertThat(shown.get("nodes")).isEqualTo(List.of(
+                Map.of("id", "node-a", "self", true, "alive", true, "partitions", List.of(0), "workers", 6),
+                Map.of("id", "node-b", "self", false, "alive", false, "partitions", List.of(), "workers", 0)));
+
+        Map<?, ?> row = (Map<?, ?>) ((List<?>) dashboard.page(query(Map.of("limit", "1"))).get("workers")).get(0);
+        assertThat(row.get("owner")).isEqualTo("node-a");
+        assertThat(row.get("partition")).isEqualTo(0);
+
+        Map<String, Object> movedOn = new LinkedHashMap<>(summary);
+        movedOn.put("nodes", List.of(new ClusterStatus.Node("node-a", true, true, List.of(0, 1))));
+        cluster.set(movedOn);
+        assertThat(dashboard.readCluster()).as("partition 1 has an owner again: the feed sends every page again").isTrue();
     }
 
     @Test

@@ -103,7 +103,10 @@ final class FuzzRun {
         return slowestNanos / 1_000_000;
     }
 
-    /** One line for the README's table: inputs, accepted, waiting (if any), refusals by reason, slowest input. */
+    /**
+     * One line for the table of src/main/docs/testing.md "Fuzzing": inputs, accepted, waiting (if any), refusals by
+     * reason, slowest input.
+     */
     String summary() {
         String reasons = refusedBy.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
                 .map(entry -> entry.getValue() + " " + entry.getKey()).collect(Collectors.joining("; "));

@@ -13,7 +13,10 @@ import java.util.Random;
  */
 final class Mutator {
 
-    /** Multiplies every target's CI count: {@code -Dfuzz.scale=50} runs the full campaign (README "Fuzzing"). */
+    /**
+     * Multiplies every target's CI count: {@code -Dfuzz.scale=50} runs the full campaign (src/main/docs/testing.md
+     * "Fuzzing").
+     */
     static final int SCALE = Integer.getInteger("fuzz.scale", 1);
     /** The seed of this run: {@code -Dfuzz.seed=N} replays one. */
     static final long SEED = Long.getLong("fuzz.seed", 20261124L);

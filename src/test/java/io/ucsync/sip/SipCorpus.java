@@ -16,7 +16,7 @@ import java.util.UUID;
  */
 final class SipCorpus {
 
-    /** RFC 4475's groups, as the README's comparison table names them. */
+    /** RFC 4475's groups, as src/main/docs/presence-and-sip.md "The front door: strict SIP" names them. */
     enum Category { WHITESPACE_AND_FOLDING, ESCAPES, METHODS, LONG_VALUES, VERSIONS, REQUEST_LINE, URIS, HEADER_LINES,
         CONTROL_CHARACTERS, CONTENT_LENGTH, QUOTES, MISSING_HEADERS }
 

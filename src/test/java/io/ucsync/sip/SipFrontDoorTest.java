@@ -119,9 +119,9 @@ class SipFrontDoorTest {
     }
 
     /**
-     * The same corpus against Kamailio (README "The front door" compares the two): it must take every sample ucsync
-     * takes as valid, as ucsync does, which tells that they are valid to another implementation too; what it does
-     * with the invalid ones is printed for the comparison.
+     * The same corpus against Kamailio (src/main/docs/presence-and-sip.md "The front door" compares the two): it must
+     * take every sample ucsync takes as valid, as ucsync does, which tells that they are valid to another
+     * implementation too; what it does with the invalid ones is printed for the comparison.
      */
     @Test
     void kamailio_takes_the_valid_samples_as_ucsync_does() throws Exception {

@@ -75,7 +75,8 @@ class TlibComponentTest {
 
         ProducerTemplate template = camel.createProducerTemplate();
         Exchange answered = template.request("tlib:main", exchange -> exchange.getMessage().setBody(TlibMessage
-                .create(MessageType.RequestAgentLogin).thisDN("5001").agentId("agent01").password("").agentWorkMode(AgentWorkMode.ManualIn)));
+                .create(MessageType.RequestAgentLogin).thisDN("5001").agentId("agent01").password("").agentWorkMode(AgentWorkMode.ManualIn)
+                .reasonCode(null)));
 
         assertThat(answered.getException()).isNull();
         assertThat(answered.getMessage().getBody(TlibMessage.class).type()).isEqualTo(MessageType.EventAgentLogin);

@@ -7,7 +7,10 @@ import java.util.Map;
 import io.ucsync.emulator.control.LineControlServer;
 import io.ucsync.presence.PresenceSource;
 
-/** The front-end emulator's control commands (README "UC front-end emulator"), a thin parser over its API. */
+/**
+ * The front-end emulator's control commands (src/main/docs/emulators.md "UC front-end emulator"), a thin parser over
+ * its API.
+ */
 final class ControlCommands {
 
     static final String USAGE = "commands: presence SIP_URI AVAILABILITY [ACTIVITY_TOKEN|-] [user|machine|calendar|phone]"

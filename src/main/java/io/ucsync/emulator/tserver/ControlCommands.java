@@ -5,7 +5,10 @@ import java.util.Map;
 import io.ucsync.emulator.control.LineControlServer;
 import io.ucsync.tlib.protocol.ConnectionId;
 
-/** The T-Server emulator's control commands (README "T-Server emulator"), a thin parser over its API. */
+/**
+ * The T-Server emulator's control commands (src/main/docs/emulators.md "T-Server emulator"), a thin parser over its
+ * API.
+ */
 final class ControlCommands {
 
     static final String USAGE = "commands: states | state DN | call FROM_DN TO_DN | answer CONNID | release CONNID"

@@ -32,7 +32,8 @@ import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
  * The emulated switch: DNs, agents, calls, the switch link and the server role, and the TLW/1 conversation
- * (src/main/docs/tlw1.md sections 4 and 5) that reads and changes them.
+ * (src/main/docs/tlw1.md sections 4 and 5) that reads and changes them. Where those sections leave a question open,
+ * the answers here are listed in src/main/docs/tlw1.md section 8; a new one goes there too.
  * <p>
  * Confined to the emulator's single event loop: every connection, the mirror client and every Java API call
  * run on that one thread, so no state here needs a lock, and events leave in the order of their
@@ -43,6 +44,11 @@ final class EmulatedSwitch {
     static final String PROTOCOL_VERSION = "TLW/1";
     static final String SERVER_VERSION = "ucsync-tserver-emulator/1";
     static final String KEEPALIVE_EXTENSION = "keepalive-remote-timeout";
+    /**
+     * Reasons is listed without "optional" in RequestAgentLogin and RequestAgentNotReady (src/main/docs/tlw1.md section
+     * 5, steps 5 and 6; RequestAgentLogout says "optional Reasons"): a request without it, or with it not a KVLIST, is 53.
+     */
+    private static final String REASONS_MISSING = "Reasons missing or not a KVLIST (send an empty list when there is no reason)";
     /** The stats key of requests that carry no ThisDN. */
     static final String NO_DN = "-";
 
@@ -204,7 +210,10 @@ final class EmulatedSwitch {
                 if (m.getPassword() == null) {
                     return "Password missing";
                 }
-                return m.getAgentWorkMode() == null ? "AgentWorkMode missing or unknown" : null;
+                if (m.getAgentWorkMode() == null) {
+                    return "AgentWorkMode missing or unknown";
+                }
+                return m.getReasons() == null ? REASONS_MISSING : null;
             case RequestAgentReady:
                 if (blank(m.getThisDN())) {
                     return "ThisDN missing";
@@ -222,7 +231,7 @@ final class EmulatedSwitch {
                         && (m.getAgentWorkMode() == null || m.getAgentWorkMode().isReady())) {
                     return "AgentWorkMode of RequestAgentNotReady must not be 1, 2 or 7";
                 }
-                return null;
+                return m.getReasons() == null ? REASONS_MISSING : null;
             case RequestMakeCall:
                 if (blank(m.getThisDN())) {
                     return "ThisDN missing";
@@ -278,7 +287,7 @@ final class EmulatedSwitch {
         Dn dn = dns.get(r.message.getThisDN());
         TlibMessage info = TlibMessage.create(MessageType.EventAddressInfo).thisDN(dn.name)
                 .addressInfoType(AddressInfoType.AgentStatus).addressInfoStatus(dn.status)
-                .agentWorkMode(dn.workMode).reasons(reasons(dn.reasonCode));
+                .agentWorkMode(dn.workMode).reasonCode(dn.reasonCode);
         if (dn.agentId != null) {
             info.agentId(dn.agentId);
         }
@@ -619,12 +628,7 @@ final class EmulatedSwitch {
         if (dn.status == AgentStatus.Ready) {
             return agentEvent(MessageType.EventAgentReady, dn);
         }
-        return agentEvent(MessageType.EventAgentNotReady, dn).reasons(reasons(dn.reasonCode));
-    }
-
-    private static KeyValueCollection reasons(String reasonCode) {
-        KeyValueCollection reasons = new KeyValueCollection();
-        return reasonCode == null ? reasons : reasons.addString(TlibMessage.REASON_CODE_KEY, reasonCode);
+        return agentEvent(MessageType.EventAgentNotReady, dn).reasonCode(dn.reasonCode);
     }
 
     /** A call event on the caller's side (ThisDNRole 1) or the callee's side (ThisDNRole 2). */

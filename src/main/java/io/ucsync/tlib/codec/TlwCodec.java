@@ -7,7 +7,7 @@ public final class TlwCodec {
 
     /** The default maximum frame size of src/main/docs/tlw1.md section 1, compared with the length field itself. */
     public static final int DEFAULT_MAX_FRAME_SIZE = 65536;
-    /** Pipeline name of the decoder; the keep-alive goes before it. */
+    /** Pipeline name of the decoder; the keep-alive goes right after it, to count whole frames. */
     public static final String DECODER_NAME = "tlwDecoder";
 
     private TlwCodec() {

@@ -34,6 +34,8 @@ public final class TlwDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        // where the frame being read starts: a rule broken inside its content leaves the reader index past it
+        int frameStart = in.readerIndex();
         try {
             Object frame = nextFrame(in);
             if (frame != null) {
@@ -41,7 +43,7 @@ public final class TlwDecoder extends ByteToMessageDecoder {
             }
         } catch (TlwProtocolException e) {
             closing = true;
-            String hint = looksLikeTls(in) ? " (the bytes are a TLS record: the peer speaks TLS, this side plain TLW/1)" : "";
+            String hint = looksLikeTls(in, frameStart) ? " (the bytes are a TLS record: the peer speaks TLS, this side plain TLW/1)" : "";
             in.skipBytes(in.readableBytes());
             LOG.warn("closing TLW/1 connection from {}: {}{}", ctx.channel().remoteAddress(), e.getMessage(), hint);
             ctx.close();
@@ -49,14 +51,14 @@ public final class TlwDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Whether the bytes start as a TLS record does (content type 20-23, then version 3.x), which read as a TLW/1
-     * length is hundreds of megabytes: a TLS client on a plain port, or a TLS server's alert to a plain client.
+     * Whether the frame that broke a rule starts as a TLS record does (content type 20-23, then version 3.x), which
+     * read as a TLW/1 length is hundreds of megabytes: a TLS client on a plain port, or a TLS server's alert to a plain
+     * client. The frame's start, not the reader index: the frames before it were read, the bytes after it are not its.
      */
-    private static boolean looksLikeTls(ByteBuf in) {
-        if (in.readableBytes() < 3) {
+    private static boolean looksLikeTls(ByteBuf in, int start) {
+        if (in.writerIndex() - start < 3) {
             return false;
         }
-        int start = in.readerIndex();
         int contentType = in.getUnsignedByte(start);
         return contentType >= 20 && contentType <= 23 && in.getUnsignedByte(start + 1) == 3 && in.getUnsignedByte(start + 2) <= 4;
     }

@@ -16,8 +16,10 @@ import io.ucsync.tlib.protocol.KeepAliveFrame;
 /**
  * Keep-alive of src/main/docs/tlw1.md section 6, the same on both sides: when nothing has arrived for one timeout it
  * sends PING; when nothing has arrived for a further timeout it closes the connection (the side's own close handling
- * then reports the link lost). Sits before the decoder, so any byte that arrives counts; {@link TlwPingAnswer}, which
- * {@link TlwCodec#install} adds, answers the other side's PINGs.
+ * then reports the link lost). Sits right after the decoder, so what counts as arrived is a whole frame: the bytes of a
+ * frame cut short (a length field, within the maximum, that promises more than ever comes) would otherwise keep the
+ * connection alive for good, every PONG and answer swallowed as the rest of that frame; this way such a connection is
+ * closed like a silent one. {@link TlwPingAnswer}, which {@link TlwCodec#install} adds, answers the other side's PINGs.
  */
 public final class TlwKeepAlive extends IdleStateHandler {
 
@@ -46,7 +48,7 @@ public final class TlwKeepAlive extends IdleStateHandler {
         } else if (present) {
             pipeline.replace(NAME, NAME, new TlwKeepAlive(timeout));
         } else {
-            pipeline.addBefore(TlwCodec.DECODER_NAME, NAME, new TlwKeepAlive(timeout));
+            pipeline.addAfter(TlwCodec.DECODER_NAME, NAME, new TlwKeepAlive(timeout));
         }
     }
 

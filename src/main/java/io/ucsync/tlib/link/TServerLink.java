@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -71,6 +72,11 @@ public final class TServerLink implements AutoCloseable {
     private static final String REMOTE_KEEPALIVE_KEY = "keepalive-remote-timeout";
     static final int MAX_HELD_EVENTS = 10_000;
     /**
+     * DN registrations and queries in flight at most: thousands sent at once (a start, a resync, a partition taken
+     * over) would wait in the T-Server's queue past their timeout, and their retries would make the queue longer.
+     */
+    static final int MAX_SETUP_REQUESTS_IN_FLIGHT = 256;
+    /**
      * The TLS failure a connection saw, in its handshake or as an alert after it, kept for the listener that reports
      * it: the handler closes the channel on it before that listener runs.
      */
@@ -89,6 +95,8 @@ public final class TServerLink implements AutoCloseable {
     private final Set<String> registeredOnConnection = new HashSet<>();
     private final Map<String, CompletableFuture<TlibMessage>> registering = new HashMap<>();
     private final Map<Integer, PendingRequest> pending = new HashMap<>();
+    private final Deque<Runnable> setupRequestsWaiting = new ArrayDeque<>();
+    private int setupRequestsInFlight;
     private final Deque<HeldEvent> held = new ArrayDeque<>();
     private long droppedWhileHeld;
     private int lastReferenceId;
@@ -98,8 +106,9 @@ public final class TServerLink implements AutoCloseable {
     private Duration backoff;
     /** Why each endpoint failed in the round over the endpoints under way, in order. */
     private final List<String> roundFailures = new ArrayList<>();
-    /** DN registrations that failed since their last report (told once a second at most). */
+    /** DN registrations and queries that failed since they were last told (once a second at most). */
     private int failedRegistrations;
+    private int failedQueries;
     /** What the last outage line said: a retry failing alike stays quiet, a new reason is told; null while up. */
     private String reportedOutage;
 
@@ -233,9 +242,11 @@ public final class TServerLink implements AutoCloseable {
     /** On the loop, while up: registers a DN new to the link and hands its EventAddressInfo to the listeners. */
     private CompletableFuture<TlibMessage> registerAndQuery(String dn) {
         Channel channel = primary;
-        return ensureRegistered(dn).thenCompose(registered -> send(channel, query(dn))).whenComplete((info, error) -> {
+        return ensureRegistered(dn).thenCompose(registered -> sendPaced(channel, query(dn))).whenComplete((info, error) -> {
             if (info != null) {
                 deliver(info, EventKind.RESYNC);
+            } else if (registeredOnConnection.contains(dn)) {
+                queryFailed(dn, channel, error); // registered, not queried (a failed registration is tried again by itself)
             }
         });
     }
@@ -446,9 +457,11 @@ public final class TServerLink implements AutoCloseable {
                     // handed on as it arrives (on the loop, as the answer is read), so that the listeners get it in
                     // the T-Server's order with the live events around it: held back until the end of the resync, it
                     // would follow newer events and undo them
-                    queries.add(send(channel, query(dn)).whenComplete((info, error) -> {
+                    queries.add(sendPaced(channel, query(dn)).whenComplete((info, error) -> {
                         if (info != null && channel == primary) {
                             deliver(info, kind);
+                        } else if (error != null) {
+                            queryFailed(dn, channel, error);
                         }
                     }));
                 }
@@ -462,14 +475,7 @@ public final class TServerLink implements AutoCloseable {
             return; // lost during the resync; the next one starts over
         }
         lastUpOn = connectedTo;
-        int answered = 0;
-        for (CompletableFuture<TlibMessage> query : queries) {
-            if (!query.isCompletedExceptionally()) {
-                answered++;
-            } else {
-                LOG.warn("T-Server link '{}': {}", name, causeOf(query).getMessage());
-            }
-        }
+        long answered = queries.stream().filter(query -> !query.isCompletedExceptionally()).count();
         setState(LinkState.UP, "up on " + connectedTo + ": " + registeredOnConnection.size() + " of " + attempted.size()
                 + " DNs registered, " + answered + " queried");
         for (String dn : List.copyOf(dns)) {
@@ -489,7 +495,7 @@ public final class TServerLink implements AutoCloseable {
             return inFlight;
         }
         // whenComplete's own future completes only after the sets are updated, so its dependants see them updated
-        CompletableFuture<TlibMessage> registered = send(primary, TlibMessage.create(MessageType.RequestRegisterAddress)
+        CompletableFuture<TlibMessage> registered = sendPaced(primary, TlibMessage.create(MessageType.RequestRegisterAddress)
                 .thisDN(dn).registerMode(RegisterMode.Share).controlMode(ControlMode.Default).addressType(AddressType.DN))
                 .whenComplete((answer, error) -> {
                     registering.remove(dn);
@@ -528,6 +534,30 @@ public final class TServerLink implements AutoCloseable {
         loop.schedule(() -> retryRegistration(dn, channel), config.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * On the loop: a registered DN whose RequestQueryAddress failed (refused, or not answered in time by a T-Server
+     * busy with thousands of them) is queried again on this connection until it is answered or no longer wanted: its
+     * report is what lets the engine act for the worker at all. A lost connection's resync queries it anyway.
+     */
+    private void queryFailed(String dn, Channel channel, Throwable failure) {
+        Throwable error = unwrapped(failure);
+        if (error instanceof LinkDownException || channel != primary || state == LinkState.CLOSED) {
+            return; // the next resync queries it
+        }
+        if (failedQueries++ == 0) {
+            String example = "DN " + dn + ": " + error.getMessage();
+            loop.schedule(() -> {
+                LOG.warn("T-Server link '{}': {} DN query(ies) failed (e.g. {}); each is asked again", name, failedQueries, example);
+                failedQueries = 0;
+            }, 1, TimeUnit.SECONDS);
+        }
+        loop.schedule(() -> {
+            if (channel == primary && dns.contains(dn) && registeredOnConnection.contains(dn)) {
+                registerAndQuery(dn);
+            }
+        }, config.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void retryRegistration(String dn, Channel channel) {
         if (channel != primary || !dns.contains(dn) || registeredOnConnection.contains(dn) || registering.containsKey(dn)) {
             return; // registered meanwhile, no longer wanted, or the connection is gone (its resync registers it)
@@ -564,6 +594,31 @@ public final class TServerLink implements AutoCloseable {
             });
         } else {
             send(primary, request).whenComplete((answer, error) -> complete(result, answer, error));
+        }
+    }
+
+    /**
+     * Sends a DN registration or query on the loop once fewer than {@link #MAX_SETUP_REQUESTS_IN_FLIGHT} are
+     * unanswered; its timeout starts when it is sent. Agent requests do not wait behind them ({@link #send}).
+     */
+    private CompletableFuture<TlibMessage> sendPaced(Channel channel, TlibMessage request) {
+        CompletableFuture<TlibMessage> result = new CompletableFuture<>();
+        setupRequestsWaiting.add(() -> {
+            setupRequestsInFlight++;
+            send(channel, request).whenComplete((answer, error) -> {
+                setupRequestsInFlight--;
+                // later, not from here: on a lost connection each fails at once, and would nest the next one's send
+                loop.execute(this::sendWaitingSetupRequests);
+                complete(result, answer, error);
+            });
+        });
+        sendWaitingSetupRequests();
+        return result;
+    }
+
+    private void sendWaitingSetupRequests() {
+        while (setupRequestsInFlight < MAX_SETUP_REQUESTS_IN_FLIGHT && !setupRequestsWaiting.isEmpty()) {
+            setupRequestsWaiting.poll().run();
         }
     }
 
@@ -754,13 +809,9 @@ public final class TServerLink implements AutoCloseable {
         }
     }
 
-    private static Throwable causeOf(CompletableFuture<?> failed) {
-        try {
-            failed.join();
-            return new IllegalStateException("not failed");
-        } catch (RuntimeException e) {
-            return e.getCause() != null ? e.getCause() : e;
-        }
+    /** What failed, out of the CompletionException a dependent stage wraps it in. */
+    private static Throwable unwrapped(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static void closeQuietly(Channel channel) {

@@ -29,10 +29,6 @@ public final class KeyValueCollection {
         return add(new KeyValuePair(key, KvType.INT, value));
     }
 
-    public KeyValueCollection addBinary(String key, byte[] value) {
-        return add(new KeyValuePair(key, KvType.BINARY, value.clone()));
-    }
-
     public KeyValueCollection addList(String key, KeyValueCollection value) {
         return add(new KeyValuePair(key, KvType.LIST, value));
     }

@@ -165,6 +165,15 @@ public final class TlibMessage {
         return set(AttributeId.Reasons, reasons);
     }
 
+    /**
+     * Reasons with the reason code as its ReasonCode pair, or empty when {@code reasonCode} is null: RequestAgentLogin,
+     * RequestAgentNotReady and EventAgentNotReady carry Reasons even without a reason (src/main/docs/tlw1.md section 5).
+     */
+    public TlibMessage reasonCode(String reasonCode) {
+        KeyValueCollection reasons = new KeyValueCollection();
+        return reasons(reasonCode == null ? reasons : reasons.addString(REASON_CODE_KEY, reasonCode));
+    }
+
     public TlibMessage extensions(KeyValueCollection extensions) {
         return set(AttributeId.Extensions, extensions);
     }

@@ -3,6 +3,7 @@ package io.ucsync.emulator.tserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.ucsync.tlib.codec.EmbeddedTlwCodec;
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AgentStatus;
 import io.ucsync.tlib.protocol.AgentWorkMode;
@@ -53,7 +55,7 @@ class TServerEmulatorConversationTest {
 
     private static TlibMessage login(String dn, String agent, String password, AgentWorkMode mode) {
         return TlibMessage.create(MessageType.RequestAgentLogin).thisDN(dn).agentId(agent).password(password)
-                .agentWorkMode(mode);
+                .agentWorkMode(mode).reasonCode(null);
     }
 
     private static KeyValueCollection reason(String code) {
@@ -136,16 +138,64 @@ class TServerEmulatorConversationTest {
         TestTlibClient client = client();
         client.open("5001");
         assertError(client.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001").password("pw1")
-                .agentWorkMode(AgentWorkMode.ManualIn)), ErrorCode.InvalidAttribute);
+                .agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null)), ErrorCode.InvalidAttribute);
         assertError(client.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001").agentId("agent01")
-                .password("pw1").set(AttributeId.AgentWorkMode, 42)), ErrorCode.InvalidAttribute);
+                .password("pw1").set(AttributeId.AgentWorkMode, 42).reasonCode(null)), ErrorCode.InvalidAttribute);
         assertError(client.request(TlibMessage.create(MessageType.RequestSetDNDOn)), ErrorCode.InvalidAttribute);
         assertError(client.request(TlibMessage.create(MessageType.RequestQueryAddress).thisDN("5001")
                 .set(AttributeId.AddressInfoType, 3)), ErrorCode.InvalidAttribute);
         assertError(client.request(TlibMessage.create(MessageType.RequestAnswerCall).thisDN("5001")), ErrorCode.InvalidAttribute);
         assertError(client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001")
-                .agentWorkMode(AgentWorkMode.ManualIn)), ErrorCode.InvalidAttribute);
+                .agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null)), ErrorCode.InvalidAttribute);
         assertThat(emulator.state("5001").agentId()).isNull();
+    }
+
+    @Test
+    void reasonsIsRequiredInLoginAndNotReadyAndMayBeEmpty() throws Exception {
+        TestTlibClient client = client();
+        client.open("5001");
+        TlibMessage withoutReasons = client.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001")
+                .agentId("agent01").password("pw1").agentWorkMode(AgentWorkMode.AuxWork));
+        assertError(withoutReasons, ErrorCode.InvalidAttribute);
+        assertThat(withoutReasons.getErrorMessage()).contains("Reasons missing");
+        // Reasons sent as a STRING: a known attribute of the wrong valueType counts as missing
+        TlibMessage login = login("5001", "agent01", "pw1", AgentWorkMode.AuxWork).referenceId(client.nextReferenceId());
+        try (EmbeddedTlwCodec codec = new EmbeddedTlwCodec()) {
+            client.sendBytes(withValueType(codec.encode(login), AttributeId.Reasons, 3));
+        }
+        TlibMessage wrongType = client.next(MessageType.EventError);
+        assertThat(wrongType.getReferenceId()).isEqualTo(login.getReferenceId());
+        assertThat(wrongType.getErrorCode()).isEqualTo(ErrorCode.InvalidAttribute.code());
+        assertThat(emulator.state("5001").agentId()).as("refused before the login").isNull();
+
+        // an empty Reasons: logged in NotReady without a reason code
+        assertThat(client.request(login("5001", "agent01", "pw1", AgentWorkMode.AuxWork)).type()).isEqualTo(MessageType.EventAgentLogin);
+        assertThat(client.next(MessageType.EventAgentNotReady).getReasonCode()).isNull();
+
+        TlibMessage notReadyWithoutReasons = client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001")
+                .agentWorkMode(AgentWorkMode.AfterCallWork));
+        assertError(notReadyWithoutReasons, ErrorCode.InvalidAttribute);
+        assertThat(notReadyWithoutReasons.getErrorMessage()).contains("Reasons missing");
+        assertThat(emulator.state("5001").workMode()).as("the refused request changed nothing").isEqualTo(AgentWorkMode.AuxWork);
+        assertThat(client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001")
+                .agentWorkMode(AgentWorkMode.AfterCallWork).reasonCode(null)).type()).isEqualTo(MessageType.EventAgentNotReady);
+        assertThat(emulator.state("5001").workMode()).isEqualTo(AgentWorkMode.AfterCallWork);
+    }
+
+    /** The frame with the valueType byte of this (KVLIST) attribute replaced, everything else as encoded. */
+    private static byte[] withValueType(byte[] frame, AttributeId attribute, int valueType) {
+        // MESSAGE: u32 length, magic, version, kind, u32 messageType, u16 attrCount, then the attributes
+        ByteBuffer buffer = ByteBuffer.wrap(frame);
+        int at = 4 + 4 + 4 + 2;
+        while (at < frame.length) {
+            int attrId = buffer.getShort(at) & 0xFFFF;
+            if (attrId == attribute.id()) {
+                frame[at + 2] = (byte) valueType;
+                return frame;
+            }
+            at += 2 + 1 + 4 + buffer.getInt(at + 3);
+        }
+        throw new IllegalArgumentException(attribute + " not in the frame");
     }
 
     @Test
@@ -226,7 +276,8 @@ class TServerEmulatorConversationTest {
         TestTlibClient client = client();
         client.open("5001");
         assertError(client.request(TlibMessage.create(MessageType.RequestAgentReady).thisDN("5001")), ErrorCode.AgentNotLoggedIn);
-        assertError(client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001")), ErrorCode.AgentNotLoggedIn);
+        assertError(client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001").reasonCode(null)),
+                ErrorCode.AgentNotLoggedIn);
         assertError(client.request(TlibMessage.create(MessageType.RequestAgentLogout).thisDN("5001")), ErrorCode.AgentNotLoggedIn);
 
         client.request(login("5001", "agent01", "pw1", AgentWorkMode.ManualIn));
@@ -243,7 +294,7 @@ class TServerEmulatorConversationTest {
                 .reasons(reason("Away")));
         assertThat(again.type()).isEqualTo(MessageType.EventAgentNotReady);
         TlibMessage newReason = client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001")
-                .agentWorkMode(AgentWorkMode.AfterCallWork).extensions(reason("InAMeeting")));
+                .agentWorkMode(AgentWorkMode.AfterCallWork).reasonCode(null).extensions(reason("InAMeeting")));
         assertThat(newReason.getReasonCode()).isEqualTo("InAMeeting");
         assertThat(emulator.state("5001")).extracting(DnState::status, DnState::workMode, DnState::reasonCode)
                 .containsExactly(AgentStatus.NotReady, AgentWorkMode.AfterCallWork, "InAMeeting");
@@ -367,7 +418,8 @@ class TServerEmulatorConversationTest {
 
         emulator.linkDown();
         assertThat(client.next(MessageType.EventLinkDisconnected).getReferenceId()).isNull();
-        assertError(client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001")), ErrorCode.NoLink);
+        assertError(client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001").reasonCode(null)),
+                ErrorCode.NoLink);
         assertError(client.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001")), ErrorCode.NoLink);
         assertError(client.request(TlibMessage.create(MessageType.RequestMakeCall).thisDN("5001").otherDN("5002")), ErrorCode.NoLink);
         assertThat(client.request(TestTlibClient.registerAddress("5002")).type()).isEqualTo(MessageType.EventRegistered);

@@ -63,7 +63,7 @@ class TServerEmulatorHighAvailabilityTest {
             client.open("5001", "5002");
             // logged in before the backup starts: the backup learns it by RequestQueryAddress
             client.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001").agentId("agent01").password("")
-                    .agentWorkMode(AgentWorkMode.ManualIn));
+                    .agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null));
             client.next(MessageType.EventAgentReady);
 
             try (TServerEmulator backup = TServerEmulator.start(backupOf(primary))) {
@@ -110,7 +110,7 @@ class TServerEmulatorHighAvailabilityTest {
             awaitFollowing(primary);
             client.open("5001", "5002");
             client.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001").agentId("agent01").password("")
-                    .agentWorkMode(AgentWorkMode.ManualIn));
+                    .agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null));
             client.next(MessageType.EventAgentReady);
             TlibMessage dialing = client.request(TlibMessage.create(MessageType.RequestMakeCall).thisDN("5001").otherDN("5002"));
             client.next(MessageType.EventRinging);

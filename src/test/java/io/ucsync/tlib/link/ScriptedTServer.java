@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -85,7 +86,12 @@ final class ScriptedTServer implements AutoCloseable {
 
     /** The next frame the client sent after registering, or null after five seconds. */
     Object nextReceived() throws InterruptedException {
-        return received.poll(5, TimeUnit.SECONDS);
+        return receivedWithin(Duration.ofSeconds(5));
+    }
+
+    /** The next frame the client sent after registering, or null when none comes within {@code wait}. */
+    Object receivedWithin(Duration wait) throws InterruptedException {
+        return received.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     synchronized void send(Object frame) throws IOException {

@@ -10,6 +10,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,13 +29,18 @@ import org.junit.jupiter.api.Test;
 import io.ucsync.emulator.tserver.DnState;
 import io.ucsync.emulator.tserver.TServerEmulator;
 import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.sip.peers.LogCapture;
+import io.ucsync.tlib.codec.TlwDecoder;
 import io.ucsync.tlib.protocol.AgentStatus;
 import io.ucsync.tlib.protocol.AgentWorkMode;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.ServerRole;
 import io.ucsync.tlib.protocol.TlibMessage;
 
-/** Failover to a promoted backup while requests flow, request timeouts, and keep-alive against a peer that stops reading. */
+/**
+ * Failover to a promoted backup while requests flow, request timeouts, keep-alive against a peer that stops reading,
+ * and frames whose length field is damaged: each ends in a new connection and a resync.
+ */
 class TServerLinkFaultTest {
 
     private static final List<String> DNS = IntStream.rangeClosed(1, 10).mapToObj(i -> String.valueOf(5000 + i)).toList();
@@ -136,10 +143,7 @@ class TServerLinkFaultTest {
         try (ScriptedTServer server = ScriptedTServer.silent();
                 TServerLink link = new TServerLink("main", config(server.port()).requestTimeout(Duration.ofMillis(300))
                         .keepAliveTimeout(Duration.ZERO).build(), null)) {
-            RecordingListener listener = new RecordingListener();
-            link.addListener(listener);
-            link.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+            RecordingListener listener = upAndListenedTo(link);
 
             CompletableFuture<TlibMessage> register = link.register("5001");
             TlibMessage request = (TlibMessage) server.nextReceived();
@@ -163,14 +167,64 @@ class TServerLinkFaultTest {
     }
 
     @Test
+    void aQueryWithoutAnswerIsAskedAgainUntilTheDnIsReported() throws Exception {
+        try (ScriptedTServer server = ScriptedTServer.silent();
+                TServerLink link = new TServerLink("main", config(server.port()).requestTimeout(Duration.ofMillis(300))
+                        .keepAliveTimeout(Duration.ZERO).build(), null)) {
+            RecordingListener listener = upAndListenedTo(link);
+
+            link.register("5001");
+            TlibMessage registration = (TlibMessage) server.nextReceived();
+            assertThat(registration.type()).isEqualTo(MessageType.RequestRegisterAddress);
+            server.send(TlibMessage.create(MessageType.EventRegistered).referenceId(registration.getReferenceId()).thisDN("5001"));
+            TlibMessage unanswered = (TlibMessage) server.nextReceived();
+            assertThat(unanswered.type()).isEqualTo(MessageType.RequestQueryAddress);
+
+            // a T-Server busy with thousands of queries answers this one too late: the DN would never be reported
+            TlibMessage again = (TlibMessage) server.nextReceived();
+            assertThat(again).as("asked again after the timeout").isNotNull();
+            assertThat(again.type()).isEqualTo(MessageType.RequestQueryAddress);
+            assertThat(again.getThisDN()).isEqualTo("5001");
+            assertThat(again.getReferenceId()).isNotEqualTo(unanswered.getReferenceId());
+            server.send(TlibMessage.create(MessageType.EventAddressInfo).referenceId(again.getReferenceId()).thisDN("5001"));
+            listener.next(MessageType.EventAddressInfo, "5001");
+            assertThat(listener.resyncEvents()).as("reported once, as a resync report").hasSize(1);
+        }
+    }
+
+    @Test
+    void thousandsOfDnsAreRegisteredAFewHundredAtATime() throws Exception {
+        try (ScriptedTServer server = ScriptedTServer.silent();
+                TServerLink link = new TServerLink("main", config(server.port()).requestTimeout(Duration.ofSeconds(60))
+                        .keepAliveTimeout(Duration.ZERO).build(), null)) {
+            upAndListenedTo(link);
+
+            for (int dn = 10_000; dn < 13_000; dn++) {
+                link.register(String.valueOf(dn));
+            }
+            List<TlibMessage> sent = new ArrayList<>();
+            for (int i = 0; i < TServerLink.MAX_SETUP_REQUESTS_IN_FLIGHT; i++) {
+                sent.add((TlibMessage) server.nextReceived());
+            }
+            assertThat(sent).allSatisfy(request -> assertThat(request.type()).isEqualTo(MessageType.RequestRegisterAddress));
+            assertThat(server.receivedWithin(Duration.ofMillis(500))).as("none more until one is answered").isNull();
+
+            // each answer frees one place, for the next request waiting (the registered DNs' queries queue up behind)
+            TlibMessage first = sent.get(0);
+            server.send(TlibMessage.create(MessageType.EventRegistered).referenceId(first.getReferenceId()).thisDN(first.getThisDN()));
+            TlibMessage next = (TlibMessage) server.nextReceived();
+            assertThat(next.type()).isEqualTo(MessageType.RequestRegisterAddress);
+            assertThat(sent).extracting(TlibMessage::getThisDN).doesNotContain(next.getThisDN());
+            assertThat(server.receivedWithin(Duration.ofMillis(500))).isNull();
+        }
+    }
+
+    @Test
     void aPeerThatStopsReadingIsDetectedWithinTwoKeepAliveTimeouts() throws Exception {
         Duration timeout = Duration.ofSeconds(1);
         try (ScriptedTServer server = ScriptedTServer.deaf();
                 TServerLink link = new TServerLink("main", config(server.port()).keepAliveTimeout(timeout).build(), null)) {
-            RecordingListener listener = new RecordingListener();
-            link.addListener(listener);
-            link.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+            RecordingListener listener = upAndListenedTo(link);
 
             // two timeouts, plus a quarter for scheduling on a busy machine
             await().atMost(timeout.multipliedBy(2).plus(timeout.dividedBy(4)))
@@ -180,14 +234,84 @@ class TServerLinkFaultTest {
     }
 
     @Test
+    void aLengthFieldAboveTheMaximumClosesTheConnectionAndTheLinkResyncsOnANewOne() throws Exception {
+        try (TServerEmulator emulator = TServerEmulator.start(TServerEmulatorConfig.builder().dns(DNS).build());
+                InjectingProxy proxy = new InjectingProxy(emulator.port());
+                LogCapture decoderLog = LogCapture.of(TlwDecoder.class);
+                // neither keep-alive nor a request timeout could be what notices: only the decoder
+                TServerLink link = new TServerLink("main", config(proxy.port()).keepAliveTimeout(Duration.ZERO)
+                        .requestTimeout(Duration.ofSeconds(30)).build(), null)) {
+            RecordingListener listener = upWithAnAgent(link);
+
+            // a MESSAGE header whose length field says 2 GiB, between two of the server's frames
+            proxy.injectNow(HexFormat.of().parseHex("7fffffff" + "544c0100"));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.connections() == 2 && link.state() == LinkState.UP);
+            assertThat(decoderLog.linesWith("closing TLW/1 connection", "length 2147483647, maximum 65536")).hasSize(1);
+            assertThat(listener.states).containsExactly(LinkState.RESYNCING, LinkState.UP,
+                    LinkState.CONNECTING, LinkState.RESYNCING, LinkState.UP);
+            assertResyncedAndAnswering(emulator, link, listener);
+        }
+    }
+
+    @Test
+    void aFrameCutShortSwallowsTheAnswersOnlyUntilTheKeepAliveClosesTheConnection() throws Exception {
+        Duration keepAlive = Duration.ofMillis(500);
+        try (TServerEmulator emulator = TServerEmulator.start(TServerEmulatorConfig.builder().dns(DNS).build());
+                InjectingProxy proxy = new InjectingProxy(emulator.port());
+                TServerLink link = new TServerLink("main", config(proxy.port()).keepAliveTimeout(keepAlive)
+                        .requestTimeout(Duration.ofMillis(300)).build(), null)) {
+            RecordingListener listener = upWithAnAgent(link);
+
+            // a length within the maximum, of which only the header ever comes: the decoder waits for the rest
+            proxy.injectNow(HexFormat.of().parseHex("0000fff0" + "544c0100"));
+
+            assertThatThrownBy(() -> link.request(notReady("5001", "Lost")).get(5, TimeUnit.SECONDS))
+                    .as("the answer is taken for the rest of the frame cut short").cause()
+                    .isInstanceOf(TServerTimeoutException.class);
+            // its PINGs answered, PONGs swallowed alike: two timeouts without a whole frame, plus a margin for a busy
+            // machine, and the link is on a new connection
+            await().atMost(keepAlive.multipliedBy(4)).until(() -> proxy.connections() == 2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+            assertResyncedAndAnswering(emulator, link, listener);
+        }
+    }
+
+    /** Starts the link with a listener of its own, and waits until it is up. */
+    private static RecordingListener upAndListenedTo(TServerLink link) {
+        RecordingListener listener = new RecordingListener();
+        link.addListener(listener);
+        link.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+        return listener;
+    }
+
+    /** Starts the link on DN 5001 and logs an agent in there; the listener has seen it all. */
+    private static RecordingListener upWithAnAgent(TServerLink link) {
+        RecordingListener listener = new RecordingListener();
+        link.addListener(listener);
+        link.register("5001");
+        link.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+        answer(link.request(login("5001", "agent01", "", AgentWorkMode.AuxWork)));
+        return listener;
+    }
+
+    /** After a lost connection: the DN registered and queried again, the agent's state reported, requests answered. */
+    private static void assertResyncedAndAnswering(TServerEmulator emulator, TServerLink link, RecordingListener listener) {
+        assertThat(emulator.stats().get("5001")).containsEntry("RequestRegisterAddress", 2).containsEntry("RequestQueryAddress", 2);
+        assertThat(listener.resyncEvents()).hasSize(2).last()
+                .satisfies(info -> assertThat(info.getAgentId()).isEqualTo("agent01"));
+        assertThat(answer(link.request(notReady("5001", "Back"))).getReasonCode()).isEqualTo("Back");
+        assertThat(emulator.state("5001").reasonCode()).isEqualTo("Back");
+    }
+
+    @Test
     void anIdleLinkToAServerThatAnswersPingsStaysUp() {
         Duration timeout = Duration.ofMillis(300);
         try (TServerEmulator emulator = TServerEmulator.start(TServerEmulatorConfig.builder().dns(DNS).build());
                 TServerLink link = new TServerLink("main", config(emulator.port()).keepAliveTimeout(timeout).build(), null)) {
-            RecordingListener listener = new RecordingListener();
-            link.addListener(listener);
-            link.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
+            RecordingListener listener = upAndListenedTo(link);
 
             await().during(timeout.multipliedBy(6)).atMost(timeout.multipliedBy(10)).until(() -> link.state() == LinkState.UP);
             assertThat(listener.states).containsExactly(LinkState.RESYNCING, LinkState.UP);

@@ -73,7 +73,7 @@ class TServerLinkTest {
     }
 
     static TlibMessage login(String dn, String agent, String password, AgentWorkMode mode) {
-        return TlibMessage.create(MessageType.RequestAgentLogin).thisDN(dn).agentId(agent).password(password).agentWorkMode(mode);
+        return TlibMessage.create(MessageType.RequestAgentLogin).thisDN(dn).agentId(agent).password(password).agentWorkMode(mode).reasonCode(null);
     }
 
     static TlibMessage notReady(String dn, String reasonCode) {
