@@ -218,6 +218,10 @@ class EndToEndBenchmark {
                             latencies.add(System.nanoTime() - sent);
                             seen.incrementAndGet();
                         }
+                    } else if (event.type() == MessageType.EventAddressInfo && event.getReasonCode() != null
+                            && sentAt.remove(event.getThisDN() + "/" + event.getReasonCode()) != null) {
+                        // the observer's link reconnected and its resync shows the change: seen, its latency unknown
+                        seen.incrementAndGet();
                     }
                 }
             });
