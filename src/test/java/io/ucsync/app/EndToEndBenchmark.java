@@ -117,6 +117,13 @@ class EndToEndBenchmark {
                 System.out.println("ucsync's log, last 40 lines:");
                 log.subList(Math.max(0, log.size() - 40), log.size()).forEach(System.out::println);
                 throw e;
+            } finally {
+                // what the stacks dropped also when a phase did not finish (a dropped BENOTIFY is a change lost)
+                try {
+                    Bench.sipStackDropped("e2e", sipStackDroppedPerMetrics(ucsync) + ucsync.frontEnd().stats().stack().dropped());
+                } catch (IllegalStateException e) {
+                    System.out.println("SIP stack drops not known: " + e.getMessage()); // ucsync gone: the phase's own error counts
+                }
             }
         }
     }
@@ -146,13 +153,9 @@ class EndToEndBenchmark {
 
         // a subscription whose termination was dropped stays dead until its refresh (an hour): then it is not done
         long droppedBefore = sipStackDroppedPerMetrics(ucsync);
-        try {
-            ucsync.frontEnd().dropSubscriptions();
-            measure(ucsync, backup, "resubscribe", System.nanoTime(), () -> ucsync.frontEnd().stats().watched() >= WORKERS
-                    && metric(ucsync, SUBSCRIPTIONS_ACTIVE) == WORKERS, () -> sipStackDroppedPerMetrics(ucsync) > droppedBefore);
-        } finally {
-            Bench.sipStackDropped("e2e", sipStackDroppedPerMetrics(ucsync) + ucsync.frontEnd().stats().stack().dropped());
-        }
+        ucsync.frontEnd().dropSubscriptions();
+        measure(ucsync, backup, "resubscribe", System.nanoTime(), () -> ucsync.frontEnd().stats().watched() >= WORKERS
+                && metric(ucsync, SUBSCRIPTIONS_ACTIVE) == WORKERS, () -> sipStackDroppedPerMetrics(ucsync) > droppedBefore);
     }
 
     /** ucsync's JVM options: those of -Dbench.ucsync-jvm, and with -Dbench.jfr a flight recording of the start. */
