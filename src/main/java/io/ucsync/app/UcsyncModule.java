@@ -407,6 +407,10 @@ public final class UcsyncModule implements AutoCloseable {
             } catch (SQLException e) {
                 LOG.debug("changes of other nodes not read yet: {}", e.getMessage());
             }
+        }
+
+        @Override
+        public void offersChanged(Set<String> sipUris) {
             offers.refresh(sipUris);
         }
 
@@ -418,7 +422,9 @@ public final class UcsyncModule implements AutoCloseable {
 
         @Override
         public void resumed() {
-            workersChanged(Set.copyOf(engine.roster().entries().stream().map(RosterEntry::sipUri).toList()));
+            Set<String> everyone = Set.copyOf(engine.roster().entries().stream().map(RosterEntry::sipUri).toList());
+            workersChanged(everyone);
+            offersChanged(everyone);
             inputsWaiting(ownership.acting());
         }
     }

@@ -23,8 +23,11 @@ public final class ChangeFeed implements AutoCloseable {
     /** Told on the feed's thread: keep it short, or hand the work on. */
     public interface Listener {
 
-        /** Something of these workers changed, their facts or a preview offered to them (by this node too). */
+        /** These workers' facts changed (by this node too). */
         void workersChanged(Set<String> sipUris);
+
+        /** A preview offered to these workers changed (by this node too). */
+        void offersChanged(Set<String> sipUris);
 
         /** These partitions have inputs waiting for their owner. */
         void inputsWaiting(Set<Integer> partitions);
@@ -59,6 +62,7 @@ public final class ChangeFeed implements AutoCloseable {
         Connection listening = database.connect();
         try (Statement statement = listening.createStatement()) {
             statement.execute("LISTEN " + ChangeNotices.WORKERS_CHANGED);
+            statement.execute("LISTEN " + ChangeNotices.OFFERS_CHANGED);
             statement.execute("LISTEN " + ChangeNotices.INPUTS_WAITING);
         } catch (SQLException e) {
             listening.close();
@@ -101,16 +105,22 @@ public final class ChangeFeed implements AutoCloseable {
 
     private void hand(PGNotification[] notices) {
         Set<String> facts = new LinkedHashSet<>();
+        Set<String> offers = new LinkedHashSet<>();
         Set<Integer> inputs = new LinkedHashSet<>();
         for (PGNotification notice : notices) {
             if (notice.getName().equals(ChangeNotices.WORKERS_CHANGED)) {
                 facts.addAll(ChangeNotices.items(notice.getParameter()));
+            } else if (notice.getName().equals(ChangeNotices.OFFERS_CHANGED)) {
+                offers.addAll(ChangeNotices.items(notice.getParameter()));
             } else if (notice.getName().equals(ChangeNotices.INPUTS_WAITING)) {
                 ChangeNotices.items(notice.getParameter()).forEach(partition -> inputs.add(Integer.parseInt(partition)));
             }
         }
         if (!facts.isEmpty()) {
             listener.workersChanged(facts);
+        }
+        if (!offers.isEmpty()) {
+            listener.offersChanged(offers);
         }
         if (!inputs.isEmpty()) {
             listener.inputsWaiting(inputs);

@@ -15,8 +15,13 @@ import java.util.List;
  */
 final class ChangeNotices {
 
-    /** Something of these workers changed (their facts, or a preview offered to them): one SIP URI per line. */
+    /** These workers' facts changed: one SIP URI per line. */
     static final String WORKERS_CHANGED = "ucsync_workers_changed";
+    /**
+     * A preview offered to these workers changed: one SIP URI per line. A channel of its own, as offers change
+     * seldom and facts with every presence: each node reads an offer again only when it did change.
+     */
+    static final String OFFERS_CHANGED = "ucsync_offers_changed";
     /** These partitions have inputs waiting for their owner: one number per line. */
     static final String INPUTS_WAITING = "ucsync_inputs_waiting";
 

@@ -114,7 +114,7 @@ public final class PreviewOfferStore {
             try {
                 boolean changed = work.run(connection);
                 if (changed && postgres) {
-                    ChangeNotices.announce(connection, ChangeNotices.WORKERS_CHANGED, List.of(sipUri));
+                    ChangeNotices.announce(connection, ChangeNotices.OFFERS_CHANGED, List.of(sipUri));
                 }
                 connection.commit();
                 return changed;

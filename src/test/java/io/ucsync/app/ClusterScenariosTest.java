@@ -43,10 +43,13 @@ class ClusterScenariosTest {
             cluster.awaitEveryAgent(Duration.ofMinutes(2), worker -> "Ready");
 
             PresenceFlow flow = new PresenceFlow(cluster::frontEnd, cluster.workers);
-            // worker 1 declines a preview through the active node: NotReady for 15 s, its timer on the active node
+            // the routing system offers worker 1 a preview through the standby; the worker sees it on the active node
+            // and declines it there: NotReady for 15 s, its timer on the active node
             KwClient kw = cluster.kw(active);
             String session = kw.signIn(1, UcsyncHarness.password(1));
-            kw.offerPreview(1, "routing-token");
+            cluster.kw(standby).offerPreview(1, "routing-token");
+            await("the offer shown by the other node").atMost(Duration.ofSeconds(10))
+                    .until(() -> kw.api("GET", 1, "", session, false).body(), view -> view.contains("\"previewOffered\":{"));
             assertThat(kw.api("POST", 1, "/preview/decline", session, true).statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> cluster.agent(1).equals("NotReady PreviewDeclined"));
             Instant declined = Instant.now();
