@@ -4,6 +4,10 @@ import static io.ucsync.app.UcsyncHarness.dn;
 import static io.ucsync.app.UcsyncHarness.worker;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.bench.AgentChangeObserver;
+import io.ucsync.bench.Bench;
+import io.ucsync.emulator.tserver.JournalEntry;
+import io.ucsync.presence.PresenceSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,24 +15,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-
-import io.ucsync.emulator.tserver.JournalEntry;
-import io.ucsync.presence.PresenceSource;
-import io.ucsync.tlib.link.EventKind;
-import io.ucsync.tlib.link.LinkState;
-import io.ucsync.tlib.link.TServerLink;
-import io.ucsync.tlib.link.TServerLinkConfig;
-import io.ucsync.tlib.link.TServerLinkListener;
-import io.ucsync.tlib.protocol.MessageType;
-import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
  * The cluster's figures ({@link ClusterHarness}: real ZooKeeper and PostgreSQL, each node its own JVM, the emulators in
@@ -54,18 +44,21 @@ class ClusterBenchmark {
                 String activeClient = lastClient(cluster);
                 Instant killed = Instant.now();
                 cluster.kill(active);
-                await().atMost(Duration.ofSeconds(60)).until(() -> firstRequestAfter(cluster, killed, activeClient) != null);
-                long millis = Duration.between(killed, firstRequestAfter(cluster, killed, activeClient)).toMillis();
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> firstRequestAfter(cluster, killed, activeClient) != null);
+                long millis = Duration.between(killed, firstRequestAfter(cluster, killed, activeClient))
+                        .toMillis();
                 takeOvers.add(millis);
-                System.out.printf("kill %d of node-%d: the survivor's first request after %d ms%n", kill, active, millis);
+                System.out.printf(
+                        "kill %d of node-%d: the survivor's first request after %d ms%n", kill, active, millis);
                 cluster.start(active);
             }
             flow.close();
             cluster.awaitEveryAgent(Duration.ofMinutes(2), flow::expected);
         }
         Collections.sort(takeOvers);
-        System.out.printf("BENCH cluster.takeover.p50 %.2f s%n", takeOvers.get(takeOvers.size() / 2) / 1000.0);
-        System.out.printf("BENCH cluster.takeover.max %.2f s%n", takeOvers.get(takeOvers.size() - 1) / 1000.0);
+        Bench.report("cluster.takeover.p50", takeOvers.get(takeOvers.size() / 2) / 1000.0, "s");
+        Bench.report("cluster.takeover.max", takeOvers.get(takeOvers.size() - 1) / 1000.0, "s");
         System.out.println("(session timeout 6 s, ZooKeeper tickTime 2 s; 1,000 workers, presences changing at 200/s)");
     }
 
@@ -76,18 +69,19 @@ class ClusterBenchmark {
             long started = System.nanoTime();
             cluster.start(1, 2, 3);
             cluster.awaitEveryAgent(Duration.ofMinutes(15), worker -> "Ready");
-            System.out.printf("BENCH cluster.start.30k %.1f s%n", (System.nanoTime() - started) / 1e9);
-            System.out.println("(from starting the three JVMs to every agent logged in Ready: JVM starts, elections, hand-overs,"
-                    + " 30,000 subscriptions and DN registrations)");
+            Bench.report("cluster.start.30k", (System.nanoTime() - started) / 1e9, "s");
+            System.out.println(
+                    "(from starting the three JVMs to every agent logged in Ready: JVM starts, elections, hand-overs,"
+                            + " 30,000 subscriptions and DN registrations)");
         }
     }
 
     @Test
     void changesPerSecondAndLatencyWithThreeNodesAgainstOne() throws Exception {
-        for (int nodes : new int[] { 1, 3 }) {
+        for (int nodes : new int[] {1, 3}) {
             Path home = Files.createTempDirectory("ucsync-cluster-bench");
             try (ClusterHarness cluster = ClusterHarness.of(home, 3000, nodes, "ucsync.cluster.partitions=12")) {
-                cluster.start(nodes == 1 ? new int[] { 1 } : new int[] { 1, 2, 3 });
+                cluster.start(nodes == 1 ? new int[] {1} : new int[] {1, 2, 3});
                 cluster.awaitEveryAgent(Duration.ofMinutes(5), worker -> "Ready");
                 measure(cluster, nodes, 500);
                 measure(cluster, nodes, 1000);
@@ -98,28 +92,10 @@ class ClusterBenchmark {
 
     /** Presence changes offered at {@code rate} for 20 s: what the T-Server saw of them, and how long each took. */
     private static void measure(ClusterHarness cluster, int nodes, int rate) throws Exception {
-        Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        AtomicLong seen = new AtomicLong();
-        try (TServerLink observer = new TServerLink("observer", TServerLinkConfig.builder().endpoints("127.0.0.1:" + cluster.tserver.port())
-                .build(), null)) {
-            observer.addListener(new TServerLinkListener() {
-                @Override
-                public void onEvent(TlibMessage event, EventKind kind) {
-                    if (event.type() == MessageType.EventAgentNotReady) {
-                        Long sent = sentAt.remove(event.getThisDN() + "/" + event.getReasonCode());
-                        if (sent != null) {
-                            latencies.add(System.nanoTime() - sent);
-                            seen.incrementAndGet();
-                        }
-                    }
-                }
-            });
-            for (int i = 1; i <= cluster.workers; i++) {
-                observer.register(dn(i));
-            }
-            observer.start();
-            await().atMost(Duration.ofMinutes(1)).until(() -> observer.state() == LinkState.UP);
+        List<String> dns = IntStream.rangeClosed(1, cluster.workers)
+                .mapToObj(UcsyncHarness::dn)
+                .toList();
+        try (AgentChangeObserver observer = new AgentChangeObserver(cluster.tserver.port(), dns)) {
             long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
             long start = System.nanoTime();
             long end = start + TimeUnit.SECONDS.toNanos(20);
@@ -132,17 +108,16 @@ class ClusterBenchmark {
                 int worker = 1 + (round % cluster.workers);
                 boolean busy = (round / cluster.workers) % 2 == 0;
                 round++;
-                sentAt.put(dn(worker) + "/" + (busy ? "Busy" : "Away"), System.nanoTime());
+                observer.expect(dn(worker), busy ? "Busy" : "Away");
                 cluster.frontEnd().presence(worker(worker), busy ? 6500 : 15500, null, PresenceSource.USER);
             }
-            await().atMost(Duration.ofMinutes(3)).until(sentAt::isEmpty);
+            await().atMost(Duration.ofMinutes(3)).until(observer::sawAll);
             double seconds = (System.nanoTime() - start) / 1e9;
-            List<Long> sorted = new ArrayList<>(latencies);
-            Collections.sort(sorted);
+            List<Long> sorted = observer.takeLatencies();
             String prefix = "cluster." + nodes + "node" + (nodes == 1 ? "" : "s") + ".at" + rate;
-            System.out.printf("BENCH %s.throughput %.0f changes/s%n", prefix, seen.get() / seconds);
-            System.out.printf("BENCH %s.p50 %.1f ms%n", prefix, sorted.get(sorted.size() / 2) / 1e6);
-            System.out.printf("BENCH %s.p99 %.1f ms%n", prefix, sorted.get(Math.min(sorted.size() - 1, sorted.size() * 99 / 100)) / 1e6);
+            Bench.report(prefix + ".throughput", Math.round(observer.seen() / seconds), "changes/s");
+            Bench.report(prefix + ".p50", AgentChangeObserver.percentileMillis(sorted, 50), "ms");
+            Bench.report(prefix + ".p99", AgentChangeObserver.percentileMillis(sorted, 99), "ms");
         }
     }
 
@@ -151,13 +126,17 @@ class ClusterBenchmark {
         int[] owner = new int[1];
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
             int found = cluster.acting(1).contains(0) ? 1 : cluster.acting(2).contains(0) ? 2 : 0;
-            boolean both = cluster.cluster(1).get("members").size() == 2 && cluster.cluster(2).get("members").size() == 2;
+            boolean both = cluster.cluster(1).get("members").size() == 2
+                    && cluster.cluster(2).get("members").size() == 2;
             boolean same = found == owner[0];
             owner[0] = found;
             return both && same && found > 0;
         });
         int settled = owner[0];
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).ignoreExceptions().until(() -> cluster.acting(settled).contains(0));
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
+                .ignoreExceptions()
+                .until(() -> cluster.acting(settled).contains(0));
         return settled;
     }
 
@@ -168,7 +147,10 @@ class ClusterBenchmark {
     }
 
     private static Instant firstRequestAfter(ClusterHarness cluster, Instant killed, String killedClient) {
-        return cluster.tserver.journal().stream().filter(entry -> entry.at().isAfter(killed) && !entry.client().equals(killedClient))
-                .map(JournalEntry::at).findFirst().orElse(null);
+        return cluster.tserver.journal().stream()
+                .filter(entry -> entry.at().isAfter(killed) && !entry.client().equals(killedClient))
+                .map(JournalEntry::at)
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -3,6 +3,16 @@ package io.ucsync.app;
 import static io.ucsync.app.UcsyncHarness.worker;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.util.ResourceLeakDetector;
+import io.ucsync.bench.AgentChangeObserver;
+import io.ucsync.bench.Bench;
+import io.ucsync.emulator.tserver.DnState;
+import io.ucsync.emulator.tserver.TServerEmulator;
+import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.presence.PresenceSource;
+import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.tlib.protocol.MessageType;
+import io.ucsync.tlib.protocol.ServerRole;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,38 +27,18 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.netty.util.ResourceLeakDetector;
-import io.ucsync.bench.Bench;
-import io.ucsync.emulator.tserver.DnState;
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
-import io.ucsync.presence.PresenceSource;
-import io.ucsync.sip.internal.FreePorts;
-import io.ucsync.tlib.link.EventKind;
-import io.ucsync.tlib.link.LinkState;
-import io.ucsync.tlib.link.TServerLink;
-import io.ucsync.tlib.link.TServerLinkConfig;
-import io.ucsync.tlib.link.TServerLinkListener;
-import io.ucsync.tlib.protocol.MessageType;
-import io.ucsync.tlib.protocol.ServerRole;
-import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
  * End to end with 100,000 workers, ucsync in a JVM of its own ({@code java ... io.ucsync.Ucsync}, as a site runs it)
@@ -82,8 +72,9 @@ class EndToEndBenchmark {
     private static final String JFR_DIR = System.getProperty("bench.jfr");
     private static final Duration LIMIT = Duration.ofMinutes(Long.getLong("bench.minutes", 15));
     /** Presences the benchmark sets and the agent state the shipped map makes of each. */
-    private static final Map<Integer, String> MAPPED = Map.of(UcsyncHarness.ONLINE, "Ready", 6500, "NotReady Busy",
-            15500, "NotReady Away");
+    private static final Map<Integer, String> MAPPED =
+            Map.of(UcsyncHarness.ONLINE, "Ready", 6500, "NotReady Busy", 15500, "NotReady Away");
+
     private static final String LINK_UP = "ucsync_tserver_link_up";
     private static final String SUBSCRIPTIONS_ACTIVE = "ucsync_uc_subscriptions_active";
     private static final String READY_AGENTS = "ucsync_agents{state=\"Ready\"}";
@@ -93,6 +84,7 @@ class EndToEndBenchmark {
 
     /** The availability each worker was last given (index: worker number). */
     private final int[] presences = new int[WORKERS + 1];
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -100,15 +92,22 @@ class EndToEndBenchmark {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
         Arrays.fill(presences, UcsyncHarness.ONLINE);
         int backupPort = FreePorts.pick(InetAddress.getLoopbackAddress());
-        String[] properties = System.getProperty("bench.ucsync-properties", "").isBlank() ? new String[0]
+        String[] properties = System.getProperty("bench.ucsync-properties", "").isBlank()
+                ? new String[0]
                 : System.getProperty("bench.ucsync-properties").strip().split("\\s+");
         try (UcsyncHarness ucsync = UcsyncHarness.in(home, WORKERS, properties);
-                TServerEmulator backup = TServerEmulator.start(TServerEmulatorConfig.builder().port(backupPort)
-                        .role(ServerRole.Backup).dns(ucsync.dnsOf("main"))
-                        .mirrorOf(new InetSocketAddress("127.0.0.1", ucsync.tserver().port())).build())) {
+                TServerEmulator backup = TServerEmulator.start(TServerEmulatorConfig.builder()
+                        .port(backupPort)
+                        .role(ServerRole.Backup)
+                        .dns(ucsync.dnsOf("main"))
+                        .mirrorOf(new InetSocketAddress(
+                                "127.0.0.1", ucsync.tserver().port()))
+                        .build())) {
             TServerEmulator primary = ucsync.tserver();
-            Files.writeString(ucsync.config(), "ucsync.tserver.main.endpoints=127.0.0.1:" + primary.port() + ",127.0.0.1:"
-                    + backupPort + "\n", StandardOpenOption.APPEND);
+            Files.writeString(
+                    ucsync.config(),
+                    "ucsync.tserver.main.endpoints=127.0.0.1:" + primary.port() + ",127.0.0.1:" + backupPort + "\n",
+                    StandardOpenOption.APPEND);
 
             try {
                 phases(ucsync, primary, backup);
@@ -120,9 +119,13 @@ class EndToEndBenchmark {
             } finally {
                 // what the stacks dropped also when a phase did not finish (a dropped BENOTIFY is a change lost)
                 try {
-                    Bench.sipStackDropped("e2e", sipStackDroppedPerMetrics(ucsync) + ucsync.frontEnd().stats().stack().dropped());
+                    Bench.sipStackDropped(
+                            "e2e",
+                            sipStackDroppedPerMetrics(ucsync)
+                                    + ucsync.frontEnd().stats().stack().dropped());
                 } catch (IllegalStateException e) {
-                    System.out.println("SIP stack drops not known: " + e.getMessage()); // ucsync gone: the phase's own error counts
+                    System.out.println("SIP stack drops not known: "
+                            + e.getMessage()); // ucsync gone: the phase's own error counts
                 }
             }
         }
@@ -134,9 +137,15 @@ class EndToEndBenchmark {
         ucsync.startProcess(ucsyncJvmOptions(), LIMIT);
         // done when the T-Server has every agent as it should be and ucsync has taken in every report of it (its own
         // count of Ready agents), so that the phases after it do not wait behind the start's backlog
-        measure(ucsync, primary, "start", started, () -> agentsNotAsPresenceSays(primary).isEmpty()
-                && metric(ucsync, READY_AGENTS) == WORKERS, () -> false);
-        System.out.printf("SIP stack after the start: ucsync's metrics say %,d dropped; the front-end emulator's stack %s%n",
+        measure(
+                ucsync,
+                primary,
+                "start",
+                started,
+                () -> agentsNotAsPresenceSays(primary).isEmpty() && metric(ucsync, READY_AGENTS) == WORKERS,
+                () -> false);
+        System.out.printf(
+                "SIP stack after the start: ucsync's metrics say %,d dropped; the front-end emulator's stack %s%n",
                 sipStackDroppedPerMetrics(ucsync), ucsync.frontEnd().stats().stack());
         long heap = liveHeap(ucsync);
         System.out.printf("ucsync's live heap with %,d idle workers: %,d bytes%n", WORKERS, heap);
@@ -148,14 +157,26 @@ class EndToEndBenchmark {
         long switchedOver = System.nanoTime();
         primary.kill();
         backup.promote();
-        measure(ucsync, backup, "resync", switchedOver, () -> agentsNotAsPresenceSays(backup).isEmpty()
-                && everyDnQueried(backup) && metric(ucsync, LINK_UP) == 1, () -> false);
+        measure(
+                ucsync,
+                backup,
+                "resync",
+                switchedOver,
+                () -> agentsNotAsPresenceSays(backup).isEmpty()
+                        && everyDnQueried(backup)
+                        && metric(ucsync, LINK_UP) == 1,
+                () -> false);
 
         // a subscription whose termination was dropped stays dead until its refresh (an hour): then it is not done
         long droppedBefore = sipStackDroppedPerMetrics(ucsync);
         ucsync.frontEnd().dropSubscriptions();
-        measure(ucsync, backup, "resubscribe", System.nanoTime(), () -> ucsync.frontEnd().stats().watched() >= WORKERS
-                && metric(ucsync, SUBSCRIPTIONS_ACTIVE) == WORKERS, () -> sipStackDroppedPerMetrics(ucsync) > droppedBefore);
+        measure(
+                ucsync,
+                backup,
+                "resubscribe",
+                System.nanoTime(),
+                () -> ucsync.frontEnd().stats().watched() >= WORKERS && metric(ucsync, SUBSCRIPTIONS_ACTIVE) == WORKERS,
+                () -> sipStackDroppedPerMetrics(ucsync) > droppedBefore);
     }
 
     /** ucsync's JVM options: those of -Dbench.ucsync-jvm, and with -Dbench.jfr a flight recording of the start. */
@@ -166,7 +187,8 @@ class EndToEndBenchmark {
             options.addAll(List.of(given.split("\\s+")));
         }
         if (JFR_DIR != null) {
-            options.add("-XX:StartFlightRecording=name=start,settings=profile,filename=" + Path.of(JFR_DIR, "start.jfr"));
+            options.add(
+                    "-XX:StartFlightRecording=name=start,settings=profile,filename=" + Path.of(JFR_DIR, "start.jfr"));
         }
         return options;
     }
@@ -176,24 +198,42 @@ class EndToEndBenchmark {
      * it is every 10 s, with the agents on the T-Server not (yet) as their workers' presences say. With -Dbench.jfr
      * the start's recording ends with it. It ends without a figure as soon as {@code hopeless}.
      */
-    private void measure(UcsyncHarness ucsync, TServerEmulator tserver, String phase, long fromNanos, BooleanSupplier done,
-            BooleanSupplier hopeless) throws Exception {
+    private void measure(
+            UcsyncHarness ucsync,
+            TServerEmulator tserver,
+            String phase,
+            long fromNanos,
+            BooleanSupplier done,
+            BooleanSupplier hopeless)
+            throws Exception {
         AtomicLong nextProgress = new AtomicLong(10);
         // a read that fails (the T-Server emulator's loop busy past its API timeout) is tried again at the next poll
-        await(phase).atMost(LIMIT).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .failFast("ucsync's SIP stack dropped a message: a subscription it ended stays dead until its refresh", hopeless::getAsBoolean)
+        await(phase)
+                .atMost(LIMIT)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .failFast(
+                        "ucsync's SIP stack dropped a message: a subscription it ended stays dead until its refresh",
+                        hopeless::getAsBoolean)
                 .until(() -> {
-            double seconds = (System.nanoTime() - fromNanos) / 1e9;
-            if (seconds >= nextProgress.get()) {
-                nextProgress.addAndGet(10);
-                List<String> off = agentsNotAsPresenceSays(tserver);
-                System.out.printf("%s: %.0f s: front end watches %,d workers; ucsync: link up %d, %,d subscriptions active,"
-                        + " %,d agents Ready; %,d agents not as presence says%s%n", phase, seconds, ucsync.frontEnd().stats().watched(),
-                        metric(ucsync, LINK_UP), metric(ucsync, SUBSCRIPTIONS_ACTIVE), metric(ucsync, READY_AGENTS), off.size(),
-                        off.isEmpty() ? "" : ", e.g. " + off.subList(0, Math.min(3, off.size())));
-            }
-            return done.getAsBoolean();
-        });
+                    double seconds = (System.nanoTime() - fromNanos) / 1e9;
+                    if (seconds >= nextProgress.get()) {
+                        nextProgress.addAndGet(10);
+                        List<String> off = agentsNotAsPresenceSays(tserver);
+                        System.out.printf(
+                                "%s: %.0f s: front end watches %,d workers; ucsync: link up %d, %,d subscriptions active,"
+                                        + " %,d agents Ready; %,d agents not as presence says%s%n",
+                                phase,
+                                seconds,
+                                ucsync.frontEnd().stats().watched(),
+                                metric(ucsync, LINK_UP),
+                                metric(ucsync, SUBSCRIPTIONS_ACTIVE),
+                                metric(ucsync, READY_AGENTS),
+                                off.size(),
+                                off.isEmpty() ? "" : ", e.g. " + off.subList(0, Math.min(3, off.size())));
+                    }
+                    return done.getAsBoolean();
+                });
         double seconds = (System.nanoTime() - fromNanos) / 1e9;
         if (JFR_DIR != null && phase.equals("start")) {
             jcmd(ucsync, "JFR.stop", "name=start");
@@ -207,68 +247,57 @@ class EndToEndBenchmark {
      * registered on every DN.
      */
     private void changesThroughTheEngine(UcsyncHarness ucsync, TServerEmulator primary) throws Exception {
-        Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        AtomicLong seen = new AtomicLong();
-        try (TServerLink observer = new TServerLink("observer",
-                TServerLinkConfig.builder().endpoints("127.0.0.1:" + primary.port()).build(), null)) {
-            observer.addListener(new TServerLinkListener() {
-                @Override
-                public void onEvent(TlibMessage event, EventKind kind) {
-                    if (event.type() == MessageType.EventAgentNotReady) {
-                        Long sent = sentAt.remove(event.getThisDN() + "/" + event.getReasonCode());
-                        if (sent != null) {
-                            latencies.add(System.nanoTime() - sent);
-                            seen.incrementAndGet();
-                        }
-                    } else if (event.type() == MessageType.EventAddressInfo && event.getReasonCode() != null
-                            && sentAt.remove(event.getThisDN() + "/" + event.getReasonCode()) != null) {
-                        // the observer's link reconnected and its resync shows the change: seen, its latency unknown
-                        seen.incrementAndGet();
-                    }
-                }
-            });
-            for (int i = 1; i <= WORKERS; i++) {
-                observer.register(UcsyncHarness.dn(i));
-            }
-            observer.start();
-            await().atMost(Duration.ofMinutes(2)).until(() -> observer.state() == LinkState.UP);
-
-            int[] round = { 0 };
-            runAt(ucsync, sentAt, round, 250, Duration.ofSeconds(5)); // warm-up
-            await().atMost(Duration.ofSeconds(60)).until(sentAt::isEmpty);
-            for (int rate : new int[] { 250, 1_000, 5_000 }) {
-                latencies.clear();
-                long before = seen.get();
+        List<String> dns =
+                IntStream.rangeClosed(1, WORKERS).mapToObj(UcsyncHarness::dn).toList();
+        try (AgentChangeObserver observer = new AgentChangeObserver(primary.port(), dns)) {
+            int[] round = {0};
+            runAt(ucsync, observer, round, 250, Duration.ofSeconds(5)); // warm-up
+            await().atMost(Duration.ofSeconds(60)).until(observer::sawAll);
+            for (int rate : new int[] {250, 1_000, 5_000}) {
+                observer.takeLatencies();
+                long before = observer.seen();
                 if (JFR_DIR != null) {
-                    jcmd(ucsync, "JFR.start", "name=at" + rate, "settings=profile", "filename=" + Path.of(JFR_DIR, "at" + rate + ".jfr"));
+                    jcmd(
+                            ucsync,
+                            "JFR.start",
+                            "name=at" + rate,
+                            "settings=profile",
+                            "filename=" + Path.of(JFR_DIR, "at" + rate + ".jfr"));
                 }
                 long from = System.nanoTime();
-                int offered = runAt(ucsync, sentAt, round, rate, Duration.ofSeconds(rate >= 5_000 ? 10 : 20));
+                int offered = runAt(ucsync, observer, round, rate, Duration.ofSeconds(rate >= 5_000 ? 10 : 20));
                 // every change seen, and every agent as the worker's last presence says (nothing lost on the way)
-                await().atMost(Duration.ofMinutes(3)).until(sentAt::isEmpty);
+                await().atMost(Duration.ofMinutes(3)).until(observer::sawAll);
                 await().atMost(Duration.ofMinutes(3)).until(() -> agentsNotAsPresenceSays(primary), List::isEmpty);
                 double seconds = (System.nanoTime() - from) / 1e9;
                 if (JFR_DIR != null) {
                     jcmd(ucsync, "JFR.stop", "name=at" + rate);
                 }
-                List<Long> sorted = new ArrayList<>(latencies);
-                Collections.sort(sorted);
-                System.out.printf("latency at %,d changes/s over %,d changes: p50 %.1f ms, p99 %.1f ms, max %.1f ms; %,d offered,"
-                        + " mapped in %.1f s = %,.0f changes/s (load average %s)%n", rate, sorted.size(), percentile(sorted, 50),
-                        percentile(sorted, 99), sorted.get(sorted.size() - 1) / 1e6, offered, seconds, (seen.get() - before) / seconds,
+                List<Long> sorted = observer.takeLatencies();
+                double perSecond = (observer.seen() - before) / seconds;
+                System.out.printf(
+                        "latency at %,d changes/s over %,d changes: p50 %.1f ms, p99 %.1f ms, max %.1f ms; %,d offered,"
+                                + " mapped in %.1f s = %,.0f changes/s (load average %s)%n",
+                        rate,
+                        sorted.size(),
+                        AgentChangeObserver.percentileMillis(sorted, 50),
+                        AgentChangeObserver.percentileMillis(sorted, 99),
+                        sorted.get(sorted.size() - 1) / 1e6,
+                        offered,
+                        seconds,
+                        perSecond,
                         loadAverage());
-                Bench.report("e2e.p50.at" + rate, percentile(sorted, 50), "ms");
-                Bench.report("e2e.p99.at" + rate, percentile(sorted, 99), "ms");
+                Bench.report("e2e.p50.at" + rate, AgentChangeObserver.percentileMillis(sorted, 50), "ms");
+                Bench.report("e2e.p99.at" + rate, AgentChangeObserver.percentileMillis(sorted, 99), "ms");
                 if (rate == 5_000) {
-                    Bench.report("e2e.sustained", Math.round((seen.get() - before) / seconds), "changes/s");
+                    Bench.report("e2e.sustained", Math.round(perSecond), "changes/s");
                 }
             }
         }
     }
 
     /** Sets presences open-loop at {@code rate} per second for the duration: Busy and Away in turn for each worker. */
-    private int runAt(UcsyncHarness ucsync, Map<String, Long> sentAt, int[] round, int rate, Duration duration)
+    private int runAt(UcsyncHarness ucsync, AgentChangeObserver observer, int[] round, int rate, Duration duration)
             throws InterruptedException {
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         long start = System.nanoTime();
@@ -283,7 +312,7 @@ class EndToEndBenchmark {
             boolean busy = (round[0] / WORKERS) % 2 == 0;
             round[0]++;
             presences[worker] = busy ? 6500 : 15500;
-            sentAt.put(UcsyncHarness.dn(worker) + "/" + (busy ? "Busy" : "Away"), System.nanoTime());
+            observer.expect(UcsyncHarness.dn(worker), busy ? "Busy" : "Away");
             ucsync.frontEnd().presence(worker(worker), presences[worker], null, PresenceSource.USER);
             sent++;
         }
@@ -308,14 +337,17 @@ class EndToEndBenchmark {
         List<DnState> onPrimary = primary.states();
         List<DnState> onBackup = backup.states();
         return IntStream.range(0, onPrimary.size())
-                .allMatch(i -> UcsyncHarness.describe(onPrimary.get(i)).equals(UcsyncHarness.describe(onBackup.get(i))));
+                .allMatch(
+                        i -> UcsyncHarness.describe(onPrimary.get(i)).equals(UcsyncHarness.describe(onBackup.get(i))));
     }
 
     /** Whether ucsync's link has queried every DN on this T-Server (its resync there). */
     private static boolean everyDnQueried(TServerEmulator tserver) {
         Map<String, Map<String, Integer>> stats = tserver.stats();
-        return IntStream.rangeClosed(1, WORKERS).allMatch(i -> stats.getOrDefault(UcsyncHarness.dn(i), Map.of())
-                .getOrDefault(MessageType.RequestQueryAddress.name(), 0) > 0);
+        return IntStream.rangeClosed(1, WORKERS)
+                .allMatch(i -> stats.getOrDefault(UcsyncHarness.dn(i), Map.of())
+                                .getOrDefault(MessageType.RequestQueryAddress.name(), 0)
+                        > 0);
     }
 
     /** What ucsync's SIP stacks dropped, as its Prometheus metrics say: removed as stuck plus dropped by the kernel. */
@@ -335,16 +367,21 @@ class EndToEndBenchmark {
     private long metric(UcsyncHarness ucsync, String name) {
         String metrics;
         try {
-            metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ucsync.managementPort + "/observe/metrics"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            metrics = http.send(
+                            HttpRequest.newBuilder(URI.create(
+                                            "http://127.0.0.1:" + ucsync.managementPort + "/observe/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             throw new IllegalStateException("ucsync's metrics do not answer", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        Matcher values = Pattern.compile("(?m)^" + Pattern.quote(name) + (name.endsWith("}") ? "" : "(?:\\{[^}]*})?")
-                + " (\\S+)$").matcher(metrics);
+        Matcher values = Pattern.compile(
+                        "(?m)^" + Pattern.quote(name) + (name.endsWith("}") ? "" : "(?:\\{[^}]*})?") + " (\\S+)$")
+                .matcher(metrics);
         double sum = 0;
         boolean found = false;
         while (values.find()) {
@@ -366,7 +403,8 @@ class EndToEndBenchmark {
 
     /** jcmd on ucsync's process; what it printed, refused when it fails. */
     private static String jcmd(UcsyncHarness ucsync, String... command) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        List<String> line = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 String.valueOf(ucsync.processId())));
         line.addAll(List.of(command));
         Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
@@ -379,9 +417,5 @@ class EndToEndBenchmark {
 
     private static String loadAverage() throws IOException {
         return Files.readString(Path.of("/proc/loadavg")).split(" ", 4)[0];
-    }
-
-    private static double percentile(List<Long> sorted, int percentile) {
-        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * percentile / 100)) / 1e6;
     }
 }
