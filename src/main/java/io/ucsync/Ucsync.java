@@ -1,17 +1,15 @@
 package io.ucsync;
 
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Map;
-
-import org.slf4j.LoggerFactory;
-
 import io.ucsync.app.Connector;
 import io.ucsync.app.StartFailure;
+import io.ucsync.config.ConfigException;
 import io.ucsync.emulator.control.ControlCommand;
 import io.ucsync.emulator.frontend.FrontEndEmulatorCommand;
 import io.ucsync.emulator.tserver.TServerEmulatorCommand;
-import io.ucsync.config.ConfigException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point of target/ucsync.jar. Without a subcommand it runs the connector on camel-main;
@@ -30,8 +28,7 @@ public final class Ucsync {
             "frontend-emulator", FrontEndEmulatorCommand::run,
             "control", ControlCommand::run);
 
-    private Ucsync() {
-    }
+    private Ucsync() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && SUBCOMMANDS.containsKey(args[0])) {
@@ -57,7 +54,8 @@ public final class Ucsync {
             connector = Connector.create(configFile);
         } catch (ConfigException e) {
             if (e.problems().size() == 1) {
-                System.err.println("ucsync cannot start; fix the configuration: " + e.problems().get(0));
+                System.err.println("ucsync cannot start; fix the configuration: "
+                        + e.problems().get(0));
             } else {
                 System.err.println("ucsync cannot start; fix the configuration:");
                 e.problems().forEach(problem -> System.err.println("  " + problem));

@@ -1,19 +1,17 @@
 package io.ucsync.app;
 
+import io.ucsync.config.ConfigException;
+import io.ucsync.engine.SyncEngine;
+import io.ucsync.state.StateStoreException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.engine.SyncEngine;
-import io.ucsync.config.ConfigException;
-import io.ucsync.state.StateStoreException;
 
 /**
  * The connector as {@code java -jar target/ucsync.jar} runs it: ucsync ({@link UcsyncModule}) on a camel-main of
@@ -52,7 +50,8 @@ public final class Connector implements AutoCloseable {
      * @return false when ucsync could not start, said in one line naming what and the fix ({@link StartFailure})
      */
     public boolean run() {
-        Optional<String> portInUse = StartFailure.serverPortInUse(module.settings().asProperties(), configFile);
+        Optional<String> portInUse =
+                StartFailure.serverPortInUse(module.settings().asProperties(), configFile);
         if (portInUse.isPresent()) {
             LOG.error("ucsync cannot start: {}", portInUse.get());
             module.close();
@@ -71,11 +70,13 @@ public final class Connector implements AutoCloseable {
 
     /** Runs on a thread of its own and returns once started, for tests; {@link #close()} stops. */
     public void start() throws Exception {
-        runner = new Thread(() -> {
-            run();
-            // a start still awaited has failed (before ucsync's own start could, or without it)
-            module.started().completeExceptionally(new IllegalStateException("camel-main stopped"));
-        }, "ucsync-main");
+        runner = new Thread(
+                () -> {
+                    run();
+                    // a start still awaited has failed (before ucsync's own start could, or without it)
+                    module.started().completeExceptionally(new IllegalStateException("camel-main stopped"));
+                },
+                "ucsync-main");
         runner.start();
         try {
             module.started().get(60, TimeUnit.SECONDS);

@@ -1,17 +1,15 @@
 package io.ucsync.app;
 
-import java.util.List;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.ucsync.config.Roster;
+import io.ucsync.config.RosterEntry;
 import io.ucsync.emulator.frontend.FrontEndEmulator;
 import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
 import io.ucsync.emulator.tserver.TServerEmulator;
 import io.ucsync.emulator.tserver.TServerEmulatorConfig;
 import io.ucsync.presence.PresenceSource;
-import io.ucsync.config.Roster;
-import io.ucsync.config.RosterEntry;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The default run's peers, in the same JVM but over real sockets on loopback: a T-Server emulator with every
@@ -36,18 +34,29 @@ public final class EmbeddedLab implements AutoCloseable {
         List<String> dns = roster.entries().stream().map(RosterEntry::dn).toList();
         TServerEmulator tserver = TServerEmulator.start(TServerEmulatorConfig.builder()
                 .port(settings.intValue(UcsyncSettings.LAB_TSERVER_PORT))
-                .controlPort(settings.intValue(UcsyncSettings.LAB_TSERVER_CONTROL_PORT)).dns(dns).build());
+                .controlPort(settings.intValue(UcsyncSettings.LAB_TSERVER_CONTROL_PORT))
+                .dns(dns)
+                .build());
         FrontEndEmulator frontEnd;
         try {
-            frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(settings.intValue(UcsyncSettings.LAB_FRONTEND_PORT), "udp",
-                    settings.intValue(UcsyncSettings.LAB_FRONTEND_CONTROL_PORT), null));
+            frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(
+                    settings.intValue(UcsyncSettings.LAB_FRONTEND_PORT),
+                    "udp",
+                    settings.intValue(UcsyncSettings.LAB_FRONTEND_CONTROL_PORT),
+                    null));
         } catch (RuntimeException e) {
             tserver.close();
             throw e;
         }
         roster.entries().forEach(worker -> frontEnd.presence(worker.sipUri(), ONLINE, null, PresenceSource.USER));
-        LOG.info("embedded lab: T-Server emulator on 127.0.0.1:{} (control {}) with {} DNs, UC front-end emulator on"
-                + " 127.0.0.1:{}/udp (control {})", tserver.port(), tserver.controlPort(), dns.size(), frontEnd.port(), frontEnd.controlPort());
+        LOG.info(
+                "embedded lab: T-Server emulator on 127.0.0.1:{} (control {}) with {} DNs, UC front-end emulator on"
+                        + " 127.0.0.1:{}/udp (control {})",
+                tserver.port(),
+                tserver.controlPort(),
+                dns.size(),
+                frontEnd.port(),
+                frontEnd.controlPort());
         return new EmbeddedLab(tserver, frontEnd);
     }
 

@@ -14,8 +14,7 @@ import java.util.TreeMap;
  */
 final class EndpointOptions {
 
-    private EndpointOptions() {
-    }
+    private EndpointOptions() {}
 
     /**
      * The options under {@code prefix}, in camelCase: {@code defaults}' keys under it, then the file's; a key with a
@@ -43,12 +42,18 @@ final class EndpointOptions {
      * @param what  what the options set, for the message ("a T-Server link")
      * @param doc   the component's page that lists them
      */
-    static List<String> unknown(String fileName, String prefix, Map<String, String> options, Set<String> known, String what,
-            String doc) {
-        return options.keySet().stream().filter(option -> !known.contains(option) || option.equals("name"))
-                .map(option -> fileName + ": " + prefix + kebab(option) + " is not an option of " + what + " (fix: one of "
-                        + known.stream().filter(o -> !o.equals("name")).sorted().map(EndpointOptions::kebab).toList()
-                        + ", see " + doc + ")")
+    static List<String> unknown(
+            String fileName, String prefix, Map<String, String> options, Set<String> known, String what, String doc) {
+        return options.keySet().stream()
+                .filter(option -> !known.contains(option) || option.equals("name"))
+                .map(option ->
+                        fileName + ": " + prefix + kebab(option) + " is not an option of " + what + " (fix: one of "
+                                + known.stream()
+                                        .filter(o -> !o.equals("name"))
+                                        .sorted()
+                                        .map(EndpointOptions::kebab)
+                                        .toList()
+                                + ", see " + doc + ")")
                 .toList();
     }
 

@@ -17,7 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +33,7 @@ public final class FileWatcher implements AutoCloseable {
     private final Thread thread;
     private final Map<Path, List<Handler>> handlers = new ConcurrentHashMap<>();
 
-    private record Handler(Predicate<Path> accepts, Consumer<Path> onChange) {
-    }
+    private record Handler(Predicate<Path> accepts, Consumer<Path> onChange) {}
 
     public FileWatcher() throws IOException {
         watchService = FileSystems.getDefault().newWatchService();
@@ -47,7 +45,10 @@ public final class FileWatcher implements AutoCloseable {
     public void watch(Path directory, Predicate<Path> accepts, Consumer<Path> onChange) throws IOException {
         Path dir = directory.toAbsolutePath().normalize();
         if (!handlers.containsKey(dir)) {
-            dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+            dir.register(
+                    watchService,
+                    StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_MODIFY,
                     StandardWatchEventKinds.ENTRY_DELETE);
         }
         handlers.computeIfAbsent(dir, d -> new CopyOnWriteArrayList<>()).add(new Handler(accepts, onChange));

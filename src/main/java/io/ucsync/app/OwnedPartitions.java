@@ -1,16 +1,5 @@
 package io.ucsync.app;
 
-import java.sql.SQLException;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-
-import org.apache.camel.CamelContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.ucsync.cluster.PartitionWork;
 import io.ucsync.config.Roster;
 import io.ucsync.config.RosterEntry;
@@ -25,6 +14,15 @@ import io.ucsync.state.WorkerStore;
 import io.ucsync.timers.DurableTimers;
 import io.ucsync.tlib.TlibComponent;
 import io.ucsync.tlib.link.TServerLink;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What this node does for the partitions it owns: their workers' facts read from the store, their DNs registered with
@@ -50,8 +48,17 @@ final class OwnedPartitions implements PartitionWork {
     /** The partitions whose workers this node watches and registers now. */
     private final Set<Integer> started = ConcurrentHashMap.newKeySet();
 
-    OwnedPartitions(CamelContext camel, SyncEngine engine, Partitioning partitioning, WorkerStore store, WorkerRegistry registry,
-            DurableTimers timers, HttpSessions sessions, WorkerInputs inputs, List<String> pools, boolean subscribeWhileSignedIn,
+    OwnedPartitions(
+            CamelContext camel,
+            SyncEngine engine,
+            Partitioning partitioning,
+            WorkerStore store,
+            WorkerRegistry registry,
+            DurableTimers timers,
+            HttpSessions sessions,
+            WorkerInputs inputs,
+            List<String> pools,
+            boolean subscribeWhileSignedIn,
             Consumer<List<Command>> commands) {
         this.camel = camel;
         this.engine = engine;
@@ -67,7 +74,9 @@ final class OwnedPartitions implements PartitionWork {
     }
 
     private List<RosterEntry> workersOf(int partition) {
-        return engine.roster().entries().stream().filter(worker -> partitioning.of(worker.sipUri()) == partition).toList();
+        return engine.roster().entries().stream()
+                .filter(worker -> partitioning.of(worker.sipUri()) == partition)
+                .toList();
     }
 
     @Override
@@ -88,10 +97,17 @@ final class OwnedPartitions implements PartitionWork {
         watch(workers, signedIn);
         register(workers);
         if (subscribeWhileSignedIn) {
-            // a worker without a session (it expired while no node owned them, or was lost) is signed out like one whose
+            // a worker without a session (it expired while no node owned them, or was lost) is signed out like one
+            // whose
             // session expired; one who was signed out already is left as they are
-            workers.stream().map(RosterEntry::sipUri).filter(worker -> !signedIn.contains(worker))
-                    .forEach(worker -> commands.accept(engine.signedOut(worker, "no KW-page session when this node took the worker on (at its start, or from another node)")));
+            workers.stream()
+                    .map(RosterEntry::sipUri)
+                    .filter(worker -> !signedIn.contains(worker))
+                    .forEach(
+                            worker -> commands.accept(
+                                    engine.signedOut(
+                                            worker,
+                                            "no KW-page session when this node took the worker on (at its start, or from another node)")));
         }
         inputs.applyWaiting(partition);
         LOG.debug("partition {}: {} workers", partition, workers.size());
@@ -103,7 +119,11 @@ final class OwnedPartitions implements PartitionWork {
         List<RosterEntry> workers = workersOf(partition);
         timers.stop(partition);
         for (String pool : pools) {
-            agentOf(pool).unwatch(workers.stream().filter(worker -> worker.poolOrDefault().equals(pool)).map(RosterEntry::sipUri).toList());
+            agentOf(pool)
+                    .unwatch(workers.stream()
+                            .filter(worker -> worker.poolOrDefault().equals(pool))
+                            .map(RosterEntry::sipUri)
+                            .toList());
         }
         for (RosterEntry worker : workers) {
             TServerLink link = linkOf(worker);
@@ -124,14 +144,21 @@ final class OwnedPartitions implements PartitionWork {
      * those new to it are registered, and not acted on until their T-Server has reported them.
      */
     synchronized void rosterChanged(Roster before) throws SQLException {
-        List<RosterEntry> owned = engine.roster().entries().stream().filter(worker -> started.contains(partitioning.of(worker.sipUri())))
+        List<RosterEntry> owned = engine.roster().entries().stream()
+                .filter(worker -> started.contains(partitioning.of(worker.sipUri())))
                 .toList();
-        List<RosterEntry> added = owned.stream().filter(worker -> before.bySipUri(worker.sipUri()).isEmpty()).toList();
+        List<RosterEntry> added = owned.stream()
+                .filter(worker -> before.bySipUri(worker.sipUri()).isEmpty())
+                .toList();
         engine.awaitReports(added);
         Set<String> signedIn = subscribeWhileSignedIn ? sessions.principals() : Set.of();
         for (String pool : pools) {
-            agentOf(pool).setWatched(owned.stream().filter(worker -> worker.poolOrDefault().equals(pool)).map(RosterEntry::sipUri)
-                    .filter(worker -> !subscribeWhileSignedIn || signedIn.contains(worker)).toList());
+            agentOf(pool)
+                    .setWatched(owned.stream()
+                            .filter(worker -> worker.poolOrDefault().equals(pool))
+                            .map(RosterEntry::sipUri)
+                            .filter(worker -> !subscribeWhileSignedIn || signedIn.contains(worker))
+                            .toList());
         }
         register(added);
     }
@@ -148,8 +175,12 @@ final class OwnedPartitions implements PartitionWork {
 
     private void watch(List<RosterEntry> workers, Set<String> signedIn) {
         for (String pool : pools) {
-            agentOf(pool).watch(workers.stream().filter(worker -> worker.poolOrDefault().equals(pool)).map(RosterEntry::sipUri)
-                    .filter(worker -> !subscribeWhileSignedIn || signedIn.contains(worker)).toList());
+            agentOf(pool)
+                    .watch(workers.stream()
+                            .filter(worker -> worker.poolOrDefault().equals(pool))
+                            .map(RosterEntry::sipUri)
+                            .filter(worker -> !subscribeWhileSignedIn || signedIn.contains(worker))
+                            .toList());
         }
     }
 

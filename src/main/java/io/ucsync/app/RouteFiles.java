@@ -1,5 +1,6 @@
 package io.ucsync.app;
 
+import io.ucsync.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -29,8 +29,6 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.config.ConfigException;
 
 /**
  * The route files in routes/, loaded one file at a time, and reloaded one file at a time.
@@ -68,22 +66,35 @@ public final class RouteFiles {
      * @param instances the routes to make from its templates, by template id: route id, then the template's parameters
      * @param templated its own {@code templatedRoute} entries
      */
-    private record FileRoutes(List<RouteConfigurationDefinition> configurations, List<RestDefinition> rests, List<RouteDefinition> routes,
-            List<RouteTemplateDefinition> templates, Map<String, Map<String, Map<String, Object>>> instances,
+    private record FileRoutes(
+            List<RouteConfigurationDefinition> configurations,
+            List<RestDefinition> rests,
+            List<RouteDefinition> routes,
+            List<RouteTemplateDefinition> templates,
+            Map<String, Map<String, Map<String, Object>>> instances,
             List<TemplatedRouteDefinition> templated) {
 
         List<String> configurationIds() {
-            return configurations.stream().map(RouteConfigurationDefinition::getId).toList();
+            return configurations.stream()
+                    .map(RouteConfigurationDefinition::getId)
+                    .toList();
         }
 
         /** These route configurations (the ones in the model) with the routes of another reading of the same file. */
         FileRoutes withRoutesOf(FileRoutes reread) {
-            return new FileRoutes(configurations, reread.rests(), reread.routes(), reread.templates(), reread.instances(), reread.templated());
+            return new FileRoutes(
+                    configurations,
+                    reread.rests(),
+                    reread.routes(),
+                    reread.templates(),
+                    reread.instances(),
+                    reread.templated());
         }
 
         /** Every route id the file makes, in the order they are made. */
         List<String> routeIds() {
-            List<String> ids = new ArrayList<>(routes.stream().map(RouteDefinition::getRouteId).toList());
+            List<String> ids = new ArrayList<>(
+                    routes.stream().map(RouteDefinition::getRouteId).toList());
             instances.values().forEach(byRoute -> ids.addAll(byRoute.keySet()));
             templated.forEach(route -> ids.add(route.getRouteId()));
             return ids;
@@ -98,7 +109,8 @@ public final class RouteFiles {
      * @param templateInstances for a template id, the routes ucsync makes from it: route id, then the template's
      *                          parameters (none for a template the configuration does not know)
      */
-    public RouteFiles(CamelContext camel, Path directory, Function<String, Map<String, Map<String, Object>>> templateInstances) {
+    public RouteFiles(
+            CamelContext camel, Path directory, Function<String, Map<String, Map<String, Object>>> templateInstances) {
         this.camel = camel;
         this.directory = directory.toAbsolutePath().normalize();
         this.templateInstances = templateInstances;
@@ -114,8 +126,9 @@ public final class RouteFiles {
         try (Stream<Path> listing = Files.list(directory)) {
             files = listing.filter(RouteFiles::isRouteFile).sorted().toList();
         } catch (NoSuchFileException e) {
-            throw new ConfigException(List.of(UcsyncSettings.ROUTES + "=" + directory + ": no such directory (fix: point it at the"
-                    + " directory that holds the *" + SUFFIX + " route files, e.g. the routes/ directory shipped with ucsync)"));
+            throw new ConfigException(List.of(UcsyncSettings.ROUTES + "=" + directory
+                    + ": no such directory (fix: point it at the" + " directory that holds the *" + SUFFIX
+                    + " route files, e.g. the routes/ directory shipped with ucsync)"));
         }
         Map<Path, FileRoutes> read = new LinkedHashMap<>();
         for (Path file : files) {
@@ -135,7 +148,8 @@ public final class RouteFiles {
             LOG.info("routes {} loaded from {}", contents.routeIds(), directory.relativize(file));
         }
         RestConfiguration rest = camel.getRestConfiguration();
-        if (rest.getApiContextPath() != null && read.values().stream().anyMatch(contents -> !contents.rests().isEmpty())) {
+        if (rest.getApiContextPath() != null
+                && read.values().stream().anyMatch(contents -> !contents.rests().isEmpty())) {
             // one OpenAPI document for every REST definition, read when it is asked for: reloads keep it true
             model().addRouteDefinition(RestDefinition.asRouteApiDefinition(camel, rest));
         }
@@ -183,15 +197,21 @@ public final class RouteFiles {
             if (previous != null) {
                 restore(previous);
             }
-            LOG.error("route file {} refused when starting its routes, the previous ones are back: {}", name, describe(e));
+            LOG.error(
+                    "route file {} refused when starting its routes, the previous ones are back: {}",
+                    name,
+                    describe(e));
             return false;
         }
         loaded.put(file, contents);
         LOG.info("route file {} reloaded: routes {}", name, contents.routeIds());
         List<String> configurations = contents.configurationIds();
-        List<Path> using = loaded.entrySet().stream().filter(other -> !other.getKey().equals(file)
-                && other.getValue().routes().stream().anyMatch(route -> configurations.contains(route.getRouteConfigurationId())))
-                .map(Map.Entry::getKey).toList();
+        List<Path> using = loaded.entrySet().stream()
+                .filter(other -> !other.getKey().equals(file)
+                        && other.getValue().routes().stream()
+                                .anyMatch(route -> configurations.contains(route.getRouteConfigurationId())))
+                .map(Map.Entry::getKey)
+                .toList();
         // routes of other files take a changed route configuration when they are read again
         using.forEach(this::reload);
         return true;
@@ -214,7 +234,8 @@ public final class RouteFiles {
             routeBuilder.configureRoutes(camel);
             if (routeBuilder instanceof RouteConfigurationBuilder configurationBuilder) {
                 configurationBuilder.configuration();
-                configurations.addAll(configurationBuilder.getRouteConfigurationCollection().getRouteConfigurations());
+                configurations.addAll(
+                        configurationBuilder.getRouteConfigurationCollection().getRouteConfigurations());
             }
             for (RestDefinition rest : routeBuilder.getRestCollection().getRests()) {
                 rests.add(rest);
@@ -226,7 +247,8 @@ public final class RouteFiles {
         }
         for (RouteConfigurationDefinition configuration : configurations) {
             if (configuration.getId() == null || configuration.getId().isBlank()) {
-                throw new IllegalArgumentException("a route configuration has no id (fix: give every routeConfiguration an id)");
+                throw new IllegalArgumentException(
+                        "a route configuration has no id (fix: give every routeConfiguration an id)");
             }
         }
         Map<String, Map<String, Map<String, Object>>> instances = new LinkedHashMap<>();
@@ -244,8 +266,9 @@ public final class RouteFiles {
         }
         for (RouteDefinition route : routes) {
             if (route.getRouteId() == null || route.getRouteId().isBlank()) {
-                throw new IllegalArgumentException("a route from " + route.getInput().getEndpointUri()
-                        + " has no id (fix: give every route an id, every REST verb a routeId)");
+                throw new IllegalArgumentException(
+                        "a route from " + route.getInput().getEndpointUri()
+                                + " has no id (fix: give every route an id, every REST verb a routeId)");
             }
         }
         FileRoutes contents = new FileRoutes(configurations, rests, routes, templates, instances, templated);
@@ -262,8 +285,10 @@ public final class RouteFiles {
                 throw new IllegalArgumentException(what + " '" + id + "' appears twice in the file");
             }
             for (Map.Entry<Path, FileRoutes> other : loaded.entrySet()) {
-                if (!other.getKey().equals(file.toAbsolutePath().normalize()) && idsOf.apply(other.getValue()).contains(id)) {
-                    throw new IllegalArgumentException(what + " '" + id + "' is already used by " + directory.relativize(other.getKey()));
+                if (!other.getKey().equals(file.toAbsolutePath().normalize())
+                        && idsOf.apply(other.getValue()).contains(id)) {
+                    throw new IllegalArgumentException(
+                            what + " '" + id + "' is already used by " + directory.relativize(other.getKey()));
                 }
             }
         }
@@ -280,8 +305,10 @@ public final class RouteFiles {
         model().addRouteTemplateDefinitions(contents.templates());
         model().addRestDefinitions(contents.rests(), false);
         model().addRouteDefinitions(contents.routes());
-        for (Map.Entry<String, Map<String, Map<String, Object>>> template : contents.instances().entrySet()) {
-            for (Map.Entry<String, Map<String, Object>> route : template.getValue().entrySet()) {
+        for (Map.Entry<String, Map<String, Map<String, Object>>> template :
+                contents.instances().entrySet()) {
+            for (Map.Entry<String, Map<String, Object>> route :
+                    template.getValue().entrySet()) {
                 model().addRouteFromTemplate(route.getKey(), template.getKey(), route.getValue());
             }
         }

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.slf4j.Logger;
 
 /**
@@ -28,15 +27,16 @@ public final class StartFailure {
 
     /** H2's error code for a database file another process holds open (org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1). */
     private static final int H2_DATABASE_ALREADY_OPEN = 90020;
-    private static final Pattern HOST_PORT = Pattern.compile("(?:[0-9.]+|localhost|\\[[0-9a-fA-F:]*\\]|[\\w.-]+):(\\d{1,5})\\b");
+
+    private static final Pattern HOST_PORT =
+            Pattern.compile("(?:[0-9.]+|localhost|\\[[0-9a-fA-F:]*\\]|[\\w.-]+):(\\d{1,5})\\b");
     private static final Pattern PORT = Pattern.compile("\\bport (\\d{1,5})\\b");
     private static final Pattern H2_FILE = Pattern.compile("\"([^\"]+)\"");
 
     /** The system property that adds the failure's stack trace to its line: {@code -Ducsync.debug=true}. */
     public static final String DEBUG_PROPERTY = "ucsync.debug";
 
-    private StartFailure() {
-    }
+    private StartFailure() {}
 
     /** Logs why ucsync could not start in one ERROR line; with {@code -Ducsync.debug=true} the stack trace follows. */
     public static void report(Logger log, Throwable failure, Path configFile) {
@@ -55,14 +55,16 @@ public final class StartFailure {
         SQLException sql = causeOf(failure, SQLException.class);
         if (sql != null && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
             Matcher file = H2_FILE.matcher(String.valueOf(sql.getMessage()));
-            return "the state store " + (file.find() ? file.group(1) : "file") + " is in use by another process (another"
+            return "the state store " + (file.find() ? file.group(1) : "file")
+                    + " is in use by another process (another"
                     + " ucsync running in this directory?); stop it, or give this one another ucsync.state.jdbc-url in "
                     + configFile;
         }
         FileSystemException file = causeOf(failure, FileSystemException.class);
         if (file != null) {
             return "cannot read " + file.getFile() + (file.getReason() == null ? "" : ": " + file.getReason())
-                    + " (" + file.getClass().getSimpleName() + "); fix the path or its permissions, or the key naming it in "
+                    + " (" + file.getClass().getSimpleName()
+                    + "); fix the path or its permissions, or the key naming it in "
                     + configFile;
         }
         return RouteFiles.describe(failure);
@@ -80,15 +82,17 @@ public final class StartFailure {
                 continue;
             }
             String host = settings.getProperty(server + ".host", "0.0.0.0").trim();
-            String port = settings.getProperty(server + ".port", server.equals("camel.server") ? "8080" : "9876").trim();
+            String port = settings.getProperty(server + ".port", server.equals("camel.server") ? "8080" : "9876")
+                    .trim();
             if (!port.matches("\\d{1,5}") || host.contains("{{")) {
                 continue; // a placeholder Camel resolves: its server reports what it finds
             }
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new InetSocketAddress(host, Integer.parseInt(port)));
             } catch (IOException e) {
-                return Optional.of("port " + port + " (" + server + ".port, " + (server.equals("camel.server")
-                        ? "the KW page and the dashboard" : "health and metrics") + ") on " + host + " is in use by"
+                return Optional.of("port " + port + " (" + server + ".port, "
+                        + (server.equals("camel.server") ? "the KW page and the dashboard" : "health and metrics")
+                        + ") on " + host + " is in use by"
                         + " another process (another ucsync running?): " + e.getMessage() + "; stop it, or change "
                         + server + ".port in " + configFile);
             }
@@ -98,7 +102,9 @@ public final class StartFailure {
 
     private static String portInUse(Throwable failure, Path configFile) {
         String port = null;
-        for (Throwable cause = failure; cause != null && port == null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause = failure;
+                cause != null && port == null;
+                cause = cause.getCause() == cause ? null : cause.getCause()) {
             String message = String.valueOf(cause.getMessage());
             Matcher hostPort = HOST_PORT.matcher(message);
             Matcher portWord = PORT.matcher(message);
@@ -106,7 +112,8 @@ public final class StartFailure {
         }
         String what = port == null ? "a port ucsync listens on" : "port " + port;
         List<String> keys = port == null ? List.of() : keysNaming(port, configFile);
-        String fix = keys.isEmpty() ? "change the port in " + configFile
+        String fix = keys.isEmpty()
+                ? "change the port in " + configFile
                 : "change " + String.join(" or ", keys) + " in " + configFile;
         return what + " is in use by another process (another ucsync running?): " + RouteFiles.describe(failure)
                 + "; stop it, or " + fix;

@@ -1,12 +1,43 @@
 package io.ucsync.app;
 
+import io.ucsync.cluster.ClusterHealthCheck;
+import io.ucsync.cluster.ClusterNode;
+import io.ucsync.cluster.ClusterOptions;
+import io.ucsync.cluster.ClusterStatus;
+import io.ucsync.cluster.PartitionOwnership;
+import io.ucsync.cluster.SingleNode;
+import io.ucsync.config.ConfigException;
+import io.ucsync.config.PresenceMaps;
+import io.ucsync.config.Roster;
+import io.ucsync.config.RosterEntry;
+import io.ucsync.dashboard.Dashboard;
+import io.ucsync.dashboard.LabActions;
+import io.ucsync.engine.SyncEngine;
+import io.ucsync.http.ApiAccess;
+import io.ucsync.http.ApiAnswers;
+import io.ucsync.http.HttpSessions;
+import io.ucsync.kw.KwViews;
+import io.ucsync.kw.PreviewOffers;
+import io.ucsync.sip.SipPresenceComponent;
+import io.ucsync.state.ChangeFeed;
+import io.ucsync.state.PartitionEpochs;
+import io.ucsync.state.PreviewOfferStore;
+import io.ucsync.state.SessionStore;
+import io.ucsync.state.StateDatabase;
+import io.ucsync.state.StateStoreException;
+import io.ucsync.state.WorkerInbox;
+import io.ucsync.state.WorkerRegistry;
+import io.ucsync.state.WorkerStore;
+import io.ucsync.timers.DurableTimers;
+import io.ucsync.tlib.TlibComponent;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +47,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.ExtendedStartupListener;
-import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListener;
 import org.apache.camel.main.MainListenerSupport;
@@ -30,42 +60,6 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.vertx.ext.web.Route;
-import io.vertx.ext.web.handler.StaticHandler;
-
-import io.ucsync.cluster.ClusterHealthCheck;
-import io.ucsync.cluster.ClusterNode;
-import io.ucsync.cluster.ClusterOptions;
-import io.ucsync.cluster.ClusterStatus;
-import io.ucsync.cluster.PartitionOwnership;
-import io.ucsync.cluster.SingleNode;
-import io.ucsync.dashboard.Dashboard;
-import io.ucsync.dashboard.LabActions;
-import io.ucsync.http.ApiAccess;
-import io.ucsync.http.ApiAnswers;
-import io.ucsync.http.HttpSessions;
-import io.ucsync.engine.SyncEngine;
-import io.ucsync.kw.KwViews;
-import io.ucsync.kw.PreviewOffers;
-import io.ucsync.sip.SipPresenceAgent;
-import io.ucsync.sip.SipPresenceComponent;
-import io.ucsync.timers.DurableTimers;
-import io.ucsync.tlib.TlibComponent;
-import io.ucsync.tlib.link.TServerLink;
-import io.ucsync.config.ConfigException;
-import io.ucsync.config.PresenceMaps;
-import io.ucsync.config.Roster;
-import io.ucsync.config.RosterEntry;
-import io.ucsync.state.StateDatabase;
-import io.ucsync.state.StateStoreException;
-import io.ucsync.state.ChangeFeed;
-import io.ucsync.state.PartitionEpochs;
-import io.ucsync.state.PreviewOfferStore;
-import io.ucsync.state.SessionStore;
-import io.ucsync.state.WorkerInbox;
-import io.ucsync.state.WorkerRegistry;
-import io.ucsync.state.WorkerStore;
 
 /**
  * ucsync inside a CamelContext: reads and checks the configuration (a problem stops the start with the file, the line
@@ -81,6 +75,7 @@ public final class UcsyncModule implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UcsyncModule.class);
     /** Where the routes send the engine's commands, and where timers come in. */
     static final String COMMANDS = "direct:commands";
+
     static final String TIMERS = "seda:timers";
     /** The route template of a T-Server's events (routes/tserver-events.camel.yaml). */
     static final String TSERVER_EVENTS = "tserver-events";
@@ -93,6 +88,7 @@ public final class UcsyncModule implements AutoCloseable {
     private final StateDatabase database;
     /** Which partitions of the workers this node acts for: all, alone; those the cluster service gives it, in a cluster. */
     private final PartitionOwnership ownership;
+
     private final PartitionEpochs epochs;
     private final WorkerStore store;
     private final WorkerRegistry registry;
@@ -100,6 +96,7 @@ public final class UcsyncModule implements AutoCloseable {
     private final PresenceMaps maps;
     /** The UC pools ucsync watches workers on: the named pools and, when a worker names none, the default one. */
     private final List<String> pools;
+
     private final SyncEngine engine;
     private final EmbeddedLab lab;
     private final Dashboard dashboard;
@@ -116,23 +113,29 @@ public final class UcsyncModule implements AutoCloseable {
     private ChangeFeed changeFeed;
     /** Applies inputs other nodes left for this one, off the change feed's thread. */
     private ExecutorService inputsApplier;
+
     private FileWatcher watcher;
     /** The directories of the presence maps watched so far (a roster reload may name a map in another one). */
     private final Set<Path> mapDirectories = ConcurrentHashMap.newKeySet();
+
     private RouteFiles routeFiles;
     private CamelContext camel;
     private ProducerTemplate template;
     private boolean closed;
 
-    private UcsyncModule(UcsyncSettings settings, Roster roster, PresenceMaps maps, List<String> pools) throws Exception {
+    private UcsyncModule(UcsyncSettings settings, Roster roster, PresenceMaps maps, List<String> pools)
+            throws Exception {
         this.settings = settings;
         this.pools = pools;
         this.lab = settings.labEnabled() ? EmbeddedLab.start(settings, roster) : null;
         Clock clock = Clock.systemUTC();
         ClusterOptions cluster = settings.clusterEnabled() ? settings.clusterOptions() : null;
         try {
-            this.database = StateDatabase.open(settings.value(UcsyncSettings.STATE_JDBC_URL), settings.value(UcsyncSettings.STATE_USER),
-                    settings.value(UcsyncSettings.STATE_PASSWORD), cluster == null ? 1 : cluster.partitions());
+            this.database = StateDatabase.open(
+                    settings.value(UcsyncSettings.STATE_JDBC_URL),
+                    settings.value(UcsyncSettings.STATE_USER),
+                    settings.value(UcsyncSettings.STATE_PASSWORD),
+                    cluster == null ? 1 : cluster.partitions());
         } catch (StateStoreException e) {
             // the start stops here: nothing of it may run on (an application that embeds ucsync carries on)
             if (lab != null) {
@@ -144,7 +147,10 @@ public final class UcsyncModule implements AutoCloseable {
         this.ownership = cluster == null ? new SingleNode(epochs, settings.nodeId()) : new ClusterNode(cluster, epochs);
         this.store = new WorkerStore(database);
         this.registry = new WorkerRegistry(store, ownership, settings.intValue(UcsyncSettings.WORKER_LANES), clock);
-        this.timers = new DurableTimers(database, ownership.partitioning(), cluster == null ? null : cluster.nodeId(),
+        this.timers = new DurableTimers(
+                database,
+                ownership.partitioning(),
+                cluster == null ? null : cluster.nodeId(),
                 fired -> template.sendBody(TIMERS, fired));
         this.maps = maps;
         this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, clock);
@@ -152,26 +158,55 @@ public final class UcsyncModule implements AutoCloseable {
         this.views = new KwViews(engine, offers, ownership, clock);
         this.clusterStatus = new ClusterStatus(ownership, epochs);
         this.sessions = new HttpSessions(new SessionStore(database), clock, settings.sessionTimeout());
-        this.inputs = new WorkerInputs(engine, ownership, new WorkerInbox(database), clock, settings.subscribeWhileSignedIn(),
+        this.inputs = new WorkerInputs(
+                engine,
+                ownership,
+                new WorkerInbox(database),
+                clock,
+                settings.subscribeWhileSignedIn(),
                 new WorkerInputs.Subscriptions() {
                     @Override
                     public void watch(String worker) {
-                        engine.roster().bySipUri(worker).ifPresent(entry -> partitions.agentOf(entry.poolOrDefault()).watch(List.of(worker)));
+                        engine.roster()
+                                .bySipUri(worker)
+                                .ifPresent(entry -> partitions
+                                        .agentOf(entry.poolOrDefault())
+                                        .watch(List.of(worker)));
                     }
 
                     @Override
                     public void unwatch(String worker) {
-                        engine.roster().bySipUri(worker).ifPresent(entry -> partitions.agentOf(entry.poolOrDefault()).unwatch(List.of(worker)));
+                        engine.roster()
+                                .bySipUri(worker)
+                                .ifPresent(entry -> partitions
+                                        .agentOf(entry.poolOrDefault())
+                                        .unwatch(List.of(worker)));
                     }
-                }, commands -> template.sendBody(COMMANDS, commands), this::readAgain);
+                },
+                commands -> template.sendBody(COMMANDS, commands),
+                this::readAgain);
         sessions.setOnLastSessionEnded(worker -> inputs.signedOut(worker, "the KW-page session expired"));
-        this.access = new ApiAccess(engine::roster, sessions, settings.value(UcsyncSettings.PREVIEW_API_TOKEN),
-                settings.value(UcsyncSettings.DASHBOARD_PASSWORD), clock, inputs::signedIn,
+        this.access = new ApiAccess(
+                engine::roster,
+                sessions,
+                settings.value(UcsyncSettings.PREVIEW_API_TOKEN),
+                settings.value(UcsyncSettings.DASHBOARD_PASSWORD),
+                clock,
+                inputs::signedIn,
                 worker -> inputs.signedOut(worker, "signed out of the KW page"));
-        this.labActions = new LabActions(settings.dashboardControl(UcsyncSettings.DASHBOARD_FRONTEND_CONTROL),
-                settings.dashboardControl(UcsyncSettings.DASHBOARD_TSERVER_CONTROL), engine::isRostered);
-        this.dashboard = Dashboard.of(engine, views::view, () -> camel.getComponent("tlib", TlibComponent.class).links(),
-                () -> camel.getComponent("sip-presence", SipPresenceComponent.class).agents(), access::isOperator, ownership, clusterStatus,
+        this.labActions = new LabActions(
+                settings.dashboardControl(UcsyncSettings.DASHBOARD_FRONTEND_CONTROL),
+                settings.dashboardControl(UcsyncSettings.DASHBOARD_TSERVER_CONTROL),
+                engine::isRostered);
+        this.dashboard = Dashboard.of(
+                engine,
+                views::view,
+                () -> camel.getComponent("tlib", TlibComponent.class).links(),
+                () -> camel.getComponent("sip-presence", SipPresenceComponent.class)
+                        .agents(),
+                access::isOperator,
+                ownership,
+                clusterStatus,
                 clock);
         engine.setMetrics(dashboard.history());
         registry.setChangeListener(dashboard.feed()::workerChanged);
@@ -186,7 +221,8 @@ public final class UcsyncModule implements AutoCloseable {
      */
     public void addTo(CamelContext camel) throws Exception {
         if (camel.isStarted()) {
-            throw new IllegalStateException("ucsync must be added to CamelContext " + camel.getName() + " before it starts");
+            throw new IllegalStateException(
+                    "ucsync must be added to CamelContext " + camel.getName() + " before it starts");
         }
         this.camel = camel;
         camel.getRegistry().bind("engine", engine);
@@ -273,8 +309,10 @@ public final class UcsyncModule implements AutoCloseable {
         for (String pool : pools) {
             for (String required : List.of("server", "user")) {
                 if (!settings.poolOptions(pool).containsKey(required)) {
-                    problems.add(settings.file().getFileName() + ": UC pool '" + pool + "' has no " + required + " (fix: set "
-                            + UcsyncSettings.UC_PREFIX + (pool.equals(RosterEntry.DEFAULT_POOL) ? "" : pool + ".") + required
+                    problems.add(settings.file().getFileName() + ": UC pool '" + pool + "' has no " + required
+                            + " (fix: set "
+                            + UcsyncSettings.UC_PREFIX + (pool.equals(RosterEntry.DEFAULT_POOL) ? "" : pool + ".")
+                            + required
                             + (required.equals("server") ? "=host:port[,host:port]" : "=sip:ucsync@your.domain") + ")");
                 }
             }
@@ -286,7 +324,10 @@ public final class UcsyncModule implements AutoCloseable {
     }
 
     private static Roster loadRoster(UcsyncSettings settings) throws ConfigException {
-        return Roster.load(settings.path(UcsyncSettings.ROSTER), Set.copyOf(settings.tserverNames()), Set.copyOf(settings.namedPools()));
+        return Roster.load(
+                settings.path(UcsyncSettings.ROSTER),
+                Set.copyOf(settings.tserverNames()),
+                Set.copyOf(settings.namedPools()));
     }
 
     /** The embedded lab, or null when ucsync talks to real servers. */
@@ -299,18 +340,30 @@ public final class UcsyncModule implements AutoCloseable {
         // the link of each configured T-Server and the user agent of each UC pool, before the routes: their
         // tlib:<name> and sip-presence:<pool> endpoints share them
         for (String name : settings.tserverNames()) {
-            camel.getEndpoint("tlib:" + name + "?" + URISupport.createQueryString(new TreeMap<String, Object>(settings.tserverOptions(name))));
+            camel.getEndpoint("tlib:" + name + "?"
+                    + URISupport.createQueryString(new TreeMap<String, Object>(settings.tserverOptions(name))));
         }
         for (String pool : pools) {
-            camel.getEndpoint("sip-presence:" + pool + "?" + URISupport.createQueryString(new TreeMap<String, Object>(settings.poolOptions(pool))));
+            camel.getEndpoint("sip-presence:" + pool + "?"
+                    + URISupport.createQueryString(new TreeMap<String, Object>(settings.poolOptions(pool))));
         }
         // the routes before the partitions: a worker is acted for only once their T-Server has reported them after the
         // DN's registration, and the first event the routes take (an EventLinkConnected the link held) finds no
         // worker this node acts for yet
         routeFiles = new RouteFiles(camel, settings.path(UcsyncSettings.ROUTES), this::templateInstances);
         routeFiles.loadAll();
-        partitions = new OwnedPartitions(camel, engine, ownership.partitioning(), store, registry, timers, sessions, inputs, pools,
-                settings.subscribeWhileSignedIn(), commands -> template.sendBody(COMMANDS, commands));
+        partitions = new OwnedPartitions(
+                camel,
+                engine,
+                ownership.partitioning(),
+                store,
+                registry,
+                timers,
+                sessions,
+                inputs,
+                pools,
+                settings.subscribeWhileSignedIn(),
+                commands -> template.sendBody(COMMANDS, commands));
         if (ownership instanceof ClusterNode clusterNode) {
             // before the first partition: a change another node makes from then on is heard
             inputsApplier = camel.getExecutorServiceManager().newSingleThreadExecutor(this, "worker-inputs");
@@ -331,11 +384,22 @@ public final class UcsyncModule implements AutoCloseable {
         watchMapDirectories();
         watcher.start();
         logHttpEndpoints(camel);
-        LOG.info("ucsync ready: {} workers, T-Servers {}, UC pools {}{}", engine.roster().entries().size(), settings.tserverNames(),
-                pools.stream().map(pool -> pool + " " + settings.poolOptions(pool).get("server")).toList(),
-                dashboardAddress == null ? "" : "; dashboard " + dashboardAddress
-                        + " (operator password: " + UcsyncSettings.DASHBOARD_PASSWORD + " in " + settings.file().getFileName()
-                        + (settings.value(UcsyncSettings.DASHBOARD_PASSWORD).isEmpty() ? ", not set: sign-in refused)" : ")"));
+        LOG.info(
+                "ucsync ready: {} workers, T-Servers {}, UC pools {}{}",
+                engine.roster().entries().size(),
+                settings.tserverNames(),
+                pools.stream()
+                        .map(pool -> pool + " " + settings.poolOptions(pool).get("server"))
+                        .toList(),
+                dashboardAddress == null
+                        ? ""
+                        : "; dashboard " + dashboardAddress
+                                + " (operator password: " + UcsyncSettings.DASHBOARD_PASSWORD + " in "
+                                + settings.file().getFileName()
+                                + (settings.value(UcsyncSettings.DASHBOARD_PASSWORD)
+                                                .isEmpty()
+                                        ? ", not set: sign-in refused)"
+                                        : ")"));
     }
 
     /**
@@ -359,10 +423,15 @@ public final class UcsyncModule implements AutoCloseable {
      */
     private static void logHttpEndpoints(CamelContext camel) {
         for (VertxPlatformHttpRouter router : camel.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
-            StringBuilder summary = new StringBuilder((router.isManagementServer() ? "management" : "HTTP") + " endpoints on http://"
-                    + router.getServer().getHost() + ":" + router.getServer().getPort() + ":");
-            router.getRoutes().stream().filter(route -> route.getPath() != null).sorted(Comparator.comparing(Route::getPath))
-                    .forEach(route -> summary.append(System.lineSeparator()).append("    ").append(route.getPath())
+            StringBuilder summary = new StringBuilder((router.isManagementServer() ? "management" : "HTTP")
+                    + " endpoints on http://" + router.getServer().getHost() + ":"
+                    + router.getServer().getPort() + ":");
+            router.getRoutes().stream()
+                    .filter(route -> route.getPath() != null)
+                    .sorted(Comparator.comparing(Route::getPath))
+                    .forEach(route -> summary.append(System.lineSeparator())
+                            .append("    ")
+                            .append(route.getPath())
                             .append(route.methods() == null ? "" : "  " + route.methods()));
             LOG.info("{}", summary);
         }
@@ -375,14 +444,17 @@ public final class UcsyncModule implements AutoCloseable {
      */
     private String serveDashboardFeed(CamelContext camel) {
         VertxPlatformHttpRouter router = camel.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
-                .filter(candidate -> !candidate.isManagementServer()).findFirst().orElse(null);
+                .filter(candidate -> !candidate.isManagementServer())
+                .findFirst()
+                .orElse(null);
         if (router == null) {
             LOG.info("no Vert.x HTTP server for platform-http (camel.server.enabled=false?): no dashboard");
             return null;
         }
         dashboard.feed().attach(router);
         router.route("/webjars/*").handler(StaticHandler.create(WEBJARS));
-        return "http://" + router.getServer().getHost() + ":" + router.getServer().getPort() + "/dashboard";
+        return "http://" + router.getServer().getHost() + ":"
+                + router.getServer().getPort() + "/dashboard";
     }
 
     /** Reads a worker's facts and offer again from the store, as the owner (another node) saved them. */
@@ -399,7 +471,10 @@ public final class UcsyncModule implements AutoCloseable {
     private final class OtherNodesChanges implements ChangeFeed.Listener {
         @Override
         public void workersChanged(Set<String> sipUris) {
-            List<String> others = sipUris.stream().filter(engine::isRostered).filter(worker -> !ownership.holds(worker)).toList();
+            List<String> others = sipUris.stream()
+                    .filter(engine::isRostered)
+                    .filter(worker -> !ownership.holds(worker))
+                    .toList();
             try {
                 if (!others.isEmpty()) {
                     registry.refresh(store.load(others));
@@ -416,13 +491,15 @@ public final class UcsyncModule implements AutoCloseable {
 
         @Override
         public void inputsWaiting(Set<Integer> partitionNumbers) {
-            partitionNumbers.stream().filter(ownership.acting()::contains)
+            partitionNumbers.stream()
+                    .filter(ownership.acting()::contains)
                     .forEach(partition -> inputsApplier.execute(() -> inputs.applyWaiting(partition)));
         }
 
         @Override
         public void resumed() {
-            Set<String> everyone = Set.copyOf(engine.roster().entries().stream().map(RosterEntry::sipUri).toList());
+            Set<String> everyone = Set.copyOf(
+                    engine.roster().entries().stream().map(RosterEntry::sipUri).toList());
             workersChanged(everyone);
             offersChanged(everyone);
             inputsWaiting(ownership.acting());
@@ -437,11 +514,15 @@ public final class UcsyncModule implements AutoCloseable {
         Roster roster;
         try {
             roster = loadRoster(settings);
-            List<String> outside = roster.entries().stream().filter(worker -> !pools.contains(worker.poolOrDefault()))
-                    .map(worker -> worker.sipUri() + " (pool " + worker.poolOrDefault() + ")").toList();
+            List<String> outside = roster.entries().stream()
+                    .filter(worker -> !pools.contains(worker.poolOrDefault()))
+                    .map(worker -> worker.sipUri() + " (pool " + worker.poolOrDefault() + ")")
+                    .toList();
             if (!outside.isEmpty()) {
-                throw new ConfigException(List.of(settings.path(UcsyncSettings.ROSTER).getFileName() + ": " + outside
-                        + " in a UC pool ucsync does not run (fix: restart ucsync to start the pool, or name one of " + pools + ")"));
+                throw new ConfigException(
+                        List.of(settings.path(UcsyncSettings.ROSTER).getFileName() + ": " + outside
+                                + " in a UC pool ucsync does not run (fix: restart ucsync to start the pool, or name one of "
+                                + pools + ")"));
             }
             maps.loadNamedBy(roster);
         } catch (ConfigException e) {
@@ -453,7 +534,8 @@ public final class UcsyncModule implements AutoCloseable {
         try {
             partitions.rosterChanged(before);
         } catch (SQLException e) {
-            LOG.error("roster reloaded, but who is signed in cannot be read: the watch list follows once the store answers ({})",
+            LOG.error(
+                    "roster reloaded, but who is signed in cannot be read: the watch list follows once the store answers ({})",
                     e.getMessage());
         }
         dashboard.feed().rosterChanged();
@@ -461,10 +543,15 @@ public final class UcsyncModule implements AutoCloseable {
         try {
             watchMapDirectories();
         } catch (IOException e) {
-            LOG.error("cannot watch the directory of a presence map: its changes apply only after a restart: {}", e.getMessage());
+            LOG.error(
+                    "cannot watch the directory of a presence map: its changes apply only after a restart: {}",
+                    e.getMessage());
         }
-        List<RosterEntry> remapped = roster.entries().stream().filter(worker -> before.bySipUri(worker.sipUri())
-                .filter(earlier -> !maps.fileOf(earlier).equals(maps.fileOf(worker))).isPresent()).toList();
+        List<RosterEntry> remapped = roster.entries().stream()
+                .filter(worker -> before.bySipUri(worker.sipUri())
+                        .filter(earlier -> !maps.fileOf(earlier).equals(maps.fileOf(worker)))
+                        .isPresent())
+                .toList();
         if (!remapped.isEmpty()) {
             template.sendBody(COMMANDS, engine.reconcile(remapped, "another presence map in the roster"));
         }
@@ -476,11 +563,16 @@ public final class UcsyncModule implements AutoCloseable {
         try {
             maps.reload(changed);
         } catch (ConfigException e) {
-            LOG.error("presence map {} refused, the last good version stays in force for its workers:{}{}", changed,
-                    System.lineSeparator(), e.getMessage());
+            LOG.error(
+                    "presence map {} refused, the last good version stays in force for its workers:{}{}",
+                    changed,
+                    System.lineSeparator(),
+                    e.getMessage());
             return;
         }
-        List<RosterEntry> workers = engine.roster().entries().stream().filter(worker -> maps.fileOf(worker).equals(changed)).toList();
+        List<RosterEntry> workers = engine.roster().entries().stream()
+                .filter(worker -> maps.fileOf(worker).equals(changed))
+                .toList();
         LOG.info("presence map {} reloaded; its {} workers reconciled", changed, workers.size());
         template.sendBody(COMMANDS, engine.reconcile(workers, "presence map " + changed.getFileName() + " reloaded"));
     }

@@ -1,5 +1,12 @@
 package io.ucsync.app;
 
+import io.ucsync.cluster.ClusterOptions;
+import io.ucsync.config.ConfigException;
+import io.ucsync.config.EngineOptions;
+import io.ucsync.config.RosterEntry;
+import io.ucsync.sip.SipPresenceEndpointUriFactory;
+import io.ucsync.state.StateDatabase;
+import io.ucsync.tlib.TlibEndpointUriFactory;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -18,14 +25,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.ucsync.cluster.ClusterOptions;
-import io.ucsync.config.ConfigException;
-import io.ucsync.config.RosterEntry;
-import io.ucsync.sip.SipPresenceEndpointUriFactory;
-import io.ucsync.tlib.TlibEndpointUriFactory;
-import io.ucsync.config.EngineOptions;
-import io.ucsync.state.StateDatabase;
-
 /**
  * config/application.properties: where the UC front end and the T-Servers are, the files of the roster and the presence
  * map, the state database, the embedded lab, and the engine's options ({@link EngineOptions}). Every key has a default,
@@ -43,6 +42,7 @@ public final class UcsyncSettings {
     static final String UC_PREFIX = "ucsync.uc.";
     /** The pool of workers whose roster line names none, configured by {@code ucsync.uc.<option>}. */
     static final String DEFAULT_POOL = RosterEntry.DEFAULT_POOL;
+
     static final String TSERVERS = "ucsync.tservers";
     static final String TSERVER_PREFIX = "ucsync.tserver.";
     static final String ROSTER = "ucsync.roster";
@@ -151,40 +151,60 @@ public final class UcsyncSettings {
         for (String name : settings.tserverNames()) {
             if (settings.value(TSERVER_PREFIX + name + ".endpoints") == null) {
                 problems.add(fileName + ": T-Server '" + name + "' is listed in " + TSERVERS + " but has no "
-                        + TSERVER_PREFIX + name + ".endpoints (fix: add host:port[,host:port] of its primary and backup)");
+                        + TSERVER_PREFIX + name
+                        + ".endpoints (fix: add host:port[,host:port] of its primary and backup)");
             }
-            problems.addAll(EndpointOptions.unknown(fileName, TSERVER_PREFIX + name + ".", settings.tserverOptions(name),
-                    new TlibEndpointUriFactory().propertyNames(), "a T-Server link", "src/main/docs/tlib-component.adoc"));
+            problems.addAll(EndpointOptions.unknown(
+                    fileName,
+                    TSERVER_PREFIX + name + ".",
+                    settings.tserverOptions(name),
+                    new TlibEndpointUriFactory().propertyNames(),
+                    "a T-Server link",
+                    "src/main/docs/tlib-component.adoc"));
         }
         Set<String> poolOptions = new SipPresenceEndpointUriFactory().propertyNames();
-        problems.addAll(EndpointOptions.unknown(fileName, UC_PREFIX, EndpointOptions.under(UC_PREFIX, properties, Map.of()),
-                poolOptions, "a UC pool", "src/main/docs/sip-presence-component.adoc"));
+        problems.addAll(EndpointOptions.unknown(
+                fileName,
+                UC_PREFIX,
+                EndpointOptions.under(UC_PREFIX, properties, Map.of()),
+                poolOptions,
+                "a UC pool",
+                "src/main/docs/sip-presence-component.adoc"));
         for (String pool : settings.namedPools()) {
-            problems.addAll(EndpointOptions.unknown(fileName, UC_PREFIX + pool + ".",
-                    EndpointOptions.under(UC_PREFIX + pool + ".", properties, Map.of()), poolOptions, "a UC pool",
+            problems.addAll(EndpointOptions.unknown(
+                    fileName,
+                    UC_PREFIX + pool + ".",
+                    EndpointOptions.under(UC_PREFIX + pool + ".", properties, Map.of()),
+                    poolOptions,
+                    "a UC pool",
                     "src/main/docs/sip-presence-component.adoc"));
             if (!properties.containsKey(UC_PREFIX + pool + ".server")) {
-                problems.add(fileName + ": UC pool '" + pool + "' has no " + UC_PREFIX + pool + ".server (fix: add host:port[,host:port]"
-                        + " of its front ends or load balancer)");
+                problems.add(fileName + ": UC pool '" + pool + "' has no " + UC_PREFIX + pool
+                        + ".server (fix: add host:port[,host:port]" + " of its front ends or load balancer)");
             }
         }
         for (String key : properties.stringPropertyNames()) {
             if (key.startsWith(TSERVER_PREFIX)) {
                 String name = key.substring(TSERVER_PREFIX.length()).split("\\.", 2)[0];
                 if (!settings.tserverNames().contains(name)) {
-                    problems.add(file.getFileName() + ": " + key + " belongs to T-Server '" + name + "', which " + TSERVERS
-                            + " does not list (fix: add it to " + TSERVERS + ", or remove the key)");
+                    problems.add(file.getFileName() + ": " + key + " belongs to T-Server '" + name + "', which "
+                            + TSERVERS + " does not list (fix: add it to " + TSERVERS + ", or remove the key)");
                 }
             }
         }
-        for (String key : List.of(LAB_TSERVER_PORT, LAB_FRONTEND_PORT, LAB_TSERVER_CONTROL_PORT, LAB_FRONTEND_CONTROL_PORT,
+        for (String key : List.of(
+                LAB_TSERVER_PORT,
+                LAB_FRONTEND_PORT,
+                LAB_TSERVER_CONTROL_PORT,
+                LAB_FRONTEND_CONTROL_PORT,
                 WORKER_LANES)) {
             try {
                 if (Integer.parseInt(settings.value(key)) < 0) {
                     throw new NumberFormatException();
                 }
             } catch (NumberFormatException e) {
-                problems.add(file.getFileName() + ": " + key + "=" + settings.value(key) + " is not a number (fix: a whole number)");
+                problems.add(file.getFileName() + ": " + key + "=" + settings.value(key)
+                        + " is not a number (fix: a whole number)");
             }
         }
         if (StateDatabase.Kind.of(settings.value(STATE_JDBC_URL)) == null) {
@@ -216,14 +236,17 @@ public final class UcsyncSettings {
         String service = value(CLUSTER_SERVICE);
         if (service.equals("zookeeper")) {
             if (value(CLUSTER_ZOOKEEPER).isEmpty()) {
-                problems.add(fileName + ": " + CLUSTER_ZOOKEEPER + " is not set (fix: host:port[,host:port] of the ZooKeeper ensemble)");
+                problems.add(fileName + ": " + CLUSTER_ZOOKEEPER
+                        + " is not set (fix: host:port[,host:port] of the ZooKeeper ensemble)");
             }
         } else if (service.equals("file")) {
             if (value(CLUSTER_FILE_ROOT).isEmpty()) {
-                problems.add(fileName + ": " + CLUSTER_FILE_ROOT + " is not set (fix: a directory every node on this host can write)");
+                problems.add(fileName + ": " + CLUSTER_FILE_ROOT
+                        + " is not set (fix: a directory every node on this host can write)");
             }
         } else {
-            problems.add(fileName + ": " + CLUSTER_SERVICE + "=" + service + " is not a cluster service (fix: zookeeper, or file)");
+            problems.add(fileName + ": " + CLUSTER_SERVICE + "=" + service
+                    + " is not a cluster service (fix: zookeeper, or file)");
         }
         int partitions = -1;
         try {
@@ -232,17 +255,20 @@ public final class UcsyncSettings {
             // told below
         }
         if (partitions < 1 || partitions > MAX_PARTITIONS) {
-            problems.add(fileName + ": " + CLUSTER_PARTITIONS + "=" + value(CLUSTER_PARTITIONS) + " is not a number of partitions (fix: 1 to "
-                    + MAX_PARTITIONS + ", the same on every node; 1 is an active/standby pair)");
+            problems.add(fileName + ": " + CLUSTER_PARTITIONS + "=" + value(CLUSTER_PARTITIONS)
+                    + " is not a number of partitions (fix: 1 to " + MAX_PARTITIONS
+                    + ", the same on every node; 1 is an active/standby pair)");
         }
         Duration session = EngineOptions.parseDuration(value(CLUSTER_SESSION_TIMEOUT));
         if (session == null || session.toMillis() < 1000) {
-            problems.add(fileName + ": " + CLUSTER_SESSION_TIMEOUT + "=" + value(CLUSTER_SESSION_TIMEOUT)
-                    + " is not a duration of a second or more (fix: e.g. 6s; ZooKeeper bounds it to 2 to 20 times its tickTime)");
+            problems.add(
+                    fileName + ": " + CLUSTER_SESSION_TIMEOUT + "=" + value(CLUSTER_SESSION_TIMEOUT)
+                            + " is not a duration of a second or more (fix: e.g. 6s; ZooKeeper bounds it to 2 to 20 times its tickTime)");
         }
         if (StateDatabase.Kind.of(value(STATE_JDBC_URL)) != StateDatabase.Kind.POSTGRESQL) {
-            problems.add(fileName + ": a cluster's nodes share one state store, and " + STATE_JDBC_URL + " is not PostgreSQL"
-                    + " (fix: jdbc:postgresql://HOST:PORT/DATABASE on every node, or " + CLUSTER_ENABLED + "=false)");
+            problems.add(fileName + ": a cluster's nodes share one state store, and " + STATE_JDBC_URL
+                    + " is not PostgreSQL" + " (fix: jdbc:postgresql://HOST:PORT/DATABASE on every node, or "
+                    + CLUSTER_ENABLED + "=false)");
         }
         return problems;
     }
@@ -271,8 +297,12 @@ public final class UcsyncSettings {
 
     /** The options of a cluster node ({@link #clusterEnabled()}). */
     public ClusterOptions clusterOptions() {
-        return new ClusterOptions(value(CLUSTER_SERVICE).equals("file") ? ClusterOptions.Service.FILE : ClusterOptions.Service.ZOOKEEPER,
-                value(CLUSTER_ZOOKEEPER), Path.of(value(CLUSTER_FILE_ROOT)), nodeId(), intValue(CLUSTER_PARTITIONS),
+        return new ClusterOptions(
+                value(CLUSTER_SERVICE).equals("file") ? ClusterOptions.Service.FILE : ClusterOptions.Service.ZOOKEEPER,
+                value(CLUSTER_ZOOKEEPER),
+                Path.of(value(CLUSTER_FILE_ROOT)),
+                nodeId(),
+                intValue(CLUSTER_PARTITIONS),
                 EngineOptions.parseDuration(value(CLUSTER_SESSION_TIMEOUT)));
     }
 
@@ -280,7 +310,8 @@ public final class UcsyncSettings {
      * The values with every {@code {{env:NAME}}} or {@code {{env:NAME:default}}} of a ucsync.* key replaced, so that
      * secrets can live in the environment instead of the file (camel.* values are resolved by Camel itself, the same way).
      */
-    private static Properties withEnvironment(Path file, Properties raw, Map<String, String> environment, List<String> problems) {
+    private static Properties withEnvironment(
+            Path file, Properties raw, Map<String, String> environment, List<String> problems) {
         Properties resolved = new Properties();
         for (String key : raw.stringPropertyNames()) {
             String value = raw.getProperty(key);
@@ -321,7 +352,8 @@ public final class UcsyncSettings {
         if (!configured.isEmpty() || !labEnabled()) {
             return configured;
         }
-        return "127.0.0.1:" + value(key.equals(DASHBOARD_FRONTEND_CONTROL) ? LAB_FRONTEND_CONTROL_PORT : LAB_TSERVER_CONTROL_PORT);
+        return "127.0.0.1:"
+                + value(key.equals(DASHBOARD_FRONTEND_CONTROL) ? LAB_FRONTEND_CONTROL_PORT : LAB_TSERVER_CONTROL_PORT);
     }
 
     public int intValue(String key) {
@@ -333,7 +365,10 @@ public final class UcsyncSettings {
     }
 
     public List<String> tserverNames() {
-        return Arrays.stream(value(TSERVERS).split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList();
+        return Arrays.stream(value(TSERVERS).split(","))
+                .map(String::trim)
+                .filter(name -> !name.isEmpty())
+                .toList();
     }
 
     /**
@@ -349,9 +384,14 @@ public final class UcsyncSettings {
      * ({@value #DEFAULT_POOL}) that {@code ucsync.uc.<option>} keys configure.
      */
     public List<String> namedPools() {
-        return properties.stringPropertyNames().stream().filter(key -> key.startsWith(UC_PREFIX))
-                .map(key -> key.substring(UC_PREFIX.length())).filter(rest -> rest.contains("."))
-                .map(rest -> rest.substring(0, rest.indexOf('.'))).distinct().sorted().toList();
+        return properties.stringPropertyNames().stream()
+                .filter(key -> key.startsWith(UC_PREFIX))
+                .map(key -> key.substring(UC_PREFIX.length()))
+                .filter(rest -> rest.contains("."))
+                .map(rest -> rest.substring(0, rest.indexOf('.')))
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     /**

@@ -1,21 +1,19 @@
 package io.ucsync.app;
 
-import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.function.Consumer;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.ucsync.cluster.PartitionOwnership;
 import io.ucsync.engine.Command;
 import io.ucsync.engine.SyncEngine;
 import io.ucsync.http.RequestRefused;
 import io.ucsync.state.WorkerInbox;
 import io.ucsync.state.WorkerInbox.WaitingInput;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker's own choices (contact-center DND, a declined preview, signing in to or out of the KW page) take effect on
@@ -26,7 +24,12 @@ import io.ucsync.state.WorkerInbox.WaitingInput;
 public final class WorkerInputs {
 
     /** What a choice is, as the inbox keeps it. */
-    private enum Kind { CONTACT_CENTER_DND, PREVIEW_DECLINED, SIGNED_IN, SIGNED_OUT }
+    private enum Kind {
+        CONTACT_CENTER_DND,
+        PREVIEW_DECLINED,
+        SIGNED_IN,
+        SIGNED_OUT
+    }
 
     /** Where signing in and out takes effect besides the engine: the worker's subscription (on the owner). */
     interface Subscriptions {
@@ -38,6 +41,7 @@ public final class WorkerInputs {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerInputs.class);
     /** How long a request waits for the owner to apply a choice before it is answered with the state as it is. */
     private static final Duration OWNER_WAIT = Duration.ofSeconds(5);
+
     private static final long POLL_MILLIS = 20;
 
     private final SyncEngine engine;
@@ -51,8 +55,15 @@ public final class WorkerInputs {
     /** Reads the worker's facts again from the store once the owner applied a choice, for the answer. */
     private final Consumer<String> reread;
 
-    WorkerInputs(SyncEngine engine, PartitionOwnership ownership, WorkerInbox inbox, Clock clock, boolean subscribeWhileSignedIn,
-            Subscriptions subscriptions, Consumer<List<Command>> commands, Consumer<String> reread) {
+    WorkerInputs(
+            SyncEngine engine,
+            PartitionOwnership ownership,
+            WorkerInbox inbox,
+            Clock clock,
+            boolean subscribeWhileSignedIn,
+            Subscriptions subscriptions,
+            Consumer<List<Command>> commands,
+            Consumer<String> reread) {
         this.engine = engine;
         this.ownership = ownership;
         this.inbox = inbox;
@@ -127,8 +138,11 @@ public final class WorkerInputs {
         try {
             while (inbox.isWaiting(id)) {
                 if (System.nanoTime() - deadline > 0) {
-                    LOG.warn("{}: the owner of partition {} has not applied the change within {}; it applies it when it can",
-                            worker, ownership.partitioning().of(worker), OWNER_WAIT);
+                    LOG.warn(
+                            "{}: the owner of partition {} has not applied the change within {}; it applies it when it can",
+                            worker,
+                            ownership.partitioning().of(worker),
+                            OWNER_WAIT);
                     return;
                 }
                 Thread.sleep(POLL_MILLIS);
@@ -155,7 +169,10 @@ public final class WorkerInputs {
                 inbox.applied(input.id());
             }
         } catch (SQLException e) {
-            LOG.warn("inputs waiting for partition {} not applied yet (applied when the store answers again): {}", partition, e.getMessage());
+            LOG.warn(
+                    "inputs waiting for partition {} not applied yet (applied when the store answers again): {}",
+                    partition,
+                    e.getMessage());
         }
     }
 }

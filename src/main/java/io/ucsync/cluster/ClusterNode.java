@@ -1,5 +1,8 @@
 package io.ucsync.cluster;
 
+import io.ucsync.state.Fence;
+import io.ucsync.state.PartitionEpochs;
+import io.ucsync.state.Partitioning;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,7 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterService;
@@ -25,10 +27,6 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.state.Fence;
-import io.ucsync.state.PartitionEpochs;
-import io.ucsync.state.Partitioning;
 
 /**
  * A node of a cluster: it owns the partitions whose election Camel's cluster service (ZooKeeper, or lock files) made
@@ -63,6 +61,7 @@ public final class ClusterNode implements PartitionOwnership {
     private CamelClusterService service;
     /** The ZooKeeper client, to watch its connection; null with lock files. */
     private CuratorFramework curator;
+
     private final CamelClusterView[] views;
     /** The fence of each partition this node acts for; null for the others. Set and cleared on any thread. */
     private final AtomicReferenceArray<Fence> acting;
@@ -70,6 +69,7 @@ public final class ClusterNode implements PartitionOwnership {
     private final AtomicIntegerArray holding;
     /** The partitions whose work was started: the ticker's alone. */
     private final boolean[] started;
+
     private volatile boolean connected = true;
     private volatile boolean rejoin;
     private volatile List<String> members = List.of();
@@ -103,14 +103,19 @@ public final class ClusterNode implements PartitionOwnership {
         this.work = work;
         if (options.service() == ClusterOptions.Service.ZOOKEEPER) {
             int sessionMillis = (int) options.sessionTimeout().toMillis();
-            curator = CuratorFrameworkFactory.builder().connectString(options.zookeeper()).sessionTimeoutMs(sessionMillis)
-                    .connectionTimeoutMs(Math.min(sessionMillis, 15_000)).retryPolicy(new ExponentialBackoffRetry(500, 3)).build();
+            curator = CuratorFrameworkFactory.builder()
+                    .connectString(options.zookeeper())
+                    .sessionTimeoutMs(sessionMillis)
+                    .connectionTimeoutMs(Math.min(sessionMillis, 15_000))
+                    .retryPolicy(new ExponentialBackoffRetry(500, 3))
+                    .build();
             curator.start();
             if (!curator.blockUntilConnected(sessionMillis, TimeUnit.MILLISECONDS)) {
                 curator.close();
                 curator = null;
-                throw new ClusterUnreachableException("ZooKeeper " + options.zookeeper() + " (ucsync.cluster.zookeeper) cannot be"
-                        + " reached within " + sessionMillis + " ms (fix: start it, or correct the address)");
+                throw new ClusterUnreachableException(
+                        "ZooKeeper " + options.zookeeper() + " (ucsync.cluster.zookeeper) cannot be"
+                                + " reached within " + sessionMillis + " ms (fix: start it, or correct the address)");
             }
             curator.getConnectionStateListenable().addListener((client, state) -> onConnectionState(state));
             ZooKeeperCuratorConfiguration configuration = new ZooKeeperCuratorConfiguration();
@@ -142,7 +147,9 @@ public final class ClusterNode implements PartitionOwnership {
     }
 
     private String describeService() {
-        return curator != null ? "ZooKeeper " + options.zookeeper() + " (session " + options.sessionTimeout().toMillis() + " ms)"
+        return curator != null
+                ? "ZooKeeper " + options.zookeeper() + " (session "
+                        + options.sessionTimeout().toMillis() + " ms)"
                 : "lock files in " + options.fileRoot() + " (one host: partitions do not spread)";
     }
 
@@ -158,12 +165,17 @@ public final class ClusterNode implements PartitionOwnership {
                 }
             }
             if (wasConnected) {
-                LOG.warn("cluster node {}: ZooKeeper connection {}: acting for no partition until it is back{}", options.nodeId(),
-                        state.name().toLowerCase(), stopped.isEmpty() ? "" : " (stopped acting for " + stopped + ")");
+                LOG.warn(
+                        "cluster node {}: ZooKeeper connection {}: acting for no partition until it is back{}",
+                        options.nodeId(),
+                        state.name().toLowerCase(),
+                        stopped.isEmpty() ? "" : " (stopped acting for " + stopped + ")");
             }
         } else if (state == ConnectionState.RECONNECTED || state == ConnectionState.CONNECTED) {
             if (!connected) {
-                LOG.info("cluster node {}: ZooKeeper connection back: joining every partition's election again", options.nodeId());
+                LOG.info(
+                        "cluster node {}: ZooKeeper connection back: joining every partition's election again",
+                        options.nodeId());
                 rejoin = true;
                 connected = true;
             }
@@ -228,7 +240,8 @@ public final class ClusterNode implements PartitionOwnership {
     }
 
     private boolean queued(int partition, String node) {
-        return views[partition].getMembers().stream().anyMatch(member -> member.getId().equals(node));
+        return views[partition].getMembers().stream()
+                .anyMatch(member -> member.getId().equals(node));
     }
 
     private void takeOver(int partition) {
@@ -306,7 +319,11 @@ public final class ClusterNode implements PartitionOwnership {
             }
             service.startView(namespace);
         } catch (Exception e) {
-            LOG.warn("cluster node {}: partition {}: cannot join its election again: {}", options.nodeId(), partition, e.getMessage());
+            LOG.warn(
+                    "cluster node {}: partition {}: cannot join its election again: {}",
+                    options.nodeId(),
+                    partition,
+                    e.getMessage());
             rejoin = true;
         }
     }
@@ -353,7 +370,9 @@ public final class ClusterNode implements PartitionOwnership {
 
     @Override
     public Optional<String> ownerOf(int partition) {
-        return acting.get(partition) != null ? Optional.of(options.nodeId()) : Optional.ofNullable(leaders.get(partition));
+        return acting.get(partition) != null
+                ? Optional.of(options.nodeId())
+                : Optional.ofNullable(leaders.get(partition));
     }
 
     @Override

@@ -14,8 +14,12 @@ import java.time.Duration;
  * @param partitions     P, the same on every node
  * @param sessionTimeout how long ZooKeeper waits for a silent node before its partitions move
  */
-public record ClusterOptions(Service service, String zookeeper, Path fileRoot, String nodeId, int partitions, Duration sessionTimeout) {
+public record ClusterOptions(
+        Service service, String zookeeper, Path fileRoot, String nodeId, int partitions, Duration sessionTimeout) {
 
     /** The cluster service that elects each partition's owner. */
-    public enum Service { ZOOKEEPER, FILE }
+    public enum Service {
+        ZOOKEEPER,
+        FILE
+    }
 }

@@ -1,14 +1,13 @@
 package io.ucsync.cluster;
 
+import io.ucsync.http.RequestRefused;
+import io.ucsync.state.PartitionEpochs;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import io.ucsync.http.RequestRefused;
-import io.ucsync.state.PartitionEpochs;
 
 /**
  * The cluster as the operator sees it: this node, whether it is in a cluster and connected to it, every node known
@@ -27,8 +26,7 @@ public final class ClusterStatus {
      * @param alive      whether it is in the cluster now; null when that is not known (lock files list no member)
      * @param partitions the partitions it acts for, as far as the node that answers knows
      */
-    public record Node(String id, boolean self, Boolean alive, List<Integer> partitions) {
-    }
+    public record Node(String id, boolean self, Boolean alive, List<Integer> partitions) {}
 
     private final PartitionOwnership ownership;
     private final PartitionEpochs epochs;
@@ -87,14 +85,22 @@ public final class ClusterStatus {
         List<Integer> unowned = new ArrayList<>();
         for (int partition = 0; partition < ownership.partitioning().count(); partition++) {
             int p = partition;
-            ownership.ownerOf(partition).ifPresentOrElse(owner -> acting.computeIfAbsent(owner, node -> new ArrayList<>()).add(p),
-                    () -> unowned.add(p));
+            ownership
+                    .ownerOf(partition)
+                    .ifPresentOrElse(
+                            owner -> acting.computeIfAbsent(owner, node -> new ArrayList<>())
+                                    .add(p),
+                            () -> unowned.add(p));
         }
         List<Node> nodes = new ArrayList<>();
         acting.forEach((node, partitions) -> {
             boolean self = node.equals(ownership.nodeId());
             // this node is alive while it answers; lock files list no member
-            nodes.add(new Node(node, self, self ? Boolean.TRUE : members.isEmpty() ? null : members.contains(node), List.copyOf(partitions)));
+            nodes.add(new Node(
+                    node,
+                    self,
+                    self ? Boolean.TRUE : members.isEmpty() ? null : members.contains(node),
+                    List.copyOf(partitions)));
         });
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("node", ownership.nodeId());

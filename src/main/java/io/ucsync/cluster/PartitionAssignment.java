@@ -21,8 +21,7 @@ import java.util.zip.CRC32;
  */
 final class PartitionAssignment {
 
-    private PartitionAssignment() {
-    }
+    private PartitionAssignment() {}
 
     /** The node for each partition (index = partition), for members given by id; empty members give no answer. */
     static List<String> assign(int partitions, Collection<String> members) {
@@ -35,8 +34,10 @@ final class PartitionAssignment {
         List<String> owners = new ArrayList<>(partitions);
         for (int partition = 0; partition < partitions; partition++) {
             int p = partition;
-            String owner = nodes.stream().filter(node -> load.getOrDefault(node, 0) < bound)
-                    .max(Comparator.comparingLong((String node) -> weight(p, node)).thenComparing(Comparator.reverseOrder()))
+            String owner = nodes.stream()
+                    .filter(node -> load.getOrDefault(node, 0) < bound)
+                    .max(Comparator.comparingLong((String node) -> weight(p, node))
+                            .thenComparing(Comparator.reverseOrder()))
                     .orElseThrow();
             load.merge(owner, 1, Integer::sum);
             owners.add(owner);

@@ -1,13 +1,11 @@
 package io.ucsync.cluster;
 
+import io.ucsync.state.Fences;
+import io.ucsync.state.Partitioning;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
 import org.apache.camel.CamelContext;
-
-import io.ucsync.state.Fences;
-import io.ucsync.state.Partitioning;
 
 /**
  * Which partitions of the workers this node owns: all of them for a node alone ({@link SingleNode}), those the cluster

@@ -1,14 +1,12 @@
 package io.ucsync.cluster;
 
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-
-import org.apache.camel.CamelContext;
-
 import io.ucsync.state.Fence;
 import io.ucsync.state.PartitionEpochs;
 import io.ucsync.state.Partitioning;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.camel.CamelContext;
 
 /**
  * A node alone (ucsync.cluster.enabled=false): it owns the one partition there is from its start. It still fences it,

@@ -1,5 +1,7 @@
 package io.ucsync.config;
 
+import io.ucsync.presence.AvailabilityNames;
+import io.ucsync.presence.PublishedPresence;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -8,11 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.ucsync.presence.PublishedPresence;
-import io.ucsync.presence.AvailabilityNames;
 
 /**
  * The engine's options, named as Genesys UC Connector admins know them, read from the {@code ucsync.*}
@@ -27,11 +26,20 @@ import io.ucsync.presence.AvailabilityNames;
  * @param contactCenterDndReason the reason code while the worker's contact-center Do-Not-Disturb is on
  * @param externalChanges       what ucsync does when another T-Server client changes an agent's state
  */
-public record EngineOptions(SyncMode syncMode, PublishedPresence onCallStatus, boolean pushStatus, OnCallTrigger onCallTrigger,
-                            Duration notReadyTimeout, String previewDeclineReason, String contactCenterDndReason,
-                            ExternalChanges externalChanges) {
+public record EngineOptions(
+        SyncMode syncMode,
+        PublishedPresence onCallStatus,
+        boolean pushStatus,
+        OnCallTrigger onCallTrigger,
+        Duration notReadyTimeout,
+        String previewDeclineReason,
+        String contactCenterDndReason,
+        ExternalChanges externalChanges) {
 
-    public enum SyncMode { INTEGRATION, CONNECTOR }
+    public enum SyncMode {
+        INTEGRATION,
+        CONNECTOR
+    }
 
     /** When a call makes the worker "on a call" (for the on-call presence, and OnCall in connector mode). */
     public enum OnCallTrigger {
@@ -55,6 +63,7 @@ public record EngineOptions(SyncMode syncMode, PublishedPresence onCallStatus, b
     static final String PUSH_STATUS = "ucsync.push-status";
     /** The old name of {@link #PUSH_STATUS}, still read. */
     static final String ONCALL_STATUS_ENABLED = "ucsync.oncall-status-enabled";
+
     static final String ONCALL_TRIGGER = "ucsync.oncall-trigger";
     static final String EXTERNAL_CHANGES = "ucsync.external-changes";
     static final String NOTREADY_TIMEOUT = "ucsync.notready-timeout";
@@ -85,10 +94,13 @@ public record EngineOptions(SyncMode syncMode, PublishedPresence onCallStatus, b
      *
      * @param otherUcsyncKeys {@code ucsync.*} keys that other parts of ucsync own (they are not refused as unknown)
      */
-    public static EngineOptions from(String fileName, Properties properties, Set<String> otherUcsyncKeys) throws ConfigException {
+    public static EngineOptions from(String fileName, Properties properties, Set<String> otherUcsyncKeys)
+            throws ConfigException {
         ConfigProblems problems = new ConfigProblems(fileName);
         for (String key : properties.stringPropertyNames()) {
-            if (key.startsWith(PREFIX) && !DEFAULTS.containsKey(key) && !key.equals(ONCALL_STATUS_ENABLED)
+            if (key.startsWith(PREFIX)
+                    && !DEFAULTS.containsKey(key)
+                    && !key.equals(ONCALL_STATUS_ENABLED)
                     && otherUcsyncKeys.stream().noneMatch(key::startsWith)) {
                 problems.whole("unknown option " + key, "check the spelling; engine options are " + DEFAULTS.keySet());
             }
@@ -96,7 +108,8 @@ public record EngineOptions(SyncMode syncMode, PublishedPresence onCallStatus, b
         SyncMode syncMode = choice(properties, SYNC_MODE, SyncMode.class, problems);
         PublishedPresence onCallStatus = PublishedPresence.parse(value(properties, ONCALL_STATUS));
         if (onCallStatus == null) {
-            problems.whole(ONCALL_STATUS + "=" + value(properties, ONCALL_STATUS) + " is not Availability[/activity]",
+            problems.whole(
+                    ONCALL_STATUS + "=" + value(properties, ONCALL_STATUS) + " is not Availability[/activity]",
                     "use one of " + AvailabilityNames.ALL + ", e.g. DoNotDisturb or Busy/on-the-phone");
         }
         String pushStatusKey = PUSH_STATUS;
@@ -104,7 +117,8 @@ public record EngineOptions(SyncMode syncMode, PublishedPresence onCallStatus, b
             pushStatusKey = ONCALL_STATUS_ENABLED;
             LOG.warn("{}: {} is deprecated, read as {}: rename it", fileName, ONCALL_STATUS_ENABLED, PUSH_STATUS);
         }
-        String pushStatus = properties.getProperty(pushStatusKey, DEFAULTS.get(PUSH_STATUS)).trim();
+        String pushStatus =
+                properties.getProperty(pushStatusKey, DEFAULTS.get(PUSH_STATUS)).trim();
         if (!pushStatus.equals("true") && !pushStatus.equals("false")) {
             problems.whole(pushStatusKey + "=" + pushStatus + " is not a boolean", "use true or false");
         }
@@ -112,7 +126,8 @@ public record EngineOptions(SyncMode syncMode, PublishedPresence onCallStatus, b
         ExternalChanges externalChanges = choice(properties, EXTERNAL_CHANGES, ExternalChanges.class, problems);
         Duration timeout = parseDuration(value(properties, NOTREADY_TIMEOUT));
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            problems.whole(NOTREADY_TIMEOUT + "=" + value(properties, NOTREADY_TIMEOUT) + " is not a positive duration",
+            problems.whole(
+                    NOTREADY_TIMEOUT + "=" + value(properties, NOTREADY_TIMEOUT) + " is not a positive duration",
                     "write e.g. 300s, 5m or PT5M");
         }
         for (String reasonKey : new String[] {PREVIEW_DECLINE_REASON, CC_DND_REASON}) {
@@ -121,20 +136,31 @@ public record EngineOptions(SyncMode syncMode, PublishedPresence onCallStatus, b
             }
         }
         problems.throwIfAny();
-        return new EngineOptions(syncMode, onCallStatus, Boolean.parseBoolean(pushStatus), onCallTrigger, timeout,
-                value(properties, PREVIEW_DECLINE_REASON), value(properties, CC_DND_REASON), externalChanges);
+        return new EngineOptions(
+                syncMode,
+                onCallStatus,
+                Boolean.parseBoolean(pushStatus),
+                onCallTrigger,
+                timeout,
+                value(properties, PREVIEW_DECLINE_REASON),
+                value(properties, CC_DND_REASON),
+                externalChanges);
     }
 
     /** A value that names one of an enum's constants, written in lower case ({@code revert}); null after a problem. */
-    private static <E extends Enum<E>> E choice(Properties properties, String key, Class<E> type, ConfigProblems problems) {
+    private static <E extends Enum<E>> E choice(
+            Properties properties, String key, Class<E> type, ConfigProblems problems) {
         String text = value(properties, key);
         for (E constant : type.getEnumConstants()) {
             if (constant.name().equalsIgnoreCase(text)) {
                 return constant;
             }
         }
-        List<String> choices = Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
-        problems.whole(key + "=" + text + " is not one of " + String.join(", ", choices),
+        List<String> choices = Arrays.stream(type.getEnumConstants())
+                .map(c -> c.name().toLowerCase(Locale.ROOT))
+                .toList();
+        problems.whole(
+                key + "=" + text + " is not one of " + String.join(", ", choices),
                 "use " + String.join(" or ", choices));
         return null;
     }

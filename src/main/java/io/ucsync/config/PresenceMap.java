@@ -1,5 +1,12 @@
 package io.ucsync.config;
 
+import io.ucsync.engine.AgentState;
+import io.ucsync.presence.Availability;
+import io.ucsync.presence.AvailabilityNames;
+import io.ucsync.presence.Presence;
+import io.ucsync.presence.PresenceSource;
+import io.ucsync.presence.PublishedPresence;
+import io.ucsync.tlib.protocol.AgentWorkMode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,14 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-
-import io.ucsync.presence.Availability;
-import io.ucsync.presence.Presence;
-import io.ucsync.presence.PresenceSource;
-import io.ucsync.tlib.protocol.AgentWorkMode;
-import io.ucsync.engine.AgentState;
-import io.ucsync.presence.PublishedPresence;
-import io.ucsync.presence.AvailabilityNames;
 
 /**
  * The presence map (config/presence-map.txt): UC presence to agent state, and for the reverse mode,
@@ -64,6 +63,7 @@ public final class PresenceMap {
 
     /** The reverse map's keys: the agent-state situations ucsync publishes a presence for. */
     static final String REVERSE_READY = "Ready";
+
     static final String REVERSE_NOT_READY = "NotReady";
     static final String REVERSE_LOGGED_OUT = "LoggedOut";
     static final String REVERSE_ON_CALL = "OnCall";
@@ -102,7 +102,8 @@ public final class PresenceMap {
             return reverse.get(REVERSE_ON_CALL);
         }
         if (state instanceof AgentState.NotReady notReady) {
-            PublishedPresence byReason = notReady.reasonCode() == null ? null : reverse.get(REVERSE_NOT_READY + ":" + notReady.reasonCode());
+            PublishedPresence byReason =
+                    notReady.reasonCode() == null ? null : reverse.get(REVERSE_NOT_READY + ":" + notReady.reasonCode());
             return byReason != null ? byReason : reverse.get(REVERSE_NOT_READY);
         }
         return reverse.get(state instanceof AgentState.Ready ? REVERSE_READY : REVERSE_LOGGED_OUT);
@@ -133,7 +134,10 @@ public final class PresenceMap {
             }
             int arrow = line.indexOf("=>");
             if (arrow < 0) {
-                problems.at(lineNumber, "no '=>' in '" + line + "'", "write LEFT => RIGHT, e.g. 'Busy => NotReady AuxWork Busy'");
+                problems.at(
+                        lineNumber,
+                        "no '=>' in '" + line + "'",
+                        "write LEFT => RIGHT, e.g. 'Busy => NotReady AuxWork Busy'");
                 continue;
             }
             String left = line.substring(0, arrow).trim();
@@ -145,24 +149,34 @@ public final class PresenceMap {
             }
         }
         Set<Availability> covered = EnumSet.noneOf(Availability.class);
-        forward.keySet().stream().filter(pattern -> pattern.specificity() == 0).forEach(pattern -> covered.add(pattern.availability()));
+        forward.keySet().stream()
+                .filter(pattern -> pattern.specificity() == 0)
+                .forEach(pattern -> covered.add(pattern.availability()));
         for (Availability availability : Availability.values()) {
             if (!covered.contains(availability)) {
-                problems.whole("no rule for availability " + AvailabilityNames.name(availability),
+                problems.whole(
+                        "no rule for availability " + AvailabilityNames.name(availability),
                         "add a line '" + AvailabilityNames.name(availability) + " => ...'");
             }
         }
         for (String required : List.of(REVERSE_READY, REVERSE_NOT_READY, REVERSE_LOGGED_OUT, REVERSE_ON_CALL)) {
             if (!reverse.containsKey(required)) {
-                problems.whole("no reverse rule for " + required, "add '" + required + " => Availability[/activity]' under " + REVERSE_SECTION);
+                problems.whole(
+                        "no reverse rule for " + required,
+                        "add '" + required + " => Availability[/activity]' under " + REVERSE_SECTION);
             }
         }
         problems.throwIfAny();
         return new PresenceMap(fileName, forward, reverse);
     }
 
-    private static void readForwardRule(String fileName, String left, String right, int lineNumber,
-                                        Map<PresencePattern, Rule> forward, ConfigProblems problems) {
+    private static void readForwardRule(
+            String fileName,
+            String left,
+            String right,
+            int lineNumber,
+            Map<PresencePattern, Rule> forward,
+            ConfigProblems problems) {
         PresencePattern pattern = parsePattern(left, lineNumber, problems);
         AgentState state = parseAgentState(right, lineNumber, problems);
         if (pattern == null || state == null) {
@@ -171,7 +185,10 @@ public final class PresenceMap {
         Rule rule = new Rule(fileName, lineNumber, left + " => " + String.join(" ", right.split("\\s+")), state);
         Rule earlier = forward.putIfAbsent(pattern, rule);
         if (earlier != null) {
-            problems.at(lineNumber, "'" + left + "' already has a rule on line " + earlier.line(), "keep one of the two lines");
+            problems.at(
+                    lineNumber,
+                    "'" + left + "' already has a rule on line " + earlier.line(),
+                    "keep one of the two lines");
         }
     }
 
@@ -184,7 +201,10 @@ public final class PresenceMap {
             try {
                 source = PresenceSource.valueOf(sourceName.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                problems.at(lineNumber, "unknown source '" + sourceName + "'", "use one of user, machine, calendar, phone, aggregate");
+                problems.at(
+                        lineNumber,
+                        "unknown source '" + sourceName + "'",
+                        "use one of user, machine, calendar, phone, aggregate");
                 return null;
             }
             rest = rest.substring(0, at);
@@ -195,7 +215,10 @@ public final class PresenceMap {
             activity = rest.substring(slash + 1);
             rest = rest.substring(0, slash);
             if (activity.isEmpty()) {
-                problems.at(lineNumber, "empty activity after '/'", "write an activity token such as in-a-meeting, or drop the '/'");
+                problems.at(
+                        lineNumber,
+                        "empty activity after '/'",
+                        "write an activity token such as in-a-meeting, or drop the '/'");
                 return null;
             }
         }
@@ -212,34 +235,48 @@ public final class PresenceMap {
         switch (words[0]) {
             case "Ready", "LoggedOut" -> {
                 if (words.length > 1) {
-                    problems.at(lineNumber, words[0] + " takes nothing after it: '" + text + "'", "write just '" + words[0] + "'");
+                    problems.at(
+                            lineNumber,
+                            words[0] + " takes nothing after it: '" + text + "'",
+                            "write just '" + words[0] + "'");
                     return null;
                 }
                 return words[0].equals("Ready") ? AgentState.READY : AgentState.LOGGED_OUT;
             }
             case "NotReady" -> {
                 if (words.length < 2 || words.length > 3) {
-                    problems.at(lineNumber, "NotReady needs a work mode and an optional reason code: '" + text + "'",
+                    problems.at(
+                            lineNumber,
+                            "NotReady needs a work mode and an optional reason code: '" + text + "'",
                             "write 'NotReady AuxWork ReasonCode'");
                     return null;
                 }
                 AgentWorkMode workMode = notReadyWorkMode(words[1]);
                 if (workMode == null) {
-                    problems.at(lineNumber, "'" + words[1] + "' is not a NotReady work mode",
+                    problems.at(
+                            lineNumber,
+                            "'" + words[1] + "' is not a NotReady work mode",
                             "use one of AuxWork, AfterCallWork, NoCallDisconnect, WalkAway");
                     return null;
                 }
                 return AgentState.notReady(workMode, words.length == 3 ? words[2] : null);
             }
             default -> {
-                problems.at(lineNumber, "unknown agent state '" + words[0] + "'", "use Ready, LoggedOut or NotReady WorkMode Reason");
+                problems.at(
+                        lineNumber,
+                        "unknown agent state '" + words[0] + "'",
+                        "use Ready, LoggedOut or NotReady WorkMode Reason");
                 return null;
             }
         }
     }
 
     private static AgentWorkMode notReadyWorkMode(String name) {
-        for (AgentWorkMode mode : List.of(AgentWorkMode.AuxWork, AgentWorkMode.AfterCallWork, AgentWorkMode.NoCallDisconnect, AgentWorkMode.WalkAway)) {
+        for (AgentWorkMode mode : List.of(
+                AgentWorkMode.AuxWork,
+                AgentWorkMode.AfterCallWork,
+                AgentWorkMode.NoCallDisconnect,
+                AgentWorkMode.WalkAway)) {
             if (mode.name().equals(name)) {
                 return mode;
             }
@@ -247,18 +284,30 @@ public final class PresenceMap {
         return null;
     }
 
-    private static void readReverseRule(String left, String right, int lineNumber, Map<String, PublishedPresence> reverse,
-                                        ConfigProblems problems) {
-        boolean known = left.equals(REVERSE_READY) || left.equals(REVERSE_NOT_READY) || left.equals(REVERSE_LOGGED_OUT)
-                || left.equals(REVERSE_ON_CALL) || (left.startsWith(REVERSE_NOT_READY + ":") && left.length() > REVERSE_NOT_READY.length() + 1);
+    private static void readReverseRule(
+            String left,
+            String right,
+            int lineNumber,
+            Map<String, PublishedPresence> reverse,
+            ConfigProblems problems) {
+        boolean known = left.equals(REVERSE_READY)
+                || left.equals(REVERSE_NOT_READY)
+                || left.equals(REVERSE_LOGGED_OUT)
+                || left.equals(REVERSE_ON_CALL)
+                || (left.startsWith(REVERSE_NOT_READY + ":") && left.length() > REVERSE_NOT_READY.length() + 1);
         if (!known) {
-            problems.at(lineNumber, "unknown agent state '" + left + "' in " + REVERSE_SECTION,
+            problems.at(
+                    lineNumber,
+                    "unknown agent state '" + left + "' in " + REVERSE_SECTION,
                     "use Ready, NotReady, NotReady:ReasonCode, LoggedOut or OnCall");
             return;
         }
         PublishedPresence presence = PublishedPresence.parse(right);
         if (presence == null) {
-            problems.at(lineNumber, "'" + right + "' is not Availability[/activity]", "use one of " + AvailabilityNames.ALL + ", e.g. Busy/on-the-phone");
+            problems.at(
+                    lineNumber,
+                    "'" + right + "' is not Availability[/activity]",
+                    "use one of " + AvailabilityNames.ALL + ", e.g. Busy/on-the-phone");
             return;
         }
         if (reverse.putIfAbsent(left, presence) != null) {

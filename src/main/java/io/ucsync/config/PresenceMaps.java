@@ -46,7 +46,10 @@ public final class PresenceMaps {
      */
     public void loadNamedBy(Roster roster) throws ConfigException {
         Set<Path> missing = new LinkedHashSet<>();
-        roster.entries().stream().map(this::fileOf).filter(file -> !byFile.containsKey(file)).forEach(missing::add);
+        roster.entries().stream()
+                .map(this::fileOf)
+                .filter(file -> !byFile.containsKey(file))
+                .forEach(missing::add);
         byFile.putAll(read(missing));
     }
 

@@ -26,10 +26,23 @@ public final class Roster {
 
     /** The roster's columns; their names in the header line are these in lower case. */
     private enum Column {
-        SIP_URI(true), DN(true), AGENT_ID(true), TSERVER(true), QUEUE(false), PASSWORD(false), POOL(false), MAP(false);
+        SIP_URI(true),
+        DN(true),
+        AGENT_ID(true),
+        TSERVER(true),
+        QUEUE(false),
+        PASSWORD(false),
+        POOL(false),
+        MAP(false);
 
-        static final String ALL = String.join(", ", Arrays.stream(values()).map(Column::header).toList());
-        static final String REQUIRED = String.join(", ", Arrays.stream(values()).filter(column -> column.required).map(Column::header).toList());
+        static final String ALL =
+                String.join(", ", Arrays.stream(values()).map(Column::header).toList());
+        static final String REQUIRED = String.join(
+                ", ",
+                Arrays.stream(values())
+                        .filter(column -> column.required)
+                        .map(Column::header)
+                        .toList());
 
         private final boolean required;
 
@@ -42,7 +55,10 @@ public final class Roster {
         }
 
         static Column named(String name) {
-            return Arrays.stream(values()).filter(column -> column.header().equals(name)).findFirst().orElse(null);
+            return Arrays.stream(values())
+                    .filter(column -> column.header().equals(name))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -83,8 +99,12 @@ public final class Roster {
 
     public static Roster load(Path file, Set<String> knownTServers, Set<String> knownPools) throws ConfigException {
         try {
-            return parse(file.getFileName().toString(), file.toAbsolutePath().getParent(),
-                    Files.readAllLines(file, StandardCharsets.UTF_8), knownTServers, knownPools);
+            return parse(
+                    file.getFileName().toString(),
+                    file.toAbsolutePath().getParent(),
+                    Files.readAllLines(file, StandardCharsets.UTF_8),
+                    knownTServers,
+                    knownPools);
         } catch (IOException e) {
             throw new ConfigException(List.of(file + ": cannot be read: " + e.getMessage()));
         }
@@ -98,7 +118,8 @@ public final class Roster {
      * @param knownTServers the T-Server names configured, so that a typo in one is refused here
      * @param knownPools    the UC pools configured by name (a worker with no pool is in the default one)
      */
-    public static Roster parse(String fileName, Path directory, List<String> lines, Set<String> knownTServers, Set<String> knownPools)
+    public static Roster parse(
+            String fileName, Path directory, List<String> lines, Set<String> knownTServers, Set<String> knownPools)
             throws ConfigException {
         ConfigProblems problems = new ConfigProblems(fileName);
         Map<String, Integer> uriLines = new HashMap<>();
@@ -128,8 +149,11 @@ public final class Roster {
                 continue;
             }
             if (fields.length > columns.size()) {
-                problems.at(lineNumber, fields.length + " fields, but the header line (line " + headerLine + ") names " + columns.size()
-                        + " columns", "write one field per column, an empty one for a column left out");
+                problems.at(
+                        lineNumber,
+                        fields.length + " fields, but the header line (line " + headerLine + ") names " + columns.size()
+                                + " columns",
+                        "write one field per column, an empty one for a column left out");
                 continue;
             }
             Map<Column, String> worker = new EnumMap<>(Column.class);
@@ -149,7 +173,8 @@ public final class Roster {
             }
         }
         if (headerLine == 0) {
-            problems.whole("no header line", "start the file with a line naming its columns, e.g. '" + SHIPPED_HEADER + "'");
+            problems.whole(
+                    "no header line", "start the file with a line naming its columns, e.g. '" + SHIPPED_HEADER + "'");
         }
         problems.throwIfAny();
         return new Roster(entries);
@@ -168,26 +193,35 @@ public final class Roster {
             }
             Integer earlier = columns.putIfAbsent(column, position);
             if (earlier != null) {
-                problems.at(lineNumber, "column " + column.header() + " is named twice (columns " + (earlier + 1) + " and " + (position + 1) + ")",
+                problems.at(
+                        lineNumber,
+                        "column " + column.header() + " is named twice (columns " + (earlier + 1) + " and "
+                                + (position + 1) + ")",
                         "name each column once");
                 valid = false;
             }
         }
         if (columns.isEmpty()) {
             // most likely a worker's line: not echoed, it may hold a password
-            problems.at(lineNumber, "the first line is not a header line: it names none of the columns " + Column.ALL,
+            problems.at(
+                    lineNumber,
+                    "the first line is not a header line: it names none of the columns " + Column.ALL,
                     "start the file with a line naming its columns, e.g. '" + SHIPPED_HEADER + "'");
             return null;
         }
         for (String name : unknown) {
-            problems.at(lineNumber, name.isEmpty() ? "an empty column name" : "unknown column '" + name + "'",
+            problems.at(
+                    lineNumber,
+                    name.isEmpty() ? "an empty column name" : "unknown column '" + name + "'",
                     "name the columns " + Column.ALL + ", in any order");
             valid = false;
         }
         for (Column column : Column.values()) {
             if (column.required && !columns.containsKey(column)) {
-                problems.at(lineNumber, "no column " + column.header(), "add " + column.header()
-                        + " to the header line (" + Column.REQUIRED + " are required)");
+                problems.at(
+                        lineNumber,
+                        "no column " + column.header(),
+                        "add " + column.header() + " to the header line (" + Column.REQUIRED + " are required)");
                 valid = false;
             }
         }
@@ -195,13 +229,22 @@ public final class Roster {
     }
 
     /** One worker's line, by column; null when it has a problem (reported). */
-    private static RosterEntry readWorker(Map<Column, String> worker, Path directory, Set<String> knownTServers,
-                                          Set<String> knownPools, int lineNumber, ConfigProblems problems) {
-        List<String> empty = Arrays.stream(Column.values()).filter(column -> column.required && worker.get(column).isEmpty())
-                .map(Column::header).toList();
+    private static RosterEntry readWorker(
+            Map<Column, String> worker,
+            Path directory,
+            Set<String> knownTServers,
+            Set<String> knownPools,
+            int lineNumber,
+            ConfigProblems problems) {
+        List<String> empty = Arrays.stream(Column.values())
+                .filter(column -> column.required && worker.get(column).isEmpty())
+                .map(Column::header)
+                .toList();
         if (!empty.isEmpty()) {
-            problems.at(lineNumber, "no " + String.join(", ", empty), "fill in the worker's " + String.join(", ", empty)
-                    + " (" + Column.REQUIRED + " are required)");
+            problems.at(
+                    lineNumber,
+                    "no " + String.join(", ", empty),
+                    "fill in the worker's " + String.join(", ", empty) + " (" + Column.REQUIRED + " are required)");
             return null;
         }
         String sipUri = worker.get(Column.SIP_URI);
@@ -211,14 +254,22 @@ public final class Roster {
         }
         String tserver = worker.get(Column.TSERVER);
         if (!knownTServers.contains(tserver)) {
-            problems.at(lineNumber, "unknown T-Server '" + tserver + "'", "use one of " + knownTServers + " or configure it");
+            problems.at(
+                    lineNumber,
+                    "unknown T-Server '" + tserver + "'",
+                    "use one of " + knownTServers + " or configure it");
             return null;
         }
         String pool = worker.get(Column.POOL);
         if (!pool.isEmpty() && !knownPools.contains(pool)) {
-            problems.at(lineNumber, "unknown UC pool '" + pool + "'", knownPools.isEmpty()
-                    ? "leave the pool empty (one pool, ucsync.uc.*) or configure the pool in ucsync.uc." + pool + ".*"
-                    : "use one of " + knownPools + ", leave it empty for the default pool, or configure ucsync.uc." + pool + ".*");
+            problems.at(
+                    lineNumber,
+                    "unknown UC pool '" + pool + "'",
+                    knownPools.isEmpty()
+                            ? "leave the pool empty (one pool, ucsync.uc.*) or configure the pool in ucsync.uc." + pool
+                                    + ".*"
+                            : "use one of " + knownPools
+                                    + ", leave it empty for the default pool, or configure ucsync.uc." + pool + ".*");
             return null;
         }
         Path map = null;
@@ -227,23 +278,39 @@ public final class Roster {
             try {
                 map = directory.resolve(mapName).toAbsolutePath().normalize();
             } catch (InvalidPathException e) {
-                problems.at(lineNumber, "map '" + mapName + "' is not a file name: " + e.getReason(), "name the map's file, e.g. maps/support.txt");
+                problems.at(
+                        lineNumber,
+                        "map '" + mapName + "' is not a file name: " + e.getReason(),
+                        "name the map's file, e.g. maps/support.txt");
                 return null;
             }
             if (!Files.isRegularFile(map)) {
-                problems.at(lineNumber, "map " + mapName + " does not exist (" + map + ")",
+                problems.at(
+                        lineNumber,
+                        "map " + mapName + " does not exist (" + map + ")",
                         "correct the map column (relative to the roster's directory), or write the map: config/maps/ has examples");
                 return null;
             }
         }
-        return new RosterEntry(sipUri, worker.get(Column.DN), worker.get(Column.AGENT_ID), tserver, optional(worker.get(Column.QUEUE)),
-                optional(worker.get(Column.PASSWORD)), optional(worker.get(Column.POOL)), map);
+        return new RosterEntry(
+                sipUri,
+                worker.get(Column.DN),
+                worker.get(Column.AGENT_ID),
+                tserver,
+                optional(worker.get(Column.QUEUE)),
+                optional(worker.get(Column.PASSWORD)),
+                optional(worker.get(Column.POOL)),
+                map);
     }
 
-    private static boolean unique(Map<String, Integer> seen, String value, String what, int lineNumber, ConfigProblems problems) {
+    private static boolean unique(
+            Map<String, Integer> seen, String value, String what, int lineNumber, ConfigProblems problems) {
         Integer earlier = seen.putIfAbsent(value, lineNumber);
         if (earlier != null) {
-            problems.at(lineNumber, what + " " + value + " is already on line " + earlier, "give each worker their own " + what);
+            problems.at(
+                    lineNumber,
+                    what + " " + value + " is already on line " + earlier,
+                    "give each worker their own " + what);
             return false;
         }
         return true;

@@ -9,8 +9,15 @@ import java.nio.file.Path;
  * @param pool the name of the UC pool the roster names, or null for the default one
  * @param map  the presence map file the roster names (absolute), or null for the default map
  */
-public record RosterEntry(String sipUri, String dn, String agentId, String tserver, String queue, String password,
-                          String pool, Path map) {
+public record RosterEntry(
+        String sipUri,
+        String dn,
+        String agentId,
+        String tserver,
+        String queue,
+        String password,
+        String pool,
+        Path map) {
 
     /** The pool of the workers whose roster line names none. */
     public static final String DEFAULT_POOL = "uc";

@@ -1,5 +1,6 @@
 package io.ucsync.dashboard;
 
+import io.ucsync.engine.EngineMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,8 +10,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
-
-import io.ucsync.engine.EngineMetrics;
 
 /**
  * What the dashboard's charts show: one sample per second over the last {@value #SECONDS} seconds (presences in per
@@ -29,9 +28,15 @@ public final class ActivityHistory implements EngineMetrics {
      *
      * @param latencyP50 milliseconds, or null when no request was answered in that second
      */
-    record Sample(long at, double presencesPerSecond, double requestsPerSecond, double failuresPerSecond, Double latencyP50,
-                  Double latencyP99, Map<String, Integer> agentStates, int drift) {
-    }
+    record Sample(
+            long at,
+            double presencesPerSecond,
+            double requestsPerSecond,
+            double failuresPerSecond,
+            Double latencyP50,
+            Double latencyP99,
+            Map<String, Integer> agentStates,
+            int drift) {}
 
     /** The columns of the series, by name: what the page's charts read. */
     private static final Map<String, Function<Sample, Object>> COLUMNS = columns();
@@ -41,9 +46,11 @@ public final class ActivityHistory implements EngineMetrics {
     private final LongAdder failures = new LongAdder();
     /** Guarded by itself. */
     private final double[] latencies = new double[LATENCIES_PER_SECOND];
+
     private long latencyCount;
     /** Guarded by this. */
     private final Sample[] ring = new Sample[SECONDS];
+
     private int next;
     private int size;
     private long lastSampleNanos = System.nanoTime();
@@ -120,8 +127,15 @@ public final class ActivityHistory implements EngineMetrics {
             latencyCount = 0;
         }
         Arrays.sort(answered);
-        Sample sample = new Sample(epochSecond, presences.sumThenReset() / seconds, requests.sumThenReset() / seconds,
-                failures.sumThenReset() / seconds, percentile(answered, 0.50), percentile(answered, 0.99), tally.agentStates(), tally.drift());
+        Sample sample = new Sample(
+                epochSecond,
+                presences.sumThenReset() / seconds,
+                requests.sumThenReset() / seconds,
+                failures.sumThenReset() / seconds,
+                percentile(answered, 0.50),
+                percentile(answered, 0.99),
+                tally.agentStates(),
+                tally.drift());
         ring[next] = sample;
         next = (next + 1) % SECONDS;
         size = Math.min(size + 1, SECONDS);
@@ -135,7 +149,8 @@ public final class ActivityHistory implements EngineMetrics {
             samples.add(ring[(next - size + i + SECONDS) % SECONDS]);
         }
         Map<String, Object> columns = new LinkedHashMap<>();
-        COLUMNS.forEach((name, value) -> columns.put(name, samples.stream().map(value).toList()));
+        COLUMNS.forEach(
+                (name, value) -> columns.put(name, samples.stream().map(value).toList()));
         return columns;
     }
 

@@ -1,5 +1,9 @@
 package io.ucsync.dashboard;
 
+import io.ucsync.sip.SipPresenceAgent;
+import io.ucsync.sip.SipServerStatus;
+import io.ucsync.tlib.link.LinkState;
+import io.ucsync.tlib.link.TServerLink;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,11 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
-import io.ucsync.sip.SipPresenceAgent;
-import io.ucsync.sip.SipServerStatus;
-import io.ucsync.tlib.link.LinkState;
-import io.ucsync.tlib.link.TServerLink;
-
 /**
  * The T-Server links and the UC pools as the overview shows them: each up or failing, and when failing, why, in
  * words. Read once a second (a pool's subscription states are a map as large as its workers), not per request.
@@ -21,8 +20,10 @@ import io.ucsync.tlib.link.TServerLink;
 final class ConnectionStatus {
 
     /** A subscription that is not active, by its state ({@link SipPresenceAgent#subscriptionCounts()}), in words. */
-    private static final List<Map.Entry<String, String>> SUBSCRIPTION_STATES = List.of(Map.entry("WAITING", "failed, retry scheduled"),
-            Map.entry("SUBSCRIBING", "subscribing"), Map.entry("IDLE", "waiting for the registration"));
+    private static final List<Map.Entry<String, String>> SUBSCRIPTION_STATES = List.of(
+            Map.entry("WAITING", "failed, retry scheduled"),
+            Map.entry("SUBSCRIBING", "subscribing"),
+            Map.entry("IDLE", "waiting for the registration"));
 
     private final Supplier<Collection<TServerLink>> links;
     private final Supplier<Collection<SipPresenceAgent>> pools;
@@ -81,15 +82,19 @@ final class ConnectionStatus {
 
     private static String linkDownReason(TServerLink link) {
         return switch (link.state()) {
-            case CONNECTING -> "no T-Server answers; trying " + link.config().endpoints().stream()
-                    .map(endpoint -> endpoint.getHostString() + ":" + endpoint.getPort()).toList();
+            case CONNECTING ->
+                "no T-Server answers; trying "
+                        + link.config().endpoints().stream()
+                                .map(endpoint -> endpoint.getHostString() + ":" + endpoint.getPort())
+                                .toList();
             case RESYNCING -> "connected to " + link.connectedTo() + ", registering the DNs and reading the agents";
             case UP -> "the T-Server's link to the switch is down: agent requests are refused";
             case CLOSED -> "closed";
         };
     }
 
-    private static String poolReason(SipPresenceAgent agent, SipServerStatus server, Map<String, Integer> subscriptions) {
+    private static String poolReason(
+            SipPresenceAgent agent, SipServerStatus server, Map<String, Integer> subscriptions) {
         if (!agent.isStarted()) {
             return "stopped";
         }
@@ -110,6 +115,9 @@ final class ConnectionStatus {
     }
 
     private static int notActive(Map<String, Integer> subscriptions) {
-        return subscriptions.entrySet().stream().filter(state -> !state.getKey().equals("ACTIVE")).mapToInt(Map.Entry::getValue).sum();
+        return subscriptions.entrySet().stream()
+                .filter(state -> !state.getKey().equals("ACTIVE"))
+                .mapToInt(Map.Entry::getValue)
+                .sum();
     }
 }

@@ -1,17 +1,16 @@
 package io.ucsync.dashboard;
 
+import io.ucsync.cluster.ClusterStatus;
+import io.ucsync.cluster.PartitionOwnership;
+import io.ucsync.engine.SyncEngine;
+import io.ucsync.sip.SipPresenceAgent;
+import io.ucsync.tlib.link.TServerLink;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-
-import io.ucsync.cluster.ClusterStatus;
-import io.ucsync.cluster.PartitionOwnership;
-import io.ucsync.engine.SyncEngine;
-import io.ucsync.sip.SipPresenceAgent;
-import io.ucsync.tlib.link.TServerLink;
 
 /**
  * The operator's dashboard, its parts made together: the board of every worker, the charts' history, the API's views
@@ -31,13 +30,21 @@ public record Dashboard(WorkerBoard board, ActivityHistory history, DashboardVie
      * @param operatorCookie whether a request's Cookie header carries the operator's session
      * @param cluster        the cluster's nodes and who owns each partition, for the overview and the owner filter
      */
-    public static Dashboard of(SyncEngine engine, Function<String, Map<String, Object>> view, Supplier<Collection<TServerLink>> links,
-            Supplier<Collection<SipPresenceAgent>> pools, Predicate<String> operatorCookie, PartitionOwnership ownership, ClusterStatus cluster,
+    public static Dashboard of(
+            SyncEngine engine,
+            Function<String, Map<String, Object>> view,
+            Supplier<Collection<TServerLink>> links,
+            Supplier<Collection<SipPresenceAgent>> pools,
+            Predicate<String> operatorCookie,
+            PartitionOwnership ownership,
+            ClusterStatus cluster,
             Clock clock) {
         WorkerBoard board = new WorkerBoard(() -> engine.roster().entries(), engine::facts, view, ownership::ownerOf);
         ActivityHistory history = new ActivityHistory();
         ConnectionStatus connections = new ConnectionStatus(links, pools);
-        DashboardViews views = new DashboardViews(board, history, connections, view, engine::isRostered, engine.timers(), cluster::summary, clock);
-        return new Dashboard(board, history, views, new DashboardFeed(board, views, history, connections, operatorCookie, clock));
+        DashboardViews views = new DashboardViews(
+                board, history, connections, view, engine::isRostered, engine.timers(), cluster::summary, clock);
+        return new Dashboard(
+                board, history, views, new DashboardFeed(board, views, history, connections, operatorCookie, clock));
     }
 }

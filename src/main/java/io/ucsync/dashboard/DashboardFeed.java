@@ -1,5 +1,12 @@
 package io.ucsync.dashboard;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ucsync.http.RequestRefused;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -8,18 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.ucsync.http.RequestRefused;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * The dashboard's live feed: server-sent events at {@value #PATH} for signed-in operators. Each stream follows one
@@ -54,6 +51,7 @@ public final class DashboardFeed {
         final WorkerQuery query;
         /** The board's stream gets the overview and the charts; a worker's page follows that worker only. */
         final boolean board;
+
         Set<String> shown = Set.of();
 
         Viewer(HttpServerResponse response, WorkerQuery query) {
@@ -82,8 +80,13 @@ public final class DashboardFeed {
     /**
      * @param operatorCookie whether a request's Cookie header carries the operator's session
      */
-    DashboardFeed(WorkerBoard board, DashboardViews views, ActivityHistory history, ConnectionStatus connections,
-            Predicate<String> operatorCookie, Clock clock) {
+    DashboardFeed(
+            WorkerBoard board,
+            DashboardViews views,
+            ActivityHistory history,
+            ConnectionStatus connections,
+            Predicate<String> operatorCookie,
+            Clock clock) {
         this.board = board;
         this.views = views;
         this.history = history;
@@ -148,7 +151,9 @@ public final class DashboardFeed {
         if (!streams.isEmpty()) {
             String events = event("sample", ActivityHistory.asRow(sample)) + event("overview", views.overview());
             // a worker's page gets a comment line instead, so that no proxy takes its stream for idle and closes it
-            streams.values().forEach(viewer -> write(viewer, (viewer.board ? events : KEEP_ALIVE) + (clusterChanged ? pageEvent(viewer) : "")));
+            streams.values()
+                    .forEach(viewer -> write(
+                            viewer, (viewer.board ? events : KEEP_ALIVE) + (clusterChanged ? pageEvent(viewer) : "")));
         }
     }
 
@@ -165,21 +170,30 @@ public final class DashboardFeed {
             refuse(response, refused.status(), refused.getMessage());
             return;
         }
-        response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("X-Accel-Buffering", "no");
+        response.setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .putHeader("X-Accel-Buffering", "no");
         response.closeHandler(closed -> streams.remove(response));
         Viewer viewer = new Viewer(response, query);
         // off the event loop: the first page is a pass over every worker's row, and the board may be being built
-        context.vertx().executeBlocking(() -> {
-            synchronized (this) {
-                write(viewer, "retry: 2000\n\n" + viewer.ifBoard(event("overview", views.overview()) + event("history", history.series()))
-                        + pageEvent(viewer));
-                if (!response.closed()) {
-                    streams.put(response, viewer);
-                }
-            }
-            return null;
-        }, false);
+        context.vertx()
+                .executeBlocking(
+                        () -> {
+                            synchronized (this) {
+                                write(
+                                        viewer,
+                                        "retry: 2000\n\n"
+                                                + viewer.ifBoard(event("overview", views.overview())
+                                                        + event("history", history.series()))
+                                                + pageEvent(viewer));
+                                if (!response.closed()) {
+                                    streams.put(response, viewer);
+                                }
+                            }
+                            return null;
+                        },
+                        false);
         // a page opens one stream per filter or page it shows: not worth a line each in the log
         LOG.debug("dashboard stream opened from {} ({} open)", context.request().remoteAddress(), streams.size() + 1);
     }
@@ -229,7 +243,9 @@ public final class DashboardFeed {
     }
 
     private static void refuse(HttpServerResponse response, int status, String reason) {
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(reason);
+        response.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .end(reason);
     }
 
     private static String event(String name, Object data) {

@@ -1,5 +1,9 @@
 package io.ucsync.dashboard;
 
+import io.ucsync.cluster.ClusterStatus;
+import io.ucsync.http.RequestRefused;
+import io.ucsync.timers.DurableTimers;
+import io.ucsync.timers.PendingTimer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,16 +12,10 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-
 import org.apache.camel.Headers;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.cluster.ClusterStatus;
-import io.ucsync.http.RequestRefused;
-import io.ucsync.timers.DurableTimers;
-import io.ucsync.timers.PendingTimer;
 
 /**
  * What the dashboard's API answers and its stream sends, as JSON-ready maps: the overview (counts, drift, links and
@@ -45,8 +43,15 @@ public final class DashboardViews {
     /**
      * @param clusterSummary this node and the cluster's nodes with the partitions each acts for ({@link ClusterStatus#summary})
      */
-    DashboardViews(WorkerBoard board, ActivityHistory history, ConnectionStatus connections, Function<String, Map<String, Object>> view,
-            Predicate<String> rostered, DurableTimers timers, Supplier<Map<String, Object>> clusterSummary, Clock clock) {
+    DashboardViews(
+            WorkerBoard board,
+            ActivityHistory history,
+            ConnectionStatus connections,
+            Function<String, Map<String, Object>> view,
+            Predicate<String> rostered,
+            DurableTimers timers,
+            Supplier<Map<String, Object>> clusterSummary,
+            Clock clock) {
         this.board = board;
         this.history = history;
         this.connections = connections;
@@ -84,7 +89,8 @@ public final class DashboardViews {
 
     /** GET /api/dashboard/workers: the page of the table the query parameters ask for. */
     public Map<String, Object> workers(@Headers Map<String, Object> parameters) {
-        return page(WorkerQuery.from(name -> parameters.get(name) == null ? null : parameters.get(name).toString()));
+        return page(WorkerQuery.from(name ->
+                parameters.get(name) == null ? null : parameters.get(name).toString()));
     }
 
     /**
@@ -103,7 +109,8 @@ public final class DashboardViews {
         List<Map<String, Object>> pending = new ArrayList<>();
         for (PendingTimer timer : timers.pending()) {
             if (timer.workerKey().equals(sipUri)) {
-                pending.add(Map.of("kind", timer.kind(), "fireAt", timer.fireAt().toString()));
+                pending.add(
+                        Map.of("kind", timer.kind(), "fireAt", timer.fireAt().toString()));
             }
         }
         page.put("timers", pending);
@@ -118,7 +125,11 @@ public final class DashboardViews {
         answer.put("offset", query.offset());
         answer.put("limit", query.limit());
         answer.put("total", page.total());
-        answer.put("workers", page.rows().stream().map(row -> row(row.sipUri(), view.apply(row.sipUri()))).toList());
+        answer.put(
+                "workers",
+                page.rows().stream()
+                        .map(row -> row(row.sipUri(), view.apply(row.sipUri())))
+                        .toList());
         return answer;
     }
 
@@ -153,25 +164,40 @@ public final class DashboardViews {
     }
 
     /** The cluster's summary with each node's workers: those of the partitions it acts for. */
-    private static Map<String, Object> withWorkers(Map<String, Object> cluster, Map<Integer, Integer> workersByPartition) {
+    private static Map<String, Object> withWorkers(
+            Map<String, Object> cluster, Map<Integer, Integer> workersByPartition) {
         Map<String, Object> counted = new LinkedHashMap<>(cluster);
-        counted.put("nodes", ((List<?>) cluster.get("nodes")).stream().map(ClusterStatus.Node.class::cast).map(node -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("id", node.id());
-            entry.put("self", node.self());
-            entry.put("alive", node.alive());
-            entry.put("partitions", node.partitions());
-            entry.put("workers", node.partitions().stream().mapToInt(partition -> workersByPartition.getOrDefault(partition, 0)).sum());
-            return entry;
-        }).toList());
+        counted.put(
+                "nodes",
+                ((List<?>) cluster.get("nodes"))
+                        .stream()
+                                .map(ClusterStatus.Node.class::cast)
+                                .map(node -> {
+                                    Map<String, Object> entry = new LinkedHashMap<>();
+                                    entry.put("id", node.id());
+                                    entry.put("self", node.self());
+                                    entry.put("alive", node.alive());
+                                    entry.put("partitions", node.partitions());
+                                    entry.put(
+                                            "workers",
+                                            node.partitions().stream()
+                                                    .mapToInt(
+                                                            partition -> workersByPartition.getOrDefault(partition, 0))
+                                                    .sum());
+                                    return entry;
+                                })
+                                .toList());
         return counted;
     }
 
-    private static List<Map<String, Object>> withWorkers(List<Map<String, Object>> connections, Map<String, Integer> workers) {
-        return connections.stream().map(connection -> {
-            Map<String, Object> counted = new LinkedHashMap<>(connection);
-            counted.put("workers", workers.getOrDefault((String) connection.get("name"), 0));
-            return counted;
-        }).toList();
+    private static List<Map<String, Object>> withWorkers(
+            List<Map<String, Object>> connections, Map<String, Integer> workers) {
+        return connections.stream()
+                .map(connection -> {
+                    Map<String, Object> counted = new LinkedHashMap<>(connection);
+                    counted.put("workers", workers.getOrDefault((String) connection.get("name"), 0));
+                    return counted;
+                })
+                .toList();
     }
 }

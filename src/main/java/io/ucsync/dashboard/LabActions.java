@@ -1,9 +1,8 @@
 package io.ucsync.dashboard;
 
+import io.ucsync.http.RequestRefused;
 import java.util.Map;
 import java.util.function.Predicate;
-
-import io.ucsync.http.RequestRefused;
 
 /**
  * The dashboard's lab actions, as the emulators' control commands: a worker's own presence on the front end, a call
@@ -13,8 +12,7 @@ import io.ucsync.http.RequestRefused;
 public final class LabActions {
 
     /** A control command line and the emulator control port (host:port) it goes to. */
-    public record LabCommand(String address, String line) {
-    }
+    public record LabCommand(String address, String line) {}
 
     private final String frontEndControl;
     private final String tserverControl;
@@ -49,7 +47,9 @@ public final class LabActions {
         if (dn != null && dn.matches("[0-9A-Za-z_.+-]{1,32}")) {
             return new LabCommand(address(tserverControl), "call +15550100 " + dn);
         }
-        if (connId != null && connId.matches("[0-9A-Fa-f]{1,32}") && ("answer".equals(step) || "release".equals(step))) {
+        if (connId != null
+                && connId.matches("[0-9A-Fa-f]{1,32}")
+                && ("answer".equals(step) || "release".equals(step))) {
             return new LabCommand(address(tserverControl), step + " " + connId);
         }
         throw RequestRefused.badRequest("dn, or connId with step answer or release, is required");

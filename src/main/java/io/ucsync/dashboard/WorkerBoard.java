@@ -1,5 +1,7 @@
 package io.ucsync.dashboard;
 
+import io.ucsync.config.RosterEntry;
+import io.ucsync.engine.WorkerFacts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,9 +18,6 @@ import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
-import io.ucsync.config.RosterEntry;
-import io.ucsync.engine.WorkerFacts;
-
 /**
  * The dashboard's picture of every rostered worker, one {@link WorkerRow} each in roster order, and the counts the
  * overview shows (by agent state, presence, flag, T-Server, pool, partition; drift), kept up to date one changed
@@ -28,18 +27,22 @@ import io.ucsync.engine.WorkerFacts;
 public final class WorkerBoard {
 
     /** A worker whose row changed: before (null for a worker new to the board), after, and the view it was read from. */
-    record Change(String sipUri, WorkerRow before, WorkerRow after, Map<String, Object> view) {
-    }
+    record Change(String sipUri, WorkerRow before, WorkerRow after, Map<String, Object> view) {}
 
     /** The workers a query matches: how many, and the rows of the page it asks for. */
-    record Page(int total, List<WorkerRow> rows) {
-    }
+    record Page(int total, List<WorkerRow> rows) {}
 
     /** The counts, as they stood at one moment. */
-    record Tally(int workers, Map<String, Integer> agentStates, Map<String, Integer> notReadyReasons, Map<String, Integer> presences,
-                 int drift, Map<String, Integer> flags, Map<String, Integer> tservers, Map<String, Integer> pools,
-                 Map<Integer, Integer> partitions) {
-    }
+    record Tally(
+            int workers,
+            Map<String, Integer> agentStates,
+            Map<String, Integer> notReadyReasons,
+            Map<String, Integer> presences,
+            int drift,
+            Map<String, Integer> flags,
+            Map<String, Integer> tservers,
+            Map<String, Integer> pools,
+            Map<Integer, Integer> partitions) {}
 
     /** The rows in roster order, and where each worker's row is. */
     private record Rows(AtomicReferenceArray<WorkerRow> rows, Map<String, Integer> positions) {
@@ -63,7 +66,10 @@ public final class WorkerBoard {
      * @param view    what the dashboard shows of a worker (the engine's view, the preview offered, the partition)
      * @param ownerOf the node that owns a partition now, as far as this node knows, for the owner filter
      */
-    public WorkerBoard(Supplier<List<RosterEntry>> roster, Function<String, WorkerFacts> facts, Function<String, Map<String, Object>> view,
+    public WorkerBoard(
+            Supplier<List<RosterEntry>> roster,
+            Function<String, WorkerFacts> facts,
+            Function<String, Map<String, Object>> view,
             IntFunction<Optional<String>> ownerOf) {
         this.roster = roster;
         this.facts = facts;
@@ -101,7 +107,9 @@ public final class WorkerBoard {
         List<RosterEntry> workers = roster.get();
         for (String sipUri : sipUris) {
             Integer position = current.positions().get(sipUri);
-            if (position == null || position >= workers.size() || !workers.get(position).sipUri().equals(sipUri)) {
+            if (position == null
+                    || position >= workers.size()
+                    || !workers.get(position).sipUri().equals(sipUri)) {
                 continue;
             }
             Map<String, Object> shown = view.apply(sipUri);
@@ -118,10 +126,12 @@ public final class WorkerBoard {
     /** The workers whose offered preview is past its time: read again, they show it withdrawn. */
     synchronized List<String> offersExpiredBy(Instant now) {
         Rows current = rows;
-        return offered.stream().filter(sipUri -> {
-            WorkerRow row = current.rows().get(current.positions().get(sipUri));
-            return row.offerExpires() != null && !now.isBefore(row.offerExpires());
-        }).toList();
+        return offered.stream()
+                .filter(sipUri -> {
+                    WorkerRow row = current.rows().get(current.positions().get(sipUri));
+                    return row.offerExpires() != null && !now.isBefore(row.offerExpires());
+                })
+                .toList();
     }
 
     /** The page of workers the query asks for, and how many match in all: one pass over the rows. */
@@ -216,7 +226,8 @@ public final class WorkerBoard {
         void clear() {
             workers = 0;
             drift = 0;
-            List.of(agentStates, notReadyReasons, presences, flags, tservers, pools).forEach(Map::clear);
+            List.of(agentStates, notReadyReasons, presences, flags, tservers, pools)
+                    .forEach(Map::clear);
             partitions.clear();
         }
 
@@ -225,8 +236,16 @@ public final class WorkerBoard {
             for (WorkerRow.Flag flag : WorkerRow.Flag.values()) {
                 flagCounts.put(flag.apiName, flags.getOrDefault(flag.apiName, 0));
             }
-            return new Tally(workers, inOrder(WorkerQuery.STATES, agentStates), nonZero(notReadyReasons), inOrder(WorkerQuery.PRESENCES, presences),
-                    drift, flagCounts, nonZero(tservers), nonZero(pools), nonZero(partitions));
+            return new Tally(
+                    workers,
+                    inOrder(WorkerQuery.STATES, agentStates),
+                    nonZero(notReadyReasons),
+                    inOrder(WorkerQuery.PRESENCES, presences),
+                    drift,
+                    flagCounts,
+                    nonZero(tservers),
+                    nonZero(pools),
+                    nonZero(partitions));
         }
 
         /** Every key of the list, in its order, zero where none is counted. */

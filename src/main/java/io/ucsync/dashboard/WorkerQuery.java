@@ -1,15 +1,14 @@
 package io.ucsync.dashboard;
 
+import io.ucsync.http.RequestRefused;
+import io.ucsync.presence.Availability;
+import io.ucsync.presence.AvailabilityNames;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
-
-import io.ucsync.http.RequestRefused;
-import io.ucsync.presence.Availability;
-import io.ucsync.presence.AvailabilityNames;
 
 /**
  * Which workers the dashboard's table shows, and which page of them: filters that all apply (none set: every worker),
@@ -23,15 +22,26 @@ import io.ucsync.presence.AvailabilityNames;
  * @param owner    the id of the node that owns the worker's partition now, or null
  * @param text     a part of the SIP URI, DN or AgentID, in any case, or null
  */
-record WorkerQuery(String worker, String state, String presence, Boolean drift, String tserver, String pool, String owner,
-                   WorkerRow.Flag flag, String text, int offset, int limit) {
+record WorkerQuery(
+        String worker,
+        String state,
+        String presence,
+        Boolean drift,
+        String tserver,
+        String pool,
+        String owner,
+        WorkerRow.Flag flag,
+        String text,
+        int offset,
+        int limit) {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
     private static final int MAX_TEXT = 200;
     static final List<String> STATES = List.of("Ready", "NotReady", "LoggedOut", WorkerRow.UNKNOWN_STATE);
-    static final List<String> PRESENCES = Stream.concat(Arrays.stream(Availability.values()).map(AvailabilityNames::name),
-            Stream.of(WorkerRow.NO_PRESENCE)).toList();
+    static final List<String> PRESENCES = Stream.concat(
+                    Arrays.stream(Availability.values()).map(AvailabilityNames::name), Stream.of(WorkerRow.NO_PRESENCE))
+            .toList();
 
     /**
      * The query a request's parameters ask for; a parameter not given (or empty) does not filter.
@@ -54,11 +64,21 @@ record WorkerQuery(String worker, String state, String presence, Boolean drift, 
         String flagName = optional(parameter, "flag");
         WorkerRow.Flag flag = flagName == null ? null : WorkerRow.Flag.byApiName(flagName);
         if (flagName != null && flag == null) {
-            throw RequestRefused.badRequest("flag must be one of " + Arrays.stream(WorkerRow.Flag.values()).map(f -> f.apiName).toList());
+            throw RequestRefused.badRequest("flag must be one of "
+                    + Arrays.stream(WorkerRow.Flag.values()).map(f -> f.apiName).toList());
         }
-        return new WorkerQuery(optional(parameter, "worker"), state, presence, drift == null ? null : Boolean.valueOf(drift),
-                optional(parameter, "tserver"), optional(parameter, "pool"), optional(parameter, "owner"), flag, optional(parameter, "q"),
-                number(parameter, "offset", 0, 0, Integer.MAX_VALUE), number(parameter, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT));
+        return new WorkerQuery(
+                optional(parameter, "worker"),
+                state,
+                presence,
+                drift == null ? null : Boolean.valueOf(drift),
+                optional(parameter, "tserver"),
+                optional(parameter, "pool"),
+                optional(parameter, "owner"),
+                flag,
+                optional(parameter, "q"),
+                number(parameter, "offset", 0, 0, Integer.MAX_VALUE),
+                number(parameter, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT));
     }
 
     /**
@@ -71,9 +91,13 @@ record WorkerQuery(String worker, String state, String presence, Boolean drift, 
                 && (drift == null || drift == row.drift())
                 && (tserver == null || tserver.equals(row.tserver()))
                 && (pool == null || pool.equals(row.pool()))
-                && (owner == null || ownerOf.apply(row.partition()).filter(owner::equals).isPresent())
+                && (owner == null
+                        || ownerOf.apply(row.partition()).filter(owner::equals).isPresent())
                 && (flag == null || row.has(flag))
-                && (text == null || contains(row.sipUri(), text) || contains(row.dn(), text) || contains(row.agentId(), text));
+                && (text == null
+                        || contains(row.sipUri(), text)
+                        || contains(row.dn(), text)
+                        || contains(row.agentId(), text));
     }
 
     /** Without building a lower-case copy of every worker's fields for every query. */

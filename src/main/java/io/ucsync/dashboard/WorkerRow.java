@@ -1,14 +1,13 @@
 package io.ucsync.dashboard;
 
-import java.time.Instant;
-import java.util.EnumMap;
-import java.util.Map;
-
 import io.ucsync.config.RosterEntry;
 import io.ucsync.engine.AgentState;
 import io.ucsync.engine.WorkerFacts;
 import io.ucsync.presence.Availability;
 import io.ucsync.presence.AvailabilityNames;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * What the dashboard counts and filters one worker by, kept for every rostered worker: a few fields each, so that
@@ -23,8 +22,19 @@ import io.ucsync.presence.AvailabilityNames;
  * @param flags        the {@link Flag}s that hold, as a bit set
  * @param offerExpires when the preview offered to the worker is withdrawn, or null when none is
  */
-record WorkerRow(String sipUri, String dn, String agentId, String tserver, String pool, int partition, String agentState, String reason,
-                 String presence, boolean drift, int flags, Instant offerExpires) {
+record WorkerRow(
+        String sipUri,
+        String dn,
+        String agentId,
+        String tserver,
+        String pool,
+        int partition,
+        String agentState,
+        String reason,
+        String presence,
+        boolean drift,
+        int flags,
+        Instant offerExpires) {
 
     static final String NO_PRESENCE = "none";
     static final String UNKNOWN_STATE = "unknown";
@@ -80,10 +90,21 @@ record WorkerRow(String sipUri, String dn, String agentId, String tserver, Strin
         Object offer = view.get("previewOffered");
         Instant offerExpires = offer instanceof Map<?, ?> open ? Instant.parse((String) open.get("expires")) : null;
         int partition = view.get("partition") instanceof Number number ? number.intValue() : 0;
-        return new WorkerRow(worker.sipUri(), worker.dn(), worker.agentId(), worker.tserver(), worker.poolOrDefault(), partition, group(reported),
+        return new WorkerRow(
+                worker.sipUri(),
+                worker.dn(),
+                worker.agentId(),
+                worker.tserver(),
+                worker.poolOrDefault(),
+                partition,
+                group(reported),
                 reported instanceof AgentState.NotReady notReady ? notReady.reasonCode() : null,
-                facts.ownPresence() == null ? NO_PRESENCE : PRESENCE_NAMES.get(facts.ownPresence().availability()),
-                drifts(view), flags, offerExpires);
+                facts.ownPresence() == null
+                        ? NO_PRESENCE
+                        : PRESENCE_NAMES.get(facts.ownPresence().availability()),
+                drifts(view),
+                flags,
+                offerExpires);
     }
 
     /** Whether ucsync computes another agent state for the worker than the one the T-Server reports (none reported: it does). */

@@ -6,22 +6,17 @@ import io.ucsync.tlib.protocol.AgentWorkMode;
 public sealed interface AgentAction {
 
     /** RequestQueryAddress: learn the actual state first. */
-    record Query() implements AgentAction {
-    }
+    record Query() implements AgentAction {}
 
     /** RequestAgentLogin with the work mode that leaves the agent Ready or NotReady(reason). */
-    record Login(AgentWorkMode workMode, String reasonCode) implements AgentAction {
-    }
+    record Login(AgentWorkMode workMode, String reasonCode) implements AgentAction {}
 
     /** RequestAgentReady. */
-    record Ready() implements AgentAction {
-    }
+    record Ready() implements AgentAction {}
 
     /** RequestAgentNotReady with the work mode and reason code. */
-    record NotReady(AgentWorkMode workMode, String reasonCode) implements AgentAction {
-    }
+    record NotReady(AgentWorkMode workMode, String reasonCode) implements AgentAction {}
 
     /** RequestAgentLogout. */
-    record Logout() implements AgentAction {
-    }
+    record Logout() implements AgentAction {}
 }

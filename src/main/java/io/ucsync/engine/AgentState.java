@@ -1,8 +1,7 @@
 package io.ucsync.engine;
 
-import java.util.Objects;
-
 import io.ucsync.tlib.protocol.AgentWorkMode;
+import java.util.Objects;
 
 /** An agent's state on the T-Server, as ucsync wants it or as the T-Server reported it. */
 public sealed interface AgentState permits AgentState.LoggedOut, AgentState.Ready, AgentState.NotReady {

@@ -9,5 +9,4 @@ import io.ucsync.presence.PublishedPresence;
  * @param publish    the presence to publish on the UC side, or null for none (remove ucsync's publication)
  * @param reason     why, for the operator and the worker: what decided the agent state, or why it is left alone
  */
-public record Desired(AgentState agentState, PublishedPresence publish, String reason) {
-}
+public record Desired(AgentState agentState, PublishedPresence publish, String reason) {}

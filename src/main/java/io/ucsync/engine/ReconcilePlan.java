@@ -1,15 +1,13 @@
 package io.ucsync.engine;
 
+import io.ucsync.tlib.protocol.AgentWorkMode;
 import java.util.List;
 import java.util.Objects;
-
-import io.ucsync.tlib.protocol.AgentWorkMode;
 
 /** The fewest requests that move an agent from its actual state to the desired one. */
 public final class ReconcilePlan {
 
-    private ReconcilePlan() {
-    }
+    private ReconcilePlan() {}
 
     /**
      * @param actual  the state the T-Server last reported, or null when unknown (then the plan is to ask first)
@@ -27,12 +25,14 @@ public final class ReconcilePlan {
         }
         if (actual instanceof AgentState.LoggedOut) {
             // One login does it: TLW/1 leaves the agent Ready or NotReady by the work mode it logs in with.
-            return List.of(desired instanceof AgentState.NotReady notReady
-                    ? new AgentAction.Login(notReady.workMode(), notReady.reasonCode())
-                    : new AgentAction.Login(AgentWorkMode.ManualIn, null));
+            return List.of(
+                    desired instanceof AgentState.NotReady notReady
+                            ? new AgentAction.Login(notReady.workMode(), notReady.reasonCode())
+                            : new AgentAction.Login(AgentWorkMode.ManualIn, null));
         }
-        return List.of(desired instanceof AgentState.NotReady notReady
-                ? new AgentAction.NotReady(notReady.workMode(), notReady.reasonCode())
-                : new AgentAction.Ready());
+        return List.of(
+                desired instanceof AgentState.NotReady notReady
+                        ? new AgentAction.NotReady(notReady.workMode(), notReady.reasonCode())
+                        : new AgentAction.Ready());
     }
 }

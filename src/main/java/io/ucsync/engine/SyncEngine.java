@@ -1,12 +1,33 @@
 package io.ucsync.engine;
 
+import io.ucsync.config.EngineOptions;
+import io.ucsync.config.PresenceMap;
+import io.ucsync.config.PresenceMaps;
+import io.ucsync.config.Roster;
+import io.ucsync.config.RosterEntry;
+import io.ucsync.presence.Availability;
+import io.ucsync.presence.Presence;
+import io.ucsync.presence.PresenceSource;
+import io.ucsync.presence.PublishedPresence;
+import io.ucsync.sip.PresencePublication;
+import io.ucsync.state.NotOwnerException;
+import io.ucsync.state.WorkerRegistry;
+import io.ucsync.state.WorkerRegistry.Decision;
+import io.ucsync.timers.DurableTimers;
+import io.ucsync.timers.FiredTimer;
+import io.ucsync.tlib.link.LinkDownException;
+import io.ucsync.tlib.link.TServerErrorException;
+import io.ucsync.tlib.link.TServerTimeoutException;
+import io.ucsync.tlib.protocol.AttributeId;
+import io.ucsync.tlib.protocol.ErrorCode;
+import io.ucsync.tlib.protocol.MessageType;
+import io.ucsync.tlib.protocol.TlibMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,40 +38,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.presence.Availability;
-import io.ucsync.presence.Presence;
-import io.ucsync.presence.PresenceSource;
-import io.ucsync.sip.PresencePublication;
-import io.ucsync.timers.DurableTimers;
-import io.ucsync.timers.FiredTimer;
-import io.ucsync.tlib.link.LinkDownException;
-import io.ucsync.tlib.link.TServerErrorException;
-import io.ucsync.tlib.link.TServerTimeoutException;
-import io.ucsync.tlib.protocol.AttributeId;
-import io.ucsync.tlib.protocol.ErrorCode;
-import io.ucsync.tlib.protocol.MessageType;
-import io.ucsync.tlib.protocol.TlibMessage;
-import io.ucsync.engine.AgentAction;
-import io.ucsync.engine.AgentState;
-import io.ucsync.presence.AvailabilityNames;
-import io.ucsync.engine.Desired;
-import io.ucsync.engine.DesiredStateFunction;
-import io.ucsync.config.EngineOptions;
-import io.ucsync.config.PresenceMap;
-import io.ucsync.config.PresenceMaps;
-import io.ucsync.presence.PublishedPresence;
-import io.ucsync.engine.ReconcilePlan;
-import io.ucsync.config.Roster;
-import io.ucsync.config.RosterEntry;
-import io.ucsync.engine.WorkerFacts;
-import io.ucsync.state.NotOwnerException;
-import io.ucsync.state.WorkerRegistry;
-import io.ucsync.state.WorkerRegistry.Decision;
 
 /**
  * The engine the routes call: every input (a presence, a T-Server event or answer, a timer, a worker's own choice)
@@ -80,6 +70,7 @@ public final class SyncEngine {
     private final Map<String, Outstanding> outstanding = new ConcurrentHashMap<>();
     /** When each T-Server last reported its switch link up ({@link System#nanoTime()}). */
     private final Map<String, Long> switchLinkUpAt = new ConcurrentHashMap<>();
+
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
 
     /**
@@ -94,7 +85,13 @@ public final class SyncEngine {
         static final Outstanding NONE = new Outstanding(0, null, null, -1);
     }
 
-    public SyncEngine(Roster roster, PresenceMaps maps, EngineOptions options, WorkerRegistry registry, DurableTimers timers, Clock clock) {
+    public SyncEngine(
+            Roster roster,
+            PresenceMaps maps,
+            EngineOptions options,
+            WorkerRegistry registry,
+            DurableTimers timers,
+            Clock clock) {
         this.roster = roster;
         this.maps = maps;
         this.options = options;
@@ -134,7 +131,9 @@ public final class SyncEngine {
     /** A presence from the UC side. */
     public List<Command> onPresence(Presence presence) {
         metrics.presenceIn();
-        return withWorker(roster.bySipUri(presence.sipUri()), "presence " + presence.describe(),
+        return withWorker(
+                roster.bySipUri(presence.sipUri()),
+                "presence " + presence.describe(),
                 facts -> facts.withPresenceFromUc(presence));
     }
 
@@ -158,7 +157,9 @@ public final class SyncEngine {
                 return new Decision<>(facts, List.of());
             }
             AgentState reported = AgentRequests.reportedBy(event);
-            ReportOrigin origin = reported == null ? ReportOrigin.UCSYNC : originOf(worker.get(), facts, reported, fromResync, onNewServer);
+            ReportOrigin origin = reported == null
+                    ? ReportOrigin.UCSYNC
+                    : originOf(worker.get(), facts, reported, fromResync, onNewServer);
             // after a resync the report is the whole truth: requests not reflected in it were lost or superseded
             WorkerFacts settled = fromResync ? facts.withRequestsSettled() : facts;
             if (origin == ReportOrigin.UCSYNC) {
@@ -168,14 +169,21 @@ public final class SyncEngine {
             if (origin == ReportOrigin.SOMEONE_ELSE) {
                 return external(worker.get(), settled, reported, event);
             }
-            String lost = event.name() + (onNewServer ? ": the T-Server taken over after a switchover did not have it; ucsync restores it"
-                    : ": the T-Server lost the agent; ucsync restores it");
-            return reconcile(worker.get(), settled.withExternalChange(reported, null), lost).auditedAs(lost);
+            String lost = event.name()
+                    + (onNewServer
+                            ? ": the T-Server taken over after a switchover did not have it; ucsync restores it"
+                            : ": the T-Server lost the agent; ucsync restores it");
+            return reconcile(worker.get(), settled.withExternalChange(reported, null), lost)
+                    .auditedAs(lost);
         });
     }
 
     /** Who brought about an agent state the T-Server reports without answering one of ucsync's requests. */
-    private enum ReportOrigin { UCSYNC, SOMEONE_ELSE, LOST_BY_TSERVER }
+    private enum ReportOrigin {
+        UCSYNC,
+        SOMEONE_ELSE,
+        LOST_BY_TSERVER
+    }
 
     /**
      * Whether an agent state the T-Server reports without answering one of ucsync's requests was set by someone else:
@@ -191,7 +199,8 @@ public final class SyncEngine {
      * ucsync restores the agent, whoever had set it before.</li>
      * </ul>
      */
-    private ReportOrigin originOf(RosterEntry worker, WorkerFacts facts, AgentState reported, boolean fromResync, boolean onNewServer) {
+    private ReportOrigin originOf(
+            RosterEntry worker, WorkerFacts facts, AgentState reported, boolean fromResync, boolean onNewServer) {
         AgentState known = facts.reportedAgentState();
         if (known == null || reported.equals(known) || facts.requested().contains(reported)) {
             return ReportOrigin.UCSYNC;
@@ -202,20 +211,28 @@ public final class SyncEngine {
         if (onNewServer || reported instanceof AgentState.LoggedOut) {
             return ReportOrigin.LOST_BY_TSERVER;
         }
-        return reported.equals(DesiredStateFunction.fromInputs(facts, maps.forWorker(worker), options, clock.instant()).agentState())
-                ? ReportOrigin.UCSYNC : ReportOrigin.SOMEONE_ELSE;
+        return reported.equals(DesiredStateFunction.fromInputs(facts, maps.forWorker(worker), options, clock.instant())
+                        .agentState())
+                ? ReportOrigin.UCSYNC
+                : ReportOrigin.SOMEONE_ELSE;
     }
 
     /**
      * On the worker's lane: another T-Server client (or the T-Server) changed the agent. It stands, unless ucsync is
      * told to revert such changes and has not yet answered one since its own last input.
      */
-    private Decision<List<Command>> external(RosterEntry worker, WorkerFacts facts, AgentState reported, TlibMessage event) {
-        boolean revert = options.externalChanges() == EngineOptions.ExternalChanges.REVERT && facts.externalChange() == null;
-        WorkerFacts changed = facts.withExternalChange(reported, new WorkerFacts.ExternalChange(clock.instant(), revert));
-        String cause = event.name() + ": set by another T-Server client" + (revert ? "; ucsync reverts it (external-changes=revert)"
-                : options.externalChanges() == EngineOptions.ExternalChanges.REVERT ? "; left as it is (ucsync reverted one already"
-                        + " since the worker's last change)" : "");
+    private Decision<List<Command>> external(
+            RosterEntry worker, WorkerFacts facts, AgentState reported, TlibMessage event) {
+        boolean revert =
+                options.externalChanges() == EngineOptions.ExternalChanges.REVERT && facts.externalChange() == null;
+        WorkerFacts changed =
+                facts.withExternalChange(reported, new WorkerFacts.ExternalChange(clock.instant(), revert));
+        String cause = event.name() + ": set by another T-Server client"
+                + (revert
+                        ? "; ucsync reverts it (external-changes=revert)"
+                        : options.externalChanges() == EngineOptions.ExternalChanges.REVERT
+                                ? "; left as it is (ucsync reverted one already" + " since the worker's last change)"
+                                : "");
         return reconcile(worker, changed, cause).auditedAs(cause);
     }
 
@@ -225,11 +242,16 @@ public final class SyncEngine {
         if (worker.isEmpty()) {
             return List.of();
         }
-        metrics.requestAnswered(request.tserver(), request.request().name(), Duration.ofNanos(System.nanoTime() - request.decidedAtNanos()));
-        String cause = response.name() + " answering " + request.request().name() + ", sent because " + request.purpose();
+        metrics.requestAnswered(
+                request.tserver(),
+                request.request().name(),
+                Duration.ofNanos(System.nanoTime() - request.decidedAtNanos()));
+        String cause =
+                response.name() + " answering " + request.request().name() + ", sent because " + request.purpose();
         return decide(request.sipUri(), cause, facts -> {
             answered(request.sipUri(), null);
-            WorkerFacts changed = isStale(outstanding(request.sipUri()), response) ? facts
+            WorkerFacts changed = isStale(outstanding(request.sipUri()), response)
+                    ? facts
                     : applyEvent(request.sipUri(), facts, response);
             // a request still needed after this answer is sent for the input the answered one was sent for
             return reconcile(worker.get(), changed, request.cause());
@@ -246,17 +268,26 @@ public final class SyncEngine {
         boolean noSwitchLink = error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.NoLink;
         if (error instanceof LinkDownException || noSwitchLink) {
             // the next resync, or EventLinkConnected, brings a reconcile of every worker
-            LOG.info("{}: {} not carried out: {}", request.sipUri(), request.request().name(), error.getMessage());
+            LOG.info(
+                    "{}: {} not carried out: {}",
+                    request.sipUri(),
+                    request.request().name(),
+                    error.getMessage());
             // the switch link may be up again already: its EventLinkConnected can overtake this refusal (they come on
             // two paths), and its reconcile then saw this request still on its way and planned nothing
             boolean switchLinkBackSince = noSwitchLink
-                    && switchLinkUpAt.getOrDefault(request.tserver(), request.decidedAtNanos()) - request.decidedAtNanos() > 0;
-            String note = request.request().name() + " for " + request.cause() + " not carried out: " + error.getMessage();
+                    && switchLinkUpAt.getOrDefault(request.tserver(), request.decidedAtNanos())
+                                    - request.decidedAtNanos()
+                            > 0;
+            String note =
+                    request.request().name() + " for " + request.cause() + " not carried out: " + error.getMessage();
             return decide(request.sipUri(), "link down", facts -> {
                 answered(request.sipUri(), null);
                 WorkerFacts notCarriedOut = noSwitchLink ? facts.withRequestRefused(request.target()) : facts;
-                Decision<List<Command>> decision = switchLinkBackSince && outstanding(request.sipUri()).requests() == 0
-                        ? reconcile(worker.get(), notCarriedOut, request.cause()) : new Decision<>(notCarriedOut, List.of());
+                Decision<List<Command>> decision =
+                        switchLinkBackSince && outstanding(request.sipUri()).requests() == 0
+                                ? reconcile(worker.get(), notCarriedOut, request.cause())
+                                : new Decision<>(notCarriedOut, List.of());
                 return decision.withAuditNote(note);
             });
         }
@@ -264,17 +295,20 @@ public final class SyncEngine {
         // "agent not logged in" says the engine's picture was out of date (a login still on its way, requests of two
         // inputs overtaking each other), not that the T-Server will never take the target: the query below brings the
         // true state, and the reconcile after it asks again. Other refusals stand until the desired state moves.
-        boolean outOfDate = error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.AgentNotLoggedIn;
+        boolean outOfDate =
+                error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.AgentNotLoggedIn;
         AgentState refused = error instanceof TServerErrorException && !outOfDate ? request.target() : null;
         return decide(request.sipUri(), "request failed", before -> {
             answered(request.sipUri(), refused);
             // a refused request changed nothing; one that timed out may yet have been carried out
-            WorkerFacts facts = error instanceof TServerErrorException ? before.withRequestRefused(request.target()) : before;
+            WorkerFacts facts =
+                    error instanceof TServerErrorException ? before.withRequestRefused(request.target()) : before;
             if (request.target() == null || outstanding(request.sipUri()).requests() > 0) {
                 return new Decision<>(facts, List.of()); // a failed query is not asked again at once
             }
             // the actual state is not known for sure any more: ask before anything else
-            TServerRequest query = send(worker.get(), new AgentAction.Query(), "state unknown after a failed request", null);
+            TServerRequest query =
+                    send(worker.get(), new AgentAction.Query(), "state unknown after a failed request", null);
             return new Decision<>(facts.withReportedAgentState(null), List.of(query));
         });
     }
@@ -285,20 +319,30 @@ public final class SyncEngine {
      */
     public List<Command> onSwitchLinkUp(String tserver) {
         switchLinkUpAt.put(tserver, System.nanoTime());
-        return reconcile(roster.entries().stream().filter(worker -> worker.tserver().equals(tserver)).toList(),
+        return reconcile(
+                roster.entries().stream()
+                        .filter(worker -> worker.tserver().equals(tserver))
+                        .toList(),
                 "switch link of T-Server " + tserver + " up");
     }
 
     /** A publication to the UC side failed: forget it, so the next reconcile publishes again. */
     public List<Command> onPublicationFailed(UcPublication command, Exception error) {
         PresencePublication publication = command.publication();
-        LOG.warn("{}: publication {} failed: {}", publication.sipUri(), publication.remove() ? "removal" : "", error.getMessage());
+        LOG.warn(
+                "{}: publication {} failed: {}",
+                publication.sipUri(),
+                publication.remove() ? "removal" : "",
+                error.getMessage());
         if (publication.remove() || !isRostered(publication.sipUri())) {
             return List.of();
         }
         PublishedPresence failed = new PublishedPresence(publication.availability(), publication.activity());
-        return decide(publication.sipUri(), "publication failed",
-                facts -> new Decision<>(failed.equals(facts.published()) ? facts.withPublished(null) : facts, List.of()));
+        return decide(
+                publication.sipUri(),
+                "publication failed",
+                facts -> new Decision<>(
+                        failed.equals(facts.published()) ? facts.withPublished(null) : facts, List.of()));
     }
 
     /** A durable timer fired. */
@@ -308,7 +352,9 @@ public final class SyncEngine {
             return List.of();
         }
         Instant now = clock.instant();
-        return withWorker(roster.bySipUri(timer.workerKey()), "preview-decline window over",
+        return withWorker(
+                roster.bySipUri(timer.workerKey()),
+                "preview-decline window over",
                 facts -> facts.inPreviewDeclineWindow(now) ? facts : facts.withPreviewDeclinedUntil(null));
     }
 
@@ -323,7 +369,8 @@ public final class SyncEngine {
      */
     public List<Command> declinePreview(String sipUri, Instant declinedAt) {
         Instant until = declinedAt.plus(options.notReadyTimeout());
-        List<Command> commands = withWorker(roster.bySipUri(sipUri), "preview declined", facts -> facts.withPreviewDeclinedUntil(until));
+        List<Command> commands =
+                withWorker(roster.bySipUri(sipUri), "preview declined", facts -> facts.withPreviewDeclinedUntil(until));
         scheduleWindowEnd(sipUri, until);
         return commands;
     }
@@ -341,14 +388,18 @@ public final class SyncEngine {
         return decide(sipUri, cause, facts -> {
             WorkerFacts signedOut = facts.withPresenceFromUc(offline);
             // noted when it changes something: the logout it brings may come only after the T-Server's report
-            return signedOut.equals(facts) ? new Decision<>(facts, List.of())
+            return signedOut.equals(facts)
+                    ? new Decision<>(facts, List.of())
                     : reconcile(worker.get(), signedOut, cause).withAuditNote(cause);
         });
     }
 
     /** The worker's "unavailable for contact-center work" flag, set in ucsync's page. */
     public List<Command> setContactCenterDnd(String sipUri, boolean on) {
-        return withWorker(roster.bySipUri(sipUri), "contact-center DND " + (on ? "on" : "off"), facts -> facts.withContactCenterDnd(on));
+        return withWorker(
+                roster.bySipUri(sipUri),
+                "contact-center DND " + (on ? "on" : "off"),
+                facts -> facts.withContactCenterDnd(on));
     }
 
     /**
@@ -359,7 +410,8 @@ public final class SyncEngine {
     public void awaitReports(List<RosterEntry> workers) {
         List<CompletableFuture<Void>> marked = new ArrayList<>();
         for (RosterEntry worker : workers) {
-            marked.add(registry.onLane(worker.sipUri(), () -> outstanding.put(worker.sipUri(), new Outstanding(1, null, null, -1))));
+            marked.add(registry.onLane(
+                    worker.sipUri(), () -> outstanding.put(worker.sipUri(), new Outstanding(1, null, null, -1))));
         }
         join(CompletableFuture.allOf(marked.toArray(CompletableFuture[]::new)));
     }
@@ -388,7 +440,9 @@ public final class SyncEngine {
 
     /** Whether requests sent for any of these workers are still unanswered. */
     public boolean awaitingAnswers(List<RosterEntry> workers) {
-        return workers.stream().anyMatch(worker -> outstanding(worker.sipUri()).target() != null && outstanding(worker.sipUri()).requests() > 0);
+        return workers.stream()
+                .anyMatch(worker -> outstanding(worker.sipUri()).target() != null
+                        && outstanding(worker.sipUri()).requests() > 0);
     }
 
     /**
@@ -398,7 +452,8 @@ public final class SyncEngine {
     public List<Command> reconcile(List<RosterEntry> workers, String cause) {
         List<CompletableFuture<List<Command>>> perWorker = new ArrayList<>();
         for (RosterEntry worker : workers) {
-            perWorker.add(registry.decide(worker.sipUri(), cause, current -> reconcile(worker, current, cause)).toCompletableFuture());
+            perWorker.add(registry.decide(worker.sipUri(), cause, current -> reconcile(worker, current, cause))
+                    .toCompletableFuture());
         }
         List<Command> commands = new ArrayList<>();
         for (CompletableFuture<List<Command>> worker : perWorker) {
@@ -438,18 +493,41 @@ public final class SyncEngine {
             view.put("tserver", worker.tserver());
         });
         view.put("map", mapOf(sipUri).name());
-        view.put("presence", facts.ownPresence() == null ? null : facts.ownPresence().describe());
-        view.put("agentState", facts.reportedAgentState() == null ? null : facts.reportedAgentState().toString());
+        view.put(
+                "presence",
+                facts.ownPresence() == null ? null : facts.ownPresence().describe());
+        view.put(
+                "agentState",
+                facts.reportedAgentState() == null
+                        ? null
+                        : facts.reportedAgentState().toString());
         view.put("contactCenterDnd", facts.contactCenterDnd());
-        view.put("previewDeclinedUntil", facts.inPreviewDeclineWindow(clock.instant()) ? facts.previewDeclinedUntil().toString() : null);
+        view.put(
+                "previewDeclinedUntil",
+                facts.inPreviewDeclineWindow(clock.instant())
+                        ? facts.previewDeclinedUntil().toString()
+                        : null);
         view.put("onCall", facts.onCall(options.ringingCounts()));
         view.put("callRinging", !facts.onCall(false) && facts.onCall(true));
-        view.put("published", facts.published() == null ? null : facts.published().toString());
-        view.put("desiredAgentState", desired.agentState() == null ? null : desired.agentState().toString());
+        view.put(
+                "published",
+                facts.published() == null ? null : facts.published().toString());
+        view.put(
+                "desiredAgentState",
+                desired.agentState() == null ? null : desired.agentState().toString());
         view.put("why", desired.reason());
         WorkerFacts.ExternalChange external = facts.externalChange();
-        view.put("externalChange", external == null ? null
-                : Map.of("at", external.at().toString(), "by", "another T-Server client", "held", external.holds()));
+        view.put(
+                "externalChange",
+                external == null
+                        ? null
+                        : Map.of(
+                                "at",
+                                external.at().toString(),
+                                "by",
+                                "another T-Server client",
+                                "held",
+                                external.holds()));
         return view;
     }
 
@@ -513,8 +591,14 @@ public final class SyncEngine {
             }
         }
         if (!Objects.equals(desired.publish(), facts.published())) {
-            commands.add(new UcPublication(worker.poolOrDefault(), desired.publish() == null ? PresencePublication.remove(sipUri)
-                    : PresencePublication.publish(sipUri, desired.publish().availability(), desired.publish().activity())));
+            commands.add(new UcPublication(
+                    worker.poolOrDefault(),
+                    desired.publish() == null
+                            ? PresencePublication.remove(sipUri)
+                            : PresencePublication.publish(
+                                    sipUri,
+                                    desired.publish().availability(),
+                                    desired.publish().activity())));
             // recorded before it goes out: the UC side may echo it back before it answers
             next = facts.withPublished(desired.publish());
         }
@@ -526,15 +610,22 @@ public final class SyncEngine {
         TServerRequest request = AgentRequests.toRequest(worker, action, cause, reason);
         metrics.requestSent(request.tserver(), request.request().name());
         Outstanding asked = outstanding(worker.sipUri());
-        outstanding.put(worker.sipUri(), new Outstanding(asked.requests() + 1, request.target(), asked.refused(), asked.lastSequence()));
+        outstanding.put(
+                worker.sipUri(),
+                new Outstanding(asked.requests() + 1, request.target(), asked.refused(), asked.lastSequence()));
         return request;
     }
 
     /** On the worker's lane: one request came back. */
     private void answered(String sipUri, AgentState refused) {
         Outstanding asked = outstanding(sipUri);
-        outstanding.put(sipUri, new Outstanding(Math.max(0, asked.requests() - 1), asked.target(),
-                refused != null ? refused : asked.refused(), asked.lastSequence()));
+        outstanding.put(
+                sipUri,
+                new Outstanding(
+                        Math.max(0, asked.requests() - 1),
+                        asked.target(),
+                        refused != null ? refused : asked.refused(),
+                        asked.lastSequence()));
     }
 
     private Outstanding outstanding(String sipUri) {
@@ -552,7 +643,13 @@ public final class SyncEngine {
         long sequence = sequenceOf(event);
         if (sequence >= 0) {
             Outstanding asked = outstanding(sipUri);
-            outstanding.put(sipUri, new Outstanding(asked.requests(), asked.target(), asked.refused(), Math.max(sequence, asked.lastSequence())));
+            outstanding.put(
+                    sipUri,
+                    new Outstanding(
+                            asked.requests(),
+                            asked.target(),
+                            asked.refused(),
+                            Math.max(sequence, asked.lastSequence())));
         }
     }
 
@@ -573,7 +670,9 @@ public final class SyncEngine {
         if (reported == null) {
             return facts;
         }
-        if (type == MessageType.EventAgentLogin && reported instanceof AgentState.NotReady notReady && notReady.reasonCode() == null
+        if (type == MessageType.EventAgentLogin
+                && reported instanceof AgentState.NotReady notReady
+                && notReady.reasonCode() == null
                 && facts.reportedAgentState() instanceof AgentState.NotReady) {
             return facts; // a login answer without reasons: the EventAgentNotReady that follows says which
         }
@@ -615,7 +714,8 @@ public final class SyncEngine {
                     return future.get(LANE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 } catch (TimeoutException e) {
                     if (!registry.isWaitingForStore()) {
-                        throw new IllegalStateException("a worker's change took longer than " + Duration.ofSeconds(LANE_TIMEOUT_SECONDS), e);
+                        throw new IllegalStateException(
+                                "a worker's change took longer than " + Duration.ofSeconds(LANE_TIMEOUT_SECONDS), e);
                     }
                 }
             }
@@ -623,7 +723,8 @@ public final class SyncEngine {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a worker's change was applied", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("a worker's change failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "a worker's change failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 }

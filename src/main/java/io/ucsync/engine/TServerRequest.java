@@ -1,7 +1,6 @@
 package io.ucsync.engine;
 
 import io.ucsync.tlib.protocol.TlibMessage;
-import io.ucsync.engine.AgentState;
 
 /**
  * A T-Library request the engine decided on for one worker, travelling through the routes to the worker's T-Server
@@ -16,8 +15,15 @@ import io.ucsync.engine.AgentState;
  *                the question (a query after a failed request)
  * @param decidedAtNanos {@link System#nanoTime()} when it was decided, for the latency metric
  */
-public record TServerRequest(String sipUri, String tserver, TlibMessage request, AgentState target, String cause,
-        String reason, long decidedAtNanos) implements Command {
+public record TServerRequest(
+        String sipUri,
+        String tserver,
+        TlibMessage request,
+        AgentState target,
+        String cause,
+        String reason,
+        long decidedAtNanos)
+        implements Command {
 
     @Override
     public String destination() {

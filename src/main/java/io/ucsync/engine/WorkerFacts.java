@@ -1,14 +1,13 @@
 package io.ucsync.engine;
 
+import io.ucsync.presence.Presence;
+import io.ucsync.presence.PublishedPresence;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
-import io.ucsync.presence.Presence;
-import io.ucsync.presence.PublishedPresence;
 
 /**
  * What ucsync knows about one knowledge worker: the facts the desired state is computed from. Immutable;
@@ -28,9 +27,15 @@ import io.ucsync.presence.PublishedPresence;
  * @param externalChange         the agent state was last changed by someone other than ucsync, or null
  * @param published              what ucsync currently publishes for the worker on the UC side, or null
  */
-public record WorkerFacts(Presence ownPresence, boolean contactCenterDnd, Instant previewDeclinedUntil, Map<String, CallPhase> calls,
-                          AgentState reportedAgentState, List<AgentState> requested, ExternalChange externalChange,
-                          PublishedPresence published) {
+public record WorkerFacts(
+        Presence ownPresence,
+        boolean contactCenterDnd,
+        Instant previewDeclinedUntil,
+        Map<String, CallPhase> calls,
+        AgentState reportedAgentState,
+        List<AgentState> requested,
+        ExternalChange externalChange,
+        PublishedPresence published) {
 
     public static final WorkerFacts NONE = new WorkerFacts(null, false, null, Map.of(), null, List.of(), null, null);
     /** The most requested states remembered: more are requests the T-Server never answered (timeouts), oldest dropped. */
@@ -80,56 +85,115 @@ public record WorkerFacts(Presence ownPresence, boolean contactCenterDnd, Instan
         if (published != null && published.isShownBy(presence)) {
             return this;
         }
-        return new WorkerFacts(presence, contactCenterDnd, previewDeclinedUntil, calls, reportedAgentState, requested,
-                presence.sameAs(ownPresence) ? externalChange : null, published);
+        return new WorkerFacts(
+                presence,
+                contactCenterDnd,
+                previewDeclinedUntil,
+                calls,
+                reportedAgentState,
+                requested,
+                presence.sameAs(ownPresence) ? externalChange : null,
+                published);
     }
 
     public WorkerFacts withContactCenterDnd(boolean on) {
-        return new WorkerFacts(ownPresence, on, previewDeclinedUntil, calls, reportedAgentState, requested,
-                on == contactCenterDnd ? externalChange : null, published);
+        return new WorkerFacts(
+                ownPresence,
+                on,
+                previewDeclinedUntil,
+                calls,
+                reportedAgentState,
+                requested,
+                on == contactCenterDnd ? externalChange : null,
+                published);
     }
 
     /** A preview declined (a window until {@code until}), or its window over (null): either is an input of ucsync's. */
     public WorkerFacts withPreviewDeclinedUntil(Instant until) {
-        return new WorkerFacts(ownPresence, contactCenterDnd, until, calls, reportedAgentState, requested, null, published);
+        return new WorkerFacts(
+                ownPresence, contactCenterDnd, until, calls, reportedAgentState, requested, null, published);
     }
 
     public WorkerFacts withCallPhase(String connId, CallPhase phase) {
         Map<String, CallPhase> changed = new HashMap<>(calls);
         changed.put(connId, phase);
-        return new WorkerFacts(ownPresence, contactCenterDnd, previewDeclinedUntil, changed, reportedAgentState, requested, externalChange, published);
+        return new WorkerFacts(
+                ownPresence,
+                contactCenterDnd,
+                previewDeclinedUntil,
+                changed,
+                reportedAgentState,
+                requested,
+                externalChange,
+                published);
     }
 
     public WorkerFacts withCallEnded(String connId) {
         Map<String, CallPhase> changed = new HashMap<>(calls);
         changed.remove(connId);
-        return new WorkerFacts(ownPresence, contactCenterDnd, previewDeclinedUntil, changed, reportedAgentState, requested, externalChange, published);
+        return new WorkerFacts(
+                ownPresence,
+                contactCenterDnd,
+                previewDeclinedUntil,
+                changed,
+                reportedAgentState,
+                requested,
+                externalChange,
+                published);
     }
 
     /** The agent state the T-Server reported (null: not known any more); a state ucsync requested is no longer awaited. */
     public WorkerFacts withReportedAgentState(AgentState state) {
-        return new WorkerFacts(ownPresence, contactCenterDnd, previewDeclinedUntil, calls, state, withoutRequested(state),
-                externalChange, published);
+        return new WorkerFacts(
+                ownPresence,
+                contactCenterDnd,
+                previewDeclinedUntil,
+                calls,
+                state,
+                withoutRequested(state),
+                externalChange,
+                published);
     }
 
     /** A request for this state goes out (saved before it does). */
     public WorkerFacts withRequested(AgentState state) {
         List<AgentState> more = new ArrayList<>(requested);
         more.add(state);
-        return new WorkerFacts(ownPresence, contactCenterDnd, previewDeclinedUntil, calls, reportedAgentState,
-                more.subList(Math.max(0, more.size() - MAX_REQUESTED), more.size()), externalChange, published);
+        return new WorkerFacts(
+                ownPresence,
+                contactCenterDnd,
+                previewDeclinedUntil,
+                calls,
+                reportedAgentState,
+                more.subList(Math.max(0, more.size() - MAX_REQUESTED), more.size()),
+                externalChange,
+                published);
     }
 
     /** The T-Server refused a request for this state: it will not report it. */
     public WorkerFacts withRequestRefused(AgentState state) {
-        return new WorkerFacts(ownPresence, contactCenterDnd, previewDeclinedUntil, calls, reportedAgentState, withoutRequested(state),
-                externalChange, published);
+        return new WorkerFacts(
+                ownPresence,
+                contactCenterDnd,
+                previewDeclinedUntil,
+                calls,
+                reportedAgentState,
+                withoutRequested(state),
+                externalChange,
+                published);
     }
 
     /** After a resync the T-Server's report is the whole truth: nothing ucsync asked before it is awaited any more. */
     public WorkerFacts withRequestsSettled() {
-        return new WorkerFacts(ownPresence, contactCenterDnd, previewDeclinedUntil, calls, reportedAgentState, List.of(),
-                externalChange, published);
+        return new WorkerFacts(
+                ownPresence,
+                contactCenterDnd,
+                previewDeclinedUntil,
+                calls,
+                reportedAgentState,
+                List.of(),
+                externalChange,
+                published);
     }
 
     private List<AgentState> withoutRequested(AgentState state) {
@@ -143,12 +207,20 @@ public record WorkerFacts(Presence ownPresence, boolean contactCenterDnd, Instan
 
     /** The agent state another T-Server client (or the T-Server) set, and how ucsync takes it. */
     public WorkerFacts withExternalChange(AgentState state, ExternalChange change) {
-        return new WorkerFacts(ownPresence, contactCenterDnd, previewDeclinedUntil, calls, state, requested, change, published);
+        return new WorkerFacts(
+                ownPresence, contactCenterDnd, previewDeclinedUntil, calls, state, requested, change, published);
     }
 
     public WorkerFacts withPublished(PublishedPresence presence) {
-        return new WorkerFacts(ownPresence, contactCenterDnd, previewDeclinedUntil, calls, reportedAgentState, requested,
-                externalChange, presence);
+        return new WorkerFacts(
+                ownPresence,
+                contactCenterDnd,
+                previewDeclinedUntil,
+                calls,
+                reportedAgentState,
+                requested,
+                externalChange,
+                presence);
     }
 
     /** Whether the worker has a call that counts as being on a call: an answered one, or with {@code ringing} any. */

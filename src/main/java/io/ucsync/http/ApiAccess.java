@@ -1,5 +1,9 @@
 package io.ucsync.http;
 
+import io.ucsync.config.Roster;
+import io.ucsync.config.RosterEntry;
+import io.ucsync.presence.LogText;
+import io.vertx.core.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.SQLException;
@@ -8,18 +12,11 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.vertx.core.net.SocketAddress;
-
-import io.ucsync.config.Roster;
-import io.ucsync.config.RosterEntry;
-import io.ucsync.presence.LogText;
 
 /**
  * Who may use the HTTP API, checked by the routes as their first step: a worker signs in with their SIP address and
@@ -34,6 +31,7 @@ public final class ApiAccess {
 
     /** Where the routes find the worker a request is about: the path's {worker}, or the signed-in worker. */
     public static final String WORKER = "worker";
+
     static final String COOKIE = "ucsync_session";
     static final String OPERATOR_COOKIE = "ucsync_operator";
     static final String CSRF_HEADER = "X-Requested-With";
@@ -55,8 +53,14 @@ public final class ApiAccess {
      * @param onSignIn         told the SIP URI of a worker who signed in
      * @param onSignOut        told the SIP URI of a worker who signed out and has no session left
      */
-    public ApiAccess(Supplier<Roster> roster, HttpSessions sessions, String previewApiToken, String operatorPassword, Clock clock,
-            Consumer<String> onSignIn, Consumer<String> onSignOut) {
+    public ApiAccess(
+            Supplier<Roster> roster,
+            HttpSessions sessions,
+            String previewApiToken,
+            String operatorPassword,
+            Clock clock,
+            Consumer<String> onSignIn,
+            Consumer<String> onSignOut) {
         this.roster = roster;
         this.sessions = sessions;
         this.previewApiToken = blankToNull(previewApiToken);
@@ -85,7 +89,11 @@ public final class ApiAccess {
     /** POST /api/operator/session with {@link Credentials} (a password) in the body: the operator's session cookie. */
     public void signInOperator(Exchange exchange) throws SQLException {
         requireCsrfHeader(exchange);
-        checkPassword(exchange, HttpSessions.OPERATOR, operatorPassword, credentials(exchange).password());
+        checkPassword(
+                exchange,
+                HttpSessions.OPERATOR,
+                operatorPassword,
+                credentials(exchange).password());
         startSession(exchange, OPERATOR_COOKIE, HttpSessions.OPERATOR);
         LOG.info("the operator signed in to the dashboard from {}", clientAddress(exchange));
     }
@@ -129,14 +137,19 @@ public final class ApiAccess {
 
     /** For a request that is not a Camel exchange (the dashboard's event stream): whether its cookies carry the operator's session. */
     public boolean isOperator(String cookieHeader) {
-        return sessions.principal(cookieValue(cookieHeader, OPERATOR_COOKIE)).filter(HttpSessions.OPERATOR::equals).isPresent();
+        return sessions.principal(cookieValue(cookieHeader, OPERATOR_COOKIE))
+                .filter(HttpSessions.OPERATOR::equals)
+                .isPresent();
     }
 
     /** The routing system's requests: 401 without its credential ({@code Authorization: Bearer TOKEN}). */
     public void authorizePreviewApi(Exchange exchange) {
         String authorization = exchange.getMessage().getHeader("Authorization", String.class);
-        boolean allowed = previewApiToken != null && authorization != null && authorization.startsWith("Bearer ")
-                && MessageDigest.isEqual(previewApiToken.getBytes(StandardCharsets.UTF_8),
+        boolean allowed = previewApiToken != null
+                && authorization != null
+                && authorization.startsWith("Bearer ")
+                && MessageDigest.isEqual(
+                        previewApiToken.getBytes(StandardCharsets.UTF_8),
                         authorization.substring("Bearer ".length()).getBytes(StandardCharsets.UTF_8));
         if (!allowed) {
             throw RequestRefused.notSignedIn("the preview API needs the routing system's token");
@@ -144,7 +157,8 @@ public final class ApiAccess {
     }
 
     private String signedInWorker(Exchange exchange) {
-        return sessions.principal(cookie(exchange, COOKIE)).filter(principal -> !principal.equals(HttpSessions.OPERATOR))
+        return sessions.principal(cookie(exchange, COOKIE))
+                .filter(principal -> !principal.equals(HttpSessions.OPERATOR))
                 .orElseThrow(() -> RequestRefused.notSignedIn("not signed in"));
     }
 
@@ -153,12 +167,17 @@ public final class ApiAccess {
         String address = clientAddress(exchange);
         Optional<Duration> wait = throttle.retryAfter(account, address);
         if (wait.isPresent()) {
-            LOG.warn("sign-in for '{}' from {} refused: too many failed attempts, next in {} s", LogText.printable(account), address,
+            LOG.warn(
+                    "sign-in for '{}' from {} refused: too many failed attempts, next in {} s",
+                    LogText.printable(account),
+                    address,
                     wait.get().toSeconds() + 1);
             throw RequestRefused.tooManyRequests("too many failed sign-ins; try again later", wait.get());
         }
-        if (expected == null || given == null
-                || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+        if (expected == null
+                || given == null
+                || !MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
             throttle.failed(account, address);
             LOG.info("sign-in refused for '{}' from {}", LogText.printable(account), address);
             throw RequestRefused.notSignedIn("unknown address or wrong password");
@@ -167,7 +186,8 @@ public final class ApiAccess {
     }
 
     private void startSession(Exchange exchange, String cookie, String principal) throws SQLException {
-        exchange.getMessage().setHeader("Set-Cookie", cookie + "=" + sessions.start(principal) + cookieAttributes(exchange));
+        exchange.getMessage()
+                .setHeader("Set-Cookie", cookie + "=" + sessions.start(principal) + cookieAttributes(exchange));
     }
 
     private static Credentials credentials(Exchange exchange) {
@@ -189,7 +209,8 @@ public final class ApiAccess {
 
     private static void requireCsrfHeader(Exchange exchange) {
         Message message = exchange.getMessage();
-        if (!"GET".equals(message.getHeader(Exchange.HTTP_METHOD, String.class)) && !CSRF_VALUE.equals(message.getHeader(CSRF_HEADER, String.class))) {
+        if (!"GET".equals(message.getHeader(Exchange.HTTP_METHOD, String.class))
+                && !CSRF_VALUE.equals(message.getHeader(CSRF_HEADER, String.class))) {
             throw RequestRefused.forbidden("a change needs the header " + CSRF_HEADER + ": " + CSRF_VALUE);
         }
     }

@@ -3,7 +3,6 @@ package io.ucsync.http;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultHeaderFilterStrategy;
@@ -16,7 +15,8 @@ import org.apache.camel.support.DefaultHeaderFilterStrategy;
 public final class ApiAnswers extends DefaultHeaderFilterStrategy {
 
     /** The headers an answer may carry; every other header on the exchange stays inside. */
-    private static final Set<String> ANSWER_HEADERS = Set.of("content-type", "set-cookie", "retry-after", "cache-control", "location");
+    private static final Set<String> ANSWER_HEADERS =
+            Set.of("content-type", "set-cookie", "retry-after", "cache-control", "location");
 
     public ApiAnswers() {
         setOutFilterStartsWith((String[]) null);

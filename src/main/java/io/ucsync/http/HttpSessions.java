@@ -1,5 +1,7 @@
 package io.ucsync.http;
 
+import io.ucsync.state.SessionStore;
+import io.ucsync.state.SessionStore.StoredSession;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,12 +15,8 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.state.SessionStore;
-import io.ucsync.state.SessionStore.StoredSession;
 
 /**
  * The sessions of the KW page and the dashboard: a random token in the cookie, whose SHA-256 is kept in the state store
@@ -40,7 +38,7 @@ public final class HttpSessions {
     private final Clock clock;
     private final Duration idleTimeout;
     private final SecureRandom random = new SecureRandom();
-    private volatile Consumer<String> onLastSessionEnded = principal -> { };
+    private volatile Consumer<String> onLastSessionEnded = principal -> {};
 
     public HttpSessions(SessionStore store, Clock clock, Duration idleTimeout) {
         this.store = store;
@@ -82,7 +80,8 @@ public final class HttpSessions {
         if (session == null || isIdle(session, now)) {
             return Optional.empty(); // an idle one: the sweep ends it and tells whose it was
         }
-        Duration touchInterval = TOUCH_INTERVAL.compareTo(idleTimeout.dividedBy(4)) < 0 ? TOUCH_INTERVAL : idleTimeout.dividedBy(4);
+        Duration touchInterval =
+                TOUCH_INTERVAL.compareTo(idleTimeout.dividedBy(4)) < 0 ? TOUCH_INTERVAL : idleTimeout.dividedBy(4);
         if (Duration.between(session.lastSeen(), now).compareTo(touchInterval) > 0) {
             try {
                 store.touch(tokenHash, now);
@@ -144,7 +143,8 @@ public final class HttpSessions {
 
     private static String hash(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java has SHA-256", e);
         }

@@ -46,7 +46,9 @@ public final class RequestRefused extends RuntimeException {
 
     /** 503: the state store cannot be reached now; the request changed nothing and can be sent again. */
     public static RequestRefused storeUnavailable(String what, Exception cause) {
-        return new RequestRefused(503, what + ": the state store cannot be reached now (" + cause.getMessage() + "); try again",
+        return new RequestRefused(
+                503,
+                what + ": the state store cannot be reached now (" + cause.getMessage() + "); try again",
                 Map.of("Retry-After", "5"));
     }
 

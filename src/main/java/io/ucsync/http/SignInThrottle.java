@@ -44,7 +44,8 @@ final class SignInThrottle {
 
     synchronized void failed(String account, String address) {
         Instant now = clock.instant();
-        failures.computeIfAbsent(accountKey(account, address), key -> new ArrayDeque<>()).addLast(now);
+        failures.computeIfAbsent(accountKey(account, address), key -> new ArrayDeque<>())
+                .addLast(now);
         failures.computeIfAbsent(address, key -> new ArrayDeque<>()).addLast(now);
     }
 

@@ -1,5 +1,8 @@
 package io.ucsync.kw;
 
+import io.ucsync.http.RequestRefused;
+import io.ucsync.state.PreviewOfferStore;
+import io.ucsync.state.PreviewOfferStore.StoredOffer;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,13 +15,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.http.RequestRefused;
-import io.ucsync.state.PreviewOfferStore;
-import io.ucsync.state.PreviewOfferStore.StoredOffer;
 
 /**
  * Previews a routing system offers to workers through the API: each offer is open until the worker accepts or
@@ -33,6 +31,7 @@ public final class PreviewOffers {
     static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     /** How long after its expiry the routing system can still read what became of an offer. */
     static final Duration OUTCOME_KEPT = Duration.ofHours(1);
+
     private static final String OFFERED = "offered";
 
     /** An offer and what became of it: offered, accepted, declined or withdrawn. */
@@ -53,7 +52,8 @@ public final class PreviewOffers {
     private final Predicate<String> rostered;
     /** Each worker's offer still offered, as the store has it (its expiry checked when read). */
     private final Map<String, Offer> open = new ConcurrentHashMap<>();
-    private volatile Consumer<String> changeListener = worker -> { };
+
+    private volatile Consumer<String> changeListener = worker -> {};
 
     /** @param rostered whether a SIP URI is a rostered worker's (only they can be offered a preview) */
     public PreviewOffers(PreviewOfferStore store, Clock clock, Predicate<String> rostered) throws SQLException {
@@ -101,7 +101,10 @@ public final class PreviewOffers {
      */
     public Map<String, Object> get(String id) {
         try {
-            return store.find(id).map(this::of).orElseThrow(() -> RequestRefused.notFound("no such preview")).asMap();
+            return store.find(id)
+                    .map(this::of)
+                    .orElseThrow(() -> RequestRefused.notFound("no such preview"))
+                    .asMap();
         } catch (SQLException e) {
             throw RequestRefused.storeUnavailable("preview not read", e);
         }
@@ -109,7 +112,8 @@ public final class PreviewOffers {
 
     /** The worker's open offer, if any, for the KW page. */
     public Optional<Offer> open(String worker) {
-        return Optional.ofNullable(open.get(worker)).filter(offer -> clock.instant().isBefore(offer.expires()));
+        return Optional.ofNullable(open.get(worker))
+                .filter(offer -> clock.instant().isBefore(offer.expires()));
     }
 
     /**

@@ -7,10 +7,10 @@ import java.util.stream.Collectors;
 /** The availability names an admin writes in configuration: Online, Idle, Busy, BusyIdle, DoNotDisturb, BeRightBack, Away, Offline, Unknown. */
 public final class AvailabilityNames {
 
-    public static final String ALL = Arrays.stream(Availability.values()).map(AvailabilityNames::name).collect(Collectors.joining(", "));
+    public static final String ALL =
+            Arrays.stream(Availability.values()).map(AvailabilityNames::name).collect(Collectors.joining(", "));
 
-    private AvailabilityNames() {
-    }
+    private AvailabilityNames() {}
 
     public static String name(Availability availability) {
         StringBuilder name = new StringBuilder();

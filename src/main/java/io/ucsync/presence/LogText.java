@@ -8,8 +8,7 @@ public final class LogText {
 
     private static final int MAX_LENGTH = 120;
 
-    private LogText() {
-    }
+    private LogText() {}
 
     public static String printable(String value) {
         if (value == null) {
@@ -20,6 +19,8 @@ public final class LogText {
             char c = value.charAt(i);
             cleaned.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
-        return value.length() > MAX_LENGTH ? cleaned.append("...").toString() : cleaned.toString().trim();
+        return value.length() > MAX_LENGTH
+                ? cleaned.append("...").toString()
+                : cleaned.toString().trim();
     }
 }

@@ -19,7 +19,9 @@ record MediaType(String essence, Map<String, String> parameters) {
             throw new PresenceDocumentException("unsupported content type (none)");
         }
         int semicolon = headerValue.indexOf(';');
-        String essence = (semicolon < 0 ? headerValue : headerValue.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        String essence = (semicolon < 0 ? headerValue : headerValue.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
         if (!ESSENCE.matcher(essence).matches()) {
             throw new PresenceDocumentException("unsupported content type " + LogText.printable(headerValue));
         }
@@ -49,7 +51,9 @@ record MediaType(String essence, Map<String, String> parameters) {
             } else {
                 int end = headerValue.indexOf(';', valueStart);
                 next = end < 0 ? headerValue.length() : end + 1;
-                value = headerValue.substring(valueStart, end < 0 ? headerValue.length() : end).trim();
+                value = headerValue
+                        .substring(valueStart, end < 0 ? headerValue.length() : end)
+                        .trim();
             }
             parameters.put(name, value);
             i = next;

@@ -24,8 +24,7 @@ public final class MsPresBatchSubscribeDocument {
      */
     static final int MAX_RESOURCES = 5000;
 
-    private MsPresBatchSubscribeDocument() {
-    }
+    private MsPresBatchSubscribeDocument() {}
 
     /**
      * The resource URIs of every subscribe action's adhocList, in document order, without repeats.
@@ -36,7 +35,8 @@ public final class MsPresBatchSubscribeDocument {
     public static List<String> resources(byte[] body) throws PresenceDocumentException {
         XmlElement root = SafeXml.DEFAULT.parse(body);
         if (!root.is(NAMESPACE, "batchSub")) {
-            throw new PresenceDocumentException("unexpected root element " + root.qualifiedName() + ", expected {" + NAMESPACE + "}batchSub");
+            throw new PresenceDocumentException(
+                    "unexpected root element " + root.qualifiedName() + ", expected {" + NAMESPACE + "}batchSub");
         }
         Set<String> resources = new LinkedHashSet<>();
         for (XmlElement action : root.children()) {
@@ -56,7 +56,8 @@ public final class MsPresBatchSubscribeDocument {
                     }
                     resources.add(PresenceValues.presentityUri(resource.attribute("uri"), null, "adhocList resource"));
                     if (resources.size() > MAX_RESOURCES) {
-                        throw new PresenceDocumentException("adhocList names more than " + MAX_RESOURCES + " resources");
+                        throw new PresenceDocumentException(
+                                "adhocList names more than " + MAX_RESOURCES + " resources");
                     }
                 }
             }

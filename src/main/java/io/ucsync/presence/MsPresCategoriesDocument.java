@@ -14,9 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
-
 import javax.xml.XMLConstants;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +51,8 @@ public final class MsPresCategoriesDocument {
      * @param instance            the category instance id, an unsigned 32-bit number
      * @param publishTime         when it was published
      */
-    public record StateInstance(String stateType, int availability, String activityTokenOrNull, long instance, Instant publishTime) {
+    public record StateInstance(
+            String stateType, int availability, String activityTokenOrNull, long instance, Instant publishTime) {
 
         public StateInstance {
             MsPresStateType.requireXsiType(stateType);
@@ -69,11 +68,9 @@ public final class MsPresCategoriesDocument {
     }
 
     /** A multipart body and the Content-Type header value (with its boundary) that must go with it. */
-    public record Multipart(String contentType, String body) {
-    }
+    public record Multipart(String contentType, String body) {}
 
-    private MsPresCategoriesDocument() {
-    }
+    private MsPresCategoriesDocument() {}
 
     /** A categories document for one presentity with one {@code state} category per instance, in the given order. */
     public static String write(String sipUri, List<StateInstance> states) {
@@ -104,8 +101,8 @@ public final class MsPresCategoriesDocument {
      * As {@link #writeBatch(String, long, Map)}; {@code fullState} false marks a notification that carries only
      * the resources that changed (RFC 4662 4.3), the others keeping what the subscriber last got.
      */
-    public static Multipart writeBatch(String listUri, long rlmiVersion, boolean fullState,
-            Map<String, List<StateInstance>> statesByUri) {
+    public static Multipart writeBatch(
+            String listUri, long rlmiVersion, boolean fullState, Map<String, List<StateInstance>> statesByUri) {
         PresenceValues.requireUri(listUri, "list URI");
         if (rlmiVersion < 0) {
             throw new IllegalArgumentException("rlmi version must not be negative: " + rlmiVersion);
@@ -119,10 +116,21 @@ public final class MsPresCategoriesDocument {
 
         StringBuilder rlmi = new StringBuilder(256 + 160 * contentIds.size());
         rlmi.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n")
-                .append("<list xmlns=\"").append(RlmiDocument.NAMESPACE).append("\" uri=\"").append(XmlEscape.escape(listUri))
-                .append("\" version=\"").append(rlmiVersion).append("\" fullState=\"").append(fullState).append("\">\n");
-        contentIds.forEach((uri, cid) -> rlmi.append("  <resource uri=\"").append(XmlEscape.escape(uri)).append("\">")
-                .append("<instance id=\"0\" state=\"active\" cid=\"").append(cid).append("\"/></resource>\n"));
+                .append("<list xmlns=\"")
+                .append(RlmiDocument.NAMESPACE)
+                .append("\" uri=\"")
+                .append(XmlEscape.escape(listUri))
+                .append("\" version=\"")
+                .append(rlmiVersion)
+                .append("\" fullState=\"")
+                .append(fullState)
+                .append("\">\n");
+        contentIds.forEach((uri, cid) -> rlmi.append("  <resource uri=\"")
+                .append(XmlEscape.escape(uri))
+                .append("\">")
+                .append("<instance id=\"0\" state=\"active\" cid=\"")
+                .append(cid)
+                .append("\"/></resource>\n"));
         rlmi.append("</list>\n");
 
         StringBuilder body = new StringBuilder(rlmi.length() + 600 * contentIds.size());
@@ -138,28 +146,50 @@ public final class MsPresCategoriesDocument {
         return new Multipart(contentType, body.toString());
     }
 
-    private static void appendPart(StringBuilder body, String boundary, String contentId, String contentType, CharSequence content) {
-        body.append("--").append(boundary).append("\r\n")
+    private static void appendPart(
+            StringBuilder body, String boundary, String contentId, String contentType, CharSequence content) {
+        body.append("--")
+                .append(boundary)
+                .append("\r\n")
                 .append("Content-Transfer-Encoding: binary\r\n")
-                .append("Content-ID: <").append(contentId).append(">\r\n")
-                .append("Content-Type: ").append(contentType).append("\r\n\r\n")
-                .append(content).append("\r\n");
+                .append("Content-ID: <")
+                .append(contentId)
+                .append(">\r\n")
+                .append("Content-Type: ")
+                .append(contentType)
+                .append("\r\n\r\n")
+                .append(content)
+                .append("\r\n");
     }
 
     private static void appendCategories(StringBuilder xml, String sipUri, List<StateInstance> states) {
         PresenceValues.requireUri(sipUri, "presentity URI");
-        xml.append("<categories xmlns=\"").append(NAMESPACE).append("\" uri=\"").append(XmlEscape.escape(sipUri)).append("\">\n");
+        xml.append("<categories xmlns=\"")
+                .append(NAMESPACE)
+                .append("\" uri=\"")
+                .append(XmlEscape.escape(sipUri))
+                .append("\">\n");
         for (StateInstance state : states) {
-            xml.append("  <category name=\"state\" instance=\"").append(state.instance())
-                    .append("\" publishTime=\"").append(DateTimeFormatter.ISO_INSTANT.format(state.publishTime())).append("\">\n")
-                    .append("    <state xmlns=\"").append(STATE_NAMESPACE).append("\" xmlns:xsi=\"")
-                    .append(XMLConstants.W3C_XML_SCHEMA_INSTANCE_NS_URI).append("\" xsi:type=\"").append(state.stateType()).append('"');
+            xml.append("  <category name=\"state\" instance=\"")
+                    .append(state.instance())
+                    .append("\" publishTime=\"")
+                    .append(DateTimeFormatter.ISO_INSTANT.format(state.publishTime()))
+                    .append("\">\n")
+                    .append("    <state xmlns=\"")
+                    .append(STATE_NAMESPACE)
+                    .append("\" xmlns:xsi=\"")
+                    .append(XMLConstants.W3C_XML_SCHEMA_INSTANCE_NS_URI)
+                    .append("\" xsi:type=\"")
+                    .append(state.stateType())
+                    .append('"');
             if (MsPresStateType.fromXsiType(state.stateType()) == MsPresStateType.USER_STATE) {
                 xml.append(" manual=\"true\"");
             }
             xml.append(">\n      <availability>").append(state.availability()).append("</availability>\n");
             if (state.activityTokenOrNull() != null) {
-                xml.append("      <activity token=\"").append(state.activityTokenOrNull()).append("\"/>\n");
+                xml.append("      <activity token=\"")
+                        .append(state.activityTokenOrNull())
+                        .append("\"/>\n");
             }
             xml.append("    </state>\n  </category>\n");
         }
@@ -170,10 +200,11 @@ public final class MsPresCategoriesDocument {
      * The presence a categories document carries, or empty when it has no {@code state} category
      * instance with a state (a contactCard-only document, or an instance being removed).
      */
-    static Optional<Presence> read(XmlElement root, String fallbackUri, Instant receivedAt) throws PresenceDocumentException {
+    static Optional<Presence> read(XmlElement root, String fallbackUri, Instant receivedAt)
+            throws PresenceDocumentException {
         if (!root.is(NAMESPACE, "categories")) {
-            throw new PresenceDocumentException("unexpected root element " + root.qualifiedName()
-                    + ", expected {" + NAMESPACE + "}categories");
+            throw new PresenceDocumentException(
+                    "unexpected root element " + root.qualifiedName() + ", expected {" + NAMESPACE + "}categories");
         }
         String uri = PresenceValues.presentityUri(root.attribute("uri"), fallbackUri, "categories document");
         Presence chosen = null;
@@ -189,11 +220,17 @@ public final class MsPresCategoriesDocument {
             String xsiType = state.attribute(XMLConstants.W3C_XML_SCHEMA_INSTANCE_NS_URI, "type");
             MsPresStateType type = MsPresStateType.fromXsiType(xsiType);
             if (type == null) {
-                LOG.debug("state category instance of {} with unknown xsi:type {} ignored", uri,
+                LOG.debug(
+                        "state category instance of {} with unknown xsi:type {} ignored",
+                        uri,
                         xsiType == null ? "(none)" : LogText.printable(xsiType));
                 continue;
             }
-            Presence candidate = new Presence(uri, availability(state), activity(state), type.source(),
+            Presence candidate = new Presence(
+                    uri,
+                    availability(state),
+                    activity(state),
+                    type.source(),
                     publishTime(category.attribute("publishTime"), receivedAt));
             chosen = preferred(chosen, candidate);
         }
@@ -250,8 +287,11 @@ public final class MsPresCategoriesDocument {
             return fallback;
         }
         try {
-            TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(value.trim(), OffsetDateTime::from, LocalDateTime::from);
-            return parsed instanceof OffsetDateTime offset ? offset.toInstant() : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+            TemporalAccessor parsed =
+                    DateTimeFormatter.ISO_DATE_TIME.parseBest(value.trim(), OffsetDateTime::from, LocalDateTime::from);
+            return parsed instanceof OffsetDateTime offset
+                    ? offset.toInstant()
+                    : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
             throw new PresenceDocumentException("publishTime is not an xs:dateTime: " + LogText.printable(value));
         }

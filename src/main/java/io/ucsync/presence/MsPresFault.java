@@ -13,8 +13,7 @@ public final class MsPresFault {
     public static final String CONTENT_TYPE = "application/msrtc-fault+xml";
     public static final String WRONG_DELTA = "Client.BadCall.WrongDelta";
 
-    private MsPresFault() {
-    }
+    private MsPresFault() {}
 
     /**
      * The server's current version from a WrongDelta fault: that of the first operation that names one
@@ -39,7 +38,8 @@ public final class MsPresFault {
             if (current != null) {
                 String trimmed = current.trim();
                 if (!trimmed.matches("\\d{1,18}")) {
-                    throw new PresenceDocumentException("fault curVersion is not an unsigned number: " + LogText.printable(trimmed));
+                    throw new PresenceDocumentException(
+                            "fault curVersion is not an unsigned number: " + LogText.printable(trimmed));
                 }
                 return OptionalLong.of(Long.parseLong(trimmed));
             }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-
 import javax.xml.XMLConstants;
 
 /**
@@ -23,8 +22,7 @@ public final class MsPresPublishDocument {
     private static final Set<String> EXPIRE_TYPES = Set.of("endpoint", "static", "user", "time");
     private static final Pattern UNSIGNED_INT = Pattern.compile("\\d{1,10}");
 
-    private MsPresPublishDocument() {
-    }
+    private MsPresPublishDocument() {}
 
     /**
      * Publishes a user state.
@@ -36,24 +34,44 @@ public final class MsPresPublishDocument {
      * @param version             the current version of the instance (0 for a new one; a 409 names the right one)
      * @param expireType          endpoint, static or user; time needs {@link #publishState(String, int, String, int, int, long, String, Integer)}
      */
-    public static String publishState(String sipUri, int availability, String activityTokenOrNull,
-                                      int instance, int container, long version, String expireType) {
+    public static String publishState(
+            String sipUri,
+            int availability,
+            String activityTokenOrNull,
+            int instance,
+            int container,
+            long version,
+            String expireType) {
         return publishState(sipUri, availability, activityTokenOrNull, instance, container, version, expireType, null);
     }
 
     /** As {@link #publishState(String, int, String, int, int, long, String)}, with {@code expires} seconds for expireType time. */
-    public static String publishState(String sipUri, int availability, String activityTokenOrNull,
-                                      int instance, int container, long version, String expireType, Integer expires) {
+    public static String publishState(
+            String sipUri,
+            int availability,
+            String activityTokenOrNull,
+            int instance,
+            int container,
+            long version,
+            String expireType,
+            Integer expires) {
         if (availability < 0) {
             throw new IllegalArgumentException("availability must not be negative: " + availability);
         }
         PresenceValues.requireActivityToken(activityTokenOrNull);
         StringBuilder state = new StringBuilder(256);
-        state.append("\n      <state xmlns=\"").append(MsPresCategoriesDocument.STATE_NAMESPACE).append("\" xmlns:xsi=\"")
-                .append(XMLConstants.W3C_XML_SCHEMA_INSTANCE_NS_URI).append("\" xsi:type=\"userState\" manual=\"true\">\n")
-                .append("        <availability>").append(availability).append("</availability>\n");
+        state.append("\n      <state xmlns=\"")
+                .append(MsPresCategoriesDocument.STATE_NAMESPACE)
+                .append("\" xmlns:xsi=\"")
+                .append(XMLConstants.W3C_XML_SCHEMA_INSTANCE_NS_URI)
+                .append("\" xsi:type=\"userState\" manual=\"true\">\n")
+                .append("        <availability>")
+                .append(availability)
+                .append("</availability>\n");
         if (activityTokenOrNull != null) {
-            state.append("        <activity token=\"").append(activityTokenOrNull).append("\"/>\n");
+            state.append("        <activity token=\"")
+                    .append(activityTokenOrNull)
+                    .append("\"/>\n");
         }
         state.append("      </state>\n    ");
         return document(sipUri, instance, container, version, expireType, expires, state);
@@ -64,8 +82,14 @@ public final class MsPresPublishDocument {
         return document(sipUri, instance, container, version, "time", 0, null);
     }
 
-    private static String document(String sipUri, int instance, int container, long version, String expireType,
-                                   Integer expires, CharSequence state) {
+    private static String document(
+            String sipUri,
+            int instance,
+            int container,
+            long version,
+            String expireType,
+            Integer expires,
+            CharSequence state) {
         PresenceValues.requireUri(sipUri, "publisher URI");
         if (container < 0) {
             throw new IllegalArgumentException("container must not be negative: " + container);
@@ -85,11 +109,21 @@ public final class MsPresPublishDocument {
         }
         StringBuilder xml = new StringBuilder(512);
         xml.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n")
-                .append("<publish xmlns=\"").append(NAMESPACE).append("\">\n")
-                .append("  <publications uri=\"").append(XmlEscape.escape(sipUri)).append("\">\n")
-                .append("    <publication categoryName=\"state\" instance=\"").append(Integer.toUnsignedString(instance))
-                .append("\" container=\"").append(container).append("\" version=\"").append(version)
-                .append("\" expireType=\"").append(expireType).append('"');
+                .append("<publish xmlns=\"")
+                .append(NAMESPACE)
+                .append("\">\n")
+                .append("  <publications uri=\"")
+                .append(XmlEscape.escape(sipUri))
+                .append("\">\n")
+                .append("    <publication categoryName=\"state\" instance=\"")
+                .append(Integer.toUnsignedString(instance))
+                .append("\" container=\"")
+                .append(container)
+                .append("\" version=\"")
+                .append(version)
+                .append("\" expireType=\"")
+                .append(expireType)
+                .append('"');
         if (expires != null) {
             xml.append(" expires=\"").append(expires).append('"');
         }
@@ -106,7 +140,8 @@ public final class MsPresPublishDocument {
     public static List<StatePublication> read(byte[] body) throws PresenceDocumentException {
         XmlElement root = SafeXml.DEFAULT.parse(body);
         if (!root.is(NAMESPACE, "publish")) {
-            throw new PresenceDocumentException("unexpected root element " + root.qualifiedName() + ", expected {" + NAMESPACE + "}publish");
+            throw new PresenceDocumentException(
+                    "unexpected root element " + root.qualifiedName() + ", expected {" + NAMESPACE + "}publish");
         }
         List<StatePublication> publications = new ArrayList<>();
         for (XmlElement group : root.children()) {
@@ -136,10 +171,11 @@ public final class MsPresPublishDocument {
         long version = number(publication, "version", 0xFFFF_FFFFL);
         String expireType = publication.attribute("expireType");
         if (expireType != null && !EXPIRE_TYPES.contains(expireType)) {
-            throw new PresenceDocumentException("publication expireType must be one of " + EXPIRE_TYPES + ": "
-                    + LogText.printable(expireType));
+            throw new PresenceDocumentException(
+                    "publication expireType must be one of " + EXPIRE_TYPES + ": " + LogText.printable(expireType));
         }
-        Integer expires = publication.attribute("expires") == null ? null
+        Integer expires = publication.attribute("expires") == null
+                ? null
                 : (int) number(publication, "expires", Integer.MAX_VALUE);
 
         Integer availability = null;
@@ -154,7 +190,8 @@ public final class MsPresPublishDocument {
                 activityToken = activity == null ? null : PresenceValues.activityToken(activity.attribute("token"));
             }
         }
-        return new StatePublication(uri, categoryName, instance, container, version, expireType, expires, availability, activityToken);
+        return new StatePublication(
+                uri, categoryName, instance, container, version, expireType, expires, availability, activityToken);
     }
 
     private static long number(XmlElement publication, String attribute, long max) throws PresenceDocumentException {
@@ -168,7 +205,8 @@ public final class MsPresPublishDocument {
     private static long unsigned(String value, String what, long max) throws PresenceDocumentException {
         String trimmed = value.trim();
         if (!UNSIGNED_INT.matcher(trimmed).matches() || Long.parseLong(trimmed) > max) {
-            throw new PresenceDocumentException(what + " is not an unsigned number up to " + max + ": " + LogText.printable(trimmed));
+            throw new PresenceDocumentException(
+                    what + " is not an unsigned number up to " + max + ": " + LogText.printable(trimmed));
         }
         return Long.parseLong(trimmed);
     }

@@ -45,8 +45,9 @@ enum MsPresStateType {
     static MsPresStateType requireXsiType(String value) {
         MsPresStateType type = fromXsiType(value);
         if (type == null || value.contains(":")) {
-            throw new IllegalArgumentException("state type must be one of aggregateState, aggregateMachineState, userState,"
-                    + " machineState, phoneState, calendarState: " + value);
+            throw new IllegalArgumentException(
+                    "state type must be one of aggregateState, aggregateMachineState, userState,"
+                            + " machineState, phoneState, calendarState: " + value);
         }
         return type;
     }

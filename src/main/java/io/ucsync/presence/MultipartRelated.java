@@ -19,11 +19,9 @@ final class MultipartRelated {
     static final int MAX_PARTS = 1001;
 
     /** One part: its headers of interest and where its content lies in the body. */
-    record Part(int index, String contentType, String contentId, int offset, int length) {
-    }
+    record Part(int index, String contentType, String contentId, int offset, int length) {}
 
-    private MultipartRelated() {
-    }
+    private MultipartRelated() {}
 
     static List<Part> split(byte[] body, String boundary) throws PresenceDocumentException {
         if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
@@ -32,7 +30,8 @@ final class MultipartRelated {
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         int position = firstDelimiter(body, delimiter);
         if (position < 0) {
-            throw new PresenceDocumentException("multipart body does not contain its boundary " + LogText.printable(boundary));
+            throw new PresenceDocumentException(
+                    "multipart body does not contain its boundary " + LogText.printable(boundary));
         }
         List<Part> parts = new ArrayList<>();
         while (true) {
@@ -88,15 +87,17 @@ final class MultipartRelated {
             while (line < end && (body[line] == ' ' || body[line] == '\t')) {
                 int continuationEnd = indexOf(body, (byte) '\n', line, end);
                 if (continuationEnd < 0) {
-                    throw new PresenceDocumentException("multipart part " + index + " has no blank line after its headers");
+                    throw new PresenceDocumentException(
+                            "multipart part " + index + " has no blank line after its headers");
                 }
-                header = header + " " + new String(body, line, continuationEnd - line, StandardCharsets.ISO_8859_1).strip();
+                header = header + " "
+                        + new String(body, line, continuationEnd - line, StandardCharsets.ISO_8859_1).strip();
                 line = continuationEnd + 1;
             }
             int colon = header.indexOf(':');
             if (colon <= 0) {
-                throw new PresenceDocumentException("multipart part " + index + " has a malformed header line: "
-                        + LogText.printable(header));
+                throw new PresenceDocumentException(
+                        "multipart part " + index + " has a malformed header line: " + LogText.printable(header));
             }
             String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
             String value = header.substring(colon + 1).trim();
@@ -110,8 +111,8 @@ final class MultipartRelated {
             }
         }
         if (transferEncoding != null && !List.of("binary", "8bit", "7bit").contains(transferEncoding)) {
-            throw new PresenceDocumentException("multipart part " + index + " has unsupported Content-Transfer-Encoding "
-                    + LogText.printable(transferEncoding));
+            throw new PresenceDocumentException("multipart part " + index
+                    + " has unsupported Content-Transfer-Encoding " + LogText.printable(transferEncoding));
         }
         return new Part(index, contentType, contentId, line, Math.max(0, end - line));
     }

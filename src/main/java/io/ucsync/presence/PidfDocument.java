@@ -33,8 +33,7 @@ public final class PidfDocument {
     static final String RPID_NAMESPACE = "urn:ietf:params:xml:ns:pidf:rpid";
     static final String DATA_MODEL_NAMESPACE = "urn:ietf:params:xml:ns:pidf:data-model";
 
-    private PidfDocument() {
-    }
+    private PidfDocument() {}
 
     /**
      * A PIDF document with one tuple ({@code open}, or {@code closed} for OFFLINE) and, when there is
@@ -59,19 +58,29 @@ public final class PidfDocument {
         if (rpidActivityOrNull != null && !RpidActivities.isPublishable(rpidActivityOrNull)) {
             throw new IllegalArgumentException("not an RFC 4480 activity: " + rpidActivityOrNull);
         }
-        String activity = rpidActivityOrNull != null ? rpidActivityOrNull : switch (availability) {
-            case BUSY, BUSY_IDLE, DO_NOT_DISTURB -> "busy";
-            case BE_RIGHT_BACK, AWAY -> "away";
-            default -> null;
-        };
+        String activity = rpidActivityOrNull != null
+                ? rpidActivityOrNull
+                : switch (availability) {
+                    case BUSY, BUSY_IDLE, DO_NOT_DISTURB -> "busy";
+                    case BE_RIGHT_BACK, AWAY -> "away";
+                    default -> null;
+                };
         boolean idle = availability == Availability.IDLE || availability == Availability.BUSY_IDLE;
 
         StringBuilder xml = new StringBuilder(512);
         xml.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-                .append("<presence xmlns=\"").append(NAMESPACE).append("\" xmlns:dm=\"").append(DATA_MODEL_NAMESPACE)
-                .append("\" xmlns:rpid=\"").append(RPID_NAMESPACE).append("\" entity=\"").append(XmlEscape.escape(entity)).append("\">\n")
+                .append("<presence xmlns=\"")
+                .append(NAMESPACE)
+                .append("\" xmlns:dm=\"")
+                .append(DATA_MODEL_NAMESPACE)
+                .append("\" xmlns:rpid=\"")
+                .append(RPID_NAMESPACE)
+                .append("\" entity=\"")
+                .append(XmlEscape.escape(entity))
+                .append("\">\n")
                 .append("  <tuple id=\"ucsync\"><status><basic>")
-                .append(availability == Availability.OFFLINE ? "closed" : "open").append("</basic></status></tuple>\n");
+                .append(availability == Availability.OFFLINE ? "closed" : "open")
+                .append("</basic></status></tuple>\n");
         if (activity != null || idle) {
             xml.append("  <dm:person id=\"ucsync-person\">\n");
             if (activity != null) {
@@ -98,7 +107,8 @@ public final class PidfDocument {
 
     static Presence read(XmlElement root, String fallbackUri, Instant receivedAt) throws PresenceDocumentException {
         if (!root.is(NAMESPACE, "presence")) {
-            throw new PresenceDocumentException("unexpected root element " + root.qualifiedName() + ", expected {" + NAMESPACE + "}presence");
+            throw new PresenceDocumentException(
+                    "unexpected root element " + root.qualifiedName() + ", expected {" + NAMESPACE + "}presence");
         }
         String entity = root.attribute("entity");
         if (entity != null && entity.trim().startsWith("pres:")) {
@@ -119,16 +129,20 @@ public final class PidfDocument {
             closed |= value.equals("closed");
         }
         if (!open) {
-            return new Presence(uri, closed ? Availability.OFFLINE : Availability.UNKNOWN, null, PresenceSource.USER, receivedAt);
+            return new Presence(
+                    uri, closed ? Availability.OFFLINE : Availability.UNKNOWN, null, PresenceSource.USER, receivedAt);
         }
 
         RpidActivities.Meaning strongest = null;
         for (XmlElement activities : root.descendants(RPID_NAMESPACE, "activities")) {
             for (XmlElement activity : activities.children()) {
                 RpidActivities.Meaning meaning = activity.namespace().equals(RPID_NAMESPACE)
-                        ? RpidActivities.meaningOf(activity.localName()) : null;
-                if (meaning != null && (strongest == null
-                        || meaning.availability().msPresValue() > strongest.availability().msPresValue())) {
+                        ? RpidActivities.meaningOf(activity.localName())
+                        : null;
+                if (meaning != null
+                        && (strongest == null
+                                || meaning.availability().msPresValue()
+                                        > strongest.availability().msPresValue())) {
                     strongest = meaning;
                 }
             }

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param source       what set it
  * @param publishTime  when the UC side says it was published (or when it was received, if the document has no time)
  */
-public record Presence(String sipUri, Availability availability, String activity, PresenceSource source, Instant publishTime) {
+public record Presence(
+        String sipUri, Availability availability, String activity, PresenceSource source, Instant publishTime) {
 
     public Presence {
         Objects.requireNonNull(sipUri, "sipUri");
@@ -25,11 +26,15 @@ public record Presence(String sipUri, Availability availability, String activity
 
     /** As the log, the audit and the pages show it: {@code Busy/in-a-meeting@calendar}. */
     public String describe() {
-        return AvailabilityNames.name(availability) + (activity == null ? "" : "/" + activity) + "@" + source.name().toLowerCase(Locale.ROOT);
+        return AvailabilityNames.name(availability) + (activity == null ? "" : "/" + activity) + "@"
+                + source.name().toLowerCase(Locale.ROOT);
     }
 
     /** Whether {@code other} says the same (availability, activity and source), whenever it was published. */
     public boolean sameAs(Presence other) {
-        return other != null && availability == other.availability && Objects.equals(activity, other.activity) && source == other.source;
+        return other != null
+                && availability == other.availability
+                && Objects.equals(activity, other.activity)
+                && source == other.source;
     }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,14 +62,17 @@ public final class PresenceDocumentReader {
         MediaType type = MediaType.parse(contentType);
         return switch (type.essence()) {
             case MsPresCategoriesDocument.CONTENT_TYPE ->
-                    MsPresCategoriesDocument.read(xml.parse(body), subscribedUri, receivedAt).map(List::of).orElse(List.of());
+                MsPresCategoriesDocument.read(xml.parse(body), subscribedUri, receivedAt)
+                        .map(List::of)
+                        .orElse(List.of());
             case PidfDocument.CONTENT_TYPE -> List.of(PidfDocument.read(xml.parse(body), subscribedUri, receivedAt));
             case RlmiDocument.CONTENT_TYPE -> {
                 RlmiDocument.resourceUrisByContentId(xml.parse(body));
                 yield List.of();
             }
             case "multipart/related" -> readMultipart(type, body, subscribedUri, receivedAt);
-            default -> throw new PresenceDocumentException("unsupported content type " + LogText.printable(contentType));
+            default ->
+                throw new PresenceDocumentException("unsupported content type " + LogText.printable(contentType));
         };
     }
 
@@ -78,7 +80,9 @@ public final class PresenceDocumentReader {
             throws PresenceDocumentException {
         List<MultipartRelated.Part> parts = MultipartRelated.split(body, type.parameter("boundary"));
         MultipartRelated.Part root = rootPart(parts, MultipartRelated.bareContentId(type.parameter("start")));
-        String rootType = root.contentType() == null ? "(none)" : MediaType.parse(root.contentType()).essence();
+        String rootType = root.contentType() == null
+                ? "(none)"
+                : MediaType.parse(root.contentType()).essence();
         if (!rootType.equals(RlmiDocument.CONTENT_TYPE)) {
             throw new PresenceDocumentException("multipart/related root part is " + LogText.printable(rootType)
                     + ", expected " + RlmiDocument.CONTENT_TYPE);
@@ -105,22 +109,33 @@ public final class PresenceDocumentReader {
     }
 
     /** Adds the presence of one part; a batch with a bad part is refused whole, as any malformed message. */
-    private void readPart(MultipartRelated.Part part, byte[] body, Map<String, String> resourceUris, String subscribedUri,
-                          Instant receivedAt, List<Presence> presences) throws PresenceDocumentException {
-        String partType = part.contentType() == null ? "(none)" : MediaType.parse(part.contentType()).essence();
+    private void readPart(
+            MultipartRelated.Part part,
+            byte[] body,
+            Map<String, String> resourceUris,
+            String subscribedUri,
+            Instant receivedAt,
+            List<Presence> presences)
+            throws PresenceDocumentException {
+        String partType = part.contentType() == null
+                ? "(none)"
+                : MediaType.parse(part.contentType()).essence();
         String resourceUri = part.contentId() == null ? null : resourceUris.get(part.contentId());
         String fallbackUri = resourceUri != null ? resourceUri : subscribedUri;
         switch (partType) {
             case MsPresCategoriesDocument.CONTENT_TYPE ->
-                    MsPresCategoriesDocument.read(xml.parse(body, part.offset(), part.length()), fallbackUri, receivedAt)
-                            .ifPresent(presences::add);
+                MsPresCategoriesDocument.read(xml.parse(body, part.offset(), part.length()), fallbackUri, receivedAt)
+                        .ifPresent(presences::add);
             case PidfDocument.CONTENT_TYPE ->
-                    presences.add(PidfDocument.read(xml.parse(body, part.offset(), part.length()), fallbackUri, receivedAt));
-            default -> LOG.debug("multipart part {} of type {} skipped: not a presence document", part.index(), partType);
+                presences.add(
+                        PidfDocument.read(xml.parse(body, part.offset(), part.length()), fallbackUri, receivedAt));
+            default ->
+                LOG.debug("multipart part {} of type {} skipped: not a presence document", part.index(), partType);
         }
     }
 
-    private static MultipartRelated.Part rootPart(List<MultipartRelated.Part> parts, String start) throws PresenceDocumentException {
+    private static MultipartRelated.Part rootPart(List<MultipartRelated.Part> parts, String start)
+            throws PresenceDocumentException {
         if (parts.isEmpty()) {
             throw new PresenceDocumentException("multipart body has no parts");
         }

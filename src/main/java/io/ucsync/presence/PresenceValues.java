@@ -14,8 +14,7 @@ final class PresenceValues {
     /** A URI with a scheme and no whitespace or control characters (RFC 3986 never needs them). */
     private static final Pattern URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:[^\\s\\p{Cntrl}]{1,2000}");
 
-    private PresenceValues() {
-    }
+    private PresenceValues() {}
 
     /**
      * The presentity URI a document names, or the fallback (the subscribed URI, the rlmi resource)
@@ -38,8 +37,9 @@ final class PresenceValues {
         }
         String trimmed = token.trim();
         if (!TOKEN.matcher(trimmed).matches()) {
-            throw new PresenceDocumentException("activity token is not a token (letters, digits, '.', '_', '-', at most 64): "
-                    + LogText.printable(trimmed));
+            throw new PresenceDocumentException(
+                    "activity token is not a token (letters, digits, '.', '_', '-', at most 64): "
+                            + LogText.printable(trimmed));
         }
         return trimmed;
     }
@@ -50,7 +50,8 @@ final class PresenceValues {
             return null;
         }
         if (!TOKEN.matcher(token).matches()) {
-            throw new IllegalArgumentException("activity token is not a token (letters, digits, '.', '_', '-', at most 64): " + token);
+            throw new IllegalArgumentException(
+                    "activity token is not a token (letters, digits, '.', '_', '-', at most 64): " + token);
         }
         return token;
     }

@@ -14,13 +14,13 @@ final class RlmiDocument {
     /** The Content-ID ucsync gives the rlmi part of the batches it writes. */
     static final String ROOT_CONTENT_ID = "rlmi@ucsync";
 
-    private RlmiDocument() {
-    }
+    private RlmiDocument() {}
 
     /** For each instance that references a body part: the part's Content-ID (without angle brackets) and its resource URI. */
     static Map<String, String> resourceUrisByContentId(XmlElement root) throws PresenceDocumentException {
         if (!root.is(NAMESPACE, "list")) {
-            throw new PresenceDocumentException("unexpected root element " + root.qualifiedName() + ", expected {" + NAMESPACE + "}list");
+            throw new PresenceDocumentException(
+                    "unexpected root element " + root.qualifiedName() + ", expected {" + NAMESPACE + "}list");
         }
         Map<String, String> uris = new HashMap<>();
         for (XmlElement resource : root.children()) {

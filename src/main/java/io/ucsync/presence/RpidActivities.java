@@ -14,8 +14,7 @@ import java.util.Set;
 final class RpidActivities {
 
     /** What an activity means: the availability class it implies and the activity token to report, or null for none. */
-    record Meaning(Availability availability, String activityToken) {
-    }
+    record Meaning(Availability availability, String activityToken) {}
 
     private static final Map<String, Meaning> MEANINGS = Map.ofEntries(
             Map.entry("busy", new Meaning(Availability.BUSY, null)),
@@ -53,8 +52,7 @@ final class RpidActivities {
             "out-of-office", "vacation",
             "in-presentation", "presentation");
 
-    private RpidActivities() {
-    }
+    private RpidActivities() {}
 
     /** The meaning of an RPID activity element name, or null when it does not change availability. */
     static Meaning meaningOf(String rpidName) {

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.xml.XMLConstants;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -53,9 +52,11 @@ final class SafeXml {
     /** The limits the static document helpers (publications, faults) parse with. */
     static final SafeXml DEFAULT = new SafeXml(DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH);
 
-    private static final String JDK_ENTITY_EXPANSION_LIMIT = "http://www.oracle.com/xml/jaxp/properties/entityExpansionLimit";
+    private static final String JDK_ENTITY_EXPANSION_LIMIT =
+            "http://www.oracle.com/xml/jaxp/properties/entityExpansionLimit";
 
-    private static final Pattern DECLARED_ENCODING = Pattern.compile("^\\s*<\\?xml[^>]*encoding\\s*=\\s*[\"']([A-Za-z0-9._-]+)[\"']");
+    private static final Pattern DECLARED_ENCODING =
+            Pattern.compile("^\\s*<\\?xml[^>]*encoding\\s*=\\s*[\"']([A-Za-z0-9._-]+)[\"']");
     private static final ThreadLocal<XMLInputFactory> FACTORY = ThreadLocal.withInitial(SafeXml::newFactory);
 
     private final int maxBodyBytes;
@@ -100,7 +101,8 @@ final class SafeXml {
         } catch (RuntimeException e) {
             // the JDK's parser fails this way on some malformed DOCTYPEs (found by fuzzing: MissingResourceException
             // "InvalidCharInDTD", its error message has no text): still a document that is not XML
-            throw new PresenceDocumentException("not XML: the parser failed with " + e.getClass().getSimpleName());
+            throw new PresenceDocumentException(
+                    "not XML: the parser failed with " + e.getClass().getSimpleName());
         } finally {
             closeQuietly(reader);
         }
@@ -113,12 +115,14 @@ final class SafeXml {
             switch (reader.next()) {
                 case XMLStreamConstants.DTD -> throw new PresenceDocumentException("DOCTYPE not allowed");
                 case XMLStreamConstants.ENTITY_REFERENCE ->
-                        throw new PresenceDocumentException("entity reference not allowed: &" + reader.getLocalName() + ";");
+                    throw new PresenceDocumentException(
+                            "entity reference not allowed: &" + reader.getLocalName() + ";");
                 case XMLStreamConstants.START_ELEMENT -> {
                     if (open.size() >= maxDepth) {
                         throw new PresenceDocumentException("element depth > " + maxDepth);
                     }
-                    XmlElement element = new XmlElement(reader.getNamespaceURI(), reader.getLocalName(), attributes(reader));
+                    XmlElement element =
+                            new XmlElement(reader.getNamespaceURI(), reader.getLocalName(), attributes(reader));
                     if (open.isEmpty()) {
                         root = element;
                     } else {
@@ -154,8 +158,8 @@ final class SafeXml {
             String name = reader.getAttributeLocalName(i);
             String value = reader.getAttributeValue(i);
             if (value.length() > MAX_ATTRIBUTE_CHARS) {
-                throw new PresenceDocumentException("attribute " + name + " too long: " + value.length()
-                        + " characters > " + MAX_ATTRIBUTE_CHARS);
+                throw new PresenceDocumentException(
+                        "attribute " + name + " too long: " + value.length() + " characters > " + MAX_ATTRIBUTE_CHARS);
             }
             attributes.put(namespace == null || namespace.isEmpty() ? name : "{" + namespace + "}" + name, value);
         }
@@ -175,16 +179,22 @@ final class SafeXml {
             return; // another encoding: the parser reads it
         }
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body, offset, length));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body, offset, length));
         } catch (CharacterCodingException e) {
             throw new PresenceDocumentException("not XML: invalid UTF-8");
         }
     }
 
     private static PresenceDocumentException notXml(XMLStreamException e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replaceAll("\\s+", " ").trim();
-        return new PresenceDocumentException("not XML: " + (message.length() <= 300 ? message : message.substring(0, 300) + "..."));
+        String message = e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getMessage().replaceAll("\\s+", " ").trim();
+        return new PresenceDocumentException(
+                "not XML: " + (message.length() <= 300 ? message : message.substring(0, 300) + "..."));
     }
 
     private static void closeQuietly(XMLStreamReader reader) {

@@ -15,8 +15,16 @@ package io.ucsync.presence;
  * @param availability  the state's availability number, or null when there is no state (a removal, another category)
  * @param activityToken the state's activity token, or null
  */
-public record StatePublication(String sipUri, String categoryName, int instance, int container, long version,
-                               String expireType, Integer expires, Integer availability, String activityToken) {
+public record StatePublication(
+        String sipUri,
+        String categoryName,
+        int instance,
+        int container,
+        long version,
+        String expireType,
+        Integer expires,
+        Integer availability,
+        String activityToken) {
 
     /** A removal is a time-bound publication that expires now (MS-PRES: republish with expires 0). */
     public boolean isRemoval() {

@@ -15,6 +15,7 @@ final class XmlElement {
     private final String localName;
     /** Keys are the local name for unqualified attributes and {@code {namespace}local} for qualified ones. */
     private final Map<String, String> attributes;
+
     private final List<XmlElement> children = new ArrayList<>();
     private StringBuilder text;
 

@@ -3,8 +3,7 @@ package io.ucsync.presence;
 /** Escaping for the hand-built documents the writers produce (values are already checked to be single-line). */
 final class XmlEscape {
 
-    private XmlEscape() {
-    }
+    private XmlEscape() {}
 
     /** Escapes a value for a double-quoted attribute or for element text. */
     static String escape(String value) {

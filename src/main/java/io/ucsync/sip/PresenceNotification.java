@@ -12,8 +12,8 @@ import io.ucsync.presence.Presence;
  * @param contentType       the Content-Type of the document
  * @param subscriptionState active, pending or terminated
  */
-public record PresenceNotification(Presence presence, String subscriptionId, String method, String contentType,
-        String subscriptionState) {
+public record PresenceNotification(
+        Presence presence, String subscriptionId, String method, String contentType, String subscriptionState) {
 
     /** The method of a presence replayed to a consumer that was not attached when it arrived. */
     public static final String MISSED = "MISSED";

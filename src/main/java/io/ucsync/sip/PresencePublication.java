@@ -1,8 +1,7 @@
 package io.ucsync.sip;
 
-import java.util.Objects;
-
 import io.ucsync.presence.Availability;
+import java.util.Objects;
 
 /**
  * What the producer of {@code sip-presence} publishes for one knowledge worker: a presence to show, or the

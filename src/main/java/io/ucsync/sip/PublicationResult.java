@@ -9,5 +9,4 @@ package io.ucsync.sip;
  * @param tag          SIMPLE: the publication's current SIP-ETag (null once removed); MS-PRES: the category
  *                     version the next publication for the worker will carry
  */
-public record PublicationResult(int statusCode, String reasonPhrase, String tag) {
-}
+public record PublicationResult(int statusCode, String reasonPhrase, String tag) {}

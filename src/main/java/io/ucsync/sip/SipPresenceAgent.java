@@ -1,5 +1,22 @@
 package io.ucsync.sip;
 
+import gov.nist.javax.sip.SipStackExt;
+import gov.nist.javax.sip.SipStackImpl;
+import io.ucsync.presence.Presence;
+import io.ucsync.presence.PresenceDocumentReader;
+import io.ucsync.sip.internal.DigestAuthenticator;
+import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.sip.internal.FrontEndLink;
+import io.ucsync.sip.internal.FrontEndRouter;
+import io.ucsync.sip.internal.MsPresPublisher;
+import io.ucsync.sip.internal.NotificationLanes;
+import io.ucsync.sip.internal.Publisher;
+import io.ucsync.sip.internal.Registration;
+import io.ucsync.sip.internal.Requests;
+import io.ucsync.sip.internal.SimplePublisher;
+import io.ucsync.sip.internal.SipStacks;
+import io.ucsync.sip.internal.Subscriptions;
+import io.ucsync.sip.internal.Transactions;
 import java.net.InetAddress;
 import java.text.ParseException;
 import java.util.Collection;
@@ -19,7 +36,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
@@ -34,27 +50,8 @@ import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import gov.nist.javax.sip.SipStackExt;
-import gov.nist.javax.sip.SipStackImpl;
-import io.ucsync.presence.Presence;
-import io.ucsync.presence.PresenceDocumentReader;
-import io.ucsync.sip.internal.DigestAuthenticator;
-import io.ucsync.sip.internal.FreePorts;
-import io.ucsync.sip.internal.FrontEndLink;
-import io.ucsync.sip.internal.FrontEndRouter;
-import io.ucsync.sip.internal.MsPresPublisher;
-import io.ucsync.sip.internal.NotificationLanes;
-import io.ucsync.sip.internal.Publisher;
-import io.ucsync.sip.internal.Registration;
-import io.ucsync.sip.internal.SipStacks;
-import io.ucsync.sip.internal.Requests;
-import io.ucsync.sip.internal.SimplePublisher;
-import io.ucsync.sip.internal.Subscriptions;
-import io.ucsync.sip.internal.Transactions;
 
 /**
  * ucsync's SIP user agent towards one front end: its own JAIN-SIP stack, the registration, the presence
@@ -84,6 +81,7 @@ public final class SipPresenceAgent {
     private final Map<String, Presence> lastPresence = new ConcurrentHashMap<>();
     /** Presences that arrived with no consumer attached, latest per worker; guards {@link #listener}. */
     private final Map<String, PresenceNotification> missed = new HashMap<>();
+
     private final Set<String> watchedWhileStopped = new LinkedHashSet<>();
     private volatile PresenceListener listener;
     /** What the stacks of earlier starts received and lost. */
@@ -93,10 +91,17 @@ public final class SipPresenceAgent {
     private volatile Runtime runtime;
 
     /** The parts that live from start to stop. */
-    private record Runtime(SipStack stack, SipProvider provider, ListeningPoint listeningPoint,
-            ScheduledThreadPoolExecutor agent, NotificationLanes lanes, Transactions transactions,
-            Subscriptions subscriptions, Registration registration, Publisher publisher, FrontEndLink link) {
-    }
+    private record Runtime(
+            SipStack stack,
+            SipProvider provider,
+            ListeningPoint listeningPoint,
+            ScheduledThreadPoolExecutor agent,
+            NotificationLanes lanes,
+            Transactions transactions,
+            Subscriptions subscriptions,
+            Registration registration,
+            Publisher publisher,
+            FrontEndLink link) {}
 
     SipPresenceAgent(String frontEnd, SipPresenceConfiguration configuration) {
         this.frontEnd = frontEnd;
@@ -244,7 +249,9 @@ public final class SipPresenceAgent {
      */
     public SipServerStatus serverStatus() {
         Runtime r = runtime;
-        return r == null ? new SipServerStatus(configuration.serverList().get(0), true, null, null, null) : r.link().status();
+        return r == null
+                ? new SipServerStatus(configuration.serverList().get(0), true, null, null, null)
+                : r.link().status();
     }
 
     /** Whether the agent is registered (always false when {@code register=false}). */
@@ -308,7 +315,8 @@ public final class SipPresenceAgent {
         List<PresenceNotification> replay;
         synchronized (missed) {
             if (listener != null && listener != consumer) {
-                throw new IllegalStateException("front end " + frontEnd + " already has a consumer; one route may read its presence");
+                throw new IllegalStateException(
+                        "front end " + frontEnd + " already has a consumer; one route may read its presence");
             }
             listener = consumer;
             replay = List.copyOf(missed.values());
@@ -343,7 +351,8 @@ public final class SipPresenceAgent {
     private void deliver(String subscriptionId, Presence presence, String method, String contentType, String state) {
         String key = Subscriptions.key(presence.sipUri());
         lastPresence.put(key, presence);
-        PresenceNotification notification = new PresenceNotification(presence, subscriptionId, method, contentType, state);
+        PresenceNotification notification =
+                new PresenceNotification(presence, subscriptionId, method, contentType, state);
         PresenceListener consumer;
         synchronized (missed) {
             consumer = listener;
@@ -389,35 +398,80 @@ public final class SipPresenceAgent {
             });
             agent.setRemoveOnCancelPolicy(true);
             lanes = new NotificationLanes(threadPrefix, c.getNotificationThreads(), c.getNotificationQueueSize());
-            FrontEndLink link = new FrontEndLink(frontEnd, servers, transport, (FrontEndRouter) stack.getRouter(), agent,
-                    c.getRetryInitialDelay(), c.getRetryMaxDelay(), c.effectiveKeepAliveInterval());
+            FrontEndLink link = new FrontEndLink(
+                    frontEnd,
+                    servers,
+                    transport,
+                    (FrontEndRouter) stack.getRouter(),
+                    agent,
+                    c.getRetryInitialDelay(),
+                    c.getRetryMaxDelay(),
+                    c.effectiveKeepAliveInterval());
             SipFactory factory = SipFactory.getInstance();
-            Requests requests = new Requests(factory.createAddressFactory(), factory.createHeaderFactory(),
-                    factory.createMessageFactory(), provider, lp, c.getUser());
-            DigestAuthenticator authenticator = c.getAuthUsername() == null ? null
+            Requests requests = new Requests(
+                    factory.createAddressFactory(),
+                    factory.createHeaderFactory(),
+                    factory.createMessageFactory(),
+                    provider,
+                    lp,
+                    c.getUser());
+            DigestAuthenticator authenticator = c.getAuthUsername() == null
+                    ? null
                     : new DigestAuthenticator(c.getAuthUsername(), c.getAuthPassword());
-            Transactions transactions = new Transactions(provider, requests.headers(), authenticator, c.getRequestTimeout(), link);
-            Subscriptions subscriptions = new Subscriptions(requests, transactions, provider, agent, lanes,
-                    new PresenceDocumentReader(c.getMaxBodySize(), MAX_DOCUMENT_DEPTH), this::deliver,
-                    new Subscriptions.Settings(c.getDialect(), c.effectiveBatchSubscribe(), c.effectiveBatchSize(),
-                            c.getMaxSubscribesInFlight(), c.getRequestTimeout() / SLOW_ANSWER_PER_TIMEOUT, c.getSubscribeExpires(),
-                            c.getRetryInitialDelay(), c.getRetryMaxDelay(), c.getMaxBodySize()));
+            Transactions transactions =
+                    new Transactions(provider, requests.headers(), authenticator, c.getRequestTimeout(), link);
+            Subscriptions subscriptions = new Subscriptions(
+                    requests,
+                    transactions,
+                    provider,
+                    agent,
+                    lanes,
+                    new PresenceDocumentReader(c.getMaxBodySize(), MAX_DOCUMENT_DEPTH),
+                    this::deliver,
+                    new Subscriptions.Settings(
+                            c.getDialect(),
+                            c.effectiveBatchSubscribe(),
+                            c.effectiveBatchSize(),
+                            c.getMaxSubscribesInFlight(),
+                            c.getRequestTimeout() / SLOW_ANSWER_PER_TIMEOUT,
+                            c.getSubscribeExpires(),
+                            c.getRetryInitialDelay(),
+                            c.getRetryMaxDelay(),
+                            c.getMaxBodySize()));
             Publisher publisher = c.getDialect() == SipDialect.MSPRES
-                    ? new MsPresPublisher(requests, transactions, agent, c.getPublishInstance(), c.getPublishContainer(),
+                    ? new MsPresPublisher(
+                            requests,
+                            transactions,
+                            agent,
+                            c.getPublishInstance(),
+                            c.getPublishContainer(),
                             c.getPublishExpireType())
-                    : new SimplePublisher(requests, transactions, agent, c.getPublishExpires(), c.getRetryInitialDelay(),
+                    : new SimplePublisher(
+                            requests,
+                            transactions,
+                            agent,
+                            c.getPublishExpires(),
+                            c.getRetryInitialDelay(),
                             c.getRetryMaxDelay());
             ScheduledThreadPoolExecutor agentThread = agent;
-            Registration registration = !c.isRegister() ? null
-                    : new Registration(requests, transactions, agent, c.getRegisterExpires(), c.getRetryInitialDelay(),
-                            c.getRetryMaxDelay(), requests.newCallId(),
+            Registration registration = !c.isRegister()
+                    ? null
+                    : new Registration(
+                            requests,
+                            transactions,
+                            agent,
+                            c.getRegisterExpires(),
+                            c.getRetryInitialDelay(),
+                            c.getRetryMaxDelay(),
+                            requests.newCallId(),
                             registered -> agentThread.execute(() -> {
                                 subscriptions.setEnabled(registered);
                                 publisher.resume();
                             }));
             provider.addSipListener(new Listener(transactions, subscriptions, requests, link));
             stack.start();
-            Runtime r = new Runtime(stack, provider, lp, agent, lanes, transactions, subscriptions, registration, publisher, link);
+            Runtime r = new Runtime(
+                    stack, provider, lp, agent, lanes, transactions, subscriptions, registration, publisher, link);
             List<String> initial;
             synchronized (watchedWhileStopped) {
                 initial = List.copyOf(watchedWhileStopped);
@@ -433,9 +487,16 @@ public final class SipPresenceAgent {
                 }
             });
             runtime = r;
-            LOG.info("front end {}: SIP user agent {} on {}:{}/{} towards {} ({} dialect{})", frontEnd, c.getUser(),
-                    lp.getIPAddress(), lp.getPort(), lp.getTransport(), String.join(", ", servers),
-                    c.getDialect().name().toLowerCase(Locale.ROOT), c.isRegister() ? ", registering" : "");
+            LOG.info(
+                    "front end {}: SIP user agent {} on {}:{}/{} towards {} ({} dialect{})",
+                    frontEnd,
+                    c.getUser(),
+                    lp.getIPAddress(),
+                    lp.getPort(),
+                    lp.getTransport(),
+                    String.join(", ", servers),
+                    c.getDialect().name().toLowerCase(Locale.ROOT),
+                    c.isRegister() ? ", registering" : "");
         } catch (Exception | Error e) {
             if (agent != null) {
                 agent.shutdownNow();
@@ -506,13 +567,18 @@ public final class SipPresenceAgent {
                 r.link().stop();
                 CompletableFuture<?> unsubscribed = r.subscriptions().closeAll();
                 CompletableFuture<?> withdrawn = r.publisher().withdrawAll();
-                return CompletableFuture.allOf(unsubscribed, withdrawn).handle((x, e) -> null).thenCompose(
-                        x -> r.registration() == null ? CompletableFuture.completedFuture(null)
+                return CompletableFuture.allOf(unsubscribed, withdrawn)
+                        .handle((x, e) -> null)
+                        .thenCompose(x -> r.registration() == null
+                                ? CompletableFuture.completedFuture(null)
                                 : callAsync(r, () -> r.registration().stop()));
             });
             goodbyes.get(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.info("front end {}: stopping without all answers to the unsubscribes after {} ms", frontEnd, STOP_WAIT_MILLIS);
+            LOG.info(
+                    "front end {}: stopping without all answers to the unsubscribes after {} ms",
+                    frontEnd,
+                    STOP_WAIT_MILLIS);
         } catch (ExecutionException e) {
             LOG.debug("front end {}: goodbye requests failed: {}", frontEnd, e.getMessage());
         } catch (InterruptedException e) {
@@ -533,13 +599,16 @@ public final class SipPresenceAgent {
     }
 
     private static <T> CompletableFuture<T> callAsync(Runtime r, Callable<CompletableFuture<T>> task) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return task.call();
-            } catch (Exception e) {
-                return CompletableFuture.<T>failedFuture(e);
-            }
-        }, r.agent()).thenCompose(f -> f);
+        return CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return task.call();
+                            } catch (Exception e) {
+                                return CompletableFuture.<T>failedFuture(e);
+                            }
+                        },
+                        r.agent())
+                .thenCompose(f -> f);
     }
 
     /** Routes the stack's events: answers to the transactions, notifications to the subscriptions. */

@@ -1,7 +1,6 @@
 package io.ucsync.sip;
 
 import java.util.Map;
-
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -24,7 +23,8 @@ final class SipPresenceAgentHealthCheck extends AbstractHealthCheck {
         SipServerStatus server = agent.serverStatus();
         Map<String, Integer> subscriptions = agent.subscriptionCounts();
         int active = subscriptions.getOrDefault("ACTIVE", 0);
-        int watched = subscriptions.values().stream().mapToInt(Integer::intValue).sum();
+        int watched =
+                subscriptions.values().stream().mapToInt(Integer::intValue).sum();
         builder.detail("pool", agent.frontEnd());
         builder.detail("server", server.server() + (server.reachable() ? "" : " (not answering)"));
         if (server.previous() != null) {

@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.camel.Endpoint;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
@@ -28,10 +27,13 @@ public class SipPresenceComponent extends DefaultComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         if (remaining == null || remaining.isBlank()) {
-            throw new IllegalArgumentException("sip-presence needs a front-end name: sip-presence:<name>?server=host:port&user=sip:...");
+            throw new IllegalArgumentException(
+                    "sip-presence needs a front-end name: sip-presence:<name>?server=host:port&user=sip:...");
         }
-        SipPresenceEndpoint endpoint = new SipPresenceEndpoint(uri, this, remaining, defaultsFor(remaining, parameters));
-        // the generated SipPresenceEndpointConfigurer: the configuration's options and the endpoint's own (exchangePattern, ...)
+        SipPresenceEndpoint endpoint =
+                new SipPresenceEndpoint(uri, this, remaining, defaultsFor(remaining, parameters));
+        // the generated SipPresenceEndpointConfigurer: the configuration's options and the endpoint's own
+        // (exchangePattern, ...)
         setProperties(endpoint, parameters);
         endpoint.useAgent(agentFor(remaining, endpoint.getConfiguration()));
         return endpoint;
@@ -69,7 +71,8 @@ public class SipPresenceComponent extends DefaultComponent {
         });
         if (!agent.configuration().sameAgentAs(endpointConfiguration)) {
             throw new IllegalArgumentException("front end '" + frontEnd + "' is already configured with other options;"
-                    + " every sip-presence:" + frontEnd + " endpoint must give the same options (only watch may differ),"
+                    + " every sip-presence:" + frontEnd
+                    + " endpoint must give the same options (only watch may differ),"
                     + " or no server to use the front end as configured");
         }
         return agent;

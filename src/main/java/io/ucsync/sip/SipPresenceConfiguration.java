@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.UriParam;
@@ -262,7 +261,9 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
             String host = hasPort ? hostPort.substring(0, colon) : hostPort;
             int port;
             try {
-                port = hasPort ? Integer.parseInt(hostPort.substring(colon + 1)) : transport == SipTransport.TLS ? 5061 : 5060;
+                port = hasPort
+                        ? Integer.parseInt(hostPort.substring(colon + 1))
+                        : transport == SipTransport.TLS ? 5061 : 5060;
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("server must be host:port[,host:port...], was " + server);
             }
@@ -301,28 +302,44 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
 
     /** Checks the options together; the message names the option at fault. */
     public void validate() {
-        require(server != null && !server.isBlank(), "server is required (host:port of the front end, or several, comma-separated)");
+        require(
+                server != null && !server.isBlank(),
+                "server is required (host:port of the front end, or several, comma-separated)");
         serverList();
-        require(keepAliveInterval == null || keepAliveInterval >= 0, "keepAliveInterval must be 0 or more, was " + keepAliveInterval);
-        require(user != null && user.startsWith("sip:") && user.contains("@"),
+        require(
+                keepAliveInterval == null || keepAliveInterval >= 0,
+                "keepAliveInterval must be 0 or more, was " + keepAliveInterval);
+        require(
+                user != null && user.startsWith("sip:") && user.contains("@"),
                 "user must be a SIP URI such as sip:ucsync@example.com, was " + user);
         require(localPort >= 0 && localPort < 65536, "localPort must be 0-65535, was " + localPort);
         require(registerExpires > 0, "registerExpires must be positive, was " + registerExpires);
         require(subscribeExpires > 0, "subscribeExpires must be positive, was " + subscribeExpires);
         require(publishExpires > 0, "publishExpires must be positive, was " + publishExpires);
-        require(batchSize > 0 && batchSize <= MAX_BATCH_SIZE, "batchSize must be 1 to " + MAX_BATCH_SIZE
-                + " (the most contacts a Lync user may have; ucsync reads no larger batch notification), was " + batchSize);
+        require(
+                batchSize > 0 && batchSize <= MAX_BATCH_SIZE,
+                "batchSize must be 1 to " + MAX_BATCH_SIZE
+                        + " (the most contacts a Lync user may have; ucsync reads no larger batch notification), was "
+                        + batchSize);
         require(maxSubscribesInFlight > 0, "maxSubscribesInFlight must be positive, was " + maxSubscribesInFlight);
         require(requestTimeout >= 640, "requestTimeout must be at least 640 ms (T1 of 10 ms), was " + requestTimeout);
-        require(retryInitialDelay > 0 && retryMaxDelay >= retryInitialDelay,
+        require(
+                retryInitialDelay > 0 && retryMaxDelay >= retryInitialDelay,
                 "retryInitialDelay must be positive and at most retryMaxDelay");
-        require(maxBodySize > 0 && maxBodySize <= maxMessageSize, "maxBodySize must be positive and at most maxMessageSize");
-        require(maxDatagramSize >= 4096 && maxDatagramSize <= 65507, "maxDatagramSize must be 4096-65507, was " + maxDatagramSize);
+        require(
+                maxBodySize > 0 && maxBodySize <= maxMessageSize,
+                "maxBodySize must be positive and at most maxMessageSize");
+        require(
+                maxDatagramSize >= 4096 && maxDatagramSize <= 65507,
+                "maxDatagramSize must be 4096-65507, was " + maxDatagramSize);
         require(notificationThreads > 0, "notificationThreads must be positive, was " + notificationThreads);
         require(notificationQueueSize > 0, "notificationQueueSize must be positive, was " + notificationQueueSize);
         require(authPassword == null || authUsername != null, "authPassword needs authUsername");
-        require(batchSubscribe == null || !batchSubscribe || dialect == SipDialect.MSPRES, "batchSubscribe needs dialect=mspres");
-        require(List.of("static", "user", "endpoint").contains(publishExpireType),
+        require(
+                batchSubscribe == null || !batchSubscribe || dialect == SipDialect.MSPRES,
+                "batchSubscribe needs dialect=mspres");
+        require(
+                List.of("static", "user", "endpoint").contains(publishExpireType),
                 "publishExpireType must be static, user or endpoint, was " + publishExpireType);
         if (transport == SipTransport.TLS) {
             require(hasStores(), "transport=tls needs a trustStore (and a keyStore for mutual TLS)");
@@ -348,11 +365,42 @@ public class SipPresenceConfiguration extends TlsStoreOptions implements Cloneab
      * ({@link #getWatch() watch} is per consumer and left out).
      */
     List<Object> agentOptions() {
-        return Arrays.asList(server, transport, localHost, localPort, dialect, user, register, registerExpires,
-                subscribeExpires, batchSubscribe, batchSize, maxSubscribesInFlight, authUsername, authPassword, getKeyStore(), getKeyStorePassword(),
-                getTrustStore(), getTrustStorePassword(), getStoreType(), isVerifyHostname(), tlsClientAuth, requestTimeout, retryInitialDelay,
-                retryMaxDelay, keepAliveInterval, publishExpires, publishContainer, publishInstance, publishExpireType, maxBodySize,
-                maxMessageSize, maxDatagramSize, listenerThreads, notificationThreads, notificationQueueSize);
+        return Arrays.asList(
+                server,
+                transport,
+                localHost,
+                localPort,
+                dialect,
+                user,
+                register,
+                registerExpires,
+                subscribeExpires,
+                batchSubscribe,
+                batchSize,
+                maxSubscribesInFlight,
+                authUsername,
+                authPassword,
+                getKeyStore(),
+                getKeyStorePassword(),
+                getTrustStore(),
+                getTrustStorePassword(),
+                getStoreType(),
+                isVerifyHostname(),
+                tlsClientAuth,
+                requestTimeout,
+                retryInitialDelay,
+                retryMaxDelay,
+                keepAliveInterval,
+                publishExpires,
+                publishContainer,
+                publishInstance,
+                publishExpireType,
+                maxBodySize,
+                maxMessageSize,
+                maxDatagramSize,
+                listenerThreads,
+                notificationThreads,
+                notificationQueueSize);
     }
 
     /** Whether {@code other} configures the same user agent. */

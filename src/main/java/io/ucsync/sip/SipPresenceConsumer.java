@@ -41,7 +41,8 @@ public class SipPresenceConsumer extends DefaultConsumer implements PresenceList
             Message message = exchange.getMessage();
             message.setBody(notification.presence());
             message.setHeader(SipPresenceConstants.FRONT_END, endpoint.getFrontEnd());
-            message.setHeader(SipPresenceConstants.WORKER, notification.presence().sipUri());
+            message.setHeader(
+                    SipPresenceConstants.WORKER, notification.presence().sipUri());
             message.setHeader(SipPresenceConstants.SUBSCRIPTION_ID, notification.subscriptionId());
             message.setHeader(SipPresenceConstants.METHOD, notification.method());
             message.setHeader(SipPresenceConstants.CONTENT_TYPE, notification.contentType());
@@ -51,8 +52,12 @@ public class SipPresenceConsumer extends DefaultConsumer implements PresenceList
             exchange.setException(e);
         } finally {
             if (exchange.getException() != null) {
-                getExceptionHandler().handleException("route failed on the presence of " + notification.presence().sipUri(),
-                        exchange, exchange.getException());
+                getExceptionHandler()
+                        .handleException(
+                                "route failed on the presence of "
+                                        + notification.presence().sipUri(),
+                                exchange,
+                                exchange.getException());
             }
             releaseExchange(exchange, false);
         }

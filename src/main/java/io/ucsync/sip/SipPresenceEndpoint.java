@@ -18,8 +18,13 @@ import org.apache.camel.support.DefaultEndpoint;
  * documents and credentials are logged only at TRACE. (The first sentence is the component's description in its
  * generated descriptor.)
  */
-@UriEndpoint(firstVersion = "0.1.0", scheme = "sip-presence", title = "SIP Presence", syntax = "sip-presence:frontEnd",
-        category = { Category.NETWORKING }, headersClass = SipPresenceConstants.class)
+@UriEndpoint(
+        firstVersion = "0.1.0",
+        scheme = "sip-presence",
+        title = "SIP Presence",
+        syntax = "sip-presence:frontEnd",
+        category = {Category.NETWORKING},
+        headersClass = SipPresenceConstants.class)
 public class SipPresenceEndpoint extends DefaultEndpoint {
 
     @UriPath(description = "The front end's name; every endpoint with this name shares one SIP user agent.")
@@ -32,7 +37,8 @@ public class SipPresenceEndpoint extends DefaultEndpoint {
     /** Set by the component once the URI's options are on the configuration, which the agent is made from. */
     private SipPresenceAgent agent;
 
-    SipPresenceEndpoint(String uri, SipPresenceComponent component, String frontEnd, SipPresenceConfiguration configuration) {
+    SipPresenceEndpoint(
+            String uri, SipPresenceComponent component, String frontEnd, SipPresenceConfiguration configuration) {
         super(uri, component);
         this.frontEnd = frontEnd;
         this.configuration = configuration;

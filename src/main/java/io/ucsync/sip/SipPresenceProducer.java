@@ -1,7 +1,6 @@
 package io.ucsync.sip;
 
 import java.util.concurrent.CompletionException;
-
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -34,7 +33,8 @@ public class SipPresenceProducer extends DefaultAsyncProducer {
         }
         endpoint.getAgent().publish(publication).whenComplete((result, error) -> {
             if (error != null) {
-                exchange.setException(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+                exchange.setException(
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
             } else {
                 Message out = exchange.getMessage();
                 out.setHeader(SipPresenceConstants.WORKER, publication.sipUri());

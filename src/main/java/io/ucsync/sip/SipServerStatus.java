@@ -11,5 +11,4 @@ import java.time.Instant;
  * @param previous    the server the agent left last, or null when it never left one
  * @param leftBecause why it left that server (a transport failure, a request without an answer, a 503), or null
  */
-public record SipServerStatus(String server, boolean reachable, Instant since, String previous, String leftBecause) {
-}
+public record SipServerStatus(String server, boolean reachable, Instant since, String previous, String leftBecause) {}

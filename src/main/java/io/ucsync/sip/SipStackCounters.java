@@ -1,5 +1,12 @@
 package io.ucsync.sip;
 
+import gov.nist.javax.sip.ListeningPointImpl;
+import gov.nist.javax.sip.stack.BlockingQueueDispatchAuditor;
+import gov.nist.javax.sip.stack.MessageProcessor;
+import gov.nist.javax.sip.stack.SIPMessageValve;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import gov.nist.javax.sip.stack.UDPMessageProcessor;
+import io.ucsync.sip.internal.FrontDoorValve;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
@@ -10,16 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.Set;
-
 import javax.sip.SipStack;
-
-import gov.nist.javax.sip.ListeningPointImpl;
-import gov.nist.javax.sip.stack.BlockingQueueDispatchAuditor;
-import gov.nist.javax.sip.stack.MessageProcessor;
-import gov.nist.javax.sip.stack.SIPMessageValve;
-import gov.nist.javax.sip.stack.SIPTransactionStack;
-import gov.nist.javax.sip.stack.UDPMessageProcessor;
-import io.ucsync.sip.internal.FrontDoorValve;
 
 /**
  * What a JAIN-SIP stack received, holds and lost, for metrics and benchmarks: a stack that keeps up loses nothing.
@@ -55,7 +53,10 @@ public record SipStackCounters(long received, long queued, long removedAsStuck, 
      * what an agent that restarts its stack has counted since it was created.
      */
     public SipStackCounters plus(SipStackCounters earlier) {
-        return new SipStackCounters(received + earlier.received, queued, removedAsStuck + earlier.removedAsStuck,
+        return new SipStackCounters(
+                received + earlier.received,
+                queued,
+                removedAsStuck + earlier.removedAsStuck,
                 udpReceiveDrops + earlier.udpReceiveDrops);
     }
 
@@ -75,7 +76,7 @@ public record SipStackCounters(long received, long queued, long removedAsStuck, 
         long queued = 0;
         long removed = 0;
         Set<Integer> udpPorts = new HashSet<>();
-        for (Iterator<?> points = stack.getListeningPoints(); points.hasNext();) {
+        for (Iterator<?> points = stack.getListeningPoints(); points.hasNext(); ) {
             MessageProcessor processor = ((ListeningPointImpl) points.next()).getMessageProcessor();
             if (processor instanceof UDPMessageProcessor udp) {
                 udpPorts.add(udp.getPort());
@@ -112,7 +113,8 @@ public record SipStackCounters(long received, long queued, long removedAsStuck, 
                     continue;
                 }
                 String local = columns[1];
-                int port = Integer.parseInt(local.substring(local.indexOf(':') + 1).toLowerCase(Locale.ROOT), 16);
+                int port =
+                        Integer.parseInt(local.substring(local.indexOf(':') + 1).toLowerCase(Locale.ROOT), 16);
                 if (ports.contains(port)) {
                     drops += Long.parseLong(columns[columns.length - 1]);
                 }

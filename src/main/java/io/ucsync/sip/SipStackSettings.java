@@ -1,13 +1,5 @@
 package io.ucsync.sip;
 
-import io.ucsync.tls.TlsSettings;
-import java.util.Objects;
-import java.util.Locale;
-import java.util.Properties;
-
-import javax.sip.PeerUnavailableException;
-import javax.sip.SipStack;
-
 import gov.nist.javax.sip.SipStackImpl;
 import io.ucsync.sip.internal.ConfiguredTlsNetworkLayer;
 import io.ucsync.sip.internal.FrontDoorValve;
@@ -16,6 +8,12 @@ import io.ucsync.sip.internal.NioOnlySecurityManagerProvider;
 import io.ucsync.sip.internal.Slf4jServerLogger;
 import io.ucsync.sip.internal.Slf4jStackLogger;
 import io.ucsync.sip.internal.StrictMessageParser;
+import io.ucsync.tls.TlsSettings;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+import javax.sip.PeerUnavailableException;
+import javax.sip.SipStack;
 
 /**
  * The one place that turns ucsync's SIP settings into the JAIN-SIP 1.3.0-91 stack {@link Properties}, for
@@ -91,7 +89,8 @@ public final class SipStackSettings {
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
         p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "true");
-        // the front door: what RFC 3261 and RFC 4475 say to refuse is refused before the stack or the application sees it
+        // the front door: what RFC 3261 and RFC 4475 say to refuse is refused before the stack or the application sees
+        // it
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", StrictMessageParser.Factory.class.getName());
         p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", FrontDoorValve.class.getName());
         p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", ConfiguredTlsNetworkLayer.class.getName());

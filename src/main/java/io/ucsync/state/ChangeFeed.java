@@ -6,7 +6,6 @@ import java.sql.Statement;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -113,7 +112,8 @@ public final class ChangeFeed implements AutoCloseable {
             } else if (notice.getName().equals(ChangeNotices.OFFERS_CHANGED)) {
                 offers.addAll(ChangeNotices.items(notice.getParameter()));
             } else if (notice.getName().equals(ChangeNotices.INPUTS_WAITING)) {
-                ChangeNotices.items(notice.getParameter()).forEach(partition -> inputs.add(Integer.parseInt(partition)));
+                ChangeNotices.items(notice.getParameter())
+                        .forEach(partition -> inputs.add(Integer.parseInt(partition)));
             }
         }
         if (!facts.isEmpty()) {

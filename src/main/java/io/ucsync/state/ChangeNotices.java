@@ -28,8 +28,7 @@ final class ChangeNotices {
     /** Below PostgreSQL's limit of 8000 bytes per payload. */
     private static final int MAX_PAYLOAD_BYTES = 7000;
 
-    private ChangeNotices() {
-    }
+    private ChangeNotices() {}
 
     /** Queues notices of these items on the channel, in the connection's transaction. */
     static void announce(Connection connection, String channel, List<String> items) throws SQLException {

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
-
 import javax.sql.DataSource;
 
 /**
@@ -20,8 +19,7 @@ import javax.sql.DataSource;
 public final class PartitionEpochs {
 
     /** A partition's current epoch, who raised it, and when. */
-    public record Owner(int partition, long epoch, String node, Instant since) {
-    }
+    public record Owner(int partition, long epoch, String node, Instant since) {}
 
     private final DataSource connections;
     private final Clock clock;
@@ -71,7 +69,8 @@ public final class PartitionEpochs {
                 }
             }
         }
-        try (PreparedStatement read = connection.prepareStatement("SELECT epoch FROM partition_epochs WHERE partition_no = ?")) {
+        try (PreparedStatement read =
+                connection.prepareStatement("SELECT epoch FROM partition_epochs WHERE partition_no = ?")) {
             read.setInt(1, partition);
             try (ResultSet rows = read.executeQuery()) {
                 rows.next();
@@ -84,10 +83,17 @@ public final class PartitionEpochs {
     public Map<Integer, Owner> all() throws SQLException {
         Map<Integer, Owner> owners = new TreeMap<>();
         try (Connection connection = connections.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT partition_no, epoch, owner_node, taken_at FROM partition_epochs");
-             ResultSet rows = query.executeQuery()) {
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT partition_no, epoch, owner_node, taken_at FROM partition_epochs");
+                ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                owners.put(rows.getInt(1), new Owner(rows.getInt(1), rows.getLong(2), rows.getString(3), rows.getTimestamp(4).toInstant()));
+                owners.put(
+                        rows.getInt(1),
+                        new Owner(
+                                rows.getInt(1),
+                                rows.getLong(2),
+                                rows.getString(3),
+                                rows.getTimestamp(4).toInstant()));
             }
         }
         return owners;

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import javax.sql.DataSource;
 
 /**
@@ -20,8 +19,7 @@ import javax.sql.DataSource;
 public final class PreviewOfferStore {
 
     /** An offer as stored: status offered, accepted, declined or withdrawn (one past its expiry still reads offered). */
-    public record StoredOffer(String id, String sipUri, Instant expires, String status) {
-    }
+    public record StoredOffer(String id, String sipUri, Instant expires, String status) {}
 
     private static final String OFFERED = "offered";
 
@@ -37,10 +35,12 @@ public final class PreviewOfferStore {
     public void offer(StoredOffer offer, Instant forgetBefore) throws SQLException {
         inTransaction(offer.sipUri(), connection -> {
             try (PreparedStatement withdraw = connection.prepareStatement(
-                    "UPDATE preview_offers SET status = 'withdrawn' WHERE sip_uri = ? AND status = '" + OFFERED + "'");
-                 PreparedStatement insert = connection.prepareStatement(
-                         "INSERT INTO preview_offers (id, sip_uri, expires_at, status) VALUES (?, ?, ?, ?)");
-                 PreparedStatement forget = connection.prepareStatement("DELETE FROM preview_offers WHERE expires_at < ?")) {
+                            "UPDATE preview_offers SET status = 'withdrawn' WHERE sip_uri = ? AND status = '" + OFFERED
+                                    + "'");
+                    PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO preview_offers (id, sip_uri, expires_at, status) VALUES (?, ?, ?, ?)");
+                    PreparedStatement forget =
+                            connection.prepareStatement("DELETE FROM preview_offers WHERE expires_at < ?")) {
                 withdraw.setString(1, offer.sipUri());
                 withdraw.executeUpdate();
                 insert.setString(1, offer.id());
@@ -61,8 +61,9 @@ public final class PreviewOfferStore {
      */
     public boolean settle(String sipUri, String status, Instant now) throws SQLException {
         return inTransaction(sipUri, connection -> {
-            try (PreparedStatement settle = connection.prepareStatement(
-                    "UPDATE preview_offers SET status = ? WHERE sip_uri = ? AND status = '" + OFFERED + "' AND expires_at > ?")) {
+            try (PreparedStatement settle =
+                    connection.prepareStatement("UPDATE preview_offers SET status = ? WHERE sip_uri = ? AND status = '"
+                            + OFFERED + "' AND expires_at > ?")) {
                 settle.setString(1, status);
                 settle.setString(2, sipUri);
                 settle.setTimestamp(3, Timestamp.from(now));
@@ -78,25 +79,34 @@ public final class PreviewOfferStore {
 
     /** The worker's offer still offered (its expiry not checked), if any. */
     public Optional<StoredOffer> open(String sipUri) throws SQLException {
-        return query("SELECT id, sip_uri, expires_at, status FROM preview_offers WHERE sip_uri = ? AND status = '" + OFFERED + "'", sipUri)
-                .stream().findFirst();
+        return query(
+                        "SELECT id, sip_uri, expires_at, status FROM preview_offers WHERE sip_uri = ? AND status = '"
+                                + OFFERED + "'",
+                        sipUri)
+                .stream()
+                .findFirst();
     }
 
     /** Every offer still offered (expiries not checked). */
     public List<StoredOffer> allOpen() throws SQLException {
-        return query("SELECT id, sip_uri, expires_at, status FROM preview_offers WHERE status = '" + OFFERED + "'", null);
+        return query(
+                "SELECT id, sip_uri, expires_at, status FROM preview_offers WHERE status = '" + OFFERED + "'", null);
     }
 
     private List<StoredOffer> query(String sql, String parameter) throws SQLException {
         List<StoredOffer> offers = new ArrayList<>();
         try (Connection connection = connections.getConnection();
-             PreparedStatement query = connection.prepareStatement(sql)) {
+                PreparedStatement query = connection.prepareStatement(sql)) {
             if (parameter != null) {
                 query.setString(1, parameter);
             }
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    offers.add(new StoredOffer(rows.getString(1), rows.getString(2), rows.getTimestamp(3).toInstant(), rows.getString(4)));
+                    offers.add(new StoredOffer(
+                            rows.getString(1),
+                            rows.getString(2),
+                            rows.getTimestamp(3).toInstant(),
+                            rows.getString(4)));
                 }
             }
         }

@@ -11,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
 import javax.sql.DataSource;
 
 /**
@@ -22,8 +21,7 @@ import javax.sql.DataSource;
 public final class SessionStore {
 
     /** A stored session. */
-    public record StoredSession(String tokenHash, String principal, Instant lastSeen) {
-    }
+    public record StoredSession(String tokenHash, String principal, Instant lastSeen) {}
 
     private final DataSource connections;
 
@@ -33,8 +31,8 @@ public final class SessionStore {
 
     public void insert(String tokenHash, String principal, Instant at) throws SQLException {
         try (Connection connection = connections.getConnection();
-             PreparedStatement insert = connection.prepareStatement(
-                     "INSERT INTO http_sessions (token_hash, principal, last_seen) VALUES (?, ?, ?)")) {
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO http_sessions (token_hash, principal, last_seen) VALUES (?, ?, ?)")) {
             insert.setString(1, tokenHash);
             insert.setString(2, principal);
             insert.setTimestamp(3, Timestamp.from(at));
@@ -44,11 +42,15 @@ public final class SessionStore {
 
     public Optional<StoredSession> find(String tokenHash) throws SQLException {
         try (Connection connection = connections.getConnection();
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT principal, last_seen FROM http_sessions WHERE token_hash = ?")) {
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT principal, last_seen FROM http_sessions WHERE token_hash = ?")) {
             query.setString(1, tokenHash);
             try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? Optional.of(new StoredSession(tokenHash, rows.getString(1), rows.getTimestamp(2).toInstant()))
+                return rows.next()
+                        ? Optional.of(new StoredSession(
+                                tokenHash,
+                                rows.getString(1),
+                                rows.getTimestamp(2).toInstant()))
                         : Optional.empty();
             }
         }
@@ -56,7 +58,8 @@ public final class SessionStore {
 
     public void touch(String tokenHash, Instant at) throws SQLException {
         try (Connection connection = connections.getConnection();
-             PreparedStatement update = connection.prepareStatement("UPDATE http_sessions SET last_seen = ? WHERE token_hash = ?")) {
+                PreparedStatement update =
+                        connection.prepareStatement("UPDATE http_sessions SET last_seen = ? WHERE token_hash = ?")) {
             update.setTimestamp(1, Timestamp.from(at));
             update.setString(2, tokenHash);
             update.executeUpdate();
@@ -65,7 +68,8 @@ public final class SessionStore {
 
     public void delete(String tokenHash) throws SQLException {
         try (Connection connection = connections.getConnection();
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM http_sessions WHERE token_hash = ?")) {
+                PreparedStatement delete =
+                        connection.prepareStatement("DELETE FROM http_sessions WHERE token_hash = ?")) {
             delete.setString(1, tokenHash);
             delete.executeUpdate();
         }
@@ -77,7 +81,8 @@ public final class SessionStore {
      */
     public boolean deleteIfIdle(String tokenHash, Instant idleBefore) throws SQLException {
         try (Connection connection = connections.getConnection();
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM http_sessions WHERE token_hash = ? AND last_seen <= ?")) {
+                PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM http_sessions WHERE token_hash = ? AND last_seen <= ?")) {
             delete.setString(1, tokenHash);
             delete.setTimestamp(2, Timestamp.from(idleBefore));
             return delete.executeUpdate() == 1;
@@ -88,12 +93,15 @@ public final class SessionStore {
     public List<StoredSession> idleBefore(Instant before) throws SQLException {
         List<StoredSession> sessions = new ArrayList<>();
         try (Connection connection = connections.getConnection();
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT token_hash, principal, last_seen FROM http_sessions WHERE last_seen <= ? ORDER BY last_seen")) {
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT token_hash, principal, last_seen FROM http_sessions WHERE last_seen <= ? ORDER BY last_seen")) {
             query.setTimestamp(1, Timestamp.from(before));
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    sessions.add(new StoredSession(rows.getString(1), rows.getString(2), rows.getTimestamp(3).toInstant()));
+                    sessions.add(new StoredSession(
+                            rows.getString(1),
+                            rows.getString(2),
+                            rows.getTimestamp(3).toInstant()));
                 }
             }
         }
@@ -104,7 +112,8 @@ public final class SessionStore {
     public Set<String> principalsSeenAfter(Instant after) throws SQLException {
         Set<String> principals = new HashSet<>();
         try (Connection connection = connections.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT DISTINCT principal FROM http_sessions WHERE last_seen > ?")) {
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT DISTINCT principal FROM http_sessions WHERE last_seen > ?")) {
             query.setTimestamp(1, Timestamp.from(after));
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
@@ -118,8 +127,8 @@ public final class SessionStore {
     /** Whether the principal has a session used after that time. */
     public boolean hasSessionSeenAfter(String principal, Instant after) throws SQLException {
         try (Connection connection = connections.getConnection();
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT 1 FROM http_sessions WHERE principal = ? AND last_seen > ?")) {
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT 1 FROM http_sessions WHERE principal = ? AND last_seen > ?")) {
             query.setString(1, principal);
             query.setTimestamp(2, Timestamp.from(after));
             try (ResultSet rows = query.executeQuery()) {

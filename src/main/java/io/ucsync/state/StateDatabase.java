@@ -1,20 +1,17 @@
 package io.ucsync.state;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.regex.Pattern;
-
 import javax.sql.DataSource;
-
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * The database ucsync keeps its state in (worker facts, audit log, Quartz's timers): an embedded H2 file by default, or
@@ -25,7 +22,8 @@ public final class StateDatabase implements AutoCloseable {
 
     /** The databases ucsync's SQL and migrations are written for. */
     public enum Kind {
-        H2("jdbc:h2:", "h2"), POSTGRESQL("jdbc:postgresql:", "postgresql");
+        H2("jdbc:h2:", "h2"),
+        POSTGRESQL("jdbc:postgresql:", "postgresql");
 
         private final String urlPrefix;
         /** The folder of the migrations written for this database alone (under db/ucsync). */
@@ -85,11 +83,13 @@ public final class StateDatabase implements AutoCloseable {
      * As {@link #open(String, String, String)}, for a node that may run up to this many timer schedulers (one per
      * partition it owns): its pool is sized for them.
      */
-    public static StateDatabase open(String jdbcUrl, String user, String password, int timerSchedulers) throws StateStoreException {
+    public static StateDatabase open(String jdbcUrl, String user, String password, int timerSchedulers)
+            throws StateStoreException {
         String description = "state store " + withoutPassword(jdbcUrl);
         Kind kind = Kind.of(jdbcUrl);
         if (kind == null) {
-            throw new StateStoreException(description + " is not a database ucsync supports (jdbc:h2:... or jdbc:postgresql://...)");
+            throw new StateStoreException(
+                    description + " is not a database ucsync supports (jdbc:h2:... or jdbc:postgresql://...)");
         }
         // a connection of its own first: its failure is the driver's one-line reason, not a pool's timeout
         try {
@@ -102,14 +102,16 @@ public final class StateDatabase implements AutoCloseable {
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(Math.min(MAX_POOL_SIZE, POOL_SIZE_BESIDES_TIMERS + POOL_SIZE_PER_TIMER_SCHEDULER * timerSchedulers));
+        config.setMaximumPoolSize(
+                Math.min(MAX_POOL_SIZE, POOL_SIZE_BESIDES_TIMERS + POOL_SIZE_PER_TIMER_SCHEDULER * timerSchedulers));
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         HikariDataSource pool = new HikariDataSource(config);
         try {
             migrate(kind, pool, description);
         } catch (FlywayException e) {
             pool.close();
-            throw new StateStoreException(description + ": the schema cannot be created or migrated: " + oneLine(e.getMessage()), e);
+            throw new StateStoreException(
+                    description + ": the schema cannot be created or migrated: " + oneLine(e.getMessage()), e);
         }
         return new StateDatabase(kind, description, pool);
     }
@@ -125,14 +127,20 @@ public final class StateDatabase implements AutoCloseable {
      * together would race to baseline one database, and a database with tables but no history is not ucsync's.
      */
     private static void migrate(Kind kind, DataSource dataSource, String description) {
-        MigrateResult result = Flyway.configure().dataSource(dataSource)
+        MigrateResult result = Flyway.configure()
+                .dataSource(dataSource)
                 .locations("classpath:db/ucsync/common", "classpath:db/ucsync/" + kind.migrationFolder)
                 .table(HISTORY_TABLE)
-                .baselineOnMigrate(kind == Kind.H2).baselineVersion("0")
-                .load().migrate();
+                .baselineOnMigrate(kind == Kind.H2)
+                .baselineVersion("0")
+                .load()
+                .migrate();
         if (result.migrationsExecuted > 0) {
-            LOG.info("{}: schema migrated from version {} to {}", description,
-                    result.initialSchemaVersion == null ? "none" : result.initialSchemaVersion, result.targetSchemaVersion);
+            LOG.info(
+                    "{}: schema migrated from version {} to {}",
+                    description,
+                    result.initialSchemaVersion == null ? "none" : result.initialSchemaVersion,
+                    result.targetSchemaVersion);
         } else {
             LOG.info("{}: schema at version {}", description, result.initialSchemaVersion);
         }

@@ -9,7 +9,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.sql.DataSource;
 
 /**
@@ -21,8 +20,7 @@ import javax.sql.DataSource;
 public final class WorkerInbox {
 
     /** An input waiting for its worker's owner. */
-    public record WaitingInput(long id, String sipUri, String kind, String detail, Instant madeAt) {
-    }
+    public record WaitingInput(long id, String sipUri, String kind, String detail, Instant madeAt) {}
 
     private final DataSource connections;
     private final boolean postgres;
@@ -51,7 +49,8 @@ public final class WorkerInbox {
                     id = keys.getLong(1);
                 }
                 if (postgres) {
-                    ChangeNotices.announce(connection, ChangeNotices.INPUTS_WAITING, List.of(String.valueOf(partition)));
+                    ChangeNotices.announce(
+                            connection, ChangeNotices.INPUTS_WAITING, List.of(String.valueOf(partition)));
                 }
                 connection.commit();
                 return id;
@@ -68,12 +67,16 @@ public final class WorkerInbox {
     public List<WaitingInput> waiting(int partition) throws SQLException {
         List<WaitingInput> inputs = new ArrayList<>();
         try (Connection connection = connections.getConnection();
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT id, sip_uri, input, detail, made_at FROM worker_inputs WHERE partition_no = ? ORDER BY id")) {
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT id, sip_uri, input, detail, made_at FROM worker_inputs WHERE partition_no = ? ORDER BY id")) {
             query.setInt(1, partition);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    inputs.add(new WaitingInput(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                    inputs.add(new WaitingInput(
+                            rows.getLong(1),
+                            rows.getString(2),
+                            rows.getString(3),
+                            rows.getString(4),
                             rows.getTimestamp(5).toInstant()));
                 }
             }
@@ -84,7 +87,7 @@ public final class WorkerInbox {
     /** Whether the input still waits (its owner has not applied it yet). */
     public boolean isWaiting(long id) throws SQLException {
         try (Connection connection = connections.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT 1 FROM worker_inputs WHERE id = ?")) {
+                PreparedStatement query = connection.prepareStatement("SELECT 1 FROM worker_inputs WHERE id = ?")) {
             query.setLong(1, id);
             try (ResultSet rows = query.executeQuery()) {
                 return rows.next();
@@ -95,7 +98,7 @@ public final class WorkerInbox {
     /** The input was applied. */
     public void applied(long id) throws SQLException {
         try (Connection connection = connections.getConnection();
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM worker_inputs WHERE id = ?")) {
+                PreparedStatement delete = connection.prepareStatement("DELETE FROM worker_inputs WHERE id = ?")) {
             delete.setLong(1, id);
             delete.executeUpdate();
         }

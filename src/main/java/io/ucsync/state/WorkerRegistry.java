@@ -1,5 +1,6 @@
 package io.ucsync.state;
 
+import io.ucsync.engine.WorkerFacts;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -16,10 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.ucsync.engine.WorkerFacts;
 
 /**
  * Every worker's facts, changed one worker at a time in order and different workers in parallel.
@@ -43,7 +42,7 @@ public final class WorkerRegistry implements AutoCloseable {
     private final Clock clock;
     private final Map<String, WorkerFacts> facts;
     private final ExecutorService[] lanes;
-    private volatile Consumer<String> changeListener = sipUri -> { };
+    private volatile Consumer<String> changeListener = sipUri -> {};
 
     public WorkerRegistry(WorkerStore store, Fences fences, int laneCount, Clock clock) throws SQLException {
         this.store = store;
@@ -113,16 +112,21 @@ public final class WorkerRegistry implements AutoCloseable {
         CompletableFuture<R> result = new CompletableFuture<>();
         laneOf(sipUri).execute(() -> {
             try {
-                Fence fence = fences.fenceFor(sipUri).orElseThrow(() -> new NotOwnerException(sipUri + ": not owned by this node"));
+                Fence fence = fences.fenceFor(sipUri)
+                        .orElseThrow(() -> new NotOwnerException(sipUri + ": not owned by this node"));
                 WorkerFacts before = facts(sipUri);
                 Decision<R> decided = decision.apply(before);
                 WorkerFacts after = decided.facts();
                 AuditEntry audit = null;
                 if (!Objects.equals(before.reportedAgentState(), after.reportedAgentState())) {
-                    audit = new AuditEntry(sipUri, clock.instant(), before.reportedAgentState() + " -> " + after.reportedAgentState(),
+                    audit = new AuditEntry(
+                            sipUri,
+                            clock.instant(),
+                            before.reportedAgentState() + " -> " + after.reportedAgentState(),
                             decided.auditCause() != null ? decided.auditCause() : cause);
                 } else if (decided.auditNote() != null) {
-                    audit = new AuditEntry(sipUri, clock.instant(), after.reportedAgentState() + " (unchanged)", decided.auditNote());
+                    audit = new AuditEntry(
+                            sipUri, clock.instant(), after.reportedAgentState() + " (unchanged)", decided.auditNote());
                 }
                 if (!after.equals(before) || audit != null) {
                     store.write(sipUri, after, audit, fence);
@@ -164,11 +168,13 @@ public final class WorkerRegistry implements AutoCloseable {
      */
     public CompletableFuture<Void> refresh(Map<String, WorkerFacts> saved) {
         List<CompletableFuture<Void>> placed = new ArrayList<>();
-        saved.forEach((sipUri, loaded) -> placed.add(CompletableFuture.runAsync(() -> {
-            if (!fences.holds(sipUri)) {
-                replace(sipUri, loaded);
-            }
-        }, laneOf(sipUri))));
+        saved.forEach((sipUri, loaded) -> placed.add(CompletableFuture.runAsync(
+                () -> {
+                    if (!fences.holds(sipUri)) {
+                        replace(sipUri, loaded);
+                    }
+                },
+                laneOf(sipUri))));
         return CompletableFuture.allOf(placed.toArray(CompletableFuture[]::new));
     }
 

@@ -1,5 +1,15 @@
 package io.ucsync.state;
 
+import io.ucsync.engine.AgentState;
+import io.ucsync.engine.WorkerFacts;
+import io.ucsync.engine.WorkerFacts.CallPhase;
+import io.ucsync.engine.WorkerFacts.ExternalChange;
+import io.ucsync.presence.Availability;
+import io.ucsync.presence.LogText;
+import io.ucsync.presence.Presence;
+import io.ucsync.presence.PresenceSource;
+import io.ucsync.presence.PublishedPresence;
+import io.ucsync.tlib.protocol.AgentWorkMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +20,6 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -27,22 +36,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
 import javax.sql.DataSource;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.presence.Availability;
-import io.ucsync.presence.LogText;
-import io.ucsync.presence.Presence;
-import io.ucsync.presence.PresenceSource;
-import io.ucsync.tlib.protocol.AgentWorkMode;
-import io.ucsync.engine.AgentState;
-import io.ucsync.presence.PublishedPresence;
-import io.ucsync.engine.WorkerFacts;
-import io.ucsync.engine.WorkerFacts.CallPhase;
-import io.ucsync.engine.WorkerFacts.ExternalChange;
 
 /**
  * Keeps every worker's facts and the audit log in the state database ({@link StateDatabase}: an H2 file by default, or
@@ -59,10 +55,12 @@ public final class WorkerStore implements AutoCloseable {
     private static final int MAX_GROUP = 256;
     /** The most workers read with one query. */
     private static final int LOAD_CHUNK = 500;
+
     private static final int AUDIT_CHANGE_LENGTH = 512;
     private static final int AUDIT_CAUSE_LENGTH = 1024;
     /** Waits between tries while the database cannot be reached: doubling from the first to the longest. */
     private static final long FIRST_RETRY_MILLIS = 50;
+
     private static final long LONGEST_RETRY_MILLIS = 1000;
     /**
      * Standard MERGE, which H2 and PostgreSQL 15 both take (neither takes the other's upsert). The parameters are cast
@@ -95,6 +93,7 @@ public final class WorkerStore implements AutoCloseable {
      * back after an outage, the next try reconnects at once instead of waiting out the pool's back-off (up to 5 s).
      */
     private Connection writerConnection;
+
     private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
     private final Thread writer = new Thread(this::writeGroups, "worker-store-writer");
     private volatile boolean closed;
@@ -113,8 +112,8 @@ public final class WorkerStore implements AutoCloseable {
     public Map<String, WorkerFacts> loadAll() throws SQLException {
         Map<String, WorkerFacts> facts = new HashMap<>();
         try (Connection connection = connections.getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT * FROM worker_facts")) {
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT * FROM worker_facts")) {
             readFacts(rows, facts);
         }
         return facts;
@@ -128,7 +127,8 @@ public final class WorkerStore implements AutoCloseable {
             for (int from = 0; from < all.size(); from += LOAD_CHUNK) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + LOAD_CHUNK));
                 String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
-                try (PreparedStatement query = connection.prepareStatement("SELECT * FROM worker_facts WHERE sip_uri IN (" + marks + ")")) {
+                try (PreparedStatement query =
+                        connection.prepareStatement("SELECT * FROM worker_facts WHERE sip_uri IN (" + marks + ")")) {
                     for (int i = 0; i < chunk.size(); i++) {
                         query.setString(i + 1, chunk.get(i));
                     }
@@ -145,23 +145,36 @@ public final class WorkerStore implements AutoCloseable {
         while (rows.next()) {
             String sipUri = rows.getString("sip_uri");
             String availability = rows.getString("own_availability");
-            Presence own = availability == null ? null : new Presence(sipUri, Availability.valueOf(availability),
-                    rows.getString("own_activity"), PresenceSource.valueOf(rows.getString("own_source")),
-                    rows.getTimestamp("own_publish_time").toInstant());
+            Presence own = availability == null
+                    ? null
+                    : new Presence(
+                            sipUri,
+                            Availability.valueOf(availability),
+                            rows.getString("own_activity"),
+                            PresenceSource.valueOf(rows.getString("own_source")),
+                            rows.getTimestamp("own_publish_time").toInstant());
             Timestamp until = rows.getTimestamp("preview_declined_until");
             String published = rows.getString("published");
             Timestamp externalAt = rows.getTimestamp("external_change_at");
-            facts.put(sipUri, new WorkerFacts(own, rows.getBoolean("cc_dnd"), until == null ? null : until.toInstant(),
-                    decodeCalls(rows.getString("active_calls")), decodeAgentState(rows.getString("reported_agent_state")),
-                    decodeRequested(rows.getString("requested")), externalAt == null ? null
-                            : new ExternalChange(externalAt.toInstant(), rows.getBoolean("external_reverted")),
-                    published == null ? null : PublishedPresence.parse(published)));
+            facts.put(
+                    sipUri,
+                    new WorkerFacts(
+                            own,
+                            rows.getBoolean("cc_dnd"),
+                            until == null ? null : until.toInstant(),
+                            decodeCalls(rows.getString("active_calls")),
+                            decodeAgentState(rows.getString("reported_agent_state")),
+                            decodeRequested(rows.getString("requested")),
+                            externalAt == null
+                                    ? null
+                                    : new ExternalChange(externalAt.toInstant(), rows.getBoolean("external_reverted")),
+                            published == null ? null : PublishedPresence.parse(published)));
         }
     }
 
     /** One worker's new facts, and the audit entry of its agent-state change if there is one. */
-    private record Write(String sipUri, WorkerFacts facts, AuditEntry audit, Fence fence, CompletableFuture<Void> done) {
-    }
+    private record Write(
+            String sipUri, WorkerFacts facts, AuditEntry audit, Fence fence, CompletableFuture<Void> done) {}
 
     /**
      * Saves a worker's facts (and an audit entry) and returns once they are committed. Writes from many workers'
@@ -233,8 +246,10 @@ public final class WorkerStore implements AutoCloseable {
                 backAgain();
                 for (Write write : group) {
                     if (stale.contains(write.fence())) {
-                        write.done().completeExceptionally(new NotOwnerException(write.sipUri() + ": not saved: partition "
-                                + write.fence().partition() + " was taken over by another node since epoch " + write.fence().epoch()));
+                        write.done()
+                                .completeExceptionally(new NotOwnerException(write.sipUri() + ": not saved: partition "
+                                        + write.fence().partition() + " was taken over by another node since epoch "
+                                        + write.fence().epoch()));
                     } else {
                         write.done().complete(null);
                     }
@@ -253,7 +268,8 @@ public final class WorkerStore implements AutoCloseable {
                 dropWriterConnection();
                 unreachable(e);
                 if (closed) {
-                    SQLException notSaved = new SQLException("not saved: ucsync stopped while the " + database + " could not be reached", e);
+                    SQLException notSaved = new SQLException(
+                            "not saved: ucsync stopped while the " + database + " could not be reached", e);
                     group.forEach(write -> write.done().completeExceptionally(notSaved));
                     return;
                 }
@@ -281,9 +297,14 @@ public final class WorkerStore implements AutoCloseable {
         }
         Connection connection = writerConnection;
         try (PreparedStatement merge = connection.prepareStatement(MERGE_FACTS);
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_log (sip_uri, at, change, cause) VALUES (?, ?, ?, ?)")) {
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO audit_log (sip_uri, at, change, cause) VALUES (?, ?, ?, ?)")) {
             Set<Fence> stale = new HashSet<>();
-            for (Fence fence : group.stream().map(Write::fence).distinct().sorted(Comparator.comparingInt(Fence::partition)).toList()) {
+            for (Fence fence : group.stream()
+                    .map(Write::fence)
+                    .distinct()
+                    .sorted(Comparator.comparingInt(Fence::partition))
+                    .toList()) {
                 if (!PartitionEpochs.stillCurrent(connection, fence)) {
                     stale.add(fence);
                 }
@@ -351,11 +372,13 @@ public final class WorkerStore implements AutoCloseable {
      */
     private static boolean lostConnection(SQLException failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
+            if (cause instanceof SQLTransientConnectionException
+                    || cause instanceof SQLNonTransientConnectionException
                     || cause instanceof SQLRecoverableException) {
                 return true;
             }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null
+            if (cause instanceof SQLException sql
+                    && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
                 return true;
             }
@@ -386,8 +409,11 @@ public final class WorkerStore implements AutoCloseable {
     private void unreachable(SQLException failure) {
         if (unreachableSince == null) {
             unreachableSince = System.nanoTime();
-            LOG.warn("{} cannot be reached ({}): changes wait, each worker's in order, and nothing is acted on until they"
-                    + " are saved", database, reason(failure));
+            LOG.warn(
+                    "{} cannot be reached ({}): changes wait, each worker's in order, and nothing is acted on until they"
+                            + " are saved",
+                    database,
+                    reason(failure));
         }
     }
 
@@ -395,7 +421,9 @@ public final class WorkerStore implements AutoCloseable {
         Long since = unreachableSince;
         if (since != null) {
             unreachableSince = null;
-            LOG.info("{} reached again after {} ms: the changes that waited are saved", database,
+            LOG.info(
+                    "{} reached again after {} ms: the changes that waited are saved",
+                    database,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
         }
     }
@@ -408,7 +436,8 @@ public final class WorkerStore implements AutoCloseable {
         merge.setString(4, own == null ? null : own.source().name());
         merge.setTimestamp(5, own == null ? null : Timestamp.from(own.publishTime()));
         merge.setBoolean(6, facts.contactCenterDnd());
-        merge.setTimestamp(7, facts.previewDeclinedUntil() == null ? null : Timestamp.from(facts.previewDeclinedUntil()));
+        merge.setTimestamp(
+                7, facts.previewDeclinedUntil() == null ? null : Timestamp.from(facts.previewDeclinedUntil()));
         merge.setString(8, encodeCalls(facts.calls()));
         merge.setString(9, encodeAgentState(facts.reportedAgentState()));
         merge.setString(10, facts.published() == null ? null : facts.published().toString());
@@ -416,7 +445,9 @@ public final class WorkerStore implements AutoCloseable {
         merge.setTimestamp(11, external == null ? null : Timestamp.from(external.at()));
         merge.setObject(12, external == null ? null : external.reverted(), Types.BOOLEAN);
         // one per line: a reason code is one token of the map or the options, never containing white space
-        merge.setString(13, facts.requested().stream().map(WorkerStore::encodeAgentState).collect(Collectors.joining("\n")));
+        merge.setString(
+                13,
+                facts.requested().stream().map(WorkerStore::encodeAgentState).collect(Collectors.joining("\n")));
     }
 
     /** The requested states as {@link #bindFacts} wrote them; none for a row of an earlier ucsync. */
@@ -424,12 +455,17 @@ public final class WorkerStore implements AutoCloseable {
         if (text == null || text.isEmpty()) {
             return List.of();
         }
-        return Arrays.stream(text.split("\n")).map(WorkerStore::decodeAgentState).toList();
+        return Arrays.stream(text.split("\n"))
+                .map(WorkerStore::decodeAgentState)
+                .toList();
     }
 
     /** {@code connId=PHASE,...}, sorted. */
     static String encodeCalls(Map<String, CallPhase> calls) {
-        return calls.entrySet().stream().map(call -> call.getKey() + "=" + call.getValue()).sorted().collect(Collectors.joining(","));
+        return calls.entrySet().stream()
+                .map(call -> call.getKey() + "=" + call.getValue())
+                .sorted()
+                .collect(Collectors.joining(","));
     }
 
     /** The calls as {@link #encodeCalls} wrote them; a ConnID alone (an earlier ucsync's) is an answered call. */
@@ -438,7 +474,8 @@ public final class WorkerStore implements AutoCloseable {
         for (String call : text.split(",")) {
             if (!call.isEmpty()) {
                 int equals = call.indexOf('=');
-                calls.put(equals < 0 ? call : call.substring(0, equals),
+                calls.put(
+                        equals < 0 ? call : call.substring(0, equals),
                         equals < 0 ? CallPhase.ESTABLISHED : CallPhase.valueOf(call.substring(equals + 1)));
             }
         }
@@ -454,13 +491,17 @@ public final class WorkerStore implements AutoCloseable {
     public List<AuditEntry> auditFor(String sipUri, int limit) throws SQLException {
         List<AuditEntry> entries = new ArrayList<>();
         try (Connection connection = connections.getConnection();
-             PreparedStatement query = connection.prepareStatement(
-                "SELECT at, change, cause FROM audit_log WHERE sip_uri = ? ORDER BY id DESC LIMIT ?")) {
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT at, change, cause FROM audit_log WHERE sip_uri = ? ORDER BY id DESC LIMIT ?")) {
             query.setString(1, sipUri);
             query.setInt(2, limit);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    entries.add(new AuditEntry(sipUri, rows.getTimestamp("at").toInstant(), rows.getString("change"), rows.getString("cause")));
+                    entries.add(new AuditEntry(
+                            sipUri,
+                            rows.getTimestamp("at").toInstant(),
+                            rows.getString("change"),
+                            rows.getString("cause")));
                 }
             }
         }
@@ -469,7 +510,8 @@ public final class WorkerStore implements AutoCloseable {
 
     static String encodeAgentState(AgentState state) {
         if (state instanceof AgentState.NotReady notReady) {
-            return "NotReady:" + notReady.workMode() + ":" + (notReady.reasonCode() == null ? "" : notReady.reasonCode());
+            return "NotReady:" + notReady.workMode() + ":"
+                    + (notReady.reasonCode() == null ? "" : notReady.reasonCode());
         }
         return state == null ? null : state.toString();
     }

@@ -1,5 +1,7 @@
 package io.ucsync.timers;
 
+import io.ucsync.state.Partitioning;
+import io.ucsync.state.StateDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,9 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-
 import javax.sql.DataSource;
-
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
@@ -29,9 +29,6 @@ import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.state.Partitioning;
-import io.ucsync.state.StateDatabase;
 
 /**
  * One-shot timers per worker (the NotReady window after a declined preview) that survive a kill -9.
@@ -65,14 +62,16 @@ public final class DurableTimers implements AutoCloseable {
      * @param clusterNodeId this node's id in a cluster (its Quartz instance id), or null for a node alone
      * @param listener      called on a Quartz thread when a timer fires
      */
-    public DurableTimers(StateDatabase database, Partitioning partitioning, String clusterNodeId, Consumer<FiredTimer> listener) {
+    public DurableTimers(
+            StateDatabase database, Partitioning partitioning, String clusterNodeId, Consumer<FiredTimer> listener) {
         this.database = database;
         this.partitioning = partitioning;
         this.clusterNodeId = clusterNodeId;
         this.listener = listener;
         // Quartz looks its data sources up by name in one registry per JVM: a name of its own for each ucsync
         this.dataSource = "ucsync-timers-" + DATA_SOURCES.incrementAndGet();
-        DBConnectionManager.getInstance().addConnectionProvider(dataSource, new SharedConnections(database.dataSource()));
+        DBConnectionManager.getInstance()
+                .addConnectionProvider(dataSource, new SharedConnections(database.dataSource()));
     }
 
     /**
@@ -88,12 +87,17 @@ public final class DurableTimers implements AutoCloseable {
 
     private Properties properties(int partition) {
         Properties properties = new Properties();
-        properties.setProperty("org.quartz.scheduler.instanceName", partition == 0 ? SCHEDULER_NAME : SCHEDULER_NAME + "-" + partition);
+        properties.setProperty(
+                "org.quartz.scheduler.instanceName",
+                partition == 0 ? SCHEDULER_NAME : SCHEDULER_NAME + "-" + partition);
         properties.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         properties.setProperty("org.quartz.threadPool.threadCount", "1");
         properties.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-        properties.setProperty("org.quartz.jobStore.driverDelegateClass", database.kind() == StateDatabase.Kind.POSTGRESQL
-                ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+        properties.setProperty(
+                "org.quartz.jobStore.driverDelegateClass",
+                database.kind() == StateDatabase.Kind.POSTGRESQL
+                        ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate"
+                        : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
         properties.setProperty("org.quartz.jobStore.dataSource", dataSource);
         properties.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
         // after the database was unreachable, look for due timers again within a second (Quartz's default: 15 s)
@@ -125,8 +129,12 @@ public final class DurableTimers implements AutoCloseable {
     public void schedule(String kind, String workerKey, Instant fireAt) throws SchedulerException {
         JobKey key = JobKey.jobKey(workerKey, kind);
         JobDetail job = JobBuilder.newJob(TimerFiredJob.class).withIdentity(key).build();
-        Trigger trigger = TriggerBuilder.newTrigger().forJob(key).withIdentity(workerKey, kind).startAt(Date.from(fireAt))
-                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow()).build();
+        Trigger trigger = TriggerBuilder.newTrigger()
+                .forJob(key)
+                .withIdentity(workerKey, kind)
+                .startAt(Date.from(fireAt))
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                .build();
         schedulerOf(workerKey).scheduleJob(job, Set.of(trigger), true);
         LOG.info("timer {} for {} set for {}", kind, workerKey, fireAt);
     }
@@ -140,7 +148,8 @@ public final class DurableTimers implements AutoCloseable {
         int partition = partitioning.of(workerKey);
         Scheduler scheduler = running.get(partition);
         if (scheduler == null) {
-            throw new SchedulerException("the timers of partition " + partition + " (" + workerKey + ") are not run by this node");
+            throw new SchedulerException(
+                    "the timers of partition " + partition + " (" + workerKey + ") are not run by this node");
         }
         return scheduler;
     }
@@ -153,7 +162,10 @@ public final class DurableTimers implements AutoCloseable {
                 for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(kind))) {
                     for (Trigger trigger : scheduler.getTriggersOfJob(key)) {
                         if (trigger.getNextFireTime() != null) {
-                            pending.add(new PendingTimer(kind, key.getName(), trigger.getNextFireTime().toInstant()));
+                            pending.add(new PendingTimer(
+                                    kind,
+                                    key.getName(),
+                                    trigger.getNextFireTime().toInstant()));
                         }
                     }
                 }

@@ -1,7 +1,6 @@
 package io.ucsync.timers;
 
 import java.util.function.Consumer;
-
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
@@ -23,10 +22,18 @@ public final class TimerFiredJob implements Job {
     @SuppressWarnings("unchecked")
     public void execute(JobExecutionContext context) throws JobExecutionException {
         try {
-            Consumer<FiredTimer> listener = (Consumer<FiredTimer>) context.getScheduler().getContext().get(LISTENER_KEY);
+            Consumer<FiredTimer> listener =
+                    (Consumer<FiredTimer>) context.getScheduler().getContext().get(LISTENER_KEY);
             JobKey key = context.getJobDetail().getKey();
-            LOG.info("timer {} for {} fired (due {})", key.getGroup(), key.getName(), context.getScheduledFireTime().toInstant());
-            listener.accept(new FiredTimer(key.getGroup(), key.getName(), context.getScheduledFireTime().toInstant()));
+            LOG.info(
+                    "timer {} for {} fired (due {})",
+                    key.getGroup(),
+                    key.getName(),
+                    context.getScheduledFireTime().toInstant());
+            listener.accept(new FiredTimer(
+                    key.getGroup(),
+                    key.getName(),
+                    context.getScheduledFireTime().toInstant()));
         } catch (SchedulerException e) {
             throw new JobExecutionException(e);
         }

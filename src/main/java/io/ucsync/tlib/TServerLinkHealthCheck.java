@@ -1,12 +1,10 @@
 package io.ucsync.tlib;
 
-import java.util.Map;
-
-import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
-
 import io.ucsync.tlib.link.LinkState;
 import io.ucsync.tlib.link.TServerLink;
+import java.util.Map;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * The health of one T-Server link, {@code tserver-link-<name>}: UP once registered and resynchronised with a primary,

@@ -1,23 +1,21 @@
 package io.ucsync.tlib;
 
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ucsync.tlib.link.TServerLink;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.camel.Endpoint;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
-
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.ucsync.tlib.link.TServerLink;
 
 /**
  * The {@code tlib} component: T-Library requests out (producer) and T-Server events in (consumer) over TLW/1.
@@ -42,7 +40,8 @@ public class TlibComponent extends DefaultComponent {
             throw new IllegalArgumentException("tlib needs a T-Server name: tlib:<name>?endpoints=host:port,host:port");
         }
         TlibEndpoint endpoint = new TlibEndpoint(uri, this, remaining, configuration.copy());
-        // the generated TlibEndpointConfigurer: the configuration's options and the endpoint's own (bridgeErrorHandler, ...)
+        // the generated TlibEndpointConfigurer: the configuration's options and the endpoint's own (bridgeErrorHandler,
+        // ...)
         setProperties(endpoint, parameters);
         endpoint.useLink(linkFor(remaining, endpoint.getConfiguration()));
         return endpoint;
@@ -83,7 +82,9 @@ public class TlibComponent extends DefaultComponent {
 
     synchronized ExecutorService replyExecutor() {
         if (replyExecutor == null) {
-            replyExecutor = getCamelContext().getExecutorServiceManager().newThreadPool(this, "tlib-replies", unboundedPool("tlib-replies", 2));
+            replyExecutor = getCamelContext()
+                    .getExecutorServiceManager()
+                    .newThreadPool(this, "tlib-replies", unboundedPool("tlib-replies", 2));
         }
         return replyExecutor;
     }
@@ -94,7 +95,11 @@ public class TlibComponent extends DefaultComponent {
      * thousands of DNs delivers thousands of events at once, each answered by a request).
      */
     static ThreadPoolProfile unboundedPool(String name, int threads) {
-        return new ThreadPoolProfileBuilder(name).poolSize(threads).maxPoolSize(threads).maxQueueSize(Integer.MAX_VALUE).build();
+        return new ThreadPoolProfileBuilder(name)
+                .poolSize(threads)
+                .maxPoolSize(threads)
+                .maxQueueSize(Integer.MAX_VALUE)
+                .build();
     }
 
     /** The link of a T-Server pair, or null if no endpoint of that name was created. */

@@ -1,18 +1,16 @@
 package io.ucsync.tlib;
 
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
-
-import org.apache.camel.RuntimeCamelException;
-import org.apache.camel.spi.Configurer;
-import org.apache.camel.spi.UriParam;
-import org.apache.camel.spi.UriParams;
-
 import io.ucsync.tlib.codec.TlwCodec;
 import io.ucsync.tlib.link.TServerLinkConfig;
 import io.ucsync.tls.TlsSettings;
 import io.ucsync.tls.TlsStoreOptions;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Configurer;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
 
 /**
  * The options of a {@code tlib} endpoint. All of them except {@link #getDns() dns} configure the T-Server link,
@@ -81,23 +79,33 @@ public class TlibConfiguration extends TlsStoreOptions implements Cloneable {
     /** The link's configuration; fails with the option at fault. */
     public TServerLinkConfig linkConfig() {
         if (endpoints == null || endpoints.isBlank()) {
-            throw new IllegalArgumentException("endpoints is required: host:port of the primary T-Server, then of the backup");
+            throw new IllegalArgumentException(
+                    "endpoints is required: host:port of the primary T-Server, then of the backup");
         }
-        return TServerLinkConfig.builder().endpoints(endpoints).applicationName(applicationName)
-                .keepAliveTimeout(keepAliveTimeout).remoteKeepAlive(remoteKeepAlive)
-                .requestTimeout(requestTimeout).reconnectDelay(reconnectDelay)
-                .reconnectMaxDelay(reconnectMaxDelay).maxFrameSize(maxFrameSize).tls(tlsSettings()).build();
+        return TServerLinkConfig.builder()
+                .endpoints(endpoints)
+                .applicationName(applicationName)
+                .keepAliveTimeout(keepAliveTimeout)
+                .remoteKeepAlive(remoteKeepAlive)
+                .requestTimeout(requestTimeout)
+                .reconnectDelay(reconnectDelay)
+                .reconnectMaxDelay(reconnectMaxDelay)
+                .maxFrameSize(maxFrameSize)
+                .tls(tlsSettings())
+                .build();
     }
 
     private TlsSettings tlsSettings() {
         if (!tls) {
             if (hasStores()) {
-                throw new IllegalArgumentException("trustStore and keyStore need tls=true (a link never sends TLW/1 in the clear by mistake)");
+                throw new IllegalArgumentException(
+                        "trustStore and keyStore need tls=true (a link never sends TLW/1 in the clear by mistake)");
             }
             return null;
         }
         if (!hasStores()) {
-            throw new IllegalArgumentException("tls=true needs a trustStore: the CAs the T-Server's certificate must chain to");
+            throw new IllegalArgumentException(
+                    "tls=true needs a trustStore: the CAs the T-Server's certificate must chain to");
         }
         return tlsSettings(TlsSettings.ClientAuth.NONE);
     }
@@ -107,7 +115,10 @@ public class TlibConfiguration extends TlsStoreOptions implements Cloneable {
         if (dns == null || dns.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(dns.split(",")).map(String::trim).filter(dn -> !dn.isEmpty()).toList();
+        return Arrays.stream(dns.split(","))
+                .map(String::trim)
+                .filter(dn -> !dn.isEmpty())
+                .toList();
     }
 
     public String getEndpoints() {

@@ -8,7 +8,9 @@ public final class TlibConstants {
     @Metadata(description = "The T-Server link's name (the endpoint path).", javaType = "String")
     public static final String LINK = "TlibLink";
 
-    @Metadata(description = "The event's message name, e.g. EventAgentReady (consumer) or the response's (producer).", javaType = "String")
+    @Metadata(
+            description = "The event's message name, e.g. EventAgentReady (consumer) or the response's (producer).",
+            javaType = "String")
     public static final String MESSAGE_TYPE = "TlibMessageType";
 
     @Metadata(description = "ThisDN of the event, when it has one.", javaType = "String")
@@ -17,13 +19,19 @@ public final class TlibConstants {
     @Metadata(description = "AgentID of the event, when it has one.", javaType = "String")
     public static final String AGENT_ID = "TlibAgentID";
 
-    @Metadata(label = "consumer", description = "True for the EventAddressInfo of each registered DN that the link delivers after every (re)connect.", javaType = "boolean")
+    @Metadata(
+            label = "consumer",
+            description =
+                    "True for the EventAddressInfo of each registered DN that the link delivers after every (re)connect.",
+            javaType = "boolean")
     public static final String RESYNC = "TlibResync";
 
-    @Metadata(label = "consumer", description = "True for a resync on another server than the link was last up on (a switchover"
-            + " to the backup), which may have missed what happened on the old one.", javaType = "boolean")
+    @Metadata(
+            label = "consumer",
+            description = "True for a resync on another server than the link was last up on (a switchover"
+                    + " to the backup), which may have missed what happened on the old one.",
+            javaType = "boolean")
     public static final String NEW_SERVER = "TlibNewServer";
 
-    private TlibConstants() {
-    }
+    private TlibConstants() {}
 }

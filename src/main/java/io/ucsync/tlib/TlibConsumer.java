@@ -1,15 +1,13 @@
 package io.ucsync.tlib;
 
+import io.ucsync.tlib.link.EventKind;
+import io.ucsync.tlib.link.TServerLinkListener;
+import io.ucsync.tlib.protocol.TlibMessage;
 import java.util.concurrent.ExecutorService;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
-
-import io.ucsync.tlib.link.EventKind;
-import io.ucsync.tlib.link.TServerLinkListener;
-import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
  * Emits one exchange per event the link did not ask for, one at a time and in the order the T-Server sent them,
@@ -31,7 +29,9 @@ public class TlibConsumer extends DefaultConsumer implements TServerLinkListener
     protected void doStart() throws Exception {
         super.doStart();
         String name = "tlib-events-" + endpoint.getName();
-        events = endpoint.getCamelContext().getExecutorServiceManager().newThreadPool(this, name, TlibComponent.unboundedPool(name, 1));
+        events = endpoint.getCamelContext()
+                .getExecutorServiceManager()
+                .newThreadPool(this, name, TlibComponent.unboundedPool(name, 1));
         for (String dn : endpoint.getConfiguration().dnList()) {
             endpoint.getLink().register(dn);
         }

@@ -1,5 +1,6 @@
 package io.ucsync.tlib;
 
+import io.ucsync.tlib.link.TServerLink;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -10,8 +11,6 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
-import io.ucsync.tlib.link.TServerLink;
-
 /**
  * Send T-Library requests to a T-Server pair and receive its events, over TLW/1.
  * <p>
@@ -20,8 +19,13 @@ import io.ucsync.tlib.link.TServerLink;
  * every (re)connect, one EventAddressInfo per registered DN. (The first sentence is the component's description in
  * its generated descriptor.)
  */
-@UriEndpoint(firstVersion = "0.1.0", scheme = "tlib", title = "T-Library (TLW/1)", syntax = "tlib:name",
-        category = { Category.NETWORKING }, headersClass = TlibConstants.class)
+@UriEndpoint(
+        firstVersion = "0.1.0",
+        scheme = "tlib",
+        title = "T-Library (TLW/1)",
+        syntax = "tlib:name",
+        category = {Category.NETWORKING},
+        headersClass = TlibConstants.class)
 public class TlibEndpoint extends DefaultEndpoint {
 
     @UriPath(description = "The T-Server pair's name; every endpoint with this name shares one link.")

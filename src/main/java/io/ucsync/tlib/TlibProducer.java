@@ -1,13 +1,11 @@
 package io.ucsync.tlib;
 
+import io.ucsync.tlib.protocol.TlibMessage;
 import java.util.concurrent.CompletionException;
-
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.support.DefaultAsyncProducer;
-
-import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
  * Sends the request in the body over the link and replaces the body with the direct response event. EventError,
@@ -31,14 +29,21 @@ public class TlibProducer extends DefaultAsyncProducer {
             return true;
         }
         try {
-            endpoint.getLink().request(request).whenCompleteAsync((response, error) -> {
-                if (error != null) {
-                    exchange.setException(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
-                } else {
-                    TlibConsumer.describe(exchange.getMessage(), endpoint.getName(), response);
-                }
-                callback.done(false);
-            }, endpoint.getComponent().replyExecutor());
+            endpoint.getLink()
+                    .request(request)
+                    .whenCompleteAsync(
+                            (response, error) -> {
+                                if (error != null) {
+                                    exchange.setException(
+                                            error instanceof CompletionException && error.getCause() != null
+                                                    ? error.getCause()
+                                                    : error);
+                                } else {
+                                    TlibConsumer.describe(exchange.getMessage(), endpoint.getName(), response);
+                                }
+                                callback.done(false);
+                            },
+                            endpoint.getComponent().replyExecutor());
         } catch (IllegalArgumentException e) {
             exchange.setException(e);
             callback.done(true);

@@ -8,7 +8,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.List;
 import java.util.Objects;
-
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -30,8 +29,14 @@ import javax.net.ssl.TrustManagerFactory;
  * @param clientAuth         what a TLS server side asks from connecting clients (mutual TLS)
  * @param verifyHostname     whether a client checks that the server certificate names the host it connects to
  */
-public record TlsSettings(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword,
-        String storeType, ClientAuth clientAuth, boolean verifyHostname) {
+public record TlsSettings(
+        Path keyStore,
+        String keyStorePassword,
+        Path trustStore,
+        String trustStorePassword,
+        String storeType,
+        ClientAuth clientAuth,
+        boolean verifyHostname) {
 
     /** TLS protocol versions offered and accepted, newest first. */
     public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -88,7 +93,9 @@ public record TlsSettings(Path keyStore, String keyStorePassword, Path trustStor
             KeyManager[] keyManagers = null;
             if (keyStore != null) {
                 KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                keys.init(load(keyStore, keyStorePassword, storeType), keyStorePassword == null ? null : keyStorePassword.toCharArray());
+                keys.init(
+                        load(keyStore, keyStorePassword, storeType),
+                        keyStorePassword == null ? null : keyStorePassword.toCharArray());
                 keyManagers = keys.getKeyManagers();
             }
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -160,7 +167,7 @@ public record TlsSettings(Path keyStore, String keyStorePassword, Path trustStor
     @Override
     public String toString() {
         // Passwords stay out of logs and exception messages.
-        return "TlsSettings[keyStore=" + keyStore + ", trustStore=" + effectiveTrustStore() + ", storeType="
-                + storeType + ", clientAuth=" + clientAuth + ", verifyHostname=" + verifyHostname + "]";
+        return "TlsSettings[keyStore=" + keyStore + ", trustStore=" + effectiveTrustStore() + ", storeType=" + storeType
+                + ", clientAuth=" + clientAuth + ", verifyHostname=" + verifyHostname + "]";
     }
 }

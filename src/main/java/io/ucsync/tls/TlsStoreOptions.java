@@ -1,7 +1,6 @@
 package io.ucsync.tls;
 
 import java.nio.file.Path;
-
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 
@@ -46,8 +45,14 @@ public abstract class TlsStoreOptions {
 
     /** These options as the settings of a TLS side that asks {@code clientAuth} of the peers connecting to it. */
     protected TlsSettings tlsSettings(TlsSettings.ClientAuth clientAuth) {
-        return new TlsSettings(keyStore == null ? null : Path.of(keyStore), keyStorePassword,
-                trustStore == null ? null : Path.of(trustStore), trustStorePassword, storeType, clientAuth, verifyHostname);
+        return new TlsSettings(
+                keyStore == null ? null : Path.of(keyStore),
+                keyStorePassword,
+                trustStore == null ? null : Path.of(trustStore),
+                trustStorePassword,
+                storeType,
+                clientAuth,
+                verifyHostname);
     }
 
     public String getKeyStore() {

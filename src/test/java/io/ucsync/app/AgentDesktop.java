@@ -2,9 +2,6 @@ package io.ucsync.app;
 
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
 import io.ucsync.tlib.link.LinkState;
 import io.ucsync.tlib.link.TServerLink;
 import io.ucsync.tlib.link.TServerLinkConfig;
@@ -12,6 +9,8 @@ import io.ucsync.tlib.protocol.AgentWorkMode;
 import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An agent desktop (or a supervisor's console): a T-Server client of its own, on its own connection, that changes
@@ -23,7 +22,12 @@ final class AgentDesktop implements AutoCloseable {
 
     private AgentDesktop(String endpoints) {
         // its own ApplicationName, as a desktop has: the T-Server's journal tells its requests from ucsync's
-        link = new TServerLink("desktop", TServerLinkConfig.builder().endpoints(endpoints).applicationName("agent-desktop").build(),
+        link = new TServerLink(
+                "desktop",
+                TServerLinkConfig.builder()
+                        .endpoints(endpoints)
+                        .applicationName("agent-desktop")
+                        .build(),
                 null);
         link.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> link.state() == LinkState.UP);
@@ -40,7 +44,9 @@ final class AgentDesktop implements AutoCloseable {
 
     /** The agent goes NotReady in this work mode with this reason, as after a call (AfterCallWork, ACW) or a break. */
     TlibMessage notReady(String dn, AgentWorkMode workMode, String reasonCode) throws Exception {
-        return send(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN(dn).agentWorkMode(workMode)
+        return send(TlibMessage.create(MessageType.RequestAgentNotReady)
+                .thisDN(dn)
+                .agentWorkMode(workMode)
                 .reasons(new KeyValueCollection().addString(TlibMessage.REASON_CODE_KEY, reasonCode)));
     }
 
@@ -55,7 +61,8 @@ final class AgentDesktop implements AutoCloseable {
 
     /** The worker on {@code fromDn} dials {@code toDn} from the desktop; the EventDialing that answers carries the call's ConnID. */
     TlibMessage makeCall(String fromDn, String toDn) throws Exception {
-        return send(TlibMessage.create(MessageType.RequestMakeCall).thisDN(fromDn).otherDN(toDn));
+        return send(
+                TlibMessage.create(MessageType.RequestMakeCall).thisDN(fromDn).otherDN(toDn));
     }
 
     private TlibMessage send(TlibMessage request) throws Exception {

@@ -4,6 +4,13 @@ import static io.ucsync.app.UcsyncHarness.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.emulator.tserver.JournalEntry;
+import io.ucsync.emulator.tserver.TServerEmulator;
+import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.presence.PresenceSource;
+import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.tlib.protocol.AgentWorkMode;
+import io.ucsync.tlib.protocol.ServerRole;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -26,17 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.ucsync.emulator.tserver.JournalEntry;
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
-import io.ucsync.presence.PresenceSource;
-import io.ucsync.sip.internal.FreePorts;
-import io.ucsync.tlib.protocol.AgentWorkMode;
-import io.ucsync.tlib.protocol.ServerRole;
 
 /**
  * The chaos soak: ucsync as its own process, or as a cluster of nodes on PostgreSQL and ZooKeeper
@@ -61,18 +59,36 @@ class ChaosSoakTest {
     private static final long SEED = Long.getLong("soak.seed", 7L);
     /** The cluster variant's nodes and partitions. */
     private static final int NODES = Integer.getInteger("soak.nodes", 2);
+
     private static final int PARTITIONS = Integer.getInteger("soak.partitions", 4);
     private static final String TOKEN = "soak-routing-token";
     private static final String DECLINED = "preview declined, then kill -9";
     private static final Duration DECLINE_WINDOW = Duration.ofSeconds(6);
     /** Presences that keep the agent logged in (so a second login is a duplicate), and what the shipped map makes of them. */
-    private static final Map<Integer, String> MAPPED = Map.of(3500, "Ready", 6500, "NotReady Busy", 15500, "NotReady Away",
-            12500, "NotReady BeRightBack", 9500, "NotReady DoNotDisturb");
+    private static final Map<Integer, String> MAPPED = Map.of(
+            3500,
+            "Ready",
+            6500,
+            "NotReady Busy",
+            15500,
+            "NotReady Away",
+            12500,
+            "NotReady BeRightBack",
+            9500,
+            "NotReady DoNotDisturb");
+
     private static final Integer[] PRESENCES = MAPPED.keySet().stream().sorted().toArray(Integer[]::new);
     /** What the desktop sets, as {@link UcsyncHarness#describe} shows it, with the work mode it sends. */
-    private static final Map<String, AgentWorkMode> DESKTOP_STATES = Map.of("Ready", AgentWorkMode.ManualIn,
-            "NotReady ACW", AgentWorkMode.AfterCallWork, "NotReady Break", AgentWorkMode.AuxWork);
-    private static final String[] DESKTOP_CHOICES = DESKTOP_STATES.keySet().stream().sorted().toArray(String[]::new);
+    private static final Map<String, AgentWorkMode> DESKTOP_STATES = Map.of(
+            "Ready",
+            AgentWorkMode.ManualIn,
+            "NotReady ACW",
+            AgentWorkMode.AfterCallWork,
+            "NotReady Break",
+            AgentWorkMode.AuxWork);
+
+    private static final String[] DESKTOP_CHOICES =
+            DESKTOP_STATES.keySet().stream().sorted().toArray(String[]::new);
     /** One step in this many is the desktop's, for a worker of its tenth. */
     private static final int DESKTOP_EVERY = 5;
 
@@ -103,11 +119,14 @@ class ChaosSoakTest {
     }
 
     private static String[] soakProperties() {
-        return new String[] {"ucsync.kw.preview-api-token=" + TOKEN, "ucsync.notready-timeout=" + DECLINE_WINDOW.toSeconds() + "s"};
+        return new String[] {
+            "ucsync.kw.preview-api-token=" + TOKEN, "ucsync.notready-timeout=" + DECLINE_WINDOW.toSeconds() + "s"
+        };
     }
 
     private void soak(SoakTopology ucsync) throws Exception {
-        List<Integer> ports = List.of(FreePorts.pick(InetAddress.getLoopbackAddress()), FreePorts.pick(InetAddress.getLoopbackAddress()));
+        List<Integer> ports = List.of(
+                FreePorts.pick(InetAddress.getLoopbackAddress()), FreePorts.pick(InetAddress.getLoopbackAddress()));
         long began = System.nanoTime();
         primary = ucsync.tserver();
         tservers.add(primary);
@@ -131,10 +150,11 @@ class ChaosSoakTest {
             schedule.add(() -> reloadRoute(ucsync));
             schedule.add(() -> declinePreviewThenKill(ucsync));
             int thisRound = round;
-            ucsync.ownFaults().forEach((fault, inject) -> schedule.add(() -> {
-                inject.accept(thisRound);
-                count(fault);
-            }));
+            ucsync.ownFaults()
+                    .forEach((fault, inject) -> schedule.add(() -> {
+                        inject.accept(thisRound);
+                        count(fault);
+                    }));
         }
         try {
             // the changes in equal shares, a fault after each share but the last
@@ -164,24 +184,38 @@ class ChaosSoakTest {
                 }
             }
             Map<String, Integer> logins = loginsPerDn();
-            long duplicateLogins = logins.values().stream().mapToLong(count -> Math.max(0, count - 1)).sum();
+            long duplicateLogins = logins.values().stream()
+                    .mapToLong(count -> Math.max(0, count - 1))
+                    .sum();
             System.out.println("chaos soak (" + ucsync.describe() + "): " + WORKERS + " workers, " + flow.sent.get()
-                    + " presence changes sent at " + RATE + "/s, faults injected " + faults + ", workers checked " + WORKERS
-                    + ", drift " + drift.size() + (drift.isEmpty() ? "" : " " + drift) + ", duplicate logins " + duplicateLogins
-                    + ", previews declined " + faults.getOrDefault(DECLINED, 0) + ", desktop changes " + flow.desktopChanges.get()
-                    + " (standing at the end: " + flow.standing(ucsync) + "), " + Duration.ofNanos(System.nanoTime() - began).toSeconds() + " s");
+                    + " presence changes sent at " + RATE + "/s, faults injected " + faults + ", workers checked "
+                    + WORKERS
+                    + ", drift " + drift.size() + (drift.isEmpty() ? "" : " " + drift) + ", duplicate logins "
+                    + duplicateLogins
+                    + ", previews declined " + faults.getOrDefault(DECLINED, 0) + ", desktop changes "
+                    + flow.desktopChanges.get()
+                    + " (standing at the end: " + flow.standing(ucsync) + "), "
+                    + Duration.ofNanos(System.nanoTime() - began).toSeconds() + " s");
             drift.keySet().forEach(worker -> printHistory(ucsync, worker));
-            drift.keySet().forEach(worker -> tservers.forEach(server -> System.out.println("T-Server " + server.port() + " requests on "
-                    + UcsyncHarness.dn(worker) + ": " + server.stats().get(UcsyncHarness.dn(worker)))));
-            assertThat(duplicateLogins).as("logins beyond the first, per DN: " + logins).isZero();
+            drift.keySet()
+                    .forEach(worker -> tservers.forEach(server ->
+                            System.out.println("T-Server " + server.port() + " requests on " + UcsyncHarness.dn(worker)
+                                    + ": " + server.stats().get(UcsyncHarness.dn(worker)))));
+            assertThat(duplicateLogins)
+                    .as("logins beyond the first, per DN: " + logins)
+                    .isZero();
         }
         assertThat(drift).isEmpty();
-        assertThat(faults).hasSize(5 + ucsync.ownFaults().size()).allSatisfy((fault, count) -> assertThat(count).as(fault).isGreaterThanOrEqualTo(2));
+        assertThat(faults)
+                .hasSize(5 + ucsync.ownFaults().size())
+                .allSatisfy((fault, count) -> assertThat(count).as(fault).isGreaterThanOrEqualTo(2));
         List<String> log = ucsync.log();
         for (int worker = 1; worker <= faults.get(DECLINED); worker++) {
             String fired = "timer preview-decline for " + worker(worker) + " fired";
-            assertThat(log).as("the decline timer of worker %d, armed before a kill -9, fired once", worker)
-                    .filteredOn(line -> line.contains(fired)).hasSize(1);
+            assertThat(log)
+                    .as("the decline timer of worker %d, armed before a kill -9, fired once", worker)
+                    .filteredOn(line -> line.contains(fired))
+                    .hasSize(1);
         }
         List<List<JournalEntry>> journals = new ArrayList<>(journalsOfKilledServers);
         tservers.forEach(server -> journals.add(server.journal()));
@@ -191,8 +225,9 @@ class ChaosSoakTest {
     /** What ucsync logged about a worker that drifted, to tell why. */
     private static void printHistory(SoakTopology ucsync, int worker) {
         try {
-            List<String> history = ucsync.log().stream().filter(line -> line.contains(worker(worker))
-                    || line.contains(" " + UcsyncHarness.dn(worker))).toList();
+            List<String> history = ucsync.log().stream()
+                    .filter(line -> line.contains(worker(worker)) || line.contains(" " + UcsyncHarness.dn(worker)))
+                    .toList();
             System.out.println("ucsync's log of drifted worker " + worker + " (last 60 lines):");
             history.subList(Math.max(0, history.size() - 60), history.size()).forEach(System.out::println);
         } catch (IOException e) {
@@ -201,9 +236,14 @@ class ChaosSoakTest {
     }
 
     private void startBackup(int port) {
-        tservers.add(TServerEmulator.start(TServerEmulatorConfig.builder().port(port).role(ServerRole.Backup)
-                .dns(IntStream.rangeClosed(1, WORKERS).mapToObj(UcsyncHarness::dn).toList())
-                .mirrorOf(new InetSocketAddress("127.0.0.1", primary.port())).build()));
+        tservers.add(TServerEmulator.start(TServerEmulatorConfig.builder()
+                .port(port)
+                .role(ServerRole.Backup)
+                .dns(IntStream.rangeClosed(1, WORKERS)
+                        .mapToObj(UcsyncHarness::dn)
+                        .toList())
+                .mirrorOf(new InetSocketAddress("127.0.0.1", primary.port()))
+                .build()));
     }
 
     /**
@@ -211,7 +251,10 @@ class ChaosSoakTest {
      * awaited and the primary killed); a new backup follows it.
      */
     private void switchOver(int backupPort, int nextBackupPort, PresenceFlow flow) {
-        TServerEmulator backup = tservers.stream().filter(server -> server.port() == backupPort).findFirst().orElseThrow();
+        TServerEmulator backup = tservers.stream()
+                .filter(server -> server.port() == backupPort)
+                .findFirst()
+                .orElseThrow();
         flow.pause.lock();
         try {
             awaitMirrored(backup);
@@ -232,8 +275,11 @@ class ChaosSoakTest {
 
     /** The backup has every agent in the state the primary has. */
     private void awaitMirrored(TServerEmulator backup) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> IntStream.rangeClosed(1, WORKERS).mapToObj(UcsyncHarness::dn)
-                .allMatch(dn -> UcsyncHarness.describe(backup.state(dn)).equals(UcsyncHarness.describe(primary.state(dn)))));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> IntStream.rangeClosed(1, WORKERS)
+                        .mapToObj(UcsyncHarness::dn)
+                        .allMatch(dn -> UcsyncHarness.describe(backup.state(dn))
+                                .equals(UcsyncHarness.describe(primary.state(dn)))));
     }
 
     private void cutSwitchLink() {
@@ -247,8 +293,10 @@ class ChaosSoakTest {
     }
 
     private static int refusals(TServerEmulator server) {
-        return server.stats().values().stream().mapToInt(perType -> perType.getOrDefault("RequestAgentNotReady", 0)
-                + perType.getOrDefault("RequestAgentReady", 0)).sum();
+        return server.stats().values().stream()
+                .mapToInt(perType ->
+                        perType.getOrDefault("RequestAgentNotReady", 0) + perType.getOrDefault("RequestAgentReady", 0))
+                .sum();
     }
 
     private void restartFrontEnd(SoakTopology ucsync, PresenceFlow flow) {
@@ -263,7 +311,9 @@ class ChaosSoakTest {
 
     private void reloadRoute(SoakTopology ucsync) {
         try {
-            Files.writeString(ucsync.routes().resolve("presence-in.camel.yaml"), "# touched by the chaos soak\n",
+            Files.writeString(
+                    ucsync.routes().resolve("presence-in.camel.yaml"),
+                    "# touched by the chaos soak\n",
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -281,9 +331,11 @@ class ChaosSoakTest {
             KwClient kw = ucsync.kw();
             String cookie = kw.signIn(worker, UcsyncHarness.password(worker));
             kw.offerPreview(worker, TOKEN);
-            assertThat(kw.api("POST", worker, "/preview/decline", cookie, true).statusCode()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(10)).until(() -> "NotReady PreviewDeclined".equals(UcsyncHarness.describe(
-                    primary.state(UcsyncHarness.dn(worker)))));
+            assertThat(kw.api("POST", worker, "/preview/decline", cookie, true).statusCode())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "NotReady PreviewDeclined"
+                            .equals(UcsyncHarness.describe(primary.state(UcsyncHarness.dn(worker)))));
             ucsync.killAndRestartOwnerOf(worker);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -299,8 +351,11 @@ class ChaosSoakTest {
     }
 
     private void awaitEveryAgent(Duration atMost, java.util.function.IntFunction<String> expected) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> IntStream.rangeClosed(1, WORKERS)
-                .allMatch(worker -> expected.apply(worker).equals(UcsyncHarness.describe(primary.state(UcsyncHarness.dn(worker))))));
+        await().atMost(atMost)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> IntStream.rangeClosed(1, WORKERS)
+                        .allMatch(worker -> expected.apply(worker)
+                                .equals(UcsyncHarness.describe(primary.state(UcsyncHarness.dn(worker))))));
     }
 
     private Map<String, Integer> loginsPerDn() {
@@ -310,7 +365,8 @@ class ChaosSoakTest {
     }
 
     private static void addLogins(TServerEmulator server, Map<String, Integer> logins) {
-        server.stats().forEach((dn, perType) -> logins.merge(dn, perType.getOrDefault("RequestAgentLogin", 0), Integer::sum));
+        server.stats()
+                .forEach((dn, perType) -> logins.merge(dn, perType.getOrDefault("RequestAgentLogin", 0), Integer::sum));
     }
 
     /**
@@ -322,50 +378,55 @@ class ChaosSoakTest {
         final Map<Integer, Integer> last = new ConcurrentHashMap<>();
         /** The state the desktop last set on each of its workers' agents. */
         final Map<Integer, String> desktopSet = new ConcurrentHashMap<>();
+
         final AtomicInteger sent = new AtomicInteger();
         final AtomicInteger desktopChanges = new AtomicInteger();
         final ReentrantLock pause = new ReentrantLock();
         private final AtomicBoolean flowing = new AtomicBoolean(true);
         /** Changes the flow may send yet: the schedule lets it on one share at a time ({@link #allowUpTo}). */
         private final Semaphore allowance = new Semaphore(0);
+
         private int allowed;
         private final Thread thread;
 
         PresenceFlow(SoakTopology ucsync, AgentDesktop desktop) {
             Random random = new Random(SEED);
             long periodNanos = 1_000_000_000L / RATE;
-            thread = new Thread(() -> {
-                long next = System.nanoTime();
-                while (flowing.get() && sent.get() < CHANGES) {
-                    if (!awaitAllowance()) {
-                        // held back until the fault in progress is over: on again at the steady rate, not in a burst
-                        next = System.nanoTime();
-                        continue;
-                    }
-                    int worker = 1 + random.nextInt(WORKERS);
-                    int availability = PRESENCES[random.nextInt(PRESENCES.length)];
-                    boolean desktopTurn = isDesktopWorker(worker) && random.nextInt(DESKTOP_EVERY) == 0;
-                    String desktopState = DESKTOP_CHOICES[random.nextInt(DESKTOP_CHOICES.length)];
-                    pause.lock();
-                    try {
-                        if (desktopTurn) {
-                            changeOnDesktop(desktop, worker, desktopState);
-                        } else {
-                            last.put(worker, availability);
-                            ucsync.frontEnd().presence(worker(worker), availability, null, PresenceSource.USER);
+            thread = new Thread(
+                    () -> {
+                        long next = System.nanoTime();
+                        while (flowing.get() && sent.get() < CHANGES) {
+                            if (!awaitAllowance()) {
+                                // held back until the fault in progress is over: on again at the steady rate, not in a
+                                // burst
+                                next = System.nanoTime();
+                                continue;
+                            }
+                            int worker = 1 + random.nextInt(WORKERS);
+                            int availability = PRESENCES[random.nextInt(PRESENCES.length)];
+                            boolean desktopTurn = isDesktopWorker(worker) && random.nextInt(DESKTOP_EVERY) == 0;
+                            String desktopState = DESKTOP_CHOICES[random.nextInt(DESKTOP_CHOICES.length)];
+                            pause.lock();
+                            try {
+                                if (desktopTurn) {
+                                    changeOnDesktop(desktop, worker, desktopState);
+                                } else {
+                                    last.put(worker, availability);
+                                    ucsync.frontEnd().presence(worker(worker), availability, null, PresenceSource.USER);
+                                }
+                            } finally {
+                                pause.unlock();
+                            }
+                            sent.incrementAndGet();
+                            next += periodNanos;
+                            long wait = next - System.nanoTime();
+                            if (wait > 0) {
+                                // pacing of a steady load, not a wait for a condition
+                                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                            }
                         }
-                    } finally {
-                        pause.unlock();
-                    }
-                    sent.incrementAndGet();
-                    next += periodNanos;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        // pacing of a steady load, not a wait for a condition
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                    }
-                }
-            }, "soak-presence-flow");
+                    },
+                    "soak-presence-flow");
             thread.start();
         }
 
@@ -424,7 +485,10 @@ class ChaosSoakTest {
 
         /** Desktop workers that ucsync leaves as the desktop set them. */
         long standing(SoakTopology ucsync) {
-            return IntStream.rangeClosed(1, WORKERS).filter(PresenceFlow::isDesktopWorker).filter(w -> heldByDesktop(ucsync, w)).count();
+            return IntStream.rangeClosed(1, WORKERS)
+                    .filter(PresenceFlow::isDesktopWorker)
+                    .filter(w -> heldByDesktop(ucsync, w))
+                    .count();
         }
 
         private static boolean heldByDesktop(SoakTopology ucsync, int worker) {

@@ -5,6 +5,20 @@ import static io.ucsync.app.UcsyncHarness.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.util.ResourceLeakDetector;
+import io.ucsync.cluster.peers.ZooKeeperPeer;
+import io.ucsync.emulator.frontend.FrontEndEmulator;
+import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
+import io.ucsync.emulator.tserver.DnState;
+import io.ucsync.emulator.tserver.JournalEntry;
+import io.ucsync.emulator.tserver.TServerEmulator;
+import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.presence.PresenceSource;
+import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.state.Partitioning;
+import io.ucsync.state.peers.PostgresPeer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -32,24 +46,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
 import org.awaitility.core.ConditionTimeoutException;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.netty.util.ResourceLeakDetector;
-import io.ucsync.cluster.peers.ZooKeeperPeer;
-import io.ucsync.emulator.frontend.FrontEndEmulator;
-import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
-import io.ucsync.emulator.tserver.DnState;
-import io.ucsync.emulator.tserver.JournalEntry;
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
-import io.ucsync.presence.PresenceSource;
-import io.ucsync.sip.internal.FreePorts;
-import io.ucsync.state.Partitioning;
-import io.ucsync.state.peers.PostgresPeer;
 
 /**
  * A ucsync cluster as an operator runs one: a real ZooKeeper and a real PostgreSQL (started for the test), the
@@ -63,6 +60,7 @@ final class ClusterHarness implements AutoCloseable {
     static final String OPERATOR_PASSWORD = "operator-pw";
     /** How the T-Server names a node's connection: the ApplicationName the nodes register with (the default), then "@". */
     private static final String NODE_CLIENT = "ucsync@";
+
     private static final Pattern TOOK_OVER = Pattern.compile("took partition (\\d+) over");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -111,9 +109,12 @@ final class ClusterHarness implements AutoCloseable {
         this.postgres = startedPostgres;
         this.zookeeper = startedZooKeeper;
         String jdbcUrl = postgres.createDatabase();
-        List<String> dns = IntStream.rangeClosed(1, workers).mapToObj(UcsyncHarness::dn).toList();
-        this.tserver = TServerEmulator.start(TServerEmulatorConfig.builder().controlPort(0).dns(dns).build());
-        this.frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(FreePorts.pick(InetAddress.getLoopbackAddress()), "udp", 0, null));
+        List<String> dns =
+                IntStream.rangeClosed(1, workers).mapToObj(UcsyncHarness::dn).toList();
+        this.tserver = TServerEmulator.start(
+                TServerEmulatorConfig.builder().controlPort(0).dns(dns).build());
+        this.frontEnd = FrontEndEmulator.start(
+                new FrontEndEmulatorConfig(FreePorts.pick(InetAddress.getLoopbackAddress()), "udp", 0, null));
         for (int i = 1; i <= workers; i++) {
             frontEnd.presence(worker(i), UcsyncHarness.ONLINE, null, PresenceSource.USER);
         }
@@ -122,7 +123,10 @@ final class ClusterHarness implements AutoCloseable {
         Files.copy(Path.of(UcsyncHarness.MAP), home.resolve(UcsyncHarness.MAP), StandardCopyOption.REPLACE_EXISTING);
         try (Stream<Path> routes = Files.list(Path.of("routes"))) {
             for (Path route : routes.toList()) {
-                Files.copy(route, home.resolve("routes").resolve(route.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(
+                        route,
+                        home.resolve("routes").resolve(route.getFileName()),
+                        StandardCopyOption.REPLACE_EXISTING);
             }
         }
         List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password"));
@@ -180,16 +184,34 @@ final class ClusterHarness implements AutoCloseable {
         for (int number : numbers) {
             Node node = node(number);
             // under timeout: a node stops by itself even if the test JVM dies without killing it
-            node.process = new ProcessBuilder("timeout", "--signal=KILL", "1800", Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx256m", "-Ducsync.config=" + node.config, "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(number).toFile())).start();
+            node.process = new ProcessBuilder(
+                            "timeout",
+                            "--signal=KILL",
+                            "1800",
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx256m",
+                            "-Ducsync.config=" + node.config,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "io.ucsync.Ucsync")
+                    .redirectErrorStream(true)
+                    .redirectOutput(
+                            ProcessBuilder.Redirect.appendTo(logFile(number).toFile()))
+                    .start();
         }
         for (int number : numbers) {
             Node node = node(number);
-            HttpRequest session = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort + "/api/session")).build();
-            await(node.id + " serving its API").atMost(Duration.ofSeconds(120)).ignoreExceptions()
+            HttpRequest session = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + node.httpPort + "/api/session"))
+                    .build();
+            await(node.id + " serving its API")
+                    .atMost(Duration.ofSeconds(120))
+                    .ignoreExceptions()
                     .failFast(node.id + " exited", () -> !node.process.isAlive())
-                    .until(() -> http.send(session, HttpResponse.BodyHandlers.discarding()).statusCode() == 401);
+                    .until(() -> http.send(session, HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 401);
         }
         return this;
     }
@@ -243,18 +265,21 @@ final class ClusterHarness implements AutoCloseable {
      * exactly one of them.
      */
     void awaitPartitionsOn(Duration atMost, int... numbers) {
-        await("every partition on one of nodes " + Arrays.toString(numbers)).atMost(atMost).ignoreExceptions().until(() -> {
-            int partitions = cluster(numbers[0]).get("partitions").size();
-            List<Integer> acted = new ArrayList<>();
-            for (int number : numbers) {
-                Set<Integer> acting = acting(number);
-                if (acting.isEmpty()) {
-                    return false;
-                }
-                acted.addAll(acting);
-            }
-            return acted.size() == partitions && new TreeSet<>(acted).size() == partitions;
-        });
+        await("every partition on one of nodes " + Arrays.toString(numbers))
+                .atMost(atMost)
+                .ignoreExceptions()
+                .until(() -> {
+                    int partitions = cluster(numbers[0]).get("partitions").size();
+                    List<Integer> acted = new ArrayList<>();
+                    for (int number : numbers) {
+                        Set<Integer> acting = acting(number);
+                        if (acting.isEmpty()) {
+                            return false;
+                        }
+                        acted.addAll(acting);
+                    }
+                    return acted.size() == partitions && new TreeSet<>(acted).size() == partitions;
+                });
     }
 
     /** kill -9 of the node. */
@@ -268,7 +293,10 @@ final class ClusterHarness implements AutoCloseable {
 
     /** The node's JVM, below its timeout. */
     private static ProcessHandle java(Node node) {
-        return node.process.descendants().findFirst().orElseThrow(() -> new IllegalStateException(node.id + " has no JVM"));
+        return node.process
+                .descendants()
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(node.id + " has no JVM"));
     }
 
     /** SIGSTOP: the node's process stops where it is, as a long pause (a stuck VM, a GC) would stop it. */
@@ -282,7 +310,10 @@ final class ClusterHarness implements AutoCloseable {
     }
 
     private void signal(int number, String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(java(node(number)).pid())).inheritIO().start();
+        Process kill = new ProcessBuilder(
+                        "kill", "-" + signal, String.valueOf(java(node(number)).pid()))
+                .inheritIO()
+                .start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IllegalStateException("kill -" + signal + " failed");
         }
@@ -297,19 +328,28 @@ final class ClusterHarness implements AutoCloseable {
     JsonNode operatorGet(int number, String path) throws IOException, InterruptedException {
         Node node = node(number);
         if (node.operatorCookie == null) {
-            HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base(node) + "/api/operator/session"))
-                    .header("X-Requested-With", "ucsync").header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + OPERATOR_PASSWORD + "\"}")).build(),
+            HttpResponse<String> signedIn = http.send(
+                    HttpRequest.newBuilder(URI.create(base(node) + "/api/operator/session"))
+                            .header("X-Requested-With", "ucsync")
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + OPERATOR_PASSWORD + "\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (signedIn.statusCode() != 200) {
-                throw new IllegalStateException("operator sign-in on " + node.id + ": " + signedIn.statusCode() + " " + signedIn.body());
+                throw new IllegalStateException(
+                        "operator sign-in on " + node.id + ": " + signedIn.statusCode() + " " + signedIn.body());
             }
-            node.operatorCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            node.operatorCookie =
+                    signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
         }
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base(node) + path))
-                .header("Cookie", node.operatorCookie).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create(base(node) + path))
+                        .header("Cookie", node.operatorCookie)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + " on " + node.id + ": " + answer.statusCode() + " " + answer.body());
+            throw new IllegalStateException(
+                    "GET " + path + " on " + node.id + ": " + answer.statusCode() + " " + answer.body());
         }
         return JSON.readTree(answer.body());
     }
@@ -344,27 +384,39 @@ final class ClusterHarness implements AutoCloseable {
         try {
             // the emulator answers a read of its states on its own loop, which a start of thousands of DNs keeps busy
             // for longer than such a read waits: a read that times out is read again
-            await().atMost(atMost).pollInterval(Duration.ofMillis(500)).ignoreExceptionsInstanceOf(IllegalStateException.class)
+            await().atMost(atMost)
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptionsInstanceOf(IllegalStateException.class)
                     .until(() -> drift(expected).isEmpty());
         } catch (ConditionTimeoutException e) {
             List<String> drift = drift(expected);
-            throw new AssertionError(drift.size() + " agents not as expected after " + atMost + ", e.g. "
-                    + drift.subList(0, Math.min(10, drift.size())), e);
+            throw new AssertionError(
+                    drift.size() + " agents not as expected after " + atMost + ", e.g. "
+                            + drift.subList(0, Math.min(10, drift.size())),
+                    e);
         }
     }
 
     /** The workers whose agent is not what {@code expected} says, each with both (read from the T-Server at once). */
     private List<String> drift(IntFunction<String> expected) {
-        Map<String, String> agents = tserver.states().stream().collect(Collectors.toMap(DnState::dn, UcsyncHarness::describe));
-        return IntStream.rangeClosed(1, workers).filter(worker -> !expected.apply(worker).equals(agents.get(dn(worker))))
-                .mapToObj(worker -> worker(worker) + ": expected " + expected.apply(worker) + ", is " + agents.get(dn(worker))).toList();
+        Map<String, String> agents =
+                tserver.states().stream().collect(Collectors.toMap(DnState::dn, UcsyncHarness::describe));
+        return IntStream.rangeClosed(1, workers)
+                .filter(worker -> !expected.apply(worker).equals(agents.get(dn(worker))))
+                .mapToObj(worker ->
+                        worker(worker) + ": expected " + expected.apply(worker) + ", is " + agents.get(dn(worker)))
+                .toList();
     }
 
     /** The presences all keep the agents logged in: a second RequestAgentLogin on a DN would be a duplicate. */
     void assertNoDuplicateLogins() {
-        Map<String, Long> logins = tserver.journal().stream().filter(entry -> entry.request().equals("RequestAgentLogin"))
+        Map<String, Long> logins = tserver.journal().stream()
+                .filter(entry -> entry.request().equals("RequestAgentLogin"))
                 .collect(Collectors.groupingBy(JournalEntry::dn, TreeMap::new, Collectors.counting()));
-        assertThat(logins).as("RequestAgentLogin per DN").hasSize(workers).allSatisfy((dn, count) -> assertThat(count).isEqualTo(1));
+        assertThat(logins)
+                .as("RequestAgentLogin per DN")
+                .hasSize(workers)
+                .allSatisfy((dn, count) -> assertThat(count).isEqualTo(1));
     }
 
     /** Never two owners of one of the partitions, as the T-Server's journal tells: {@link #assertOneOwnerAtATime(int, List)}. */
@@ -395,7 +447,9 @@ final class ClusterHarness implements AutoCloseable {
                 }
             }
         }
-        assertThat(nodeRequests).as("agent requests the journals show from the nodes (client name %s)", NODE_CLIENT).isPositive();
+        assertThat(nodeRequests)
+                .as("agent requests the journals show from the nodes (client name %s)", NODE_CLIENT)
+                .isPositive();
         Map<Integer, Integer> takeOvers = new TreeMap<>();
         for (int node = 1; node <= nodes.size(); node++) {
             for (String line : log(node)) {
@@ -406,8 +460,11 @@ final class ClusterHarness implements AutoCloseable {
             }
         }
         for (int partition = 0; partition < partitions; partition++) {
-            assertThat(handsChanged.getOrDefault(partition, 0)).as("partition %d: its requests changed hands more often than it was"
-                    + " taken over (%d times)", partition, takeOvers.getOrDefault(partition, 0))
+            assertThat(handsChanged.getOrDefault(partition, 0))
+                    .as(
+                            "partition %d: its requests changed hands more often than it was"
+                                    + " taken over (%d times)",
+                            partition, takeOvers.getOrDefault(partition, 0))
                     .isLessThanOrEqualTo(Math.max(0, takeOvers.getOrDefault(partition, 0) - 1));
         }
     }
@@ -441,10 +498,14 @@ final class ClusterHarness implements AutoCloseable {
     /** The nodes' logs outlive the test's directory, in target/cluster-logs/, for whoever reads a failed run. */
     private void keepLogs() {
         try {
-            Path kept = Files.createDirectories(Path.of("target", "cluster-logs", home.getFileName().toString()));
+            Path kept = Files.createDirectories(
+                    Path.of("target", "cluster-logs", home.getFileName().toString()));
             for (int number = 1; number <= nodes.size(); number++) {
                 if (Files.exists(logFile(number))) {
-                    Files.copy(logFile(number), kept.resolve(logFile(number).getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(
+                            logFile(number),
+                            kept.resolve(logFile(number).getFileName()),
+                            StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         } catch (IOException e) {

@@ -4,6 +4,13 @@ import static io.ucsync.app.UcsyncHarness.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ucsync.engine.AgentState;
+import io.ucsync.engine.WorkerFacts;
+import io.ucsync.presence.AvailabilityNames;
+import io.ucsync.presence.PresenceSource;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -20,20 +27,9 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-
 import javax.imageio.ImageIO;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.ucsync.engine.AgentState;
-import io.ucsync.engine.WorkerFacts;
-import io.ucsync.presence.AvailabilityNames;
-import io.ucsync.presence.PresenceSource;
 
 /**
  * The operator's dashboard in a real headless Chromium, against ucsync with the emulators: the overview counts what the
@@ -48,6 +44,7 @@ class DashboardBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The page's colours for the agent states (dashboard/index.html). */
     private static final int READY = 0x2e7d32;
+
     private static final int NOT_READY = 0xf9a825;
     private static final int LOGGED_OUT = 0x9e9e9e;
     private static final int BUSY = 6500;
@@ -66,7 +63,9 @@ class DashboardBrowserTest {
             chromium.open("http://127.0.0.1:" + ucsync.httpPort + "/dashboard");
             signIn(chromium);
             awaitOverviewShowsTheStore(chromium, ucsync);
-            assertThat(tileCounts(chromium, "stateTiles")).containsEntry("Ready", workers).containsEntry("NotReady", 0);
+            assertThat(tileCounts(chromium, "stateTiles"))
+                    .containsEntry("Ready", workers)
+                    .containsEntry("NotReady", 0);
             assertThat(tileCounts(chromium, "presenceTiles")).containsExactly(Map.entry("Online", workers));
 
             // presences change on the front end: SIP -> ucsync -> the T-Server, and the overview follows the store
@@ -79,41 +78,69 @@ class DashboardBrowserTest {
             ucsync.awaitAgent(4, "NotReady Away");
             ucsync.awaitAgent(5, "LoggedOut");
             awaitOverviewShowsTheStore(chromium, ucsync);
-            assertThat(tileCounts(chromium, "stateTiles")).containsEntry("Ready", 15).containsEntry("NotReady", 4).containsEntry("LoggedOut", 1);
-            assertThat(tileCounts(chromium, "presenceTiles")).containsEntry("Busy", 3).containsEntry("Away", 1).containsEntry("Offline", 1);
-            assertThat(text(chromium, "#tile-NotReady .detail")).contains("Busy 3").contains("Away 1");
+            assertThat(tileCounts(chromium, "stateTiles"))
+                    .containsEntry("Ready", 15)
+                    .containsEntry("NotReady", 4)
+                    .containsEntry("LoggedOut", 1);
+            assertThat(tileCounts(chromium, "presenceTiles"))
+                    .containsEntry("Busy", 3)
+                    .containsEntry("Away", 1)
+                    .containsEntry("Offline", 1);
+            assertThat(text(chromium, "#tile-NotReady .detail"))
+                    .contains("Busy 3")
+                    .contains("Away 1");
             assertThat(connection(chromium, "links", "main")).startsWith("main up " + workers);
             assertThat(connection(chromium, "pools", "uc")).startsWith("uc up " + workers + " " + workers + " active");
-            await().atMost(Duration.ofSeconds(10)).until(() -> rowsShown(chromium).size() == workers);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> rowsShown(chromium).size() == workers);
 
             // a node alone says so, as GET /api/cluster names it, and the table has no owner column repeating its name
-            String node = JSON.readTree(operatorGet(ucsync, "/api/cluster").body()).path("node").asText();
-            await().atMost(Duration.ofSeconds(5)).until(() -> text(chromium, "#clusterSummary"),
-                    ("Single node: " + node + " acts for every worker.")::equals);
+            String node = JSON.readTree(operatorGet(ucsync, "/api/cluster").body())
+                    .path("node")
+                    .asText();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(
+                            () -> text(chromium, "#clusterSummary"),
+                            ("Single node: " + node + " acts for every worker.")::equals);
             assertThat(attribute(chromium, "#clusterNodes", "hidden")).isEqualTo("true");
             assertThat(attribute(chromium, "#f-ownerLabel", "hidden")).isEqualTo("true");
-            assertThat(chromium.evaluate("getComputedStyle(document.querySelector(\"tr[data-sip='" + worker(1) + "'] td.owner\")).display"))
+            assertThat(chromium.evaluate("getComputedStyle(document.querySelector(\"tr[data-sip='" + worker(1)
+                            + "'] td.owner\")).display"))
                     .isEqualTo("none");
-            assertThat(colours(chromium, home.resolve("1-overview.png"), "#tile-Ready", "#tile-NotReady", "#tile-LoggedOut",
-                    agentCell(1), agentCell(5), agentCell(6))).containsExactly(READY, NOT_READY, LOGGED_OUT, NOT_READY, LOGGED_OUT, READY);
+            assertThat(colours(
+                            chromium,
+                            home.resolve("1-overview.png"),
+                            "#tile-Ready",
+                            "#tile-NotReady",
+                            "#tile-LoggedOut",
+                            agentCell(1),
+                            agentCell(5),
+                            agentCell(6)))
+                    .containsExactly(READY, NOT_READY, LOGGED_OUT, NOT_READY, LOGGED_OUT, READY);
 
-            // the T-Server loses its switch: the link fails, and a presence change it refuses leaves worker 6 out of step
+            // the T-Server loses its switch: the link fails, and a presence change it refuses leaves worker 6 out of
+            // step
             ucsync.tserver().linkDown();
-            await().atMost(Duration.ofSeconds(10)).until(() -> connection(chromium, "links", "main"),
-                    row -> row.startsWith("main failing") && row.contains("switch is down"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> connection(chromium, "links", "main"),
+                            row -> row.startsWith("main failing") && row.contains("switch is down"));
             ucsync.frontEnd().presence(worker(6), BUSY, null, PresenceSource.USER);
             await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "#driftCount"), "1"::equals);
             assertThat(attribute(chromium, "#tile-drift", "className")).contains("alarm");
             chromium.evaluate("document.getElementById('tile-drift').click()");
             await().atMost(Duration.ofSeconds(10)).until(() -> rowsShown(chromium), List.of(worker(6))::equals);
-            assertThat(text(chromium, "tr[data-sip='" + worker(6) + "'] td.desired")).isEqualTo("NotReady(AuxWork, Busy)");
-            assertThat(attribute(chromium, "tr[data-sip='" + worker(6) + "'] td.desired", "className")).contains("drift");
+            assertThat(text(chromium, "tr[data-sip='" + worker(6) + "'] td.desired"))
+                    .isEqualTo("NotReady(AuxWork, Busy)");
+            assertThat(attribute(chromium, "tr[data-sip='" + worker(6) + "'] td.desired", "className"))
+                    .contains("drift");
 
             // the switch is back: ucsync closes the gap, and worker 6 leaves the drift list while the page shows it
             ucsync.tserver().linkUp();
             ucsync.awaitAgent(6, "NotReady Busy");
             await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "#driftCount"), "0"::equals);
-            await().atMost(Duration.ofSeconds(10)).until(() -> rowsShown(chromium).isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> rowsShown(chromium).isEmpty());
             awaitOverviewShowsTheStore(chromium, ucsync);
         }
     }
@@ -140,7 +167,10 @@ class DashboardBrowserTest {
             assertThat(rowsShown(chromium)).hasSize(50).startsWith(worker(1), worker(2));
             chromium.evaluate("document.getElementById('nextPage').click()");
             awaitRange(chromium, "51–60 of 60");
-            assertThat(rowsShown(chromium)).containsExactlyElementsOf(IntStream.rangeClosed(51, 60).mapToObj(UcsyncHarness::worker).toList());
+            assertThat(rowsShown(chromium))
+                    .containsExactlyElementsOf(IntStream.rangeClosed(51, 60)
+                            .mapToObj(UcsyncHarness::worker)
+                            .toList());
 
             select(chromium, "f-state", "NotReady");
             awaitRows(chromium, 3, 8, 45);
@@ -162,13 +192,15 @@ class DashboardBrowserTest {
             awaitRows(chromium, 12);
             search(chromium, "");
 
-            // while the table shows the NotReady workers, one more becomes NotReady and one Ready again: the page follows
+            // while the table shows the NotReady workers, one more becomes NotReady and one Ready again: the page
+            // follows
             select(chromium, "f-state", "NotReady");
             awaitRows(chromium, 3, 8, 45);
             ucsync.frontEnd().presence(worker(9), AWAY, null, PresenceSource.USER);
             ucsync.frontEnd().presence(worker(3), UcsyncHarness.ONLINE, null, PresenceSource.USER);
             awaitRows(chromium, 8, 9, 45);
-            assertThat(text(chromium, "tr[data-sip='" + worker(9) + "'] td.presence")).isEqualTo("Away@user");
+            assertThat(text(chromium, "tr[data-sip='" + worker(9) + "'] td.presence"))
+                    .isEqualTo("Away@user");
 
             // the same filters through the API, as a script would use them
             HttpResponse<String> page = operatorGet(ucsync, "/api/dashboard/workers?state=NotReady&tserver=east");
@@ -189,13 +221,16 @@ class DashboardBrowserTest {
             ucsync.awaitAgent(1, "Ready");
             chromium.open("http://127.0.0.1:" + ucsync.httpPort + "/dashboard");
             signIn(chromium);
-            await().atMost(Duration.ofSeconds(10)).until(() -> rowsShown(chromium).contains(worker(1)));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> rowsShown(chromium).contains(worker(1)));
             chromium.evaluate("document.querySelector('tr[data-sip=\"" + worker(1) + "\"] a.worker').click()");
             await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "#wp-agentState"), "Ready"::equals);
             assertThat(text(chromium, "#wpTitle")).isEqualTo(worker(1));
             assertThat(text(chromium, "#wp-presence")).isEqualTo("Online@user");
             assertThat(text(chromium, "#wp-dn")).isEqualTo(UcsyncHarness.dn(1) + " / agent1001");
-            String node = JSON.readTree(operatorGet(ucsync, "/api/cluster").body()).path("node").asText();
+            String node = JSON.readTree(operatorGet(ucsync, "/api/cluster").body())
+                    .path("node")
+                    .asText();
             assertThat(text(chromium, "#wp-owner")).isEqualTo(node + " (partition 0)");
             assertThat(text(chromium, "#wp-desired")).isEqualTo("Ready");
             assertThat(text(chromium, "#wp-why")).contains("Online");
@@ -204,65 +239,102 @@ class DashboardBrowserTest {
             assertThat(attribute(chromium, "#board", "hidden")).isEqualTo("true");
 
             // the lab panel sets the worker's presence on the front end: SIP -> ucsync -> RequestAgentNotReady
-            chromium.evaluate("(() => { const s = document.getElementById('lab-presence'); s.value = '6500'; s.dispatchEvent(new Event('change')); })()");
+            chromium.evaluate(
+                    "(() => { const s = document.getElementById('lab-presence'); s.value = '6500'; s.dispatchEvent(new Event('change')); })()");
             ucsync.awaitAgent(1, "NotReady Busy");
-            await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "#wp-agentState"), "NotReady(AuxWork, Busy)"::equals);
-            await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "#auditEntries"),
-                    audit -> audit.contains("Ready -> NotReady(AuxWork, Busy)") && audit.contains("presence Busy"));
-            assertThat(Integer.parseInt(chromium.evaluate("String(document.querySelectorAll('#auditEntries li time').length)"))).isGreaterThanOrEqualTo(2);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> text(chromium, "#wp-agentState"), "NotReady(AuxWork, Busy)"::equals);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> text(chromium, "#auditEntries"),
+                            audit -> audit.contains("Ready -> NotReady(AuxWork, Busy)")
+                                    && audit.contains("presence Busy"));
+            assertThat(Integer.parseInt(
+                            chromium.evaluate("String(document.querySelectorAll('#auditEntries li time').length)")))
+                    .isGreaterThanOrEqualTo(2);
 
             // a call to the worker's DN from the panel: ringing, on a call once answered, none once hung up
             chromium.evaluate("document.getElementById('lab-call').click()");
-            await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "#wp-calls"), "a call is ringing"::equals);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> text(chromium, "#wp-calls"), "a call is ringing"::equals);
             chromium.evaluate("document.getElementById('lab-answer').click()");
             await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "#wp-calls"), "on a call"::equals);
             chromium.evaluate("document.getElementById('lab-release').click()");
             await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "#wp-calls"), "none"::equals);
 
-            // a preview offered from the panel shows with the time left; declined, the NotReady window's timer shows, counting down
+            // a preview offered from the panel shows with the time left; declined, the NotReady window's timer shows,
+            // counting down
             chromium.evaluate("document.getElementById('lab-preview').click()");
-            await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "#wp-timers"),
-                    timers -> timers.matches("preview offered, withdrawn at .* \\((1 min 00|5\\d) s left\\)"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> text(chromium, "#wp-timers"),
+                            timers -> timers.matches("preview offered, withdrawn at .* \\((1 min 00|5\\d) s left\\)"));
             ucsync.frontEnd().presence(worker(1), UcsyncHarness.ONLINE, null, PresenceSource.USER);
             ucsync.awaitAgent(1, "Ready");
             assertThat(ucsync.api("POST", 1, "/preview/decline").statusCode()).isEqualTo(200);
             ucsync.awaitAgent(1, "NotReady PreviewDeclined");
-            await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "#wp-timers"),
-                    timers -> timers.matches("NotReady window after a declined preview ends at .* \\((4 min \\d\\d|5 min 00) s left\\)"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> text(chromium, "#wp-timers"),
+                            timers -> timers.matches(
+                                    "NotReady window after a declined preview ends at .* \\((4 min \\d\\d|5 min 00) s left\\)"));
             int left = secondsLeft(text(chromium, "#wp-timers"));
             await().atMost(Duration.ofSeconds(5)).until(() -> secondsLeft(text(chromium, "#wp-timers")) <= left - 2);
-            assertThat(colours(chromium, home.resolve("2-worker-page.png"), "#wp-agentState")).containsExactly(NOT_READY);
+            assertThat(colours(chromium, home.resolve("2-worker-page.png"), "#wp-agentState"))
+                    .containsExactly(NOT_READY);
 
             chromium.evaluate("document.getElementById('backToBoard').click()");
-            await().atMost(Duration.ofSeconds(10)).until(() -> attribute(chromium, "#board", "hidden"), "false"::equals);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> attribute(chromium, "#board", "hidden"), "false"::equals);
         }
     }
 
     @Test
-    void withoutTheOperatorsSignInThePageItsStreamAndItsApiAreRefusedAndWithoutEmulatorsThereIsNoLabPanel() throws Exception {
-        try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.dashboard.frontend-control=", "ucsync.dashboard.tserver-control=").start();
+    void withoutTheOperatorsSignInThePageItsStreamAndItsApiAreRefusedAndWithoutEmulatorsThereIsNoLabPanel()
+            throws Exception {
+        try (UcsyncHarness ucsync = UcsyncHarness.in(
+                                home, "ucsync.dashboard.frontend-control=", "ucsync.dashboard.tserver-control=")
+                        .start();
                 HeadlessChromium chromium = new HeadlessChromium(Files.createDirectories(home.resolve("chromium")))) {
             chromium.open("http://127.0.0.1:" + ucsync.httpPort + "/dashboard");
             signIn(chromium, "wrong");
-            await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "#error"), error -> error.startsWith("401"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> text(chromium, "#error"), error -> error.startsWith("401"));
             assertThat(attribute(chromium, "#board", "hidden")).isEqualTo("true");
 
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + ucsync.httpPort;
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/dashboard/events")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/api/dashboard/events"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(401);
             // a worker's KW session is not the operator's
             String workerCookie = ucsync.signIn(1, UcsyncHarness.password(1));
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/dashboard/events")).header("Cookie", workerCookie).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/dashboard/overview")).header("Cookie", workerCookie).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/api/dashboard/events"))
+                                            .header("Cookie", workerCookie)
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/api/dashboard/overview"))
+                                            .header("Cookie", workerCookie)
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(401);
 
             signIn(chromium, UcsyncHarness.OPERATOR_PASSWORD);
-            await().atMost(Duration.ofSeconds(10)).until(() -> rowsShown(chromium).contains(worker(2)));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> rowsShown(chromium).contains(worker(2)));
             chromium.evaluate("location.hash = '#worker=' + encodeURIComponent('" + worker(2) + "')");
             await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "#wp-agentState"), "Ready"::equals);
-            assertThat(attribute(chromium, "#lab", "hidden")).as("no lab actions against real servers").isEqualTo("true");
+            assertThat(attribute(chromium, "#lab", "hidden"))
+                    .as("no lab actions against real servers")
+                    .isEqualTo("true");
         }
     }
 
@@ -285,8 +357,18 @@ class DashboardBrowserTest {
             for (int i = 1; i <= ucsync.workers; i++) {
                 WorkerFacts facts = ucsync.connector().engine().facts(worker(i));
                 AgentState state = facts.reportedAgentState();
-                states.merge(state == null ? "unknown" : state instanceof AgentState.NotReady ? "NotReady" : state.toString(), 1, Integer::sum);
-                presences.merge(facts.ownPresence() == null ? "none" : AvailabilityNames.name(facts.ownPresence().availability()), 1, Integer::sum);
+                states.merge(
+                        state == null
+                                ? "unknown"
+                                : state instanceof AgentState.NotReady ? "NotReady" : state.toString(),
+                        1,
+                        Integer::sum);
+                presences.merge(
+                        facts.ownPresence() == null
+                                ? "none"
+                                : AvailabilityNames.name(facts.ownPresence().availability()),
+                        1,
+                        Integer::sum);
             }
             Map<String, Integer> shownStates = new TreeMap<>(tileCounts(chromium, "stateTiles"));
             shownStates.values().removeIf(count -> count == 0);
@@ -298,28 +380,33 @@ class DashboardBrowserTest {
 
     /** The tiles of a row of the overview: the value each filters by, and the count it shows. */
     private static Map<String, Integer> tileCounts(HeadlessChromium chromium, String container) throws Exception {
-        String tiles = chromium.evaluate("JSON.stringify(Object.fromEntries([...document.querySelectorAll('#" + container + " .tile')]"
-                + ".map(tile => [tile.dataset.value, Number(tile.querySelector('.count').textContent.replace(/,/g, ''))])))");
-        return JSON.readValue(tiles, new TypeReference<LinkedHashMap<String, Integer>>() { });
+        String tiles = chromium.evaluate(
+                "JSON.stringify(Object.fromEntries([...document.querySelectorAll('#" + container + " .tile')]"
+                        + ".map(tile => [tile.dataset.value, Number(tile.querySelector('.count').textContent.replace(/,/g, ''))])))");
+        return JSON.readValue(tiles, new TypeReference<LinkedHashMap<String, Integer>>() {});
     }
 
     /** The text of a link's or pool's row in the overview, cells joined by spaces. */
     private static String connection(HeadlessChromium chromium, String table, String name) throws Exception {
         return chromium.evaluate("(() => { const row = [...document.querySelectorAll('#" + table + " tbody tr')]"
-                + ".find(r => r.dataset.key === '" + name + "'); return row ? [...row.cells].map(c => c.textContent).join(' ') : null; })()");
+                + ".find(r => r.dataset.key === '" + name
+                + "'); return row ? [...row.cells].map(c => c.textContent).join(' ') : null; })()");
     }
 
     /** The SIP URIs of the table's rows, in order. */
     private static List<String> rowsShown(HeadlessChromium chromium) throws Exception {
-        return JSON.readValue(chromium.evaluate("JSON.stringify([...document.querySelectorAll('#workers tr')].map(row => row.dataset.sip))"),
-                new TypeReference<List<String>>() { });
+        return JSON.readValue(
+                chromium.evaluate(
+                        "JSON.stringify([...document.querySelectorAll('#workers tr')].map(row => row.dataset.sip))"),
+                new TypeReference<List<String>>() {});
     }
 
     private static void awaitRows(HeadlessChromium chromium, int... workers) {
-        List<String> expected = IntStream.of(workers).mapToObj(UcsyncHarness::worker).toList();
+        List<String> expected =
+                IntStream.of(workers).mapToObj(UcsyncHarness::worker).toList();
         await().atMost(Duration.ofSeconds(10)).until(() -> rowsShown(chromium), expected::equals);
-        await().atMost(Duration.ofSeconds(5)).until(() -> text(chromium, "#range"),
-                ("1–" + workers.length + " of " + workers.length)::equals);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> text(chromium, "#range"), ("1–" + workers.length + " of " + workers.length)::equals);
     }
 
     private static void awaitRange(HeadlessChromium chromium, String range) {
@@ -340,7 +427,8 @@ class DashboardBrowserTest {
     }
 
     private static String text(HeadlessChromium chromium, String selector) throws Exception {
-        return chromium.evaluate("(() => { const e = document.querySelector(\"" + selector + "\"); return e ? e.textContent.trim() : null; })()");
+        return chromium.evaluate("(() => { const e = document.querySelector(\"" + selector
+                + "\"); return e ? e.textContent.trim() : null; })()");
     }
 
     private static String attribute(HeadlessChromium chromium, String selector, String property) throws Exception {
@@ -355,16 +443,29 @@ class DashboardBrowserTest {
     private static int secondsLeft(String countdown) {
         Matcher matcher = Pattern.compile("\\((?:(\\d+) min )?(\\d+) s left\\)").matcher(countdown);
         assertThat(matcher.find()).as(countdown).isTrue();
-        return (matcher.group(1) == null ? 0 : Integer.parseInt(matcher.group(1)) * 60) + Integer.parseInt(matcher.group(2));
+        return (matcher.group(1) == null ? 0 : Integer.parseInt(matcher.group(1)) * 60)
+                + Integer.parseInt(matcher.group(2));
     }
 
     private static HttpResponse<String> operatorGet(UcsyncHarness ucsync, String path) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        String cookie = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ucsync.httpPort + "/api/operator/session"))
-                .header("X-Requested-With", "ucsync").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + UcsyncHarness.OPERATOR_PASSWORD + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString()).headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ucsync.httpPort + path)).header("Cookie", cookie).build(),
+        String cookie = http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + ucsync.httpPort + "/api/operator/session"))
+                                .header("X-Requested-With", "ucsync")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"password\":\"" + UcsyncHarness.OPERATOR_PASSWORD + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .headers()
+                .firstValue("Set-Cookie")
+                .orElseThrow()
+                .split(";")[0];
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ucsync.httpPort + path))
+                        .header("Cookie", cookie)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -377,11 +478,13 @@ class DashboardBrowserTest {
         for (int i = 0; i < selectors.length; i++) {
             // each element in view when its screenshot is taken: the page is longer than the window
             chromium.evaluate("document.querySelector(\"" + selectors[i] + "\").scrollIntoView({ block: 'center' })");
-            JsonNode rect = JSON.readTree(chromium.evaluate("JSON.stringify(document.querySelector(\"" + selectors[i] + "\").getBoundingClientRect())"));
+            JsonNode rect = JSON.readTree(chromium.evaluate(
+                    "JSON.stringify(document.querySelector(\"" + selectors[i] + "\").getBoundingClientRect())"));
             byte[] png = chromium.screenshot();
             Files.write(file.resolveSibling(i + "-" + file.getFileName()), png);
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-            colours[i] = image.getRGB((int) rect.get("left").asDouble() + 3, (int) (rect.get("top").asDouble() + rect.get("height").asDouble() / 2))
+            colours[i] = image.getRGB((int) rect.get("left").asDouble() + 3, (int)
+                            (rect.get("top").asDouble() + rect.get("height").asDouble() / 2))
                     & 0xffffff;
         }
         return colours;

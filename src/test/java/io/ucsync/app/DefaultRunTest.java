@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.sip.internal.FreePorts;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -18,11 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.ucsync.sip.internal.FreePorts;
 
 /**
  * The default run as a new user starts it: the shipped config/ and routes/, the jar's own logging, in a directory of
@@ -31,8 +29,13 @@ import io.ucsync.sip.internal.FreePorts;
 class DefaultRunTest {
 
     /** The shipped keys that hold a port, and those that hold host:port of the embedded lab. */
-    private static final List<String> PORT_KEYS = List.of("ucsync.lab.tserver-port", "ucsync.lab.frontend-port",
-            "ucsync.lab.tserver-control-port", "ucsync.lab.frontend-control-port", "camel.server.port", "camel.management.port");
+    private static final List<String> PORT_KEYS = List.of(
+            "ucsync.lab.tserver-port",
+            "ucsync.lab.frontend-port",
+            "ucsync.lab.tserver-control-port",
+            "ucsync.lab.frontend-control-port",
+            "camel.server.port",
+            "camel.management.port");
 
     @TempDir
     Path home;
@@ -40,25 +43,39 @@ class DefaultRunTest {
     @Test
     void theShippedConfigurationServesThisMachineOnlyAndTheStartEndsWithOneSummaryAndOneReadyLine() throws Exception {
         Map<String, Integer> ports = shippedConfigurationWithFreePorts();
-        Process ucsync = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dlog4j2.configurationFile=" + Path.of("src/main/standalone/log4j2.properties").toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync")
-                .directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("ucsync.log").toFile()).start();
+        Process ucsync = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Dlog4j2.configurationFile="
+                                + Path.of("src/main/standalone/log4j2.properties")
+                                        .toAbsolutePath(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.ucsync.Ucsync")
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("ucsync.log").toFile())
+                .start();
         try {
             await().atMost(Duration.ofSeconds(90)).until(() -> log().contains("ucsync ready:"));
             String log = log();
             assertThat(log).doesNotContain("HTTP endpoints summary");
-            assertThat(occurrences(log, "HTTP endpoints on http://127.0.0.1:" + ports.get("camel.server.port") + ":")).isEqualTo(1);
-            assertThat(occurrences(log, "management endpoints on http://127.0.0.1:" + ports.get("camel.management.port") + ":"))
+            assertThat(occurrences(log, "HTTP endpoints on http://127.0.0.1:" + ports.get("camel.server.port") + ":"))
                     .isEqualTo(1);
-            assertThat(log.indexOf("ucsync ready:")).as("ready comes last").isGreaterThan(log.indexOf("HTTP endpoints on"));
+            assertThat(occurrences(
+                            log,
+                            "management endpoints on http://127.0.0.1:" + ports.get("camel.management.port") + ":"))
+                    .isEqualTo(1);
+            assertThat(log.indexOf("ucsync ready:"))
+                    .as("ready comes last")
+                    .isGreaterThan(log.indexOf("HTTP endpoints on"));
             assertThat(log).contains("dashboard http://127.0.0.1:" + ports.get("camel.server.port") + "/dashboard");
 
             for (String server : List.of("camel.server.port", "camel.management.port")) {
                 int port = ports.get(server);
                 reach(InetAddress.getLoopbackAddress(), port);
                 // bound to 127.0.0.1 only: another loopback address of this very machine does not reach it
-                assertThatThrownBy(() -> reach(InetAddress.getByName("127.0.0.2"), port)).as(server)
+                assertThatThrownBy(() -> reach(InetAddress.getByName("127.0.0.2"), port))
+                        .as(server)
                         .isInstanceOf(ConnectException.class);
             }
         } finally {
@@ -84,8 +101,8 @@ class DefaultRunTest {
             int port = FreePorts.pick(InetAddress.getLoopbackAddress());
             String shipped = text.replaceAll("(?s).*\\n" + key.replace(".", "\\.") + "=(\\d+)\\n.*", "$1");
             ports.put(key, port);
-            text = text.replace(key + "=" + shipped + "\n", key + "=" + port + "\n").replace("127.0.0.1:" + shipped + "\n",
-                    "127.0.0.1:" + port + "\n");
+            text = text.replace(key + "=" + shipped + "\n", key + "=" + port + "\n")
+                    .replace("127.0.0.1:" + shipped + "\n", "127.0.0.1:" + port + "\n");
         }
         Files.writeString(properties, text);
         return ports;

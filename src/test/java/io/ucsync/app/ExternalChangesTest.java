@@ -5,17 +5,15 @@ import static io.ucsync.app.UcsyncHarness.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-
-import org.assertj.core.api.InstanceOfAssertFactories;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.ucsync.engine.WorkerFacts;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.tlib.protocol.AgentWorkMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the contact center does to an agent (an agent desktop's after-call work, a supervisor's logout, another
@@ -32,37 +30,53 @@ class ExternalChangesTest {
 
     @Test
     void afterCallWorkSetOnTheDesktopStaysUntilThePresenceChanges() throws Exception {
-        try (UcsyncHarness ucsync = UcsyncHarness.in(home).start(); AgentDesktop desktop = AgentDesktop.connectedTo(ucsync.tserver().port())) {
+        try (UcsyncHarness ucsync = UcsyncHarness.in(home).start();
+                AgentDesktop desktop = AgentDesktop.connectedTo(ucsync.tserver().port())) {
             ucsync.awaitAgent(1, "Ready");
 
             desktop.notReady(dn(1), AgentWorkMode.AfterCallWork, "ACW");
             awaitExternalChangeSeen(ucsync, 1);
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> UcsyncHarness.describe(ucsync.agent(1)).equals("NotReady ACW"));
-            assertThat(ucsync.tserver().stats().get(dn(1))).as("ucsync did not answer the desktop").doesNotContainKey("RequestAgentReady");
-            assertThat(ucsync.connector().engine().registry().auditFor(worker(1), 1)).singleElement().satisfies(entry -> {
-                assertThat(entry.change()).isEqualTo("Ready -> NotReady(AfterCallWork, ACW)");
-                assertThat(entry.cause()).isEqualTo("EventAgentNotReady: set by another T-Server client");
-            });
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> UcsyncHarness.describe(ucsync.agent(1)).equals("NotReady ACW"));
+            assertThat(ucsync.tserver().stats().get(dn(1)))
+                    .as("ucsync did not answer the desktop")
+                    .doesNotContainKey("RequestAgentReady");
+            assertThat(ucsync.connector().engine().registry().auditFor(worker(1), 1))
+                    .singleElement()
+                    .satisfies(entry -> {
+                        assertThat(entry.change()).isEqualTo("Ready -> NotReady(AfterCallWork, ACW)");
+                        assertThat(entry.cause()).isEqualTo("EventAgentNotReady: set by another T-Server client");
+                    });
             Map<String, Object> view = ucsync.connector().engine().view(worker(1));
             assertThat(view.get("desiredAgentState")).isNull();
             assertThat((String) view.get("why")).startsWith("the agent state was set by another T-Server client");
-            assertThat(view.get("externalChange")).asInstanceOf(InstanceOfAssertFactories.MAP)
-                    .containsEntry("by", "another T-Server client").containsEntry("held", true);
+            assertThat(view.get("externalChange"))
+                    .asInstanceOf(InstanceOfAssertFactories.MAP)
+                    .containsEntry("by", "another T-Server client")
+                    .containsEntry("held", true);
 
             ucsync.frontEnd().presence(worker(1), BUSY, null, PresenceSource.USER);
             ucsync.awaitAgent(1, "NotReady Busy");
-            assertThat(ucsync.connector().engine().facts(worker(1)).externalChange()).isNull();
+            assertThat(ucsync.connector().engine().facts(worker(1)).externalChange())
+                    .isNull();
         }
     }
 
     @Test
     void aSupervisorsLogoutStaysUntilThePresenceChangesAndADesktopsReadyLikewise() throws Exception {
-        try (UcsyncHarness ucsync = UcsyncHarness.in(home).start(); AgentDesktop supervisor = AgentDesktop.connectedTo(ucsync.tserver().port())) {
+        try (UcsyncHarness ucsync = UcsyncHarness.in(home).start();
+                AgentDesktop supervisor =
+                        AgentDesktop.connectedTo(ucsync.tserver().port())) {
             ucsync.awaitAgent(2, "Ready");
             supervisor.logout(dn(2));
             awaitExternalChangeSeen(ucsync, 2);
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> UcsyncHarness.describe(ucsync.agent(2)).equals("LoggedOut"));
-            assertThat(ucsync.tserver().stats().get(dn(2))).as("one login, at the start").containsEntry("RequestAgentLogin", 1);
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> UcsyncHarness.describe(ucsync.agent(2)).equals("LoggedOut"));
+            assertThat(ucsync.tserver().stats().get(dn(2)))
+                    .as("one login, at the start")
+                    .containsEntry("RequestAgentLogin", 1);
             ucsync.frontEnd().presence(worker(2), BUSY, null, PresenceSource.USER);
             ucsync.awaitAgent(2, "NotReady Busy");
 
@@ -70,7 +84,9 @@ class ExternalChangesTest {
             ucsync.awaitAgent(3, "NotReady Busy");
             supervisor.ready(dn(3));
             awaitExternalChangeSeen(ucsync, 3);
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> UcsyncHarness.describe(ucsync.agent(3)).equals("Ready"));
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> UcsyncHarness.describe(ucsync.agent(3)).equals("Ready"));
             ucsync.frontEnd().presence(worker(3), AWAY, null, PresenceSource.USER);
             ucsync.awaitAgent(3, "NotReady Away");
         }
@@ -78,7 +94,8 @@ class ExternalChangesTest {
 
     @Test
     void revertAnswersOneExternalChangePerInputSoThatTwoSystemsNeverLoop() throws Exception {
-        try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.external-changes=revert").start();
+        try (UcsyncHarness ucsync =
+                        UcsyncHarness.in(home, "ucsync.external-changes=revert").start();
                 AgentDesktop desktop = AgentDesktop.connectedTo(ucsync.tserver().port())) {
             ucsync.awaitAgent(1, "Ready");
             desktop.notReady(dn(1), AgentWorkMode.AfterCallWork, "ACW");
@@ -91,8 +108,12 @@ class ExternalChangesTest {
                 WorkerFacts facts = ucsync.connector().engine().facts(worker(1));
                 return facts.heldByExternalChange();
             });
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> UcsyncHarness.describe(ucsync.agent(1)).equals("NotReady ACW"));
-            assertThat(ucsync.tserver().stats().get(dn(1))).as("still one answer").containsEntry("RequestAgentReady", 1);
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> UcsyncHarness.describe(ucsync.agent(1)).equals("NotReady ACW"));
+            assertThat(ucsync.tserver().stats().get(dn(1)))
+                    .as("still one answer")
+                    .containsEntry("RequestAgentReady", 1);
 
             // a new input: the map applies, and the next external change is answered once again
             ucsync.frontEnd().presence(worker(1), BUSY, null, PresenceSource.USER);
@@ -106,7 +127,9 @@ class ExternalChangesTest {
 
     @Test
     void aTServerRestartedEmptyGetsEveryAgentBackButOneASupervisorLoggedOutStaysOut() throws Exception {
-        try (UcsyncHarness ucsync = UcsyncHarness.in(home).start(); AgentDesktop supervisor = AgentDesktop.connectedTo(ucsync.tserver().port())) {
+        try (UcsyncHarness ucsync = UcsyncHarness.in(home).start();
+                AgentDesktop supervisor =
+                        AgentDesktop.connectedTo(ucsync.tserver().port())) {
             ucsync.awaitAgent(1, "Ready");
             ucsync.awaitAgent(2, "Ready");
             ucsync.awaitAgent(3, "Ready");
@@ -118,10 +141,16 @@ class ExternalChangesTest {
 
             ucsync.restartTServerEmpty();
             ucsync.awaitAgent(1, "Ready");
-            ucsync.awaitAgent(3, "Ready"); // the T-Server lost the desktop's ACW with the rest: the presence applies again
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> UcsyncHarness.describe(ucsync.agent(2)).equals("LoggedOut"));
-            assertThat(ucsync.tserver().stats().get(dn(2))).as("the supervisor's logout stands").doesNotContainKey("RequestAgentLogin");
-            assertThat(ucsync.connector().engine().facts(worker(2)).heldByExternalChange()).isTrue();
+            ucsync.awaitAgent(
+                    3, "Ready"); // the T-Server lost the desktop's ACW with the rest: the presence applies again
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> UcsyncHarness.describe(ucsync.agent(2)).equals("LoggedOut"));
+            assertThat(ucsync.tserver().stats().get(dn(2)))
+                    .as("the supervisor's logout stands")
+                    .doesNotContainKey("RequestAgentLogin");
+            assertThat(ucsync.connector().engine().facts(worker(2)).heldByExternalChange())
+                    .isTrue();
         }
     }
 
@@ -130,18 +159,25 @@ class ExternalChangesTest {
         try (UcsyncHarness ucsync = UcsyncHarness.in(home).start()) {
             ucsync.awaitAgent(1, "Ready");
             var call = ucsync.tserver().call("+4930123456", dn(1));
-            await().atMost(Duration.ofSeconds(10)).until(() -> ucsync.connector().engine().facts(worker(1)).calls()
-                    .containsValue(WorkerFacts.CallPhase.ALERTING));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ucsync.connector()
+                            .engine()
+                            .facts(worker(1))
+                            .calls()
+                            .containsValue(WorkerFacts.CallPhase.ALERTING));
             // the ringing was decided on: had it published, the publication would be recorded with the facts
             assertThat(ucsync.connector().engine().facts(worker(1)).published()).isNull();
             ucsync.tserver().release(call);
-            await().atMost(Duration.ofSeconds(10)).until(() -> ucsync.connector().engine().facts(worker(1)).calls().isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            ucsync.connector().engine().facts(worker(1)).calls().isEmpty());
             assertThat(ucsync.connector().engine().facts(worker(1)).published()).isNull();
             assertThat(ucsync.frontEnd().publications(worker(1))).isEmpty();
         }
     }
 
     private static void awaitExternalChangeSeen(UcsyncHarness ucsync, int worker) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> ucsync.connector().engine().facts(worker(worker)).heldByExternalChange());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ucsync.connector().engine().facts(worker(worker)).heldByExternalChange());
     }
 }

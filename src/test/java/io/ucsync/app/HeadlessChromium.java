@@ -1,5 +1,7 @@
 package io.ucsync.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,9 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * A real Chromium (Debian package {@code chromium}), headless, driven over the DevTools protocol on a WebSocket:
  * navigate, evaluate JavaScript in the page (to read it and to click), take a screenshot. A missing chromium fails
@@ -48,16 +47,26 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** A Chromium that also trusts the certificates whose public keys have these SHA-256 hashes (base64). */
     HeadlessChromium(Path profile, List<String> trustedPublicKeyHashes) throws Exception {
-        List<String> command = new ArrayList<>(List.of("chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--window-size=1000,800",
+        List<String> command = new ArrayList<>(List.of(
+                "chromium",
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0",
+                "--window-size=1000,800",
                 "--user-data-dir=" + profile));
         if (!trustedPublicKeyHashes.isEmpty()) {
             command.add("--ignore-certificate-errors-spki-list=" + String.join(",", trustedPublicKeyHashes));
         }
         command.add("about:blank");
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader output =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String browserUrl = null;
         for (String line; browserUrl == null && (line = output.readLine()) != null; ) {
             Matcher matcher = DEVTOOLS.matcher(line);
@@ -68,32 +77,41 @@ final class HeadlessChromium implements AutoCloseable {
         if (browserUrl == null) {
             throw new IllegalStateException("chromium did not start its DevTools endpoint");
         }
-        Thread drain = new Thread(() -> output.lines().forEach(line -> { }), "chromium-output");
+        Thread drain = new Thread(() -> output.lines().forEach(line -> {}), "chromium-output");
         drain.setDaemon(true);
         drain.start();
         URI browser = URI.create(browserUrl);
         HttpClient http = HttpClient.newHttpClient();
-        String list = http.send(HttpRequest.newBuilder(URI.create("http://" + browser.getHost() + ":" + browser.getPort() + "/json/list")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String list = http.send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://" + browser.getHost() + ":" + browser.getPort() + "/json/list"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         String pageUrl = null;
         for (JsonNode target : JSON.readTree(list)) {
             if ("page".equals(target.path("type").asText())) {
                 pageUrl = target.path("webSocketDebuggerUrl").asText();
             }
         }
-        page = http.newWebSocketBuilder().buildAsync(URI.create(pageUrl), new Listener()).get(10, TimeUnit.SECONDS);
+        page = http.newWebSocketBuilder()
+                .buildAsync(URI.create(pageUrl), new Listener())
+                .get(10, TimeUnit.SECONDS);
     }
 
     /** Opens the URL and waits until its document has loaded. */
     void open(String url) throws Exception {
         send("Page.enable", Map.of());
         send("Page.navigate", Map.of("url", url));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "complete".equals(evaluate("document.readyState")));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> "complete".equals(evaluate("document.readyState")));
     }
 
     /** Evaluates a JavaScript expression in the page and returns its value as text. */
     String evaluate(String expression) throws Exception {
-        JsonNode result = send("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
+        JsonNode result =
+                send("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
         JsonNode value = result.path("result").path("value");
         return value.isMissingNode() || value.isNull() ? null : value.asText();
     }
@@ -122,19 +140,25 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Shows the page on a screen this many CSS pixels wide and high: a phone's (mobile viewport, two device pixels a CSS pixel), or a desktop's. */
     void emulateScreen(int width, int height, boolean phone) throws Exception {
-        send("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", phone ? 2 : 1, "mobile", phone));
+        send(
+                "Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", phone ? 2 : 1, "mobile", phone));
     }
 
     /** A PNG of what the page shows. */
     byte[] screenshot() throws Exception {
-        return Base64.getDecoder().decode(send("Page.captureScreenshot", Map.of("format", "png")).path("data").asText());
+        return Base64.getDecoder()
+                .decode(send("Page.captureScreenshot", Map.of("format", "png"))
+                        .path("data")
+                        .asText());
     }
 
     private JsonNode send(String method, Map<String, Object> params) throws Exception {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         pending.put(id, answer);
-        page.sendText(JSON.writeValueAsString(Map.of("id", id, "method", method, "params", params)), true).get(5, TimeUnit.SECONDS);
+        page.sendText(JSON.writeValueAsString(Map.of("id", id, "method", method, "params", params)), true)
+                .get(5, TimeUnit.SECONDS);
         JsonNode response = answer.get(15, TimeUnit.SECONDS);
         if (response.has("error")) {
             throw new IllegalStateException(method + ": " + response.get("error"));
@@ -160,7 +184,8 @@ final class HeadlessChromium implements AutoCloseable {
             if (last) {
                 try {
                     JsonNode message = JSON.readTree(text.toString());
-                    CompletableFuture<JsonNode> answer = message.has("id") ? pending.remove(message.get("id").asInt()) : null;
+                    CompletableFuture<JsonNode> answer =
+                            message.has("id") ? pending.remove(message.get("id").asInt()) : null;
                     if (answer != null) {
                         answer.complete(message);
                     }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,36 +28,59 @@ class HttpApiRefusalsTest {
     @TempDir
     Path home;
 
-    private record Call(String method, String path) {
-    }
+    private record Call(String method, String path) {}
 
     @Test
-    void everyApiEndpointRefusesMissingCredentialsAnotherWorkersSessionAndChangesWithoutTheCsrfHeader() throws Exception {
-        try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.kw.preview-api-token=routing-secret").start()) {
+    void everyApiEndpointRefusesMissingCredentialsAnotherWorkersSessionAndChangesWithoutTheCsrfHeader()
+            throws Exception {
+        try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.kw.preview-api-token=routing-secret")
+                .start()) {
             ucsync.awaitAgent(1, "Ready");
             List<Call> calls = apiCalls(ucsync);
-            assertThat(calls).extracting(Call::path).contains("/api/session", "/api/previews", "/api/dashboard/lab/presence");
+            assertThat(calls)
+                    .extracting(Call::path)
+                    .contains("/api/session", "/api/previews", "/api/dashboard/lab/presence");
             String workerOne = ucsync.signIn(1, UcsyncHarness.password(1));
             String workerTwo = ucsync.signIn(2, UcsyncHarness.password(2));
             String operator = signInOperator(ucsync);
             Map<String, Integer> refused = new TreeMap<>();
             Map<String, Integer> expected = new TreeMap<>();
             for (Call call : calls) {
-                String path = call.path().replace("{worker}", URLEncoder.encode(worker(1), StandardCharsets.UTF_8)).replace("{id}", "x");
-                String query = "?worker=" + URLEncoder.encode(worker(1), StandardCharsets.UTF_8) + "&availability=6500&timeout=30&on=true&dn="
-                        + UcsyncHarness.dn(1);
-                boolean ownSession = call.path().equals("/api/session") || call.path().equals("/api/operator/session");
+                String path = call.path()
+                        .replace("{worker}", URLEncoder.encode(worker(1), StandardCharsets.UTF_8))
+                        .replace("{id}", "x");
+                String query = "?worker=" + URLEncoder.encode(worker(1), StandardCharsets.UTF_8)
+                        + "&availability=6500&timeout=30&on=true&dn=" + UcsyncHarness.dn(1);
+                boolean ownSession =
+                        call.path().equals("/api/session") || call.path().equals("/api/operator/session");
                 boolean signOut = call.method().equals("DELETE") && call.path().equals("/api/session");
                 // signing out without a session changes nothing, and says so
-                record(refused, expected, call, "no credentials", send(ucsync, call.method(), path + query, null, true), signOut ? 204 : 401);
+                record(
+                        refused,
+                        expected,
+                        call,
+                        "no credentials",
+                        send(ucsync, call.method(), path + query, null, true),
+                        signOut ? 204 : 401);
                 if (!ownSession) {
                     int anotherWorker = call.path().startsWith("/api/workers/") ? 403 : 401;
-                    record(refused, expected, call, "worker 2's session", send(ucsync, call.method(), path + query, workerTwo, true), anotherWorker);
+                    record(
+                            refused,
+                            expected,
+                            call,
+                            "worker 2's session",
+                            send(ucsync, call.method(), path + query, workerTwo, true),
+                            anotherWorker);
                 }
                 if (!call.method().equals("GET") && !call.path().startsWith("/api/previews")) {
                     String rightSession = call.path().startsWith("/api/dashboard/") ? operator : workerOne;
-                    record(refused, expected, call, "its own session but no CSRF header", send(ucsync, call.method(), path + query,
-                            rightSession, false), 403);
+                    record(
+                            refused,
+                            expected,
+                            call,
+                            "its own session but no CSRF header",
+                            send(ucsync, call.method(), path + query, rightSession, false),
+                            403);
                 }
             }
             assertThat(refused).isEqualTo(expected);
@@ -68,10 +90,16 @@ class HttpApiRefusalsTest {
     }
 
     private static String signInOperator(UcsyncHarness ucsync) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + ucsync.httpPort + "/api/operator/session")).header("X-Requested-With", "ucsync").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + UcsyncHarness.OPERATOR_PASSWORD + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + ucsync.httpPort + "/api/operator/session"))
+                                .header("X-Requested-With", "ucsync")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"password\":\"" + UcsyncHarness.OPERATOR_PASSWORD + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
     }
@@ -80,9 +108,11 @@ class HttpApiRefusalsTest {
     private static List<Call> apiCalls(UcsyncHarness ucsync) {
         List<Call> calls = new ArrayList<>();
         for (var endpoint : ucsync.connector().camelContext().getEndpoints()) {
-            // the OpenAPI document (and /api/docs, which shows it) describes the API to anyone, as API documents do; every
+            // the OpenAPI document (and /api/docs, which shows it) describes the API to anyone, as API documents do;
+            // every
             // other endpoint needs credentials
-            if (endpoint instanceof PlatformHttpEndpoint http && http.getPath().startsWith("/api/")
+            if (endpoint instanceof PlatformHttpEndpoint http
+                    && http.getPath().startsWith("/api/")
                     && !List.of("/api/openapi.json", "/api/docs").contains(http.getPath())) {
                 for (String method : http.getHttpMethodRestrict().split(",")) {
                     calls.add(new Call(method.trim(), http.getPath()));
@@ -92,18 +122,29 @@ class HttpApiRefusalsTest {
         return calls;
     }
 
-    private static void record(Map<String, Integer> refused, Map<String, Integer> expected, Call call, String how,
-            HttpResponse<String> response, int status) {
+    private static void record(
+            Map<String, Integer> refused,
+            Map<String, Integer> expected,
+            Call call,
+            String how,
+            HttpResponse<String> response,
+            int status) {
         String key = call.method() + " " + call.path() + " with " + how;
         refused.put(key, response.statusCode());
         expected.put(key, status);
     }
 
-    private static HttpResponse<String> send(UcsyncHarness ucsync, String method, String pathAndQuery, String cookie, boolean csrfHeader)
+    private static HttpResponse<String> send(
+            UcsyncHarness ucsync, String method, String pathAndQuery, String cookie, boolean csrfHeader)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ucsync.httpPort + pathAndQuery))
-                .method(method, method.equals("GET") || method.equals("DELETE") ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json");
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + ucsync.httpPort + pathAndQuery))
+                .method(
+                        method,
+                        method.equals("GET") || method.equals("DELETE")
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Content-Type", "application/json");
         if (cookie != null) {
             request.header("Cookie", cookie);
         }

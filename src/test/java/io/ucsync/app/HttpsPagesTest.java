@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ucsync.tls.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,13 +19,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.ucsync.tls.TestCertificates;
 
 /**
  * The KW page, the API and the dashboard over HTTPS, as README "Pointing ucsync at real servers" configures it: a
@@ -37,20 +34,24 @@ class HttpsPagesTest {
     @Test
     void thePagesAreServedOverTlsOnlyAndTheSessionCookieIsSecure() throws Exception {
         Path store = new TestCertificates(Files.createDirectories(home.resolve("tls"))).keyStore("http", "127.0.0.1");
-        try (UcsyncHarness ucsync = UcsyncHarness.in(home,
-                "camel.ssl.enabled=true",
-                "camel.ssl.keyStore=file:" + store,
-                "camel.ssl.keystorePassword=" + TestCertificates.PASSWORD,
-                "camel.ssl.keyStoreType=PKCS12",
-                "camel.server.useGlobalSslContextParameters=true").start();
-                HeadlessChromium chromium = new HeadlessChromium(Files.createDirectories(home.resolve("chromium")),
-                        List.of(publicKeyHash(store)))) {
+        try (UcsyncHarness ucsync = UcsyncHarness.in(
+                                home,
+                                "camel.ssl.enabled=true",
+                                "camel.ssl.keyStore=file:" + store,
+                                "camel.ssl.keystorePassword=" + TestCertificates.PASSWORD,
+                                "camel.ssl.keyStoreType=PKCS12",
+                                "camel.server.useGlobalSslContextParameters=true")
+                        .start();
+                HeadlessChromium chromium = new HeadlessChromium(
+                        Files.createDirectories(home.resolve("chromium")), List.of(publicKeyHash(store)))) {
             ucsync.awaitAgent(1, "Ready");
             chromium.open("https://127.0.0.1:" + ucsync.httpPort + "/kw");
             chromium.evaluate("document.getElementById('sipUri').value = '" + UcsyncHarness.worker(1) + "'");
             chromium.evaluate("document.getElementById('password').value = '" + UcsyncHarness.password(1) + "'");
             chromium.evaluate("document.getElementById('signinButton').click()");
-            await().atMost(Duration.ofSeconds(10)).until(() -> "Ready".equals(chromium.evaluate("document.getElementById('agentState').textContent")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            "Ready".equals(chromium.evaluate("document.getElementById('agentState').textContent")));
 
             JsonNode session = null;
             for (JsonNode cookie : chromium.cookies()) {
@@ -59,13 +60,17 @@ class HttpsPagesTest {
                 }
             }
             assertThat(session).as("the session cookie").isNotNull();
-            assertThat(session.path("secure").asBoolean()).as("Secure: never sent over plain HTTP").isTrue();
+            assertThat(session.path("secure").asBoolean())
+                    .as("Secure: never sent over plain HTTP")
+                    .isTrue();
             assertThat(session.path("httpOnly").asBoolean()).isTrue();
             assertThat(session.path("sameSite").asText()).isEqualTo("Strict");
 
-            HttpRequest plain = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ucsync.httpPort + "/kw")).build();
+            HttpRequest plain = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ucsync.httpPort + "/kw"))
+                    .build();
             assertThatThrownBy(() -> HttpClient.newHttpClient().send(plain, HttpResponse.BodyHandlers.ofString()))
-                    .as("no page over plain HTTP").isInstanceOf(IOException.class);
+                    .as("no page over plain HTTP")
+                    .isInstanceOf(IOException.class);
         }
     }
 
@@ -76,6 +81,7 @@ class HttpsPagesTest {
             keyStore.load(in, TestCertificates.PASSWORD.toCharArray());
         }
         byte[] publicKey = keyStore.getCertificate("http").getPublicKey().getEncoded();
-        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(publicKey));
+        return Base64.getEncoder()
+                .encodeToString(MessageDigest.getInstance("SHA-256").digest(publicKey));
     }
 }

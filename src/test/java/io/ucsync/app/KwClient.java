@@ -31,15 +31,21 @@ final class KwClient {
     /** Signs in to the KW API as the worker; the session cookie, or null when refused. */
     String signIn(int worker, String password) throws IOException, InterruptedException {
         HttpResponse<String> response = signInResponse(worker, password);
-        return response.statusCode() == 200 ? response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0] : null;
+        return response.statusCode() == 200
+                ? response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0]
+                : null;
     }
 
     /** What the KW API answers to the worker's sign-in with this password. */
     HttpResponse<String> signInResponse(int worker, String password) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session"))
-                .header("X-Requested-With", "ucsync").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"sipUri\":\"" + worker(worker) + "\",\"password\":\"" + password + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session"))
+                        .header("X-Requested-With", "ucsync")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"sipUri\":\"" + worker(worker) + "\",\"password\":\"" + password + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A request to the KW API about a worker, signed in as that worker, with the CSRF header; path e.g. "/cc-dnd?on=true". */
@@ -61,7 +67,8 @@ final class KwClient {
     HttpResponse<String> api(String method, int worker, String path, String cookie, boolean csrfHeader)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/workers/"
-                + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8) + path)).method(method, HttpRequest.BodyPublishers.noBody());
+                        + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8) + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
         if (cookie != null) {
             request.header("Cookie", cookie);
         }
@@ -73,16 +80,18 @@ final class KwClient {
 
     /** The routing system offers the worker a preview for a minute, with this token. */
     void offerPreview(int worker, String token) throws IOException, InterruptedException {
-        HttpResponse<String> offered = previewApi("POST", "?worker=" + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8)
-                + "&timeout=60", token);
+        HttpResponse<String> offered = previewApi(
+                "POST", "?worker=" + URLEncoder.encode(worker(worker), StandardCharsets.UTF_8) + "&timeout=60", token);
         if (offered.statusCode() != 200) {
             throw new IllegalStateException("preview not offered: " + offered.statusCode() + " " + offered.body());
         }
     }
 
     /** A request to the routing system's preview API with this token (or none). */
-    HttpResponse<String> previewApi(String method, String pathAndQuery, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/previews" + pathAndQuery))
+    HttpResponse<String> previewApi(String method, String pathAndQuery, String token)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/api/previews" + pathAndQuery))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (token != null) {
             request.header("Authorization", "Bearer " + token);

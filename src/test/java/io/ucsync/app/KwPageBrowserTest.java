@@ -4,6 +4,8 @@ import static io.ucsync.app.UcsyncHarness.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
@@ -14,14 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.imageio.ImageIO;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The KW page in a real headless Chromium, used with the keyboard only: the worker signs in, sees their states,
@@ -41,7 +38,8 @@ class KwPageBrowserTest {
 
     @Test
     void aWorkerSwitchesDndAcceptsOnePreviewAndDeclinesAnotherWithTheKeyboardSeeingTheTimeLeft() throws Exception {
-        try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.kw.preview-api-token=" + TOKEN).start();
+        try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.kw.preview-api-token=" + TOKEN)
+                        .start();
                 HeadlessChromium chromium = new HeadlessChromium(Files.createDirectories(home.resolve("chromium")))) {
             ucsync.awaitAgent(1, "Ready");
             chromium.open("http://127.0.0.1:" + ucsync.httpPort + "/kw");
@@ -49,17 +47,21 @@ class KwPageBrowserTest {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "agentState"), "Ready"::equals);
             assertThat(text(chromium, "presence")).isEqualTo("Online@user");
-            assertThat(chromium.evaluate("document.getElementById('ccDnd').getAttribute('role')")).isEqualTo("switch");
+            assertThat(chromium.evaluate("document.getElementById('ccDnd').getAttribute('role')"))
+                    .isEqualTo("switch");
             assertThat(chromium.evaluate("document.getElementById('ccDnd').labels[0].textContent.trim()"))
                     .isEqualTo("Do not disturb for contact-center work");
-            assertThat(chromium.evaluate("String(document.getElementById('ccDnd').checked)")).isEqualTo("false");
+            assertThat(chromium.evaluate("String(document.getElementById('ccDnd').checked)"))
+                    .isEqualTo("false");
 
             // the DND switch, with the space bar
             chromium.evaluate("document.getElementById('ccDnd').focus()");
             chromium.press(" ");
             ucsync.awaitAgent(1, "NotReady CCDoNotDisturb");
-            await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "agentState"), "NotReady(AuxWork, CCDoNotDisturb)"::equals);
-            assertThat(chromium.evaluate("String(document.getElementById('ccDnd').checked)")).isEqualTo("true");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> text(chromium, "agentState"), "NotReady(AuxWork, CCDoNotDisturb)"::equals);
+            assertThat(chromium.evaluate("String(document.getElementById('ccDnd').checked)"))
+                    .isEqualTo("true");
             chromium.press(" ");
             ucsync.awaitAgent(1, "Ready");
 
@@ -67,7 +69,8 @@ class KwPageBrowserTest {
             String accepted = offer(ucsync, 30);
             await().atMost(Duration.ofSeconds(10)).until(() -> visible(chromium, "offer"));
             assertThat(secondsIn(text(chromium, "offerRemaining"))).isBetween(20, 30);
-            await().atMost(Duration.ofSeconds(5)).until(() -> chromium.evaluate("document.activeElement.id"), "acceptPreview"::equals);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> chromium.evaluate("document.activeElement.id"), "acceptPreview"::equals);
             int left = secondsIn(text(chromium, "offerRemaining"));
             await().atMost(Duration.ofSeconds(5)).until(() -> secondsIn(text(chromium, "offerRemaining")) < left);
             chromium.press("Enter");
@@ -77,7 +80,8 @@ class KwPageBrowserTest {
 
             // another offer: Tab from Accept to Decline, Enter declines: NotReady for the window, its time left shown
             String declined = offer(ucsync, 60);
-            await().atMost(Duration.ofSeconds(5)).until(() -> chromium.evaluate("document.activeElement.id"), "acceptPreview"::equals);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> chromium.evaluate("document.activeElement.id"), "acceptPreview"::equals);
             chromium.press("Tab");
             assertThat(chromium.evaluate("document.activeElement.id")).isEqualTo("declinePreview");
             chromium.press("Enter");
@@ -87,23 +91,28 @@ class KwPageBrowserTest {
             assertThat(visible(chromium, "offer")).isFalse();
             int windowLeft = secondsIn(text(chromium, "declineRemaining"));
             assertThat(windowLeft).as("ucsync.notready-timeout, 5 min").isBetween(290, 300);
-            await().atMost(Duration.ofSeconds(5)).until(() -> secondsIn(text(chromium, "declineRemaining")) <= windowLeft - 2);
-            assertThat(colourOf(chromium, home.resolve("kw-page.png"), "agentState")).isEqualTo(NOT_READY);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> secondsIn(text(chromium, "declineRemaining")) <= windowLeft - 2);
+            assertThat(colourOf(chromium, home.resolve("kw-page.png"), "agentState"))
+                    .isEqualTo(NOT_READY);
 
             // the agent desktop makes the agent Ready inside the window: the page says who did, and that it stays
-            try (AgentDesktop desktop = AgentDesktop.connectedTo(ucsync.tserver().port())) {
+            try (AgentDesktop desktop =
+                    AgentDesktop.connectedTo(ucsync.tserver().port())) {
                 desktop.ready(UcsyncHarness.dn(1));
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "agentState"), "Ready"::equals);
             await().atMost(Duration.ofSeconds(10)).until(() -> visible(chromium, "externalChange"));
-            assertThat(text(chromium, "externalChange")).startsWith("set by another T-Server client at ")
+            assertThat(text(chromium, "externalChange"))
+                    .startsWith("set by another T-Server client at ")
                     .endsWith("; it stays until your presence changes");
         }
     }
 
     @Test
     void onAPhoneThePageFitsItsWidthAndEveryControlIsLabelledAndLargeEnoughToTouch() throws Exception {
-        try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.kw.preview-api-token=" + TOKEN).start();
+        try (UcsyncHarness ucsync = UcsyncHarness.in(home, "ucsync.kw.preview-api-token=" + TOKEN)
+                        .start();
                 HeadlessChromium chromium = new HeadlessChromium(Files.createDirectories(home.resolve("chromium")))) {
             ucsync.awaitAgent(1, "Ready");
             chromium.emulateScreen(360, 740, true);
@@ -115,11 +124,16 @@ class KwPageBrowserTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> visible(chromium, "offer"));
 
             assertThat(chromium.evaluate("String(document.documentElement.scrollWidth <= window.innerWidth)"))
-                    .as("no sideways scrolling on a 360 px wide screen").isEqualTo("true");
-            assertThat(chromium.evaluate("getComputedStyle(document.body).fontSize")).isEqualTo("16px");
-            assertThat(chromium.evaluate("[...document.querySelectorAll('#worker button')].filter(b => b.offsetParent)"
-                    + ".map(b => b.id + ':' + Math.round(b.getBoundingClientRect().height)).filter(s => +s.split(':')[1] < 44).join()"))
-                    .as("buttons of at least 44 px").isEmpty();
+                    .as("no sideways scrolling on a 360 px wide screen")
+                    .isEqualTo("true");
+            assertThat(chromium.evaluate("getComputedStyle(document.body).fontSize"))
+                    .isEqualTo("16px");
+            assertThat(
+                            chromium.evaluate(
+                                    "[...document.querySelectorAll('#worker button')].filter(b => b.offsetParent)"
+                                            + ".map(b => b.id + ':' + Math.round(b.getBoundingClientRect().height)).filter(s => +s.split(':')[1] < 44).join()"))
+                    .as("buttons of at least 44 px")
+                    .isEmpty();
             assertThat(unlabelledControls(chromium)).isEqualTo("");
             Files.write(home.resolve("kw-phone.png"), chromium.screenshot());
         }
@@ -132,7 +146,8 @@ class KwPageBrowserTest {
             chromium.open("http://127.0.0.1:" + ucsync.httpPort + "/kw");
             assertThat(visible(chromium, "signin")).isTrue();
             signIn(chromium, "wrong");
-            await().atMost(Duration.ofSeconds(10)).until(() -> text(chromium, "error"), error -> error.startsWith("401"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> text(chromium, "error"), error -> error.startsWith("401"));
             assertThat(visible(chromium, "worker")).isFalse();
         }
     }
@@ -148,8 +163,10 @@ class KwPageBrowserTest {
 
     /** The routing system offers worker 1 a preview; its id. */
     private static String offer(UcsyncHarness ucsync, int timeoutSeconds) throws Exception {
-        HttpResponse<String> offered = ucsync.previewApi("POST", "?worker=" + URLEncoder.encode(worker(1), StandardCharsets.UTF_8)
-                + "&timeout=" + timeoutSeconds, TOKEN);
+        HttpResponse<String> offered = ucsync.previewApi(
+                "POST",
+                "?worker=" + URLEncoder.encode(worker(1), StandardCharsets.UTF_8) + "&timeout=" + timeoutSeconds,
+                TOKEN);
         assertThat(offered.statusCode()).isEqualTo(200);
         return JSON.readTree(offered.body()).path("id").asText();
     }
@@ -162,8 +179,9 @@ class KwPageBrowserTest {
 
     /** The inputs and buttons shown with neither a label nor a text of their own, by id. */
     private static String unlabelledControls(HeadlessChromium chromium) throws Exception {
-        return chromium.evaluate("[...document.querySelectorAll('input, button')].filter(c => c.offsetParent)"
-                + ".filter(c => !(c.labels && c.labels.length) && !c.textContent.trim() && !c.getAttribute('aria-label')).map(c => c.id).join()");
+        return chromium.evaluate(
+                "[...document.querySelectorAll('input, button')].filter(c => c.offsetParent)"
+                        + ".filter(c => !(c.labels && c.labels.length) && !c.textContent.trim() && !c.getAttribute('aria-label')).map(c => c.id).join()");
     }
 
     private static String text(HeadlessChromium chromium, String id) throws Exception {
@@ -178,15 +196,19 @@ class KwPageBrowserTest {
     private static int secondsIn(String remaining) {
         Matcher matcher = Pattern.compile("(?:(\\d+) min )?(\\d+) s").matcher(remaining);
         assertThat(matcher.matches()).as(remaining).isTrue();
-        return (matcher.group(1) == null ? 0 : Integer.parseInt(matcher.group(1)) * 60) + Integer.parseInt(matcher.group(2));
+        return (matcher.group(1) == null ? 0 : Integer.parseInt(matcher.group(1)) * 60)
+                + Integer.parseInt(matcher.group(2));
     }
 
     /** Takes a screenshot (kept beside the test's files) and reads the colour of the element, inside its padding. */
     private static int colourOf(HeadlessChromium chromium, Path file, String id) throws Exception {
-        JsonNode rect = JSON.readTree(chromium.evaluate("JSON.stringify(document.getElementById('" + id + "').getBoundingClientRect())"));
+        JsonNode rect = JSON.readTree(
+                chromium.evaluate("JSON.stringify(document.getElementById('" + id + "').getBoundingClientRect())"));
         byte[] png = chromium.screenshot();
         Files.write(file, png);
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-        return image.getRGB((int) rect.get("left").asDouble() + 2, (int) (rect.get("top").asDouble() + rect.get("height").asDouble() / 2)) & 0xffffff;
+        return image.getRGB((int) rect.get("left").asDouble() + 2, (int)
+                        (rect.get("top").asDouble() + rect.get("height").asDouble() / 2))
+                & 0xffffff;
     }
 }

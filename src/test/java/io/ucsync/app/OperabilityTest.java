@@ -3,17 +3,15 @@ package io.ucsync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.presence.PresenceSource;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.ucsync.presence.PresenceSource;
 
 /** What an operator's monitoring polls: health of the T-Server links and UC subscriptions, and Prometheus metrics. */
 class OperabilityTest {
@@ -28,11 +26,18 @@ class OperabilityTest {
             ucsync.frontEnd().presence(UcsyncHarness.worker(1), 6500, null, PresenceSource.USER);
             ucsync.awaitAgent(1, "NotReady Busy");
             HttpClient http = HttpClient.newHttpClient();
-            HttpRequest metrics = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ucsync.managementPort + "/observe/metrics")).build();
-            await().atMost(Duration.ofSeconds(10)).until(() -> http.send(metrics, HttpResponse.BodyHandlers.ofString()).body(),
-                    body -> body.contains("ucsync_tserver_request_latency_seconds_bucket"));
-            String body = http.send(metrics, HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(body).containsPattern("ucsync_presence_changes_total(\\{[^}]*})? [4-9]")
+            HttpRequest metrics = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + ucsync.managementPort + "/observe/metrics"))
+                    .build();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> http.send(metrics, HttpResponse.BodyHandlers.ofString())
+                                    .body(),
+                            body -> body.contains("ucsync_tserver_request_latency_seconds_bucket"));
+            String body =
+                    http.send(metrics, HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(body)
+                    .containsPattern("ucsync_presence_changes_total(\\{[^}]*})? [4-9]")
                     .containsPattern("ucsync_tserver_requests_total\\{[^}]*type=\"RequestAgentLogin\"[^}]*} 3")
                     .containsPattern("ucsync_tserver_requests_total\\{[^}]*type=\"RequestAgentNotReady\"[^}]*} 1")
                     .containsPattern("ucsync_tserver_link_up\\{[^}]*link=\"main\"[^}]*} 1")
@@ -50,14 +55,23 @@ class OperabilityTest {
     void healthIsUpWithLinksAndSubscriptionsAndDownWhenTheTServerGoesAway() throws Exception {
         try (UcsyncHarness ucsync = UcsyncHarness.in(home).start()) {
             HttpClient http = HttpClient.newHttpClient();
-            HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ucsync.managementPort + "/observe/health")).build();
-            await().atMost(Duration.ofSeconds(15)).until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+            HttpRequest health = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + ucsync.managementPort + "/observe/health"))
+                    .build();
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 200);
             String up = http.send(health, HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(up).contains("{\"name\":\"tserver-link-main\",\"status\":\"UP\"}")
+            assertThat(up)
+                    .contains("{\"name\":\"tserver-link-main\",\"status\":\"UP\"}")
                     .contains("{\"name\":\"uc-pool-uc\",\"status\":\"UP\"}");
 
             ucsync.tserver().kill();
-            await().atMost(Duration.ofSeconds(15)).until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 503);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 503);
             assertThat(http.send(health, HttpResponse.BodyHandlers.ofString()).body())
                     .contains("{\"name\":\"tserver-link-main\",\"status\":\"DOWN\"}");
         }

@@ -3,6 +3,8 @@ package io.ucsync.app;
 import static io.ucsync.app.UcsyncHarness.worker;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.emulator.frontend.FrontEndEmulator;
+import io.ucsync.presence.PresenceSource;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
@@ -11,9 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import io.ucsync.emulator.frontend.FrontEndEmulator;
-import io.ucsync.presence.PresenceSource;
-
 /**
  * Sets random presences of the harness's workers on the front end, about 200 a second, until closed; remembers each
  * worker's last one. The presences keep the agent logged in (so any second login would be a duplicate).
@@ -21,8 +20,18 @@ import io.ucsync.presence.PresenceSource;
 final class PresenceFlow implements AutoCloseable {
 
     /** The presences set, and the agent state each maps to. */
-    static final Map<Integer, String> MAPPED = Map.of(3500, "Ready", 6500, "NotReady Busy", 15500, "NotReady Away",
-            12500, "NotReady BeRightBack", 9500, "NotReady DoNotDisturb");
+    static final Map<Integer, String> MAPPED = Map.of(
+            3500,
+            "Ready",
+            6500,
+            "NotReady Busy",
+            15500,
+            "NotReady Away",
+            12500,
+            "NotReady BeRightBack",
+            9500,
+            "NotReady DoNotDisturb");
+
     private static final Integer[] PRESENCES = MAPPED.keySet().toArray(Integer[]::new);
 
     final Map<Integer, Integer> last = new ConcurrentHashMap<>();
@@ -37,20 +46,22 @@ final class PresenceFlow implements AutoCloseable {
     /** A flow for workers 1 to {@code workers} on the front end the supplier gives (a restarted one, say). */
     PresenceFlow(Supplier<FrontEndEmulator> frontEnd, int workers) {
         Random random = new Random(42);
-        thread = new Thread(() -> {
-            while (flowing.get()) {
-                int worker = 1 + random.nextInt(workers);
-                int availability = PRESENCES[random.nextInt(PRESENCES.length)];
-                last.put(worker, availability);
-                frontEnd.get().presence(worker(worker), availability, null, PresenceSource.USER);
-                sent.incrementAndGet();
-                try {
-                    Thread.sleep(5); // a steady rate, about 200 changes a second
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "presence-flow");
+        thread = new Thread(
+                () -> {
+                    while (flowing.get()) {
+                        int worker = 1 + random.nextInt(workers);
+                        int availability = PRESENCES[random.nextInt(PRESENCES.length)];
+                        last.put(worker, availability);
+                        frontEnd.get().presence(worker(worker), availability, null, PresenceSource.USER);
+                        sent.incrementAndGet();
+                        try {
+                            Thread.sleep(5); // a steady rate, about 200 changes a second
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "presence-flow");
         thread.start();
     }
 

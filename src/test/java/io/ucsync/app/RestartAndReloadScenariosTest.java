@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.apache.camel.ConsumerTemplate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,10 +43,16 @@ class RestartAndReloadScenariosTest {
 
             PresenceFlow.awaitEveryWorkerAsMapped(ucsync, flow.last);
             for (int worker = 1; worker <= WORKERS; worker++) {
-                assertThat(ucsync.tserver().stats().get(UcsyncHarness.dn(worker)).get("RequestAgentLogin"))
-                        .as("logins of worker %d", worker).isEqualTo(1);
+                assertThat(ucsync.tserver()
+                                .stats()
+                                .get(UcsyncHarness.dn(worker))
+                                .get("RequestAgentLogin"))
+                        .as("logins of worker %d", worker)
+                        .isEqualTo(1);
             }
-            System.out.printf("kill -9: %d presence changes sent, %d workers converged, 0 duplicate logins%n", flow.sent.get(), WORKERS);
+            System.out.printf(
+                    "kill -9: %d presence changes sent, %d workers converged, 0 duplicate logins%n",
+                    flow.sent.get(), WORKERS);
         }
     }
 
@@ -63,16 +68,24 @@ class RestartAndReloadScenariosTest {
                 await().atMost(Duration.ofSeconds(10)).until(() -> flow.sent.get() > 200);
 
                 // the edit: every presence is also copied to a queue an operator could watch
-                Files.writeString(routeFile, original.replaceFirst("(?m)^( *)- to: direct:commands$",
-                        "$1- to: direct:commands\n$1- to: seda:presence-seen"), StandardCharsets.UTF_8);
+                Files.writeString(
+                        routeFile,
+                        original.replaceFirst(
+                                "(?m)^( *)- to: direct:commands$",
+                                "$1- to: direct:commands\n$1- to: seda:presence-seen"),
+                        StandardCharsets.UTF_8);
                 ConsumerTemplate seen = ucsync.connector().camelContext().createConsumerTemplate();
                 await().atMost(Duration.ofSeconds(10)).until(() -> seen.receiveBody("seda:presence-seen", 100) != null);
 
                 int before = flow.sent.get();
                 Files.writeString(routeFile, original.replace("steps:", "stepz:"), StandardCharsets.UTF_8);
                 await().atMost(Duration.ofSeconds(10)).until(() -> flow.sent.get() > before + 300);
-                assertThat(ucsync.connector().camelContext().getRoute("presence-in-uc")).as("the running route stays").isNotNull();
-                assertThat(seen.receiveBody("seda:presence-seen", 2000)).as("and it is still the edited one").isNotNull();
+                assertThat(ucsync.connector().camelContext().getRoute("presence-in-uc"))
+                        .as("the running route stays")
+                        .isNotNull();
+                assertThat(seen.receiveBody("seda:presence-seen", 2000))
+                        .as("and it is still the edited one")
+                        .isNotNull();
             }
             PresenceFlow.awaitEveryWorkerAsMapped(ucsync, lastPresences(ucsync));
         }

@@ -2,6 +2,9 @@ package io.ucsync.app;
 
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.emulator.frontend.FrontEndEmulator;
+import io.ucsync.emulator.tserver.JournalEntry;
+import io.ucsync.emulator.tserver.TServerEmulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
-
-import io.ucsync.emulator.frontend.FrontEndEmulator;
-import io.ucsync.emulator.tserver.JournalEntry;
-import io.ucsync.emulator.tserver.TServerEmulator;
 
 /**
  * What the chaos soak runs against: ucsync as one process on its H2 file ({@link #singleProcess}), or a cluster of
@@ -71,7 +70,8 @@ interface SoakTopology extends AutoCloseable {
     }
 
     /** A cluster of {@code nodes} nodes on {@code partitions} partitions ({@link ClusterHarness}), with these extra properties. */
-    static SoakTopology cluster(Path home, int workers, int nodes, int partitions, String... properties) throws IOException {
+    static SoakTopology cluster(Path home, int workers, int nodes, int partitions, String... properties)
+            throws IOException {
         List<String> all = new ArrayList<>(List.of("ucsync.cluster.partitions=" + partitions));
         all.addAll(List.of(properties));
         return new Cluster(ClusterHarness.of(home, workers, nodes, all.toArray(String[]::new)), partitions);
@@ -211,7 +211,9 @@ interface SoakTopology extends AutoCloseable {
         @Override
         public void killAndRestartOwnerOf(int worker) throws IOException, InterruptedException {
             int[] owner = new int[1];
-            await("an owner of " + UcsyncHarness.worker(worker)).atMost(NODE_START).ignoreExceptions()
+            await("an owner of " + UcsyncHarness.worker(worker))
+                    .atMost(NODE_START)
+                    .ignoreExceptions()
                     .until(() -> (owner[0] = cluster.ownerOf(worker)) > 0);
             cluster.kill(owner[0]);
             cluster.start(owner[0]);
@@ -228,7 +230,9 @@ interface SoakTopology extends AutoCloseable {
             int node = 1 + round % cluster.nodes();
             try {
                 cluster.kill(node);
-                cluster.awaitPartitionsOn(NODE_START, IntStream.of(allNodes()).filter(other -> other != node).toArray());
+                cluster.awaitPartitionsOn(
+                        NODE_START,
+                        IntStream.of(allNodes()).filter(other -> other != node).toArray());
                 cluster.start(node);
                 cluster.awaitPartitionsOn(NODE_START, allNodes());
             } catch (IOException e) {

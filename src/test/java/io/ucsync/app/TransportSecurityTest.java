@@ -2,6 +2,8 @@ package io.ucsync.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ucsync.tls.TestCertificates;
+import io.ucsync.tls.TlsSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,12 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.ucsync.tls.TestCertificates;
-import io.ucsync.tls.TlsSettings;
 
 /**
  * ucsync as a process, configured as README "Pointing ucsync at real servers" shows: TLW/1 inside TLS to the
@@ -34,8 +32,11 @@ class TransportSecurityTest {
         TestCertificates certs = new TestCertificates(Files.createDirectories(home.resolve("certs")));
         Path tserverStore = certs.keyStore("tserver", "tserver.test");
         Path trustsTServer = certs.trustStore("trusts-tserver", tserverStore);
-        TlsSettings tserverTls = new TlsSettings(tserverStore, STORE_PASSWORD, null, null, "PKCS12", TlsSettings.ClientAuth.NONE, false);
-        try (UcsyncHarness ucsync = UcsyncHarness.withTlsTServer(home, tserverTls,
+        TlsSettings tserverTls =
+                new TlsSettings(tserverStore, STORE_PASSWORD, null, null, "PKCS12", TlsSettings.ClientAuth.NONE, false);
+        try (UcsyncHarness ucsync = UcsyncHarness.withTlsTServer(
+                home,
+                tserverTls,
                 "camel.component.tlib.configuration.tls=true",
                 "camel.component.tlib.configuration.trust-store=" + trustsTServer,
                 "camel.component.tlib.configuration.trust-store-password=" + STORE_PASSWORD,
@@ -45,15 +46,26 @@ class TransportSecurityTest {
                 ucsync.awaitAgent(worker, "Ready");
             }
             assertThat(ucsync.signIn(1, "wrong-password-7781")).isNull();
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + ucsync.managementPort + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(
+                                            "http://127.0.0.1:" + ucsync.managementPort + "/observe/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             assertThat(metrics).contains("ucsync_tserver_link_up");
             ucsync.killProcess();
 
             String log = Files.readString(home.resolve("ucsync.log"));
             assertThat(log).contains("T-Server link 'main' up");
-            for (String secret : List.of(STORE_PASSWORD, UcsyncHarness.OPERATOR_PASSWORD, PREVIEW_TOKEN, "wrong-password-7781",
-                    UcsyncHarness.password(1), UcsyncHarness.password(2), UcsyncHarness.password(3))) {
+            for (String secret : List.of(
+                    STORE_PASSWORD,
+                    UcsyncHarness.OPERATOR_PASSWORD,
+                    PREVIEW_TOKEN,
+                    "wrong-password-7781",
+                    UcsyncHarness.password(1),
+                    UcsyncHarness.password(2),
+                    UcsyncHarness.password(3))) {
                 assertThat(log).as("the log").doesNotContain(secret);
                 assertThat(metrics).as("the metrics").doesNotContain(secret);
             }

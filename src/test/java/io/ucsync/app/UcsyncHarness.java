@@ -2,6 +2,14 @@ package io.ucsync.app;
 
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.emulator.frontend.FrontEndEmulator;
+import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
+import io.ucsync.emulator.tserver.DnState;
+import io.ucsync.emulator.tserver.TServerEmulator;
+import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.presence.PresenceSource;
+import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.tls.TlsSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,15 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import io.ucsync.emulator.frontend.FrontEndEmulator;
-import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
-import io.ucsync.emulator.tserver.DnState;
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
-import io.ucsync.presence.PresenceSource;
-import io.ucsync.sip.internal.FreePorts;
-import io.ucsync.tls.TlsSettings;
-
 /**
  * ucsync as a user runs it, in a directory of its own: the project's routes/, presence map and example team maps
  * (config/maps/), a roster of a few workers, the state in an H2 file there (or in a PostgreSQL database: {@link #onPostgres}),
@@ -47,6 +46,7 @@ final class UcsyncHarness implements AutoCloseable {
     static final String OPERATOR_PASSWORD = "operator-pw";
     /** The routing system's token for offering previews, unless a test sets another. */
     static final String PREVIEW_TOKEN = "harness-preview-token";
+
     private static final String STATE_JDBC_URL = "ucsync.state.jdbc-url=";
 
     final Path home;
@@ -57,6 +57,7 @@ final class UcsyncHarness implements AutoCloseable {
     private final TlsSettings tserverTls;
     /** Each worker's T-Server (its name in ucsync.tservers and the roster), and the T-Servers by name, the first main. */
     private final Map<Integer, String> tserverOf = new ConcurrentHashMap<>();
+
     private final Map<String, TServerEmulator> tservers = new ConcurrentHashMap<>();
     private final List<String> tserverNames;
     private volatile FrontEndEmulator frontEnd;
@@ -65,8 +66,14 @@ final class UcsyncHarness implements AutoCloseable {
     private Connector connector;
     private Process child;
 
-    private UcsyncHarness(Path home, Map<String, List<Integer>> workersByTServer, TlsSettings tserverTls, List<String> teamMaps,
-            Map<Integer, String> poolOf, List<String> extraProperties) throws IOException {
+    private UcsyncHarness(
+            Path home,
+            Map<String, List<Integer>> workersByTServer,
+            TlsSettings tserverTls,
+            List<String> teamMaps,
+            Map<Integer, String> poolOf,
+            List<String> extraProperties)
+            throws IOException {
         this.home = home;
         this.workers = workersByTServer.values().stream().mapToInt(List::size).sum();
         this.extraProperties = extraProperties;
@@ -83,13 +90,14 @@ final class UcsyncHarness implements AutoCloseable {
         Files.copy(Path.of(MAP), home.resolve(MAP), StandardCopyOption.REPLACE_EXISTING);
         copyAll(Path.of(EXAMPLE_MAPS), Files.createDirectories(home.resolve(EXAMPLE_MAPS)));
         copyAll(Path.of("routes"), home.resolve("routes"));
-        List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password" + (teamMaps.isEmpty() ? "" : ",map")
-                + (poolOf.isEmpty() ? "" : ",pool")));
+        List<String> roster = new ArrayList<>(List.of("sip_uri,dn,agent_id,tserver,queue,password"
+                + (teamMaps.isEmpty() ? "" : ",map") + (poolOf.isEmpty() ? "" : ",pool")));
         for (int i = 1; i <= workers; i++) {
             String map = teamMaps.isEmpty() ? null : teamMaps.get(i - 1);
             roster.add(worker(i) + "," + dn(i) + ",agent" + (1000 + i) + "," + tserverOf.get(i) + ",," + password(i)
                     + (map == null ? "" : "," + map) + (poolOf.isEmpty() ? "" : "," + poolOf.getOrDefault(i, "")));
-            Path mapFile = map == null || map.isEmpty() ? null : home.resolve("config").resolve(map);
+            Path mapFile =
+                    map == null || map.isEmpty() ? null : home.resolve("config").resolve(map);
             if (mapFile != null && !Files.exists(mapFile)) {
                 Files.createDirectories(mapFile.getParent());
                 Files.copy(Path.of(MAP), mapFile);
@@ -100,7 +108,8 @@ final class UcsyncHarness implements AutoCloseable {
         for (String name : tserverNames) {
             tservers.put(name, TServerEmulator.start(tserverConfig(name).build()));
         }
-        frontEnd = FrontEndEmulator.start(new FrontEndEmulatorConfig(FreePorts.pick(InetAddress.getLoopbackAddress()), "udp", 0, null));
+        frontEnd = FrontEndEmulator.start(
+                new FrontEndEmulatorConfig(FreePorts.pick(InetAddress.getLoopbackAddress()), "udp", 0, null));
         for (int i = 1; i <= workers; i++) {
             frontEnd.presence(worker(i), ONLINE, null, PresenceSource.USER);
         }
@@ -114,7 +123,10 @@ final class UcsyncHarness implements AutoCloseable {
 
     /** The DNs of the workers on that T-Server. */
     List<String> dnsOf(String tserver) {
-        return IntStream.rangeClosed(1, workers).filter(i -> tserverOf.get(i).equals(tserver)).mapToObj(UcsyncHarness::dn).toList();
+        return IntStream.rangeClosed(1, workers)
+                .filter(i -> tserverOf.get(i).equals(tserver))
+                .mapToObj(UcsyncHarness::dn)
+                .toList();
     }
 
     static UcsyncHarness in(Path home, String... extraProperties) throws IOException {
@@ -140,15 +152,18 @@ final class UcsyncHarness implements AutoCloseable {
     }
 
     /** A harness whose ucsync keeps its state in this PostgreSQL database instead of the H2 file. */
-    static UcsyncHarness onPostgres(Path home, int workers, String jdbcUrl, String user, String password, String... extraProperties)
+    static UcsyncHarness onPostgres(
+            Path home, int workers, String jdbcUrl, String user, String password, String... extraProperties)
             throws IOException {
-        List<String> properties = new ArrayList<>(List.of(STATE_JDBC_URL + jdbcUrl, "ucsync.state.user=" + user, "ucsync.state.password=" + password));
+        List<String> properties = new ArrayList<>(
+                List.of(STATE_JDBC_URL + jdbcUrl, "ucsync.state.user=" + user, "ucsync.state.password=" + password));
         properties.addAll(List.of(extraProperties));
         return new UcsyncHarness(home, mainWith(workers), null, List.of(), Map.of(), properties);
     }
 
     /** A harness whose T-Server emulator speaks TLW/1 inside TLS with these settings. */
-    static UcsyncHarness withTlsTServer(Path home, TlsSettings tserverTls, String... extraProperties) throws IOException {
+    static UcsyncHarness withTlsTServer(Path home, TlsSettings tserverTls, String... extraProperties)
+            throws IOException {
         return new UcsyncHarness(home, mainWith(3), tserverTls, List.of(), Map.of(), List.of(extraProperties));
     }
 
@@ -156,7 +171,8 @@ final class UcsyncHarness implements AutoCloseable {
      * A harness with several T-Servers, each with its workers (numbered from 1 across them all, in the map's order),
      * configured with ucsync.tservers and ucsync.tserver.NAME.endpoints only.
      */
-    static UcsyncHarness withTServers(Path home, LinkedHashMap<String, List<Integer>> workersByTServer, String... extraProperties)
+    static UcsyncHarness withTServers(
+            Path home, LinkedHashMap<String, List<Integer>> workersByTServer, String... extraProperties)
             throws IOException {
         return new UcsyncHarness(home, workersByTServer, null, List.of(), Map.of(), List.of(extraProperties));
     }
@@ -165,7 +181,8 @@ final class UcsyncHarness implements AutoCloseable {
      * A harness whose roster has a pool column: the pool each worker named here is in (the others are in the default
      * pool); the test configures the pools (ucsync.uc.POOL.*) and their front ends.
      */
-    static UcsyncHarness withPools(Path home, int workers, Map<Integer, String> poolOf, String... extraProperties) throws IOException {
+    static UcsyncHarness withPools(Path home, int workers, Map<Integer, String> poolOf, String... extraProperties)
+            throws IOException {
         return new UcsyncHarness(home, mainWith(workers), null, List.of(), poolOf, List.of(extraProperties));
     }
 
@@ -217,9 +234,11 @@ final class UcsyncHarness implements AutoCloseable {
                 "camel.management.metricsEnabled=true",
                 "camel.metrics.enabled=true",
                 "camel.health.exposureLevel=full"));
-        tservers.forEach((name, emulator) -> lines.add("ucsync.tserver." + name + ".endpoints=127.0.0.1:" + emulator.port()));
+        tservers.forEach(
+                (name, emulator) -> lines.add("ucsync.tserver." + name + ".endpoints=127.0.0.1:" + emulator.port()));
         if (extraProperties.stream().noneMatch(line -> line.startsWith(STATE_JDBC_URL))) {
-            lines.add(STATE_JDBC_URL + "jdbc:h2:file:" + home.resolve("data/ucsync") + ";WRITE_DELAY=0;RETENTION_TIME=1000");
+            lines.add(STATE_JDBC_URL + "jdbc:h2:file:" + home.resolve("data/ucsync")
+                    + ";WRITE_DELAY=0;RETENTION_TIME=1000");
         }
         lines.addAll(extraProperties);
         Files.write(config(), lines, StandardCharsets.UTF_8);
@@ -256,9 +275,13 @@ final class UcsyncHarness implements AutoCloseable {
      */
     void startProcess(List<String> jvmOptions, Duration startLimit) throws IOException {
         child = launchProcess(jvmOptions);
-        HttpRequest session = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session")).build();
-        await().atMost(startLimit).ignoreExceptions()
-                .until(() -> http.send(session, HttpResponse.BodyHandlers.discarding()).statusCode() == 401);
+        HttpRequest session = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/session"))
+                .build();
+        await().atMost(startLimit)
+                .ignoreExceptions()
+                .until(() -> http.send(session, HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 401);
     }
 
     /**
@@ -276,10 +299,16 @@ final class UcsyncHarness implements AutoCloseable {
 
     /** java -cp ... io.ucsync.Ucsync with this harness's configuration, its output appended to ucsync.log. */
     private Process launchProcess(List<String> jvmOptions) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync"));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ucsync.log").toFile())).start();
+        command.addAll(List.of(
+                "-Ducsync.config=" + config(), "-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync"));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        home.resolve("ucsync.log").toFile()))
+                .start();
     }
 
     /** What the connector processes started by this harness printed, so far. */
@@ -399,7 +428,8 @@ final class UcsyncHarness implements AutoCloseable {
     }
 
     /** A request to the routing system's preview API with this token (or none). */
-    HttpResponse<String> previewApi(String method, String pathAndQuery, String token) throws IOException, InterruptedException {
+    HttpResponse<String> previewApi(String method, String pathAndQuery, String token)
+            throws IOException, InterruptedException {
         return kw.previewApi(method, pathAndQuery, token);
     }
 

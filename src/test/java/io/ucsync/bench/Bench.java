@@ -2,7 +2,6 @@ package io.ucsync.bench;
 
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -20,7 +19,8 @@ public final class Bench implements BeforeAllCallback {
 
     /** Prints one figure; whole numbers without decimals, others with two. */
     public static void report(String name, double value, String unit) {
-        String text = value == Math.rint(value) && !Double.isInfinite(value) ? Long.toString((long) value)
+        String text = value == Math.rint(value) && !Double.isInfinite(value)
+                ? Long.toString((long) value)
                 : String.format(Locale.ROOT, "%.2f", value);
         System.out.println("BENCH " + name + " " + text + " " + unit);
     }
@@ -34,7 +34,7 @@ public final class Bench implements BeforeAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) {
         // the root context's store closes what it holds once every test class of the run has finished
-        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("sip.stack.dropped",
-                key -> (AutoCloseable) () -> report("sip.stack.dropped", SIP_STACK_DROPPED.get(), "messages"));
+        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("sip.stack.dropped", key ->
+                (AutoCloseable) () -> report("sip.stack.dropped", SIP_STACK_DROPPED.get(), "messages"));
     }
 }

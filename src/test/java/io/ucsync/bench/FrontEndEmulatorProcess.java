@@ -2,6 +2,8 @@ package io.ucsync.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,10 +20,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
@@ -32,7 +30,8 @@ import org.awaitility.core.TerminalFailureException;
  */
 public final class FrontEndEmulatorProcess implements AutoCloseable {
 
-    private static final Pattern STARTED = Pattern.compile("frontend-emulator port=(\\d+) transport=\\S+ control-port=(\\d+)");
+    private static final Pattern STARTED =
+            Pattern.compile("frontend-emulator port=(\\d+) transport=\\S+ control-port=(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
@@ -52,23 +51,40 @@ public final class FrontEndEmulatorProcess implements AutoCloseable {
     }
 
     /** Starts the emulator on free ports and returns once it says where it listens. */
-    public static FrontEndEmulatorProcess start(String transport, String... jvmOptions) throws IOException, InterruptedException {
+    public static FrontEndEmulatorProcess start(String transport, String... jvmOptions)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("frontend-emulator-", ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.ucsync.Ucsync", "frontend-emulator",
-                "--port", "0", "--control-port", "0", "--transport", transport));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.ucsync.Ucsync",
+                "frontend-emulator",
+                "--port",
+                "0",
+                "--control-port",
+                "0",
+                "--transport",
+                transport));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         Matcher started;
         try {
-            started = await("the front-end emulator's start line").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+            started = await("the front-end emulator's start line")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
                     .failFast("the front-end emulator exited", () -> !process.isAlive())
                     .until(() -> STARTED.matcher(Files.readString(log, StandardCharsets.UTF_8)), Matcher::find);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException(e.getMessage() + ":\n" + Files.readString(log), e);
         }
-        return new FrontEndEmulatorProcess(process, log, Integer.parseInt(started.group(1)), Integer.parseInt(started.group(2)));
+        return new FrontEndEmulatorProcess(
+                process, log, Integer.parseInt(started.group(1)), Integer.parseInt(started.group(2)));
     }
 
     /** The emulator's SIP port on 127.0.0.1. */
@@ -82,7 +98,8 @@ public final class FrontEndEmulatorProcess implements AutoCloseable {
             commands.println(line);
             String reply = replies.readLine();
             if (reply == null) {
-                throw new IllegalStateException("the front-end emulator closed its control port:\n" + Files.readString(log));
+                throw new IllegalStateException(
+                        "the front-end emulator closed its control port:\n" + Files.readString(log));
             }
             JsonNode json = JSON.readTree(reply);
             if (!json.path("ok").asBoolean()) {

@@ -2,6 +2,10 @@ package io.ucsync.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ucsync.state.Fence;
+import io.ucsync.state.PartitionEpochs;
+import io.ucsync.state.Partitioning;
+import io.ucsync.state.StateDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -10,15 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.ucsync.state.Fence;
-import io.ucsync.state.PartitionEpochs;
-import io.ucsync.state.Partitioning;
-import io.ucsync.state.StateDatabase;
 
 /**
  * What the operator is shown of the cluster (the dashboard's cluster section, GET /api/cluster): a node alone says
@@ -38,8 +36,12 @@ class ClusterStatusTest {
             alone.start(null, new IdleWork());
 
             Map<String, Object> summary = new ClusterStatus(alone, epochs).summary();
-            assertThat(summary).containsEntry("node", "host-a:8080").containsEntry("clustered", false).containsEntry("service", null)
-                    .containsEntry("connected", true).containsEntry("unowned", List.of())
+            assertThat(summary)
+                    .containsEntry("node", "host-a:8080")
+                    .containsEntry("clustered", false)
+                    .containsEntry("service", null)
+                    .containsEntry("connected", true)
+                    .containsEntry("unowned", List.of())
                     .containsEntry("nodes", List.of(new ClusterStatus.Node("host-a:8080", true, true, List.of(0))));
         }
     }
@@ -57,14 +59,23 @@ class ClusterStatusTest {
             SeenFromNodeA nodeA = new SeenFromNodeA(new HashMap<>(owners), List.of("node-a", "node-b"), false);
 
             Map<String, Object> summary = new ClusterStatus(nodeA, epochs).summary();
-            assertThat(summary).containsEntry("node", "node-a").containsEntry("clustered", true)
-                    .containsEntry("service", "ZooKeeper zk:2181").containsEntry("connected", false).containsEntry("unowned", List.of(5))
-                    .containsEntry("nodes", List.of(new ClusterStatus.Node("node-a", true, true, List.of(0, 2, 4)),
-                            new ClusterStatus.Node("node-b", false, true, List.of(1, 3)),
-                            new ClusterStatus.Node("node-c", false, false, List.of())));
+            assertThat(summary)
+                    .containsEntry("node", "node-a")
+                    .containsEntry("clustered", true)
+                    .containsEntry("service", "ZooKeeper zk:2181")
+                    .containsEntry("connected", false)
+                    .containsEntry("unowned", List.of(5))
+                    .containsEntry(
+                            "nodes",
+                            List.of(
+                                    new ClusterStatus.Node("node-a", true, true, List.of(0, 2, 4)),
+                                    new ClusterStatus.Node("node-b", false, true, List.of(1, 3)),
+                                    new ClusterStatus.Node("node-c", false, false, List.of())));
 
             Map<String, Object> status = new ClusterStatus(nodeA, epochs).status();
-            assertThat(status).containsEntry("nodes", summary.get("nodes")).containsEntry("members", List.of("node-a", "node-b"))
+            assertThat(status)
+                    .containsEntry("nodes", summary.get("nodes"))
+                    .containsEntry("members", List.of("node-a", "node-b"))
                     .containsEntry("acting", Set.of(0, 2, 4));
             assertThat((List<?>) status.get("partitions")).hasSize(6);
         }
@@ -75,7 +86,8 @@ class ClusterStatusTest {
     }
 
     /** A node of a cluster as {@link ClusterNode} answers, without ZooKeeper: who owns what, as node-a knows it. */
-    private record SeenFromNodeA(Map<Integer, String> owners, List<String> members, boolean isConnected) implements PartitionOwnership {
+    private record SeenFromNodeA(Map<Integer, String> owners, List<String> members, boolean isConnected)
+            implements PartitionOwnership {
 
         @Override
         public Partitioning partitioning() {
@@ -124,23 +136,19 @@ class ClusterStatusTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private static final class IdleWork implements PartitionWork {
 
         @Override
-        public void load(int partition) {
-        }
+        public void load(int partition) {}
 
         @Override
-        public void start(int partition) {
-        }
+        public void start(int partition) {}
 
         @Override
-        public void stop(int partition) {
-        }
+        public void stop(int partition) {}
 
         @Override
         public boolean awaitingAnswers(int partition) {

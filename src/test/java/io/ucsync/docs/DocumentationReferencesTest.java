@@ -16,7 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,16 +33,27 @@ class DocumentationReferencesTest {
      */
     private static final Pattern SECTION_CITATION =
             Pattern.compile("(README|src/main/docs/[\\w.-]+\\.(?:md|adoc))(?:'s)?,? \\\\?\"\\[?([^\"\\\\\\[\\]]+)");
+
     private static final Path TLW1 = Path.of("src/main/docs/tlw1.md");
     /** A citation of one section, a range ("5-7") or a list ("4 and 5", "4, 5"). */
     private static final Pattern TLW1_SECTIONS =
             Pattern.compile("tlw1\\.md,? sections? (\\d+(?:\\s*(?:-|–|,|and)\\s*\\d+)*)");
+
     private static final Pattern TLW1_HEADING = Pattern.compile("^## (\\d+)\\. ");
     /** A Markdown link or image, its text possibly broken over lines: the target is group 1. */
     private static final Pattern MARKDOWN_LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
-    private static final Path[] CITING_FILES = { Path.of("config"), Path.of("routes"), Path.of("src/main"),
-            Path.of("src/test/java"), Path.of("src/test/peers"), Path.of("src/test/resources/prometheus"),
-            Path.of("pom.xml"), Path.of("examples/spring-boot/pom.xml"), Path.of(".ci") };
+
+    private static final Path[] CITING_FILES = {
+        Path.of("config"),
+        Path.of("routes"),
+        Path.of("src/main"),
+        Path.of("src/test/java"),
+        Path.of("src/test/peers"),
+        Path.of("src/test/resources/prometheus"),
+        Path.of("pom.xml"),
+        Path.of("examples/spring-boot/pom.xml"),
+        Path.of(".ci")
+    };
 
     @Test
     void everyDocumentSectionThatTheFilesCiteExists() throws IOException {
@@ -65,7 +75,9 @@ class DocumentationReferencesTest {
         assertThat(citations)
                 .as("citations of document sections found, the pattern still matching how they are written")
                 .isGreaterThan(20);
-        assertThat(dangling).as("citations of document sections that do not exist").isEmpty();
+        assertThat(dangling)
+                .as("citations of document sections that do not exist")
+                .isEmpty();
     }
 
     @Test
@@ -85,24 +97,34 @@ class DocumentationReferencesTest {
                 }
                 links++;
                 int hash = target.indexOf('#');
-                Path file = hash == 0 ? document
-                        : document.resolveSibling(hash < 0 ? target : target.substring(0, hash)).normalize();
+                Path file = hash == 0
+                        ? document
+                        : document.resolveSibling(hash < 0 ? target : target.substring(0, hash))
+                                .normalize();
                 if (!Files.exists(file)) {
                     dangling.add(document + ": " + target + " (no file " + file + ")");
-                } else if (hash >= 0 && !headings(file).stream().map(DocumentationReferencesTest::anchor)
-                        .collect(Collectors.toSet()).contains(target.substring(hash + 1))) {
+                } else if (hash >= 0
+                        && !headings(file).stream()
+                                .map(DocumentationReferencesTest::anchor)
+                                .collect(Collectors.toSet())
+                                .contains(target.substring(hash + 1))) {
                     dangling.add(document + ": " + target + " (no heading with that anchor in " + file + ")");
                 }
             }
         }
-        assertThat(links).as("relative links found in README.md and src/main/docs").isGreaterThan(20);
+        assertThat(links)
+                .as("relative links found in README.md and src/main/docs")
+                .isGreaterThan(20);
         assertThat(dangling).as("links to files or headings that do not exist").isEmpty();
     }
 
     @Test
     void everyTlw1SectionThatTheFilesCiteExists() throws IOException {
-        Set<Integer> sections = Files.readAllLines(TLW1).stream().map(TLW1_HEADING::matcher).filter(Matcher::find)
-                .map(heading -> Integer.parseInt(heading.group(1))).collect(Collectors.toSet());
+        Set<Integer> sections = Files.readAllLines(TLW1).stream()
+                .map(TLW1_HEADING::matcher)
+                .filter(Matcher::find)
+                .map(heading -> Integer.parseInt(heading.group(1)))
+                .collect(Collectors.toSet());
         assertThat(sections).as("numbered sections of %s", TLW1).isNotEmpty();
         List<String> dangling = new ArrayList<>();
         int citations = 0;
@@ -120,9 +142,12 @@ class DocumentationReferencesTest {
                 }
             }
         }
-        assertThat(citations).as("citations of %s found, the pattern still matching how they are written", TLW1)
+        assertThat(citations)
+                .as("citations of %s found, the pattern still matching how they are written", TLW1)
                 .isGreaterThan(20);
-        assertThat(dangling).as("citations of sections %s does not have (it has %s)", TLW1, sections).isEmpty();
+        assertThat(dangling)
+                .as("citations of sections %s does not have (it has %s)", TLW1, sections)
+                .isEmpty();
     }
 
     /** The headings of a Markdown ("## Timers") or AsciiDoc ("== URI format") document, without their marks. */
@@ -141,7 +166,9 @@ class DocumentationReferencesTest {
 
     /** The anchor GitHub gives a heading: lower case, punctuation but - and _ dropped, spaces as hyphens. */
     private static String anchor(String heading) {
-        return heading.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
+        return heading.toLowerCase(Locale.ROOT)
+                .replaceAll("[^\\p{L}\\p{N} _-]", "")
+                .replace(' ', '-');
     }
 
     /** The text of every file under the roots, comment lines joined so that a reference broken over two is whole. */
@@ -150,7 +177,8 @@ class DocumentationReferencesTest {
         for (Path root : roots) {
             try (Stream<Path> files = Files.walk(root)) {
                 // images (the dashboard's screenshot in src/main/docs) are no text to name a section in
-                files.filter(Files::isRegularFile).filter(file -> !file.toString().endsWith(".png"))
+                files.filter(Files::isRegularFile)
+                        .filter(file -> !file.toString().endsWith(".png"))
                         .forEach(file -> texts.put(file, joined(file)));
             }
         }

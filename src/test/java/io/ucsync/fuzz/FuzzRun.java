@@ -2,9 +2,9 @@ package io.ucsync.fuzz;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -91,8 +91,9 @@ final class FuzzRun {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new AssertionError(target + ": input " + inputs + " (seed " + Mutator.SEED + ", saved as " + saved + ") made "
-                + problem, problem);
+        return new AssertionError(
+                target + ": input " + inputs + " (seed " + Mutator.SEED + ", saved as " + saved + ") made " + problem,
+                problem);
     }
 
     long inputs() {
@@ -108,8 +109,11 @@ final class FuzzRun {
      * reason, slowest input.
      */
     String summary() {
-        String reasons = refusedBy.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
-                .map(entry -> entry.getValue() + " " + entry.getKey()).collect(Collectors.joining("; "));
+        String reasons = refusedBy.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(6)
+                .map(entry -> entry.getValue() + " " + entry.getKey())
+                .collect(Collectors.joining("; "));
         return "fuzz " + target + ": " + inputs + " inputs (seed " + Mutator.SEED + "), " + accepted + " accepted, "
                 + (waiting > 0 ? waiting + " waiting for the rest of a frame, " : "")
                 + (inputs - accepted - waiting) + " refused [" + reasons + "], slowest " + slowestMillis() + " ms";
@@ -123,7 +127,8 @@ final class FuzzRun {
     private static String kind(String reason) {
         String text = reason == null ? "no reason" : reason;
         text = text.replaceAll("ParseError at \\[row,col\\]:\\[\\d+,\\d+\\]\\s*Message: ", "")
-                .replaceAll("'[^']*'|\"[^\"]*\"|\\[[^\\]]*\\]", "_").replaceAll("\\d+", "N");
+                .replaceAll("'[^']*'|\"[^\"]*\"|\\[[^\\]]*\\]", "_")
+                .replaceAll("\\d+", "N");
         return text.length() > 60 ? text.substring(0, 60) : text;
     }
 }

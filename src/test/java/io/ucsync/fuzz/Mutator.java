@@ -20,8 +20,13 @@ final class Mutator {
     static final int SCALE = Integer.getInteger("fuzz.scale", 1);
     /** The seed of this run: {@code -Dfuzz.seed=N} replays one. */
     static final long SEED = Long.getLong("fuzz.seed", 20261124L);
-    private static final byte[] INTERESTING_BYTES = {0, -1, 0x7f, (byte) 0x80, '<', '>', '&', '"', ';', ':', '\r', '\n', '%', ']'};
-    private static final int[] INTERESTING_INTS = {0, 1, -1, 3, 4, 5, 0x7f, 0xff, 0x7fff, 0xffff, 0x10000, 0x7fffffff, 0x80000000};
+
+    private static final byte[] INTERESTING_BYTES = {
+        0, -1, 0x7f, (byte) 0x80, '<', '>', '&', '"', ';', ':', '\r', '\n', '%', ']'
+    };
+    private static final int[] INTERESTING_INTS = {
+        0, 1, -1, 3, 4, 5, 0x7f, 0xff, 0x7fff, 0xffff, 0x10000, 0x7fffffff, 0x80000000
+    };
     private static final int MAX_GROWTH = 64 * 1024;
 
     private final Random random;
@@ -36,7 +41,9 @@ final class Mutator {
     Mutator(String target, List<byte[]> samples, List<String> tokens) {
         this.random = new Random(SEED ^ target.hashCode());
         this.samples = samples;
-        this.tokens = tokens.stream().map(token -> token.getBytes(StandardCharsets.UTF_8)).toList();
+        this.tokens = tokens.stream()
+                .map(token -> token.getBytes(StandardCharsets.UTF_8))
+                .toList();
     }
 
     /** The number of inputs for a target whose CI run takes {@code ciCount}. */
@@ -74,11 +81,16 @@ final class Mutator {
             case 3 -> data = insert(data, at, randomBytes(1 + random.nextInt(32)));
             case 4 -> data = insert(data, at, slice(data));
             case 5 -> data = Arrays.copyOf(data, at);
-            case 6 -> data = insert(remove(data, at, Math.min(data.length - at, random.nextInt(64))), at,
-                    slice(samples.get(random.nextInt(samples.size()))));
+            case 6 ->
+                data = insert(
+                        remove(data, at, Math.min(data.length - at, random.nextInt(64))),
+                        at,
+                        slice(samples.get(random.nextInt(samples.size()))));
             case 7 -> data = insert(data, at, token());
             case 8 -> data = insert(data, at, repeated(slice(data)));
-            default -> data = overwriteInt(data, at, INTERESTING_INTS[random.nextInt(INTERESTING_INTS.length)] + random.nextInt(3) - 1);
+            default ->
+                data = overwriteInt(
+                        data, at, INTERESTING_INTS[random.nextInt(INTERESTING_INTS.length)] + random.nextInt(3) - 1);
         }
         return data;
     }

@@ -3,29 +3,6 @@ package io.ucsync.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
-
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -46,6 +23,27 @@ import io.ucsync.tlib.protocol.KeepAliveFrame;
 import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.config.Property;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * TLW/1 frames, encoded by the codec and mutated, into the three readers of the wire: the codec's own pipeline
@@ -66,16 +64,31 @@ class TlwFrameFuzzTest {
 
     private static List<byte[]> samples() {
         List<Object> frames = List.of(
-                TlibMessage.create(MessageType.RequestRegisterClient).referenceId(1).applicationName("fuzz").protocolVersion("TLW/1")
+                TlibMessage.create(MessageType.RequestRegisterClient)
+                        .referenceId(1)
+                        .applicationName("fuzz")
+                        .protocolVersion("TLW/1")
                         .extensions(new KeyValueCollection().addInt("keepalive-remote-timeout", 10)),
-                TlibMessage.create(MessageType.RequestRegisterAddress).referenceId(2).thisDN("5001"),
-                TlibMessage.create(MessageType.RequestAgentLogin).referenceId(3).thisDN("5001").agentId("agent01").password("pw1")
-                        .agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null),
-                TlibMessage.create(MessageType.RequestAgentNotReady).referenceId(4).thisDN("5001").agentWorkMode(AgentWorkMode.AuxWork)
-                        .reasons(new KeyValueCollection().addString(TlibMessage.REASON_CODE_KEY, "Busy")
+                TlibMessage.create(MessageType.RequestRegisterAddress)
+                        .referenceId(2)
+                        .thisDN("5001"),
+                TlibMessage.create(MessageType.RequestAgentLogin)
+                        .referenceId(3)
+                        .thisDN("5001")
+                        .agentId("agent01")
+                        .password("pw1")
+                        .agentWorkMode(AgentWorkMode.ManualIn)
+                        .reasonCode(null),
+                TlibMessage.create(MessageType.RequestAgentNotReady)
+                        .referenceId(4)
+                        .thisDN("5001")
+                        .agentWorkMode(AgentWorkMode.AuxWork)
+                        .reasons(new KeyValueCollection()
+                                .addString(TlibMessage.REASON_CODE_KEY, "Busy")
                                 .addList("nested", new KeyValueCollection().addInt("depth", 2))),
                 TlibMessage.create(MessageType.EventAgentReady).referenceId(4).thisDN("5001"),
-                KeepAliveFrame.ping(7), KeepAliveFrame.pong(7));
+                KeepAliveFrame.ping(7),
+                KeepAliveFrame.pong(7));
         try (EmbeddedTlwCodec codec = new EmbeddedTlwCodec()) {
             return frames.stream().map(codec::encode).toList();
         }
@@ -108,7 +121,9 @@ class TlwFrameFuzzTest {
                         run.waiting(started);
                     }
                     Outcome chunked = CodecChannel.read(input, cuts(chunking, input.length), refusals, frameEnds);
-                    assertThat(chunked).as("the input in chunks, against the input whole").isEqualTo(whole);
+                    assertThat(chunked)
+                            .as("the input in chunks, against the input whole")
+                            .isEqualTo(whole);
                     whole.frames().forEach(frame -> assertWritesBack(frame, refusals));
                 } catch (RuntimeException | AssertionError | StackOverflowError e) {
                     throw run.failed(input, e);
@@ -136,7 +151,9 @@ class TlwFrameFuzzTest {
             return new int[] {length};
         }
         int chunks = 2 + random.nextInt(Math.min(MAX_CHUNKS, length) - 1);
-        return IntStream.concat(random.ints(chunks - 1, 1, length).distinct(), IntStream.of(length)).sorted().toArray();
+        return IntStream.concat(random.ints(chunks - 1, 1, length).distinct(), IntStream.of(length))
+                .sorted()
+                .toArray();
     }
 
     /** A frame that was read is written by the pipeline's encoder and read back as the same frame. */
@@ -154,8 +171,7 @@ class TlwFrameFuzzTest {
     }
 
     /** What the pipeline made of an input: the frames it read, in order, and the rule it closed the channel on, or null. */
-    private record Outcome(List<Object> frames, String refusal) {
-    }
+    private record Outcome(List<Object> frames, String refusal) {}
 
     /**
      * The connection's pipeline as the emulator and the link install it, in an EmbeddedChannel, with a handler right
@@ -190,12 +206,16 @@ class TlwFrameFuzzTest {
                 }
                 if (frameEnds != null) {
                     int completed = cut;
-                    assertThat(frames).as("frames out after %d of %d bytes", cut, input.length)
-                            .hasSize((int) frameEnds.stream().filter(end -> end <= completed).count());
+                    assertThat(frames)
+                            .as("frames out after %d of %d bytes", cut, input.length)
+                            .hasSize((int) frameEnds.stream()
+                                    .filter(end -> end <= completed)
+                                    .count());
                 }
             }
             String refusal = refusals.last();
-            assertThat(refusal != null).as("a rule logged (%s), and only when the channel closed", refusal)
+            assertThat(refusal != null)
+                    .as("a rule logged (%s), and only when the channel closed", refusal)
                     .isEqualTo(!channel.isOpen());
             channel.finishAndReleaseAll();
             return new Outcome(frames, refusal);
@@ -240,7 +260,8 @@ class TlwFrameFuzzTest {
             String line = lines.get(0);
             assertThat(line).as("the decoder's line on closing").startsWith(PREFIX);
             String reason = line.substring(PREFIX.length());
-            assertThat(Stream.of(TlwViolation.values()).map(TlwViolation::rule)).as("a rule named in: %s", line)
+            assertThat(Stream.of(TlwViolation.values()).map(TlwViolation::rule))
+                    .as("a rule named in: %s", line)
                     .anyMatch(rule -> reason.startsWith(rule + ": "));
             return reason;
         }
@@ -256,8 +277,10 @@ class TlwFrameFuzzTest {
 
     @Test
     void theEmulatorClosesOnlyTheConnectionThatSentABadFrameAndServesAGoodClientAfterwards() throws Exception {
-        try (TServerEmulator emulator = TServerEmulator.start(TServerEmulatorConfig.builder().dns(List.of("5001", "5002"))
-                .agents(Map.of("agent01", "pw1")).build())) {
+        try (TServerEmulator emulator = TServerEmulator.start(TServerEmulatorConfig.builder()
+                .dns(List.of("5001", "5002"))
+                .agents(Map.of("agent01", "pw1"))
+                .build())) {
             Mutator mutator = mutator("tlw-emulator");
             FuzzRun run = new FuzzRun("tlw-emulator");
             int inputs = Mutator.inputs(5_000);
@@ -282,8 +305,10 @@ class TlwFrameFuzzTest {
 
     @Test
     void theLinkDropsAConnectionThatSendsItABadFrameAndComesBackUp() throws Exception {
-        try (TServerEmulator emulator = TServerEmulator.start(TServerEmulatorConfig.builder().dns(List.of("5001"))
-                .agents(Map.of("agent01", "pw1")).build());
+        try (TServerEmulator emulator = TServerEmulator.start(TServerEmulatorConfig.builder()
+                        .dns(List.of("5001"))
+                        .agents(Map.of("agent01", "pw1"))
+                        .build());
                 InjectingProxy proxy = new InjectingProxy(emulator.port())) {
             // one mutated frame after each chunk the emulator sends, so it arrives in the middle of a conversation
             Mutator mutator = mutator("tlw-link");
@@ -292,9 +317,15 @@ class TlwFrameFuzzTest {
                     return mutator.next();
                 }
             });
-            TServerLink link = new TServerLink("fuzzed", TServerLinkConfig.builder().endpoints("127.0.0.1:" + proxy.port())
-                    .reconnectDelay(Duration.ofMillis(1)).reconnectMaxDelay(Duration.ofMillis(20)).requestTimeout(Duration.ofMillis(300))
-                    .build(), null);
+            TServerLink link = new TServerLink(
+                    "fuzzed",
+                    TServerLinkConfig.builder()
+                            .endpoints("127.0.0.1:" + proxy.port())
+                            .reconnectDelay(Duration.ofMillis(1))
+                            .reconnectMaxDelay(Duration.ofMillis(20))
+                            .requestTimeout(Duration.ofMillis(300))
+                            .build(),
+                    null);
             link.register("5001");
             link.start();
             // a frame that leaves the link waiting for the rest of itself costs a request timeout: the link's share of
@@ -311,8 +342,13 @@ class TlwFrameFuzzTest {
                 proxy.dropConnections();
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> proxy.connections() > before && link.state() == LinkState.UP);
-                TlibMessage answer = link.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001").agentId("agent01")
-                        .password("pw1").agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null)).get(5, TimeUnit.SECONDS);
+                TlibMessage answer = link.request(TlibMessage.create(MessageType.RequestAgentLogin)
+                                .thisDN("5001")
+                                .agentId("agent01")
+                                .password("pw1")
+                                .agentWorkMode(AgentWorkMode.ManualIn)
+                                .reasonCode(null))
+                        .get(5, TimeUnit.SECONDS);
                 assertThat(answer.type()).isEqualTo(MessageType.EventAgentLogin);
             } finally {
                 link.close();
@@ -323,13 +359,20 @@ class TlwFrameFuzzTest {
     }
 
     private static void assertLinkLogsAnAgentIn(int port) throws Exception {
-        TServerLink link = new TServerLink("after-fuzz", TServerLinkConfig.builder().endpoints("127.0.0.1:" + port).build(), null);
+        TServerLink link = new TServerLink(
+                "after-fuzz",
+                TServerLinkConfig.builder().endpoints("127.0.0.1:" + port).build(),
+                null);
         try {
             link.register("5001");
             link.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> link.state() == LinkState.UP);
-            CompletableFuture<TlibMessage> login = link.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001")
-                    .agentId("agent01").password("pw1").agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null));
+            CompletableFuture<TlibMessage> login = link.request(TlibMessage.create(MessageType.RequestAgentLogin)
+                    .thisDN("5001")
+                    .agentId("agent01")
+                    .password("pw1")
+                    .agentWorkMode(AgentWorkMode.ManualIn)
+                    .reasonCode(null));
             assertThat(login.get(5, TimeUnit.SECONDS).type()).isEqualTo(MessageType.EventAgentLogin);
         } finally {
             link.close();

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-
 import org.junit.jupiter.api.Test;
 
 /** The throttle's rules, on a clock the test moves. */
@@ -42,8 +41,12 @@ class SignInThrottleTest {
             clock.now = clock.now.plusSeconds(10);
         }
         assertThat(throttle.retryAfter("sip:a@x", "10.0.0.1")).contains(SignInThrottle.WINDOW.minusSeconds(50));
-        assertThat(throttle.retryAfter("sip:a@x", "10.0.0.2")).as("the worker from elsewhere").isEmpty();
-        assertThat(throttle.retryAfter("sip:b@x", "10.0.0.1")).as("another account from that address").isEmpty();
+        assertThat(throttle.retryAfter("sip:a@x", "10.0.0.2"))
+                .as("the worker from elsewhere")
+                .isEmpty();
+        assertThat(throttle.retryAfter("sip:b@x", "10.0.0.1"))
+                .as("another account from that address")
+                .isEmpty();
 
         clock.now = clock.now.plus(SignInThrottle.WINDOW.minusSeconds(50));
         assertThat(throttle.retryAfter("sip:a@x", "10.0.0.1")).isEmpty();

@@ -15,7 +15,6 @@ import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +38,9 @@ class BundleManifestTest {
         assertThat(packages).contains("io.ucsync.app", "io.ucsync.tlib", "io.ucsync.sip", "io.ucsync.sip.internal");
         for (String pkg : packages) {
             if (pkg.equals("io.ucsync.sip.internal")) {
-                assertThat(exports).as("the SIP component's socket plumbing stays inside the bundle").doesNotContainKey(pkg);
+                assertThat(exports)
+                        .as("the SIP component's socket plumbing stays inside the bundle")
+                        .doesNotContainKey(pkg);
             } else {
                 assertThat(exports).as(pkg).containsKey(pkg);
                 assertThat(exports.get(pkg)).as(pkg).contains("version=\"" + version + "\"");
@@ -52,7 +53,9 @@ class BundleManifestTest {
         Map<String, String> imports = clauses(manifest().getValue("Import-Package"));
         String camel = pomValue("<camel.version>([^<]+)</camel.version>");
 
-        List<String> camelPackages = imports.keySet().stream().filter(pkg -> pkg.startsWith("org.apache.camel")).toList();
+        List<String> camelPackages = imports.keySet().stream()
+                .filter(pkg -> pkg.startsWith("org.apache.camel"))
+                .toList();
         assertThat(camelPackages).contains("org.apache.camel", "org.apache.camel.spi", "org.apache.camel.main");
         for (String pkg : camelPackages) {
             assertThat(imports.get(pkg)).as(pkg).contains("version=\"[" + camel + ",5)\"");
@@ -60,9 +63,12 @@ class BundleManifestTest {
         imports.forEach((pkg, attributes) -> assertThat(attributes.contains("resolution:=optional"))
                 .as(pkg + " optional: only camel-main, which only the jar's own program uses")
                 .isEqualTo(pkg.equals("org.apache.camel.main")));
-        assertThat(imports).as("JAIN-SIP, which the SIP component cannot work without")
+        assertThat(imports)
+                .as("JAIN-SIP, which the SIP component cannot work without")
                 .containsKeys("javax.sip", "gov.nist.javax.sip");
-        assertThat(imports.keySet()).as("ucsync is the only provider of its packages").noneMatch(pkg -> pkg.startsWith("io.ucsync"));
+        assertThat(imports.keySet())
+                .as("ucsync is the only provider of its packages")
+                .noneMatch(pkg -> pkg.startsWith("io.ucsync"));
     }
 
     private static Attributes manifest() throws IOException {
@@ -75,7 +81,10 @@ class BundleManifestTest {
     private static List<String> ucsyncPackages() throws IOException {
         try (Stream<Path> files = Files.walk(CLASSES.resolve("io/ucsync"))) {
             return files.filter(file -> file.toString().endsWith(".class"))
-                    .map(file -> CLASSES.relativize(file.getParent()).toString().replace('/', '.')).distinct().sorted().toList();
+                    .map(file -> CLASSES.relativize(file.getParent()).toString().replace('/', '.'))
+                    .distinct()
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -99,7 +108,9 @@ class BundleManifestTest {
         parts.add(part.toString());
         for (String clause : parts) {
             int semicolon = clause.indexOf(';');
-            clauses.put(semicolon < 0 ? clause : clause.substring(0, semicolon), semicolon < 0 ? "" : clause.substring(semicolon + 1));
+            clauses.put(
+                    semicolon < 0 ? clause : clause.substring(0, semicolon),
+                    semicolon < 0 ? "" : clause.substring(semicolon + 1));
         }
         return clauses;
     }

@@ -2,24 +2,6 @@ package io.ucsync.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-
-import org.apache.camel.CamelContext;
-import org.apache.camel.CatalogCamelContext;
-import org.apache.camel.ExchangePattern;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.BeanIntrospection;
-import org.apache.camel.spi.ConfigurerResolver;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.util.json.JsonObject;
-import org.apache.camel.util.json.Jsoner;
-import org.junit.jupiter.api.Test;
-
 import io.ucsync.sip.SipPresenceComponent;
 import io.ucsync.sip.SipPresenceConfiguration;
 import io.ucsync.sip.SipPresenceConfigurationConfigurer;
@@ -31,6 +13,22 @@ import io.ucsync.tlib.TlibConfiguration;
 import io.ucsync.tlib.TlibConfigurationConfigurer;
 import io.ucsync.tlib.TlibEndpoint;
 import io.ucsync.tlib.TlibEndpointConfigurer;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CatalogCamelContext;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.BeanIntrospection;
+import org.apache.camel.spi.ConfigurerResolver;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.util.json.JsonObject;
+import org.apache.camel.util.json.Jsoner;
+import org.junit.jupiter.api.Test;
 
 /**
  * The metadata camel-package-maven-plugin generates for the tlib and sip-presence components, as a Camel user meets
@@ -48,10 +46,12 @@ class ComponentMetadataTest {
             JsonObject requestTimeout = option(descriptor, "properties", "requestTimeout");
             assertThat(requestTimeout.getString("defaultValue")).isEqualTo("5s");
             assertThat(requestTimeout.getString("group")).isEqualTo("producer");
-            assertThat(option(descriptor, "properties", "dns").getString("group")).isEqualTo("consumer");
+            assertThat(option(descriptor, "properties", "dns").getString("group"))
+                    .isEqualTo("consumer");
             assertThat(secretOptions(descriptor)).containsExactly("keyStorePassword", "trustStorePassword");
             assertThat(options(descriptor, "headers").keySet())
-                    .containsExactlyInAnyOrder("TlibLink", "TlibMessageType", "TlibThisDN", "TlibAgentID", "TlibResync", "TlibNewServer");
+                    .containsExactlyInAnyOrder(
+                            "TlibLink", "TlibMessageType", "TlibThisDN", "TlibAgentID", "TlibResync", "TlibNewServer");
         }
     }
 
@@ -64,10 +64,18 @@ class ComponentMetadataTest {
             assertThat(transport.getString("defaultValue")).isEqualTo("udp");
             List<Object> values = transport.getCollection("enum");
             assertThat(values).containsExactly("udp", "tcp", "tls");
-            assertThat(secretOptions(descriptor)).containsExactly("authPassword", "keyStorePassword", "trustStorePassword");
-            assertThat(options(descriptor, "headers").keySet()).containsExactlyInAnyOrder("SipPresenceFrontEnd",
-                    "SipPresenceWorker", "SipPresenceSubscriptionId", "SipPresenceMethod", "SipPresenceContentType",
-                    "SipPresenceSubscriptionState", "SipPresenceStatusCode", "SipPresencePublicationTag");
+            assertThat(secretOptions(descriptor))
+                    .containsExactly("authPassword", "keyStorePassword", "trustStorePassword");
+            assertThat(options(descriptor, "headers").keySet())
+                    .containsExactlyInAnyOrder(
+                            "SipPresenceFrontEnd",
+                            "SipPresenceWorker",
+                            "SipPresenceSubscriptionId",
+                            "SipPresenceMethod",
+                            "SipPresenceContentType",
+                            "SipPresenceSubscriptionState",
+                            "SipPresenceStatusCode",
+                            "SipPresencePublicationTag");
         }
     }
 
@@ -75,7 +83,8 @@ class ComponentMetadataTest {
     void endpoint_uris_are_configured_by_the_generated_configurers_without_reflection() throws Exception {
         try (CamelContext camel = new DefaultCamelContext()) {
             ConfigurerResolver configurers = PluginHelper.getConfigurerResolver(camel);
-            assertThat(camel.getComponent("tlib").getEndpointPropertyConfigurer()).isInstanceOf(TlibEndpointConfigurer.class);
+            assertThat(camel.getComponent("tlib").getEndpointPropertyConfigurer())
+                    .isInstanceOf(TlibEndpointConfigurer.class);
             assertThat(configurers.resolvePropertyConfigurer(TlibConfiguration.class.getName(), camel))
                     .isInstanceOf(TlibConfigurationConfigurer.class);
             assertThat(camel.getComponent("sip-presence").getEndpointPropertyConfigurer())
@@ -85,11 +94,15 @@ class ComponentMetadataTest {
 
             BeanIntrospection reflection = PluginHelper.getBeanIntrospection(camel);
             reflection.resetCounters();
-            TlibEndpoint tlib = camel.getEndpoint("tlib:main?endpoints=127.0.0.1:" + closedPort()
-                    + "&requestTimeout=2s&dns=5001,5002&bridgeErrorHandler=true", TlibEndpoint.class);
-            SipPresenceEndpoint sip = camel.getEndpoint("sip-presence:uc?server=127.0.0.1:5060&transport=tcp"
-                    + "&user=sip:ucsync@example.com&authUsername=ucsync&authPassword=RAW(s3cret&)&notificationThreads=2"
-                    + "&exchangePattern=InOut", SipPresenceEndpoint.class);
+            TlibEndpoint tlib = camel.getEndpoint(
+                    "tlib:main?endpoints=127.0.0.1:" + closedPort()
+                            + "&requestTimeout=2s&dns=5001,5002&bridgeErrorHandler=true",
+                    TlibEndpoint.class);
+            SipPresenceEndpoint sip = camel.getEndpoint(
+                    "sip-presence:uc?server=127.0.0.1:5060&transport=tcp"
+                            + "&user=sip:ucsync@example.com&authUsername=ucsync&authPassword=RAW(s3cret&)&notificationThreads=2"
+                            + "&exchangePattern=InOut",
+                    SipPresenceEndpoint.class);
 
             assertThat(tlib.getConfiguration().getRequestTimeout()).isEqualTo(Duration.ofSeconds(2));
             assertThat(tlib.getConfiguration().dnList()).containsExactly("5001", "5002");
@@ -98,22 +111,27 @@ class ComponentMetadataTest {
             assertThat(sip.getConfiguration().getAuthPassword()).isEqualTo("s3cret&");
             assertThat(sip.getConfiguration().getNotificationThreads()).isEqualTo(2);
             assertThat(sip.getExchangePattern()).isEqualTo(ExchangePattern.InOut);
-            assertThat(reflection.getInvokedCounter()).as("bean introspection calls (reflection)").isZero();
+            assertThat(reflection.getInvokedCounter())
+                    .as("bean introspection calls (reflection)")
+                    .isZero();
         }
     }
 
     /** The component's descriptor as Camel reads it from the classpath; every option and header has a description. */
-    private static JsonObject descriptor(CatalogCamelContext camel, String scheme, Class<?> componentClass) throws Exception {
+    private static JsonObject descriptor(CatalogCamelContext camel, String scheme, Class<?> componentClass)
+            throws Exception {
         assertThat(camel.getComponent(scheme)).as("found by its scheme alone").isInstanceOf(componentClass);
         String json = camel.getComponentParameterJsonSchema(scheme);
         assertThat(json).as("descriptor of " + scheme).isNotNull();
         JsonObject descriptor = (JsonObject) Jsoner.deserialize(json);
-        assertThat(((JsonObject) descriptor.get("component")).getString("scheme")).isEqualTo(scheme);
-        for (String kind : new String[] { "componentProperties", "properties", "headers" }) {
+        assertThat(((JsonObject) descriptor.get("component")).getString("scheme"))
+                .isEqualTo(scheme);
+        for (String kind : new String[] {"componentProperties", "properties", "headers"}) {
             Map<String, Object> options = options(descriptor, kind);
             assertThat(options).as(kind).isNotEmpty();
             options.forEach((name, option) -> assertThat(((JsonObject) option).getString("description"))
-                    .as("description of %s %s %s", scheme, kind, name).isNotBlank());
+                    .as("description of %s %s %s", scheme, kind, name)
+                    .isNotBlank());
         }
         return descriptor;
     }

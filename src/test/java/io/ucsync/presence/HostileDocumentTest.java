@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +41,8 @@ class HostileDocumentTest {
         assertThatThrownBy(() -> reader.read(contentType, body, "sip:bob@contoso.com", RECEIVED))
                 .isInstanceOf(PresenceDocumentException.class)
                 .hasMessage(reason)
-                .satisfies(e -> assertThat(((PresenceDocumentException) e).reason()).isEqualTo(reason));
+                .satisfies(e ->
+                        assertThat(((PresenceDocumentException) e).reason()).isEqualTo(reason));
     }
 
     private void assertRefused(String contentType, String body, String reason) {
@@ -58,22 +58,32 @@ class HostileDocumentTest {
     @Test
     void notXmlIsRefused() {
         assertThatThrownBy(() -> reader.read(CATEGORIES, "available".getBytes(StandardCharsets.UTF_8), null, RECEIVED))
-                .isInstanceOf(PresenceDocumentException.class).hasMessageStartingWith("not XML: ");
+                .isInstanceOf(PresenceDocumentException.class)
+                .hasMessageStartingWith("not XML: ");
     }
 
     @Test
     void unclosedXmlIsRefused() {
-        assertThatThrownBy(() -> reader.read(CATEGORIES, "<categories xmlns=\"http://schemas.microsoft.com/2006/09/sip/categories\">"
-                .getBytes(StandardCharsets.UTF_8), null, RECEIVED))
-                .isInstanceOf(PresenceDocumentException.class).hasMessageStartingWith("not XML: ");
+        assertThatThrownBy(() -> reader.read(
+                        CATEGORIES,
+                        "<categories xmlns=\"http://schemas.microsoft.com/2006/09/sip/categories\">"
+                                .getBytes(StandardCharsets.UTF_8),
+                        null,
+                        RECEIVED))
+                .isInstanceOf(PresenceDocumentException.class)
+                .hasMessageStartingWith("not XML: ");
     }
 
     @Test
     void aWrongNamespaceIsRefused() {
-        assertRefused(CATEGORIES, "<categories xmlns=\"http://schemas.microsoft.com/2006/09/sip/categoriez\" uri=\"sip:a@b\"/>",
+        assertRefused(
+                CATEGORIES,
+                "<categories xmlns=\"http://schemas.microsoft.com/2006/09/sip/categoriez\" uri=\"sip:a@b\"/>",
                 "unexpected root element {http://schemas.microsoft.com/2006/09/sip/categoriez}categories,"
                         + " expected {http://schemas.microsoft.com/2006/09/sip/categories}categories");
-        assertRefused("application/pidf+xml", "<presence entity=\"sip:a@b\"/>",
+        assertRefused(
+                "application/pidf+xml",
+                "<presence entity=\"sip:a@b\"/>",
                 "unexpected root element {}presence, expected {urn:ietf:params:xml:ns:pidf}presence");
     }
 
@@ -86,11 +96,16 @@ class HostileDocumentTest {
 
     @Test
     void theBillionLaughsAreRefusedAtTheDoctype() {
-        StringBuilder bomb = new StringBuilder("<?xml version=\"1.0\"?>\n<!DOCTYPE categories [\n <!ENTITY lol \"lol\">\n");
+        StringBuilder bomb =
+                new StringBuilder("<?xml version=\"1.0\"?>\n<!DOCTYPE categories [\n <!ENTITY lol \"lol\">\n");
         bomb.append(" <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n");
         for (int i = 2; i <= 9; i++) {
             String previous = "&lol" + (i - 1) + ";";
-            bomb.append(" <!ENTITY lol").append(i).append(" \"").append(previous.repeat(10)).append("\">\n");
+            bomb.append(" <!ENTITY lol")
+                    .append(i)
+                    .append(" \"")
+                    .append(previous.repeat(10))
+                    .append("\">\n");
         }
         bomb.append("]>\n").append(categoriesWith("&lol9;"));
 
@@ -100,7 +115,8 @@ class HostileDocumentTest {
     @Test
     void anExternalFileEntityIsNeverRead() throws Exception {
         Path file = markerFile(MARKER);
-        String document = "<?xml version=\"1.0\"?>\n<!DOCTYPE categories [<!ENTITY xxe SYSTEM \"" + file.toUri() + "\">]>\n"
+        String document = "<?xml version=\"1.0\"?>\n<!DOCTYPE categories [<!ENTITY xxe SYSTEM \"" + file.toUri()
+                + "\">]>\n"
                 + categoriesWith("&xxe;").replace("uri=\"sip:bob@contoso.com\"", "uri=\"sip:&xxe;@contoso.com\"");
 
         assertThatThrownBy(() -> reader.read(CATEGORIES, document.getBytes(StandardCharsets.UTF_8), null, RECEIVED))
@@ -121,7 +137,8 @@ class HostileDocumentTest {
 
     @Test
     void anUndeclaredEntityWithoutDoctypeIsNotXml() {
-        assertThatThrownBy(() -> reader.read(CATEGORIES, categoriesWith("&xxe;").getBytes(StandardCharsets.UTF_8), null, RECEIVED))
+        assertThatThrownBy(() -> reader.read(
+                        CATEGORIES, categoriesWith("&xxe;").getBytes(StandardCharsets.UTF_8), null, RECEIVED))
                 .isInstanceOf(PresenceDocumentException.class)
                 .hasMessageStartingWith("not XML: ")
                 .hasMessageContaining("\"xxe\"");
@@ -133,7 +150,8 @@ class HostileDocumentTest {
         try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = probe.getLocalPort();
         }
-        String document = "<!DOCTYPE categories SYSTEM \"http://127.0.0.1:" + closedPort + "/categories.dtd\">\n" + categoriesWith("3500");
+        String document = "<!DOCTYPE categories SYSTEM \"http://127.0.0.1:" + closedPort + "/categories.dtd\">\n"
+                + categoriesWith("3500");
 
         assertRefused(CATEGORIES, document, "DOCTYPE not allowed");
     }
@@ -146,27 +164,41 @@ class HostileDocumentTest {
             int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
             String systemId = "http://127.0.0.1:" + port + "/evil";
 
-            assertRefused(CATEGORIES, "<!DOCTYPE categories SYSTEM \"" + systemId + ".dtd\">\n" + categoriesWith("3500"), "DOCTYPE not allowed");
-            assertRefused(CATEGORIES, "<!DOCTYPE categories [<!ENTITY e SYSTEM \"" + systemId + "\">]>\n" + categoriesWith("&e;"),
+            assertRefused(
+                    CATEGORIES,
+                    "<!DOCTYPE categories SYSTEM \"" + systemId + ".dtd\">\n" + categoriesWith("3500"),
                     "DOCTYPE not allowed");
-            assertThatThrownBy(() -> MsPresPublishDocument.read(("<!DOCTYPE publish SYSTEM \"" + systemId + "\"><publish/>")
-                    .getBytes(StandardCharsets.UTF_8))).hasMessage("DOCTYPE not allowed");
-            assertThatThrownBy(() -> MsPresFault.currentVersion(("<!DOCTYPE Fault SYSTEM \"" + systemId + "\"><Fault/>")
-                    .getBytes(StandardCharsets.UTF_8))).hasMessage("DOCTYPE not allowed");
+            assertRefused(
+                    CATEGORIES,
+                    "<!DOCTYPE categories [<!ENTITY e SYSTEM \"" + systemId + "\">]>\n" + categoriesWith("&e;"),
+                    "DOCTYPE not allowed");
+            assertThatThrownBy(() ->
+                            MsPresPublishDocument.read(("<!DOCTYPE publish SYSTEM \"" + systemId + "\"><publish/>")
+                                    .getBytes(StandardCharsets.UTF_8)))
+                    .hasMessage("DOCTYPE not allowed");
+            assertThatThrownBy(() -> MsPresFault.currentVersion(
+                            ("<!DOCTYPE Fault SYSTEM \"" + systemId + "\"><Fault/>").getBytes(StandardCharsets.UTF_8)))
+                    .hasMessage("DOCTYPE not allowed");
 
             // a parser that had fetched the URL would have completed a TCP connection, now waiting in the backlog
-            assertThat(listener.accept()).as("connection attempted to the SYSTEM id").isNull();
+            assertThat(listener.accept())
+                    .as("connection attempted to the SYSTEM id")
+                    .isNull();
         }
     }
 
     @Test
     void xincludeIsNotProcessed() throws Exception {
         Path file = markerFile("6500");
-        String document = categoriesWith("<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"" + file.toUri() + "\" parse=\"text\"/>");
+        String document = categoriesWith("<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\""
+                + file.toUri() + "\" parse=\"text\"/>");
 
-        Presence presence = reader.read(CATEGORIES, document.getBytes(StandardCharsets.UTF_8), null, RECEIVED).get(0);
+        Presence presence = reader.read(CATEGORIES, document.getBytes(StandardCharsets.UTF_8), null, RECEIVED)
+                .get(0);
 
-        assertThat(presence.availability()).as("availability would be BUSY had the file been included").isEqualTo(Availability.UNKNOWN);
+        assertThat(presence.availability())
+                .as("availability would be BUSY had the file been included")
+                .isEqualTo(Availability.UNKNOWN);
     }
 
     @Test
@@ -192,14 +224,16 @@ class HostileDocumentTest {
         String fiveDeep = categoriesWith("<x/>"); // categories, category, state, availability, x
         String sixDeep = categoriesWith("<x><y/></x>");
 
-        assertThat(shallow.read(CATEGORIES, fiveDeep.getBytes(StandardCharsets.UTF_8), null, RECEIVED)).hasSize(1);
+        assertThat(shallow.read(CATEGORIES, fiveDeep.getBytes(StandardCharsets.UTF_8), null, RECEIVED))
+                .hasSize(1);
         assertThatThrownBy(() -> shallow.read(CATEGORIES, sixDeep.getBytes(StandardCharsets.UTF_8), null, RECEIVED))
                 .hasMessage("element depth > 5");
     }
 
     @Test
     void aHugeAttributeIsRefused() {
-        String document = categoriesWith("3500").replace("uri=\"sip:bob@contoso.com\"", "uri=\"sip:" + "b".repeat(100_000) + "@contoso.com\"");
+        String document = categoriesWith("3500")
+                .replace("uri=\"sip:bob@contoso.com\"", "uri=\"sip:" + "b".repeat(100_000) + "@contoso.com\"");
 
         assertRefused(CATEGORIES, document, "attribute uri too long: 100016 characters > 8192");
     }
@@ -219,14 +253,18 @@ class HostileDocumentTest {
 
     @Test
     void aUtf16DocumentDeclaringItsEncodingIsRead() throws Exception {
-        byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-16\"?>" + categoriesWith("6500")).getBytes(StandardCharsets.UTF_16);
+        byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-16\"?>" + categoriesWith("6500"))
+                .getBytes(StandardCharsets.UTF_16);
 
-        assertThat(reader.read(CATEGORIES, body, null, RECEIVED)).extracting(Presence::availability).containsExactly(Availability.BUSY);
+        assertThat(reader.read(CATEGORIES, body, null, RECEIVED))
+                .extracting(Presence::availability)
+                .containsExactly(Availability.BUSY);
     }
 
     @Test
     void controlCharactersInAnErrorNeverReachTheReason() {
-        assertThatThrownBy(() -> reader.read("text/plain\r\nX-Injected: yes", "x".getBytes(StandardCharsets.UTF_8), null, RECEIVED))
+        assertThatThrownBy(() -> reader.read(
+                        "text/plain\r\nX-Injected: yes", "x".getBytes(StandardCharsets.UTF_8), null, RECEIVED))
                 .hasMessage("unsupported content type text/plain??X-Injected: yes");
     }
 }

@@ -2,12 +2,6 @@ package io.ucsync.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
-import org.apache.camel.component.mock.MockEndpoint;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.ucsync.engine.TServerRequest;
 import io.ucsync.engine.UcPublication;
 import io.ucsync.routes.RecordingEngine.Call;
@@ -15,6 +9,10 @@ import io.ucsync.sip.SipPresenceException;
 import io.ucsync.tlib.link.LinkDownException;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
+import java.util.List;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * routes/commands.camel.yaml alone: the engine's commands dispatched to the worker's T-Server (tlib) or UC pool
@@ -24,7 +22,8 @@ class CommandsRouteTest extends RouteFileTestSupport {
 
     private static final String ALICE = "sip:alice@ucsync.test";
     private static final String BOB = "sip:bob@ucsync.test";
-    private static final TlibMessage READY = TlibMessage.create(MessageType.EventAgentReady).thisDN("5001");
+    private static final TlibMessage READY =
+            TlibMessage.create(MessageType.EventAgentReady).thisDN("5001");
 
     @BeforeEach
     void loadTheRoutes() throws Exception {
@@ -44,8 +43,8 @@ class CommandsRouteTest extends RouteFileTestSupport {
         template.sendBody("direct:commands", List.of(onMain, onSiteB));
 
         MockEndpoint.assertIsSatisfied(main, siteB);
-        assertThat(engine.calls()).containsExactly(Call.of("onResponse", onMain, READY),
-                Call.of("onResponse", onSiteB, READY));
+        assertThat(engine.calls())
+                .containsExactly(Call.of("onResponse", onMain, READY), Call.of("onResponse", onSiteB, READY));
     }
 
     @Test
@@ -66,8 +65,8 @@ class CommandsRouteTest extends RouteFileTestSupport {
     @Test
     void aRequestTheLinkCouldNotCarryGoesToTheEngineWithItsException() throws Exception {
         TServerRequest ready = RouteFixtures.agentReady(ALICE, "main");
-        LinkDownException down = new LinkDownException(
-                "T-Server link 'main' is CONNECTING; RequestAgentReady on DN 5001 not sent");
+        LinkDownException down =
+                new LinkDownException("T-Server link 'main' is CONNECTING; RequestAgentReady on DN 5001 not sent");
         getMockEndpoint("mock:tlib:main").whenAnyExchangeReceived(exchange -> {
             throw down;
         });
@@ -107,8 +106,9 @@ class CommandsRouteTest extends RouteFileTestSupport {
         template.sendBody("direct:commands", List.of(onThePhone));
 
         main.assertIsSatisfied();
-        assertThat(engine.calls()).containsExactly(Call.of("onPublicationFailed", onThePhone, refused),
-                Call.of("onResponse", ready, READY));
+        assertThat(engine.calls())
+                .containsExactly(
+                        Call.of("onPublicationFailed", onThePhone, refused), Call.of("onResponse", ready, READY));
     }
 
     /** The mock of tlib:{@code tserver}, answering every request with {@code answer}. */

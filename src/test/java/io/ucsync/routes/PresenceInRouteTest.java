@@ -2,13 +2,6 @@ package io.ucsync.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import java.util.List;
-
-import org.apache.camel.component.mock.MockEndpoint;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.ucsync.engine.Command;
 import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
@@ -16,6 +9,11 @@ import io.ucsync.presence.PresenceSource;
 import io.ucsync.routes.RecordingEngine.Call;
 import io.ucsync.sip.SipPresenceConstants;
 import io.ucsync.sip.peers.LogCapture;
+import java.time.Instant;
+import java.util.List;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** routes/presence-in.camel.yaml alone: the route ucsync makes from its template for the default UC pool, uc. */
 class PresenceInRouteTest extends RouteFileTestSupport {
@@ -23,6 +21,7 @@ class PresenceInRouteTest extends RouteFileTestSupport {
     private static final String ALICE = "sip:alice@ucsync.test";
     /** Replaces the route's input where a test needs it synchronous. */
     private static final String DIRECT = "direct:presence-uc";
+
     private String route;
 
     @BeforeEach
@@ -62,7 +61,11 @@ class PresenceInRouteTest extends RouteFileTestSupport {
     }
 
     private static Presence presence(String sipUri) {
-        return new Presence(sipUri, Availability.BUSY, "in-a-meeting", PresenceSource.CALENDAR,
+        return new Presence(
+                sipUri,
+                Availability.BUSY,
+                "in-a-meeting",
+                PresenceSource.CALENDAR,
                 Instant.parse("2026-11-24T10:00:00Z"));
     }
 }

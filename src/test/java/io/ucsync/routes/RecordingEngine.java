@@ -1,5 +1,12 @@
 package io.ucsync.routes;
 
+import io.ucsync.engine.Command;
+import io.ucsync.engine.SyncEngine;
+import io.ucsync.engine.TServerRequest;
+import io.ucsync.engine.UcPublication;
+import io.ucsync.presence.Presence;
+import io.ucsync.timers.FiredTimer;
+import io.ucsync.tlib.protocol.TlibMessage;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -8,14 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import io.ucsync.engine.Command;
-import io.ucsync.engine.SyncEngine;
-import io.ucsync.engine.TServerRequest;
-import io.ucsync.engine.UcPublication;
-import io.ucsync.presence.Presence;
-import io.ucsync.timers.FiredTimer;
-import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
  * The {@code engine} bean of the route tests: it answers to the methods of {@link SyncEngine} that the core routes

@@ -3,6 +3,7 @@ package io.ucsync.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.ucsync.engine.SyncEngine;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -12,10 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-
-import io.ucsync.engine.SyncEngine;
 
 /**
  * The route tests' stand-in answers to every engine method the core routes name, with SyncEngine's signature, or they
@@ -43,9 +41,13 @@ class RecordingEngineTest {
             assertThat(standIns).as("RecordingEngine.%s", name).hasSize(1);
             Method standIn = standIns[0];
             assertThatCode(() -> {
-                Method real = SyncEngine.class.getMethod(name, standIn.getParameterTypes());
-                assertThat(real.getReturnType()).as("return type of %s", name).isEqualTo(standIn.getReturnType());
-            }).as("SyncEngine has %s", standIn).doesNotThrowAnyException();
+                        Method real = SyncEngine.class.getMethod(name, standIn.getParameterTypes());
+                        assertThat(real.getReturnType())
+                                .as("return type of %s", name)
+                                .isEqualTo(standIn.getReturnType());
+                    })
+                    .as("SyncEngine has %s", standIn)
+                    .doesNotThrowAnyException();
         }
     }
 }

@@ -2,7 +2,6 @@ package io.ucsync.routes;
 
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -27,8 +26,8 @@ abstract class RouteFileTestSupport extends CamelTestSupport {
 
     static final Path ROUTES = Path.of("routes");
     /** The route files that carry the product's flow; the HTTP ones (kw-api, dashboard) are not among them. */
-    static final List<String> CORE_ROUTE_FILES = List.of("presence-in.camel.yaml", "tserver-events.camel.yaml",
-            "commands.camel.yaml", "timers.camel.yaml");
+    static final List<String> CORE_ROUTE_FILES =
+            List.of("presence-in.camel.yaml", "tserver-events.camel.yaml", "commands.camel.yaml", "timers.camel.yaml");
 
     final RecordingEngine engine = new RecordingEngine();
 
@@ -51,8 +50,8 @@ abstract class RouteFileTestSupport extends CamelTestSupport {
 
     /** Loads one file of routes/ into the context, as it is. */
     void load(String file) throws Exception {
-        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveMandatoryResource(context,
-                "file:" + ROUTES.resolve(file)));
+        PluginHelper.getRoutesLoader(context)
+                .loadRoutes(ResourceHelper.resolveMandatoryResource(context, "file:" + ROUTES.resolve(file)));
     }
 
     /**
@@ -64,7 +63,10 @@ abstract class RouteFileTestSupport extends CamelTestSupport {
     String loadTemplateRoute(String template, String parameter, String name) throws Exception {
         load(template + ".camel.yaml");
         String routeId = template + "-" + name;
-        TemplatedRouteBuilder.builder(context, template).routeId(routeId).parameter(parameter, name).add();
+        TemplatedRouteBuilder.builder(context, template)
+                .routeId(routeId)
+                .parameter(parameter, name)
+                .add();
         return routeId;
     }
 

@@ -12,14 +12,14 @@ import io.ucsync.tlib.protocol.TlibMessage;
 /** Commands as the engine makes them, for the route tests. */
 final class RouteFixtures {
 
-    private RouteFixtures() {
-    }
+    private RouteFixtures() {}
 
     /** RequestAgentReady for the worker's agent on DN 5001 of that T-Server. */
     static TServerRequest agentReady(String sipUri, String tserver) {
-        TlibMessage request = TlibMessage.create(MessageType.RequestAgentReady).thisDN("5001")
-                .agentWorkMode(AgentWorkMode.ManualIn);
-        return new TServerRequest(sipUri, tserver, request, AgentState.READY, "presence Available", null, System.nanoTime());
+        TlibMessage request =
+                TlibMessage.create(MessageType.RequestAgentReady).thisDN("5001").agentWorkMode(AgentWorkMode.ManualIn);
+        return new TServerRequest(
+                sipUri, tserver, request, AgentState.READY, "presence Available", null, System.nanoTime());
     }
 
     /** The on-call presence of the worker, on that UC pool. */

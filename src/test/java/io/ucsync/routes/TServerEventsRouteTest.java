@@ -2,14 +2,6 @@ package io.ucsync.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.apache.camel.component.mock.MockEndpoint;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.ucsync.engine.Command;
 import io.ucsync.routes.RecordingEngine.Call;
 import io.ucsync.tlib.TlibConstants;
@@ -17,6 +9,12 @@ import io.ucsync.tlib.protocol.AgentWorkMode;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.ServerRole;
 import io.ucsync.tlib.protocol.TlibMessage;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * routes/tserver-events.camel.yaml alone: the route ucsync makes from its template for the T-Server named main, fed
@@ -67,7 +65,9 @@ class TServerEventsRouteTest extends RouteFileTestSupport {
         Command publication = RouteFixtures.onThePhone("sip:alice@ucsync.test", "uc");
         engine.answer("onTServerEvent", publication);
         commands.expectedBodiesReceived(List.of(publication), List.of());
-        TlibMessage live = TlibMessage.create(MessageType.EventAgentNotReady).thisDN("5001").agentId("agent01")
+        TlibMessage live = TlibMessage.create(MessageType.EventAgentNotReady)
+                .thisDN("5001")
+                .agentId("agent01")
                 .agentWorkMode(AgentWorkMode.AfterCallWork);
         TlibMessage resync = TlibMessage.create(MessageType.EventAddressInfo).thisDN("5001");
 
@@ -75,8 +75,9 @@ class TServerEventsRouteTest extends RouteFileTestSupport {
         send(DIRECT, resync, true, true);
 
         commands.assertIsSatisfied();
-        assertThat(engine.calls()).containsExactly(Call.of("onTServerEvent", live, false, false),
-                Call.of("onTServerEvent", resync, true, true));
+        assertThat(engine.calls())
+                .containsExactly(
+                        Call.of("onTServerEvent", live, false, false), Call.of("onTServerEvent", resync, true, true));
     }
 
     @Test

@@ -3,8 +3,12 @@ package io.ucsync.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.presence.Availability;
+import io.ucsync.presence.Presence;
+import io.ucsync.sip.internal.Subscriptions;
+import io.ucsync.sip.peers.KamailioPeer;
+import io.ucsync.sip.peers.LogCapture;
 import java.time.Duration;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -12,12 +16,6 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
-
-import io.ucsync.presence.Availability;
-import io.ucsync.presence.Presence;
-import io.ucsync.sip.internal.Subscriptions;
-import io.ucsync.sip.peers.KamailioPeer;
-import io.ucsync.sip.peers.LogCapture;
 
 /**
  * Digest authentication against Kamailio's auth module: REGISTER is challenged with 401, SUBSCRIBE (first and
@@ -37,7 +35,8 @@ class DigestAuthKamailioTest {
     @Test
     void register_subscribe_refresh_publish_and_service_answer_their_challenges() throws Exception {
         try (LogCapture log = LogCapture.of(Subscriptions.class);
-                KamailioPeer kamailio = KamailioPeer.builder().auth(USER, PASSWORD).start();
+                KamailioPeer kamailio =
+                        KamailioPeer.builder().auth(USER, PASSWORD).start();
                 CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
@@ -50,25 +49,37 @@ class DigestAuthKamailioTest {
             });
             MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
             camel.start();
-            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("simple");
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class)
+                    .agent("simple");
             await().atMost(Duration.ofSeconds(10)).until(agent::isRegistered);
-            await().atMost(Duration.ofSeconds(10)).until(() -> "ACTIVE".equals(agent.subscriptionStates().get(WORKER)));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "ACTIVE".equals(agent.subscriptionStates().get(WORKER)));
 
             ProducerTemplate template = camel.createProducerTemplate();
-            Exchange published = template.request("direct:simple",
+            Exchange published = template.request(
+                    "direct:simple",
                     e -> e.getMessage().setBody(PresencePublication.publish(WORKER, Availability.AWAY, null)));
             assertThat(published.getException()).isNull();
-            await().atMost(Duration.ofSeconds(10)).until(() -> mock.getReceivedCounter() > 0
-                    && mock.getExchanges().get(mock.getReceivedCounter() - 1).getMessage().getBody(Presence.class)
-                            .availability() == Availability.AWAY);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> mock.getReceivedCounter() > 0
+                            && mock.getExchanges()
+                                            .get(mock.getReceivedCounter() - 1)
+                                            .getMessage()
+                                            .getBody(Presence.class)
+                                            .availability()
+                                    == Availability.AWAY);
 
-            Exchange service = template.request("direct:mspres",
-                    e -> e.getMessage().setBody(PresencePublication.publish(WORKER, Availability.BUSY, "on-the-phone")));
+            Exchange service = template.request(
+                    "direct:mspres",
+                    e -> e.getMessage()
+                            .setBody(PresencePublication.publish(WORKER, Availability.BUSY, "on-the-phone")));
             assertThat(service.getException()).isNull();
-            assertThat(service.getMessage().getHeader(SipPresenceConstants.STATUS_CODE)).isEqualTo(200);
+            assertThat(service.getMessage().getHeader(SipPresenceConstants.STATUS_CODE))
+                    .isEqualTo(200);
 
             // subscribeExpires=4: two challenged in-dialog refreshes within 5 s, and still subscribed.
-            await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7))
+            await().pollDelay(Duration.ofSeconds(5))
+                    .atMost(Duration.ofSeconds(7))
                     .until(() -> "ACTIVE".equals(agent.subscriptionStates().get(WORKER)));
             assertThat(log.linesWith("refresh")).isEmpty();
             assertThat(log.linesWith("subscribed to " + WORKER)).hasSize(1);
@@ -87,9 +98,12 @@ class DigestAuthKamailioTest {
             });
             camel.start();
 
-            Exchange published = camel.createProducerTemplate().request("direct:simple",
-                    e -> e.getMessage().setBody(PresencePublication.publish(WORKER, Availability.AWAY, null)));
-            assertThat(published.getException()).isInstanceOf(SipAuthenticationException.class)
+            Exchange published = camel.createProducerTemplate()
+                    .request(
+                            "direct:simple",
+                            e -> e.getMessage().setBody(PresencePublication.publish(WORKER, Availability.AWAY, null)));
+            assertThat(published.getException())
+                    .isInstanceOf(SipAuthenticationException.class)
                     .hasMessageContaining("PUBLISH " + WORKER)
                     .hasMessageContaining("credentials of user ucsync rejected (407");
         }

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.presence.Availability;
+import io.ucsync.presence.Presence;
+import io.ucsync.presence.PresenceSource;
+import io.ucsync.sip.internal.Subscriptions;
+import io.ucsync.sip.peers.LogCapture;
+import io.ucsync.sip.peers.SippPeer;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,20 +17,12 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
-
-import io.ucsync.presence.Availability;
-import io.ucsync.presence.Presence;
-import io.ucsync.presence.PresenceSource;
-import io.ucsync.sip.internal.Subscriptions;
-import io.ucsync.sip.peers.LogCapture;
-import io.ucsync.sip.peers.SippPeer;
 
 /** The MS-PRES subscriber against SIPp scripted as a Lync front end (scenarios in src/test/resources/sipp/). */
 class MsPresFrontEndTest {
@@ -37,7 +35,8 @@ class MsPresFrontEndTest {
     }
 
     /** A route watching the workers on SIPp into mock:presence, which is returned; the context is not started. */
-    private static MockEndpoint watchInto(CamelContext camel, SippPeer sipp, String options, List<String> workers) throws Exception {
+    private static MockEndpoint watchInto(CamelContext camel, SippPeer sipp, String options, List<String> workers)
+            throws Exception {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -49,8 +48,10 @@ class MsPresFrontEndTest {
 
     /** Each presence received, as (worker, availability). */
     private static List<Tuple> workersAndAvailabilities(MockEndpoint mock) {
-        return mock.getExchanges().stream().map(e -> e.getMessage().getBody(Presence.class))
-                .map(p -> tuple(p.sipUri(), p.availability())).toList();
+        return mock.getExchanges().stream()
+                .map(e -> e.getMessage().getBody(Presence.class))
+                .map(p -> tuple(p.sipUri(), p.availability()))
+                .toList();
     }
 
     @Test
@@ -68,32 +69,51 @@ class MsPresFrontEndTest {
             camel.start();
 
             mock.assertIsSatisfied(10_000);
-            List<Presence> presences = mock.getExchanges().stream().map(e -> e.getMessage().getBody(Presence.class)).toList();
+            List<Presence> presences = mock.getExchanges().stream()
+                    .map(e -> e.getMessage().getBody(Presence.class))
+                    .toList();
             assertThat(presences).extracting(Presence::sipUri).containsOnly(WORKER);
-            assertThat(presences).extracting(Presence::availability).containsExactly(Availability.ONLINE,
-                    Availability.BUSY, Availability.BUSY, Availability.AWAY, Availability.DO_NOT_DISTURB);
-            assertThat(presences).extracting(Presence::activity).containsExactly(null, "on-the-phone", "in-a-meeting",
-                    null, "in-a-conference");
-            assertThat(presences).extracting(Presence::source).containsExactly(PresenceSource.AGGREGATE,
-                    PresenceSource.USER, PresenceSource.CALENDAR, PresenceSource.MACHINE, PresenceSource.PHONE);
-            assertThat(mock.getExchanges()).extracting(e -> e.getMessage().getHeader(SipPresenceConstants.METHOD))
+            assertThat(presences)
+                    .extracting(Presence::availability)
+                    .containsExactly(
+                            Availability.ONLINE,
+                            Availability.BUSY,
+                            Availability.BUSY,
+                            Availability.AWAY,
+                            Availability.DO_NOT_DISTURB);
+            assertThat(presences)
+                    .extracting(Presence::activity)
+                    .containsExactly(null, "on-the-phone", "in-a-meeting", null, "in-a-conference");
+            assertThat(presences)
+                    .extracting(Presence::source)
+                    .containsExactly(
+                            PresenceSource.AGGREGATE,
+                            PresenceSource.USER,
+                            PresenceSource.CALENDAR,
+                            PresenceSource.MACHINE,
+                            PresenceSource.PHONE);
+            assertThat(mock.getExchanges())
+                    .extracting(e -> e.getMessage().getHeader(SipPresenceConstants.METHOD))
                     .containsExactly("200", "BENOTIFY", "BENOTIFY", "NOTIFY", "BENOTIFY");
 
-            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("lync");
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class)
+                    .agent("lync");
             assertThat(agent.lastPresence(WORKER)).map(Presence::availability).contains(Availability.DO_NOT_DISTURB);
             assertThat(agent.stackServerTransactions()).isZero();
             assertThat(agent.stackDialogs()).isZero();
 
             agent.unwatch(List.of(WORKER));
             assertThat(sipp.awaitExit(Duration.ofSeconds(10))).as(sipp.output()).isZero();
-            await().atMost(Duration.ofSeconds(5)).until(() -> agent.subscriptionStates().isEmpty());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> agent.subscriptionStates().isEmpty());
         }
     }
 
     @Test
     void a_subscription_the_server_ends_is_subscribed_again() throws Exception {
         try (LogCapture log = LogCapture.of(Subscriptions.class);
-                SippPeer sipp = SippPeer.scenario("mspres_terminate.xml").calls(2).startServer();
+                SippPeer sipp =
+                        SippPeer.scenario("mspres_terminate.xml").calls(2).startServer();
                 CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
@@ -106,7 +126,8 @@ class MsPresFrontEndTest {
             // SIPp succeeds only when each of its two calls saw a SUBSCRIBE: the second one is the re-subscription.
             assertThat(sipp.awaitExit(Duration.ofSeconds(15))).as(sipp.output()).isZero();
             assertThat(callIdsOf(sipp.messages(), "SUBSCRIBE")).hasSize(2);
-            assertThat(log.linesWith("subscription to " + WORKER + " was ended by the server (deactivated)")).isNotEmpty();
+            assertThat(log.linesWith("subscription to " + WORKER + " was ended by the server (deactivated)"))
+                    .isNotEmpty();
         }
     }
 
@@ -126,7 +147,8 @@ class MsPresFrontEndTest {
             // Granted 2 s: refreshed after 1 s in the dialog, 481, subscribed again; twice.
             assertThat(sipp.awaitExit(Duration.ofSeconds(15))).as(sipp.output()).isZero();
             assertThat(callIdsOf(sipp.messages(), "SUBSCRIBE")).hasSize(2);
-            assertThat(log.linesWith("subscription to " + WORKER + " refresh answered 481")).isNotEmpty();
+            assertThat(log.linesWith("subscription to " + WORKER + " refresh answered 481"))
+                    .isNotEmpty();
         }
     }
 
@@ -140,14 +162,19 @@ class MsPresFrontEndTest {
             camel.start();
 
             mock.assertIsSatisfied(10_000);
-            assertThat(workersAndAvailabilities(mock)).containsExactly(tuple("sip:w1@example.com", Availability.ONLINE),
+            assertThat(workersAndAvailabilities(mock))
+                    .containsExactly(
+                            tuple("sip:w1@example.com", Availability.ONLINE),
                             tuple("sip:w2@example.com", Availability.BUSY),
                             tuple("sip:w3@example.com", Availability.OFFLINE),
                             tuple("sip:w2@example.com", Availability.AWAY));
-            assertThat(mock.getExchanges()).extracting(e -> e.getMessage().getHeader(SipPresenceConstants.SUBSCRIPTION_ID))
-                    .containsOnly(mock.getExchanges().get(0).getMessage().getHeader(SipPresenceConstants.SUBSCRIPTION_ID));
+            assertThat(mock.getExchanges())
+                    .extracting(e -> e.getMessage().getHeader(SipPresenceConstants.SUBSCRIPTION_ID))
+                    .containsOnly(
+                            mock.getExchanges().get(0).getMessage().getHeader(SipPresenceConstants.SUBSCRIPTION_ID));
 
-            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("lync");
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class)
+                    .agent("lync");
             assertThat(agent.dialogs()).isEqualTo(1);
             agent.unwatch(workers);
             assertThat(sipp.awaitExit(Duration.ofSeconds(10))).as(sipp.output()).isZero();
@@ -156,21 +183,27 @@ class MsPresFrontEndTest {
 
     @Test
     void a_batch_the_front_end_refuses_as_too_large_is_subscribed_in_two_smaller_ones() throws Exception {
-        List<String> workers = List.of("sip:w1@example.com", "sip:w2@example.com", "sip:w3@example.com", "sip:w4@example.com");
+        List<String> workers =
+                List.of("sip:w1@example.com", "sip:w2@example.com", "sip:w3@example.com", "sip:w4@example.com");
         try (LogCapture log = LogCapture.of(Subscriptions.class);
-                SippPeer sipp = SippPeer.scenario("mspres_batch_too_large.xml").calls(3).startServer();
+                SippPeer sipp =
+                        SippPeer.scenario("mspres_batch_too_large.xml").calls(3).startServer();
                 CamelContext camel = new DefaultCamelContext()) {
             MockEndpoint mock = watchInto(camel, sipp, "", workers);
             mock.expectedMessageCount(4);
             camel.start();
 
             mock.assertIsSatisfied(10_000);
-            assertThat(workersAndAvailabilities(mock)).containsExactlyInAnyOrder(tuple("sip:w1@example.com", Availability.ONLINE),
+            assertThat(workersAndAvailabilities(mock))
+                    .containsExactlyInAnyOrder(
+                            tuple("sip:w1@example.com", Availability.ONLINE),
                             tuple("sip:w2@example.com", Availability.BUSY),
                             tuple("sip:w3@example.com", Availability.ONLINE),
                             tuple("sip:w4@example.com", Availability.BUSY));
-            assertThat(log.linesWith("a batched subscription of 4 workers was refused (413", "batches of at most 2")).hasSize(1);
-            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("lync");
+            assertThat(log.linesWith("a batched subscription of 4 workers was refused (413", "batches of at most 2"))
+                    .hasSize(1);
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class)
+                    .agent("lync");
             assertThat(agent.subscriptionStates().values()).hasSize(4).containsOnly("ACTIVE");
             assertThat(agent.dialogs()).isEqualTo(2);
 
@@ -180,20 +213,30 @@ class MsPresFrontEndTest {
     }
 
     @Test
-    void no_more_subscribes_wait_for_an_answer_at_once_than_the_limit_and_all_workers_get_subscribed() throws Exception {
-        List<String> workers = IntStream.rangeClosed(1, 24).mapToObj(i -> "sip:w" + i + "@example.com").toList();
-        try (SippPeer sipp = SippPeer.scenario("mspres_slow_answers.xml").calls(workers.size()).startServer();
+    void no_more_subscribes_wait_for_an_answer_at_once_than_the_limit_and_all_workers_get_subscribed()
+            throws Exception {
+        List<String> workers = IntStream.rangeClosed(1, 24)
+                .mapToObj(i -> "sip:w" + i + "@example.com")
+                .toList();
+        try (SippPeer sipp = SippPeer.scenario("mspres_slow_answers.xml")
+                        .calls(workers.size())
+                        .startServer();
                 CamelContext camel = new DefaultCamelContext()) {
             watchInto(camel, sipp, "&batchSubscribe=false&maxSubscribesInFlight=4", workers);
             camel.start();
-            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("lync");
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class)
+                    .agent("lync");
 
             // 24 answers of 100 ms each, 4 at a time: about 0.6 s
-            await().atMost(Duration.ofSeconds(15)).until(() -> agent.subscriptionStates().values().stream()
-                    .filter("ACTIVE"::equals).count() == workers.size());
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> agent.subscriptionStates().values().stream()
+                                    .filter("ACTIVE"::equals)
+                                    .count()
+                            == workers.size());
             agent.unwatch(workers);
             assertThat(sipp.awaitExit(Duration.ofSeconds(15))).as(sipp.output()).isZero();
-            assertThat(mostSubscribesUnansweredAtOnce(sipp.messages())).as("SUBSCRIBEs SIPp held unanswered at once")
+            assertThat(mostSubscribesUnansweredAtOnce(sipp.messages()))
+                    .as("SUBSCRIBEs SIPp held unanswered at once")
                     .isEqualTo(4);
         }
     }
@@ -233,10 +276,13 @@ class MsPresFrontEndTest {
                 }
             });
             camel.start();
-            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("lync");
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class)
+                    .agent("lync");
             agent.watch(List.of(WORKER));
-            await().atMost(Duration.ofSeconds(10)).until(() -> agent.lastPresence(WORKER)
-                    .map(p -> p.availability() == Availability.DO_NOT_DISTURB).orElse(false));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> agent.lastPresence(WORKER)
+                            .map(p -> p.availability() == Availability.DO_NOT_DISTURB)
+                            .orElse(false));
 
             camel.addRoutes(new RouteBuilder() {
                 @Override
@@ -247,7 +293,11 @@ class MsPresFrontEndTest {
             MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
             mock.expectedMessageCount(1);
             mock.assertIsSatisfied(5_000);
-            assertThat(mock.getExchanges().get(0).getMessage().getBody(Presence.class).availability())
+            assertThat(mock.getExchanges()
+                            .get(0)
+                            .getMessage()
+                            .getBody(Presence.class)
+                            .availability())
                     .isEqualTo(Availability.DO_NOT_DISTURB);
             assertThat(mock.getExchanges().get(0).getMessage().getHeader(SipPresenceConstants.METHOD))
                     .isEqualTo(PresenceNotification.MISSED);
@@ -263,15 +313,20 @@ class MsPresFrontEndTest {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("sip-presence:idle?server=127.0.0.1:9&dialect=simple&user=sip:ucsync@example.com").to("mock:none");
+                    from("sip-presence:idle?server=127.0.0.1:9&dialect=simple&user=sip:ucsync@example.com")
+                            .to("mock:none");
                 }
             });
             camel.start();
-            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("idle");
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class)
+                    .agent("idle");
 
-            try (SippPeer sipp = SippPeer.scenario("stray_notify.xml").key("worker", WORKER)
+            try (SippPeer sipp = SippPeer.scenario("stray_notify.xml")
+                    .key("worker", WORKER)
                     .startClient("127.0.0.1:" + agent.localPort())) {
-                assertThat(sipp.awaitExit(Duration.ofSeconds(10))).as(sipp.output()).isZero();
+                assertThat(sipp.awaitExit(Duration.ofSeconds(10)))
+                        .as(sipp.output())
+                        .isZero();
             }
             assertThat(agent.stackServerTransactions()).isZero();
         }

@@ -17,8 +17,20 @@ import java.util.UUID;
 final class SipCorpus {
 
     /** RFC 4475's groups, as src/main/docs/presence-and-sip.md "The front door: strict SIP" names them. */
-    enum Category { WHITESPACE_AND_FOLDING, ESCAPES, METHODS, LONG_VALUES, VERSIONS, REQUEST_LINE, URIS, HEADER_LINES,
-        CONTROL_CHARACTERS, CONTENT_LENGTH, QUOTES, MISSING_HEADERS }
+    enum Category {
+        WHITESPACE_AND_FOLDING,
+        ESCAPES,
+        METHODS,
+        LONG_VALUES,
+        VERSIONS,
+        REQUEST_LINE,
+        URIS,
+        HEADER_LINES,
+        CONTROL_CHARACTERS,
+        CONTENT_LENGTH,
+        QUOTES,
+        MISSING_HEADERS
+    }
 
     /**
      * @param expected       the status ucsync answers with, or 0 when it answers nothing (over a stream it then closes
@@ -29,18 +41,28 @@ final class SipCorpus {
      *                       bytes that are not UTF-8 as U+FFFD before the front door sees the head, so a bare CR and a
      *                       byte 0xFF are refused over UDP only
      */
-    record Case(String name, Category category, String rfc4475, int expected, boolean closesStream, boolean datagramOnly,
-            int streamExpected, String template) {
+    record Case(
+            String name,
+            Category category,
+            String rfc4475,
+            int expected,
+            boolean closesStream,
+            boolean datagramOnly,
+            int streamExpected,
+            String template) {
 
         int expected(String transport) {
             return transport.equals("tcp") && streamExpected != 0 ? streamExpected : expected;
         }
 
-
         byte[] render(String transport, int localPort, String target) {
-            String text = template.replace("$VIA", "SIP/2.0/" + transport.toUpperCase() + " 127.0.0.1:" + localPort
-                    + ";branch=z9hG4bK-" + UUID.randomUUID()).replace("$CALLID", UUID.randomUUID().toString())
-                    .replace("$TARGET", target).replace("\n", "\r\n");
+            String text = template.replace(
+                            "$VIA",
+                            "SIP/2.0/" + transport.toUpperCase() + " 127.0.0.1:" + localPort + ";branch=z9hG4bK-"
+                                    + UUID.randomUUID())
+                    .replace("$CALLID", UUID.randomUUID().toString())
+                    .replace("$TARGET", target)
+                    .replace("\n", "\r\n");
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(utf8.length);
             for (int i = 0; i < utf8.length; i++) {
@@ -78,7 +100,8 @@ final class SipCorpus {
     }
 
     private static String options(String extraHeaders) {
-        return "OPTIONS sip:someone@$TARGET SIP/2.0\n" + HEADERS + "CSeq: 1 OPTIONS\n" + extraHeaders + "Content-Length: 0\n\n";
+        return "OPTIONS sip:someone@$TARGET SIP/2.0\n" + HEADERS + "CSeq: 1 OPTIONS\n" + extraHeaders
+                + "Content-Length: 0\n\n";
     }
 
     static final List<Case> CASES = List.of(
@@ -140,57 +163,142 @@ final class SipCorpus {
                     Content-Length: 0
 
                     """),
-            answered("semicolon in the user part", Category.URIS, "3.1.1.9", 200,
+            answered(
+                    "semicolon in the user part",
+                    Category.URIS,
+                    "3.1.1.9",
+                    200,
                     options("").replace("sip:someone@$TARGET SIP", "sip:user;par=u%40example.net@$TARGET SIP")),
-            answered("lower-case SIP version", Category.VERSIONS, "(RFC 3261 25: case-insensitive)", 200,
+            answered(
+                    "lower-case SIP version",
+                    Category.VERSIONS,
+                    "(RFC 3261 25: case-insensitive)",
+                    200,
                     options("").replace("SIP/2.0\n", "sip/2.0\n")),
-            answered("long header values", Category.LONG_VALUES, "3.1.1.7", 200,
+            answered(
+                    "long header values",
+                    Category.LONG_VALUES,
+                    "3.1.1.7",
+                    200,
                     options("Subject: " + "x".repeat(3000) + "\nUnknown-Long: " + "y;".repeat(1000) + "\n")),
-            new Case("two requests in one datagram", Category.CONTENT_LENGTH, "3.1.1.8", 200, false, true, 0,
+            new Case(
+                    "two requests in one datagram",
+                    Category.CONTENT_LENGTH,
+                    "3.1.1.8",
+                    200,
+                    false,
+                    true,
+                    0,
                     options("") + options("")),
-
             answered("SIP/7.0", Category.VERSIONS, "3.1.2.16", 505, options("").replace("SIP/2.0\n", "SIP/7.0\n")),
             answered("no SIP version", Category.VERSIONS, "", 400, options("").replace("SIP/2.0\n", "SIP/2\n")),
-            answered("two spaces in the request line", Category.REQUEST_LINE, "3.1.2.9", 400,
+            answered(
+                    "two spaces in the request line",
+                    Category.REQUEST_LINE,
+                    "3.1.2.9",
+                    400,
                     options("").replace("OPTIONS sip", "OPTIONS  sip")),
-            answered("space at the end of the request line", Category.REQUEST_LINE, "3.1.2.10", 400,
+            answered(
+                    "space at the end of the request line",
+                    Category.REQUEST_LINE,
+                    "3.1.2.10",
+                    400,
                     options("").replace("SIP/2.0\n", "SIP/2.0 \n")),
-            answered("whitespace inside the Request-URI", Category.URIS, "3.1.2.8", 400,
+            answered(
+                    "whitespace inside the Request-URI",
+                    Category.URIS,
+                    "3.1.2.8",
+                    400,
                     options("").replace("sip:someone@$TARGET SIP", "sip:someone@$TARGET; lr SIP")),
-            answered("Request-URI in <>", Category.URIS, "3.1.2.7", 400,
+            answered(
+                    "Request-URI in <>",
+                    Category.URIS,
+                    "3.1.2.7",
+                    400,
                     options("").replace("sip:someone@$TARGET SIP", "<sip:someone@$TARGET> SIP")),
-            answered("unknown Request-URI scheme", Category.URIS, "3.3.2", 416,
+            answered(
+                    "unknown Request-URI scheme",
+                    Category.URIS,
+                    "3.3.2",
+                    416,
                     options("").replace("sip:someone@$TARGET SIP", "nobodyKnowsThisScheme:totallyopaquecontent SIP")),
-            answered("space inside a Contact URI", Category.URIS, "3.1.2.14", 400,
+            answered(
+                    "space inside a Contact URI",
+                    Category.URIS,
+                    "3.1.2.14",
+                    400,
                     options("Contact: <sip:user@exa mple.com>\n")),
             answered("header line without a colon", Category.HEADER_LINES, "", 400, options("NoColonHere\n")),
             answered("header name with a space", Category.HEADER_LINES, "", 400, options("Max Forwards: 70\n")),
-            answered("folded line before any header", Category.HEADER_LINES, "", 400,
+            answered(
+                    "folded line before any header",
+                    Category.HEADER_LINES,
+                    "",
+                    400,
                     options("").replace("SIP/2.0\nVia", "SIP/2.0\n folded\nVia")),
-            answered("Max-Forwards above 255", Category.HEADER_LINES, "3.1.2.4", 400,
+            answered(
+                    "Max-Forwards above 255",
+                    Category.HEADER_LINES,
+                    "3.1.2.4",
+                    400,
                     options("").replace("Max-Forwards: 70", "Max-Forwards: 300")),
             answered("NUL in a header value", Category.CONTROL_CHARACTERS, "", 400, options("Subject: a\0b\n")),
-            refusedOverUdpOnly("bare CR in a header value", Category.CONTROL_CHARACTERS, 400, options("Subject: a\rb\n")),
+            refusedOverUdpOnly(
+                    "bare CR in a header value", Category.CONTROL_CHARACTERS, 400, options("Subject: a\rb\n")),
             refusedOverUdpOnly("not UTF-8", Category.CONTROL_CHARACTERS, 400, options("Subject: caf<FF>\n")),
-            refusedClosing("negative Content-Length", Category.CONTENT_LENGTH, "3.1.2.3", 400,
+            refusedClosing(
+                    "negative Content-Length",
+                    Category.CONTENT_LENGTH,
+                    "3.1.2.3",
+                    400,
                     options("").replace("Content-Length: 0", "Content-Length: -999")),
-            refusedClosing("two Content-Length values", Category.CONTENT_LENGTH, "3.3.9", 400,
-                    options("Content-Length: 0\n")),
-            new Case("Content-Length larger than the body", Category.CONTENT_LENGTH, "3.1.2.2", 400, false, true, 0,
+            refusedClosing(
+                    "two Content-Length values", Category.CONTENT_LENGTH, "3.3.9", 400, options("Content-Length: 0\n")),
+            new Case(
+                    "Content-Length larger than the body",
+                    Category.CONTENT_LENGTH,
+                    "3.1.2.2",
+                    400,
+                    false,
+                    true,
+                    0,
                     options("").replace("Content-Length: 0\n\n", "Content-Length: 9999\n\nshort body")),
-            answered("CSeq method other than the request's", Category.METHODS, "3.1.2.17", 400,
+            answered(
+                    "CSeq method other than the request's",
+                    Category.METHODS,
+                    "3.1.2.17",
+                    400,
                     options("").replace("CSeq: 1 OPTIONS", "CSeq: 1 INVITE")),
-            answered("unknown method, CSeq of another", Category.METHODS, "3.1.2.18", 400,
+            answered(
+                    "unknown method, CSeq of another",
+                    Category.METHODS,
+                    "3.1.2.18",
+                    400,
                     options("").replace("OPTIONS sip", "NEWMETHOD sip")),
-            answered("unterminated quote in a Contact", Category.QUOTES, "3.1.2.6", 400,
+            answered(
+                    "unterminated quote in a Contact",
+                    Category.QUOTES,
+                    "3.1.2.6",
+                    400,
                     options("Contact: \"Mr. J. User <sip:j.user@ucsync.test>\n")),
-            answered("unterminated quote in To: no answer can be built", Category.QUOTES, "3.1.2.6", 0,
+            answered(
+                    "unterminated quote in To: no answer can be built",
+                    Category.QUOTES,
+                    "3.1.2.6",
+                    0,
                     options("").replace("To: <sip:someone@$TARGET>", "To: \"Mr. J. User <sip:someone@$TARGET>")),
-            answered("CSeq number above 2^31: no answer can be built", Category.MISSING_HEADERS, "3.1.2.4", 0,
+            answered(
+                    "CSeq number above 2^31: no answer can be built",
+                    Category.MISSING_HEADERS,
+                    "3.1.2.4",
+                    0,
                     options("").replace("CSeq: 1 OPTIONS", "CSeq: 36893488147419103232 OPTIONS")),
-            answered("no Call-ID: no answer can be built", Category.MISSING_HEADERS, "3.3.1", 0,
+            answered(
+                    "no Call-ID: no answer can be built",
+                    Category.MISSING_HEADERS,
+                    "3.3.1",
+                    0,
                     options("").replace("Call-ID: $CALLID\n", "")));
 
-    private SipCorpus() {
-    }
+    private SipCorpus() {}
 }

@@ -3,6 +3,13 @@ package io.ucsync.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.emulator.frontend.FrontEndEmulator;
+import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
+import io.ucsync.presence.Availability;
+import io.ucsync.presence.Presence;
+import io.ucsync.presence.PresenceSource;
+import io.ucsync.sip.peers.KamailioPeer;
+import io.ucsync.sip.peers.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -28,14 +34,6 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import io.ucsync.emulator.frontend.FrontEndEmulator;
-import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
-import io.ucsync.presence.Availability;
-import io.ucsync.presence.Presence;
-import io.ucsync.presence.PresenceSource;
-import io.ucsync.sip.peers.KamailioPeer;
-import io.ucsync.sip.peers.LogCapture;
 
 /**
  * The front door of both SIP stacks ucsync runs, its user agent and the front-end emulator: {@link SipCorpus} sent
@@ -50,12 +48,14 @@ class SipFrontDoorTest {
     private static final Pattern CALL_ID = Pattern.compile("(?im)^(?:Call-ID|i)\\s*:\\s*(\\S+)");
     /** What a stream that neither answers nor closes gives. */
     private static final String SILENT = "(silent)";
+
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^(?:Content-Length|l)\\s*:\\s*(\\d+)");
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = { "udp", "tcp" })
+    @ValueSource(strings = {"udp", "tcp"})
     void the_corpus_is_refused_or_answered_as_before_and_both_stacks_keep_working(String transport) throws Exception {
-        try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.builder().transport(transport).build());
+        try (FrontEndEmulator emulator = FrontEndEmulator.start(
+                        FrontEndEmulatorConfig.builder().transport(transport).build());
                 LogCapture sipLog = LogCapture.of("io.ucsync.sip");
                 LogCapture emulatorLog = LogCapture.of("io.ucsync.emulator");
                 LogCapture stackLog = LogCapture.of("gov.nist");
@@ -65,13 +65,15 @@ class SipFrontDoorTest {
                 @Override
                 public void configure() {
                     from("sip-presence:uc?server=127.0.0.1:" + emulator.port() + "&transport=" + transport
-                            + "&user=sip:ucsync@ucsync.test&watch=" + WORKER).to("mock:presence");
+                                    + "&user=sip:ucsync@ucsync.test&watch=" + WORKER)
+                            .to("mock:presence");
                 }
             });
             MockEndpoint presences = camel.getEndpoint("mock:presence", MockEndpoint.class);
             camel.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> presences.getReceivedCounter() == 1);
-            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("uc");
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class)
+                    .agent("uc");
             Map<String, Integer> stacks = new LinkedHashMap<>();
             stacks.put("ucsync", agent.localPort());
             stacks.put("emulator", emulator.port());
@@ -81,19 +83,27 @@ class SipFrontDoorTest {
             for (Map.Entry<String, Integer> stack : stacks.entrySet()) {
                 for (SipCorpus.Case sample : SipCorpus.CASES) {
                     if (!sample.datagramOnly() || transport.equals("udp")) {
-                        softly.assertThat(send(transport, stack.getValue(), sample)).as(stack.getKey() + " over " + transport
-                                + ": " + sample.name()).isEqualTo(expected(sample, transport));
+                        softly.assertThat(send(transport, stack.getValue(), sample))
+                                .as(stack.getKey() + " over " + transport + ": " + sample.name())
+                                .isEqualTo(expected(sample, transport));
                     }
                 }
             }
             softly.assertAll();
-            List<String> corpusLines = lines(sipLog, emulatorLog, stackLog).subList(linesBefore, lines(sipLog, emulatorLog, stackLog).size());
-            long refused = SipCorpus.CASES.stream().filter(c -> c.expected() == 0 || c.expected() >= 400).count();
+            List<String> corpusLines = lines(sipLog, emulatorLog, stackLog)
+                    .subList(linesBefore, lines(sipLog, emulatorLog, stackLog).size());
+            long refused = SipCorpus.CASES.stream()
+                    .filter(c -> c.expected() == 0 || c.expected() >= 400)
+                    .count();
             System.out.println("LOG front door over " + transport + ": " + corpusLines.size() + " lines for "
                     + SipCorpus.CASES.size() + " messages to each of 2 stacks (" + refused + " refused each)");
-            assertThat(corpusLines).as("one line per kind of refusal and source").hasSizeLessThanOrEqualTo((int) refused * 2)
-                    .allSatisfy(line -> assertThat(line).startsWith("WARN refused a SIP message from 127.0.0.1")
-                            .hasSizeLessThan(400).doesNotContain("\r", "\n", "\0"));
+            assertThat(corpusLines)
+                    .as("one line per kind of refusal and source")
+                    .hasSizeLessThanOrEqualTo((int) refused * 2)
+                    .allSatisfy(line -> assertThat(line)
+                            .startsWith("WARN refused a SIP message from 127.0.0.1")
+                            .hasSizeLessThan(400)
+                            .doesNotContain("\r", "\n", "\0"));
             assertThat(sipLog.linesWithStackTraces()).isEmpty();
             assertThat(emulatorLog.linesWithStackTraces()).isEmpty();
 
@@ -105,13 +115,20 @@ class SipFrontDoorTest {
                     }
                 }
             }
-            assertThat(lines(sipLog, emulatorLog, stackLog)).as("the corpus sent again logs nothing more")
+            assertThat(lines(sipLog, emulatorLog, stackLog))
+                    .as("the corpus sent again logs nothing more")
                     .hasSize(linesBefore + corpusLines.size());
 
             // both still work: the subscription delivers, OPTIONS is answered
             emulator.presence(WORKER, 6500, "in-a-meeting", PresenceSource.CALENDAR);
-            await().atMost(Duration.ofSeconds(10)).until(() -> presences.getExchanges()
-                    .get(presences.getReceivedCounter() - 1).getMessage().getBody(Presence.class).availability() == Availability.BUSY);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> presences
+                                    .getExchanges()
+                                    .get(presences.getReceivedCounter() - 1)
+                                    .getMessage()
+                                    .getBody(Presence.class)
+                                    .availability()
+                            == Availability.BUSY);
             for (int port : stacks.values()) {
                 assertThat(send(transport, port, SipCorpus.CASES.get(0))).isEqualTo("200");
             }
@@ -132,18 +149,21 @@ class SipFrontDoorTest {
                     if (sample.datagramOnly() && transport.equals("tcp")) {
                         continue;
                     }
-                    String kamailioAnswer = transport.equals("udp") ? overUdp(kamailio.port(), sample, Duration.ofSeconds(1))
+                    String kamailioAnswer = transport.equals("udp")
+                            ? overUdp(kamailio.port(), sample, Duration.ofSeconds(1))
                             : overTcp(kamailio.port(), sample);
-                    System.out.println("COMPARE " + transport + " | " + sample.name() + " | ucsync " + expected(sample, transport)
-                            + " | kamailio " + kamailioAnswer);
+                    System.out.println("COMPARE " + transport + " | " + sample.name() + " | ucsync "
+                            + expected(sample, transport) + " | kamailio " + kamailioAnswer);
                     if (sample.expected(transport) > 0 && sample.expected(transport) < 400) {
-                        softly.assertThat(kamailioAnswer).as("kamailio over " + transport + ": " + sample.name())
+                        softly.assertThat(kamailioAnswer)
+                                .as("kamailio over " + transport + ": " + sample.name())
                                 .isEqualTo(expected(sample, transport));
                     }
                 }
             }
             softly.assertAll();
-            assertThat(overUdp(kamailio.port(), SipCorpus.CASES.get(0), Duration.ofSeconds(1))).as("Kamailio still answers")
+            assertThat(overUdp(kamailio.port(), SipCorpus.CASES.get(0), Duration.ofSeconds(1)))
+                    .as("Kamailio still answers")
                     .isEqualTo("200");
         }
     }
@@ -185,7 +205,8 @@ class SipFrontDoorTest {
             String probeCallId = callId(new String(probe, StandardCharsets.UTF_8));
             List<String> answers = new ArrayList<>();
             long probeAnsweredAt = 0;
-            while (probeAnsweredAt == 0 || answers.isEmpty() && System.nanoTime() - probeAnsweredAt < lateAnswers.toNanos()) {
+            while (probeAnsweredAt == 0
+                    || answers.isEmpty() && System.nanoTime() - probeAnsweredAt < lateAnswers.toNanos()) {
                 DatagramPacket packet = new DatagramPacket(new byte[65536], 65536);
                 if (probeAnsweredAt != 0) {
                     socket.setSoTimeout((int) Math.max(1, lateAnswers.toMillis()));
@@ -218,7 +239,8 @@ class SipFrontDoorTest {
             }
             String status = answer.split(" ", 3)[1];
             try {
-                socket.getOutputStream().write(SipCorpus.CASES.get(0).render("tcp", socket.getLocalPort(), "ucsync.test"));
+                socket.getOutputStream()
+                        .write(SipCorpus.CASES.get(0).render("tcp", socket.getLocalPort(), "ucsync.test"));
                 String next = readResponse(in);
                 return next == null ? status + " closed" : next.equals(SILENT) ? status + ", then silent" : status;
             } catch (IOException e) {

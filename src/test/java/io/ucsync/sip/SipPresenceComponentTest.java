@@ -16,11 +16,13 @@ class SipPresenceComponentTest {
     @Test
     void endpoints_of_one_front_end_share_one_agent_and_may_differ_only_in_watch() throws Exception {
         try (CamelContext camel = new DefaultCamelContext()) {
-            SipPresenceEndpoint consumerSide = camel.getEndpoint(BASE + "&watch=sip:a@example.com", SipPresenceEndpoint.class);
+            SipPresenceEndpoint consumerSide =
+                    camel.getEndpoint(BASE + "&watch=sip:a@example.com", SipPresenceEndpoint.class);
             SipPresenceEndpoint producerSide = camel.getEndpoint(BASE, SipPresenceEndpoint.class);
 
             assertThat(consumerSide.getAgent()).isSameAs(producerSide.getAgent());
-            assertThat(camel.getComponent("sip-presence", SipPresenceComponent.class).agent("uc"))
+            assertThat(camel.getComponent("sip-presence", SipPresenceComponent.class)
+                            .agent("uc"))
                     .isSameAs(consumerSide.getAgent());
             assertThat(consumerSide.getConfiguration().watchList()).containsExactly("sip:a@example.com");
 
@@ -34,13 +36,17 @@ class SipPresenceComponentTest {
     void an_endpoint_without_server_uses_the_agent_another_endpoint_of_that_name_configured() throws Exception {
         try (CamelContext camel = new DefaultCamelContext()) {
             // as configuration creates a pool's endpoint with its options, and the routes then name only the pool
-            SipPresenceEndpoint configured = camel.getEndpoint("sip-presence:east?server=fe1.example.com:5061,fe2.example.com:5061"
-                    + "&transport=tcp&user=sip:ucsync@example.com&register=true", SipPresenceEndpoint.class);
+            SipPresenceEndpoint configured = camel.getEndpoint(
+                    "sip-presence:east?server=fe1.example.com:5061,fe2.example.com:5061"
+                            + "&transport=tcp&user=sip:ucsync@example.com&register=true",
+                    SipPresenceEndpoint.class);
             SipPresenceEndpoint route = camel.getEndpoint("sip-presence:east", SipPresenceEndpoint.class);
-            SipPresenceEndpoint watching = camel.getEndpoint("sip-presence:east?watch=sip:a@example.com", SipPresenceEndpoint.class);
+            SipPresenceEndpoint watching =
+                    camel.getEndpoint("sip-presence:east?watch=sip:a@example.com", SipPresenceEndpoint.class);
 
             assertThat(route.getAgent()).isSameAs(configured.getAgent()).isSameAs(watching.getAgent());
-            assertThat(route.getConfiguration().serverList()).containsExactly("fe1.example.com:5061", "fe2.example.com:5061");
+            assertThat(route.getConfiguration().serverList())
+                    .containsExactly("fe1.example.com:5061", "fe2.example.com:5061");
             assertThat(route.getConfiguration().isRegister()).isTrue();
             assertThat(watching.getConfiguration().watchList()).containsExactly("sip:a@example.com");
             assertThat(configured.getAgent().serverStatus().server()).isEqualTo("fe1.example.com:5061");
@@ -56,10 +62,15 @@ class SipPresenceComponentTest {
     void server_lists_are_read_in_order_with_the_transports_default_port() {
         SipPresenceConfiguration configuration = new SipPresenceConfiguration();
         configuration.setServer(" fe1.example.com:5070 , fe2.example.com ,[2001:db8::1]:5080");
-        assertThat(configuration.serverList()).containsExactly("fe1.example.com:5070", "fe2.example.com:5060", "[2001:db8::1]:5080");
-        assertThat(configuration.effectiveKeepAliveInterval()).as("several servers: kept alive").isEqualTo(30);
+        assertThat(configuration.serverList())
+                .containsExactly("fe1.example.com:5070", "fe2.example.com:5060", "[2001:db8::1]:5080");
+        assertThat(configuration.effectiveKeepAliveInterval())
+                .as("several servers: kept alive")
+                .isEqualTo(30);
         configuration.setServer("fe1.example.com:5070");
-        assertThat(configuration.effectiveKeepAliveInterval()).as("one server: as before, no OPTIONS").isZero();
+        assertThat(configuration.effectiveKeepAliveInterval())
+                .as("one server: as before, no OPTIONS")
+                .isZero();
         configuration.setKeepAliveInterval(5);
         assertThat(configuration.effectiveKeepAliveInterval()).isEqualTo(5);
     }
@@ -74,7 +85,8 @@ class SipPresenceComponentTest {
             component.getConfiguration().setUser("sip:ucsync@example.com");
             camel.addComponent("sip-presence", component);
 
-            SipPresenceEndpoint endpoint = camel.getEndpoint("sip-presence:lync?dialect=simple", SipPresenceEndpoint.class);
+            SipPresenceEndpoint endpoint =
+                    camel.getEndpoint("sip-presence:lync?dialect=simple", SipPresenceEndpoint.class);
 
             assertThat(endpoint.getConfiguration().getServer()).isEqualTo("fe.example.com:5061");
             assertThat(endpoint.getConfiguration().getTransport()).isEqualTo(SipTransport.TLS);
@@ -87,16 +99,22 @@ class SipPresenceComponentTest {
     void mspres_batches_by_default_within_what_a_datagram_or_the_body_limit_holds() {
         SipPresenceConfiguration configuration = new SipPresenceConfiguration();
         assertThat(configuration.effectiveBatchSubscribe()).isTrue();
-        assertThat(configuration.effectiveBatchSize()).as("udp: 16 KiB datagrams at 1 KiB per worker").isEqualTo(16);
+        assertThat(configuration.effectiveBatchSize())
+                .as("udp: 16 KiB datagrams at 1 KiB per worker")
+                .isEqualTo(16);
         configuration.setTransport(SipTransport.TCP);
         assertThat(configuration.effectiveBatchSize()).isEqualTo(1000);
         configuration.setMaxBodySize(256 * 1024);
-        assertThat(configuration.effectiveBatchSize()).as("a 256 KiB body limit").isEqualTo(256);
+        assertThat(configuration.effectiveBatchSize())
+                .as("a 256 KiB body limit")
+                .isEqualTo(256);
         configuration.setBatchSubscribe(false);
         assertThat(configuration.effectiveBatchSize()).isEqualTo(1);
         configuration.setBatchSubscribe(null);
         configuration.setDialect(SipDialect.SIMPLE);
-        assertThat(configuration.effectiveBatchSubscribe()).as("simple: a SUBSCRIBE per worker").isFalse();
+        assertThat(configuration.effectiveBatchSubscribe())
+                .as("simple: a SUBSCRIBE per worker")
+                .isFalse();
         assertThat(configuration.effectiveBatchSize()).isEqualTo(1);
     }
 

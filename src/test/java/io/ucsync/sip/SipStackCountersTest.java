@@ -3,6 +3,8 @@ package io.ucsync.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import gov.nist.javax.sip.SipStackImpl;
+import io.ucsync.sip.internal.FreePorts;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -14,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
@@ -25,11 +26,7 @@ import javax.sip.SipProvider;
 import javax.sip.SipStack;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
-
 import org.junit.jupiter.api.Test;
-
-import gov.nist.javax.sip.SipStackImpl;
-import io.ucsync.sip.internal.FreePorts;
 
 /** The counters read from a real JAIN-SIP stack and from the kernel, made to lose messages on purpose. */
 class SipStackCountersTest {
@@ -38,7 +35,10 @@ class SipStackCountersTest {
 
     @Test
     void datagramsLeftWaitingBeyondTheCongestionTimeoutAreCountedAsRemovedAndTheRestAsReceived() throws Exception {
-        Properties properties = SipStackSettings.builder("counters-" + System.nanoTime()).listenerThreads(1).build().toProperties();
+        Properties properties = SipStackSettings.builder("counters-" + System.nanoTime())
+                .listenerThreads(1)
+                .build()
+                .toProperties();
         // the auditor's age limit, 8 s by default, shortened so that the test waits one audit round (2 s)
         properties.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "300");
         SipStack stack = new SipStackImpl(properties);
@@ -57,15 +57,18 @@ class SipStackCountersTest {
                 client.send(new DatagramPacket(options, options.length, LOOPBACK, port));
             }
             // the only stack thread holds the first OPTIONS: the other 19 wait in the queue
-            await().atMost(Duration.ofSeconds(5)).until(() -> SipStackCounters.of(stack).queued() == 19);
-            await().atMost(Duration.ofSeconds(10)).until(() -> SipStackCounters.of(stack).removedAsStuck() == 19);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> SipStackCounters.of(stack).queued() == 19);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> SipStackCounters.of(stack).removedAsStuck() == 19);
             release.countDown();
             await().atMost(Duration.ofSeconds(5)).until(() -> handled.get() == 1);
 
             SipStackCounters counters = SipStackCounters.of(stack);
             assertThat(counters).isEqualTo(new SipStackCounters(1, 0, 19, 0));
             assertThat(counters.dropped()).isEqualTo(19);
-            assertThat(counters.plus(new SipStackCounters(5, 3, 2, 1)).stopped()).isEqualTo(new SipStackCounters(6, 0, 21, 1));
+            assertThat(counters.plus(new SipStackCounters(5, 3, 2, 1)).stopped())
+                    .isEqualTo(new SipStackCounters(6, 0, 21, 1));
         } finally {
             release.countDown();
             stack.stop();
@@ -85,19 +88,21 @@ class SipStackCountersTest {
             }
             // nobody reads the socket: most of the 200 find the buffer full
             assertThat(SipStackCounters.udpReceiveDrops(port)).isGreaterThan(150);
-            assertThat(SipStackCounters.udpReceiveDrops(Set.of(sender.getLocalPort()))).isZero();
+            assertThat(SipStackCounters.udpReceiveDrops(Set.of(sender.getLocalPort())))
+                    .isZero();
         }
     }
 
     private static byte[] options(int port, int from, int n) {
         return ("OPTIONS sip:ucsync@127.0.0.1:" + port + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:" + from + ";branch=z9hG4bK-counters-" + n + "\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "From: <sip:test@127.0.0.1>;tag=" + n + "\r\n"
-                + "To: <sip:ucsync@127.0.0.1>\r\n"
-                + "Call-ID: counters-" + n + "\r\n"
-                + "CSeq: 1 OPTIONS\r\n"
-                + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Via: SIP/2.0/UDP 127.0.0.1:" + from + ";branch=z9hG4bK-counters-" + n + "\r\n"
+                        + "Max-Forwards: 70\r\n"
+                        + "From: <sip:test@127.0.0.1>;tag=" + n + "\r\n"
+                        + "To: <sip:ucsync@127.0.0.1>\r\n"
+                        + "Call-ID: counters-" + n + "\r\n"
+                        + "CSeq: 1 OPTIONS\r\n"
+                        + "Content-Length: 0\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Holds the stack's thread in the first request until released, as an application that falls behind does. */
@@ -114,23 +119,18 @@ class SipStackCountersTest {
         }
 
         @Override
-        public void processResponse(ResponseEvent event) {
-        }
+        public void processResponse(ResponseEvent event) {}
 
         @Override
-        public void processTimeout(TimeoutEvent event) {
-        }
+        public void processTimeout(TimeoutEvent event) {}
 
         @Override
-        public void processIOException(IOExceptionEvent event) {
-        }
+        public void processIOException(IOExceptionEvent event) {}
 
         @Override
-        public void processTransactionTerminated(TransactionTerminatedEvent event) {
-        }
+        public void processTransactionTerminated(TransactionTerminatedEvent event) {}
 
         @Override
-        public void processDialogTerminated(DialogTerminatedEvent event) {
-        }
+        public void processDialogTerminated(DialogTerminatedEvent event) {}
     }
 }

@@ -1,21 +1,18 @@
 package io.ucsync.sip;
 
-import io.ucsync.tls.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.tls.TestCertificates;
+import io.ucsync.tls.TlsSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Properties;
-
 import javax.sip.ListeningPoint;
 import javax.sip.SipStack;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.ucsync.sip.internal.FreePorts;
-import io.ucsync.tls.TestCertificates;
 
 class SipStackSettingsTest {
 
@@ -26,10 +23,14 @@ class SipStackSettingsTest {
     void tls_properties_name_modern_protocols_suites_and_mutual_tls() {
         TestCertificates certs = new TestCertificates(dir);
         Path keyStore = certs.keyStore("server", "fe.test");
-        TlsSettings tls = new TlsSettings(keyStore, TestCertificates.PASSWORD, null, null, "PKCS12",
-                TlsSettings.ClientAuth.REQUIRE, true);
+        TlsSettings tls = new TlsSettings(
+                keyStore, TestCertificates.PASSWORD, null, null, "PKCS12", TlsSettings.ClientAuth.REQUIRE, true);
 
-        Properties p = SipStackSettings.builder("props").tls(tls).maxMessageSize(65536).build().toProperties();
+        Properties p = SipStackSettings.builder("props")
+                .tls(tls)
+                .maxMessageSize(65536)
+                .build()
+                .toProperties();
 
         assertThat(p.getProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS")).isEqualTo("TLSv1.3,TLSv1.2");
         assertThat(p.getProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES"))
@@ -52,8 +53,14 @@ class SipStackSettingsTest {
     @Test
     void a_stack_with_tls_listens_on_udp_tcp_and_tls() throws Exception {
         TestCertificates certs = new TestCertificates(dir);
-        TlsSettings tls = new TlsSettings(certs.keyStore("server", "fe.test"), TestCertificates.PASSWORD,
-                null, null, "PKCS12", TlsSettings.ClientAuth.WANT, true);
+        TlsSettings tls = new TlsSettings(
+                certs.keyStore("server", "fe.test"),
+                TestCertificates.PASSWORD,
+                null,
+                null,
+                "PKCS12",
+                TlsSettings.ClientAuth.WANT,
+                true);
         SipStack stack = SipStackSettings.builder("tls-stack").tls(tls).build().createStack();
         try {
             for (String transport : new String[] {"udp", "tcp", "tls"}) {
@@ -70,10 +77,10 @@ class SipStackSettingsTest {
     void a_wrong_key_store_password_fails_at_creation_naming_the_file() {
         TestCertificates certs = new TestCertificates(dir);
         Path keyStore = certs.keyStore("server", "fe.test");
-        TlsSettings tls = new TlsSettings(keyStore, "wrong", null, null, "PKCS12",
-                TlsSettings.ClientAuth.NONE, true);
+        TlsSettings tls = new TlsSettings(keyStore, "wrong", null, null, "PKCS12", TlsSettings.ClientAuth.NONE, true);
 
-        assertThatThrownBy(() -> SipStackSettings.builder("bad-tls").tls(tls).build().createStack())
+        assertThatThrownBy(() ->
+                        SipStackSettings.builder("bad-tls").tls(tls).build().createStack())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(keyStore.toString());
     }

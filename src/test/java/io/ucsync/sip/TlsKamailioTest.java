@@ -3,9 +3,13 @@ package io.ucsync.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.presence.Availability;
+import io.ucsync.presence.Presence;
+import io.ucsync.sip.peers.KamailioPeer;
+import io.ucsync.sip.peers.LogCapture;
+import io.ucsync.tls.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -14,12 +18,6 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.ucsync.presence.Availability;
-import io.ucsync.presence.Presence;
-import io.ucsync.sip.peers.KamailioPeer;
-import io.ucsync.sip.peers.LogCapture;
-import io.ucsync.tls.TestCertificates;
 
 /**
  * SIP over TLS (TLSv1.2/1.3, ECDHE-GCM or TLS 1.3 suites) against Kamailio's tls module, with certificates made by
@@ -67,8 +65,8 @@ class TlsKamailioTest {
         Path trust = certs.trustStore("ucsync-trust", kamailioStore);
         try (KamailioPeer kamailio = kamailioRequiringClientCertificates();
                 CamelContext camel = new DefaultCamelContext()) {
-            String tls = "&keyStore=" + ucsyncStore + "&keyStorePassword=" + TestCertificates.PASSWORD
-                    + "&trustStore=" + trust + "&trustStorePassword=" + TestCertificates.PASSWORD;
+            String tls = "&keyStore=" + ucsyncStore + "&keyStorePassword=" + TestCertificates.PASSWORD + "&trustStore="
+                    + trust + "&trustStorePassword=" + TestCertificates.PASSWORD;
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
@@ -78,14 +76,23 @@ class TlsKamailioTest {
             });
             MockEndpoint mock = camel.getEndpoint("mock:presence", MockEndpoint.class);
             camel.start();
-            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("tls");
-            await().atMost(Duration.ofSeconds(10)).until(() -> "ACTIVE".equals(agent.subscriptionStates().get(WORKER)));
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class)
+                    .agent("tls");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "ACTIVE".equals(agent.subscriptionStates().get(WORKER)));
 
-            Exchange published = camel.createProducerTemplate().request("direct:publish",
-                    e -> e.getMessage().setBody(PresencePublication.publish(WORKER, Availability.DO_NOT_DISTURB, null)));
+            Exchange published = camel.createProducerTemplate()
+                    .request(
+                            "direct:publish",
+                            e -> e.getMessage()
+                                    .setBody(PresencePublication.publish(WORKER, Availability.DO_NOT_DISTURB, null)));
             assertThat(published.getException()).isNull();
             await().atMost(Duration.ofSeconds(10)).until(() -> mock.getReceivedCounter() > 0);
-            assertThat(mock.getExchanges().get(0).getMessage().getBody(Presence.class).availability())
+            assertThat(mock.getExchanges()
+                            .get(0)
+                            .getMessage()
+                            .getBody(Presence.class)
+                            .availability())
                     .isIn(Availability.BUSY, Availability.DO_NOT_DISTURB);
         }
     }
@@ -101,15 +108,22 @@ class TlsKamailioTest {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from(uri(kamailio, "&keyStore=" + ucsyncStore + "&keyStorePassword=" + TestCertificates.PASSWORD
-                            + "&trustStore=" + trustsOnlyStranger + "&trustStorePassword=" + TestCertificates.PASSWORD)
-                            + "&watch=" + WORKER).to("mock:presence");
+                    from(uri(
+                                            kamailio,
+                                            "&keyStore=" + ucsyncStore + "&keyStorePassword="
+                                                    + TestCertificates.PASSWORD + "&trustStore=" + trustsOnlyStranger
+                                                    + "&trustStorePassword=" + TestCertificates.PASSWORD)
+                                    + "&watch=" + WORKER)
+                            .to("mock:presence");
                 }
             });
             camel.start();
-            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("tls");
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class)
+                    .agent("tls");
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> !log.linesWith("unreachable (SUBSCRIBE cannot be sent").isEmpty());
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> !log.linesWith("unreachable (SUBSCRIBE cannot be sent")
+                            .isEmpty());
             assertThat(oneOutageLine(log, "unreachable (SUBSCRIBE cannot be sent"))
                     .contains("unable to find valid certification path to requested target");
             assertThat(agent.subscriptionStates().get(WORKER)).isNotEqualTo("ACTIVE");
@@ -124,18 +138,22 @@ class TlsKamailioTest {
         try (LogCapture log = LogCapture.of("io.ucsync.sip");
                 LogCapture stack = LogCapture.of(JAIN_SIP_LOG);
                 KamailioPeer kamailio = KamailioPeer.builder()
-                        .tls(certs.certificatePem(elsewhere), certs.privateKeyPem(elsewhere)).start();
+                        .tls(certs.certificatePem(elsewhere), certs.privateKeyPem(elsewhere))
+                        .start();
                 CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
                     from(uri(kamailio, "&trustStore=" + trust + "&trustStorePassword=" + TestCertificates.PASSWORD)
-                            + "&watch=" + WORKER).to("mock:presence");
+                                    + "&watch=" + WORKER)
+                            .to("mock:presence");
                 }
             });
             camel.start();
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> !log.linesWith("unreachable (SUBSCRIBE cannot be sent").isEmpty());
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> !log.linesWith("unreachable (SUBSCRIBE cannot be sent")
+                            .isEmpty());
             assertThat(oneOutageLine(log, "unreachable (SUBSCRIBE cannot be sent"))
                     .contains("No subject alternative names matching IP address 127.0.0.1");
             assertThat(log.linesWith("subscribed to " + WORKER)).isEmpty();
@@ -149,22 +167,30 @@ class TlsKamailioTest {
         try (LogCapture log = LogCapture.of("io.ucsync.sip");
                 LogCapture stack = LogCapture.of(JAIN_SIP_LOG);
                 KamailioPeer kamailio = KamailioPeer.builder()
-                        .tls(certs.certificatePem(kamailioStore), certs.privateKeyPem(kamailioStore)).start();
+                        .tls(certs.certificatePem(kamailioStore), certs.privateKeyPem(kamailioStore))
+                        .start();
                 CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
                     // Kamailio's plain SIP port (TCP and UDP) where ucsync is told to use TLS
                     from(uri(kamailio, "&trustStore=" + trust + "&trustStorePassword=" + TestCertificates.PASSWORD)
-                            .replace(kamailio.tlsAddress(), kamailio.address()) + "&watch=" + WORKER).to("mock:presence");
+                                            .replace(kamailio.tlsAddress(), kamailio.address())
+                                    + "&watch=" + WORKER)
+                            .to("mock:presence");
                 }
             });
             camel.start();
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> !log.linesWith("unreachable (SUBSCRIBE cannot be sent").isEmpty());
-            // the plain port either ignores the handshake (JAIN-SIP's watchdog closes the socket) or closes the connection
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> !log.linesWith("unreachable (SUBSCRIBE cannot be sent")
+                            .isEmpty());
+            // the plain port either ignores the handshake (JAIN-SIP's watchdog closes the socket) or closes the
+            // connection
             assertThat(oneOutageLine(log, "unreachable (SUBSCRIBE cannot be sent"))
-                    .containsAnyOf("the TLS handshake did not complete in time (a plain SIP port, not TLS?)", "SSL peer shut down");
+                    .containsAnyOf(
+                            "the TLS handshake did not complete in time (a plain SIP port, not TLS?)",
+                            "SSL peer shut down");
             assertThat(log.linesWith("subscribed to " + WORKER)).isEmpty();
             assertNoStackTrace(log, stack);
         }
@@ -175,21 +201,27 @@ class TlsKamailioTest {
         try (LogCapture log = LogCapture.of("io.ucsync.sip");
                 LogCapture stack = LogCapture.of(JAIN_SIP_LOG);
                 KamailioPeer kamailio = KamailioPeer.builder()
-                        .tls(certs.certificatePem(kamailioStore), certs.privateKeyPem(kamailioStore)).start();
+                        .tls(certs.certificatePem(kamailioStore), certs.privateKeyPem(kamailioStore))
+                        .start();
                 CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
                     from("sip-presence:plain?server=" + kamailio.tlsAddress() + "&transport=tcp&dialect=simple"
-                            + "&user=sip:ucsync@127.0.0.1&retryInitialDelay=200&retryMaxDelay=1000&requestTimeout=3200"
-                            + "&watch=" + WORKER).to("mock:presence");
+                                    + "&user=sip:ucsync@127.0.0.1&retryInitialDelay=200&retryMaxDelay=1000&requestTimeout=3200"
+                                    + "&watch=" + WORKER)
+                            .to("mock:presence");
                 }
             });
             camel.start();
-            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("plain");
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class)
+                    .agent("plain");
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> !log.linesWith("unreachable (SUBSCRIBE got no answer").isEmpty());
-            assertThat(oneOutageLine(log, "unreachable (SUBSCRIBE got no answer")).contains(kamailio.tlsAddress());
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> !log.linesWith("unreachable (SUBSCRIBE got no answer")
+                            .isEmpty());
+            assertThat(oneOutageLine(log, "unreachable (SUBSCRIBE got no answer"))
+                    .contains(kamailio.tlsAddress());
             assertThat(log.linesWith("subscribed to " + WORKER)).isEmpty();
             assertThat(agent.subscriptionStates().get(WORKER)).isNotEqualTo("ACTIVE");
             assertNoStackTrace(log, stack);
@@ -206,17 +238,21 @@ class TlsKamailioTest {
                 @Override
                 public void configure() {
                     from(uri(kamailio, "&trustStore=" + trust + "&trustStorePassword=" + TestCertificates.PASSWORD)
-                            + "&watch=" + WORKER).to("mock:presence");
+                                    + "&watch=" + WORKER)
+                            .to("mock:presence");
                 }
             });
             camel.start();
-            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class).agent("tls");
+            SipPresenceAgent agent = camel.getComponent("sip-presence", SipPresenceComponent.class)
+                    .agent("tls");
 
             // TLS 1.3: the client's handshake is done before the server checks for a certificate, so the SUBSCRIBE
             // is sent and the refusal is only seen as a connection the server closes and a SUBSCRIBE unanswered.
             await().atMost(Duration.ofSeconds(15))
-                    .until(() -> !log.linesWith("unreachable (SUBSCRIBE got no answer").isEmpty());
-            assertThat(oneOutageLine(log, "unreachable (SUBSCRIBE got no answer")).contains(kamailio.tlsAddress());
+                    .until(() -> !log.linesWith("unreachable (SUBSCRIBE got no answer")
+                            .isEmpty());
+            assertThat(oneOutageLine(log, "unreachable (SUBSCRIBE got no answer"))
+                    .contains(kamailio.tlsAddress());
             assertThat(log.linesWith("subscribed to " + WORKER)).isEmpty();
             assertThat(agent.subscriptionStates().get(WORKER)).isNotEqualTo("ACTIVE");
         }
@@ -227,8 +263,12 @@ class TlsKamailioTest {
      * often the agent asks the server again meanwhile.
      */
     private static String oneOutageLine(LogCapture log, String part) {
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
-                .until(() -> log.lines().stream().filter(line -> line.startsWith("WARN")).count() == 1);
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(6))
+                .until(() -> log.lines().stream()
+                                .filter(line -> line.startsWith("WARN"))
+                                .count()
+                        == 1);
         return log.linesWith(part).get(0);
     }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.engine.WorkerFacts;
+import io.ucsync.state.peers.TestStores;
+import io.ucsync.state.peers.TestStores.Kind;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,15 +15,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import io.ucsync.engine.WorkerFacts;
-import io.ucsync.state.peers.TestStores;
-import io.ucsync.state.peers.TestStores.Kind;
 
 /**
  * The fence that keeps a node that lost a partition without knowing it (a pause, a cut from ZooKeeper) from writing:
@@ -38,9 +36,11 @@ class PartitionFencingTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
-    void a_write_under_an_epoch_that_another_node_raised_since_is_refused_and_saves_nothing(Kind kind) throws Exception {
-        try (StateDatabase database = stores.database(kind, dir).open(); WorkerStore old = new WorkerStore(database);
-             WorkerStore next = new WorkerStore(database)) {
+    void a_write_under_an_epoch_that_another_node_raised_since_is_refused_and_saves_nothing(Kind kind)
+            throws Exception {
+        try (StateDatabase database = stores.database(kind, dir).open();
+                WorkerStore old = new WorkerStore(database);
+                WorkerStore next = new WorkerStore(database)) {
             PartitionEpochs epochs = new PartitionEpochs(database, Clock.systemUTC());
             Fence first = epochs.raise(3, "node-1");
             old.write(WORKER, WorkerFacts.NONE.withContactCenterDnd(true), null, first);
@@ -48,20 +48,27 @@ class PartitionFencingTest {
             Fence second = epochs.raise(3, "node-2");
             assertThat(second.epoch()).isGreaterThan(first.epoch());
             assertThatThrownBy(() -> old.write(WORKER, WorkerFacts.NONE.withContactCenterDnd(false), null, first))
-                    .isInstanceOf(NotOwnerException.class).hasMessageContaining("partition 3 was taken over");
-            assertThat(next.load(List.of(WORKER)).get(WORKER).contactCenterDnd()).as("the stale write saved nothing").isTrue();
+                    .isInstanceOf(NotOwnerException.class)
+                    .hasMessageContaining("partition 3 was taken over");
+            assertThat(next.load(List.of(WORKER)).get(WORKER).contactCenterDnd())
+                    .as("the stale write saved nothing")
+                    .isTrue();
 
             next.write(WORKER, WorkerFacts.NONE.withContactCenterDnd(false), null, second);
-            assertThat(next.load(List.of(WORKER)).get(WORKER).contactCenterDnd()).isFalse();
-            assertThat(epochs.all().get(3)).extracting(PartitionEpochs.Owner::node, PartitionEpochs.Owner::epoch)
+            assertThat(next.load(List.of(WORKER)).get(WORKER).contactCenterDnd())
+                    .isFalse();
+            assertThat(epochs.all().get(3))
+                    .extracting(PartitionEpochs.Owner::node, PartitionEpochs.Owner::epoch)
                     .containsExactly("node-2", second.epoch());
         }
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
-    void a_take_over_waits_for_a_write_under_way_and_that_write_is_what_the_new_owner_reads(Kind kind) throws Exception {
-        try (StateDatabase database = stores.database(kind, dir).open(); WorkerStore old = new WorkerStore(database)) {
+    void a_take_over_waits_for_a_write_under_way_and_that_write_is_what_the_new_owner_reads(Kind kind)
+            throws Exception {
+        try (StateDatabase database = stores.database(kind, dir).open();
+                WorkerStore old = new WorkerStore(database)) {
             PartitionEpochs epochs = new PartitionEpochs(database, Clock.systemUTC());
             Fence first = epochs.raise(0, "node-1");
             try (Connection writing = database.connect()) {
@@ -79,12 +86,15 @@ class PartitionFencingTest {
                         throw new IllegalStateException(e);
                     }
                 });
-                await("the take-over waiting for the write under way").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+                await("the take-over waiting for the write under way")
+                        .during(Duration.ofMillis(300))
+                        .atMost(Duration.ofSeconds(1))
                         .until(() -> !takeOver.isDone());
                 writing.commit();
                 assertThat(takeOver.get(10, TimeUnit.SECONDS).epoch()).isEqualTo(first.epoch() + 1);
             }
-            assertThatThrownBy(() -> old.write(WORKER, WorkerFacts.NONE, null, first)).isInstanceOf(NotOwnerException.class);
+            assertThatThrownBy(() -> old.write(WORKER, WorkerFacts.NONE, null, first))
+                    .isInstanceOf(NotOwnerException.class);
             assertThat(old.loadAll()).doesNotContainKey(WORKER);
         }
     }

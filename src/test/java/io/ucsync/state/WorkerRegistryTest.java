@@ -3,6 +3,16 @@ package io.ucsync.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.engine.AgentState;
+import io.ucsync.engine.WorkerFacts;
+import io.ucsync.presence.Availability;
+import io.ucsync.presence.Presence;
+import io.ucsync.presence.PresenceSource;
+import io.ucsync.presence.PublishedPresence;
+import io.ucsync.sip.peers.LogCapture;
+import io.ucsync.state.peers.TestStores;
+import io.ucsync.state.peers.TestStores.Kind;
+import io.ucsync.tlib.protocol.AgentWorkMode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,24 +24,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-
-import io.ucsync.presence.Availability;
-import io.ucsync.presence.Presence;
-import io.ucsync.presence.PresenceSource;
-import io.ucsync.tlib.protocol.AgentWorkMode;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import io.ucsync.sip.peers.LogCapture;
-import io.ucsync.state.peers.TestStores;
-import io.ucsync.state.peers.TestStores.Kind;
-import io.ucsync.engine.AgentState;
-import io.ucsync.presence.PublishedPresence;
-import io.ucsync.engine.WorkerFacts;
 
 /** The registry on a real H2 database file and on a real PostgreSQL 15, the same tests on both. */
 class WorkerRegistryTest {
@@ -52,21 +49,41 @@ class WorkerRegistryTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void facts_and_audit_survive_closing_and_reopening_the_database(Kind kind) throws Exception {
-        Presence away = new Presence("sip:kw01@ucsync.test", Availability.AWAY, "off-work", PresenceSource.USER, CLOCK.instant());
+        Presence away = new Presence(
+                "sip:kw01@ucsync.test", Availability.AWAY, "off-work", PresenceSource.USER, CLOCK.instant());
         AgentState busy = AgentState.notReady(AgentWorkMode.AuxWork, "Busy");
-        try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
+        try (StateDatabase database = open(kind);
+                WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
-            registry.update("sip:kw01@ucsync.test", f -> f.withPresenceFromUc(away).withContactCenterDnd(true)
-                    .withPreviewDeclinedUntil(CLOCK.instant().plusSeconds(300)).withCallPhase("0011223344556677", WorkerFacts.CallPhase.ESTABLISHED)
-                    .withPublished(new PublishedPresence(Availability.DO_NOT_DISTURB, null)), "test").toCompletableFuture().get(5, TimeUnit.SECONDS);
-            registry.update("sip:kw01@ucsync.test", f -> f.withReportedAgentState(busy).withRequested(AgentState.READY)
-                    .withRequested(AgentState.notReady(AgentWorkMode.AfterCallWork, "Wrap:up")), "presence Busy")
-                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
-            registry.update("sip:kw02@ucsync.test", f -> f.withExternalChange(AgentState.LOGGED_OUT,
-                    new WorkerFacts.ExternalChange(CLOCK.instant(), false)), "EventAgentLogout").toCompletableFuture().get(5, TimeUnit.SECONDS);
+            registry.update(
+                            "sip:kw01@ucsync.test",
+                            f -> f.withPresenceFromUc(away)
+                                    .withContactCenterDnd(true)
+                                    .withPreviewDeclinedUntil(CLOCK.instant().plusSeconds(300))
+                                    .withCallPhase("0011223344556677", WorkerFacts.CallPhase.ESTABLISHED)
+                                    .withPublished(new PublishedPresence(Availability.DO_NOT_DISTURB, null)),
+                            "test")
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            registry.update(
+                            "sip:kw01@ucsync.test",
+                            f -> f.withReportedAgentState(busy)
+                                    .withRequested(AgentState.READY)
+                                    .withRequested(AgentState.notReady(AgentWorkMode.AfterCallWork, "Wrap:up")),
+                            "presence Busy")
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            registry.update(
+                            "sip:kw02@ucsync.test",
+                            f -> f.withExternalChange(
+                                    AgentState.LOGGED_OUT, new WorkerFacts.ExternalChange(CLOCK.instant(), false)),
+                            "EventAgentLogout")
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
             registry.close();
         }
-        try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
+        try (StateDatabase database = open(kind);
+                WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
             WorkerFacts facts = registry.facts("sip:kw01@ucsync.test");
             assertThat(facts.ownPresence()).isEqualTo(away);
@@ -76,12 +93,18 @@ class WorkerRegistryTest {
             assertThat(facts.reportedAgentState()).isEqualTo(busy);
             assertThat(facts.published()).isEqualTo(new PublishedPresence(Availability.DO_NOT_DISTURB, null));
             assertThat(facts.externalChange()).isNull();
-            assertThat(facts.requested()).as("what ucsync asked and the T-Server has not reported yet")
+            assertThat(facts.requested())
+                    .as("what ucsync asked and the T-Server has not reported yet")
                     .containsExactly(AgentState.READY, AgentState.notReady(AgentWorkMode.AfterCallWork, "Wrap:up"));
-            assertThat(registry.facts("sip:kw02@ucsync.test").externalChange()).as("a supervisor's logout is still respected after a restart")
+            assertThat(registry.facts("sip:kw02@ucsync.test").externalChange())
+                    .as("a supervisor's logout is still respected after a restart")
                     .isEqualTo(new WorkerFacts.ExternalChange(CLOCK.instant(), false));
             assertThat(registry.auditFor("sip:kw01@ucsync.test", 10))
-                    .containsExactly(new AuditEntry("sip:kw01@ucsync.test", CLOCK.instant(), "null -> NotReady(AuxWork, Busy)", "presence Busy"));
+                    .containsExactly(new AuditEntry(
+                            "sip:kw01@ucsync.test",
+                            CLOCK.instant(),
+                            "null -> NotReady(AuxWork, Busy)",
+                            "presence Busy"));
             registry.close();
         }
     }
@@ -89,7 +112,8 @@ class WorkerRegistryTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void one_workers_changes_apply_in_order_while_workers_run_in_parallel(Kind kind) throws Exception {
-        try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
+        try (StateDatabase database = open(kind);
+                WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 4, CLOCK);
             List<CompletableFuture<WorkerFacts>> all = new ArrayList<>();
             for (int step = 1; step <= 200; step++) {
@@ -102,7 +126,8 @@ class WorkerRegistryTest {
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             for (int worker = 0; worker < 8; worker++) {
-                assertThat(registry.facts("sip:kw" + worker + "@ucsync.test").previewDeclinedUntil()).isEqualTo(Instant.ofEpochSecond(200));
+                assertThat(registry.facts("sip:kw" + worker + "@ucsync.test").previewDeclinedUntil())
+                        .isEqualTo(Instant.ofEpochSecond(200));
             }
             registry.close();
         }
@@ -111,23 +136,30 @@ class WorkerRegistryTest {
     @Test
     void changes_made_while_postgresql_is_down_wait_in_order_and_are_saved_once_it_is_back() throws Exception {
         List<String> workers = List.of("sip:kw1@ucsync.test", "sip:kw2@ucsync.test", "sip:kw3@ucsync.test");
-        try (LogCapture log = LogCapture.of(WorkerStore.class); StateDatabase database = open(Kind.POSTGRESQL);
-             WorkerStore store = new WorkerStore(database)) {
+        try (LogCapture log = LogCapture.of(WorkerStore.class);
+                StateDatabase database = open(Kind.POSTGRESQL);
+                WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
-            registry.update(workers.get(0), f -> f.withContactCenterDnd(true), "before").toCompletableFuture().get(5, TimeUnit.SECONDS);
+            registry.update(workers.get(0), f -> f.withContactCenterDnd(true), "before")
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
 
             stores.postgres().stop();
             List<CompletableFuture<WorkerFacts>> during = new ArrayList<>();
             for (int step = 1; step <= 20; step++) {
                 for (String worker : workers) {
-                    during.add(registry.update(worker, inOrder(Instant.ofEpochSecond(step)), "step").toCompletableFuture());
+                    during.add(registry.update(worker, inOrder(Instant.ofEpochSecond(step)), "step")
+                            .toCompletableFuture());
                 }
             }
             await().atMost(Duration.ofSeconds(10)).until(registry::isWaitingForStore);
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(3))
                     .until(() -> during.stream().noneMatch(CompletableFuture::isDone));
-            assertThat(workers).as("nothing acted on before it is saved").allSatisfy(worker ->
-                    assertThat(registry.facts(worker).previewDeclinedUntil()).isNull());
+            assertThat(workers)
+                    .as("nothing acted on before it is saved")
+                    .allSatisfy(worker -> assertThat(registry.facts(worker).previewDeclinedUntil())
+                            .isNull());
 
             stores.postgres().startAgain();
             CompletableFuture.allOf(during.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -136,10 +168,13 @@ class WorkerRegistryTest {
             assertThat(log.linesWith("INFO", "reached again")).hasSize(1);
             registry.close();
         }
-        try (StateDatabase database = open(Kind.POSTGRESQL); WorkerStore store = new WorkerStore(database)) {
+        try (StateDatabase database = open(Kind.POSTGRESQL);
+                WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
-            assertThat(workers).as("saved, the last change of each worker last").allSatisfy(worker ->
-                    assertThat(registry.facts(worker).previewDeclinedUntil()).isEqualTo(Instant.ofEpochSecond(20)));
+            assertThat(workers)
+                    .as("saved, the last change of each worker last")
+                    .allSatisfy(worker -> assertThat(registry.facts(worker).previewDeclinedUntil())
+                            .isEqualTo(Instant.ofEpochSecond(20)));
             assertThat(registry.facts(workers.get(0)).contactCenterDnd()).isTrue();
             registry.close();
         }
@@ -150,25 +185,37 @@ class WorkerRegistryTest {
     void a_change_the_database_refuses_fails_alone_and_the_others_are_saved(Kind kind) throws Exception {
         String refused = "sip:kw0@ucsync.test";
         // longer than worker_facts.own_activity (64): both databases refuse the row
-        Presence tooLong = new Presence(refused, Availability.BUSY, "x".repeat(100), PresenceSource.USER, CLOCK.instant());
-        try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
+        Presence tooLong =
+                new Presence(refused, Availability.BUSY, "x".repeat(100), PresenceSource.USER, CLOCK.instant());
+        try (StateDatabase database = open(kind);
+                WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 4, CLOCK);
             List<CompletableFuture<WorkerFacts>> others = new ArrayList<>();
-            CompletableFuture<WorkerFacts> refusedChange = registry.update(refused, f -> f.withPresenceFromUc(tooLong), "presence").toCompletableFuture();
+            CompletableFuture<WorkerFacts> refusedChange = registry.update(
+                            refused, f -> f.withPresenceFromUc(tooLong), "presence")
+                    .toCompletableFuture();
             for (int worker = 1; worker <= 40; worker++) {
-                others.add(registry.update("sip:kw" + worker + "@ucsync.test", f -> f.withContactCenterDnd(true), "flag").toCompletableFuture());
+                others.add(
+                        registry.update("sip:kw" + worker + "@ucsync.test", f -> f.withContactCenterDnd(true), "flag")
+                                .toCompletableFuture());
             }
             CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
             assertThat(refusedChange).failsWithin(Duration.ofSeconds(10));
             assertThat(registry.facts(refused).ownPresence()).as("not applied").isNull();
-            assertThat(registry.update(refused, f -> f.withContactCenterDnd(true), "flag").toCompletableFuture().get(10, TimeUnit.SECONDS)
-                    .contactCenterDnd()).as("the worker's next change is saved").isTrue();
+            assertThat(registry.update(refused, f -> f.withContactCenterDnd(true), "flag")
+                            .toCompletableFuture()
+                            .get(10, TimeUnit.SECONDS)
+                            .contactCenterDnd())
+                    .as("the worker's next change is saved")
+                    .isTrue();
             registry.close();
         }
-        try (StateDatabase database = open(kind); WorkerStore store = new WorkerStore(database)) {
+        try (StateDatabase database = open(kind);
+                WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
             for (int worker = 0; worker <= 40; worker++) {
-                assertThat(registry.facts("sip:kw" + worker + "@ucsync.test").contactCenterDnd()).isTrue();
+                assertThat(registry.facts("sip:kw" + worker + "@ucsync.test").contactCenterDnd())
+                        .isTrue();
             }
             registry.close();
         }
@@ -188,9 +235,12 @@ class WorkerRegistryTest {
     @Test
     void calls_saved_by_an_earlier_ucsync_without_their_phase_read_as_answered() {
         assertThat(WorkerStore.decodeCalls("0011223344556677,c2=ALERTING"))
-                .containsOnly(Map.entry("0011223344556677", WorkerFacts.CallPhase.ESTABLISHED), Map.entry("c2", WorkerFacts.CallPhase.ALERTING));
+                .containsOnly(
+                        Map.entry("0011223344556677", WorkerFacts.CallPhase.ESTABLISHED),
+                        Map.entry("c2", WorkerFacts.CallPhase.ALERTING));
         assertThat(WorkerStore.decodeCalls("")).isEmpty();
-        assertThat(WorkerStore.encodeCalls(Map.of("b", WorkerFacts.CallPhase.ALERTING, "a", WorkerFacts.CallPhase.ESTABLISHED)))
+        assertThat(WorkerStore.encodeCalls(
+                        Map.of("b", WorkerFacts.CallPhase.ALERTING, "a", WorkerFacts.CallPhase.ESTABLISHED)))
                 .isEqualTo("a=ESTABLISHED,b=ALERTING");
     }
 }

@@ -3,6 +3,10 @@ package io.ucsync.timers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.state.Partitioning;
+import io.ucsync.state.StateDatabase;
+import io.ucsync.state.peers.TestStores;
+import io.ucsync.state.peers.TestStores.Kind;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -13,16 +17,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import io.ucsync.state.Partitioning;
-import io.ucsync.state.StateDatabase;
-import io.ucsync.state.peers.TestStores;
-import io.ucsync.state.peers.TestStores.Kind;
 
 /**
  * Timers on a real H2 file and on a real PostgreSQL 15, including across a kill -9 of the process that set them (the
@@ -41,17 +39,24 @@ class DurableTimersTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void a_timer_fires_at_its_time_and_can_be_moved_or_cancelled(Kind kind) throws Exception {
-        try (StateDatabase database = stores.database(kind, dir).open(); DurableTimers timers = new DurableTimers(database, Partitioning.SINGLE, null, fired::add)) {
+        try (StateDatabase database = stores.database(kind, dir).open();
+                DurableTimers timers = new DurableTimers(database, Partitioning.SINGLE, null, fired::add)) {
             timers.start(0);
             Instant soon = Instant.now().plusMillis(800);
-            timers.schedule("preview-decline", "sip:kw01@ucsync.test", Instant.now().plusSeconds(3600));
+            timers.schedule(
+                    "preview-decline", "sip:kw01@ucsync.test", Instant.now().plusSeconds(3600));
             timers.schedule("preview-decline", "sip:kw01@ucsync.test", soon);
-            timers.schedule("preview-decline", "sip:kw02@ucsync.test", Instant.now().plusMillis(500));
+            timers.schedule(
+                    "preview-decline", "sip:kw02@ucsync.test", Instant.now().plusMillis(500));
             assertThat(timers.cancel("preview-decline", "sip:kw02@ucsync.test")).isTrue();
-            assertThat(timers.pending()).containsExactly(new PendingTimer("preview-decline", "sip:kw01@ucsync.test", soon.truncatedTo(ChronoUnit.MILLIS)));
+            assertThat(timers.pending())
+                    .containsExactly(new PendingTimer(
+                            "preview-decline", "sip:kw01@ucsync.test", soon.truncatedTo(ChronoUnit.MILLIS)));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> !fired.isEmpty());
-            assertThat(fired).containsExactly(new FiredTimer("preview-decline", "sip:kw01@ucsync.test", soon.truncatedTo(ChronoUnit.MILLIS)));
+            assertThat(fired)
+                    .containsExactly(new FiredTimer(
+                            "preview-decline", "sip:kw01@ucsync.test", soon.truncatedTo(ChronoUnit.MILLIS)));
             assertThat(Instant.now()).isAfterOrEqualTo(soon);
             assertThat(timers.pending()).isEmpty();
         }
@@ -59,16 +64,21 @@ class DurableTimersTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
-    void timers_set_by_a_process_killed_with_kill_9_fire_after_restart_on_time_or_at_once_if_overdue(Kind kind) throws Exception {
+    void timers_set_by_a_process_killed_with_kill_9_fire_after_restart_on_time_or_at_once_if_overdue(Kind kind)
+            throws Exception {
         Instant overdue = Instant.now().plusSeconds(1);
         Instant later = Instant.now().plusSeconds(6);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), TimerSettingProcess.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                TimerSettingProcess.class.getName()));
         TestStores.Database store = stores.database(kind, dir);
         command.addAll(List.of(store.url(), store.user(), store.password()));
         command.addAll(List.of(overdue.toString(), later.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader output =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = output.readLine()) != null && !line.equals(TimerSettingProcess.READY)) {
                 // skip the child's log lines until it says its timers are stored
@@ -78,11 +88,16 @@ class DurableTimersTest {
         process.destroyForcibly().waitFor();
         await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(overdue.plusSeconds(1)));
 
-        try (StateDatabase database = store.open(); DurableTimers timers = new DurableTimers(database, Partitioning.SINGLE, null, fired::add)) {
+        try (StateDatabase database = store.open();
+                DurableTimers timers = new DurableTimers(database, Partitioning.SINGLE, null, fired::add)) {
             timers.start(0);
             await().atMost(Duration.ofSeconds(30)).until(() -> fired.size() == 1);
-            assertThat(fired.get(0).workerKey()).as("overdue while the process was down: fires at once").isEqualTo("sip:kw01@ucsync.test");
-            assertThat(timers.pending()).as("the other one, stored before the kill").extracting(PendingTimer::workerKey)
+            assertThat(fired.get(0).workerKey())
+                    .as("overdue while the process was down: fires at once")
+                    .isEqualTo("sip:kw01@ucsync.test");
+            assertThat(timers.pending())
+                    .as("the other one, stored before the kill")
+                    .extracting(PendingTimer::workerKey)
                     .containsExactly("sip:kw02@ucsync.test");
             await().atMost(Duration.ofSeconds(15)).until(() -> fired.size() == 2);
             assertThat(fired.get(1).workerKey()).isEqualTo("sip:kw02@ucsync.test");
@@ -96,7 +111,8 @@ class DurableTimersTest {
         static final String READY = "timers stored";
 
         public static void main(String[] args) throws Exception {
-            DurableTimers timers = new DurableTimers(StateDatabase.open(args[0], args[1], args[2]), Partitioning.SINGLE, null, timer -> { });
+            DurableTimers timers = new DurableTimers(
+                    StateDatabase.open(args[0], args[1], args[2]), Partitioning.SINGLE, null, timer -> {});
             timers.start(0);
             timers.schedule("preview-decline", "sip:kw01@ucsync.test", Instant.parse(args[3]));
             timers.schedule("preview-decline", "sip:kw02@ucsync.test", Instant.parse(args[4]));

@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.emulator.tserver.TServerEmulator;
+import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.tlib.link.LinkState;
+import io.ucsync.tlib.link.TServerErrorException;
+import io.ucsync.tlib.protocol.AddressInfoType;
+import io.ucsync.tlib.protocol.AgentWorkMode;
+import io.ucsync.tlib.protocol.MessageType;
+import io.ucsync.tlib.protocol.TlibMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
@@ -22,15 +29,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
-import io.ucsync.tlib.link.LinkState;
-import io.ucsync.tlib.link.TServerErrorException;
-import io.ucsync.tlib.protocol.AddressInfoType;
-import io.ucsync.tlib.protocol.AgentWorkMode;
-import io.ucsync.tlib.protocol.MessageType;
-import io.ucsync.tlib.protocol.TlibMessage;
-
 /** The tlib component in Camel routes, Java and YAML, against the T-Server emulator. */
 class TlibComponentTest {
 
@@ -39,7 +37,8 @@ class TlibComponentTest {
 
     @BeforeEach
     void start() {
-        emulator = TServerEmulator.start(TServerEmulatorConfig.builder().dns(List.of("5001", "5002")).build());
+        emulator = TServerEmulator.start(
+                TServerEmulatorConfig.builder().dns(List.of("5001", "5002")).build());
         camel = new DefaultCamelContext();
     }
 
@@ -69,47 +68,64 @@ class TlibComponentTest {
                 """.formatted(uri());
         PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("events.camel.yaml", routes));
         camel.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> component().link("main").state() == LinkState.UP);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> component().link("main").state() == LinkState.UP);
         MockEndpoint events = camel.getEndpoint("mock:events", MockEndpoint.class);
         events.expectedMessageCount(3);
 
         ProducerTemplate template = camel.createProducerTemplate();
-        Exchange answered = template.request("tlib:main", exchange -> exchange.getMessage().setBody(TlibMessage
-                .create(MessageType.RequestAgentLogin).thisDN("5001").agentId("agent01").password("").agentWorkMode(AgentWorkMode.ManualIn)
-                .reasonCode(null)));
+        Exchange answered = template.request(
+                "tlib:main",
+                exchange -> exchange.getMessage()
+                        .setBody(TlibMessage.create(MessageType.RequestAgentLogin)
+                                .thisDN("5001")
+                                .agentId("agent01")
+                                .password("")
+                                .agentWorkMode(AgentWorkMode.ManualIn)
+                                .reasonCode(null)));
 
         assertThat(answered.getException()).isNull();
         assertThat(answered.getMessage().getBody(TlibMessage.class).type()).isEqualTo(MessageType.EventAgentLogin);
         assertThat(answered.getMessage().getHeader(TlibConstants.MESSAGE_TYPE)).isEqualTo("EventAgentLogin");
         assertThat(answered.getMessage().getHeader(TlibConstants.AGENT_ID)).isEqualTo("agent01");
         events.assertIsSatisfied(5_000);
-        assertThat(events.getExchanges()).extracting(e -> e.getMessage().getHeader(TlibConstants.MESSAGE_TYPE))
+        assertThat(events.getExchanges())
+                .extracting(e -> e.getMessage().getHeader(TlibConstants.MESSAGE_TYPE))
                 .as("what arrived before the route started is held for it, in order")
                 .containsExactly("EventLinkConnected", "EventAddressInfo", "EventAgentReady");
         Exchange resync = events.getExchanges().get(1);
-        assertThat(resync.getMessage().getHeader(TlibConstants.RESYNC, Boolean.class)).isTrue();
+        assertThat(resync.getMessage().getHeader(TlibConstants.RESYNC, Boolean.class))
+                .isTrue();
         assertThat(resync.getMessage().getHeader(TlibConstants.THIS_DN)).isEqualTo("5001");
         Exchange ready = events.getExchanges().get(2);
         assertThat(ready.getMessage().getHeader(TlibConstants.THIS_DN)).isEqualTo("5001");
         assertThat(ready.getMessage().getHeader(TlibConstants.LINK)).isEqualTo("main");
-        assertThat(ready.getMessage().getHeader(TlibConstants.RESYNC, Boolean.class)).isFalse();
+        assertThat(ready.getMessage().getHeader(TlibConstants.RESYNC, Boolean.class))
+                .isFalse();
     }
 
     @Test
     void aRouteThatSendsARequestForEachOfThousandsOfResyncEventsNeverStallsTheLink() throws Exception {
-        List<String> dns = IntStream.range(0, 3000).mapToObj(i -> String.valueOf(10000 + i)).toList();
-        try (TServerEmulator big = TServerEmulator.start(TServerEmulatorConfig.builder().dns(dns).build())) {
+        List<String> dns = IntStream.range(0, 3000)
+                .mapToObj(i -> String.valueOf(10000 + i))
+                .toList();
+        try (TServerEmulator big =
+                TServerEmulator.start(TServerEmulatorConfig.builder().dns(dns).build())) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
                     // every event answered by a request on the same link, as the engine's routes do
                     // requests may wait long on a busy machine: the test is about never stalling, not about speed
-                    from("tlib:big?endpoints=127.0.0.1:" + big.port() + "&requestTimeout=30s").routeId("events")
+                    from("tlib:big?endpoints=127.0.0.1:" + big.port() + "&requestTimeout=30s")
+                            .routeId("events")
                             .filter(header(TlibConstants.MESSAGE_TYPE).isEqualTo("EventAddressInfo"))
-                            .process(exchange -> exchange.getMessage().setBody(TlibMessage.create(MessageType.RequestQueryAddress)
-                                    .thisDN(exchange.getMessage().getHeader(TlibConstants.THIS_DN, String.class))
-                                    .addressInfoType(AddressInfoType.AgentStatus)))
-                            .to("tlib:big").to("mock:answered");
+                            .process(exchange -> exchange.getMessage()
+                                    .setBody(TlibMessage.create(MessageType.RequestQueryAddress)
+                                            .thisDN(exchange.getMessage()
+                                                    .getHeader(TlibConstants.THIS_DN, String.class))
+                                            .addressInfoType(AddressInfoType.AgentStatus)))
+                            .to("tlib:big")
+                            .to("mock:answered");
                 }
             });
             camel.start();
@@ -132,13 +148,21 @@ class TlibComponentTest {
             }
         });
         camel.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> component().link("main").state() == LinkState.UP);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> component().link("main").state() == LinkState.UP);
 
-        assertThatThrownBy(() -> camel.createProducerTemplate().requestBody("direct:ready",
-                TlibMessage.create(MessageType.RequestAgentReady).thisDN("5002")))
-                .isInstanceOf(CamelExecutionException.class).cause()
-                .isInstanceOfSatisfying(TServerErrorException.class, error -> assertThat(error.getErrorCode()).isEqualTo(1707))
-                .hasMessageContaining("RequestAgentReady on DN 5002").hasMessageContaining("AgentNotLoggedIn");
+        assertThatThrownBy(() -> camel.createProducerTemplate()
+                        .requestBody(
+                                "direct:ready",
+                                TlibMessage.create(MessageType.RequestAgentReady)
+                                        .thisDN("5002")))
+                .isInstanceOf(CamelExecutionException.class)
+                .cause()
+                .isInstanceOfSatisfying(
+                        TServerErrorException.class,
+                        error -> assertThat(error.getErrorCode()).isEqualTo(1707))
+                .hasMessageContaining("RequestAgentReady on DN 5002")
+                .hasMessageContaining("AgentNotLoggedIn");
     }
 
     @Test
@@ -155,15 +179,19 @@ class TlibComponentTest {
         assertThat(component().link("main").config().requestTimeout()).isEqualTo(Duration.ofSeconds(2));
 
         assertThatThrownBy(() -> camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:c").routeId("c").to(uri() + "&applicationName=other");
-            }
-        })).isInstanceOf(FailedToCreateRouteException.class).rootCause()
+                    @Override
+                    public void configure() {
+                        from("direct:c").routeId("c").to(uri() + "&applicationName=other");
+                    }
+                }))
+                .isInstanceOf(FailedToCreateRouteException.class)
+                .rootCause()
                 .hasMessageContaining("T-Server 'main' is already configured with other options");
-        assertThatThrownBy(() -> camel.getEndpoint("tlib:nowhere")).rootCause()
+        assertThatThrownBy(() -> camel.getEndpoint("tlib:nowhere"))
+                .rootCause()
                 .hasMessageContaining("endpoints is required");
-        assertThatThrownBy(() -> camel.getEndpoint("tlib:bad?endpoints=localhost")).rootCause()
+        assertThatThrownBy(() -> camel.getEndpoint("tlib:bad?endpoints=localhost"))
+                .rootCause()
                 .hasMessageContaining("T-Server endpoint 'localhost' is not host:port");
     }
 }

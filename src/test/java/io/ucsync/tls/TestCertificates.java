@@ -12,8 +12,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.ucsync.tls.TlsSettings;
-
 /**
  * Key material made with the JDK's keytool for a test: self-signed certificates in PKCS#12 stores, trust stores
  * holding other parties' certificates, and PEM exports for peers that read PEM (Kamailio's tls module).
@@ -36,9 +34,28 @@ public final class TestCertificates {
     /** A PKCS#12 store with a self-signed RSA certificate for {@code cn} with these subject alternative names. */
     public Path keyStore(String alias, String cn, String subjectAlternativeNames) {
         Path store = dir.resolve(alias + ".p12");
-        keytool("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=" + cn, "-ext", "SAN=" + subjectAlternativeNames,
-                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=" + cn,
+                "-ext",
+                "SAN=" + subjectAlternativeNames,
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD);
         return store;
     }
 
@@ -47,8 +64,19 @@ public final class TestCertificates {
         Path store = dir.resolve(name + ".p12");
         for (Path keyStore : keyStores) {
             Path pem = certificatePem(keyStore);
-            keytool("-importcert", "-noprompt", "-alias", aliasOf(keyStore), "-file", pem.toString(),
-                    "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", PASSWORD);
+            keytool(
+                    "-importcert",
+                    "-noprompt",
+                    "-alias",
+                    aliasOf(keyStore),
+                    "-file",
+                    pem.toString(),
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    store.toString(),
+                    "-storepass",
+                    PASSWORD);
         }
         return store;
     }
@@ -57,8 +85,19 @@ public final class TestCertificates {
     public Path certificatePem(Path keyStore) {
         Path pem = dir.resolve(aliasOf(keyStore) + "-cert.pem");
         if (!Files.exists(pem)) {
-            keytool("-exportcert", "-rfc", "-alias", aliasOf(keyStore), "-file", pem.toString(),
-                    "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", PASSWORD);
+            keytool(
+                    "-exportcert",
+                    "-rfc",
+                    "-alias",
+                    aliasOf(keyStore),
+                    "-file",
+                    pem.toString(),
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    keyStore.toString(),
+                    "-storepass",
+                    PASSWORD);
         }
         return pem;
     }
@@ -68,7 +107,8 @@ public final class TestCertificates {
         KeyStore store = TlsSettings.load(keyStore, PASSWORD, "PKCS12");
         try {
             Key key = store.getKey(aliasOf(keyStore), PASSWORD.toCharArray());
-            String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
+            String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(key.getEncoded());
             Path pem = dir.resolve(aliasOf(keyStore) + "-key.pem");
             Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
             return pem;
@@ -87,7 +127,8 @@ public final class TestCertificates {
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + output);

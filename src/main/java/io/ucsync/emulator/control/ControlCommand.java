@@ -14,16 +14,18 @@ import java.util.Arrays;
  */
 public final class ControlCommand {
 
-    static final String USAGE = "usage: control HOST:PORT COMMAND... (e.g. control 127.0.0.1:5071 presence sip:kw01@ucsync.test 6500)";
+    static final String USAGE =
+            "usage: control HOST:PORT COMMAND... (e.g. control 127.0.0.1:5071 presence sip:kw01@ucsync.test 6500)";
 
-    private ControlCommand() {
-    }
+    private ControlCommand() {}
 
     public static void run(String[] args) throws IOException {
         int colon = args.length < 2 ? -1 : args[0].lastIndexOf(':');
         if (colon <= 0) {
-            EmulatorCommandLine.refuse("control", args.length < 2 ? "HOST:PORT and a command are needed" : "'" + args[0]
-                    + "' is not HOST:PORT", USAGE);
+            EmulatorCommandLine.refuse(
+                    "control",
+                    args.length < 2 ? "HOST:PORT and a command are needed" : "'" + args[0] + "' is not HOST:PORT",
+                    USAGE);
             return;
         }
         int port;
@@ -35,7 +37,8 @@ public final class ControlCommand {
         }
         try (Socket socket = new Socket(args[0].substring(0, colon), port);
                 PrintWriter out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
-                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
             out.println(String.join(" ", Arrays.copyOfRange(args, 1, args.length)));
             System.out.println(in.readLine());
         }

@@ -1,5 +1,6 @@
 package io.ucsync.emulator.control;
 
+import io.ucsync.tls.TlsSettings;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -7,21 +8,24 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
-import io.ucsync.tls.TlsSettings;
-
 /** What the emulators' command lines share: refusing bad arguments, numbers, and running until the process stops. */
 public final class EmulatorCommandLine {
 
-    private EmulatorCommandLine() {
-    }
+    private EmulatorCommandLine() {}
 
     /**
      * Runs an emulator from its command line: {@code --help} prints the usage; otherwise the arguments are parsed
      * (a bad one refused with the usage, exit status 2), the emulator started, one line saying where it listens,
      * then served until the process stops.
      */
-    public static <C, E extends AutoCloseable> void run(String command, String usage, String[] args,
-            Function<String[], C> parse, Function<C, E> start, Function<E, String> started) throws InterruptedException {
+    public static <C, E extends AutoCloseable> void run(
+            String command,
+            String usage,
+            String[] args,
+            Function<String[], C> parse,
+            Function<C, E> start,
+            Function<E, String> started)
+            throws InterruptedException {
         if (Arrays.asList(args).contains("--help")) {
             System.out.println(usage);
             return;
@@ -59,15 +63,18 @@ public final class EmulatorCommandLine {
     /** Prints one line saying where the emulator listens, then waits until the process is stopped, and closes it. */
     static void serveUntilStopped(String command, AutoCloseable emulator, String started) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                emulator.close();
-            } catch (Exception e) {
-                System.err.println(command + ": stopping: " + e.getMessage());
-            } finally {
-                stopped.countDown();
-            }
-        }, command + "-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                emulator.close();
+                            } catch (Exception e) {
+                                System.err.println(command + ": stopping: " + e.getMessage());
+                            } finally {
+                                stopped.countDown();
+                            }
+                        },
+                        command + "-shutdown"));
         System.out.println(started);
         System.out.flush();
         stopped.await();
@@ -79,8 +86,11 @@ public final class EmulatorCommandLine {
 
     /** Whether the option is one of {@link #TLS_USAGE}. */
     public static boolean isTlsOption(String option) {
-        return option.equals("--keystore") || option.equals("--keystore-password") || option.equals("--truststore")
-                || option.equals("--truststore-password") || option.equals("--client-auth");
+        return option.equals("--keystore")
+                || option.equals("--keystore-password")
+                || option.equals("--truststore")
+                || option.equals("--truststore-password")
+                || option.equals("--client-auth");
     }
 
     /**
@@ -95,16 +105,25 @@ public final class EmulatorCommandLine {
             case "none" -> TlsSettings.ClientAuth.NONE;
             case "want" -> TlsSettings.ClientAuth.WANT;
             case "require" -> TlsSettings.ClientAuth.REQUIRE;
-            default -> throw new IllegalArgumentException("--client-auth is none, want or require, not '" + clientAuthOption + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "--client-auth is none, want or require, not '" + clientAuthOption + "'");
         };
         if (keystore == null) {
             if (!tlsOptions.isEmpty()) {
-                throw new IllegalArgumentException("--truststore and --client-auth need --keystore (the emulator's certificate)");
+                throw new IllegalArgumentException(
+                        "--truststore and --client-auth need --keystore (the emulator's certificate)");
             }
             return null;
         }
-        return new TlsSettings(Path.of(keystore), tlsOptions.get("--keystore-password"), truststore == null ? null : Path.of(truststore),
-                tlsOptions.get("--truststore-password"), "PKCS12", clientAuth, false);
+        return new TlsSettings(
+                Path.of(keystore),
+                tlsOptions.get("--keystore-password"),
+                truststore == null ? null : Path.of(truststore),
+                tlsOptions.get("--truststore-password"),
+                "PKCS12",
+                clientAuth,
+                false);
     }
 
     public static int number(String option, String value) {

@@ -1,18 +1,7 @@
 package io.ucsync.emulator.control;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -26,6 +15,14 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An emulator's text control port on 127.0.0.1: one command per line, one JSON object per line back
@@ -45,15 +42,23 @@ public final class LineControlServer implements AutoCloseable {
     private LineControlServer(int port, Function<String[], Map<String, Object>> commands) throws InterruptedException {
         CommandHandler handler = new CommandHandler(commands);
         try {
-            serverChannel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            serverChannel = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE),
-                                    new StringDecoder(StandardCharsets.UTF_8), new StringEncoder(StandardCharsets.UTF_8), handler);
+                            ch.pipeline()
+                                    .addLast(
+                                            new LineBasedFrameDecoder(MAX_LINE),
+                                            new StringDecoder(StandardCharsets.UTF_8),
+                                            new StringEncoder(StandardCharsets.UTF_8),
+                                            handler);
                         }
                     })
-                    .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+                    .bind(new InetSocketAddress("127.0.0.1", port))
+                    .sync()
+                    .channel();
         } catch (Exception e) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
             throw e;
@@ -61,7 +66,8 @@ public final class LineControlServer implements AutoCloseable {
     }
 
     /** Binds 127.0.0.1:port (0 = a free port). */
-    public static LineControlServer start(int port, Function<String[], Map<String, Object>> commands) throws InterruptedException {
+    public static LineControlServer start(int port, Function<String[], Map<String, Object>> commands)
+            throws InterruptedException {
         return new LineControlServer(port, commands);
     }
 

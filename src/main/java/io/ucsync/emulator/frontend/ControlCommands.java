@@ -1,11 +1,10 @@
 package io.ucsync.emulator.frontend;
 
+import io.ucsync.emulator.control.LineControlServer;
+import io.ucsync.presence.PresenceSource;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-
-import io.ucsync.emulator.control.LineControlServer;
-import io.ucsync.presence.PresenceSource;
 
 /**
  * The front-end emulator's control commands (src/main/docs/emulators.md "UC front-end emulator"), a thin parser over
@@ -13,11 +12,11 @@ import io.ucsync.presence.PresenceSource;
  */
 final class ControlCommands {
 
-    static final String USAGE = "commands: presence SIP_URI AVAILABILITY [ACTIVITY_TOKEN|-] [user|machine|calendar|phone]"
-            + " | subscriptions | stats | publications SIP_URI | drop-subscriptions | unavailable [RETRY_AFTER_SECONDS] | available";
+    static final String USAGE =
+            "commands: presence SIP_URI AVAILABILITY [ACTIVITY_TOKEN|-] [user|machine|calendar|phone]"
+                    + " | subscriptions | stats | publications SIP_URI | drop-subscriptions | unavailable [RETRY_AFTER_SECONDS] | available";
 
-    private ControlCommands() {
-    }
+    private ControlCommands() {}
 
     static Map<String, Object> run(FrontEndEmulator emulator, String[] words) {
         switch (words[0]) {
@@ -27,7 +26,8 @@ final class ControlCommands {
                 try {
                     availability = Integer.parseInt(words[2]);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("AVAILABILITY is an MS-PRES number such as 3500, 6500 or 15500, not '" + words[2] + "'");
+                    throw new IllegalArgumentException(
+                            "AVAILABILITY is an MS-PRES number such as 3500, 6500 or 15500, not '" + words[2] + "'");
                 }
                 String activity = words.length > 3 && !"-".equals(words[3]) ? words[3] : null;
                 PresenceSource source = words.length > 4 ? source(words[4]) : PresenceSource.USER;
@@ -36,7 +36,11 @@ final class ControlCommands {
             }
             case "subscriptions" -> {
                 LineControlServer.requireArguments(words, 0, 0, USAGE);
-                return Map.of("subscriptions", emulator.subscriptions().stream().map(ControlCommands::subscription).toList());
+                return Map.of(
+                        "subscriptions",
+                        emulator.subscriptions().stream()
+                                .map(ControlCommands::subscription)
+                                .toList());
             }
             case "stats" -> {
                 LineControlServer.requireArguments(words, 0, 0, USAGE);
@@ -64,7 +68,8 @@ final class ControlCommands {
                 try {
                     retryAfter = words.length > 1 ? Integer.parseInt(words[1]) : 0;
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("RETRY_AFTER_SECONDS is a number of seconds, not '" + words[1] + "'");
+                    throw new IllegalArgumentException(
+                            "RETRY_AFTER_SECONDS is a number of seconds, not '" + words[1] + "'");
                 }
                 emulator.unavailable(retryAfter);
                 return Map.of();
@@ -93,7 +98,8 @@ final class ControlCommands {
             case "machine" -> PresenceSource.MACHINE;
             case "calendar" -> PresenceSource.CALENDAR;
             case "phone" -> PresenceSource.PHONE;
-            default -> throw new IllegalArgumentException("SOURCE is user, machine, calendar or phone, not '" + word + "'");
+            default ->
+                throw new IllegalArgumentException("SOURCE is user, machine, calendar or phone, not '" + word + "'");
         };
     }
 }

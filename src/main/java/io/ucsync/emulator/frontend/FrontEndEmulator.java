@@ -1,5 +1,20 @@
 package io.ucsync.emulator.frontend;
 
+import gov.nist.javax.sip.message.SIPMessage;
+import io.ucsync.emulator.control.LineControlServer;
+import io.ucsync.presence.LogText;
+import io.ucsync.presence.MsPresBatchSubscribeDocument;
+import io.ucsync.presence.MsPresCategoriesDocument;
+import io.ucsync.presence.MsPresCategoriesDocument.StateInstance;
+import io.ucsync.presence.MsPresFault;
+import io.ucsync.presence.MsPresPublishDocument;
+import io.ucsync.presence.PresenceDocumentException;
+import io.ucsync.presence.PresenceSource;
+import io.ucsync.presence.StatePublication;
+import io.ucsync.sip.SipStackCounters;
+import io.ucsync.sip.SipStackSettings;
+import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.sip.internal.SipStacks;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -16,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.InvalidArgumentException;
@@ -47,25 +61,8 @@ import javax.sip.message.Message;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import gov.nist.javax.sip.message.SIPMessage;
-import io.ucsync.emulator.control.LineControlServer;
-import io.ucsync.presence.LogText;
-import io.ucsync.presence.MsPresBatchSubscribeDocument;
-import io.ucsync.presence.MsPresCategoriesDocument;
-import io.ucsync.presence.MsPresCategoriesDocument.StateInstance;
-import io.ucsync.presence.MsPresFault;
-import io.ucsync.presence.MsPresPublishDocument;
-import io.ucsync.presence.PresenceDocumentException;
-import io.ucsync.presence.PresenceSource;
-import io.ucsync.presence.StatePublication;
-import io.ucsync.sip.SipStackCounters;
-import io.ucsync.sip.SipStackSettings;
-import io.ucsync.sip.internal.FreePorts;
-import io.ucsync.sip.internal.SipStacks;
 
 /**
  * A UC front end speaking the MS-PRES dialect of Lync / Skype for Business, on 127.0.0.1.
@@ -102,27 +99,23 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
     private static final int UDP_BODY_LIMIT = 65_507 - 1_500;
 
     /** A worker's own presence, as the control command or the API set it. */
-    public record OwnPresence(int availability, String activity, PresenceSource source) {
-    }
+    public record OwnPresence(int availability, String activity, PresenceSource source) {}
 
     /** What ucsync published for a worker in one container and instance, and the version the front end now holds. */
-    public record Publication(String sipUri, int container, long instance, long version, int availability, String activity) {
-    }
+    public record Publication(
+            String sipUri, int container, long instance, long version, int availability, String activity) {}
 
     /** A subscription as the front end holds it: who watches whom (a batch shows one entry per watched worker). */
-    public record SubscriptionInfo(String watcher, String target, Instant expires) {
-    }
+    public record SubscriptionInfo(String watcher, String target, Instant expires) {}
 
     /**
      * What the front end serves: live subscription dialogs, the workers they watch (a batch of three counts three),
      * and what its SIP stack received and lost.
      */
-    public record Stats(int subscriptions, int watched, SipStackCounters stack) {
-    }
+    public record Stats(int subscriptions, int watched, SipStackCounters stack) {}
 
     /** A body and its Content-Type header value. */
-    private record Content(String contentType, String body) {
-    }
+    private record Content(String contentType, String body) {}
 
     private static final class Subscription {
         final String callId;
@@ -130,6 +123,7 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         final String watcherTag;
         /** The To of the SUBSCRIBE: the watched worker, or the watcher itself for a batch. */
         final Address target;
+
         final String targetTag = Long.toHexString(UUID.randomUUID().getMostSignificantBits());
         final URI remoteTarget;
         /**
@@ -138,17 +132,25 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
          * certificate) still gets them. Null on UDP.
          */
         SipURI flow;
+
         final boolean benotify;
         final boolean batch;
         /** Keys of the watched workers; a refreshed batch may name others. */
         List<String> workers;
         /** Each worker's URI as the subscriber wrote it, which its notifications must name. */
         final Map<String, String> uris = new HashMap<>();
+
         long cseq;
         long rlmiVersion;
         Instant expires;
 
-        Subscription(String callId, Address watcher, String watcherTag, Address target, URI remoteTarget, boolean benotify,
+        Subscription(
+                String callId,
+                Address watcher,
+                String watcherTag,
+                Address target,
+                URI remoteTarget,
+                boolean benotify,
                 boolean batch) {
             this.callId = callId;
             this.watcher = watcher;
@@ -188,7 +190,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         headers = factory.createHeaderFactory();
         messages = factory.createMessageFactory();
         SipStackSettings.Builder settings = SipStackSettings.builder("ucsync-frontend-emulator-" + UUID.randomUUID())
-                .automaticDialogSupport(false).listenerThreads(1);
+                .automaticDialogSupport(false)
+                .listenerThreads(1);
         if (config.tls() != null) {
             settings.tls(config.tls());
         }
@@ -203,15 +206,19 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
             return thread;
         });
         expiry.scheduleWithFixedDelay(this::endExpiredSubscriptions, 1, 1, TimeUnit.SECONDS);
-        controlServer = config.controlPort() < 0 ? null
+        controlServer = config.controlPort() < 0
+                ? null
                 : LineControlServer.start(config.controlPort(), words -> ControlCommands.run(this, words));
-        LOG.info("UC front-end emulator (MS-PRES) listening on 127.0.0.1:{}/{}{}", port(), config.transport(),
+        LOG.info(
+                "UC front-end emulator (MS-PRES) listening on 127.0.0.1:{}/{}{}",
+                port(),
+                config.transport(),
                 controlServer == null ? "" : ", control port " + controlServer.port());
     }
 
     /** JAIN-SIP refuses port 0, so a free port is picked; another process may take it first, then another is tried. */
     private ListeningPoint listen(FrontEndEmulatorConfig config) throws Exception {
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             int port = config.port() != 0 ? config.port() : FreePorts.pick(InetAddress.getLoopbackAddress());
             try {
                 return stack.createListeningPoint("127.0.0.1", port, config.transport());
@@ -232,8 +239,10 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         try {
             return new FrontEndEmulator(config);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start the UC front-end emulator on 127.0.0.1:" + config.port() + "/"
-                    + config.transport() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start the UC front-end emulator on 127.0.0.1:" + config.port() + "/" + config.transport()
+                            + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -283,7 +292,9 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         for (Subscription subscription : subscriptions.values()) {
             if (subscription.expires.isAfter(now)) {
                 for (String worker : subscription.workers) {
-                    list.add(new SubscriptionInfo(subscription.watcher.getURI().toString(), subscription.uris.get(worker),
+                    list.add(new SubscriptionInfo(
+                            subscription.watcher.getURI().toString(),
+                            subscription.uris.get(worker),
                             subscription.expires));
                 }
             }
@@ -319,10 +330,12 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
      */
     public void unavailable(int retryAfterSeconds) {
         if (retryAfterSeconds < 0) {
-            throw new IllegalArgumentException("Retry-After is 0 (none) or a number of seconds, not " + retryAfterSeconds);
+            throw new IllegalArgumentException(
+                    "Retry-After is 0 (none) or a number of seconds, not " + retryAfterSeconds);
         }
         unavailableSeconds = retryAfterSeconds;
-        LOG.info("answering every request 503{}", retryAfterSeconds > 0 ? " with Retry-After " + retryAfterSeconds : "");
+        LOG.info(
+                "answering every request 503{}", retryAfterSeconds > 0 ? " with Retry-After " + retryAfterSeconds : "");
     }
 
     /** Ends {@link #unavailable}: requests are served again. */
@@ -359,9 +372,15 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         Request request = event.getRequest();
         try {
             int unavailableFor = unavailableSeconds;
-            if (unavailableFor >= 0 && !Request.ACK.equals(request.getMethod()) && !BENOTIFY.equals(request.getMethod())) {
-                respond(request, Response.SERVICE_UNAVAILABLE, unavailableFor == 0 ? null
-                        : response -> response.addHeader(headers.createRetryAfterHeader(unavailableFor)));
+            if (unavailableFor >= 0
+                    && !Request.ACK.equals(request.getMethod())
+                    && !BENOTIFY.equals(request.getMethod())) {
+                respond(
+                        request,
+                        Response.SERVICE_UNAVAILABLE,
+                        unavailableFor == 0
+                                ? null
+                                : response -> response.addHeader(headers.createRetryAfterHeader(unavailableFor)));
                 return;
             }
             switch (request.getMethod()) {
@@ -370,8 +389,11 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
                 case SERVICE -> service(request);
                 case Request.OPTIONS -> respond(request, Response.OK, response -> response.addHeader(allow()));
                 // the front end subscribes to nothing, so a NOTIFY is outside any subscription (RFC 6665 4.1.3)
-                case Request.NOTIFY -> respond(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
-                        response -> response.setReasonPhrase("Subscription does not exist"));
+                case Request.NOTIFY ->
+                    respond(
+                            request,
+                            Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+                            response -> response.setReasonPhrase("Subscription does not exist"));
                 case Request.ACK, BENOTIFY -> {
                     // an ACK confirms nothing that was answered here; a BENOTIFY is never answered (MS-SIP)
                 }
@@ -379,9 +401,17 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
             }
         } catch (SipException e) {
             // the peer's connection went away before the answer: nothing for the front end to do
-            LOG.debug("{} from {}: the answer could not be sent: {}", request.getMethod(), sender(request), e.getMessage());
+            LOG.debug(
+                    "{} from {}: the answer could not be sent: {}",
+                    request.getMethod(),
+                    sender(request),
+                    e.getMessage());
         } catch (ParseException | InvalidArgumentException | RuntimeException e) {
-            LOG.warn("{} from {} not handled: {}", request.getMethod(), sender(request), LogText.printable(e.toString()));
+            LOG.warn(
+                    "{} from {} not handled: {}",
+                    request.getMethod(),
+                    sender(request),
+                    LogText.printable(e.toString()));
         }
     }
 
@@ -393,7 +423,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
     private void register(Request request) throws SipException, ParseException, InvalidArgumentException {
         respond(request, Response.OK, response -> {
             ExpiresHeader expires = request.getExpires();
-            response.addHeader(headers.createExpiresHeader(expires == null ? MAX_EXPIRES : Math.min(expires.getExpires(), MAX_EXPIRES)));
+            response.addHeader(headers.createExpiresHeader(
+                    expires == null ? MAX_EXPIRES : Math.min(expires.getExpires(), MAX_EXPIRES)));
             ContactHeader contact = (ContactHeader) request.getHeader(ContactHeader.NAME);
             if (contact != null) {
                 response.addHeader(contact);
@@ -404,14 +435,20 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
     private synchronized void subscribe(Request request) throws SipException, ParseException, InvalidArgumentException {
         Header eventHeader = request.getHeader("Event");
         if (eventHeader == null || !value(eventHeader).toLowerCase(Locale.ROOT).startsWith(EVENT_PRESENCE)) {
-            respond(request, Response.BAD_EVENT, response -> response.addHeader(headers.createHeader("Allow-Events", EVENT_PRESENCE)));
+            respond(
+                    request,
+                    Response.BAD_EVENT,
+                    response -> response.addHeader(headers.createHeader("Allow-Events", EVENT_PRESENCE)));
             return;
         }
         List<String> listed = null;
         if (request.getRawContent() != null && request.getRawContent().length > 0) {
             if (!MsPresBatchSubscribeDocument.CONTENT_TYPE.equals(mediaType(request))) {
-                refuse(request, Response.UNSUPPORTED_MEDIA_TYPE, "SUBSCRIBE body must be " + MsPresBatchSubscribeDocument.CONTENT_TYPE
-                        + ", not " + mediaType(request));
+                refuse(
+                        request,
+                        Response.UNSUPPORTED_MEDIA_TYPE,
+                        "SUBSCRIBE body must be " + MsPresBatchSubscribeDocument.CONTENT_TYPE + ", not "
+                                + mediaType(request));
                 return;
             }
             try {
@@ -421,8 +458,10 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
                 return;
             }
             if (listed.size() > config.maxBatch()) {
-                refuse(request, Response.REQUEST_ENTITY_TOO_LARGE, "A batch names at most " + config.maxBatch()
-                        + " workers, not " + listed.size());
+                refuse(
+                        request,
+                        Response.REQUEST_ENTITY_TOO_LARGE,
+                        "A batch names at most " + config.maxBatch() + " workers, not " + listed.size());
                 return;
             }
         }
@@ -430,10 +469,14 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
         FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
         // MS-PRES addresses a batched subscription to the subscriber's own URI, the workers being in the adhocList
-        boolean batch = key(to.getAddress().getURI().toString()).equals(key(from.getAddress().getURI().toString()));
+        boolean batch = key(to.getAddress().getURI().toString())
+                .equals(key(from.getAddress().getURI().toString()));
         if (batch && listed == null) {
-            refuse(request, Response.BAD_REQUEST, "A subscription to oneself is a batch and needs an adhocList ("
-                    + MsPresBatchSubscribeDocument.CONTENT_TYPE + ")");
+            refuse(
+                    request,
+                    Response.BAD_REQUEST,
+                    "A subscription to oneself is a batch and needs an adhocList ("
+                            + MsPresBatchSubscribeDocument.CONTENT_TYPE + ")");
             return;
         }
         ExpiresHeader expiresHeader = request.getExpires();
@@ -441,8 +484,13 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         Subscription subscription = subscriptions.get(callId);
         if (to.getTag() != null && (subscription == null || !subscription.targetTag.equals(to.getTag()))) {
             // not a fault of the subscriber: the subscription ended here (expired, dropped) before its refresh came
-            LOG.info("SUBSCRIBE from {} in an unknown dialog (Call-ID {}) answered 481", sender(request), LogText.printable(callId));
-            respond(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+            LOG.info(
+                    "SUBSCRIBE from {} in an unknown dialog (Call-ID {}) answered 481",
+                    sender(request),
+                    LogText.printable(callId));
+            respond(
+                    request,
+                    Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
                     response -> response.setReasonPhrase("Subscription does not exist"));
             return;
         }
@@ -453,22 +501,35 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
                 refuse(request, Response.BAD_REQUEST, "Contact missing");
                 return;
             }
-            subscription = new Subscription(callId, from.getAddress(), from.getTag(), to.getAddress(),
-                    contact.getAddress().getURI(), mentions(request, "ms-benotify"), batch);
+            subscription = new Subscription(
+                    callId,
+                    from.getAddress(),
+                    from.getTag(),
+                    to.getAddress(),
+                    contact.getAddress().getURI(),
+                    mentions(request, "ms-benotify"),
+                    batch);
         }
         subscription.flow = flowOf(request);
         if (initial || subscription.batch && listed != null) {
-            watch(subscription, batch ? listed : List.of(to.getAddress().getURI().toString()));
+            watch(
+                    subscription,
+                    batch ? listed : List.of(to.getAddress().getURI().toString()));
         }
         // a retransmitted initial SUBSCRIBE (no To tag) is answered like the first one
         boolean first = to.getTag() == null && expires > 0;
         Content firstNotification = first ? fullState(subscription) : null;
-        if (firstNotification != null && "udp".equals(config.transport()) && firstNotification.body().length() > UDP_BODY_LIMIT) {
+        if (firstNotification != null
+                && "udp".equals(config.transport())
+                && firstNotification.body().length() > UDP_BODY_LIMIT) {
             if (initial) {
                 unindex(subscription);
             }
-            refuse(request, Response.REQUEST_ENTITY_TOO_LARGE, "The first notification of " + subscription.workers.size()
-                    + " workers would not fit in a UDP datagram; a smaller batch, or TCP");
+            refuse(
+                    request,
+                    Response.REQUEST_ENTITY_TOO_LARGE,
+                    "The first notification of " + subscription.workers.size()
+                            + " workers would not fit in a UDP datagram; a smaller batch, or TCP");
             return;
         }
         subscription.expires = Instant.now().plusSeconds(expires);
@@ -481,8 +542,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         respond(request, Response.OK, response -> {
             ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(answered.targetTag);
             response.addHeader(headers.createExpiresHeader(expires));
-            response.addHeader(headers.createContactHeader(addresses.createAddress(
-                    addresses.createSipURI(null, "127.0.0.1:" + port()))));
+            response.addHeader(headers.createContactHeader(
+                    addresses.createAddress(addresses.createSipURI(null, "127.0.0.1:" + port()))));
             if (answered.benotify) {
                 response.addHeader(headers.createHeader("Supported", "ms-benotify"));
             }
@@ -509,7 +570,9 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         }
         subscription.workers = workers;
         for (String worker : workers) {
-            subscriptionsByWorker.computeIfAbsent(worker, w -> new LinkedHashMap<>()).put(subscription.callId, subscription);
+            subscriptionsByWorker
+                    .computeIfAbsent(worker, w -> new LinkedHashMap<>())
+                    .put(subscription.callId, subscription);
         }
     }
 
@@ -530,27 +593,39 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
 
     private synchronized void service(Request request) throws SipException, ParseException, InvalidArgumentException {
         if (!MsPresPublishDocument.CONTENT_TYPE.equals(mediaType(request))) {
-            refuse(request, Response.UNSUPPORTED_MEDIA_TYPE, "SERVICE body must be " + MsPresPublishDocument.CONTENT_TYPE
-                    + ", not " + mediaType(request));
+            refuse(
+                    request,
+                    Response.UNSUPPORTED_MEDIA_TYPE,
+                    "SERVICE body must be " + MsPresPublishDocument.CONTENT_TYPE + ", not " + mediaType(request));
             return;
         }
         List<StatePublication> published;
         try {
-            published = MsPresPublishDocument.read(request.getRawContent() == null ? new byte[0] : request.getRawContent());
+            published =
+                    MsPresPublishDocument.read(request.getRawContent() == null ? new byte[0] : request.getRawContent());
         } catch (PresenceDocumentException e) {
             refuse(request, Response.BAD_REQUEST, "Unreadable publication: " + e.reason());
             return;
         }
         // the state category is the one presence shows; Lync takes the others (note, contactCard) without effect here
-        List<StatePublication> states = published.stream().filter(p -> STATE_CATEGORY.equals(p.categoryName())).toList();
+        List<StatePublication> states = published.stream()
+                .filter(p -> STATE_CATEGORY.equals(p.categoryName()))
+                .toList();
         for (StatePublication publication : states) {
             long current = versions.getOrDefault(versionKey(publication), 0L);
             if (publication.version() != current) {
-                LOG.info("SERVICE for {} refused (409): version {} of container {} instance {} is stale, the current one is {}",
-                        LogText.printable(publication.sipUri()), publication.version(), publication.container(),
-                        Integer.toUnsignedLong(publication.instance()), current);
-                respond(request, CONFLICT, response -> setContent(response,
-                        new Content(MsPresFault.CONTENT_TYPE, MsPresFault.wrongVersion(current))));
+                LOG.info(
+                        "SERVICE for {} refused (409): version {} of container {} instance {} is stale, the current one is {}",
+                        LogText.printable(publication.sipUri()),
+                        publication.version(),
+                        publication.container(),
+                        Integer.toUnsignedLong(publication.instance()),
+                        current);
+                respond(
+                        request,
+                        CONFLICT,
+                        response -> setContent(
+                                response, new Content(MsPresFault.CONTENT_TYPE, MsPresFault.wrongVersion(current))));
                 return;
             }
         }
@@ -558,11 +633,17 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         for (StatePublication publication : states) {
             long version = versions.merge(versionKey(publication), 1L, Long::sum);
             long instance = Integer.toUnsignedLong(publication.instance());
-            List<Publication> ofWorker = publications.computeIfAbsent(key(publication.sipUri()), uri -> new ArrayList<>());
+            List<Publication> ofWorker =
+                    publications.computeIfAbsent(key(publication.sipUri()), uri -> new ArrayList<>());
             ofWorker.removeIf(p -> p.container() == publication.container() && p.instance() == instance);
             if (!publication.isRemoval() && publication.availability() != null) {
-                ofWorker.add(new Publication(publication.sipUri(), publication.container(), instance, version,
-                        publication.availability(), publication.activityToken()));
+                ofWorker.add(new Publication(
+                        publication.sipUri(),
+                        publication.container(),
+                        instance,
+                        version,
+                        publication.availability(),
+                        publication.activityToken()));
             }
             if (ofWorker.isEmpty()) {
                 publications.remove(key(publication.sipUri()));
@@ -574,7 +655,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
     }
 
     private static String versionKey(StatePublication publication) {
-        return key(publication.sipUri()) + "|" + publication.container() + "|" + Integer.toUnsignedLong(publication.instance());
+        return key(publication.sipUri()) + "|" + publication.container() + "|"
+                + Integer.toUnsignedLong(publication.instance());
     }
 
     @Override
@@ -585,7 +667,10 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         if (status >= 400 && status != Response.REQUEST_TIMEOUT) {
             String callId = ((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId();
             if (forget(callId)) {
-                LOG.info("subscription {} ended: the watcher answered {} to a notification", LogText.printable(callId), status);
+                LOG.info(
+                        "subscription {} ended: the watcher answered {} to a notification",
+                        LogText.printable(callId),
+                        status);
             }
         }
     }
@@ -620,9 +705,13 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
             if (!subscription.expires.isAfter(now)) {
                 continue;
             }
-            Content content = subscription.batch ? batch(subscription, List.of(key(sipUri)), false)
+            Content content = subscription.batch
+                    ? batch(subscription, List.of(key(sipUri)), false)
                     : new Content(MsPresCategoriesDocument.CONTENT_TYPE, document(subscription.uris.get(key(sipUri))));
-            send(subscription, "active;expires=" + Math.max(1, subscription.expires.getEpochSecond() - now.getEpochSecond()), content);
+            send(
+                    subscription,
+                    "active;expires=" + Math.max(1, subscription.expires.getEpochSecond() - now.getEpochSecond()),
+                    content);
         }
     }
 
@@ -631,7 +720,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         if (subscription.batch) {
             return batch(subscription, subscription.workers, true);
         }
-        return new Content(MsPresCategoriesDocument.CONTENT_TYPE, document(subscription.uris.get(subscription.workers.get(0))));
+        return new Content(
+                MsPresCategoriesDocument.CONTENT_TYPE, document(subscription.uris.get(subscription.workers.get(0))));
     }
 
     private Content batch(Subscription subscription, List<String> workers, boolean fullState) {
@@ -657,11 +747,20 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         List<Publication> published = publications.getOrDefault(worker, List.of());
         if (!published.isEmpty()) {
             Publication shown = published.get(published.size() - 1);
-            return new StateInstance("aggregateState", shown.availability(), shown.activity(), instances.getAndIncrement(), Instant.now());
+            return new StateInstance(
+                    "aggregateState",
+                    shown.availability(),
+                    shown.activity(),
+                    instances.getAndIncrement(),
+                    Instant.now());
         }
         OwnPresence presence = own.getOrDefault(worker, new OwnPresence(OFFLINE, null, PresenceSource.AGGREGATE));
-        return new StateInstance(stateType(presence.source()), presence.availability(), presence.activity(),
-                instances.getAndIncrement(), Instant.now());
+        return new StateInstance(
+                stateType(presence.source()),
+                presence.availability(),
+                presence.activity(),
+                instances.getAndIncrement(),
+                Instant.now());
     }
 
     private static String stateType(PresenceSource source) {
@@ -679,16 +778,24 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         String method = subscription.benotify ? BENOTIFY : Request.NOTIFY;
         try {
             subscription.cseq++;
-            ViaHeader via = headers.createViaHeader("127.0.0.1", port(), config.transport(),
+            ViaHeader via = headers.createViaHeader(
+                    "127.0.0.1",
+                    port(),
+                    config.transport(),
                     "z9hG4bK" + Long.toHexString(UUID.randomUUID().getLeastSignificantBits()));
-            Request notify = messages.createRequest(subscription.remoteTarget, method,
-                    headers.createCallIdHeader(subscription.callId), headers.createCSeqHeader(subscription.cseq, method),
+            Request notify = messages.createRequest(
+                    subscription.remoteTarget,
+                    method,
+                    headers.createCallIdHeader(subscription.callId),
+                    headers.createCSeqHeader(subscription.cseq, method),
                     headers.createFromHeader(subscription.target, subscription.targetTag),
-                    headers.createToHeader(subscription.watcher, subscription.watcherTag), new ArrayList<>(List.of(via)),
+                    headers.createToHeader(subscription.watcher, subscription.watcherTag),
+                    new ArrayList<>(List.of(via)),
                     headers.createMaxForwardsHeader(70));
             notify.addHeader(headers.createEventHeader(EVENT_PRESENCE));
             notify.addHeader(headers.createHeader("Subscription-State", subscriptionState));
-            notify.addHeader(headers.createContactHeader(addresses.createAddress(addresses.createSipURI(null, "127.0.0.1:" + port()))));
+            notify.addHeader(headers.createContactHeader(
+                    addresses.createAddress(addresses.createSipURI(null, "127.0.0.1:" + port()))));
             if (subscription.batch) {
                 notify.addHeader(headers.createHeader("Require", "eventlist"));
             }
@@ -700,7 +807,11 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
             }
             provider.sendRequest(notify);
         } catch (SipException | ParseException | InvalidArgumentException e) {
-            LOG.warn("{} to {} not sent: {}", method, LogText.printable(subscription.watcher.toString()), e.getMessage());
+            LOG.warn(
+                    "{} to {} not sent: {}",
+                    method,
+                    LogText.printable(subscription.watcher.toString()),
+                    e.getMessage());
         }
     }
 
@@ -710,7 +821,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
             return null;
         }
         SIPMessage message = (SIPMessage) request;
-        SipURI flow = addresses.createSipURI(null, message.getRemoteAddress().getHostAddress() + ":" + message.getRemotePort());
+        SipURI flow = addresses.createSipURI(
+                null, message.getRemoteAddress().getHostAddress() + ":" + message.getRemotePort());
         flow.setTransportParam(config.transport());
         flow.setLrParam();
         return flow;
@@ -731,7 +843,9 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         Instant now = Instant.now();
         for (Subscription subscription : List.copyOf(subscriptions.values())) {
             if (!subscription.expires.isAfter(now)) {
-                LOG.info("subscription of {} to {} expired", LogText.printable(subscription.watcher.getURI().toString()),
+                LOG.info(
+                        "subscription of {} to {} expired",
+                        LogText.printable(subscription.watcher.getURI().toString()),
                         LogText.printable(subscription.target.getURI().toString()));
                 send(subscription, "terminated;reason=timeout", null);
                 forget(subscription.callId);
@@ -746,7 +860,8 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
         void fill(Response response) throws ParseException, SipException, InvalidArgumentException;
     }
 
-    private void respond(Request request, int status, ResponseFiller filler) throws SipException, ParseException, InvalidArgumentException {
+    private void respond(Request request, int status, ResponseFiller filler)
+            throws SipException, ParseException, InvalidArgumentException {
         Response response = messages.createResponse(status, request);
         if (filler != null) {
             filler.fill(response);
@@ -755,8 +870,10 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
     }
 
     /** Refuses a request with the reason in the status line, and says so in one log line. */
-    private void refuse(Request request, int status, String reason) throws SipException, ParseException, InvalidArgumentException {
-        LOG.warn("{} from {} refused ({}): {}", request.getMethod(), sender(request), status, LogText.printable(reason));
+    private void refuse(Request request, int status, String reason)
+            throws SipException, ParseException, InvalidArgumentException {
+        LOG.warn(
+                "{} from {} refused ({}): {}", request.getMethod(), sender(request), status, LogText.printable(reason));
         // a reason phrase is one line of printable text
         String phrase = reason.replaceAll("[\\p{Cntrl}]", " ");
         respond(request, status, response -> response.setReasonPhrase(phrase));
@@ -765,12 +882,13 @@ public final class FrontEndEmulator implements AutoCloseable, SipListener {
     /** The request's From URI, as a log line may show it. */
     private static String sender(Request request) {
         FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
-        return LogText.printable(from == null ? null : from.getAddress().getURI().toString());
+        return LogText.printable(
+                from == null ? null : from.getAddress().getURI().toString());
     }
 
     private void setContent(Message message, Content content) throws ParseException {
-        message.setContent(content.body().getBytes(StandardCharsets.UTF_8),
-                (ContentTypeHeader) headers.createHeader(ContentTypeHeader.NAME, content.contentType()));
+        message.setContent(content.body().getBytes(StandardCharsets.UTF_8), (ContentTypeHeader)
+                headers.createHeader(ContentTypeHeader.NAME, content.contentType()));
     }
 
     /** The request's media type (type/subtype, lower case, no parameters), or "none". */

@@ -1,9 +1,8 @@
 package io.ucsync.emulator.frontend;
 
+import io.ucsync.emulator.control.EmulatorCommandLine;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import io.ucsync.emulator.control.EmulatorCommandLine;
 
 /**
  * {@code ucsync.jar frontend-emulator --port P [--transport udp|tcp|tls] [--control-port C] [--max-batch N]
@@ -12,17 +11,22 @@ import io.ucsync.emulator.control.EmulatorCommandLine;
  */
 public final class FrontEndEmulatorCommand {
 
-    static final String USAGE = "usage: frontend-emulator --port P [--transport udp|tcp|tls] [--control-port C] [--max-batch N]"
-            + " " + EmulatorCommandLine.TLS_USAGE + " (for tls)\n"
-            + "  --port 0 and --control-port 0 pick free ports; the line printed at start names them.\n"
-            + "  --max-batch: the most workers a batched subscription may name, 413 beyond (default "
-            + FrontEndEmulatorConfig.DEFAULT_MAX_BATCH + ").";
+    static final String USAGE =
+            "usage: frontend-emulator --port P [--transport udp|tcp|tls] [--control-port C] [--max-batch N]"
+                    + " " + EmulatorCommandLine.TLS_USAGE + " (for tls)\n"
+                    + "  --port 0 and --control-port 0 pick free ports; the line printed at start names them.\n"
+                    + "  --max-batch: the most workers a batched subscription may name, 413 beyond (default "
+                    + FrontEndEmulatorConfig.DEFAULT_MAX_BATCH + ").";
 
-    private FrontEndEmulatorCommand() {
-    }
+    private FrontEndEmulatorCommand() {}
 
     public static void run(String[] args) throws InterruptedException {
-        EmulatorCommandLine.run("frontend-emulator", USAGE, args, FrontEndEmulatorCommand::parse, FrontEndEmulator::start,
+        EmulatorCommandLine.run(
+                "frontend-emulator",
+                USAGE,
+                args,
+                FrontEndEmulatorCommand::parse,
+                FrontEndEmulator::start,
                 emulator -> "frontend-emulator port=" + emulator.port() + " transport=" + emulator.transport()
                         + " control-port=" + emulator.controlPort());
     }
@@ -33,7 +37,8 @@ public final class FrontEndEmulatorCommand {
         int controlPort = -1;
         int maxBatch = FrontEndEmulatorConfig.DEFAULT_MAX_BATCH;
         Map<String, String> tlsOptions = new LinkedHashMap<>();
-        for (Map.Entry<String, String> option : EmulatorCommandLine.options(args).entrySet()) {
+        for (Map.Entry<String, String> option :
+                EmulatorCommandLine.options(args).entrySet()) {
             String value = option.getValue();
             switch (option.getKey()) {
                 case "--port" -> port = EmulatorCommandLine.number(option.getKey(), value);

@@ -1,9 +1,8 @@
 package io.ucsync.emulator.frontend;
 
+import io.ucsync.tls.TlsSettings;
 import java.util.Locale;
 import java.util.Set;
-
-import io.ucsync.tls.TlsSettings;
 
 /**
  * How the UC front-end emulator listens.
@@ -60,8 +59,7 @@ public record FrontEndEmulatorConfig(int port, String transport, int controlPort
         private TlsSettings tls;
         private int maxBatch = DEFAULT_MAX_BATCH;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** SIP port on 127.0.0.1; 0 (the default) picks a free one. */
         public Builder port(int port) {

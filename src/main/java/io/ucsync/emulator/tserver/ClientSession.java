@@ -1,15 +1,5 @@
 package io.ucsync.emulator.tserver;
 
-import java.io.IOException;
-
-import javax.net.ssl.SSLException;
-import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -20,6 +10,13 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.ucsync.tlib.codec.TlwKeepAlive;
 import io.ucsync.tlib.protocol.TlibMessage;
 import io.ucsync.tls.TlsSettings;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client connection of the emulator: whether it has sent RequestRegisterClient, the DNs it registered,
@@ -88,7 +85,8 @@ final class ClientSession extends SimpleChannelInboundHandler<TlibMessage> {
 
     /** The client asked to be watched (keepalive-remote-timeout): the shorter of its timeout and the server's own counts. */
     void watch(Duration requested) {
-        Duration timeout = serverKeepAlive.isZero() || requested.compareTo(serverKeepAlive) < 0 ? requested : serverKeepAlive;
+        Duration timeout =
+                serverKeepAlive.isZero() || requested.compareTo(serverKeepAlive) < 0 ? requested : serverKeepAlive;
         TlwKeepAlive.install(channel.pipeline(), timeout);
     }
 
@@ -131,6 +129,7 @@ final class ClientSession extends SimpleChannelInboundHandler<TlibMessage> {
 
     @Override
     public String toString() {
-        return (applicationName != null ? applicationName : "unregistered client") + "@" + (channel == null ? "?" : channel.remoteAddress());
+        return (applicationName != null ? applicationName : "unregistered client") + "@"
+                + (channel == null ? "?" : channel.remoteAddress());
     }
 }

@@ -1,9 +1,8 @@
 package io.ucsync.emulator.tserver;
 
-import java.util.Map;
-
 import io.ucsync.emulator.control.LineControlServer;
 import io.ucsync.tlib.protocol.ConnectionId;
+import java.util.Map;
 
 /**
  * The T-Server emulator's control commands (src/main/docs/emulators.md "T-Server emulator"), a thin parser over its
@@ -14,8 +13,7 @@ final class ControlCommands {
     static final String USAGE = "commands: states | state DN | call FROM_DN TO_DN | answer CONNID | release CONNID"
             + " | link down | link up | promote | stats";
 
-    private ControlCommands() {
-    }
+    private ControlCommands() {}
 
     static Map<String, Object> run(TServerEmulator emulator, String[] words) {
         String command = words[0];
@@ -71,5 +69,4 @@ final class ControlCommands {
             throw new IllegalArgumentException("a ConnID is 16 hex digits, not '" + hex + "'");
         }
     }
-
 }

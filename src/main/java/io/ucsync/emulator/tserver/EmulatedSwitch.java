@@ -1,20 +1,5 @@
 package io.ucsync.emulator.tserver;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AddressType;
 import io.ucsync.tlib.protocol.AgentStatus;
@@ -29,6 +14,19 @@ import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.ServerRole;
 import io.ucsync.tlib.protocol.TlibMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The emulated switch: DNs, agents, calls, the switch link and the server role, and the TLW/1 conversation
@@ -48,20 +46,28 @@ final class EmulatedSwitch {
      * Reasons is listed without "optional" in RequestAgentLogin and RequestAgentNotReady (src/main/docs/tlw1.md section
      * 5, steps 5 and 6; RequestAgentLogout says "optional Reasons"): a request without it, or with it not a KVLIST, is 53.
      */
-    private static final String REASONS_MISSING = "Reasons missing or not a KVLIST (send an empty list when there is no reason)";
+    private static final String REASONS_MISSING =
+            "Reasons missing or not a KVLIST (send an empty list when there is no reason)";
     /** The stats key of requests that carry no ThisDN. */
     static final String NO_DN = "-";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmulatedSwitch.class);
 
     private static final Set<MessageType> AGENT_DND_AND_CALL_REQUESTS = Set.of(
-            MessageType.RequestAgentLogin, MessageType.RequestAgentLogout, MessageType.RequestAgentReady,
-            MessageType.RequestAgentNotReady, MessageType.RequestSetDNDOn, MessageType.RequestSetDNDOff,
-            MessageType.RequestMakeCall, MessageType.RequestAnswerCall, MessageType.RequestReleaseCall);
+            MessageType.RequestAgentLogin,
+            MessageType.RequestAgentLogout,
+            MessageType.RequestAgentReady,
+            MessageType.RequestAgentNotReady,
+            MessageType.RequestSetDNDOn,
+            MessageType.RequestSetDNDOff,
+            MessageType.RequestMakeCall,
+            MessageType.RequestAnswerCall,
+            MessageType.RequestReleaseCall);
 
     private final Map<String, Dn> dns = new LinkedHashMap<>();
     /** The DN each logged-in agent is on, by AgentID: a login checks it without a scan of every DN. */
     private final Map<String, Dn> dnsByAgent = new HashMap<>();
+
     private final Map<ConnectionId, Call> calls = new LinkedHashMap<>();
     private final Map<String, String> agents;
     private final List<ClientSession> sessions = new ArrayList<>();
@@ -108,7 +114,12 @@ final class EmulatedSwitch {
         }
         if (type == null || !type.isRequest()) {
             if (referenceId != null) {
-                error(session, request, referenceId, ErrorCode.UnsupportedOperation, request.name() + " is not a request this server takes");
+                error(
+                        session,
+                        request,
+                        referenceId,
+                        ErrorCode.UnsupportedOperation,
+                        request.name() + " is not a request this server takes");
             } else {
                 LOG.debug("ignoring {} without ReferenceID from {}", request.name(), session);
             }
@@ -131,7 +142,8 @@ final class EmulatedSwitch {
             error(session, request, referenceId, ErrorCode.InvalidAttribute, invalid);
             return;
         }
-        if (type != MessageType.RequestRegisterClient && type != MessageType.RequestRegisterAddress
+        if (type != MessageType.RequestRegisterClient
+                && type != MessageType.RequestRegisterAddress
                 && !session.hasRegistered(request.getThisDN())) {
             error(session, request, referenceId, ErrorCode.DnNotRegistered, "DN " + request.getThisDN());
             return;
@@ -199,7 +211,9 @@ final class EmulatedSwitch {
                 if (blank(m.getThisDN())) {
                     return "ThisDN missing";
                 }
-                return m.getAddressInfoType() == AddressInfoType.AgentStatus ? null : "AddressInfoType must be 4 (AgentStatus)";
+                return m.getAddressInfoType() == AddressInfoType.AgentStatus
+                        ? null
+                        : "AddressInfoType must be 4 (AgentStatus)";
             case RequestAgentLogin:
                 if (blank(m.getThisDN())) {
                     return "ThisDN missing";
@@ -219,7 +233,8 @@ final class EmulatedSwitch {
                     return "ThisDN missing";
                 }
                 if (m.has(AttributeId.AgentWorkMode)
-                        && (m.getAgentWorkMode() == null || !m.getAgentWorkMode().isReady())) {
+                        && (m.getAgentWorkMode() == null
+                                || !m.getAgentWorkMode().isReady())) {
                     return "AgentWorkMode of RequestAgentReady must be 1, 2 or 7";
                 }
                 return null;
@@ -250,7 +265,11 @@ final class EmulatedSwitch {
 
     private void registerClient(Request r) {
         if (!PROTOCOL_VERSION.equals(r.message.getProtocolVersion())) {
-            error(r.session, r.message, r.referenceId, ErrorCode.WrongProtocolVersion,
+            error(
+                    r.session,
+                    r.message,
+                    r.referenceId,
+                    ErrorCode.WrongProtocolVersion,
                     "\"" + r.message.getProtocolVersion() + "\", this server speaks " + PROTOCOL_VERSION);
             r.session.closeAfterFlush();
             return;
@@ -261,7 +280,9 @@ final class EmulatedSwitch {
         if (seconds != null && seconds > 0) {
             r.session.watch(Duration.ofSeconds(seconds));
         }
-        reply(r, TlibMessage.create(MessageType.EventServerInfo).serverRole(role).serverVersion(SERVER_VERSION));
+        reply(
+                r,
+                TlibMessage.create(MessageType.EventServerInfo).serverRole(role).serverVersion(SERVER_VERSION));
         if (linkUp) {
             r.session.send(stamp(TlibMessage.create(MessageType.EventLinkConnected)));
         }
@@ -285,9 +306,12 @@ final class EmulatedSwitch {
 
     private void queryAddress(Request r) {
         Dn dn = dns.get(r.message.getThisDN());
-        TlibMessage info = TlibMessage.create(MessageType.EventAddressInfo).thisDN(dn.name)
-                .addressInfoType(AddressInfoType.AgentStatus).addressInfoStatus(dn.status)
-                .agentWorkMode(dn.workMode).reasonCode(dn.reasonCode);
+        TlibMessage info = TlibMessage.create(MessageType.EventAddressInfo)
+                .thisDN(dn.name)
+                .addressInfoType(AddressInfoType.AgentStatus)
+                .addressInfoStatus(dn.status)
+                .agentWorkMode(dn.workMode)
+                .reasonCode(dn.reasonCode);
         if (dn.agentId != null) {
             info.agentId(dn.agentId);
         }
@@ -360,7 +384,8 @@ final class EmulatedSwitch {
         if (dn == null) {
             return;
         }
-        TlibMessage event = TlibMessage.create(MessageType.EventAgentLogout).thisDN(dn.name).agentId(dn.agentId);
+        TlibMessage event =
+                TlibMessage.create(MessageType.EventAgentLogout).thisDN(dn.name).agentId(dn.agentId);
         logOut(dn);
         publish(r, dn.name, event);
     }
@@ -379,7 +404,11 @@ final class EmulatedSwitch {
     private void dnd(Request r, boolean on) {
         Dn dn = dns.get(r.message.getThisDN());
         dn.dnd = on;
-        publish(r, dn.name, TlibMessage.create(on ? MessageType.EventDNDOn : MessageType.EventDNDOff).thisDN(dn.name));
+        publish(
+                r,
+                dn.name,
+                TlibMessage.create(on ? MessageType.EventDNDOn : MessageType.EventDNDOff)
+                        .thisDN(dn.name));
     }
 
     private void makeCall(Request r) {
@@ -538,7 +567,10 @@ final class EmulatedSwitch {
     }
 
     private DnState snapshot(Dn d) {
-        List<String> connIds = calls.values().stream().filter(c -> c.hasParty(d.name)).map(c -> c.connId.toString()).toList();
+        List<String> connIds = calls.values().stream()
+                .filter(c -> c.hasParty(d.name))
+                .map(c -> c.connId.toString())
+                .toList();
         return new DnState(d.name, d.agentId, d.status, d.workMode, d.reasonCode, d.dnd, connIds);
     }
 
@@ -595,13 +627,21 @@ final class EmulatedSwitch {
             case EventAgentLogout -> logOut(dn);
             case EventDNDOn -> dn.dnd = true;
             case EventDNDOff -> dn.dnd = false;
-            case EventDialing -> calls.computeIfAbsent(event.getConnId(), id -> new Call(id, dn.name, true,
-                    event.getOtherDN(), CallType.Internal, event.getUserData()));
-            case EventRinging -> calls.computeIfAbsent(event.getConnId(), id -> {
-                boolean inbound = event.getCallType() == CallType.Inbound;
-                return new Call(id, event.getOtherDN(), !inbound && dns.containsKey(event.getOtherDN()), dn.name,
-                        inbound ? CallType.Inbound : CallType.Internal, event.getUserData());
-            });
+            case EventDialing ->
+                calls.computeIfAbsent(
+                        event.getConnId(),
+                        id -> new Call(id, dn.name, true, event.getOtherDN(), CallType.Internal, event.getUserData()));
+            case EventRinging ->
+                calls.computeIfAbsent(event.getConnId(), id -> {
+                    boolean inbound = event.getCallType() == CallType.Inbound;
+                    return new Call(
+                            id,
+                            event.getOtherDN(),
+                            !inbound && dns.containsKey(event.getOtherDN()),
+                            dn.name,
+                            inbound ? CallType.Inbound : CallType.Internal,
+                            event.getUserData());
+                });
             case EventEstablished -> {
                 Call call = event.getConnId() == null ? null : calls.get(event.getConnId());
                 if (call != null) {
@@ -633,8 +673,11 @@ final class EmulatedSwitch {
 
     /** A call event on the caller's side (ThisDNRole 1) or the callee's side (ThisDNRole 2). */
     private static TlibMessage callEvent(MessageType type, Call call, boolean callerSide) {
-        TlibMessage event = TlibMessage.create(type).connId(call.connId).callType(call.type)
-                .thisDN(callerSide ? call.caller : call.callee).otherDN(callerSide ? call.callee : call.caller)
+        TlibMessage event = TlibMessage.create(type)
+                .connId(call.connId)
+                .callType(call.type)
+                .thisDN(callerSide ? call.caller : call.callee)
+                .otherDN(callerSide ? call.callee : call.caller)
                 .thisDNRole(callerSide ? DnRole.Origination : DnRole.Destination);
         if (call.userData != null) {
             event.userData(call.userData);
@@ -705,7 +748,9 @@ final class EmulatedSwitch {
 
     /** Remembers, for tests, which client sent which request on a DN, and when; the newest {@value #JOURNAL_SIZE}. */
     private void journal(ClientSession session, TlibMessage request) {
-        if (request.getThisDN() != null && request.type() != null && request.type().isRequest()) {
+        if (request.getThisDN() != null
+                && request.type() != null
+                && request.type().isRequest()) {
             if (journal.size() == JOURNAL_SIZE) {
                 journal.removeFirst();
             }
@@ -748,8 +793,7 @@ final class EmulatedSwitch {
         return collection.pairs().stream().anyMatch(p -> p.key().equals(key));
     }
 
-    private record Request(ClientSession session, TlibMessage message, int referenceId) {
-    }
+    private record Request(ClientSession session, TlibMessage message, int referenceId) {}
 
     /** One DN of the switch and the agent on it. */
     private static final class Dn {
@@ -782,7 +826,13 @@ final class EmulatedSwitch {
         final KeyValueCollection userData;
         boolean established;
 
-        Call(ConnectionId connId, String caller, boolean callerIsDn, String callee, CallType type, KeyValueCollection userData) {
+        Call(
+                ConnectionId connId,
+                String caller,
+                boolean callerIsDn,
+                String callee,
+                CallType type,
+                KeyValueCollection userData) {
             this.connId = connId;
             this.caller = caller;
             this.callerIsDn = callerIsDn;

@@ -7,5 +7,4 @@ import java.time.Instant;
  * which request. Tests read the journal to see who acted on a DN and when (two owners of one worker would show as
  * requests from two connections interleaved).
  */
-public record JournalEntry(Instant at, String client, String request, String dn) {
-}
+public record JournalEntry(Instant at, String client, String request, String dn) {}

@@ -1,13 +1,5 @@
 package io.ucsync.emulator.tserver;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -25,6 +17,12 @@ import io.ucsync.tlib.protocol.ControlMode;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.RegisterMode;
 import io.ucsync.tlib.protocol.TlibMessage;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a backup follows its primary: an ordinary TLW/1 client of the primary (RequestRegisterClient, then
@@ -47,7 +45,11 @@ final class MirrorClient {
     private int referenceId;
 
     /** @param tls makes the TLS handler towards the primary, or null for plain TCP */
-    MirrorClient(EventLoopGroup group, InetSocketAddress primary, EmulatedSwitch emulatedSwitch, int maxFrameSize,
+    MirrorClient(
+            EventLoopGroup group,
+            InetSocketAddress primary,
+            EmulatedSwitch emulatedSwitch,
+            int maxFrameSize,
             Supplier<SslHandler> tls) {
         this.tls = tls;
         this.group = group;
@@ -60,7 +62,9 @@ final class MirrorClient {
         if (stopped) {
             return;
         }
-        ChannelFuture connecting = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        ChannelFuture connecting = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -70,11 +74,15 @@ final class MirrorClient {
                         TlwCodec.install(ch.pipeline(), maxFrameSize);
                         ch.pipeline().addLast("mirror", new Follower());
                     }
-                }).connect(primary);
+                })
+                .connect(primary);
         channel = connecting.channel();
         connecting.addListener(f -> {
             if (!f.isSuccess()) {
-                LOG.debug("mirror: primary {} not reachable: {}", primary, f.cause().toString());
+                LOG.debug(
+                        "mirror: primary {} not reachable: {}",
+                        primary,
+                        f.cause().toString());
                 retry();
             }
         });
@@ -103,14 +111,20 @@ final class MirrorClient {
         public void channelActive(ChannelHandlerContext ctx) {
             LOG.info("mirror: following primary {}", primary);
             referenceId = 0;
-            ctx.write(request(MessageType.RequestRegisterClient).applicationName("ucsync-tserver-emulator-backup")
+            ctx.write(request(MessageType.RequestRegisterClient)
+                    .applicationName("ucsync-tserver-emulator-backup")
                     .protocolVersion(EmulatedSwitch.PROTOCOL_VERSION));
             for (String dn : emulatedSwitch.dnNames()) {
-                ctx.write(request(MessageType.RequestRegisterAddress).thisDN(dn).registerMode(RegisterMode.Monitor)
-                        .controlMode(ControlMode.Default).addressType(AddressType.DN));
+                ctx.write(request(MessageType.RequestRegisterAddress)
+                        .thisDN(dn)
+                        .registerMode(RegisterMode.Monitor)
+                        .controlMode(ControlMode.Default)
+                        .addressType(AddressType.DN));
             }
             for (String dn : emulatedSwitch.dnNames()) {
-                ctx.write(request(MessageType.RequestQueryAddress).thisDN(dn).addressInfoType(AddressInfoType.AgentStatus));
+                ctx.write(request(MessageType.RequestQueryAddress)
+                        .thisDN(dn)
+                        .addressInfoType(AddressInfoType.AgentStatus));
             }
             ctx.flush();
         }

@@ -1,5 +1,18 @@
 package io.ucsync.emulator.tserver;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.ucsync.emulator.control.LineControlServer;
+import io.ucsync.tlib.codec.TlwCodec;
+import io.ucsync.tlib.protocol.ConnectionId;
+import io.ucsync.tlib.protocol.ServerRole;
+import io.ucsync.tls.TlsSettings;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -7,25 +20,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import javax.net.ssl.SSLContext;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoop;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.ucsync.emulator.control.LineControlServer;
-import io.ucsync.tlib.codec.TlwCodec;
-import io.ucsync.tls.TlsSettings;
-import io.ucsync.tlib.protocol.ConnectionId;
-import io.ucsync.tlib.protocol.ServerRole;
 
 /**
  * A T-Server emulator speaking TLW/1 (src/main/docs/tlw1.md) on 127.0.0.1, with emulated agents on a
@@ -70,7 +67,8 @@ public final class TServerEmulator implements AutoCloseable {
         } catch (Exception e) {
             // Netty rethrows a bind failure (java.net.BindException) from sync() without declaring it
             emulator.close();
-            throw new IllegalStateException("cannot start the T-Server emulator on 127.0.0.1:" + config.port() + ": " + e, e);
+            throw new IllegalStateException(
+                    "cannot start the T-Server emulator on 127.0.0.1:" + config.port() + ": " + e, e);
         }
         return emulator;
     }
@@ -78,7 +76,9 @@ public final class TServerEmulator implements AutoCloseable {
     private void bind() throws InterruptedException {
         TlsSettings tls = config.tls();
         SSLContext sslContext = tls == null ? null : tls.sslContext();
-        serverChannel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        serverChannel = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -86,21 +86,35 @@ public final class TServerEmulator implements AutoCloseable {
                             channel.pipeline().addLast("tls", new SslHandler(tls.serverEngine(sslContext)));
                         }
                         TlwCodec.install(channel.pipeline(), config.maxFrameSize());
-                        channel.pipeline().addLast("session", new ClientSession(emulatedSwitch, config.keepAliveTimeout()));
+                        channel.pipeline()
+                                .addLast("session", new ClientSession(emulatedSwitch, config.keepAliveTimeout()));
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", config.port())).sync().channel();
+                .bind(new InetSocketAddress("127.0.0.1", config.port()))
+                .sync()
+                .channel();
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         if (config.controlPort() >= 0) {
             controlServer = LineControlServer.start(config.controlPort(), words -> ControlCommands.run(this, words));
         }
         if (config.mirrorOf() != null) {
             InetSocketAddress primary = config.mirrorOf();
-            mirror = new MirrorClient(group, primary, emulatedSwitch, config.maxFrameSize(), sslContext == null ? null
-                    : () -> new SslHandler(tls.clientEngine(sslContext, primary.getHostString(), primary.getPort())));
+            mirror = new MirrorClient(
+                    group,
+                    primary,
+                    emulatedSwitch,
+                    config.maxFrameSize(),
+                    sslContext == null
+                            ? null
+                            : () -> new SslHandler(
+                                    tls.clientEngine(sslContext, primary.getHostString(), primary.getPort())));
             loop.execute(mirror::connect);
         }
-        LOG.info("T-Server emulator ({}) listening on 127.0.0.1:{}{} with {}", config.role(), port(), tls == null ? "" : " (TLS)",
+        LOG.info(
+                "T-Server emulator ({}) listening on 127.0.0.1:{}{} with {}",
+                config.role(),
+                port(),
+                tls == null ? "" : " (TLS)",
                 describeDns(config.dns()));
     }
 
@@ -218,14 +232,15 @@ public final class TServerEmulator implements AutoCloseable {
         if (!group.isShuttingDown()) {
             try {
                 loop.submit(() -> {
-                    if (mirror != null) {
-                        mirror.stop();
-                    }
-                    if (serverChannel != null) {
-                        serverChannel.close();
-                    }
-                    emulatedSwitch.closeAll(abort);
-                }).get(API_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                            if (mirror != null) {
+                                mirror.stop();
+                            }
+                            if (serverChannel != null) {
+                                serverChannel.close();
+                            }
+                            emulatedSwitch.closeAll(abort);
+                        })
+                        .get(API_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException e) {

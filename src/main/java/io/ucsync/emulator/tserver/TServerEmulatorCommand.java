@@ -1,14 +1,13 @@
 package io.ucsync.emulator.tserver;
 
+import io.ucsync.emulator.control.EmulatorCommandLine;
+import io.ucsync.tlib.protocol.ServerRole;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.ucsync.emulator.control.EmulatorCommandLine;
-import io.ucsync.tlib.protocol.ServerRole;
 
 /**
  * {@code ucsync.jar tserver-emulator --port P --dns 5001,5002 [--role primary|backup] [--control-port C]
@@ -22,11 +21,15 @@ public final class TServerEmulatorCommand {
             + " [--control-port C] [--agents agent01:pw,agent02:pw] [--mirror host:port] [--keepalive-timeout S]"
             + " [--max-frame-size N] " + EmulatorCommandLine.TLS_USAGE;
 
-    private TServerEmulatorCommand() {
-    }
+    private TServerEmulatorCommand() {}
 
     public static void run(String[] args) throws InterruptedException {
-        EmulatorCommandLine.run("tserver-emulator", USAGE, args, TServerEmulatorCommand::parse, TServerEmulator::start,
+        EmulatorCommandLine.run(
+                "tserver-emulator",
+                USAGE,
+                args,
+                TServerEmulatorCommand::parse,
+                TServerEmulator::start,
                 emulator -> "tserver-emulator " + emulator.role() + " port=" + emulator.port() + " control-port="
                         + emulator.controlPort());
     }
@@ -48,7 +51,8 @@ public final class TServerEmulatorCommand {
                 case "--control-port" -> builder.controlPort(EmulatorCommandLine.number(option, value));
                 case "--agents" -> builder.agents(agents(value));
                 case "--mirror" -> builder.mirrorOf(address(value));
-                case "--keepalive-timeout" -> builder.keepAliveTimeout(Duration.ofSeconds(EmulatorCommandLine.number(option, value)));
+                case "--keepalive-timeout" ->
+                    builder.keepAliveTimeout(Duration.ofSeconds(EmulatorCommandLine.number(option, value)));
                 case "--max-frame-size" -> builder.maxFrameSize(EmulatorCommandLine.number(option, value));
                 default -> {
                     if (!EmulatorCommandLine.isTlsOption(option)) {
@@ -66,7 +70,10 @@ public final class TServerEmulatorCommand {
     }
 
     private static List<String> list(String value) {
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     private static ServerRole role(String value) {
@@ -94,6 +101,7 @@ public final class TServerEmulatorCommand {
         if (colon <= 0) {
             throw new IllegalArgumentException("--mirror is host:port, not '" + value + "'");
         }
-        return new InetSocketAddress(value.substring(0, colon), EmulatorCommandLine.number("--mirror", value.substring(colon + 1)));
+        return new InetSocketAddress(
+                value.substring(0, colon), EmulatorCommandLine.number("--mirror", value.substring(colon + 1)));
     }
 }

@@ -1,15 +1,14 @@
 package io.ucsync.emulator.tserver;
 
+import io.ucsync.tlib.codec.TlwCodec;
+import io.ucsync.tlib.protocol.ServerRole;
+import io.ucsync.tls.TlsSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
-import io.ucsync.tlib.codec.TlwCodec;
-import io.ucsync.tls.TlsSettings;
-import io.ucsync.tlib.protocol.ServerRole;
 
 /**
  * How a {@link TServerEmulator} starts.
@@ -25,8 +24,16 @@ import io.ucsync.tlib.protocol.ServerRole;
  * @param maxFrameSize     the largest frame length field accepted
  * @param tls              TLW/1 inside TLS with these stores (also towards the primary it mirrors), or null for plain TCP
  */
-public record TServerEmulatorConfig(int port, List<String> dns, ServerRole role, int controlPort,
-        Map<String, String> agents, InetSocketAddress mirrorOf, Duration keepAliveTimeout, int maxFrameSize, TlsSettings tls) {
+public record TServerEmulatorConfig(
+        int port,
+        List<String> dns,
+        ServerRole role,
+        int controlPort,
+        Map<String, String> agents,
+        InetSocketAddress mirrorOf,
+        Duration keepAliveTimeout,
+        int maxFrameSize,
+        TlsSettings tls) {
 
     public TServerEmulatorConfig {
         if (port < 0 || port > 65535) {
@@ -127,7 +134,8 @@ public record TServerEmulatorConfig(int port, List<String> dns, ServerRole role,
         }
 
         public TServerEmulatorConfig build() {
-            return new TServerEmulatorConfig(port, dns, role, controlPort, agents, mirrorOf, keepAliveTimeout, maxFrameSize, tls);
+            return new TServerEmulatorConfig(
+                    port, dns, role, controlPort, agents, mirrorOf, keepAliveTimeout, maxFrameSize, tls);
         }
     }
 }

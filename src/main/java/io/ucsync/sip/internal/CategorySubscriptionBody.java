@@ -1,13 +1,11 @@
 package io.ucsync.sip.internal;
 
+import io.ucsync.presence.MsPresBatchSubscribeDocument;
 import java.io.ByteArrayOutputStream;
 import java.util.Collection;
-
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
-
-import io.ucsync.presence.MsPresBatchSubscribeDocument;
 
 /**
  * The body of an MS-PRES category SUBSCRIBE ({@code application/msrtc-adrl-categorylist+xml}, MS-PRES 2.2.2.4.1):
@@ -23,8 +21,7 @@ public final class CategorySubscriptionBody {
     private static final String CATEGORY_NS = "http://schemas.microsoft.com/2006/09/sip/categorylist";
     private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newFactory();
 
-    private CategorySubscriptionBody() {
-    }
+    private CategorySubscriptionBody() {}
 
     /** The document subscribing {@code subscriber} to the state of {@code workers}. */
     public static byte[] subscribe(String subscriber, Collection<String> workers, long actionId) {

@@ -1,5 +1,9 @@
 package io.ucsync.sip.internal;
 
+import gov.nist.core.net.NetworkLayer;
+import gov.nist.javax.sip.SipStackImpl;
+import io.ucsync.sip.SipStackSettings;
+import io.ucsync.tls.TlsSettings;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.DatagramSocket;
@@ -12,16 +16,10 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.Properties;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-
-import gov.nist.core.net.NetworkLayer;
-import gov.nist.javax.sip.SipStackImpl;
-import io.ucsync.sip.SipStackSettings;
-import io.ucsync.tls.TlsSettings;
 
 /**
  * The sockets of every JAIN-SIP stack built by {@link SipStackSettings}: plain sockets with TCP_NODELAY, and TLS
@@ -50,9 +48,14 @@ public final class ConfiguredTlsNetworkLayer implements NetworkLayer {
         }
         String keyStore = p.getProperty("javax.net.ssl.keyStore");
         // the stack's properties carry what SipStackSettings took from the endpoint's TlsSettings
-        this.sslContext = new TlsSettings(keyStore == null ? null : Path.of(keyStore), p.getProperty("javax.net.ssl.keyStorePassword"),
-                Path.of(p.getProperty("javax.net.ssl.trustStore")), p.getProperty("javax.net.ssl.trustStorePassword"),
-                p.getProperty(SipStackSettings.TLS_STORE_TYPE, KeyStore.getDefaultType()), TlsSettings.ClientAuth.NONE, verifyHostname)
+        this.sslContext = new TlsSettings(
+                        keyStore == null ? null : Path.of(keyStore),
+                        p.getProperty("javax.net.ssl.keyStorePassword"),
+                        Path.of(p.getProperty("javax.net.ssl.trustStore")),
+                        p.getProperty("javax.net.ssl.trustStorePassword"),
+                        p.getProperty(SipStackSettings.TLS_STORE_TYPE, KeyStore.getDefaultType()),
+                        TlsSettings.ClientAuth.NONE,
+                        verifyHostname)
                 .sslContext();
     }
 
@@ -70,8 +73,8 @@ public final class ConfiguredTlsNetworkLayer implements NetworkLayer {
 
     @Override
     public SSLServerSocket createSSLServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
-        SSLServerSocket socket = (SSLServerSocket) tlsContext().getServerSocketFactory()
-                .createServerSocket(port, backlog, bindAddress);
+        SSLServerSocket socket =
+                (SSLServerSocket) tlsContext().getServerSocketFactory().createServerSocket(port, backlog, bindAddress);
         socket.setEnabledProtocols(protocols);
         socket.setEnabledCipherSuites(cipherSuites);
         return socket;
@@ -88,7 +91,8 @@ public final class ConfiguredTlsNetworkLayer implements NetworkLayer {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
         return createSocket(address, port, localAddress);
     }
 
@@ -112,7 +116,8 @@ public final class ConfiguredTlsNetworkLayer implements NetworkLayer {
         return (SSLSocket) connect(socket, address, port, localAddress);
     }
 
-    private static Socket connect(Socket socket, InetAddress address, int port, InetAddress localAddress) throws IOException {
+    private static Socket connect(Socket socket, InetAddress address, int port, InetAddress localAddress)
+            throws IOException {
         try {
             socket.setTcpNoDelay(true);
             if (localAddress != null) {

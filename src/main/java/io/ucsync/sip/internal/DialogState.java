@@ -1,7 +1,6 @@
 package io.ucsync.sip.internal;
 
 import java.util.List;
-
 import javax.sip.address.Address;
 import javax.sip.address.URI;
 

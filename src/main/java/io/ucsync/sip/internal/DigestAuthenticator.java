@@ -1,5 +1,6 @@
 package io.ucsync.sip.internal;
 
+import io.ucsync.sip.SipAuthenticationException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,13 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.sip.address.URI;
 import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.WWWAuthenticateHeader;
-
-import io.ucsync.sip.SipAuthenticationException;
 
 /**
  * Answers SIP digest challenges (RFC 3261 section 22, RFC 2617 and RFC 8760): algorithms MD5, MD5-sess,
@@ -44,8 +42,9 @@ public final class DigestAuthenticator {
      * The Authorization (for a 401) or Proxy-Authorization (for a 407) header answering {@code challenge} for a
      * request with this method and Request-URI.
      */
-    public AuthorizationHeader answer(HeaderFactory headers, int status, WWWAuthenticateHeader challenge, String method,
-            URI requestUri) throws SipAuthenticationException, ParseException {
+    public AuthorizationHeader answer(
+            HeaderFactory headers, int status, WWWAuthenticateHeader challenge, String method, URI requestUri)
+            throws SipAuthenticationException, ParseException {
         if (!"Digest".equalsIgnoreCase(challenge.getScheme())) {
             throw new SipAuthenticationException("realm " + challenge.getRealm() + " asks for " + challenge.getScheme()
                     + " authentication; only Digest is supported");
@@ -54,8 +53,9 @@ public final class DigestAuthenticator {
         String digestName = switch (algorithm.toUpperCase(Locale.ROOT)) {
             case "MD5", "MD5-SESS" -> "MD5";
             case "SHA-256", "SHA-256-SESS" -> "SHA-256";
-            default -> throw new SipAuthenticationException("realm " + challenge.getRealm()
-                    + " asks for digest algorithm " + algorithm + "; supported are MD5 and SHA-256");
+            default ->
+                throw new SipAuthenticationException("realm " + challenge.getRealm() + " asks for digest algorithm "
+                        + algorithm + "; supported are MD5 and SHA-256");
         };
         String qop = chooseQop(challenge);
         String realm = challenge.getRealm() == null ? "" : challenge.getRealm();
@@ -111,8 +111,8 @@ public final class DigestAuthenticator {
                 return "auth";
             }
         }
-        throw new SipAuthenticationException("realm " + challenge.getRealm() + " offers qop=" + offered
-                + "; only qop=auth is supported");
+        throw new SipAuthenticationException(
+                "realm " + challenge.getRealm() + " offers qop=" + offered + "; only qop=auth is supported");
     }
 
     private static String hash(String algorithm, String text) {

@@ -13,8 +13,7 @@ import java.net.ServerSocket;
  */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** A port on {@code address} that is currently free for both UDP and TCP. */
     public static int pick(InetAddress address) {

@@ -1,18 +1,15 @@
 package io.ucsync.sip.internal;
 
-import java.io.IOException;
-import java.util.concurrent.atomic.LongAdder;
-
-import javax.sip.SipStack;
-import javax.sip.message.Response;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPMessageValve;
+import java.io.IOException;
+import java.util.concurrent.atomic.LongAdder;
+import javax.sip.SipStack;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers the requests {@link StrictMessageParser} refused (stack property {@code gov.nist.javax.sip.SIP_MESSAGE_VALVE}),
@@ -38,7 +35,8 @@ public final class FrontDoorValve implements SIPMessageValve {
             passed.increment();
             return true;
         }
-        SIPResponse response = request.createResponse(refused.refusal().status(), refused.refusal().reasonPhrase());
+        SIPResponse response = request.createResponse(
+                refused.refusal().status(), refused.refusal().reasonPhrase());
         try {
             if (channel.isReliable()) {
                 channel.sendMessage(response);

@@ -1,5 +1,7 @@
 package io.ucsync.sip.internal;
 
+import io.ucsync.sip.SipAuthenticationException;
+import io.ucsync.sip.SipServerStatus;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.HashSet;
@@ -13,17 +15,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.Address;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.sip.SipAuthenticationException;
-import io.ucsync.sip.SipServerStatus;
 
 /**
  * The user agent's hold on its front end's servers ({@code server=host:port[,host:port...]}): which one is in use,
@@ -86,8 +83,15 @@ public final class FrontEndLink implements ServerFailures {
      * @param servers          host:port of each server, in order; the router starts on the first
      * @param keepAliveSeconds seconds between OPTIONS to the server in use, 0 for none
      */
-    public FrontEndLink(String frontEnd, List<String> servers, String transport, FrontEndRouter router,
-            ScheduledExecutorService agent, long retryInitialMillis, long retryMaxMillis, int keepAliveSeconds) {
+    public FrontEndLink(
+            String frontEnd,
+            List<String> servers,
+            String transport,
+            FrontEndRouter router,
+            ScheduledExecutorService agent,
+            long retryInitialMillis,
+            long retryMaxMillis,
+            int keepAliveSeconds) {
         this.frontEnd = frontEnd;
         this.servers = List.copyOf(servers);
         this.transport = transport.toLowerCase(Locale.ROOT);
@@ -169,7 +173,9 @@ public final class FrontEndLink implements ServerFailures {
 
     private String nextStep(int next, long delay) {
         String when = delay > 0 ? " in " + delay + " ms" : "";
-        return servers.size() == 1 ? "asking it again" + when + ", then with back-off" : "trying " + servers.get(next) + when;
+        return servers.size() == 1
+                ? "asking it again" + when + ", then with back-off"
+                : "trying " + servers.get(next) + when;
     }
 
     /** Asks the server at {@link #index} whether it answers, and moves there if it does. */
@@ -181,11 +187,14 @@ public final class FrontEndLink implements ServerFailures {
         router.moveTo(servers.get(index) + "/" + transport);
         SipServerStatus was = status;
         status = new SipServerStatus(servers.get(index), false, Instant.now(), was.previous(), was.leftBecause());
-        sendOptions().whenCompleteAsync((response, error) -> {
-            if (!stopped && searching && probing == generation.get() && answered(response, error)) {
-                guarded(this::up);
-            }
-        }, agent);
+        sendOptions()
+                .whenCompleteAsync(
+                        (response, error) -> {
+                            if (!stopped && searching && probing == generation.get() && answered(response, error)) {
+                                guarded(this::up);
+                            }
+                        },
+                        agent);
         // A failure reaches onFailure through ServerFailures, with this generation.
     }
 
@@ -206,11 +215,17 @@ public final class FrontEndLink implements ServerFailures {
         SipServerStatus was = status;
         status = new SipServerStatus(server, true, Instant.now(), was.previous(), was.leftBecause());
         if (server.equals(was.previous())) {
-            LOG.info("front end {}: server {} answers again; registering, subscribing and publishing there again",
-                    frontEnd, server);
+            LOG.info(
+                    "front end {}: server {} answers again; registering, subscribing and publishing there again",
+                    frontEnd,
+                    server);
         } else {
-            LOG.info("front end {}: up on server {} (left {}: {}); registering, subscribing and publishing there",
-                    frontEnd, server, was.previous(), was.leftBecause());
+            LOG.info(
+                    "front end {}: up on server {} (left {}: {}); registering, subscribing and publishing there",
+                    frontEnd,
+                    server,
+                    was.previous(),
+                    was.leftBecause());
         }
         session.resume();
         scheduleKeepAlive();
@@ -228,11 +243,14 @@ public final class FrontEndLink implements ServerFailures {
             return;
         }
         int sentIn = generation.get();
-        sendOptions().whenCompleteAsync((response, error) -> {
-            if (!searching && sentIn == generation.get()) {
-                scheduleKeepAlive();
-            }
-        }, agent);
+        sendOptions()
+                .whenCompleteAsync(
+                        (response, error) -> {
+                            if (!searching && sentIn == generation.get()) {
+                                scheduleKeepAlive();
+                            }
+                        },
+                        agent);
     }
 
     /** OPTIONS to the server in use, addressed to it; its answer says it is alive. */

@@ -1,14 +1,12 @@
 package io.ucsync.sip.internal;
 
+import gov.nist.javax.sip.stack.DefaultRouter;
 import java.util.ListIterator;
-
 import javax.sip.SipException;
 import javax.sip.SipStack;
 import javax.sip.address.Hop;
 import javax.sip.address.Router;
 import javax.sip.message.Request;
-
-import gov.nist.javax.sip.stack.DefaultRouter;
 
 /**
  * JAIN-SIP's router for ucsync's user agent (stack property {@code javax.sip.ROUTER_PATH}): JAIN-SIP's own routing

@@ -1,5 +1,10 @@
 package io.ucsync.sip.internal;
 
+import io.ucsync.presence.MsPresFault;
+import io.ucsync.presence.MsPresPublishDocument;
+import io.ucsync.presence.PresenceDocumentException;
+import io.ucsync.sip.PresencePublication;
+import io.ucsync.sip.PublicationResult;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -10,19 +15,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongFunction;
-
 import javax.sip.InvalidArgumentException;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.presence.MsPresFault;
-import io.ucsync.presence.MsPresPublishDocument;
-import io.ucsync.presence.PresenceDocumentException;
-import io.ucsync.sip.PresencePublication;
-import io.ucsync.sip.PublicationResult;
 
 /**
  * MS-PRES publication: a SERVICE request to the worker's URI carrying a category publication
@@ -55,8 +52,13 @@ public final class MsPresPublisher extends Publisher {
     private final String expireType;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-    public MsPresPublisher(Requests requests, Transactions transactions, ScheduledExecutorService agent, int instance,
-            int container, String expireType) {
+    public MsPresPublisher(
+            Requests requests,
+            Transactions transactions,
+            ScheduledExecutorService agent,
+            int instance,
+            int container,
+            String expireType) {
         super(requests, transactions, agent);
         this.instance = instance;
         this.container = container;
@@ -68,41 +70,56 @@ public final class MsPresPublisher extends Publisher {
         Entry entry = entries.computeIfAbsent(Subscriptions.key(p.sipUri()), k -> new Entry(p.sipUri()));
         LongFunction<String> document = p.remove()
                 ? version -> MsPresPublishDocument.removeState(p.sipUri(), instance, container, version)
-                : version -> MsPresPublishDocument.publishState(p.sipUri(), p.availability().msPresValue(),
-                        p.activity(), instance, container, version, expireType);
+                : version -> MsPresPublishDocument.publishState(
+                        p.sipUri(),
+                        p.availability().msPresValue(),
+                        p.activity(),
+                        instance,
+                        container,
+                        version,
+                        expireType);
         return service(entry, document, !p.remove(), true);
     }
 
-    private CompletableFuture<PublicationResult> service(Entry entry, LongFunction<String> document, boolean publishes,
-            boolean mayRetry) {
+    private CompletableFuture<PublicationResult> service(
+            Entry entry, LongFunction<String> document, boolean publishes, boolean mayRetry) {
         Request request;
         try {
             request = request(SERVICE, entry.worker, entry.sequence);
-            requests.body(request, MsPresPublishDocument.CONTENT_TYPE,
+            requests.body(
+                    request,
+                    MsPresPublishDocument.CONTENT_TYPE,
                     document.apply(entry.version).getBytes(StandardCharsets.UTF_8));
         } catch (ParseException | InvalidArgumentException | IllegalArgumentException e) {
             return failed(e);
         }
-        return transactions.send(request).thenComposeAsync(response -> {
-            entry.sequence.used(response);
-            int status = response.getStatusCode();
-            if (status / 100 == 2) {
-                entry.version++;
-                entry.published = publishes;
-                return CompletableFuture.completedFuture(
-                        new PublicationResult(status, response.getReasonPhrase(), Long.toString(entry.version)));
-            }
-            if (status == CONFLICT && mayRetry) {
-                OptionalLong current = currentVersion(entry, response);
-                if (current.isPresent()) {
-                    LOG.info("SERVICE for {}: version {} is stale, the server holds {}; publishing again",
-                            entry.worker, entry.version, current.getAsLong());
-                    entry.version = current.getAsLong();
-                    return service(entry, document, publishes, false);
-                }
-            }
-            return failed(failure(SERVICE, entry.worker, response));
-        }, agent);
+        return transactions
+                .send(request)
+                .thenComposeAsync(
+                        response -> {
+                            entry.sequence.used(response);
+                            int status = response.getStatusCode();
+                            if (status / 100 == 2) {
+                                entry.version++;
+                                entry.published = publishes;
+                                return CompletableFuture.completedFuture(new PublicationResult(
+                                        status, response.getReasonPhrase(), Long.toString(entry.version)));
+                            }
+                            if (status == CONFLICT && mayRetry) {
+                                OptionalLong current = currentVersion(entry, response);
+                                if (current.isPresent()) {
+                                    LOG.info(
+                                            "SERVICE for {}: version {} is stale, the server holds {}; publishing again",
+                                            entry.worker,
+                                            entry.version,
+                                            current.getAsLong());
+                                    entry.version = current.getAsLong();
+                                    return service(entry, document, publishes, false);
+                                }
+                            }
+                            return failed(failure(SERVICE, entry.worker, response));
+                        },
+                        agent);
     }
 
     private static OptionalLong currentVersion(Entry entry, Response conflict) {
@@ -133,10 +150,12 @@ public final class MsPresPublisher extends Publisher {
             List<CompletableFuture<?>> removals = new ArrayList<>();
             for (Entry entry : List.copyOf(entries.values())) {
                 if (entry.published) {
-                    removals.add(publish(PresencePublication.remove(entry.worker)).handle((r, e) -> null));
+                    removals.add(
+                            publish(PresencePublication.remove(entry.worker)).handle((r, e) -> null));
                 }
             }
-            CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).whenComplete((r, e) -> done.complete(null));
+            CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new))
+                    .whenComplete((r, e) -> done.complete(null));
         });
         return done;
     }

@@ -1,11 +1,9 @@
 package io.ucsync.sip.internal;
 
+import gov.nist.core.net.SecurityManagerProvider;
 import java.util.Properties;
-
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.TrustManager;
-
-import gov.nist.core.net.SecurityManagerProvider;
 
 /**
  * Stands in for JAIN-SIP's default security manager provider, which only its NIO TLS transport uses and which

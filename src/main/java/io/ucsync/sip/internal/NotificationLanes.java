@@ -4,7 +4,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +23,18 @@ public final class NotificationLanes {
         lanes = new ThreadPoolExecutor[count];
         for (int i = 0; i < count; i++) {
             String threadName = name + "-notify-" + i;
-            ThreadPoolExecutor lane = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                    new LinkedBlockingQueue<>(queueSize), r -> {
+            ThreadPoolExecutor lane = new ThreadPoolExecutor(
+                    1,
+                    1,
+                    0,
+                    TimeUnit.MILLISECONDS,
+                    new LinkedBlockingQueue<>(queueSize),
+                    r -> {
                         Thread t = new Thread(r, threadName);
                         t.setDaemon(true);
                         return t;
-                    }, NotificationLanes::waitForRoom);
+                    },
+                    NotificationLanes::waitForRoom);
             lane.prestartAllCoreThreads();
             lanes[i] = lane;
         }

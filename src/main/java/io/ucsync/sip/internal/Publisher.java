@@ -1,27 +1,24 @@
 package io.ucsync.sip.internal;
 
+import io.ucsync.sip.PresencePublication;
+import io.ucsync.sip.PublicationResult;
+import io.ucsync.sip.SipRequestFailedException;
 import java.text.ParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
-
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.Address;
 import javax.sip.header.CSeqHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.sip.PresencePublication;
-import io.ucsync.sip.PublicationResult;
-import io.ucsync.sip.SipRequestFailedException;
 
 /**
  * Publishes ucsync's presence for workers. One publication per worker is in flight at a time: each worker's
@@ -37,7 +34,8 @@ public abstract class Publisher {
     private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
 
     /** The result of a publication made while no server of the front end answers: kept and sent when one does. */
-    public static final PublicationResult HELD = new PublicationResult(0, "held until a server of the front end answers", null);
+    public static final PublicationResult HELD =
+            new PublicationResult(0, "held until a server of the front end answers", null);
 
     /** A worker's out-of-dialog request sequence: one Call-ID, increasing CSeqs. */
     protected static final class Sequence {
@@ -63,6 +61,7 @@ public abstract class Publisher {
     private final Map<String, CompletableFuture<?>> tails = new HashMap<>();
     /** Per worker, the publication last asked for (not removals); written on the agent thread. */
     private final Map<String, PresencePublication> held = new ConcurrentHashMap<>();
+
     private boolean suspended;
 
     protected Publisher(Requests requests, Transactions transactions, ScheduledExecutorService agent) {
@@ -115,12 +114,17 @@ public abstract class Publisher {
         }
         suspended = false;
         for (PresencePublication publication : List.copyOf(held.values())) {
-            publish(publication).whenCompleteAsync((result, error) -> {
-                if (error != null && !suspended) {
-                    LOG.warn("publication for {} not made again on the new server: {}", publication.sipUri(),
-                            Subscriptions.messageOf(error));
-                }
-            }, agent);
+            publish(publication)
+                    .whenCompleteAsync(
+                            (result, error) -> {
+                                if (error != null && !suspended) {
+                                    LOG.warn(
+                                            "publication for {} not made again on the new server: {}",
+                                            publication.sipUri(),
+                                            Subscriptions.messageOf(error));
+                                }
+                            },
+                            agent);
         }
     }
 
@@ -144,23 +148,30 @@ public abstract class Publisher {
         CompletableFuture<T> result = new CompletableFuture<>();
         agent.execute(() -> {
             CompletableFuture<?> previous = tails.getOrDefault(worker, CompletableFuture.completedFuture(null));
-            CompletableFuture<T> next = previous.handle((r, e) -> null).thenComposeAsync(ignored -> {
-                try {
-                    return step.get();
-                } catch (RuntimeException e) {
-                    return CompletableFuture.failedFuture(e);
-                }
-            }, agent);
+            CompletableFuture<T> next = previous.handle((r, e) -> null)
+                    .thenComposeAsync(
+                            ignored -> {
+                                try {
+                                    return step.get();
+                                } catch (RuntimeException e) {
+                                    return CompletableFuture.failedFuture(e);
+                                }
+                            },
+                            agent);
             tails.put(worker, next);
-            next.whenCompleteAsync((value, error) -> {
-                tails.remove(worker, next);
-                if (error != null) {
-                    result.completeExceptionally(error instanceof CompletionException
-                            && error.getCause() != null ? error.getCause() : error);
-                } else {
-                    result.complete(value);
-                }
-            }, agent);
+            next.whenCompleteAsync(
+                    (value, error) -> {
+                        tails.remove(worker, next);
+                        if (error != null) {
+                            result.completeExceptionally(
+                                    error instanceof CompletionException && error.getCause() != null
+                                            ? error.getCause()
+                                            : error);
+                        } else {
+                            result.complete(value);
+                        }
+                    },
+                    agent);
         });
         return result;
     }

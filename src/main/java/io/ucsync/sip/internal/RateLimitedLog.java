@@ -2,7 +2,6 @@ package io.ucsync.sip.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.slf4j.Logger;
 
 /**

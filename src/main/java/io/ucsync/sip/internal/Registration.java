@@ -1,12 +1,12 @@
 package io.ucsync.sip.internal;
 
+import io.ucsync.presence.LogText;
 import java.text.ParseException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
@@ -15,11 +15,8 @@ import javax.sip.header.ContactHeader;
 import javax.sip.header.ExpiresHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.presence.LogText;
 
 /**
  * ucsync's registration with the front end: REGISTER with one Call-ID and increasing CSeqs (RFC 3261 10.2),
@@ -43,12 +40,20 @@ public final class Registration {
     private int failures;
     /** Counts suspensions, so that the answer to a REGISTER sent to a server the agent has left is ignored. */
     private int attempt;
+
     private volatile boolean registered;
     private boolean stopped;
     private ScheduledFuture<?> timer;
 
-    public Registration(Requests requests, Transactions transactions, ScheduledExecutorService agent, int expires,
-            long retryInitialMillis, long retryMaxMillis, String callId, Consumer<Boolean> onChange) {
+    public Registration(
+            Requests requests,
+            Transactions transactions,
+            ScheduledExecutorService agent,
+            int expires,
+            long retryInitialMillis,
+            long retryMaxMillis,
+            String callId,
+            Consumer<Boolean> onChange) {
         this.requests = requests;
         this.transactions = transactions;
         this.agent = agent;
@@ -95,11 +100,15 @@ public final class Registration {
             return;
         }
         int sentIn = attempt;
-        transactions.send(request).whenCompleteAsync((response, error) -> {
-            if (sentIn == attempt) {
-                onAnswer(response, error);
-            }
-        }, agent);
+        transactions
+                .send(request)
+                .whenCompleteAsync(
+                        (response, error) -> {
+                            if (sentIn == attempt) {
+                                onAnswer(response, error);
+                            }
+                        },
+                        agent);
     }
 
     private Request request(int seconds) throws ParseException, InvalidArgumentException {
@@ -126,15 +135,23 @@ public final class Registration {
                 LOG.info("registered {} (expires in {} s)", requests.self().getURI(), granted);
                 onChange.accept(true);
             } else {
-                LOG.debug("registration of {} refreshed (expires in {} s)", requests.self().getURI(), granted);
+                LOG.debug(
+                        "registration of {} refreshed (expires in {} s)",
+                        requests.self().getURI(),
+                        granted);
             }
             return;
         }
-        String why = error != null ? Subscriptions.messageOf(error)
+        String why = error != null
+                ? Subscriptions.messageOf(error)
                 : response.getStatusCode() + " " + LogText.printable(response.getReasonPhrase());
         failures++;
         long delay = SipTimers.backoffMillis(retryInitialMillis, retryMaxMillis, failures);
-        LOG.warn("REGISTER of {} failed: {}; trying again in {} ms", requests.self().getURI(), why, delay);
+        LOG.warn(
+                "REGISTER of {} failed: {}; trying again in {} ms",
+                requests.self().getURI(),
+                why,
+                delay);
         timer = agent.schedule(this::register, delay, TimeUnit.MILLISECONDS);
     }
 

@@ -4,7 +4,6 @@ import java.text.ParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-
 import javax.sip.InvalidArgumentException;
 import javax.sip.ListeningPoint;
 import javax.sip.SipProvider;
@@ -42,8 +41,14 @@ public final class Requests {
     private final Address self;
     private final ContactHeader contact;
 
-    public Requests(AddressFactory addresses, HeaderFactory headers, MessageFactory messages, SipProvider provider,
-            ListeningPoint listeningPoint, String userUri) throws ParseException {
+    public Requests(
+            AddressFactory addresses,
+            HeaderFactory headers,
+            MessageFactory messages,
+            SipProvider provider,
+            ListeningPoint listeningPoint,
+            String userUri)
+            throws ParseException {
         this.addresses = addresses;
         this.headers = headers;
         this.messages = messages;
@@ -124,11 +129,11 @@ public final class Requests {
         CallIdHeader callIdHeader = headers.createCallIdHeader(callId);
         CSeqHeader cseqHeader = headers.createCSeqHeader(cseq, method);
         FromHeader from = headers.createFromHeader(self, fromTag);
-        ViaHeader via = headers.createViaHeader(listeningPoint.getIPAddress(), listeningPoint.getPort(),
-                listeningPoint.getTransport(), null);
+        ViaHeader via = headers.createViaHeader(
+                listeningPoint.getIPAddress(), listeningPoint.getPort(), listeningPoint.getTransport(), null);
         MaxForwardsHeader maxForwards = headers.createMaxForwardsHeader(70);
-        Request request = messages.createRequest((URI) requestUri.clone(), method, callIdHeader, cseqHeader, from, to,
-                List.of(via), maxForwards);
+        Request request = messages.createRequest(
+                (URI) requestUri.clone(), method, callIdHeader, cseqHeader, from, to, List.of(via), maxForwards);
         request.addHeader(contact);
         request.addHeader(headers.createUserAgentHeader(List.of(USER_AGENT)));
         return request;

@@ -1,5 +1,8 @@
 package io.ucsync.sip.internal;
 
+import io.ucsync.presence.PidfDocument;
+import io.ucsync.sip.PresencePublication;
+import io.ucsync.sip.PublicationResult;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -11,20 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-
 import javax.sip.InvalidArgumentException;
 import javax.sip.header.ExpiresHeader;
 import javax.sip.header.MinExpiresHeader;
 import javax.sip.header.SIPETagHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.ucsync.presence.PidfDocument;
-import io.ucsync.sip.PresencePublication;
-import io.ucsync.sip.PublicationResult;
 
 /**
  * SIMPLE publication (RFC 3903): PUBLISH with a PIDF body, then per worker the SIP-ETag the server returned.
@@ -57,8 +54,13 @@ public final class SimplePublisher extends Publisher {
     private final long retryMaxMillis;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-    public SimplePublisher(Requests requests, Transactions transactions, ScheduledExecutorService agent, int expires,
-            long retryInitialMillis, long retryMaxMillis) {
+    public SimplePublisher(
+            Requests requests,
+            Transactions transactions,
+            ScheduledExecutorService agent,
+            int expires,
+            long retryInitialMillis,
+            long retryMaxMillis) {
         super(requests, transactions, agent);
         this.defaultExpires = expires;
         this.retryInitialMillis = retryInitialMillis;
@@ -77,8 +79,11 @@ public final class SimplePublisher extends Publisher {
         }
         Entry entry = entries.computeIfAbsent(key, k -> new Entry(publication.sipUri()));
         try {
-            entry.body = PidfDocument.write(publication.sipUri(), publication.availability(),
-                    PidfDocument.rpidActivityFor(publication.activity())).getBytes(StandardCharsets.UTF_8);
+            entry.body = PidfDocument.write(
+                            publication.sipUri(),
+                            publication.availability(),
+                            PidfDocument.rpidActivityFor(publication.activity()))
+                    .getBytes(StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return failed(e);
         }
@@ -94,23 +99,32 @@ public final class SimplePublisher extends Publisher {
         } catch (ParseException | InvalidArgumentException e) {
             return failed(e);
         }
-        return transactions.send(request).thenComposeAsync(response -> {
-            entry.sequence.used(response);
-            int status = response.getStatusCode();
-            if (status / 100 == 2) {
-                return CompletableFuture.completedFuture(accepted(entry, response));
-            }
-            if (status == Response.CONDITIONAL_REQUEST_FAILED && conditional && retries < 2) {
-                LOG.info("PUBLISH for {}: the server lost ETag {} (412); publishing afresh", entry.worker, entry.etag);
-                entry.etag = null;
-                return put(entry, body, retries + 1);
-            }
-            if (status == Response.INTERVAL_TOO_BRIEF && minExpires(response) > entry.expires && retries < 2) {
-                entry.expires = minExpires(response);
-                return put(entry, body, retries + 1);
-            }
-            return failed(failure(Request.PUBLISH, entry.worker, response));
-        }, agent);
+        return transactions
+                .send(request)
+                .thenComposeAsync(
+                        response -> {
+                            entry.sequence.used(response);
+                            int status = response.getStatusCode();
+                            if (status / 100 == 2) {
+                                return CompletableFuture.completedFuture(accepted(entry, response));
+                            }
+                            if (status == Response.CONDITIONAL_REQUEST_FAILED && conditional && retries < 2) {
+                                LOG.info(
+                                        "PUBLISH for {}: the server lost ETag {} (412); publishing afresh",
+                                        entry.worker,
+                                        entry.etag);
+                                entry.etag = null;
+                                return put(entry, body, retries + 1);
+                            }
+                            if (status == Response.INTERVAL_TOO_BRIEF
+                                    && minExpires(response) > entry.expires
+                                    && retries < 2) {
+                                entry.expires = minExpires(response);
+                                return put(entry, body, retries + 1);
+                            }
+                            return failed(failure(Request.PUBLISH, entry.worker, response));
+                        },
+                        agent);
     }
 
     private PublicationResult accepted(Entry entry, Response response) {
@@ -126,8 +140,10 @@ public final class SimplePublisher extends Publisher {
         if (entry.etag == null) {
             return;
         }
-        entry.refresh = agent.schedule(() -> serialize(Subscriptions.key(entry.worker), () -> refresh(entry)),
-                SipTimers.refreshDelayMillis(grantedSeconds), TimeUnit.MILLISECONDS);
+        entry.refresh = agent.schedule(
+                () -> serialize(Subscriptions.key(entry.worker), () -> refresh(entry)),
+                SipTimers.refreshDelayMillis(grantedSeconds),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Refresh: no body, SIP-If-Match; the answer's ETag replaces the old one. */
@@ -141,49 +157,66 @@ public final class SimplePublisher extends Publisher {
             result = put(entry, entry.body, 0);
         } else {
             try {
-                result = transactions.send(publish(entry, entry.expires, null)).thenComposeAsync(response -> {
-                    entry.sequence.used(response);
-                    int status = response.getStatusCode();
-                    if (status / 100 == 2) {
-                        LOG.debug("PUBLISH for {} refreshed", entry.worker);
-                        return CompletableFuture.completedFuture(accepted(entry, response));
-                    }
-                    if (status == Response.CONDITIONAL_REQUEST_FAILED) {
-                        LOG.info("PUBLISH refresh for {}: the server lost ETag {} (412); publishing afresh",
-                                entry.worker, entry.etag);
-                        entry.etag = null;
-                        return put(entry, entry.body, 1);
-                    }
-                    return failed(failure(Request.PUBLISH, entry.worker, response));
-                }, agent);
+                result = transactions
+                        .send(publish(entry, entry.expires, null))
+                        .thenComposeAsync(
+                                response -> {
+                                    entry.sequence.used(response);
+                                    int status = response.getStatusCode();
+                                    if (status / 100 == 2) {
+                                        LOG.debug("PUBLISH for {} refreshed", entry.worker);
+                                        return CompletableFuture.completedFuture(accepted(entry, response));
+                                    }
+                                    if (status == Response.CONDITIONAL_REQUEST_FAILED) {
+                                        LOG.info(
+                                                "PUBLISH refresh for {}: the server lost ETag {} (412); publishing afresh",
+                                                entry.worker,
+                                                entry.etag);
+                                        entry.etag = null;
+                                        return put(entry, entry.body, 1);
+                                    }
+                                    return failed(failure(Request.PUBLISH, entry.worker, response));
+                                },
+                                agent);
             } catch (ParseException | InvalidArgumentException e) {
                 result = failed(e);
             }
         }
-        return result.whenCompleteAsync((r, error) -> {
-            if (error != null && entries.get(Subscriptions.key(entry.worker)) == entry) {
-                entry.failures++;
-                long delay = SipTimers.backoffMillis(retryInitialMillis, retryMaxMillis, entry.failures);
-                LOG.warn("PUBLISH refresh for {} failed: {}; trying again in {} ms", entry.worker,
-                        Subscriptions.messageOf(error), delay);
-                cancelRefresh(entry);
-                entry.refresh = agent.schedule(() -> serialize(Subscriptions.key(entry.worker), () -> refresh(entry)),
-                        delay, TimeUnit.MILLISECONDS);
-            }
-        }, agent);
+        return result.whenCompleteAsync(
+                (r, error) -> {
+                    if (error != null && entries.get(Subscriptions.key(entry.worker)) == entry) {
+                        entry.failures++;
+                        long delay = SipTimers.backoffMillis(retryInitialMillis, retryMaxMillis, entry.failures);
+                        LOG.warn(
+                                "PUBLISH refresh for {} failed: {}; trying again in {} ms",
+                                entry.worker,
+                                Subscriptions.messageOf(error),
+                                delay);
+                        cancelRefresh(entry);
+                        entry.refresh = agent.schedule(
+                                () -> serialize(Subscriptions.key(entry.worker), () -> refresh(entry)),
+                                delay,
+                                TimeUnit.MILLISECONDS);
+                    }
+                },
+                agent);
     }
 
     /** Removal: {@code Expires: 0} with SIP-If-Match; a 412 means it is gone already. */
     private CompletableFuture<PublicationResult> remove(Entry entry) {
         cancelRefresh(entry);
         try {
-            return transactions.send(publish(entry, 0, null)).thenApplyAsync(response -> {
-                int status = response.getStatusCode();
-                if (status / 100 == 2 || status == Response.CONDITIONAL_REQUEST_FAILED) {
-                    return new PublicationResult(status, response.getReasonPhrase(), null);
-                }
-                throw new CompletionException(failure(Request.PUBLISH, entry.worker, response));
-            }, agent);
+            return transactions
+                    .send(publish(entry, 0, null))
+                    .thenApplyAsync(
+                            response -> {
+                                int status = response.getStatusCode();
+                                if (status / 100 == 2 || status == Response.CONDITIONAL_REQUEST_FAILED) {
+                                    return new PublicationResult(status, response.getReasonPhrase(), null);
+                                }
+                                throw new CompletionException(failure(Request.PUBLISH, entry.worker, response));
+                            },
+                            agent);
         } catch (ParseException | InvalidArgumentException e) {
             return failed(e);
         }
@@ -240,7 +273,8 @@ public final class SimplePublisher extends Publisher {
             for (Entry entry : List.copyOf(entries.values())) {
                 removals.add(publish(PresencePublication.remove(entry.worker)).handle((r, e) -> null));
             }
-            CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).whenComplete((r, e) -> done.complete(null));
+            CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new))
+                    .whenComplete((r, e) -> done.complete(null));
         });
         return done;
     }

@@ -21,6 +21,7 @@ public final class SipMessageRules {
 
     /** RFC 3261 25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"). */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9\\-.!%*_+`'~]+");
+
     private static final Pattern VERSION = Pattern.compile("(?i)SIP/[0-9]+\\.[0-9]+");
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+\\-.]*");
     private static final Pattern STATUS_CODE = Pattern.compile("[1-6][0-9][0-9]");
@@ -48,7 +49,10 @@ public final class SipMessageRules {
 
         /** The values of a header, by full and compact name (null for none), in order. */
         public List<String> values(String fullName, String compactName) {
-            return headers.stream().filter(h -> h.is(fullName, compactName)).map(Header::value).toList();
+            return headers.stream()
+                    .filter(h -> h.is(fullName, compactName))
+                    .map(Header::value)
+                    .toList();
         }
     }
 
@@ -63,8 +67,7 @@ public final class SipMessageRules {
         }
     }
 
-    private SipMessageRules() {
-    }
+    private SipMessageRules() {}
 
     /**
      * Checks a message: over a datagram the whole message, over a stream its head up to and including the empty
@@ -88,7 +91,9 @@ public final class SipMessageRules {
             while (lineFeed < bytes.length && bytes[lineFeed] != '\n') {
                 lineFeed++;
             }
-            int end = lineFeed > position && bytes[lineFeed - 1] == '\r' && lineFeed < bytes.length ? lineFeed - 1 : lineFeed;
+            int end = lineFeed > position && bytes[lineFeed - 1] == '\r' && lineFeed < bytes.length
+                    ? lineFeed - 1
+                    : lineFeed;
             if (end == position && lineFeed < bytes.length) {
                 bodyOffset = lineFeed + 1;
                 break;
@@ -103,15 +108,27 @@ public final class SipMessageRules {
         Refusal firstLine = request ? requestLine(lines.get(0)) : statusLine(lines.get(0));
         List<Header> headers = new ArrayList<>();
         Refusal headerLines = headers(lines, headers);
-        List<String> lengths = headers.stream().filter(h -> h.is("Content-Length", "l")).map(Header::value).toList();
-        Refusal framing = bodyOffset < 0 ? Refusal.badRequest("end-of-headers", "No Empty Line After The Headers",
-                "the head does not end with an empty line") : contentLength(lengths, stream);
-        int contentLength = framing == null && !lengths.isEmpty() ? Integer.parseInt(lengths.get(0).strip()) : -1;
+        List<String> lengths = headers.stream()
+                .filter(h -> h.is("Content-Length", "l"))
+                .map(Header::value)
+                .toList();
+        Refusal framing = bodyOffset < 0
+                ? Refusal.badRequest(
+                        "end-of-headers", "No Empty Line After The Headers", "the head does not end with an empty line")
+                : contentLength(lengths, stream);
+        int contentLength = framing == null && !lengths.isEmpty()
+                ? Integer.parseInt(lengths.get(0).strip())
+                : -1;
         Head head = new Head(lines.get(0), request, headers, bodyOffset, contentLength);
-        Refusal refusal = unreadable != null ? unreadable : firstLine != null ? firstLine : headerLines != null ? headerLines : framing;
+        Refusal refusal = unreadable != null
+                ? unreadable
+                : firstLine != null ? firstLine : headerLines != null ? headerLines : framing;
         if (refusal == null && !stream && contentLength > bytes.length - bodyOffset) {
-            refusal = Refusal.badRequest("content-length", "Bad Content-Length", "Content-Length " + contentLength
-                    + " is larger than the body of " + (bytes.length - bodyOffset) + " bytes");
+            refusal = Refusal.badRequest(
+                    "content-length",
+                    "Bad Content-Length",
+                    "Content-Length " + contentLength + " is larger than the body of " + (bytes.length - bodyOffset)
+                            + " bytes");
         }
         return new Verdict(head, refusal);
     }
@@ -119,15 +136,21 @@ public final class SipMessageRules {
     /** One Content-Length, a number of bytes; on a stream it must be there, it is the only framing. */
     private static Refusal contentLength(List<String> lengths, boolean stream) {
         if (lengths.size() > 1) {
-            return Refusal.badRequest("content-length", "Bad Content-Length", lengths.size() + " Content-Length values");
+            return Refusal.badRequest(
+                    "content-length", "Bad Content-Length", lengths.size() + " Content-Length values");
         }
         if (lengths.isEmpty()) {
-            return stream ? Refusal.badRequest("content-length", "Content-Length Required",
-                    "no Content-Length on a stream, where it is the only framing") : null;
+            return stream
+                    ? Refusal.badRequest(
+                            "content-length",
+                            "Content-Length Required",
+                            "no Content-Length on a stream, where it is the only framing")
+                    : null;
         }
         String length = lengths.get(0).strip();
         if (!DIGITS.matcher(length).matches() || Long.parseLong(length) > Integer.MAX_VALUE) {
-            return Refusal.badRequest("content-length", "Bad Content-Length", "Content-Length is not a number of bytes");
+            return Refusal.badRequest(
+                    "content-length", "Bad Content-Length", "Content-Length is not a number of bytes");
         }
         return null;
     }
@@ -138,7 +161,9 @@ public final class SipMessageRules {
         for (int i = from; i < to; i++) {
             int b = bytes[i] & 0xff;
             if (b < 0x20 && b != '\t' || b == 0x7f) {
-                return Refusal.badRequest("control-character", "Control Character In Message",
+                return Refusal.badRequest(
+                        "control-character",
+                        "Control Character In Message",
                         String.format(Locale.ROOT, "control character 0x%02X in the head", b));
             }
             ascii &= b < 0x80;
@@ -147,8 +172,11 @@ public final class SipMessageRules {
             return null;
         }
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, from, to - from));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, from, to - from));
             return null;
         } catch (CharacterCodingException e) {
             return Refusal.badRequest("utf-8", "Not UTF-8", "the head is not UTF-8");
@@ -157,28 +185,37 @@ public final class SipMessageRules {
 
     private static Refusal requestLine(String line) {
         if (line.contains("\t") || line.contains("  ") || line.startsWith(" ")) {
-            return Refusal.badRequest("request-line", "Bad Request Line", "more than one space between request-line elements");
+            return Refusal.badRequest(
+                    "request-line", "Bad Request Line", "more than one space between request-line elements");
         }
         if (line.endsWith(" ")) {
             return Refusal.badRequest("request-line", "Bad Request Line", "space at the end of the request line");
         }
         String[] parts = line.split(" ", -1);
         if (parts.length != 3) {
-            return Refusal.badRequest("request-line", "Bad Request Line", parts.length > 3
-                    ? "whitespace inside the Request-URI" : "not Method SP Request-URI SP SIP-Version");
+            return Refusal.badRequest(
+                    "request-line",
+                    "Bad Request Line",
+                    parts.length > 3
+                            ? "whitespace inside the Request-URI"
+                            : "not Method SP Request-URI SP SIP-Version");
         }
         if (!TOKEN.matcher(parts[0]).matches()) {
             return Refusal.badRequest("request-line", "Bad Request Line", "the method is not a token");
         }
         if (!VERSION.matcher(parts[2]).matches()) {
-            return Refusal.badRequest("request-line", "Bad Request Line", "no SIP-Version at the end of the request line");
+            return Refusal.badRequest(
+                    "request-line", "Bad Request Line", "no SIP-Version at the end of the request line");
         }
         if (!parts[2].equalsIgnoreCase("SIP/2.0")) {
             return new Refusal("version", 505, "Version Not Supported", "SIP version " + parts[2]);
         }
         String uri = parts[1];
         int colon = uri.indexOf(':');
-        if (uri.startsWith("<") || uri.endsWith(">") || colon < 1 || !SCHEME.matcher(uri.substring(0, colon)).matches()) {
+        if (uri.startsWith("<")
+                || uri.endsWith(">")
+                || colon < 1
+                || !SCHEME.matcher(uri.substring(0, colon)).matches()) {
             return Refusal.badRequest("request-uri", "Bad Request-URI", "the Request-URI is not scheme:...");
         }
         String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
@@ -190,7 +227,9 @@ public final class SipMessageRules {
 
     private static Refusal statusLine(String line) {
         String[] parts = line.split(" ", 3);
-        if (parts.length < 3 || !parts[0].equalsIgnoreCase("SIP/2.0") || !STATUS_CODE.matcher(parts[1]).matches()) {
+        if (parts.length < 3
+                || !parts[0].equalsIgnoreCase("SIP/2.0")
+                || !STATUS_CODE.matcher(parts[1]).matches()) {
             return Refusal.badRequest("status-line", "Bad Status Line", "not SIP/2.0 SP Status-Code SP Reason-Phrase");
         }
         return null;

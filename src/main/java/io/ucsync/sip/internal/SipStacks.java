@@ -2,7 +2,6 @@ package io.ucsync.sip.internal;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
 import javax.sip.SipStack;
 
 /** What every JAIN-SIP stack ucsync runs (its user agents, the front-end emulator) needs around the stack itself. */
@@ -11,8 +10,7 @@ public final class SipStacks {
     /** How long a stop waits for a UDP listener's thread that has only just been started. */
     private static final long STOP_WAIT_MILLIS = 2000;
 
-    private SipStacks() {
-    }
+    private SipStacks() {}
 
     /**
      * Stops the stack. JAIN-SIP's UDP listener makes its channel list on its own thread once that thread runs, and its

@@ -5,8 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /** When to refresh what the server granted, and how long to wait before retrying what failed. */
 public final class SipTimers {
 
-    private SipTimers() {
-    }
+    private SipTimers() {}
 
     /**
      * Milliseconds until a registration, subscription or publication granted for {@code grantedSeconds} is

@@ -1,14 +1,11 @@
 package io.ucsync.sip.internal;
 
-import java.util.Properties;
-
-import javax.sip.SipStack;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import gov.nist.core.ServerLogger;
 import gov.nist.javax.sip.message.SIPMessage;
+import java.util.Properties;
+import javax.sip.SipStack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * JAIN-SIP's message trace, sent to slf4j: every SIP message sent or received is logged at TRACE under

@@ -1,12 +1,10 @@
 package io.ucsync.sip.internal;
 
-import java.util.Properties;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import gov.nist.core.StackLogger;
 import io.ucsync.presence.LogText;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * JAIN-SIP's internal log, sent to slf4j under the logger {@code gov.nist.javax.sip} instead of the log4j 1.x

@@ -1,14 +1,5 @@
 package io.ucsync.sip.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Stream;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import gov.nist.javax.sip.header.RequestLine;
 import gov.nist.javax.sip.header.StatusLine;
 import gov.nist.javax.sip.message.SIPMessage;
@@ -20,6 +11,13 @@ import gov.nist.javax.sip.parser.StringMsgParser;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import io.ucsync.presence.LogText;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The front door of every SIP stack ucsync runs (stack property {@code gov.nist.javax.sip.MESSAGE_PARSER_FACTORY}):
@@ -41,8 +39,7 @@ public final class StrictMessageParser implements MessageParser {
     private static final String STAND_IN_URI = "sip:refused.invalid";
 
     /** The answer a stand-in carries; on a stream the connection is closed after it when the framing is lost. */
-    public record Refused(Refusal refusal, boolean closeConnection) {
-    }
+    public record Refused(Refusal refusal, boolean closeConnection) {}
 
     /** Creates the parser of each channel (a UDP thread, a TCP or TLS connection). */
     public static final class Factory implements MessageParserFactory {
@@ -57,8 +54,8 @@ public final class StrictMessageParser implements MessageParser {
         Refusal first;
 
         @Override
-        public void handleException(ParseException ex, SIPMessage message, Class headerClass, String header,
-                String rawMessage) {
+        public void handleException(
+                ParseException ex, SIPMessage message, Class headerClass, String header, String rawMessage) {
             if (first != null) {
                 return;
             }
@@ -66,10 +63,14 @@ public final class StrictMessageParser implements MessageParser {
                 first = Refusal.badRequest("request-line", "Bad Request Line", "JAIN-SIP cannot read the start line");
                 return;
             }
-            String name = header == null || header.indexOf(':') < 0 ? "a" : header.substring(0, header.indexOf(':')).strip();
+            String name = header == null || header.indexOf(':') < 0
+                    ? "a"
+                    : header.substring(0, header.indexOf(':')).strip();
             name = name.length() > 40 ? name.substring(0, 40) : name;
-            first = Refusal.badRequest("malformed-header", "Malformed " + name + " Header", "the " + name
-                    + " header does not follow its grammar");
+            first = Refusal.badRequest(
+                    "malformed-header",
+                    "Malformed " + name + " Header",
+                    "the " + name + " header does not follow its grammar");
         }
     }
 
@@ -92,12 +93,18 @@ public final class StrictMessageParser implements MessageParser {
         SipMessageRules.Head head = verdict.head();
         Refusal refusal = verdict.refusal();
         if (refusal == null && stream && maxMessageSize > 0 && head.contentLength() > maxMessageSize) {
-            refusal = new Refusal("message-size", 513, "Message Too Large", "Content-Length " + head.contentLength()
-                    + " above the largest message read, " + maxMessageSize + " bytes");
+            refusal = new Refusal(
+                    "message-size",
+                    513,
+                    "Message Too Large",
+                    "Content-Length " + head.contentLength() + " above the largest message read, " + maxMessageSize
+                            + " bytes");
         }
         if (refusal == null) {
             // bytes after the body in a datagram are discarded (RFC 3261 18.3), as in a datagram of two requests
-            byte[] message = stream || head.contentLength() < 0 ? bytes : Arrays.copyOf(bytes, head.bodyOffset() + head.contentLength());
+            byte[] message = stream || head.contentLength() < 0
+                    ? bytes
+                    : Arrays.copyOf(bytes, head.bodyOffset() + head.contentLength());
             HeaderComplaints complaints = new HeaderComplaints();
             try {
                 SIPMessage parsed = jainSip.parseSIPMessage(message, readBody, strict, complaints);
@@ -107,7 +114,8 @@ public final class StrictMessageParser implements MessageParser {
                     return parsed;
                 }
             } catch (ParseException | RuntimeException | StackOverflowError e) {
-                refusal = complaints.first != null ? complaints.first
+                refusal = complaints.first != null
+                        ? complaints.first
                         : Refusal.badRequest("malformed", "Bad Request", "JAIN-SIP cannot read it");
             }
         }
@@ -116,7 +124,10 @@ public final class StrictMessageParser implements MessageParser {
 
     /** RFC 3261 8.1.1: every message has Via, From, To, Call-ID and CSeq (an answer copies them). */
     private static Refusal missingHeader(SIPMessage parsed) {
-        if (parsed.getTopmostVia() == null || parsed.getFrom() == null || parsed.getTo() == null || parsed.getCallId() == null
+        if (parsed.getTopmostVia() == null
+                || parsed.getFrom() == null
+                || parsed.getTo() == null
+                || parsed.getCallId() == null
                 || parsed.getCSeq() == null) {
             return Refusal.badRequest("missing-header", "Missing Header", "no Via, From, To, Call-ID or CSeq");
         }
@@ -125,7 +136,8 @@ public final class StrictMessageParser implements MessageParser {
 
     /** RFC 3261 8.1.1.7 and RFC 4475 3.1.2.17: the CSeq method is the request's method. */
     private static Refusal cseqMismatch(SIPMessage parsed) {
-        if (parsed instanceof SIPRequest request && request.getCSeq() != null
+        if (parsed instanceof SIPRequest request
+                && request.getCSeq() != null
                 && !request.getMethod().equals(request.getCSeq().getMethod())) {
             return Refusal.badRequest("cseq-method", "CSeq Method Mismatch", "the CSeq method is not the request's");
         }
@@ -135,12 +147,17 @@ public final class StrictMessageParser implements MessageParser {
     private SIPRequest refuse(SipMessageRules.Head head, Refusal refusal, MessageChannel channel, boolean stream) {
         SIPRequest standIn = head != null && head.request() ? standIn(head, refusal, stream) : null;
         String source = channel == null ? "a peer" : channel.getPeerAddress();
-        String where = channel == null ? "" : " over " + channel.getTransport() + " to " + channel.getHost() + ":" + channel.getPort();
-        String outcome = standIn != null ? "answered " + refusal.status() + " " + refusal.reasonPhrase()
+        String where = channel == null
+                ? ""
+                : " over " + channel.getTransport() + " to " + channel.getHost() + ":" + channel.getPort();
+        String outcome = standIn != null
+                ? "answered " + refusal.status() + " " + refusal.reasonPhrase()
                 : stream ? "dropped and the connection closed" : "dropped";
         String firstLine = head == null ? "(not read)" : LogText.printable(head.firstLine());
-        REFUSALS.warn(refusal.kind() + " " + source + where, "refused a SIP message from " + source + where + " ("
-                + refusal.detail() + "), " + outcome + ": " + firstLine);
+        REFUSALS.warn(
+                refusal.kind() + " " + source + where,
+                "refused a SIP message from " + source + where + " (" + refusal.detail() + "), " + outcome + ": "
+                        + firstLine);
         if (standIn == null && stream && channel != null) {
             channel.close();
         }
@@ -159,19 +176,35 @@ public final class StrictMessageParser implements MessageParser {
         String callId = single(head, "Call-ID", "i");
         String cseq = single(head, "CSeq", null);
         String[] cseqParts = cseq == null ? new String[0] : cseq.split("[ \t]+");
-        if (vias.isEmpty() || from == null || to == null || callId == null || cseqParts.length != 2 || "ACK".equals(cseqParts[1])
-                || Stream.concat(vias.stream(), Stream.of(from, to, callId, cseq)).anyMatch(StrictMessageParser::hasControlCharacter)) {
+        if (vias.isEmpty()
+                || from == null
+                || to == null
+                || callId == null
+                || cseqParts.length != 2
+                || "ACK".equals(cseqParts[1])
+                || Stream.concat(vias.stream(), Stream.of(from, to, callId, cseq))
+                        .anyMatch(StrictMessageParser::hasControlCharacter)) {
             return null;
         }
         boolean framed = stream && head.contentLength() >= 0 && !refusal.kind().equals("message-size");
-        StringBuilder text = new StringBuilder(cseqParts[1]).append(' ').append(STAND_IN_URI).append(" SIP/2.0\r\n");
+        StringBuilder text =
+                new StringBuilder(cseqParts[1]).append(' ').append(STAND_IN_URI).append(" SIP/2.0\r\n");
         vias.forEach(via -> text.append("Via: ").append(via).append("\r\n"));
-        text.append("From: ").append(from).append("\r\nTo: ").append(to).append("\r\nCall-ID: ").append(callId)
-                .append("\r\nCSeq: ").append(cseq).append("\r\nContent-Length: ").append(framed ? head.contentLength() : 0)
+        text.append("From: ")
+                .append(from)
+                .append("\r\nTo: ")
+                .append(to)
+                .append("\r\nCall-ID: ")
+                .append(callId)
+                .append("\r\nCSeq: ")
+                .append(cseq)
+                .append("\r\nContent-Length: ")
+                .append(framed ? head.contentLength() : 0)
                 .append("\r\n\r\n");
         HeaderComplaints complaints = new HeaderComplaints();
         try {
-            SIPMessage parsed = jainSip.parseSIPMessage(text.toString().getBytes(StandardCharsets.UTF_8), false, false, complaints);
+            SIPMessage parsed =
+                    jainSip.parseSIPMessage(text.toString().getBytes(StandardCharsets.UTF_8), false, false, complaints);
             if (!(parsed instanceof SIPRequest request) || complaints.first != null || missingHeader(parsed) != null) {
                 return null;
             }

@@ -30,6 +30,7 @@ final class SubscribePacer {
     private final Queue<Supplier<CompletableFuture<?>>> waiting = new ArrayDeque<>();
     /** Written on the agent thread only. */
     private volatile int inFlight;
+
     private int window;
     private long lastHalvedNanos = System.nanoTime();
 

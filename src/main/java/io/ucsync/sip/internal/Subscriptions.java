@@ -1,5 +1,12 @@
 package io.ucsync.sip.internal;
 
+import gov.nist.javax.sip.header.SIPHeader;
+import gov.nist.javax.sip.message.SIPMessage;
+import io.ucsync.presence.LogText;
+import io.ucsync.presence.Presence;
+import io.ucsync.presence.PresenceDocumentException;
+import io.ucsync.presence.PresenceDocumentReader;
+import io.ucsync.sip.SipDialect;
 import java.net.InetAddress;
 import java.text.ParseException;
 import java.time.Instant;
@@ -16,13 +23,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import javax.sip.InvalidArgumentException;
 import javax.sip.RequestEvent;
 import javax.sip.SipException;
@@ -42,17 +48,8 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.Message;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import gov.nist.javax.sip.header.SIPHeader;
-import gov.nist.javax.sip.message.SIPMessage;
-import io.ucsync.presence.LogText;
-import io.ucsync.presence.Presence;
-import io.ucsync.presence.PresenceDocumentException;
-import io.ucsync.presence.PresenceDocumentReader;
-import io.ucsync.sip.SipDialect;
 
 /**
  * The presence subscriptions of one user agent, kept in step with the set of watched workers: SUBSCRIBE for
@@ -92,9 +89,16 @@ public final class Subscriptions {
      * @param maxInFlight the most SUBSCRIBEs (initial, refresh, unsubscribe) waiting for their answer at a time
      * @param slowAnswerMillis an answer that takes longer makes fewer SUBSCRIBEs go at a time ({@link SubscribePacer})
      */
-    public record Settings(SipDialect dialect, boolean batch, int batchSize, int maxInFlight, long slowAnswerMillis,
-            int expires, long retryInitialMillis, long retryMaxMillis, int maxBodySize) {
-    }
+    public record Settings(
+            SipDialect dialect,
+            boolean batch,
+            int batchSize,
+            int maxInFlight,
+            long slowAnswerMillis,
+            int expires,
+            long retryInitialMillis,
+            long retryMaxMillis,
+            int maxBodySize) {}
 
     private enum State {
         /** Initial SUBSCRIBE sent, no answer yet. */
@@ -116,11 +120,13 @@ public final class Subscriptions {
         final Address target;
         /** Shrinks on the agent thread when a batch is refreshed or re-created; lanes read it. */
         final List<String> members;
+
         volatile State state = State.SUBSCRIBING;
         DialogRef ref;
         ScheduledFuture<?> timer;
         /** Counts the SUBSCRIBEs begun, so that one still waiting in the pacer when a newer one began is not sent. */
         int attempt;
+
         int failures;
         int expires;
         volatile long expiresAtMillis;
@@ -141,7 +147,8 @@ public final class Subscriptions {
                 return members.get(0);
             }
             String first = String.join(", ", members.subList(0, Math.min(3, members.size())));
-            return "batch " + id + " [" + first + (members.size() > 3 ? ", +" + (members.size() - 3) + " more" : "") + "]";
+            return "batch " + id + " [" + first + (members.size() > 3 ? ", +" + (members.size() - 3) + " more" : "")
+                    + "]";
         }
     }
 
@@ -174,13 +181,21 @@ public final class Subscriptions {
     private final Map<String, String> desired = new ConcurrentHashMap<>();
     /** Which subscription delivers each watched worker. Written on the agent thread, read by the lanes. */
     private final Map<String, Subscription> byWorker = new ConcurrentHashMap<>();
+
     private final Set<Subscription> subscriptions = new LinkedHashSet<>();
     /** Dialogs by {@link DialogState#key()}, for NOTIFYs. */
     private final Map<String, DialogRef> dialogs = new ConcurrentHashMap<>();
+
     private boolean enabled;
 
-    public Subscriptions(Requests requests, Transactions transactions, SipProvider provider,
-            ScheduledExecutorService agent, NotificationLanes lanes, PresenceDocumentReader reader, Delivery delivery,
+    public Subscriptions(
+            Requests requests,
+            Transactions transactions,
+            SipProvider provider,
+            ScheduledExecutorService agent,
+            NotificationLanes lanes,
+            PresenceDocumentReader reader,
+            Delivery delivery,
             Settings settings) {
         this.requests = requests;
         this.transactions = transactions;
@@ -416,9 +431,13 @@ public final class Subscriptions {
         requests.add(request, "Supported", "eventlist");
         requests.add(request, "Require", "adhoclist");
         requests.add(request, "Require", "categoryList");
-        List<String> workers = s.members.stream().map(m -> desired.getOrDefault(m, m)).toList();
-        requests.body(request, CategorySubscriptionBody.CONTENT_TYPE,
-                CategorySubscriptionBody.subscribe(requests.self().getURI().toString(), workers, ids.incrementAndGet()));
+        List<String> workers =
+                s.members.stream().map(m -> desired.getOrDefault(m, m)).toList();
+        requests.body(
+                request,
+                CategorySubscriptionBody.CONTENT_TYPE,
+                CategorySubscriptionBody.subscribe(
+                        requests.self().getURI().toString(), workers, ids.incrementAndGet()));
         return request;
     }
 
@@ -453,8 +472,12 @@ public final class Subscriptions {
             if (s.remade) {
                 LOG.debug("subscribed to {} again ({}, expires in {} s)", s.describe(), status, granted);
             } else {
-                LOG.info("subscribed to {} ({} {}, expires in {} s)", s.describe(), status,
-                        LogText.printable(response.getReasonPhrase()), granted);
+                LOG.info(
+                        "subscribed to {} ({} {}, expires in {} s)",
+                        s.describe(),
+                        status,
+                        LogText.printable(response.getReasonPhrase()),
+                        granted);
             }
             s.remade = false;
         } else if (status == Response.INTERVAL_TOO_BRIEF && minExpires(response) > s.expires) {
@@ -473,8 +496,11 @@ public final class Subscriptions {
      * some of its workers (another 4xx, but for a too brief interval, an unknown dialog or an unknown event package).
      */
     private static boolean splitsOn(int status) {
-        return status == Response.MESSAGE_TOO_LARGE || status / 100 == 4 && status != Response.INTERVAL_TOO_BRIEF
-                && status != Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST && status != Response.BAD_EVENT;
+        return status == Response.MESSAGE_TOO_LARGE
+                || status / 100 == 4
+                        && status != Response.INTERVAL_TOO_BRIEF
+                        && status != Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST
+                        && status != Response.BAD_EVENT;
     }
 
     /**
@@ -497,8 +523,12 @@ public final class Subscriptions {
         if (status == Response.REQUEST_ENTITY_TOO_LARGE || status == Response.MESSAGE_TOO_LARGE) {
             if (refused / 2 < batchLimit) {
                 batchLimit = Math.max(1, refused / 2);
-                LOG.info("a batched subscription of {} workers was refused ({} {}): batches of at most {} from now on",
-                        refused, status, LogText.printable(reason), batchLimit);
+                LOG.info(
+                        "a batched subscription of {} workers was refused ({} {}): batches of at most {} from now on",
+                        refused,
+                        status,
+                        LogText.printable(reason),
+                        batchLimit);
             }
             part = batchLimit;
         } else {
@@ -513,8 +543,8 @@ public final class Subscriptions {
     private void scheduleRefresh(Subscription s, DialogRef ref, int grantedSeconds) {
         cancelTimer(s);
         s.expiresAtMillis = System.currentTimeMillis() + grantedSeconds * 1000L;
-        s.timer = agent.schedule(() -> guarded(() -> refresh(ref)), SipTimers.refreshDelayMillis(grantedSeconds),
-                TimeUnit.MILLISECONDS);
+        s.timer = agent.schedule(
+                () -> guarded(() -> refresh(ref)), SipTimers.refreshDelayMillis(grantedSeconds), TimeUnit.MILLISECONDS);
     }
 
     private void refresh(DialogRef ref) {
@@ -579,13 +609,17 @@ public final class Subscriptions {
         if (retryAfterSeconds > 0) {
             delay = Math.max(delay, retryAfterSeconds * 1000L);
         }
-        retryLater(s, delay, "was ended by the server (" + (reason == null ? "no reason" : LogText.printable(reason)) + ")");
+        retryLater(
+                s,
+                delay,
+                "was ended by the server (" + (reason == null ? "no reason" : LogText.printable(reason)) + ")");
     }
 
     /** The server shortened the subscription in a NOTIFY: refresh in time for the shorter lifetime. */
     private void onShortened(DialogRef ref, int expiresSeconds) {
         Subscription s = ref.subscription;
-        if (s.ref == ref && s.state == State.ACTIVE
+        if (s.ref == ref
+                && s.state == State.ACTIVE
                 && s.expiresAtMillis - System.currentTimeMillis() > expiresSeconds * 1000L + 1000) {
             scheduleRefresh(s, ref, expiresSeconds);
         }
@@ -713,8 +747,7 @@ public final class Subscriptions {
     }
 
     static String messageOf(Throwable error) {
-        Throwable e = error instanceof CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
@@ -743,8 +776,10 @@ public final class Subscriptions {
             // after a move to another server, or sent by anyone: a line a minute per sender is enough
             InetAddress remote = ((SIPMessage) request).getRemoteAddress();
             String source = remote == null ? "an unknown address" : remote.getHostAddress();
-            STRAYS.info(method + " " + source, method + " from " + LogText.printable(source) + " for no subscription of ours (Call-ID "
-                    + LogText.printable(callId) + ") " + (answered ? "answered 481" : "dropped"));
+            STRAYS.info(
+                    method + " " + source,
+                    method + " from " + LogText.printable(source) + " for no subscription of ours (Call-ID "
+                            + LogText.printable(callId) + ") " + (answered ? "answered 481" : "dropped"));
             return;
         }
         if (ref.closed) {
@@ -755,7 +790,8 @@ public final class Subscriptions {
         }
         Header stateHeader = request.getHeader(SubscriptionStateHeader.NAME);
         SubscriptionStateHeader subscriptionState = stateHeader instanceof SubscriptionStateHeader ssh ? ssh : null;
-        String state = subscriptionState == null ? SubscriptionStateHeader.ACTIVE.toLowerCase(Locale.ROOT)
+        String state = subscriptionState == null
+                ? SubscriptionStateHeader.ACTIVE.toLowerCase(Locale.ROOT)
                 : subscriptionState.getState().toLowerCase(Locale.ROOT);
         DialogState dialog = ref.dialog;
         if (!dialog.established()) {
@@ -771,9 +807,10 @@ public final class Subscriptions {
             respond(request, Response.OK, null);
         }
         if (SubscriptionStateHeader.TERMINATED.equalsIgnoreCase(state)) {
-            agent.execute(() -> guarded(() -> onTerminated(ref, subscriptionState.getReasonCode(),
-                    subscriptionState.getRetryAfter())));
-        } else if (subscriptionState != null && subscriptionState.getExpires() > 0
+            agent.execute(() -> guarded(
+                    () -> onTerminated(ref, subscriptionState.getReasonCode(), subscriptionState.getRetryAfter())));
+        } else if (subscriptionState != null
+                && subscriptionState.getExpires() > 0
                 && ref.subscription.expiresAtMillis - System.currentTimeMillis()
                         > subscriptionState.getExpires() * 1000L + 1000) {
             int expires = subscriptionState.getExpires();
@@ -798,8 +835,15 @@ public final class Subscriptions {
         if (response.getStatusCode() / 100 == 2 && body != null && body.length > 0) {
             long cseq = cseqOf(response);
             String contentType = contentTypeOf(response);
-            lanes.submit(ref.subscription.id, () -> read(ref, String.valueOf(response.getStatusCode()), cseq,
-                    contentType, body, SubscriptionStateHeader.ACTIVE.toLowerCase(Locale.ROOT)));
+            lanes.submit(
+                    ref.subscription.id,
+                    () -> read(
+                            ref,
+                            String.valueOf(response.getStatusCode()),
+                            cseq,
+                            contentType,
+                            body,
+                            SubscriptionStateHeader.ACTIVE.toLowerCase(Locale.ROOT)));
         }
     }
 
@@ -833,8 +877,12 @@ public final class Subscriptions {
             return;
         }
         if (body.length > settings.maxBodySize()) {
-            LOG.warn("{} for {} refused: body of {} bytes exceeds maxBodySize {}; subscription kept, last presence unchanged",
-                    method, s.describe(), body.length, settings.maxBodySize());
+            LOG.warn(
+                    "{} for {} refused: body of {} bytes exceeds maxBodySize {}; subscription kept, last presence unchanged",
+                    method,
+                    s.describe(),
+                    body.length,
+                    settings.maxBodySize());
             return;
         }
         String subscribed = s.batch ? requests.self().getURI().toString() : desired.get(s.members.get(0));
@@ -845,12 +893,18 @@ public final class Subscriptions {
         try {
             presences = reader.read(contentType, body, subscribed, Instant.now());
         } catch (PresenceDocumentException e) {
-            LOG.warn("{} for {} refused: {}; subscription kept, last presence unchanged", method, s.describe(),
+            LOG.warn(
+                    "{} for {} refused: {}; subscription kept, last presence unchanged",
+                    method,
+                    s.describe(),
                     LogText.printable(e.reason()));
             return;
         } catch (RuntimeException e) {
-            LOG.warn("{} for {} refused: unreadable presence document ({}); subscription kept, last presence unchanged",
-                    method, s.describe(), LogText.printable(e.toString()));
+            LOG.warn(
+                    "{} for {} refused: unreadable presence document ({}); subscription kept, last presence unchanged",
+                    method,
+                    s.describe(),
+                    LogText.printable(e.toString()));
             return;
         }
         for (Presence presence : presences) {
@@ -858,8 +912,13 @@ public final class Subscriptions {
             if (worker == null || byWorker.get(key(worker)) != s) {
                 continue;
             }
-            Presence delivered = worker.equals(presence.sipUri()) ? presence
-                    : new Presence(worker, presence.availability(), presence.activity(), presence.source(),
+            Presence delivered = worker.equals(presence.sipUri())
+                    ? presence
+                    : new Presence(
+                            worker,
+                            presence.availability(),
+                            presence.activity(),
+                            presence.source(),
                             presence.publishTime());
             delivery.deliver(s.id, delivered, method, contentType, state);
         }

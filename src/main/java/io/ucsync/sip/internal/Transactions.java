@@ -1,5 +1,12 @@
 package io.ucsync.sip.internal;
 
+import gov.nist.javax.sip.TransactionExt;
+import io.ucsync.presence.LogText;
+import io.ucsync.sip.SipAuthenticationException;
+import io.ucsync.sip.SipPresenceException;
+import io.ucsync.sip.SipRequestFailedException;
+import io.ucsync.sip.SipRequestTimeoutException;
+import io.ucsync.sip.SipTransportException;
 import java.net.SocketException;
 import java.text.ParseException;
 import java.util.ListIterator;
@@ -7,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-
 import javax.sip.ClientTransaction;
 import javax.sip.InvalidArgumentException;
 import javax.sip.ObjectInUseException;
@@ -26,14 +32,6 @@ import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
-import gov.nist.javax.sip.TransactionExt;
-import io.ucsync.presence.LogText;
-import io.ucsync.sip.SipAuthenticationException;
-import io.ucsync.sip.SipPresenceException;
-import io.ucsync.sip.SipRequestFailedException;
-import io.ucsync.sip.SipRequestTimeoutException;
-import io.ucsync.sip.SipTransportException;
-
 /**
  * Sends requests in JAIN-SIP client transactions and completes a future with the final response. Digest
  * challenges (401/407) are answered here, so callers see either the real answer or a
@@ -51,9 +49,8 @@ public final class Transactions {
     /** How long a completed client transaction stays in the stack's table (one JAIN-SIP timer tick). */
     private static final int COMPLETED_LINGER_MILLIS = 500;
 
-    private record Pending(CompletableFuture<Response> future, Request request, int challenges, int generation,
-            long sentNanos) {
-    }
+    private record Pending(
+            CompletableFuture<Response> future, Request request, int challenges, int generation, long sentNanos) {}
 
     /**
      * A request that got no answer while its server answered nothing else either: the server is silent, and
@@ -88,8 +85,12 @@ public final class Transactions {
     private final int timeoutMillis;
 
     /** {@code requestTimeoutMillis} is SIP's Timer F, 64 times T1 (the first UDP retransmission interval). */
-    public Transactions(SipProvider provider, HeaderFactory headers, DigestAuthenticator authenticator,
-            int requestTimeoutMillis, ServerFailures serverFailures) {
+    public Transactions(
+            SipProvider provider,
+            HeaderFactory headers,
+            DigestAuthenticator authenticator,
+            int requestTimeoutMillis,
+            ServerFailures serverFailures) {
         this.provider = provider;
         this.headers = headers;
         this.authenticator = authenticator;
@@ -150,8 +151,10 @@ public final class Transactions {
         if (status == Response.SERVICE_UNAVAILABLE) {
             RetryAfterHeader retryAfter = (RetryAfterHeader) response.getHeader(RetryAfterHeader.NAME);
             int seconds = retryAfter == null ? 0 : retryAfter.getRetryAfter();
-            serverFailures.failed(p.generation(), p.request().getMethod() + " answered 503 "
-                    + LogText.printable(response.getReasonPhrase()) + (seconds > 0 ? " (Retry-After " + seconds + " s)" : ""),
+            serverFailures.failed(
+                    p.generation(),
+                    p.request().getMethod() + " answered 503 " + LogText.printable(response.getReasonPhrase())
+                            + (seconds > 0 ? " (Retry-After " + seconds + " s)" : ""),
                     seconds);
         }
         if (status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED) {
@@ -160,8 +163,9 @@ public final class Transactions {
             } catch (SipAuthenticationException e) {
                 p.future().completeExceptionally(e);
             } catch (ParseException e) {
-                p.future().completeExceptionally(new SipAuthenticationException(
-                        describe(p.request()) + ": cannot answer the challenge: " + e.getMessage()));
+                p.future()
+                        .completeExceptionally(new SipAuthenticationException(
+                                describe(p.request()) + ": cannot answer the challenge: " + e.getMessage()));
             }
             return;
         }
@@ -187,7 +191,8 @@ public final class Transactions {
             p.future().completeExceptionally(new SipRequestTimeoutException(request.getMethod(), target));
             return;
         }
-        serverFailures.failed(p.generation(), request.getMethod() + " got no answer within " + timeoutMillis + " ms", 0);
+        serverFailures.failed(
+                p.generation(), request.getMethod() + " got no answer within " + timeoutMillis + " ms", 0);
         p.future().completeExceptionally(new ServerSilentException(request.getMethod(), target));
     }
 
@@ -231,7 +236,8 @@ public final class Transactions {
             boolean stale = "true".equalsIgnoreCase(c.getParameter("stale"));
             if (p.challenges() > 0 && (!stale || p.challenges() >= MAX_CHALLENGES - 1)) {
                 throw new SipAuthenticationException(describe(original) + ": credentials of user "
-                        + authenticator.username() + " rejected (" + status + " " + LogText.printable(challenge.getReasonPhrase())
+                        + authenticator.username() + " rejected (" + status + " "
+                        + LogText.printable(challenge.getReasonPhrase())
                         + ", realm " + LogText.printable(c.getRealm()) + ")");
             }
             retry.addHeader(authenticator.answer(headers, status, c, original.getMethod(), original.getRequestURI()));
@@ -255,8 +261,10 @@ public final class Transactions {
      */
     public static boolean isServerFailure(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause instanceof SipTransportException || cause instanceof ServerSilentException
-                || cause instanceof SipRequestFailedException failed && failed.statusCode() == Response.SERVICE_UNAVAILABLE;
+        return cause instanceof SipTransportException
+                || cause instanceof ServerSilentException
+                || cause instanceof SipRequestFailedException failed
+                        && failed.statusCode() == Response.SERVICE_UNAVAILABLE;
     }
 
     static String describe(Request request) {
@@ -274,7 +282,9 @@ public final class Transactions {
             root = root.getCause();
         }
         ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
-        if (root instanceof SocketException && "Socket is closed".equals(root.getMessage()) && via != null
+        if (root instanceof SocketException
+                && "Socket is closed".equals(root.getMessage())
+                && via != null
                 && "TLS".equalsIgnoreCase(via.getTransport())) {
             return "the TLS handshake did not complete in time (a plain SIP port, not TLS?)";
         }

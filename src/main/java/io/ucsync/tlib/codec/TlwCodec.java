@@ -10,8 +10,7 @@ public final class TlwCodec {
     /** Pipeline name of the decoder; the keep-alive goes right after it, to count whole frames. */
     public static final String DECODER_NAME = "tlwDecoder";
 
-    private TlwCodec() {
-    }
+    private TlwCodec() {}
 
     /**
      * Adds "tlwDecoder", "tlwEncoder" and "tlwPingAnswer" (PING answered with PONG, keep-alive frames kept from

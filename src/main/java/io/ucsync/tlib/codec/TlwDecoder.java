@@ -1,11 +1,9 @@
 package io.ucsync.tlib.codec;
 
-import java.util.List;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +41,9 @@ public final class TlwDecoder extends ByteToMessageDecoder {
             }
         } catch (TlwProtocolException e) {
             closing = true;
-            String hint = looksLikeTls(in, frameStart) ? " (the bytes are a TLS record: the peer speaks TLS, this side plain TLW/1)" : "";
+            String hint = looksLikeTls(in, frameStart)
+                    ? " (the bytes are a TLS record: the peer speaks TLS, this side plain TLW/1)"
+                    : "";
             in.skipBytes(in.readableBytes());
             LOG.warn("closing TLW/1 connection from {}: {}{}", ctx.channel().remoteAddress(), e.getMessage(), hint);
             ctx.close();
@@ -60,7 +60,10 @@ public final class TlwDecoder extends ByteToMessageDecoder {
             return false;
         }
         int contentType = in.getUnsignedByte(start);
-        return contentType >= 20 && contentType <= 23 && in.getUnsignedByte(start + 1) == 3 && in.getUnsignedByte(start + 2) <= 4;
+        return contentType >= 20
+                && contentType <= 23
+                && in.getUnsignedByte(start + 1) == 3
+                && in.getUnsignedByte(start + 2) <= 4;
     }
 
     private Object nextFrame(ByteBuf in) {

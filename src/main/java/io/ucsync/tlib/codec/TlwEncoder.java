@@ -13,8 +13,7 @@ public final class TlwEncoder extends MessageToByteEncoder<Object> {
 
     public static final TlwEncoder INSTANCE = new TlwEncoder();
 
-    private TlwEncoder() {
-    }
+    private TlwEncoder() {}
 
     @Override
     public boolean acceptOutboundMessage(Object msg) {

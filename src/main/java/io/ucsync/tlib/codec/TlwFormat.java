@@ -6,6 +6,7 @@ final class TlwFormat {
     static final int LENGTH_FIELD_BYTES = 4;
     /** magic 'T' 'L', version, kind: what every frame's length counts at least. */
     static final int HEADER_BYTES = 4;
+
     static final byte MAGIC_T = 0x54;
     static final byte MAGIC_L = 0x4C;
     static final byte VERSION = 1;
@@ -17,6 +18,5 @@ final class TlwFormat {
     /** An attribute's kvlist is level 1; deeper than this is refused. */
     static final int MAX_KVLIST_DEPTH = 8;
 
-    private TlwFormat() {
-    }
+    private TlwFormat() {}
 }

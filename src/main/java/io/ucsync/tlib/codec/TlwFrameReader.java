@@ -4,12 +4,6 @@ import static io.ucsync.tlib.codec.TlwFormat.ATTRIBUTE_HEADER_BYTES;
 import static io.ucsync.tlib.codec.TlwFormat.HEADER_BYTES;
 import static io.ucsync.tlib.codec.TlwFormat.MAX_KVLIST_DEPTH;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-
 import io.netty.buffer.ByteBuf;
 import io.ucsync.tlib.protocol.AttributeId;
 import io.ucsync.tlib.protocol.ConnectionId;
@@ -19,6 +13,11 @@ import io.ucsync.tlib.protocol.KeyValuePair;
 import io.ucsync.tlib.protocol.KvType;
 import io.ucsync.tlib.protocol.TlibMessage;
 import io.ucsync.tlib.protocol.ValueType;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the content of one TLW/1 frame (everything after the length field) into a {@link TlibMessage}
@@ -27,25 +26,26 @@ import io.ucsync.tlib.protocol.ValueType;
  */
 final class TlwFrameReader {
 
-    private static final ThreadLocal<CharsetDecoder> STRICT_UTF8 = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8.newDecoder()
+    private static final ThreadLocal<CharsetDecoder> STRICT_UTF8 = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT));
 
-    private TlwFrameReader() {
-    }
+    private TlwFrameReader() {}
 
     /** Checks a frame's length field against the bounds of src/main/docs/tlw1.md section 1. */
     static void checkLength(long length, int maxFrameSize) {
         if (length < HEADER_BYTES || length > maxFrameSize) {
-            throw new TlwProtocolException(TlwViolation.LENGTH_OUT_OF_RANGE, "length " + length + ", maximum " + maxFrameSize);
+            throw new TlwProtocolException(
+                    TlwViolation.LENGTH_OUT_OF_RANGE, "length " + length + ", maximum " + maxFrameSize);
         }
     }
 
     /** Checks the magic, version and kind, which are readable as soon as the first 8 bytes of a frame are in. */
     static void checkHeader(ByteBuf buf, int index) {
         if (buf.getByte(index) != TlwFormat.MAGIC_T || buf.getByte(index + 1) != TlwFormat.MAGIC_L) {
-            throw new TlwProtocolException(TlwViolation.BAD_MAGIC,
-                    String.format("0x%02x%02x", buf.getByte(index), buf.getByte(index + 1)));
+            throw new TlwProtocolException(
+                    TlwViolation.BAD_MAGIC, String.format("0x%02x%02x", buf.getByte(index), buf.getByte(index + 1)));
         }
         byte version = buf.getByte(index + 2);
         if (version != TlwFormat.VERSION) {
@@ -82,18 +82,21 @@ final class TlwFrameReader {
             int valueTypeCode = body.readUnsignedByte();
             ValueType valueType = ValueType.of(valueTypeCode);
             if (valueType == null) {
-                throw new TlwProtocolException(TlwViolation.UNKNOWN_VALUE_TYPE, "valueType " + valueTypeCode + " of attribute " + attrId);
+                throw new TlwProtocolException(
+                        TlwViolation.UNKNOWN_VALUE_TYPE, "valueType " + valueTypeCode + " of attribute " + attrId);
             }
             ByteBuf value = slice(body, body.readUnsignedInt(), "attribute " + attrId);
             Object decoded = readValue(valueType, value, attrId);
             AttributeId attribute = AttributeId.of(attrId);
-            // An unknown attrId is skipped; a known one of the wrong type is treated as missing; the first occurrence counts.
+            // An unknown attrId is skipped; a known one of the wrong type is treated as missing; the first occurrence
+            // counts.
             if (attribute != null && attribute.valueType() == valueType) {
                 message.setIfAbsent(attribute, decoded);
             }
         }
         if (body.isReadable()) {
-            throw new TlwProtocolException(TlwViolation.TRAILING_BYTES, body.readableBytes() + " bytes after attribute " + attrCount);
+            throw new TlwProtocolException(
+                    TlwViolation.TRAILING_BYTES, body.readableBytes() + " bytes after attribute " + attrCount);
         }
         return message;
     }
@@ -135,7 +138,8 @@ final class TlwFrameReader {
             int kvTypeCode = list.readUnsignedByte();
             KvType kvType = KvType.of(kvTypeCode);
             if (kvType == null) {
-                throw new TlwProtocolException(TlwViolation.UNKNOWN_KV_TYPE, "kvType " + kvTypeCode + " in " + pairWhere);
+                throw new TlwProtocolException(
+                        TlwViolation.UNKNOWN_KV_TYPE, "kvType " + kvTypeCode + " in " + pairWhere);
             }
             ByteBuf value = slice(list, list.readUnsignedInt(), pairWhere);
             Object decoded = switch (kvType) {
@@ -150,21 +154,24 @@ final class TlwFrameReader {
             collection.add(new KeyValuePair(key, kvType, decoded));
         }
         if (list.isReadable()) {
-            throw new TlwProtocolException(TlwViolation.TRAILING_BYTES, list.readableBytes() + " bytes after the last pair of " + where);
+            throw new TlwProtocolException(
+                    TlwViolation.TRAILING_BYTES, list.readableBytes() + " bytes after the last pair of " + where);
         }
         return collection;
     }
 
     private static void need(ByteBuf buf, int bytes, String what) {
         if (buf.readableBytes() < bytes) {
-            throw new TlwProtocolException(TlwViolation.LENGTH_PAST_CONTAINER,
+            throw new TlwProtocolException(
+                    TlwViolation.LENGTH_PAST_CONTAINER,
                     what + " needs " + bytes + " bytes, " + buf.readableBytes() + " left");
         }
     }
 
     private static ByteBuf slice(ByteBuf container, long length, String what) {
         if (length > container.readableBytes()) {
-            throw new TlwProtocolException(TlwViolation.LENGTH_PAST_CONTAINER,
+            throw new TlwProtocolException(
+                    TlwViolation.LENGTH_PAST_CONTAINER,
                     what + " has length " + length + ", " + container.readableBytes() + " bytes left");
         }
         return container.readSlice((int) length);
@@ -172,7 +179,8 @@ final class TlwFrameReader {
 
     private static void exactLength(ByteBuf value, int expected, String what) {
         if (value.readableBytes() != expected) {
-            throw new TlwProtocolException(TlwViolation.WRONG_VALUE_LENGTH,
+            throw new TlwProtocolException(
+                    TlwViolation.WRONG_VALUE_LENGTH,
                     what + " has " + value.readableBytes() + " bytes, not " + expected);
         }
     }

@@ -1,7 +1,5 @@
 package io.ucsync.tlib.codec;
 
-import java.util.Map;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.ucsync.tlib.protocol.AttributeId;
@@ -10,6 +8,7 @@ import io.ucsync.tlib.protocol.KeepAliveFrame;
 import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.KeyValuePair;
 import io.ucsync.tlib.protocol.TlibMessage;
+import java.util.Map;
 
 /**
  * Writes whole TLW/1 frames, length field included; a message's ReferenceID goes first, as src/main/docs/tlw1.md
@@ -17,8 +16,7 @@ import io.ucsync.tlib.protocol.TlibMessage;
  */
 final class TlwFrameWriter {
 
-    private TlwFrameWriter() {
-    }
+    private TlwFrameWriter() {}
 
     static void write(Object frame, ByteBuf out) {
         if (frame instanceof TlibMessage message) {
@@ -33,7 +31,10 @@ final class TlwFrameWriter {
     }
 
     private static void writeHeader(ByteBuf out, byte kind) {
-        out.writeByte(TlwFormat.MAGIC_T).writeByte(TlwFormat.MAGIC_L).writeByte(TlwFormat.VERSION).writeByte(kind);
+        out.writeByte(TlwFormat.MAGIC_T)
+                .writeByte(TlwFormat.MAGIC_L)
+                .writeByte(TlwFormat.VERSION)
+                .writeByte(kind);
     }
 
     private static void writeMessage(TlibMessage message, ByteBuf out) {

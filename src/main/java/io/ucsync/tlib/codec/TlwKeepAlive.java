@@ -1,17 +1,15 @@
 package io.ucsync.tlib.codec;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.ucsync.tlib.protocol.KeepAliveFrame;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keep-alive of src/main/docs/tlw1.md section 6, the same on both sides: when nothing has arrived for one timeout it
@@ -61,8 +59,10 @@ public final class TlwKeepAlive extends IdleStateHandler {
             // from the tail: this handler sits before the encoder, so ctx.write would pass the frame by it unencoded
             ctx.channel().writeAndFlush(KeepAliveFrame.ping(++pingSequence));
         } else {
-            LOG.warn("closing TLW/1 connection with {}: nothing arrived for two keep-alive timeouts of {} ms",
-                    ctx.channel().remoteAddress(), timeout.toMillis());
+            LOG.warn(
+                    "closing TLW/1 connection with {}: nothing arrived for two keep-alive timeouts of {} ms",
+                    ctx.channel().remoteAddress(),
+                    timeout.toMillis());
             ctx.close();
         }
     }

@@ -14,8 +14,7 @@ final class TlwPingAnswer extends ChannelInboundHandlerAdapter {
 
     static final TlwPingAnswer INSTANCE = new TlwPingAnswer();
 
-    private TlwPingAnswer() {
-    }
+    private TlwPingAnswer() {}
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object frame) {

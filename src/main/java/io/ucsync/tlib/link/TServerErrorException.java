@@ -21,7 +21,8 @@ public class TServerErrorException extends TServerLinkException {
     private static String describe(TlibMessage request, TlibMessage error) {
         Integer code = error.getErrorCode();
         ErrorCode known = code == null ? null : ErrorCode.of(code);
-        return "T-Server refused " + request.type() + (request.getThisDN() == null ? "" : " on DN " + request.getThisDN())
+        return "T-Server refused " + request.type()
+                + (request.getThisDN() == null ? "" : " on DN " + request.getThisDN())
                 + ": EventError " + code + (known == null ? "" : " " + known.name())
                 + (error.getErrorMessage() == null ? "" : " (" + error.getErrorMessage() + ")");
     }

@@ -1,29 +1,5 @@
 package io.ucsync.tlib.link;
 
-import java.net.InetSocketAddress;
-import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -50,6 +26,27 @@ import io.ucsync.tlib.protocol.RegisterMode;
 import io.ucsync.tlib.protocol.ServerRole;
 import io.ucsync.tlib.protocol.TlibMessage;
 import io.ucsync.tls.TlsSettings;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connector's one long-lived TLW/1 connection to a T-Server pair (src/main/docs/tlw1.md sections 5-7).
@@ -108,6 +105,7 @@ public final class TServerLink implements AutoCloseable {
     private final List<String> roundFailures = new ArrayList<>();
     /** DN registrations and queries that failed since they were last told (once a second at most). */
     private int failedRegistrations;
+
     private int failedQueries;
     /** What the last outage line said: a retry failing alike stays quiet, a new reason is told; null while up. */
     private String reportedOutage;
@@ -116,16 +114,15 @@ public final class TServerLink implements AutoCloseable {
     private volatile String connectedTo;
     /** The server the link was last up on (its resync done), to tell a switchover from a reconnect. */
     private String lastUpOn;
+
     private volatile boolean switchLinkUp;
     /** On the loop: whether start() has run. */
     private boolean started;
 
-    private record HeldEvent(TlibMessage event, EventKind kind) {
-    }
+    private record HeldEvent(TlibMessage event, EventKind kind) {}
 
-    private record PendingRequest(TlibMessage request, CompletableFuture<TlibMessage> result, Channel channel,
-            ScheduledFuture<?> timeout) {
-    }
+    private record PendingRequest(
+            TlibMessage request, CompletableFuture<TlibMessage> result, Channel channel, ScheduledFuture<?> timeout) {}
 
     /**
      * A link on an event loop of {@code group}, which its owner shuts down; with a null group the link runs on a
@@ -139,9 +136,12 @@ public final class TServerLink implements AutoCloseable {
         this.backoff = config.reconnectDelay();
         // built once, so that a store that cannot be read fails here, naming its file
         this.sslContext = config.tls() == null ? null : config.tls().sslContext();
-        this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        this.bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.requestTimeout().toMillis()));
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.min(Integer.MAX_VALUE, config.requestTimeout().toMillis()));
     }
 
     public String name() {
@@ -174,7 +174,8 @@ public final class TServerLink implements AutoCloseable {
         loop.execute(() -> {
             listeners.add(listener);
             if (droppedWhileHeld > 0) {
-                LOG.warn("T-Server link '{}': {} events dropped while no listener was attached", name, droppedWhileHeld);
+                LOG.warn(
+                        "T-Server link '{}': {} events dropped while no listener was attached", name, droppedWhileHeld);
                 droppedWhileHeld = 0;
             }
             List<HeldEvent> replay = new ArrayList<>(held);
@@ -242,13 +243,17 @@ public final class TServerLink implements AutoCloseable {
     /** On the loop, while up: registers a DN new to the link and hands its EventAddressInfo to the listeners. */
     private CompletableFuture<TlibMessage> registerAndQuery(String dn) {
         Channel channel = primary;
-        return ensureRegistered(dn).thenCompose(registered -> sendPaced(channel, query(dn))).whenComplete((info, error) -> {
-            if (info != null) {
-                deliver(info, EventKind.RESYNC);
-            } else if (registeredOnConnection.contains(dn)) {
-                queryFailed(dn, channel, error); // registered, not queried (a failed registration is tried again by itself)
-            }
-        });
+        return ensureRegistered(dn)
+                .thenCompose(registered -> sendPaced(channel, query(dn)))
+                .whenComplete((info, error) -> {
+                    if (info != null) {
+                        deliver(info, EventKind.RESYNC);
+                    } else if (registeredOnConnection.contains(dn)) {
+                        queryFailed(
+                                dn, channel,
+                                error); // registered, not queried (a failed registration is tried again by itself)
+                    }
+                });
     }
 
     /**
@@ -265,12 +270,16 @@ public final class TServerLink implements AutoCloseable {
                 result.complete(null);
                 return;
             }
-            send(primary, TlibMessage.create(MessageType.RequestUnregisterAddress).thisDN(dn)).whenComplete((answer, error) -> {
-                if (error != null) {
-                    LOG.debug("T-Server link '{}': DN {} not unregistered: {}", name, dn, error.getMessage());
-                }
-                result.complete(null);
-            });
+            send(
+                            primary,
+                            TlibMessage.create(MessageType.RequestUnregisterAddress)
+                                    .thisDN(dn))
+                    .whenComplete((answer, error) -> {
+                        if (error != null) {
+                            LOG.debug("T-Server link '{}': DN {} not unregistered: {}", name, dn, error.getMessage());
+                        }
+                        result.complete(null);
+                    });
         });
         return result;
     }
@@ -289,12 +298,13 @@ public final class TServerLink implements AutoCloseable {
     public void close() {
         if (!loop.isShuttingDown()) {
             loop.submit(() -> {
-                setState(LinkState.CLOSED, "closed");
-                cancelRetry();
-                closeQuietly(standby);
-                closeQuietly(primary);
-                failPending(null, "T-Server link '" + name + "' closed");
-            }).awaitUninterruptibly(config.requestTimeout().toMillis());
+                        setState(LinkState.CLOSED, "closed");
+                        cancelRetry();
+                        closeQuietly(standby);
+                        closeQuietly(primary);
+                        failPending(null, "T-Server link '" + name + "' closed");
+                    })
+                    .awaitUninterruptibly(config.requestTimeout().toMillis());
         }
         if (ownGroup != null) {
             ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -311,22 +321,36 @@ public final class TServerLink implements AutoCloseable {
             roundFailures.clear();
         }
         InetSocketAddress endpoint = config.endpoints().get(index);
-        ChannelFuture connecting = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel channel) {
-                if (sslContext != null) {
-                    channel.pipeline().addLast("tls", new SslHandler(config.tls().clientEngine(sslContext,
-                            endpoint.getHostString(), endpoint.getPort())));
-                }
-                TlwCodec.install(channel.pipeline(), config.maxFrameSize());
-                TlwKeepAlive.install(channel.pipeline(), config.keepAliveTimeout());
-                channel.pipeline().addLast("tserverLink", new ConnectionHandler(index));
-            }
-        }).connect(new InetSocketAddress(endpoint.getHostString(), endpoint.getPort()));
+        ChannelFuture connecting = bootstrap
+                .clone()
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        if (sslContext != null) {
+                            channel.pipeline()
+                                    .addLast(
+                                            "tls",
+                                            new SslHandler(config.tls()
+                                                    .clientEngine(
+                                                            sslContext, endpoint.getHostString(), endpoint.getPort())));
+                        }
+                        TlwCodec.install(channel.pipeline(), config.maxFrameSize());
+                        TlwKeepAlive.install(channel.pipeline(), config.keepAliveTimeout());
+                        channel.pipeline().addLast("tserverLink", new ConnectionHandler(index));
+                    }
+                })
+                .connect(new InetSocketAddress(endpoint.getHostString(), endpoint.getPort()));
         connecting.addListener(done -> {
             if (!done.isSuccess()) {
-                LOG.debug("T-Server link '{}': cannot reach {}: {}", name, describe(endpoint), done.cause().toString());
-                tryNext(index, "cannot reach " + describe(endpoint) + ": " + done.cause().getMessage());
+                LOG.debug(
+                        "T-Server link '{}': cannot reach {}: {}",
+                        name,
+                        describe(endpoint),
+                        done.cause().toString());
+                tryNext(
+                        index,
+                        "cannot reach " + describe(endpoint) + ": "
+                                + done.cause().getMessage());
                 return;
             }
             SslHandler tls = connecting.channel().pipeline().get(SslHandler.class);
@@ -342,9 +366,11 @@ public final class TServerLink implements AutoCloseable {
                     // future failed (then with ClosedChannelException): the exception says why
                     Throwable seen = connecting.channel().attr(TLS_FAILURE).get();
                     connecting.channel().close();
-                    String why = seen != null ? TlsSettings.handshakeFailure(seen)
-                            : handshake.cause() instanceof ClosedChannelException ? "the server closed the connection (a plain TLW/1 port?)"
-                            : TlsSettings.handshakeFailure(handshake.cause());
+                    String why = seen != null
+                            ? TlsSettings.handshakeFailure(seen)
+                            : handshake.cause() instanceof ClosedChannelException
+                                    ? "the server closed the connection (a plain TLW/1 port?)"
+                                    : TlsSettings.handshakeFailure(handshake.cause());
                     tryNext(index, "TLS with " + describe(endpoint) + " failed: " + why);
                 }
             });
@@ -353,15 +379,18 @@ public final class TServerLink implements AutoCloseable {
 
     private void registerClient(Channel channel, int index) {
         TlibMessage registerClient = TlibMessage.create(MessageType.RequestRegisterClient)
-                .applicationName(config.applicationName()).protocolVersion(PROTOCOL_VERSION);
+                .applicationName(config.applicationName())
+                .protocolVersion(PROTOCOL_VERSION);
         if (!config.remoteKeepAlive().isZero()) {
-            registerClient.extensions(new KeyValueCollection().addInt(REMOTE_KEEPALIVE_KEY, (int) config.remoteKeepAlive().toSeconds()));
+            registerClient.extensions(new KeyValueCollection()
+                    .addInt(REMOTE_KEEPALIVE_KEY, (int) config.remoteKeepAlive().toSeconds()));
         }
         send(channel, registerClient).whenComplete((serverInfo, error) -> {
             if (state == LinkState.CLOSED) {
                 channel.close();
             } else if (error != null) {
-                LOG.debug("T-Server link '{}': registration with {} failed: {}", name, remote(channel), error.toString());
+                LOG.debug(
+                        "T-Server link '{}': registration with {} failed: {}", name, remote(channel), error.toString());
                 channel.close();
                 tryNext(index, registrationFailure(config.endpoints().get(index), channel, error));
             } else if (serverInfo.getServerRole() == ServerRole.Primary) {
@@ -400,14 +429,21 @@ public final class TServerLink implements AutoCloseable {
             connect(index + 1);
             return;
         }
-        LOG.debug("T-Server link '{}': {} is Backup; waiting {} ms for a promotion", name, remote(channel), backoff.toMillis());
+        LOG.debug(
+                "T-Server link '{}': {} is Backup; waiting {} ms for a promotion",
+                name,
+                remote(channel),
+                backoff.toMillis());
         standby = channel;
-        retryTask = loop.schedule(() -> {
-            standby = null;
-            channel.close();
-            roundFailures.add(remote(channel) + " is Backup and was not promoted");
-            roundFailed();
-        }, backoff.toMillis(), TimeUnit.MILLISECONDS);
+        retryTask = loop.schedule(
+                () -> {
+                    standby = null;
+                    channel.close();
+                    roundFailures.add(remote(channel) + " is Backup and was not promoted");
+                    roundFailed();
+                },
+                backoff.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private void tryNext(int index, String reason) {
@@ -426,8 +462,12 @@ public final class TServerLink implements AutoCloseable {
         }
         String reasons = String.join("; ", roundFailures);
         if (!reasons.equals(reportedOutage)) {
-            LOG.warn("T-Server link '{}': no primary among {} ({}); retrying with back-off up to {} ms", name,
-                    config.endpoints().stream().map(TServerLink::describe).toList(), reasons, config.reconnectMaxDelay().toMillis());
+            LOG.warn(
+                    "T-Server link '{}': no primary among {} ({}); retrying with back-off up to {} ms",
+                    name,
+                    config.endpoints().stream().map(TServerLink::describe).toList(),
+                    reasons,
+                    config.reconnectMaxDelay().toMillis());
             reportedOutage = reasons;
         }
         retryTask = loop.schedule(() -> connect(0), backoff.toMillis(), TimeUnit.MILLISECONDS);
@@ -448,8 +488,10 @@ public final class TServerLink implements AutoCloseable {
         reportedOutage = null;
         setState(LinkState.RESYNCING, "registered with primary " + connectedTo);
         List<String> toRegister = List.copyOf(dns);
-        EventKind kind = lastUpOn != null && !lastUpOn.equals(connectedTo) ? EventKind.RESYNC_ON_NEW_SERVER : EventKind.RESYNC;
-        List<CompletableFuture<TlibMessage>> registrations = toRegister.stream().map(this::ensureRegistered).toList();
+        EventKind kind =
+                lastUpOn != null && !lastUpOn.equals(connectedTo) ? EventKind.RESYNC_ON_NEW_SERVER : EventKind.RESYNC;
+        List<CompletableFuture<TlibMessage>> registrations =
+                toRegister.stream().map(this::ensureRegistered).toList();
         whenAllSettled(registrations, () -> {
             List<CompletableFuture<TlibMessage>> queries = new ArrayList<>();
             for (String dn : toRegister) {
@@ -475,9 +517,13 @@ public final class TServerLink implements AutoCloseable {
             return; // lost during the resync; the next one starts over
         }
         lastUpOn = connectedTo;
-        long answered = queries.stream().filter(query -> !query.isCompletedExceptionally()).count();
-        setState(LinkState.UP, "up on " + connectedTo + ": " + registeredOnConnection.size() + " of " + attempted.size()
-                + " DNs registered, " + answered + " queried");
+        long answered = queries.stream()
+                .filter(query -> !query.isCompletedExceptionally())
+                .count();
+        setState(
+                LinkState.UP,
+                "up on " + connectedTo + ": " + registeredOnConnection.size() + " of " + attempted.size()
+                        + " DNs registered, " + answered + " queried");
         for (String dn : List.copyOf(dns)) {
             if (!attempted.contains(dn) && !registeredOnConnection.contains(dn) && !registering.containsKey(dn)) {
                 registerAndQuery(dn); // asked for while the resync was under way
@@ -495,8 +541,13 @@ public final class TServerLink implements AutoCloseable {
             return inFlight;
         }
         // whenComplete's own future completes only after the sets are updated, so its dependants see them updated
-        CompletableFuture<TlibMessage> registered = sendPaced(primary, TlibMessage.create(MessageType.RequestRegisterAddress)
-                .thisDN(dn).registerMode(RegisterMode.Share).controlMode(ControlMode.Default).addressType(AddressType.DN))
+        CompletableFuture<TlibMessage> registered = sendPaced(
+                        primary,
+                        TlibMessage.create(MessageType.RequestRegisterAddress)
+                                .thisDN(dn)
+                                .registerMode(RegisterMode.Share)
+                                .controlMode(ControlMode.Default)
+                                .addressType(AddressType.DN))
                 .whenComplete((answer, error) -> {
                     registering.remove(dn);
                     if (error != null) {
@@ -505,7 +556,10 @@ public final class TServerLink implements AutoCloseable {
                         registeredOnConnection.add(dn);
                     } else {
                         // unregistered while its registration was on its way: undone, or its events would keep coming
-                        send(primary, TlibMessage.create(MessageType.RequestUnregisterAddress).thisDN(dn));
+                        send(
+                                primary,
+                                TlibMessage.create(MessageType.RequestUnregisterAddress)
+                                        .thisDN(dn));
                     }
                 });
         if (!registered.isDone()) {
@@ -526,12 +580,20 @@ public final class TServerLink implements AutoCloseable {
         }
         if (failedRegistrations++ == 0) {
             String example = "DN " + dn + ": " + error.getMessage();
-            loop.schedule(() -> {
-                LOG.warn("T-Server link '{}': {} DN registration(s) failed (e.g. {}); each is tried again", name, failedRegistrations, example);
-                failedRegistrations = 0;
-            }, 1, TimeUnit.SECONDS);
+            loop.schedule(
+                    () -> {
+                        LOG.warn(
+                                "T-Server link '{}': {} DN registration(s) failed (e.g. {}); each is tried again",
+                                name,
+                                failedRegistrations,
+                                example);
+                        failedRegistrations = 0;
+                    },
+                    1,
+                    TimeUnit.SECONDS);
         }
-        loop.schedule(() -> retryRegistration(dn, channel), config.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
+        loop.schedule(
+                () -> retryRegistration(dn, channel), config.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -546,24 +608,40 @@ public final class TServerLink implements AutoCloseable {
         }
         if (failedQueries++ == 0) {
             String example = "DN " + dn + ": " + error.getMessage();
-            loop.schedule(() -> {
-                LOG.warn("T-Server link '{}': {} DN query(ies) failed (e.g. {}); each is asked again", name, failedQueries, example);
-                failedQueries = 0;
-            }, 1, TimeUnit.SECONDS);
+            loop.schedule(
+                    () -> {
+                        LOG.warn(
+                                "T-Server link '{}': {} DN query(ies) failed (e.g. {}); each is asked again",
+                                name,
+                                failedQueries,
+                                example);
+                        failedQueries = 0;
+                    },
+                    1,
+                    TimeUnit.SECONDS);
         }
-        loop.schedule(() -> {
-            if (channel == primary && dns.contains(dn) && registeredOnConnection.contains(dn)) {
-                registerAndQuery(dn);
-            }
-        }, config.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
+        loop.schedule(
+                () -> {
+                    if (channel == primary && dns.contains(dn) && registeredOnConnection.contains(dn)) {
+                        registerAndQuery(dn);
+                    }
+                },
+                config.reconnectDelay().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private void retryRegistration(String dn, Channel channel) {
-        if (channel != primary || !dns.contains(dn) || registeredOnConnection.contains(dn) || registering.containsKey(dn)) {
+        if (channel != primary
+                || !dns.contains(dn)
+                || registeredOnConnection.contains(dn)
+                || registering.containsKey(dn)) {
             return; // registered meanwhile, no longer wanted, or the connection is gone (its resync registers it)
         }
         if (state != LinkState.UP) {
-            loop.schedule(() -> retryRegistration(dn, channel), config.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
+            loop.schedule(
+                    () -> retryRegistration(dn, channel),
+                    config.reconnectDelay().toMillis(),
+                    TimeUnit.MILLISECONDS);
             return;
         }
         registerAndQuery(dn);
@@ -573,8 +651,9 @@ public final class TServerLink implements AutoCloseable {
 
     private void submit(TlibMessage request, CompletableFuture<TlibMessage> result) {
         if (state != LinkState.UP && state != LinkState.RESYNCING) {
-            result.completeExceptionally(new LinkDownException("T-Server link '" + name + "' is " + state
-                    + "; " + request.type() + (request.getThisDN() == null ? "" : " on DN " + request.getThisDN()) + " not sent"));
+            result.completeExceptionally(
+                    new LinkDownException("T-Server link '" + name + "' is " + state + "; " + request.type()
+                            + (request.getThisDN() == null ? "" : " on DN " + request.getThisDN()) + " not sent"));
             return;
         }
         String dn = request.getThisDN();
@@ -626,23 +705,30 @@ public final class TServerLink implements AutoCloseable {
     private CompletableFuture<TlibMessage> send(Channel channel, TlibMessage request) {
         CompletableFuture<TlibMessage> result = new CompletableFuture<>();
         if (channel == null || !channel.isActive()) {
-            result.completeExceptionally(new LinkDownException("T-Server link '" + name + "' has no connection; "
-                    + request.type() + " not sent"));
+            result.completeExceptionally(new LinkDownException(
+                    "T-Server link '" + name + "' has no connection; " + request.type() + " not sent"));
             return result;
         }
         int referenceId = nextReferenceId();
         request.referenceId(referenceId);
-        ScheduledFuture<?> timeout = loop.schedule(() -> {
-            PendingRequest expired = pending.remove(referenceId);
-            if (expired != null) {
-                expired.result().completeExceptionally(new TServerTimeoutException(request, config.requestTimeout(), remote(channel)));
-            }
-        }, config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timeout = loop.schedule(
+                () -> {
+                    PendingRequest expired = pending.remove(referenceId);
+                    if (expired != null) {
+                        expired.result()
+                                .completeExceptionally(
+                                        new TServerTimeoutException(request, config.requestTimeout(), remote(channel)));
+                    }
+                },
+                config.requestTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
         pending.put(referenceId, new PendingRequest(request, result, channel, timeout));
         channel.writeAndFlush(request).addListener(written -> {
             if (!written.isSuccess()) {
-                fail(referenceId, new LinkDownException("T-Server link '" + name + "': " + request.type() + " not sent: "
-                        + written.cause().getMessage()));
+                fail(
+                        referenceId,
+                        new LinkDownException("T-Server link '" + name + "': " + request.type() + " not sent: "
+                                + written.cause().getMessage()));
             }
         });
         return result;
@@ -677,9 +763,13 @@ public final class TServerLink implements AutoCloseable {
         }
         for (PendingRequest request : failed) {
             request.timeout().cancel(false);
-            request.result().completeExceptionally(new LinkDownException(reason + "; " + request.request().type()
-                    + (request.request().getThisDN() == null ? "" : " on DN " + request.request().getThisDN())
-                    + " may or may not have been carried out"));
+            request.result()
+                    .completeExceptionally(new LinkDownException(
+                            reason + "; " + request.request().type()
+                                    + (request.request().getThisDN() == null
+                                            ? ""
+                                            : " on DN " + request.request().getThisDN())
+                                    + " may or may not have been carried out"));
         }
     }
 
@@ -690,7 +780,10 @@ public final class TServerLink implements AutoCloseable {
         if (referenceId != null) {
             PendingRequest request = pending.get(referenceId);
             if (request == null || request.channel() != channel) {
-                LOG.debug("T-Server link '{}': dropping {} for no pending request (answered late, after its timeout)", name, message);
+                LOG.debug(
+                        "T-Server link '{}': dropping {} for no pending request (answered late, after its timeout)",
+                        name,
+                        message);
                 return;
             }
             pending.remove(referenceId);
@@ -702,7 +795,8 @@ public final class TServerLink implements AutoCloseable {
             }
             return;
         }
-        if (channel == standby && message.type() == MessageType.EventPrimaryChanged
+        if (channel == standby
+                && message.type() == MessageType.EventPrimaryChanged
                 && message.getServerRole() == ServerRole.Primary) {
             LOG.info("T-Server link '{}': {} was promoted to primary", name, remote(channel));
             becomePrimary(channel);
@@ -715,7 +809,11 @@ public final class TServerLink implements AutoCloseable {
             switchLinkUp = message.type() == MessageType.EventLinkConnected;
             LOG.info("T-Server link '{}': switch link {} on {}", name, switchLinkUp ? "up" : "down", connectedTo);
         } else if (message.type() == MessageType.EventPrimaryChanged) {
-            LOG.info("T-Server link '{}': {} reports primary changed (role {}); staying", name, connectedTo, message.getServerRole());
+            LOG.info(
+                    "T-Server link '{}': {} reports primary changed (role {}); staying",
+                    name,
+                    connectedTo,
+                    message.getServerRole());
         }
         deliver(message, EventKind.LIVE);
     }
@@ -761,7 +859,10 @@ public final class TServerLink implements AutoCloseable {
         if (held.size() == MAX_HELD_EVENTS) {
             held.removeFirst();
             if (droppedWhileHeld++ == 0) {
-                LOG.warn("T-Server link '{}': no listener for {} events; dropping the oldest until one is added", name, MAX_HELD_EVENTS);
+                LOG.warn(
+                        "T-Server link '{}': no listener for {} events; dropping the oldest until one is added",
+                        name,
+                        MAX_HELD_EVENTS);
             }
         }
         held.addLast(new HeldEvent(event, kind));
@@ -794,11 +895,14 @@ public final class TServerLink implements AutoCloseable {
 
     /** Runs {@code then} on the loop once every future has completed, however. */
     private void whenAllSettled(List<CompletableFuture<TlibMessage>> futures, Runnable then) {
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).whenCompleteAsync((ignored, error) -> then.run(), loop);
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .whenCompleteAsync((ignored, error) -> then.run(), loop);
     }
 
     private static TlibMessage query(String dn) {
-        return TlibMessage.create(MessageType.RequestQueryAddress).thisDN(dn).addressInfoType(AddressInfoType.AgentStatus);
+        return TlibMessage.create(MessageType.RequestQueryAddress)
+                .thisDN(dn)
+                .addressInfoType(AddressInfoType.AgentStatus);
     }
 
     private static void complete(CompletableFuture<TlibMessage> result, TlibMessage answer, Throwable error) {
@@ -821,7 +925,9 @@ public final class TServerLink implements AutoCloseable {
     }
 
     private static String remote(Channel channel) {
-        return channel.remoteAddress() instanceof InetSocketAddress address ? describe(address) : String.valueOf(channel.remoteAddress());
+        return channel.remoteAddress() instanceof InetSocketAddress address
+                ? describe(address)
+                : String.valueOf(channel.remoteAddress());
     }
 
     private static String describe(InetSocketAddress endpoint) {

@@ -1,12 +1,11 @@
 package io.ucsync.tlib.link;
 
+import io.ucsync.tlib.codec.TlwCodec;
+import io.ucsync.tls.TlsSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.ucsync.tlib.codec.TlwCodec;
-import io.ucsync.tls.TlsSettings;
 
 /**
  * How a {@link TServerLink} reaches one T-Server pair.
@@ -23,9 +22,16 @@ import io.ucsync.tls.TlsSettings;
  * @param maxFrameSize      largest frame accepted from the server
  * @param tls               TLW/1 inside TLS with these stores, or null for plain TCP; never falls back to plain
  */
-public record TServerLinkConfig(List<InetSocketAddress> endpoints, String applicationName, Duration keepAliveTimeout,
-        Duration remoteKeepAlive, Duration requestTimeout, Duration reconnectDelay, Duration reconnectMaxDelay,
-        int maxFrameSize, TlsSettings tls) {
+public record TServerLinkConfig(
+        List<InetSocketAddress> endpoints,
+        String applicationName,
+        Duration keepAliveTimeout,
+        Duration remoteKeepAlive,
+        Duration requestTimeout,
+        Duration reconnectDelay,
+        Duration reconnectMaxDelay,
+        int maxFrameSize,
+        TlsSettings tls) {
 
     public TServerLinkConfig {
         endpoints = List.copyOf(endpoints);
@@ -38,8 +44,10 @@ public record TServerLinkConfig(List<InetSocketAddress> endpoints, String applic
         if (keepAliveTimeout.isNegative() || remoteKeepAlive.isNegative()) {
             throw new IllegalArgumentException("keep-alive timeouts cannot be negative");
         }
-        if (remoteKeepAlive.toSeconds() > Integer.MAX_VALUE || (!remoteKeepAlive.isZero() && remoteKeepAlive.toSeconds() == 0)) {
-            throw new IllegalArgumentException("remoteKeepAlive is sent in whole seconds: give at least 1s, or 0 for none");
+        if (remoteKeepAlive.toSeconds() > Integer.MAX_VALUE
+                || (!remoteKeepAlive.isZero() && remoteKeepAlive.toSeconds() == 0)) {
+            throw new IllegalArgumentException(
+                    "remoteKeepAlive is sent in whole seconds: give at least 1s, or 0 for none");
         }
     }
 
@@ -69,7 +77,8 @@ public record TServerLinkConfig(List<InetSocketAddress> endpoints, String applic
                 throw new IllegalArgumentException("T-Server endpoint '" + trimmed + "' has no numeric port");
             }
             if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("T-Server endpoint '" + trimmed + "' has port " + port + " outside 1-65535");
+                throw new IllegalArgumentException(
+                        "T-Server endpoint '" + trimmed + "' has port " + port + " outside 1-65535");
             }
             endpoints.add(InetSocketAddress.createUnresolved(trimmed.substring(0, colon), port));
         }
@@ -143,8 +152,16 @@ public record TServerLinkConfig(List<InetSocketAddress> endpoints, String applic
         }
 
         public TServerLinkConfig build() {
-            return new TServerLinkConfig(endpoints, applicationName, keepAliveTimeout, remoteKeepAlive, requestTimeout,
-                    reconnectDelay, reconnectMaxDelay, maxFrameSize, tls);
+            return new TServerLinkConfig(
+                    endpoints,
+                    applicationName,
+                    keepAliveTimeout,
+                    remoteKeepAlive,
+                    requestTimeout,
+                    reconnectDelay,
+                    reconnectMaxDelay,
+                    maxFrameSize,
+                    tls);
         }
     }
 }

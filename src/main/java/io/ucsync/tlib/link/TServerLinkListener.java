@@ -16,6 +16,5 @@ public interface TServerLinkListener {
     void onEvent(TlibMessage event, EventKind kind);
 
     /** The link changed state; {@code detail} says why, for operators. */
-    default void onStateChanged(LinkState state, String detail) {
-    }
+    default void onStateChanged(LinkState state, String detail) {}
 }

@@ -20,14 +20,19 @@ public record KeyValuePair(String key, KvType type, Object value) {
             case LIST -> KeyValueCollection.class;
         };
         if (!expected.isInstance(value)) {
-            throw new IllegalArgumentException("a " + type + " pair needs a " + expected.getSimpleName() + " value, not " + value.getClass().getSimpleName());
+            throw new IllegalArgumentException("a " + type + " pair needs a " + expected.getSimpleName()
+                    + " value, not " + value.getClass().getSimpleName());
         }
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof KeyValuePair pair && key.equals(pair.key) && type == pair.type
-                && (value instanceof byte[] bytes ? pair.value instanceof byte[] b && Arrays.equals(bytes, b) : value.equals(pair.value));
+        return other instanceof KeyValuePair pair
+                && key.equals(pair.key)
+                && type == pair.type
+                && (value instanceof byte[] bytes
+                        ? pair.value instanceof byte[] b && Arrays.equals(bytes, b)
+                        : value.equals(pair.value));
     }
 
     @Override

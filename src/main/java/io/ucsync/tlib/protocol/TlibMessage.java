@@ -353,14 +353,17 @@ public final class TlibMessage {
 
     @Override
     public boolean equals(Object other) {
-        if (!(other instanceof TlibMessage message) || messageTypeCode != message.messageTypeCode
+        if (!(other instanceof TlibMessage message)
+                || messageTypeCode != message.messageTypeCode
                 || !attributes.keySet().equals(message.attributes.keySet())) {
             return false;
         }
         for (Map.Entry<AttributeId, Object> entry : attributes.entrySet()) {
             Object mine = entry.getValue();
             Object theirs = message.attributes.get(entry.getKey());
-            boolean same = mine instanceof byte[] bytes ? theirs instanceof byte[] b && Arrays.equals(bytes, b) : mine.equals(theirs);
+            boolean same = mine instanceof byte[] bytes
+                    ? theirs instanceof byte[] b && Arrays.equals(bytes, b)
+                    : mine.equals(theirs);
             if (!same) {
                 return false;
             }
@@ -387,7 +390,8 @@ public final class TlibMessage {
                 continue;
             }
             Object value = entry.getValue();
-            String shown = attribute == AttributeId.Password ? "***"
+            String shown = attribute == AttributeId.Password
+                    ? "***"
                     : value instanceof byte[] bytes ? "<" + bytes.length + " bytes>" : String.valueOf(value);
             joiner.add(attribute.name() + "=" + shown);
         }

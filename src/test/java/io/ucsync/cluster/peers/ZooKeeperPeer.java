@@ -2,6 +2,7 @@ package io.ucsync.cluster.peers;
 
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.sip.internal.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,11 +18,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
-
-import io.ucsync.sip.internal.FreePorts;
 
 /**
  * Debian's ZooKeeper (package zookeeper) in a temp dir on a free port, for tests: a standalone server with its own
@@ -58,14 +56,20 @@ public final class ZooKeeperPeer implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("zookeeper-");
             ZooKeeperPeer peer = new ZooKeeperPeer(dir, host, FreePorts.pick(InetAddress.getByName(host)));
-            Files.writeString(dir.resolve("zoo.cfg"), String.join("\n", List.of(
-                    "tickTime=2000",
-                    "dataDir=" + dir.resolve("data"),
-                    "clientPort=" + peer.port,
-                    "clientPortAddress=" + host,
-                    // no AdminServer: it would take port 8080
-                    "admin.enableServer=false",
-                    "4lw.commands.whitelist=ruok,srvr")) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    dir.resolve("zoo.cfg"),
+                    String.join(
+                                    "\n",
+                                    List.of(
+                                            "tickTime=2000",
+                                            "dataDir=" + dir.resolve("data"),
+                                            "clientPort=" + peer.port,
+                                            "clientPortAddress=" + host,
+                                            // no AdminServer: it would take port 8080
+                                            "admin.enableServer=false",
+                                            "4lw.commands.whitelist=ruok,srvr"))
+                            + "\n",
+                    StandardCharsets.UTF_8);
             peer.startServer();
             return peer;
         } catch (IOException e) {
@@ -74,13 +78,22 @@ public final class ZooKeeperPeer implements AutoCloseable {
     }
 
     private void startServer() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("timeout", "--kill-after=5", "1800", SERVER.toString(), "start-foreground",
-                dir.resolve("zoo.cfg").toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("zookeeper.log").toFile()));
+        ProcessBuilder builder = new ProcessBuilder(
+                        "timeout",
+                        "--kill-after=5",
+                        "1800",
+                        SERVER.toString(),
+                        "start-foreground",
+                        dir.resolve("zoo.cfg").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("zookeeper.log").toFile()));
         builder.environment().put("ZOO_LOG_DIR", dir.toString());
         server = builder.start();
         try {
-            await("ZooKeeper answering on " + connectString()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            await("ZooKeeper answering on " + connectString())
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
                     .failFast("ZooKeeper exited", () -> !server.isAlive())
                     .until(this::answers);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
@@ -144,7 +157,8 @@ public final class ZooKeeperPeer implements AutoCloseable {
             kill();
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(file -> file.toFile().delete());
         } catch (IOException e) {
             // a temp dir left behind
         }

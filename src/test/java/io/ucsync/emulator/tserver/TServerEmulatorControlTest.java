@@ -3,6 +3,13 @@ package io.ucsync.emulator.tserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ucsync.tlib.protocol.AgentWorkMode;
+import io.ucsync.tlib.protocol.KeyValueCollection;
+import io.ucsync.tlib.protocol.MessageType;
+import io.ucsync.tlib.protocol.ServerRole;
+import io.ucsync.tlib.protocol.TlibMessage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -10,19 +17,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.ucsync.tlib.protocol.AgentWorkMode;
-import io.ucsync.tlib.protocol.KeyValueCollection;
-import io.ucsync.tlib.protocol.MessageType;
-import io.ucsync.tlib.protocol.ServerRole;
-import io.ucsync.tlib.protocol.TlibMessage;
 
 /** The text control port: every command, bad commands, and the command line of the subcommand. */
 class TServerEmulatorControlTest {
@@ -36,7 +33,10 @@ class TServerEmulatorControlTest {
 
     @BeforeEach
     void start() throws Exception {
-        emulator = TServerEmulator.start(TServerEmulatorConfig.builder().dns(List.of("5001", "5002")).controlPort(0).build());
+        emulator = TServerEmulator.start(TServerEmulatorConfig.builder()
+                .dns(List.of("5001", "5002"))
+                .controlPort(0)
+                .build());
         control = new Socket("127.0.0.1", emulator.controlPort());
         control.setSoTimeout((int) Duration.ofSeconds(5).toMillis());
         commands = new PrintWriter(control.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -72,9 +72,12 @@ class TServerEmulatorControlTest {
     void statesAndStateShowAgentsDndAndCalls() throws Exception {
         try (TestTlibClient client = TestTlibClient.connect(emulator.port())) {
             client.open("5001");
-            client.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001").agentId("agent01").password("")
-                    .agentWorkMode(AgentWorkMode.AuxWork).reasons(new KeyValueCollection()
-                            .addString("ReasonCode", "Busy")));
+            client.request(TlibMessage.create(MessageType.RequestAgentLogin)
+                    .thisDN("5001")
+                    .agentId("agent01")
+                    .password("")
+                    .agentWorkMode(AgentWorkMode.AuxWork)
+                    .reasons(new KeyValueCollection().addString("ReasonCode", "Busy")));
             client.next(MessageType.EventAgentNotReady);
             client.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001"));
         }
@@ -102,8 +105,10 @@ class TServerEmulatorControlTest {
             callee.open("5002");
             String connId = ok("call +4930123 5002").path("connId").asText();
             assertThat(connId).matches("[0-9a-f]{16}");
-            assertThat(callee.next(MessageType.EventRinging).getConnId().toString()).isEqualTo(connId);
-            assertThat(ok("state 5002").path("state").path("calls").get(0).asText()).isEqualTo(connId);
+            assertThat(callee.next(MessageType.EventRinging).getConnId().toString())
+                    .isEqualTo(connId);
+            assertThat(ok("state 5002").path("state").path("calls").get(0).asText())
+                    .isEqualTo(connId);
             ok("answer " + connId);
             callee.next(MessageType.EventEstablished);
             assertThat(failure("answer " + connId)).contains("already established");
@@ -127,18 +132,23 @@ class TServerEmulatorControlTest {
             assertThat(failure("link sideways")).contains("up", "down");
             assertThat(ok("promote").path("role").asText()).isEqualTo("Primary");
             JsonNode stats = ok("stats").path("stats");
-            assertThat(stats.path("5001").path("RequestRegisterAddress").asInt()).isEqualTo(1);
+            assertThat(stats.path("5001").path("RequestRegisterAddress").asInt())
+                    .isEqualTo(1);
             assertThat(stats.path("-").path("RequestRegisterClient").asInt()).isEqualTo(1);
         }
     }
 
     @Test
     void promoteTurnsABackupIntoThePrimary() throws Exception {
-        try (TServerEmulator backup = TServerEmulator.start(TServerEmulatorConfig.builder().dns(List.of("5001"))
-                .role(ServerRole.Backup).controlPort(0).build());
+        try (TServerEmulator backup = TServerEmulator.start(TServerEmulatorConfig.builder()
+                        .dns(List.of("5001"))
+                        .role(ServerRole.Backup)
+                        .controlPort(0)
+                        .build());
                 Socket socket = new Socket("127.0.0.1", backup.controlPort())) {
             PrintWriter out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             out.println("promote");
             assertThat(JSON.readTree(in.readLine()).path("role").asText()).isEqualTo("Primary");
             assertThat(backup.role()).isEqualTo(ServerRole.Primary);
@@ -155,19 +165,37 @@ class TServerEmulatorControlTest {
 
     @Test
     void aPortInUseIsAClearStartError() {
-        assertThatThrownBy(() -> TServerEmulator.start(TServerEmulatorConfig.builder().dns(List.of("5001"))
-                .port(emulator.port()).build()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("127.0.0.1:" + emulator.port());
-        assertThatThrownBy(() -> TServerEmulator.start(TServerEmulatorConfig.builder().dns(List.of("5001"))
-                .controlPort(emulator.controlPort()).build()))
+        assertThatThrownBy(() -> TServerEmulator.start(TServerEmulatorConfig.builder()
+                        .dns(List.of("5001"))
+                        .port(emulator.port())
+                        .build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("127.0.0.1:" + emulator.port());
+        assertThatThrownBy(() -> TServerEmulator.start(TServerEmulatorConfig.builder()
+                        .dns(List.of("5001"))
+                        .controlPort(emulator.controlPort())
+                        .build()))
                 .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void commandLineOptionsBecomeTheConfig() {
-        TServerEmulatorConfig config = TServerEmulatorCommand.parse(new String[] {"--port", "0", "--dns", "5001,5002",
-            "--role", "backup", "--control-port", "0", "--agents", "agent01:pw1,agent02:pw2", "--mirror", "127.0.0.1:7000",
-            "--keepalive-timeout", "10"});
+        TServerEmulatorConfig config = TServerEmulatorCommand.parse(new String[] {
+            "--port",
+            "0",
+            "--dns",
+            "5001,5002",
+            "--role",
+            "backup",
+            "--control-port",
+            "0",
+            "--agents",
+            "agent01:pw1,agent02:pw2",
+            "--mirror",
+            "127.0.0.1:7000",
+            "--keepalive-timeout",
+            "10"
+        });
         assertThat(config.dns()).containsExactly("5001", "5002");
         assertThat(config.role()).isEqualTo(ServerRole.Backup);
         assertThat(config.controlPort()).isZero();
@@ -176,12 +204,16 @@ class TServerEmulatorControlTest {
         assertThat(config.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(10));
 
         assertThatThrownBy(() -> TServerEmulatorCommand.parse(new String[] {"--dns", "5001"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--port");
-        assertThatThrownBy(() -> TServerEmulatorCommand.parse(new String[] {"--port", "0", "--dns", "5001", "--role", "boss"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--port");
+        assertThatThrownBy(() ->
+                        TServerEmulatorCommand.parse(new String[] {"--port", "0", "--dns", "5001", "--role", "boss"}))
                 .hasMessageContaining("primary or backup");
-        assertThatThrownBy(() -> TServerEmulatorCommand.parse(new String[] {"--port", "0", "--dns", "5001", "--bogus", "1"}))
+        assertThatThrownBy(() ->
+                        TServerEmulatorCommand.parse(new String[] {"--port", "0", "--dns", "5001", "--bogus", "1"}))
                 .hasMessageContaining("unknown option --bogus");
-        assertThatThrownBy(() -> TServerEmulatorCommand.parse(new String[] {"--port", "0", "--dns", "5001", "--mirror", "7000"}))
+        assertThatThrownBy(() ->
+                        TServerEmulatorCommand.parse(new String[] {"--port", "0", "--dns", "5001", "--mirror", "7000"}))
                 .hasMessageContaining("host:port");
     }
 }

@@ -3,16 +3,6 @@ package io.ucsync.emulator.tserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.ucsync.tlib.codec.EmbeddedTlwCodec;
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AgentStatus;
@@ -26,6 +16,14 @@ import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.ServerRole;
 import io.ucsync.tlib.protocol.TlibMessage;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The conversation of src/main/docs/tlw1.md section 5 and the errors of section 4, over real sockets. */
 class TServerEmulatorConversationTest {
@@ -35,8 +33,10 @@ class TServerEmulatorConversationTest {
 
     @BeforeEach
     void start() throws Exception {
-        emulator = TServerEmulator.start(TServerEmulatorConfig.builder().dns(List.of("5001", "5002", "5003"))
-                .agents(Map.of("agent01", "pw1", "agent02", "pw2", "agent03", "pw3")).build());
+        emulator = TServerEmulator.start(TServerEmulatorConfig.builder()
+                .dns(List.of("5001", "5002", "5003"))
+                .agents(Map.of("agent01", "pw1", "agent02", "pw2", "agent03", "pw3"))
+                .build());
     }
 
     @AfterEach
@@ -54,8 +54,12 @@ class TServerEmulatorConversationTest {
     }
 
     private static TlibMessage login(String dn, String agent, String password, AgentWorkMode mode) {
-        return TlibMessage.create(MessageType.RequestAgentLogin).thisDN(dn).agentId(agent).password(password)
-                .agentWorkMode(mode).reasonCode(null);
+        return TlibMessage.create(MessageType.RequestAgentLogin)
+                .thisDN(dn)
+                .agentId(agent)
+                .password(password)
+                .agentWorkMode(mode)
+                .reasonCode(null);
     }
 
     private static KeyValueCollection reason(String code) {
@@ -84,7 +88,8 @@ class TServerEmulatorConversationTest {
     @Test
     void wrongProtocolVersionIs55AndTheConnectionCloses() throws Exception {
         TestTlibClient client = client();
-        TlibMessage reply = client.request(TlibMessage.create(MessageType.RequestRegisterClient).applicationName("old")
+        TlibMessage reply = client.request(TlibMessage.create(MessageType.RequestRegisterClient)
+                .applicationName("old")
                 .protocolVersion("TLW/2"));
         assertError(reply, ErrorCode.WrongProtocolVersion);
         await().atMost(Duration.ofSeconds(5)).until(client::isClosedByPeer);
@@ -99,7 +104,8 @@ class TServerEmulatorConversationTest {
         assertError(reply, ErrorCode.InvalidAttribute);
         assertThat(reply.getReferenceId()).isNull();
         assertThat(reply.getThisDN()).isEqualTo("5001");
-        client.send(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001").referenceId(0));
+        client.send(
+                TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001").referenceId(0));
         assertThat(client.next().getErrorCode()).isEqualTo(53);
         assertThat(emulator.state("5001").dnd()).isFalse();
     }
@@ -124,7 +130,9 @@ class TServerEmulatorConversationTest {
         assertError(reply, ErrorCode.UnsupportedOperation);
         assertThat(reply.getThisDN()).isEqualTo("5001");
         // an event type sent as if it were a request is no request either
-        assertError(client.request(TlibMessage.create(MessageType.EventDNDOn).thisDN("5001")), ErrorCode.UnsupportedOperation);
+        assertError(
+                client.request(TlibMessage.create(MessageType.EventDNDOn).thisDN("5001")),
+                ErrorCode.UnsupportedOperation);
     }
 
     @Test
@@ -137,16 +145,36 @@ class TServerEmulatorConversationTest {
     void missingOrMalformedRequiredAttributeIs53() throws Exception {
         TestTlibClient client = client();
         client.open("5001");
-        assertError(client.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001").password("pw1")
-                .agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null)), ErrorCode.InvalidAttribute);
-        assertError(client.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001").agentId("agent01")
-                .password("pw1").set(AttributeId.AgentWorkMode, 42).reasonCode(null)), ErrorCode.InvalidAttribute);
+        assertError(
+                client.request(TlibMessage.create(MessageType.RequestAgentLogin)
+                        .thisDN("5001")
+                        .password("pw1")
+                        .agentWorkMode(AgentWorkMode.ManualIn)
+                        .reasonCode(null)),
+                ErrorCode.InvalidAttribute);
+        assertError(
+                client.request(TlibMessage.create(MessageType.RequestAgentLogin)
+                        .thisDN("5001")
+                        .agentId("agent01")
+                        .password("pw1")
+                        .set(AttributeId.AgentWorkMode, 42)
+                        .reasonCode(null)),
+                ErrorCode.InvalidAttribute);
         assertError(client.request(TlibMessage.create(MessageType.RequestSetDNDOn)), ErrorCode.InvalidAttribute);
-        assertError(client.request(TlibMessage.create(MessageType.RequestQueryAddress).thisDN("5001")
-                .set(AttributeId.AddressInfoType, 3)), ErrorCode.InvalidAttribute);
-        assertError(client.request(TlibMessage.create(MessageType.RequestAnswerCall).thisDN("5001")), ErrorCode.InvalidAttribute);
-        assertError(client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001")
-                .agentWorkMode(AgentWorkMode.ManualIn).reasonCode(null)), ErrorCode.InvalidAttribute);
+        assertError(
+                client.request(TlibMessage.create(MessageType.RequestQueryAddress)
+                        .thisDN("5001")
+                        .set(AttributeId.AddressInfoType, 3)),
+                ErrorCode.InvalidAttribute);
+        assertError(
+                client.request(TlibMessage.create(MessageType.RequestAnswerCall).thisDN("5001")),
+                ErrorCode.InvalidAttribute);
+        assertError(
+                client.request(TlibMessage.create(MessageType.RequestAgentNotReady)
+                        .thisDN("5001")
+                        .agentWorkMode(AgentWorkMode.ManualIn)
+                        .reasonCode(null)),
+                ErrorCode.InvalidAttribute);
         assertThat(emulator.state("5001").agentId()).isNull();
     }
 
@@ -154,31 +182,46 @@ class TServerEmulatorConversationTest {
     void reasonsIsRequiredInLoginAndNotReadyAndMayBeEmpty() throws Exception {
         TestTlibClient client = client();
         client.open("5001");
-        TlibMessage withoutReasons = client.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001")
-                .agentId("agent01").password("pw1").agentWorkMode(AgentWorkMode.AuxWork));
+        TlibMessage withoutReasons = client.request(TlibMessage.create(MessageType.RequestAgentLogin)
+                .thisDN("5001")
+                .agentId("agent01")
+                .password("pw1")
+                .agentWorkMode(AgentWorkMode.AuxWork));
         assertError(withoutReasons, ErrorCode.InvalidAttribute);
         assertThat(withoutReasons.getErrorMessage()).contains("Reasons missing");
         // Reasons sent as a STRING: a known attribute of the wrong valueType counts as missing
-        TlibMessage login = login("5001", "agent01", "pw1", AgentWorkMode.AuxWork).referenceId(client.nextReferenceId());
+        TlibMessage login =
+                login("5001", "agent01", "pw1", AgentWorkMode.AuxWork).referenceId(client.nextReferenceId());
         try (EmbeddedTlwCodec codec = new EmbeddedTlwCodec()) {
             client.sendBytes(withValueType(codec.encode(login), AttributeId.Reasons, 3));
         }
         TlibMessage wrongType = client.next(MessageType.EventError);
         assertThat(wrongType.getReferenceId()).isEqualTo(login.getReferenceId());
         assertThat(wrongType.getErrorCode()).isEqualTo(ErrorCode.InvalidAttribute.code());
-        assertThat(emulator.state("5001").agentId()).as("refused before the login").isNull();
+        assertThat(emulator.state("5001").agentId())
+                .as("refused before the login")
+                .isNull();
 
         // an empty Reasons: logged in NotReady without a reason code
-        assertThat(client.request(login("5001", "agent01", "pw1", AgentWorkMode.AuxWork)).type()).isEqualTo(MessageType.EventAgentLogin);
+        assertThat(client.request(login("5001", "agent01", "pw1", AgentWorkMode.AuxWork))
+                        .type())
+                .isEqualTo(MessageType.EventAgentLogin);
         assertThat(client.next(MessageType.EventAgentNotReady).getReasonCode()).isNull();
 
-        TlibMessage notReadyWithoutReasons = client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001")
+        TlibMessage notReadyWithoutReasons = client.request(TlibMessage.create(MessageType.RequestAgentNotReady)
+                .thisDN("5001")
                 .agentWorkMode(AgentWorkMode.AfterCallWork));
         assertError(notReadyWithoutReasons, ErrorCode.InvalidAttribute);
         assertThat(notReadyWithoutReasons.getErrorMessage()).contains("Reasons missing");
-        assertThat(emulator.state("5001").workMode()).as("the refused request changed nothing").isEqualTo(AgentWorkMode.AuxWork);
-        assertThat(client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001")
-                .agentWorkMode(AgentWorkMode.AfterCallWork).reasonCode(null)).type()).isEqualTo(MessageType.EventAgentNotReady);
+        assertThat(emulator.state("5001").workMode())
+                .as("the refused request changed nothing")
+                .isEqualTo(AgentWorkMode.AuxWork);
+        assertThat(client.request(TlibMessage.create(MessageType.RequestAgentNotReady)
+                                .thisDN("5001")
+                                .agentWorkMode(AgentWorkMode.AfterCallWork)
+                                .reasonCode(null))
+                        .type())
+                .isEqualTo(MessageType.EventAgentNotReady);
         assertThat(emulator.state("5001").workMode()).isEqualTo(AgentWorkMode.AfterCallWork);
     }
 
@@ -205,13 +248,19 @@ class TServerEmulatorConversationTest {
         TlibMessage unknown = client.request(TestTlibClient.registerAddress("9999"));
         assertError(unknown, ErrorCode.DnNotConfigured);
         assertThat(unknown.getThisDN()).isEqualTo("9999");
-        assertError(client.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001")), ErrorCode.DnNotRegistered);
+        assertError(
+                client.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001")),
+                ErrorCode.DnNotRegistered);
         assertError(client.request(TestTlibClient.query("5001")), ErrorCode.DnNotRegistered);
-        assertThat(client.request(TestTlibClient.registerAddress("5001")).type()).isEqualTo(MessageType.EventRegistered);
-        TlibMessage unregistered = client.request(TlibMessage.create(MessageType.RequestUnregisterAddress).thisDN("5001"));
+        assertThat(client.request(TestTlibClient.registerAddress("5001")).type())
+                .isEqualTo(MessageType.EventRegistered);
+        TlibMessage unregistered = client.request(
+                TlibMessage.create(MessageType.RequestUnregisterAddress).thisDN("5001"));
         assertThat(unregistered.type()).isEqualTo(MessageType.EventUnregistered);
         assertThat(unregistered.getThisDN()).isEqualTo("5001");
-        assertError(client.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001")), ErrorCode.DnNotRegistered);
+        assertError(
+                client.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001")),
+                ErrorCode.DnNotRegistered);
     }
 
     @Test
@@ -221,7 +270,8 @@ class TServerEmulatorConversationTest {
         agentDesktop.open("5001");
         monitor.open("5001");
 
-        TlibMessage login = agentDesktop.request(login("5001", "agent01", "pw1", AgentWorkMode.AutoIn).thisQueue("8001"));
+        TlibMessage login = agentDesktop.request(
+                login("5001", "agent01", "pw1", AgentWorkMode.AutoIn).thisQueue("8001"));
         assertThat(login.type()).isEqualTo(MessageType.EventAgentLogin);
         assertThat(login.getAgentId()).isEqualTo("agent01");
         assertThat(login.getAgentWorkMode()).isEqualTo(AgentWorkMode.AutoIn);
@@ -232,10 +282,12 @@ class TServerEmulatorConversationTest {
         TlibMessage loginCopy = monitor.next(MessageType.EventAgentLogin);
         assertThat(loginCopy.getReferenceId()).isNull();
         assertThat(loginCopy.getEventSequenceNumber()).isEqualTo(login.getEventSequenceNumber());
-        assertThat(monitor.next(MessageType.EventAgentReady).getEventSequenceNumber()).isEqualTo(ready.getEventSequenceNumber());
+        assertThat(monitor.next(MessageType.EventAgentReady).getEventSequenceNumber())
+                .isEqualTo(ready.getEventSequenceNumber());
         assertThat(ready.getEventSequenceNumber()).isGreaterThan(login.getEventSequenceNumber());
 
-        assertThat(emulator.state("5001")).extracting(DnState::agentId, DnState::status, DnState::workMode)
+        assertThat(emulator.state("5001"))
+                .extracting(DnState::agentId, DnState::status, DnState::workMode)
                 .containsExactly("agent01", AgentStatus.Ready, AgentWorkMode.AutoIn);
     }
 
@@ -262,9 +314,12 @@ class TServerEmulatorConversationTest {
         assertThat(again.getAgentId()).isEqualTo("agent01");
         client.assertNothingPendingFor("5001");
 
-        assertError(client.request(login("5001", "agent02", "pw2", AgentWorkMode.ManualIn)), ErrorCode.AnotherAgentLoggedIn);
+        assertError(
+                client.request(login("5001", "agent02", "pw2", AgentWorkMode.ManualIn)),
+                ErrorCode.AnotherAgentLoggedIn);
         assertError(client.request(login("5002", "agent01", "pw1", AgentWorkMode.ManualIn)), ErrorCode.AgentIdInUse);
-        assertError(client.request(login("5002", "agent02", "wrong", AgentWorkMode.ManualIn)), ErrorCode.PasswordMismatch);
+        assertError(
+                client.request(login("5002", "agent02", "wrong", AgentWorkMode.ManualIn)), ErrorCode.PasswordMismatch);
         TlibMessage unknown = client.request(login("5002", "nobody", "pw", AgentWorkMode.ManualIn));
         assertError(unknown, ErrorCode.WrongAgentId);
         assertThat(unknown.getThisDN()).isEqualTo("5002");
@@ -275,35 +330,53 @@ class TServerEmulatorConversationTest {
     void readyNotReadyAndLogoutRepeatTheirEventAndNeedALoggedInAgent() throws Exception {
         TestTlibClient client = client();
         client.open("5001");
-        assertError(client.request(TlibMessage.create(MessageType.RequestAgentReady).thisDN("5001")), ErrorCode.AgentNotLoggedIn);
-        assertError(client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001").reasonCode(null)),
+        assertError(
+                client.request(TlibMessage.create(MessageType.RequestAgentReady).thisDN("5001")),
                 ErrorCode.AgentNotLoggedIn);
-        assertError(client.request(TlibMessage.create(MessageType.RequestAgentLogout).thisDN("5001")), ErrorCode.AgentNotLoggedIn);
+        assertError(
+                client.request(TlibMessage.create(MessageType.RequestAgentNotReady)
+                        .thisDN("5001")
+                        .reasonCode(null)),
+                ErrorCode.AgentNotLoggedIn);
+        assertError(
+                client.request(
+                        TlibMessage.create(MessageType.RequestAgentLogout).thisDN("5001")),
+                ErrorCode.AgentNotLoggedIn);
 
         client.request(login("5001", "agent01", "pw1", AgentWorkMode.ManualIn));
         client.next(MessageType.EventAgentReady);
-        assertThat(client.request(TlibMessage.create(MessageType.RequestAgentReady).thisDN("5001")).type())
+        assertThat(client.request(TlibMessage.create(MessageType.RequestAgentReady)
+                                .thisDN("5001"))
+                        .type())
                 .isEqualTo(MessageType.EventAgentReady);
 
-        TlibMessage notReady = client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001")
+        TlibMessage notReady = client.request(TlibMessage.create(MessageType.RequestAgentNotReady)
+                .thisDN("5001")
                 .reasons(reason("Away")));
         assertThat(notReady.type()).isEqualTo(MessageType.EventAgentNotReady);
         assertThat(notReady.getAgentWorkMode()).isEqualTo(AgentWorkMode.AuxWork);
         assertThat(notReady.getReasonCode()).isEqualTo("Away");
-        TlibMessage again = client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001")
+        TlibMessage again = client.request(TlibMessage.create(MessageType.RequestAgentNotReady)
+                .thisDN("5001")
                 .reasons(reason("Away")));
         assertThat(again.type()).isEqualTo(MessageType.EventAgentNotReady);
-        TlibMessage newReason = client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001")
-                .agentWorkMode(AgentWorkMode.AfterCallWork).reasonCode(null).extensions(reason("InAMeeting")));
+        TlibMessage newReason = client.request(TlibMessage.create(MessageType.RequestAgentNotReady)
+                .thisDN("5001")
+                .agentWorkMode(AgentWorkMode.AfterCallWork)
+                .reasonCode(null)
+                .extensions(reason("InAMeeting")));
         assertThat(newReason.getReasonCode()).isEqualTo("InAMeeting");
-        assertThat(emulator.state("5001")).extracting(DnState::status, DnState::workMode, DnState::reasonCode)
+        assertThat(emulator.state("5001"))
+                .extracting(DnState::status, DnState::workMode, DnState::reasonCode)
                 .containsExactly(AgentStatus.NotReady, AgentWorkMode.AfterCallWork, "InAMeeting");
 
-        TlibMessage ready = client.request(TlibMessage.create(MessageType.RequestAgentReady).thisDN("5001"));
+        TlibMessage ready =
+                client.request(TlibMessage.create(MessageType.RequestAgentReady).thisDN("5001"));
         assertThat(ready.getAgentWorkMode()).isEqualTo(AgentWorkMode.ManualIn);
         assertThat(emulator.state("5001").reasonCode()).isNull();
 
-        TlibMessage logout = client.request(TlibMessage.create(MessageType.RequestAgentLogout).thisDN("5001"));
+        TlibMessage logout = client.request(
+                TlibMessage.create(MessageType.RequestAgentLogout).thisDN("5001"));
         assertThat(logout.type()).isEqualTo(MessageType.EventAgentLogout);
         assertThat(logout.getAgentId()).isEqualTo("agent01");
         assertThat(emulator.state("5001").status()).isEqualTo(AgentStatus.LoggedOut);
@@ -335,10 +408,16 @@ class TServerEmulatorConversationTest {
         TestTlibClient monitor = client();
         client.open("5001");
         monitor.open("5001");
-        assertThat(client.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001")).type()).isEqualTo(MessageType.EventDNDOn);
+        assertThat(client.request(
+                                TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001"))
+                        .type())
+                .isEqualTo(MessageType.EventDNDOn);
         assertThat(emulator.state("5001").dnd()).isTrue();
         assertThat(monitor.next(MessageType.EventDNDOn).getThisDN()).isEqualTo("5001");
-        assertThat(client.request(TlibMessage.create(MessageType.RequestSetDNDOff).thisDN("5001")).type()).isEqualTo(MessageType.EventDNDOff);
+        assertThat(client.request(
+                                TlibMessage.create(MessageType.RequestSetDNDOff).thisDN("5001"))
+                        .type())
+                .isEqualTo(MessageType.EventDNDOff);
         assertThat(emulator.state("5001").dnd()).isFalse();
         monitor.next(MessageType.EventDNDOff);
     }
@@ -349,7 +428,9 @@ class TServerEmulatorConversationTest {
         TestTlibClient callee = client();
         caller.open("5001");
         callee.open("5002");
-        TlibMessage dialing = caller.request(TlibMessage.create(MessageType.RequestMakeCall).thisDN("5001").otherDN("5002")
+        TlibMessage dialing = caller.request(TlibMessage.create(MessageType.RequestMakeCall)
+                .thisDN("5001")
+                .otherDN("5002")
                 .userData(new KeyValueCollection().addString("case", "42")));
         assertThat(dialing.type()).isEqualTo(MessageType.EventDialing);
         ConnectionId connId = dialing.getConnId();
@@ -365,21 +446,32 @@ class TServerEmulatorConversationTest {
         assertThat(ringing.getUserData().getString("case")).isEqualTo("42");
         assertThat(emulator.state("5002").calls()).containsExactly(connId.toString());
 
-        assertError(caller.request(TlibMessage.create(MessageType.RequestAnswerCall).thisDN("5001").connId(connId)),
+        assertError(
+                caller.request(TlibMessage.create(MessageType.RequestAnswerCall)
+                        .thisDN("5001")
+                        .connId(connId)),
                 ErrorCode.InvalidConnId);
-        TlibMessage established = callee.request(TlibMessage.create(MessageType.RequestAnswerCall).thisDN("5002").connId(connId));
+        TlibMessage established = callee.request(
+                TlibMessage.create(MessageType.RequestAnswerCall).thisDN("5002").connId(connId));
         assertThat(established.type()).isEqualTo(MessageType.EventEstablished);
         assertThat(caller.next(MessageType.EventEstablished).getThisDN()).isEqualTo("5001");
-        assertError(callee.request(TlibMessage.create(MessageType.RequestAnswerCall).thisDN("5002").connId(connId)),
+        assertError(
+                callee.request(TlibMessage.create(MessageType.RequestAnswerCall)
+                        .thisDN("5002")
+                        .connId(connId)),
                 ErrorCode.AlreadyInState);
 
-        TlibMessage released = caller.request(TlibMessage.create(MessageType.RequestReleaseCall).thisDN("5001").connId(connId));
+        TlibMessage released = caller.request(TlibMessage.create(MessageType.RequestReleaseCall)
+                .thisDN("5001")
+                .connId(connId));
         assertThat(released.type()).isEqualTo(MessageType.EventReleased);
         assertThat(callee.next(MessageType.EventReleased).getConnId()).isEqualTo(connId);
         assertThat(emulator.state("5001").calls()).isEmpty();
         assertThat(emulator.state("5002").calls()).isEmpty();
 
-        TlibMessage unknown = caller.request(TlibMessage.create(MessageType.RequestReleaseCall).thisDN("5001").connId(connId));
+        TlibMessage unknown = caller.request(TlibMessage.create(MessageType.RequestReleaseCall)
+                .thisDN("5001")
+                .connId(connId));
         assertError(unknown, ErrorCode.InvalidConnId);
         assertThat(unknown.getThisDN()).isEqualTo("5001");
     }
@@ -388,7 +480,10 @@ class TServerEmulatorConversationTest {
     void callToUnconfiguredDnIs59() throws Exception {
         TestTlibClient caller = client();
         caller.open("5001");
-        assertError(caller.request(TlibMessage.create(MessageType.RequestMakeCall).thisDN("5001").otherDN("0800123")),
+        assertError(
+                caller.request(TlibMessage.create(MessageType.RequestMakeCall)
+                        .thisDN("5001")
+                        .otherDN("0800123")),
                 ErrorCode.DnNotConfigured);
     }
 
@@ -417,13 +512,24 @@ class TServerEmulatorConversationTest {
         client.next(MessageType.EventAgentReady);
 
         emulator.linkDown();
-        assertThat(client.next(MessageType.EventLinkDisconnected).getReferenceId()).isNull();
-        assertError(client.request(TlibMessage.create(MessageType.RequestAgentNotReady).thisDN("5001").reasonCode(null)),
+        assertThat(client.next(MessageType.EventLinkDisconnected).getReferenceId())
+                .isNull();
+        assertError(
+                client.request(TlibMessage.create(MessageType.RequestAgentNotReady)
+                        .thisDN("5001")
+                        .reasonCode(null)),
                 ErrorCode.NoLink);
-        assertError(client.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001")), ErrorCode.NoLink);
-        assertError(client.request(TlibMessage.create(MessageType.RequestMakeCall).thisDN("5001").otherDN("5002")), ErrorCode.NoLink);
-        assertThat(client.request(TestTlibClient.registerAddress("5002")).type()).isEqualTo(MessageType.EventRegistered);
-        assertThat(client.request(TestTlibClient.query("5001")).getAddressInfoStatus()).isEqualTo(AgentStatus.Ready);
+        assertError(
+                client.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001")), ErrorCode.NoLink);
+        assertError(
+                client.request(TlibMessage.create(MessageType.RequestMakeCall)
+                        .thisDN("5001")
+                        .otherDN("5002")),
+                ErrorCode.NoLink);
+        assertThat(client.request(TestTlibClient.registerAddress("5002")).type())
+                .isEqualTo(MessageType.EventRegistered);
+        assertThat(client.request(TestTlibClient.query("5001")).getAddressInfoStatus())
+                .isEqualTo(AgentStatus.Ready);
 
         // a client opening during the outage gets no EventLinkConnected
         TestTlibClient late = client();
@@ -433,7 +539,10 @@ class TServerEmulatorConversationTest {
         emulator.linkUp();
         client.next(MessageType.EventLinkConnected);
         late.next(MessageType.EventLinkConnected);
-        assertThat(client.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001")).type()).isEqualTo(MessageType.EventDNDOn);
+        assertThat(client.request(
+                                TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001"))
+                        .type())
+                .isEqualTo(MessageType.EventDNDOn);
         assertThat(emulator.state("5001").status()).isEqualTo(AgentStatus.Ready);
     }
 
@@ -444,11 +553,16 @@ class TServerEmulatorConversationTest {
         emulator.linkDown();
         client.next(MessageType.EventLinkDisconnected);
         // 53 (missing attribute) before 41 before 54
-        assertError(client.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001")), ErrorCode.InvalidAttribute);
+        assertError(
+                client.request(TlibMessage.create(MessageType.RequestAgentLogin).thisDN("5001")),
+                ErrorCode.InvalidAttribute);
         assertError(client.request(login("5001", "agent01", "pw1", AgentWorkMode.ManualIn)), ErrorCode.DnNotRegistered);
         client.request(TestTlibClient.registerAddress("5001"));
         // 54 before the request's own error (1707)
-        assertError(client.request(TlibMessage.create(MessageType.RequestAgentLogout).thisDN("5001")), ErrorCode.NoLink);
+        assertError(
+                client.request(
+                        TlibMessage.create(MessageType.RequestAgentLogout).thisDN("5001")),
+                ErrorCode.NoLink);
     }
 
     @Test
@@ -461,7 +575,10 @@ class TServerEmulatorConversationTest {
 
         TestTlibClient second = client();
         second.open();
-        assertError(second.request(TlibMessage.create(MessageType.RequestAgentLogout).thisDN("5001")), ErrorCode.DnNotRegistered);
+        assertError(
+                second.request(
+                        TlibMessage.create(MessageType.RequestAgentLogout).thisDN("5001")),
+                ErrorCode.DnNotRegistered);
         second.request(TestTlibClient.registerAddress("5001"));
         assertThat(second.request(TestTlibClient.query("5001")).getAgentId()).isEqualTo("agent01");
         assertThat(emulator.state("5001").status()).isEqualTo(AgentStatus.Ready);
@@ -475,10 +592,14 @@ class TServerEmulatorConversationTest {
         b.open("5001");
         List<Long> seen = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            long direct = a.request(TlibMessage.create(i % 2 == 0 ? MessageType.RequestSetDNDOn : MessageType.RequestSetDNDOff)
-                    .thisDN("5001")).getEventSequenceNumber();
+            long direct = a.request(
+                            TlibMessage.create(i % 2 == 0 ? MessageType.RequestSetDNDOn : MessageType.RequestSetDNDOff)
+                                    .thisDN("5001"))
+                    .getEventSequenceNumber();
             seen.add(direct);
-            assertThat(b.next().getEventSequenceNumber()).as("the copy shares the number").isEqualTo(direct);
+            assertThat(b.next().getEventSequenceNumber())
+                    .as("the copy shares the number")
+                    .isEqualTo(direct);
             seen.add(b.request(TestTlibClient.query("5001")).getEventSequenceNumber());
         }
         assertThat(seen).isSorted().doesNotHaveDuplicates();
@@ -491,7 +612,9 @@ class TServerEmulatorConversationTest {
         good.open("5001");
         bad.sendBytes(new byte[] {0, 0, 0, 8, 'X', 'Y', 1, 0, 0, 0, 0, 0});
         await().atMost(Duration.ofSeconds(5)).until(bad::isClosedByPeer);
-        assertThat(good.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001")).type()).isEqualTo(MessageType.EventDNDOn);
+        assertThat(good.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001"))
+                        .type())
+                .isEqualTo(MessageType.EventDNDOn);
     }
 
     @Test
@@ -500,7 +623,9 @@ class TServerEmulatorConversationTest {
         client.open("5001");
         client.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001"));
         client.request(TlibMessage.create(MessageType.RequestSetDNDOn).thisDN("5001"));
-        assertThat(emulator.stats().get("5001")).containsEntry("RequestSetDNDOn", 2).containsEntry("RequestRegisterAddress", 1);
+        assertThat(emulator.stats().get("5001"))
+                .containsEntry("RequestSetDNDOn", 2)
+                .containsEntry("RequestRegisterAddress", 1);
         assertThat(emulator.stats().get(EmulatedSwitch.NO_DN)).containsEntry("RequestRegisterClient", 1);
     }
 }

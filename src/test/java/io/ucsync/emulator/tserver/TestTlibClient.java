@@ -2,15 +2,6 @@ package io.ucsync.emulator.tserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.ucsync.tlib.codec.EmbeddedTlwCodec;
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AddressType;
@@ -20,6 +11,14 @@ import io.ucsync.tlib.protocol.KeepAliveFrame;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.RegisterMode;
 import io.ucsync.tlib.protocol.TlibMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small blocking TLW/1 client over a real socket, for tests: frames are encoded and decoded by the project's codec
@@ -110,7 +109,9 @@ final class TestTlibClient implements AutoCloseable {
     TlibMessage next() {
         try {
             TlibMessage message = messages.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-            assertThat(message).as("a message from the server within %d s", WAIT_SECONDS).isNotNull();
+            assertThat(message)
+                    .as("a message from the server within %d s", WAIT_SECONDS)
+                    .isNotNull();
             return message;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -139,12 +140,15 @@ final class TestTlibClient implements AutoCloseable {
     /** Nothing is waiting in the queue: answered once a query sent now comes back, as the server answers in order. */
     void assertNothingPendingFor(String registeredDn) {
         TlibMessage reply = request(query(registeredDn));
-        assertThat(reply.type()).as("the query's reply, not an earlier event: %s", reply).isEqualTo(MessageType.EventAddressInfo);
+        assertThat(reply.type())
+                .as("the query's reply, not an earlier event: %s", reply)
+                .isEqualTo(MessageType.EventAddressInfo);
     }
 
     /** RequestRegisterClient; returns EventServerInfo and takes EventLinkConnected off the queue when the link is up. */
     TlibMessage registerClient() {
-        TlibMessage info = request(TlibMessage.create(MessageType.RequestRegisterClient).applicationName("test")
+        TlibMessage info = request(TlibMessage.create(MessageType.RequestRegisterClient)
+                .applicationName("test")
                 .protocolVersion("TLW/1"));
         assertThat(info.type()).isEqualTo(MessageType.EventServerInfo);
         return info;
@@ -160,12 +164,17 @@ final class TestTlibClient implements AutoCloseable {
     }
 
     static TlibMessage registerAddress(String dn) {
-        return TlibMessage.create(MessageType.RequestRegisterAddress).thisDN(dn).registerMode(RegisterMode.Share)
-                .controlMode(ControlMode.Default).addressType(AddressType.DN);
+        return TlibMessage.create(MessageType.RequestRegisterAddress)
+                .thisDN(dn)
+                .registerMode(RegisterMode.Share)
+                .controlMode(ControlMode.Default)
+                .addressType(AddressType.DN);
     }
 
     static TlibMessage query(String dn) {
-        return TlibMessage.create(MessageType.RequestQueryAddress).thisDN(dn).addressInfoType(AddressInfoType.AgentStatus);
+        return TlibMessage.create(MessageType.RequestQueryAddress)
+                .thisDN(dn)
+                .addressInfoType(AddressInfoType.AgentStatus);
     }
 
     int pingsReceived() {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 /** The pacer's window, driven by answers that come quickly or slowly (on the calling thread, as the agent's). */
@@ -54,7 +53,9 @@ class SubscribePacerTest {
         sent.get(0).complete(null);
         assertThat(pacer.window()).isEqualTo(2);
         sent.get(1).complete(null);
-        assertThat(pacer.window()).as("halved once per slow period, not per answer").isEqualTo(2);
+        assertThat(pacer.window())
+                .as("halved once per slow period, not per answer")
+                .isEqualTo(2);
         assertThat(sent).as("2 in flight, none more sent").hasSize(4);
         sent.get(2).complete(null);
         assertThat(sent).hasSize(5);

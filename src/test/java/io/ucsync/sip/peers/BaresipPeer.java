@@ -2,6 +2,7 @@ package io.ucsync.sip.peers;
 
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.sip.internal.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
-import io.ucsync.sip.internal.FreePorts;
 
 /**
  * baresip 1.0 (Debian package baresip) as a knowledge worker's SIP phone that publishes presence through a
@@ -44,26 +43,34 @@ public final class BaresipPeer implements AutoCloseable {
             InetAddress loopback = InetAddress.getLoopbackAddress();
             int sipPort = FreePorts.pick(loopback);
             int controlPort = FreePorts.pick(loopback);
-            Files.writeString(dir.resolve("config"), String.join("\n",
-                    "poll_method epoll",
-                    "sip_listen 127.0.0.1:" + sipPort,
-                    "module_path /usr/lib/baresip/modules",
-                    "module g711.so",
-                    "module ausine.so",
-                    "module_app account.so",
-                    "module_app presence.so",
-                    "module_app ctrl_tcp.so",
-                    "ctrl_tcp_listen 127.0.0.1:" + controlPort,
-                    "audio_player ausine,",
-                    "audio_source ausine,", ""));
+            Files.writeString(
+                    dir.resolve("config"),
+                    String.join(
+                            "\n",
+                            "poll_method epoll",
+                            "sip_listen 127.0.0.1:" + sipPort,
+                            "module_path /usr/lib/baresip/modules",
+                            "module g711.so",
+                            "module ausine.so",
+                            "module_app account.so",
+                            "module_app presence.so",
+                            "module_app ctrl_tcp.so",
+                            "ctrl_tcp_listen 127.0.0.1:" + controlPort,
+                            "audio_player ausine,",
+                            "audio_source ausine,",
+                            ""));
             // Registering makes its first PUBLISH say open (without, baresip 1.0 publishes basic "unknown").
-            Files.writeString(dir.resolve("accounts"),
-                    "<" + aor + ">;outbound=\"sip:" + proxy + "\";regint=600;pubint=60\n");
+            Files.writeString(
+                    dir.resolve("accounts"), "<" + aor + ">;outbound=\"sip:" + proxy + "\";regint=600;pubint=60\n");
             Files.writeString(dir.resolve("contacts"), "");
             Process process = new ProcessBuilder("baresip", "-f", dir.toString(), "-t", "600")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("baresip.log").toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("baresip.log").toFile())
+                    .start();
             BaresipPeer peer = new BaresipPeer(process, dir, controlPort);
-            await("baresip ctrl_tcp on " + controlPort).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+            await("baresip ctrl_tcp on " + controlPort)
+                    .atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         if (!process.isAlive()) {
                             throw new IllegalStateException("baresip exited: " + peer.log());

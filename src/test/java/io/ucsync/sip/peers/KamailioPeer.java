@@ -2,6 +2,7 @@ package io.ucsync.sip.peers;
 
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.sip.internal.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
@@ -14,11 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
-
-import io.ucsync.sip.internal.FreePorts;
 
 /**
  * Kamailio 5.6 (Debian packages kamailio, kamailio-presence-modules, kamailio-tls-modules) as a SIP SIMPLE
@@ -82,13 +80,30 @@ public final class KamailioPeer implements AutoCloseable {
                 Path cfg = dir.resolve("kamailio.cfg");
                 Files.writeString(cfg, config(port, tlsPort, dir));
                 // timeout: Kamailio stops by itself even if the test JVM dies without closing it.
-                Process process = new ProcessBuilder("timeout", "--kill-after=5", "600", "kamailio", "-f", cfg.toString(),
-                        "-DD", "-E", "-m", "32", "-M", "4",
-                        "-Y", dir.toString(), "-w", dir.toString())
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("kamailio.log").toFile()).start();
+                Process process = new ProcessBuilder(
+                                "timeout",
+                                "--kill-after=5",
+                                "600",
+                                "kamailio",
+                                "-f",
+                                cfg.toString(),
+                                "-DD",
+                                "-E",
+                                "-m",
+                                "32",
+                                "-M",
+                                "4",
+                                "-Y",
+                                dir.toString(),
+                                "-w",
+                                dir.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("kamailio.log").toFile())
+                        .start();
                 KamailioPeer peer = new KamailioPeer(process, dir, port, tlsPort);
                 try {
-                    await("kamailio answering OPTIONS on " + port).atMost(Duration.ofSeconds(15))
+                    await("kamailio answering OPTIONS on " + port)
+                            .atMost(Duration.ofSeconds(15))
                             .pollInterval(Duration.ofMillis(100))
                             .failFast("kamailio exited", () -> !process.isAlive())
                             .until(peer::answersOptions);
@@ -98,8 +113,10 @@ public final class KamailioPeer implements AutoCloseable {
                 }
                 return peer;
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot run kamailio (Debian packages kamailio, kamailio-presence-modules"
-                        + (certificate != null ? ", kamailio-tls-modules" : "") + ")", e);
+                throw new UncheckedIOException(
+                        "cannot run kamailio (Debian packages kamailio, kamailio-presence-modules"
+                                + (certificate != null ? ", kamailio-tls-modules" : "") + ")",
+                        e);
             }
         }
 
@@ -107,14 +124,32 @@ public final class KamailioPeer implements AutoCloseable {
             StringBuilder c = new StringBuilder();
             c.append("#!KAMAILIO\n")
                     .append("debug=2\nlog_stderror=yes\nfork=yes\nchildren=2\ntcp_children=2\n")
-                    .append("listen=udp:127.0.0.1:").append(port).append('\n')
-                    .append("listen=tcp:127.0.0.1:").append(port).append('\n');
+                    .append("listen=udp:127.0.0.1:")
+                    .append(port)
+                    .append('\n')
+                    .append("listen=tcp:127.0.0.1:")
+                    .append(port)
+                    .append('\n');
             if (tlsPort > 0) {
-                c.append("enable_tls=yes\nlisten=tls:127.0.0.1:").append(tlsPort).append('\n');
+                c.append("enable_tls=yes\nlisten=tls:127.0.0.1:")
+                        .append(tlsPort)
+                        .append('\n');
             }
             c.append("mpath=\"").append(MODULES).append("\"\n");
-            for (String module : List.of("kex", "tm", "sl", "rr", "pv", "maxfwd", "textops", "siputils", "xlog",
-                    "nathelper", "db_text", "presence", "presence_xml")) {
+            for (String module : List.of(
+                    "kex",
+                    "tm",
+                    "sl",
+                    "rr",
+                    "pv",
+                    "maxfwd",
+                    "textops",
+                    "siputils",
+                    "xlog",
+                    "nathelper",
+                    "db_text",
+                    "presence",
+                    "presence_xml")) {
                 c.append("loadmodule \"").append(module).append(".so\"\n");
             }
             if (authUser != null) {
@@ -123,12 +158,14 @@ public final class KamailioPeer implements AutoCloseable {
             if (tlsPort > 0) {
                 c.append("loadmodule \"tls.so\"\n");
                 Path tlsCfg = dir.resolve("tls.cfg");
-                Files.writeString(tlsCfg, "[server:default]\nmethod = TLSv1.2+\n"
-                        + "verify_certificate = " + (requireClientCertificate ? "yes" : "no") + "\n"
-                        + "require_certificate = " + (requireClientCertificate ? "yes" : "no") + "\n"
-                        + "private_key = " + privateKey + "\ncertificate = " + certificate + "\n"
-                        + (clientCa != null ? "ca_list = " + clientCa + "\n" : "")
-                        + "\n[client:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n");
+                Files.writeString(
+                        tlsCfg,
+                        "[server:default]\nmethod = TLSv1.2+\n"
+                                + "verify_certificate = " + (requireClientCertificate ? "yes" : "no") + "\n"
+                                + "require_certificate = " + (requireClientCertificate ? "yes" : "no") + "\n"
+                                + "private_key = " + privateKey + "\ncertificate = " + certificate + "\n"
+                                + (clientCa != null ? "ca_list = " + clientCa + "\n" : "")
+                                + "\n[client:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n");
                 c.append("modparam(\"tls\", \"config\", \"").append(tlsCfg).append("\")\n");
             }
             // Publications in db_text files: with publ_cache=2 (memory only) Kamailio 5.6 loses the published body
@@ -138,23 +175,39 @@ public final class KamailioPeer implements AutoCloseable {
             for (String table : List.of("version", "presentity", "active_watchers", "watchers", "xcap")) {
                 Files.copy(Path.of(DB_TEXT_SCHEMA, table), db.resolve(table));
             }
-            c.append("modparam(\"presence\", \"db_url\", \"text://").append(db).append("\")\n")
-                    .append("modparam(\"presence_xml\", \"db_url\", \"text://").append(db).append("\")\n")
+            c.append("modparam(\"presence\", \"db_url\", \"text://")
+                    .append(db)
+                    .append("\")\n")
+                    .append("modparam(\"presence_xml\", \"db_url\", \"text://")
+                    .append(db)
+                    .append("\")\n")
                     .append("modparam(\"presence\", \"subs_db_mode\", 0)\n")
                     .append("modparam(\"presence\", \"publ_cache\", 1)\n")
-                    .append("modparam(\"presence\", \"server_address\", \"sip:127.0.0.1:").append(port).append("\")\n")
+                    .append("modparam(\"presence\", \"server_address\", \"sip:127.0.0.1:")
+                    .append(port)
+                    .append("\")\n")
                     .append("modparam(\"presence_xml\", \"force_active\", 1)\n")
                     .append("request_route {\n")
-                    .append("    if (!mf_process_maxfwd_header(\"10\")) { sl_send_reply(\"483\", \"Too Many Hops\"); exit; }\n")
+                    .append(
+                            "    if (!mf_process_maxfwd_header(\"10\")) { sl_send_reply(\"483\", \"Too Many Hops\"); exit; }\n")
                     .append("    if (is_method(\"OPTIONS\")) { sl_send_reply(\"200\", \"OK\"); exit; }\n");
             if (authUser != null) {
                 String realm = "\"$fd\"";
                 c.append("    if (is_method(\"REGISTER\")) {\n")
-                        .append("        if (!pv_www_authenticate(\"$td\", \"").append(authPassword).append("\", \"0\") || $au != \"")
-                        .append(authUser).append("\") { www_challenge(\"$td\", \"1\"); exit; }\n")
+                        .append("        if (!pv_www_authenticate(\"$td\", \"")
+                        .append(authPassword)
+                        .append("\", \"0\") || $au != \"")
+                        .append(authUser)
+                        .append("\") { www_challenge(\"$td\", \"1\"); exit; }\n")
                         .append("    } else if (is_method(\"SUBSCRIBE|PUBLISH\") || $rm == \"SERVICE\") {\n")
-                        .append("        if (!pv_proxy_authenticate(").append(realm).append(", \"").append(authPassword)
-                        .append("\", \"0\") || $au != \"").append(authUser).append("\") { proxy_challenge(").append(realm)
+                        .append("        if (!pv_proxy_authenticate(")
+                        .append(realm)
+                        .append(", \"")
+                        .append(authPassword)
+                        .append("\", \"0\") || $au != \"")
+                        .append(authUser)
+                        .append("\") { proxy_challenge(")
+                        .append(realm)
                         .append(", \"1\"); exit; }\n")
                         .append("        consume_credentials();\n")
                         .append("    }\n");
@@ -162,7 +215,8 @@ public final class KamailioPeer implements AutoCloseable {
             c.append("    if (is_method(\"REGISTER\")) { sl_send_reply(\"200\", \"OK\"); exit; }\n")
                     .append("    if ($rm == \"SERVICE\") { sl_send_reply(\"200\", \"OK\"); exit; }\n")
                     .append("    if (is_method(\"PUBLISH|SUBSCRIBE\")) {\n")
-                    .append("        if (is_method(\"SUBSCRIBE\") && (proto == TCP || proto == TLS)) { fix_nated_contact(); }\n")
+                    .append(
+                            "        if (is_method(\"SUBSCRIBE\") && (proto == TCP || proto == TLS)) { fix_nated_contact(); }\n")
                     .append("        if (!t_newtran()) { sl_reply_error(); exit; }\n")
                     .append("        if (is_method(\"PUBLISH\")) { handle_publish(); } else { handle_subscribe(); }\n")
                     .append("        t_release();\n        exit;\n    }\n")

@@ -2,7 +2,6 @@ package io.ucsync.sip.peers;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -63,14 +62,16 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
 
     /** The lines containing all of {@code parts}. */
     public List<String> linesWith(String... parts) {
-        return lines.stream().filter(line -> {
-            for (String part : parts) {
-                if (!line.contains(part)) {
-                    return false;
-                }
-            }
-            return true;
-        }).toList();
+        return lines.stream()
+                .filter(line -> {
+                    for (String part : parts) {
+                        if (!line.contains(part)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                })
+                .toList();
     }
 
     @Override

@@ -9,14 +9,15 @@ import java.util.regex.Pattern;
 /** Messages a test sends as the front end in a dialog SIPp answered, from a socket of its own (what SIPp cannot send). */
 public final class MsPresDialog {
 
-    private MsPresDialog() {
-    }
+    private MsPresDialog() {}
 
     /** From, To and Call-ID of the dialog SIPp set up, as SIPp's message trace shows them, for messages of the front end's side. */
     public static String headers(SippPeer sipp) {
         String messages = sipp.messages();
-        Matcher subscribe = Pattern.compile("(?s)SUBSCRIBE sip:.*?\\n(From: [^\\r\\n]*).*?\\n(Call-ID: [^\\r\\n]*)").matcher(messages);
-        Matcher answer = Pattern.compile("(?s)SIP/2.0 200 OK.*?\\n(To: [^\\r\\n]*;tag=[^\\r\\n]*)").matcher(messages);
+        Matcher subscribe = Pattern.compile("(?s)SUBSCRIBE sip:.*?\\n(From: [^\\r\\n]*).*?\\n(Call-ID: [^\\r\\n]*)")
+                .matcher(messages);
+        Matcher answer = Pattern.compile("(?s)SIP/2.0 200 OK.*?\\n(To: [^\\r\\n]*;tag=[^\\r\\n]*)")
+                .matcher(messages);
         assertThat(subscribe.find()).as(messages).isTrue();
         assertThat(answer.find()).as(messages).isTrue();
         String ourSide = subscribe.group(1).replaceFirst("^From:", "To:");

@@ -12,8 +12,7 @@ import java.util.Locale;
  */
 public final class PortProbe {
 
-    private PortProbe() {
-    }
+    private PortProbe() {}
 
     /** Whether a UDP socket is bound to the port. */
     public static boolean udpBound(int port) {
@@ -31,7 +30,9 @@ public final class PortProbe {
             try {
                 for (String line : Files.readAllLines(Path.of(table))) {
                     String[] fields = line.trim().split("\\s+");
-                    if (fields.length > 3 && fields[1].endsWith(hexPort) && (state == null || state.equals(fields[3]))) {
+                    if (fields.length > 3
+                            && fields[1].endsWith(hexPort)
+                            && (state == null || state.equals(fields[3]))) {
                         return true;
                     }
                 }

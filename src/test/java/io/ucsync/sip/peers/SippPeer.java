@@ -2,6 +2,7 @@ package io.ucsync.sip.peers;
 
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.sip.internal.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -14,11 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
-
-import io.ucsync.sip.internal.FreePorts;
 
 /**
  * SIPp (Debian package sip-tester) running one scenario from {@code src/test/resources/sipp/}, on a free port of
@@ -118,22 +116,45 @@ public final class SippPeer implements AutoCloseable {
             this.remote = target;
             try {
                 Path dir = Files.createTempDirectory("sipp-");
-                Path source = Path.of(SippPeer.class.getResource("/sipp/" + scenario).toURI());
+                Path source =
+                        Path.of(SippPeer.class.getResource("/sipp/" + scenario).toURI());
                 Path file = dir.resolve(scenario);
                 Files.copy(source, file);
                 for (Map.Entry<String, String> extraFile : files.entrySet()) {
                     Files.writeString(dir.resolve(extraFile.getKey()), extraFile.getValue());
                 }
                 int port = FreePorts.pick(InetAddress.getLoopbackAddress());
-                List<String> command = new ArrayList<>(List.of("sipp", "-sf", file.toString(), "-i", "127.0.0.1",
-                        "-p", Integer.toString(port), "-t", transport, "-m", Integer.toString(calls), "-nostdin", "-nd",
+                List<String> command = new ArrayList<>(List.of(
+                        "sipp",
+                        "-sf",
+                        file.toString(),
+                        "-i",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(port),
+                        "-t",
+                        transport,
+                        "-m",
+                        Integer.toString(calls),
+                        "-nostdin",
+                        "-nd",
                         // SIPp's default socket buffers lose datagrams under load; each loss costs a 500 ms retransmit.
-                        "-buff_size", "4194304",
-                        "-timeout", timeoutSeconds + "s", "-timeout_error", "-trace_err", "-error_file",
-                        dir.resolve("errors.log").toString(), "-trace_screen", "-screen_file",
+                        "-buff_size",
+                        "4194304",
+                        "-timeout",
+                        timeoutSeconds + "s",
+                        "-timeout_error",
+                        "-trace_err",
+                        "-error_file",
+                        dir.resolve("errors.log").toString(),
+                        "-trace_screen",
+                        "-screen_file",
                         dir.resolve("screen.log").toString()));
                 if (trace) {
-                    command.addAll(List.of("-trace_msg", "-message_file", dir.resolve("messages.log").toString()));
+                    command.addAll(List.of(
+                            "-trace_msg",
+                            "-message_file",
+                            dir.resolve("messages.log").toString()));
                 }
                 if (rate != null) {
                     command.addAll(List.of("-r", rate.toString(), "-l", limit.toString()));
@@ -143,11 +164,15 @@ public final class SippPeer implements AutoCloseable {
                 if (remote != null) {
                     command.add(remote);
                 }
-                Process process = new ProcessBuilder(command).directory(dir.toFile())
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+                Process process = new ProcessBuilder(command)
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("stdout.log").toFile())
+                        .start();
                 SippPeer peer = new SippPeer(process, port, dir, scenario);
                 try {
-                    await("sipp " + scenario + " listening on " + port).atMost(Duration.ofSeconds(10))
+                    await("sipp " + scenario + " listening on " + port)
+                            .atMost(Duration.ofSeconds(10))
                             .pollInterval(Duration.ofMillis(50))
                             .failFast("sipp exited", () -> !process.isAlive())
                             .until(() -> peer.listening(transport));
@@ -196,7 +221,8 @@ public final class SippPeer implements AutoCloseable {
 
     /** SIPp's screen, errors and output, for a failure message. */
     public String output() {
-        return "--- screen\n" + read("screen.log") + "\n--- errors\n" + read("errors.log") + "\n--- stdout\n" + read("stdout.log");
+        return "--- screen\n" + read("screen.log") + "\n--- errors\n" + read("errors.log") + "\n--- stdout\n"
+                + read("stdout.log");
     }
 
     private String read(String name) {

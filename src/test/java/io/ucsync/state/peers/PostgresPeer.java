@@ -2,6 +2,7 @@ package io.ucsync.state.peers;
 
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.sip.internal.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -18,11 +19,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
-
-import io.ucsync.sip.internal.FreePorts;
 
 /**
  * PostgreSQL 15 (Debian package postgresql-15) in a temp dir on a free port, for tests: initdb, then the server in the
@@ -49,7 +47,8 @@ public final class PostgresPeer implements AutoCloseable {
     /** A new cluster, started and answering. */
     public static PostgresPeer start() {
         if (!Files.isExecutable(BIN.resolve("initdb"))) {
-            throw new IllegalStateException("cannot run PostgreSQL: no " + BIN.resolve("initdb") + " (Debian package postgresql-15)");
+            throw new IllegalStateException(
+                    "cannot run PostgreSQL: no " + BIN.resolve("initdb") + " (Debian package postgresql-15)");
         }
         try {
             Path dir = Files.createTempDirectory("postgres-");
@@ -57,8 +56,18 @@ public final class PostgresPeer implements AutoCloseable {
             if (runningAsRoot()) {
                 peer.run(List.of("chown", USER + ":" + USER, dir.toString()), false);
             }
-            peer.run(List.of(BIN.resolve("initdb").toString(), "-D", peer.data().toString(), "-U", USER, "--auth=trust",
-                    "-E", "UTF8", "--no-sync"), true);
+            peer.run(
+                    List.of(
+                            BIN.resolve("initdb").toString(),
+                            "-D",
+                            peer.data().toString(),
+                            "-U",
+                            USER,
+                            "--auth=trust",
+                            "-E",
+                            "UTF8",
+                            "--no-sync"),
+                    true);
             peer.startServer();
             return peer;
         } catch (IOException e) {
@@ -73,11 +82,27 @@ public final class PostgresPeer implements AutoCloseable {
     /** The server in the foreground, on this peer's port and data; returns once it accepts connections. */
     private void startServer() throws IOException {
         // timeout: the server stops by itself even if the test JVM dies without closing it
-        server = new ProcessBuilder(asPostgres(List.of("timeout", "--kill-after=5", "1800", BIN.resolve("postgres").toString(),
-                "-D", data().toString(), "-p", String.valueOf(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1")))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile())).start();
+        server = new ProcessBuilder(asPostgres(List.of(
+                        "timeout",
+                        "--kill-after=5",
+                        "1800",
+                        BIN.resolve("postgres").toString(),
+                        "-D",
+                        data().toString(),
+                        "-p",
+                        String.valueOf(port),
+                        "-k",
+                        dir.toString(),
+                        "-c",
+                        "listen_addresses=127.0.0.1")))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("postgres.log").toFile()))
+                .start();
         try {
-            await("PostgreSQL accepting connections on " + port).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            await("PostgreSQL accepting connections on " + port)
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
                     .failFast("postgres exited", () -> !server.isAlive())
                     .until(this::accepts);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
@@ -98,7 +123,7 @@ public final class PostgresPeer implements AutoCloseable {
     public String createDatabase() {
         String name = "ucsync_" + DATABASES.incrementAndGet();
         try (Connection connection = DriverManager.getConnection(url("postgres"), USER, "");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
@@ -148,7 +173,9 @@ public final class PostgresPeer implements AutoCloseable {
 
     private void run(List<String> command, boolean asPostgres) {
         try {
-            Process process = new ProcessBuilder(asPostgres ? asPostgres(command) : command).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(asPostgres ? asPostgres(command) : command)
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
@@ -179,7 +206,16 @@ public final class PostgresPeer implements AutoCloseable {
     public void close() {
         if (server != null && server.isAlive()) {
             try {
-                run(List.of(BIN.resolve("pg_ctl").toString(), "-D", data().toString(), "stop", "-m", "immediate", "-w"), true);
+                run(
+                        List.of(
+                                BIN.resolve("pg_ctl").toString(),
+                                "-D",
+                                data().toString(),
+                                "stop",
+                                "-m",
+                                "immediate",
+                                "-w"),
+                        true);
                 server.waitFor(10, TimeUnit.SECONDS);
             } catch (RuntimeException e) {
                 server.destroyForcibly();
@@ -188,7 +224,8 @@ public final class PostgresPeer implements AutoCloseable {
             }
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(file -> file.toFile().delete());
         } catch (IOException e) {
             // a temp dir left behind
         }

@@ -1,21 +1,19 @@
 package io.ucsync.state.peers;
 
+import io.ucsync.state.Fence;
+import io.ucsync.state.Fences;
+import io.ucsync.state.PartitionEpochs;
+import io.ucsync.state.StateDatabase;
+import io.ucsync.state.StateStoreException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import io.ucsync.state.Fence;
-import io.ucsync.state.Fences;
-import io.ucsync.state.PartitionEpochs;
-import io.ucsync.state.StateDatabase;
-import io.ucsync.state.StateStoreException;
 
 /**
  * The stores ucsync supports, for tests that run the same on each ({@code @EnumSource(TestStores.Kind.class)}): an H2
@@ -26,7 +24,10 @@ import io.ucsync.state.StateStoreException;
 public final class TestStores implements BeforeAllCallback, AfterAllCallback {
 
     /** The two stores ucsync supports. */
-    public enum Kind { H2, POSTGRESQL }
+    public enum Kind {
+        H2,
+        POSTGRESQL
+    }
 
     /** Where a test's database is, and who may connect. */
     public record Database(String url, String user, String password) {
@@ -54,10 +55,13 @@ public final class TestStores implements BeforeAllCallback, AfterAllCallback {
      * test can close it and open it again).
      */
     public Database database(Kind kind, Path dir) {
-        return databases.computeIfAbsent(kind + " " + dir, key -> kind == Kind.H2
-                // WRITE_DELAY=0: H2 otherwise flushes commits up to half a second late, which a kill -9 would lose
-                ? new Database("jdbc:h2:file:" + dir.resolve("ucsync") + ";WRITE_DELAY=0", "sa", "")
-                : new Database(postgres.createDatabase(), postgres.user(), ""));
+        return databases.computeIfAbsent(
+                kind + " " + dir,
+                key -> kind == Kind.H2
+                        // WRITE_DELAY=0: H2 otherwise flushes commits up to half a second late, which a kill -9 would
+                        // lose
+                        ? new Database("jdbc:h2:file:" + dir.resolve("ucsync") + ";WRITE_DELAY=0", "sa", "")
+                        : new Database(postgres.createDatabase(), postgres.user(), ""));
     }
 
     /**

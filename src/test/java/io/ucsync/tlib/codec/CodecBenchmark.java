@@ -1,15 +1,13 @@
 package io.ucsync.tlib.codec;
 
-import java.util.Collection;
-import java.util.concurrent.TimeUnit;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.ucsync.tlib.protocol.AgentWorkMode;
 import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
-
+import java.util.Collection;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -44,8 +42,11 @@ public class CodecBenchmark {
 
     @Setup
     public void setUp() {
-        notReady = TlibMessage.create(MessageType.RequestAgentNotReady).referenceId(7).thisDN("5001")
-                .agentWorkMode(AgentWorkMode.AuxWork).reasons(new KeyValueCollection().addString("ReasonCode", "Busy"));
+        notReady = TlibMessage.create(MessageType.RequestAgentNotReady)
+                .referenceId(7)
+                .thisDN("5001")
+                .agentWorkMode(AgentWorkMode.AuxWork)
+                .reasons(new KeyValueCollection().addString("ReasonCode", "Busy"));
         channel = new EmbeddedChannel();
         TlwCodec.install(channel.pipeline(), TlwCodec.DEFAULT_MAX_FRAME_SIZE);
         buffer = channel.alloc().directBuffer(256);
@@ -77,13 +78,21 @@ public class CodecBenchmark {
 
     @Test
     void run() throws RunnerException {
-        Collection<RunResult> results = new Runner(new OptionsBuilder().include(CodecBenchmark.class.getName() + ".*")
-                .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(5).measurementTime(TimeValue.seconds(1))
-                .threads(1).build()).run();
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                        .include(CodecBenchmark.class.getName() + ".*")
+                        .forks(1)
+                        .warmupIterations(3)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(5)
+                        .measurementTime(TimeValue.seconds(1))
+                        .threads(1)
+                        .build())
+                .run();
         for (RunResult result : results) {
             String name = result.getParams().getBenchmark().replaceAll(".*\\.", "");
-            System.out.printf("BENCH tlw-codec-%s %.0f messages/s%n", name, result.getPrimaryResult().getScore());
+            System.out.printf(
+                    "BENCH tlw-codec-%s %.0f messages/s%n",
+                    name, result.getPrimaryResult().getScore());
         }
     }
 }

@@ -1,10 +1,9 @@
 package io.ucsync.tlib.codec;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The codec's own handlers, {@link TlwDecoder} and {@link TlwEncoder}, each in an {@link EmbeddedChannel}, for test

@@ -2,13 +2,11 @@ package io.ucsync.tlib.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HexFormat;
-
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.ucsync.sip.peers.LogCapture;
 import io.ucsync.tlib.protocol.KeepAliveFrame;
-
+import java.util.HexFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +48,8 @@ class TlwDecoderTlsHintTest {
 
         assertThat((Object) channel.readInbound()).isEqualTo(KeepAliveFrame.ping(7));
         assertThat(channel.isOpen()).isFalse();
-        assertThat(decoderLog.linesWith("closing TLW/1 connection", "length 369295616", TLS_HINT)).hasSize(1);
+        assertThat(decoderLog.linesWith("closing TLW/1 connection", "length 369295616", TLS_HINT))
+                .hasSize(1);
     }
 
     @Test
@@ -64,7 +63,8 @@ class TlwDecoderTlsHintTest {
     @Test
     void aBadFrameFollowedByBytesThatLookLikeTlsIsNotNamedAsTls() {
         // a PING whose body is 5 bytes breaks a rule inside its content; what comes after it is not the frame refused
-        channel.writeInbound(Unpooled.wrappedBuffer(HEX.parseHex("00000009" + "544c0101" + "0000000007" + CLIENT_HELLO)));
+        channel.writeInbound(
+                Unpooled.wrappedBuffer(HEX.parseHex("00000009" + "544c0101" + "0000000007" + CLIENT_HELLO)));
 
         assertThat(channel.isOpen()).isFalse();
         assertThat(decoderLog.linesWith("closing TLW/1 connection", "5 bytes")).hasSize(1);

@@ -2,9 +2,6 @@ package io.ucsync.tlib.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HexFormat;
-import java.util.stream.Stream;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.ucsync.tlib.protocol.AgentWorkMode;
@@ -17,7 +14,8 @@ import io.ucsync.tlib.protocol.KeepAliveFrame;
 import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
-
+import java.util.HexFormat;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,7 +101,10 @@ class TlwHandVectorsTest {
         assertThat(message.getApplicationName()).isEqualTo("ucsync");
         assertReEncodes(REGISTER_CLIENT);
         assertThat(encode(TlibMessage.create(MessageType.RequestRegisterClient)
-                .applicationName("ucsync").protocolVersion("TLW/1").referenceId(1))).isEqualTo(REGISTER_CLIENT);
+                        .applicationName("ucsync")
+                        .protocolVersion("TLW/1")
+                        .referenceId(1)))
+                .isEqualTo(REGISTER_CLIENT);
     }
 
     @Test
@@ -114,8 +115,11 @@ class TlwHandVectorsTest {
         assertThat(message.getReasonCode()).isEqualTo("Busy");
         assertThat(message.getThisDN()).isEqualTo("5001");
         assertReEncodes(AGENT_NOT_READY);
-        assertThat(encode(TlibMessage.create(MessageType.RequestAgentNotReady).referenceId(7).thisDN("5001")
-                .agentWorkMode(AgentWorkMode.AuxWork).reasons(new KeyValueCollection().addString("ReasonCode", "Busy"))))
+        assertThat(encode(TlibMessage.create(MessageType.RequestAgentNotReady)
+                        .referenceId(7)
+                        .thisDN("5001")
+                        .agentWorkMode(AgentWorkMode.AuxWork)
+                        .reasons(new KeyValueCollection().addString("ReasonCode", "Busy"))))
                 .isEqualTo(AGENT_NOT_READY);
     }
 
@@ -131,10 +135,19 @@ class TlwHandVectorsTest {
         assertThat(customer.getInt("Tier")).isEqualTo(3);
         assertThat(customer.getString("Name")).isEqualTo("Zoë");
         assertReEncodes(RINGING);
-        assertThat(encode(TlibMessage.create(MessageType.EventRinging).connId(ConnectionId.parse("0011223344556677"))
-                .thisDN("5001").thisDNRole(DnRole.Destination).otherDN("5002").callType(CallType.Inbound)
-                .userData(new KeyValueCollection().addList("Customer",
-                        new KeyValueCollection().addInt("Tier", 3).addUnicode("Name", "Zoë"))))).isEqualTo(RINGING);
+        assertThat(encode(TlibMessage.create(MessageType.EventRinging)
+                        .connId(ConnectionId.parse("0011223344556677"))
+                        .thisDN("5001")
+                        .thisDNRole(DnRole.Destination)
+                        .otherDN("5002")
+                        .callType(CallType.Inbound)
+                        .userData(new KeyValueCollection()
+                                .addList(
+                                        "Customer",
+                                        new KeyValueCollection()
+                                                .addInt("Tier", 3)
+                                                .addUnicode("Name", "Zoë")))))
+                .isEqualTo(RINGING);
     }
 
     @Test
@@ -144,8 +157,11 @@ class TlwHandVectorsTest {
         assertThat(message.getErrorCode()).isEqualTo(ErrorCode.AgentNotLoggedIn.code());
         assertThat(message.getErrorMessage()).isEqualTo("agent not logged in");
         assertReEncodes(ERROR_1707);
-        assertThat(encode(TlibMessage.create(MessageType.EventError).referenceId(9).thisDN("5001")
-                .errorCode(ErrorCode.AgentNotLoggedIn))).isEqualTo(ERROR_1707);
+        assertThat(encode(TlibMessage.create(MessageType.EventError)
+                        .referenceId(9)
+                        .thisDN("5001")
+                        .errorCode(ErrorCode.AgentNotLoggedIn)))
+                .isEqualTo(ERROR_1707);
     }
 
     @Test
@@ -210,10 +226,13 @@ class TlwHandVectorsTest {
     }
 
     static Stream<Arguments> vectors() {
-        return Stream.of(Arguments.of("PING", PING_7), Arguments.of("PONG", PONG_MAX),
+        return Stream.of(
+                Arguments.of("PING", PING_7),
+                Arguments.of("PONG", PONG_MAX),
                 Arguments.of("RequestRegisterClient", REGISTER_CLIENT),
                 Arguments.of("RequestAgentNotReady", AGENT_NOT_READY),
-                Arguments.of("EventRinging", RINGING), Arguments.of("EventError", ERROR_1707),
+                Arguments.of("EventRinging", RINGING),
+                Arguments.of("EventError", ERROR_1707),
                 Arguments.of("EventAgentLogin", AGENT_LOGIN));
     }
 
@@ -227,13 +246,21 @@ class TlwHandVectorsTest {
             ByteBuf first = channel.alloc().buffer(split).writeBytes(bytes, 0, split);
             // kept past the write: the decoder holds the first part as its cumulation and must not read from it
             first.retain();
-            assertThat(channel.writeInbound(first)).as("output after %d of %d bytes", split, bytes.length).isFalse();
-            assertThat(first.readerIndex()).as("reader index after %d of %d bytes", split, bytes.length).isZero();
+            assertThat(channel.writeInbound(first))
+                    .as("output after %d of %d bytes", split, bytes.length)
+                    .isFalse();
+            assertThat(first.readerIndex())
+                    .as("reader index after %d of %d bytes", split, bytes.length)
+                    .isZero();
             first.release();
             int rest = bytes.length - split;
             channel.writeInbound(channel.alloc().buffer(rest).writeBytes(bytes, split, rest));
-            assertThat((Object) channel.readInbound()).as("split after %d bytes", split).isEqualTo(whole);
-            assertThat(channel.finish()).as("anything more after split %d", split).isFalse();
+            assertThat((Object) channel.readInbound())
+                    .as("split after %d bytes", split)
+                    .isEqualTo(whole);
+            assertThat(channel.finish())
+                    .as("anything more after split %d", split)
+                    .isFalse();
         }
     }
 
@@ -245,7 +272,9 @@ class TlwHandVectorsTest {
         Object frame = channel.readInbound();
         assertThat(frame).as("the frame of %s", hex).isNotNull();
         assertThat(channel.isOpen()).as("channel open after %s", hex).isTrue();
-        assertThat(channel.finish()).as("more than one frame, or bytes left, in %s", hex).isFalse();
+        assertThat(channel.finish())
+                .as("more than one frame, or bytes left, in %s", hex)
+                .isFalse();
         return frame;
     }
 

@@ -2,14 +2,6 @@ package io.ucsync.tlib.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.util.HexFormat;
-import java.util.stream.Stream;
-
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,13 +12,19 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.ucsync.tlib.protocol.TlibMessage;
-
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.HexFormat;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every malformed-frame rule of src/main/docs/tlw1.md section 1 against a real loopback server using the codec: the
@@ -45,7 +43,9 @@ class TlwMalformedFrameTest {
     @BeforeAll
     static void startServer() throws InterruptedException {
         group = new NioEventLoopGroup(1);
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -59,7 +59,9 @@ class TlwMalformedFrameTest {
                         });
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
     }
 
     @AfterAll
@@ -78,24 +80,48 @@ class TlwMalformedFrameTest {
                 Arguments.of("length above the maximum, refused before the body arrives", "00000401" + "544c0100"),
                 Arguments.of("PING body not 4 bytes", "00000007" + "544c0101" + "000001"),
                 Arguments.of("PONG body not 4 bytes", "00000009" + "544c0102" + "0000000001"),
-                Arguments.of("attribute runs past its container", "00000011" + "544c0100" + "0000000a" + "0001" + "0002" + "01" + "00000064"),
+                Arguments.of(
+                        "attribute runs past its container",
+                        "00000011" + "544c0100" + "0000000a" + "0001" + "0002" + "01" + "00000064"),
                 Arguments.of("attribute header cut short", "0000000d" + "544c0100" + "0000000a" + "0001" + "000201"),
-                Arguments.of("attrCount larger than the attributes sent", "0000000a" + "544c0100" + "0000000a" + "0002"),
-                Arguments.of("bytes left after the last attribute", "0000000b" + "544c0100" + "00000002" + "0000" + "ff"),
-                Arguments.of("unknown valueType", "00000011" + "544c0100" + "00000002" + "0001" + "0014" + "09" + "00000000"),
-                Arguments.of("unknown kvType", "0000001d" + "544c0100" + "0000000b" + "0001" + "0011" + "05" + "0000000c" + kvPair7),
-                Arguments.of("pair runs past its kvlist", "0000001d" + "544c0100" + "0000000b" + "0001" + "0011" + "05" + "0000000c"
-                        + "00000001" + "0001" + "4b" + "00" + "00000009"),
-                Arguments.of("bytes left after the last pair", "0000001a" + "544c0100" + "0000000b" + "0001" + "0011" + "05" + "00000009"
-                        + "00000000" + "0102030405"),
-                Arguments.of("INT of the wrong length", "00000013" + "544c0100" + "0000000a" + "0001" + "0002" + "01" + "00000002" + "0001"),
-                Arguments.of("LONG of the wrong length", "00000015" + "544c0100" + "00000034" + "0001" + "0094" + "02" + "00000004" + "00000001"),
-                Arguments.of("CONNID of the wrong length", "00000015" + "544c0100" + "00000010" + "0001" + "0009" + "06" + "00000004" + "01020304"),
-                Arguments.of("INT pair of the wrong length", "0000001f" + "544c0100" + "0000000b" + "0001" + "0011" + "05" + "0000000e"
-                        + "00000001" + "0001" + "4b" + "01" + "00000002" + "0001"),
-                Arguments.of("invalid UTF-8 in a STRING", "00000013" + "544c0100" + "0000000a" + "0001" + "0014" + "03" + "00000002" + "c328"),
-                Arguments.of("invalid UTF-8 in a key", "0000001e" + "544c0100" + "0000000b" + "0001" + "0011" + "05" + "0000000d"
-                        + "00000001" + "0002" + "c328" + "00" + "00000000"),
+                Arguments.of(
+                        "attrCount larger than the attributes sent", "0000000a" + "544c0100" + "0000000a" + "0002"),
+                Arguments.of(
+                        "bytes left after the last attribute", "0000000b" + "544c0100" + "00000002" + "0000" + "ff"),
+                Arguments.of(
+                        "unknown valueType",
+                        "00000011" + "544c0100" + "00000002" + "0001" + "0014" + "09" + "00000000"),
+                Arguments.of(
+                        "unknown kvType",
+                        "0000001d" + "544c0100" + "0000000b" + "0001" + "0011" + "05" + "0000000c" + kvPair7),
+                Arguments.of(
+                        "pair runs past its kvlist",
+                        "0000001d" + "544c0100" + "0000000b" + "0001" + "0011" + "05" + "0000000c" + "00000001" + "0001"
+                                + "4b" + "00" + "00000009"),
+                Arguments.of(
+                        "bytes left after the last pair",
+                        "0000001a" + "544c0100" + "0000000b" + "0001" + "0011" + "05" + "00000009" + "00000000"
+                                + "0102030405"),
+                Arguments.of(
+                        "INT of the wrong length",
+                        "00000013" + "544c0100" + "0000000a" + "0001" + "0002" + "01" + "00000002" + "0001"),
+                Arguments.of(
+                        "LONG of the wrong length",
+                        "00000015" + "544c0100" + "00000034" + "0001" + "0094" + "02" + "00000004" + "00000001"),
+                Arguments.of(
+                        "CONNID of the wrong length",
+                        "00000015" + "544c0100" + "00000010" + "0001" + "0009" + "06" + "00000004" + "01020304"),
+                Arguments.of(
+                        "INT pair of the wrong length",
+                        "0000001f" + "544c0100" + "0000000b" + "0001" + "0011" + "05" + "0000000e" + "00000001" + "0001"
+                                + "4b" + "01" + "00000002" + "0001"),
+                Arguments.of(
+                        "invalid UTF-8 in a STRING",
+                        "00000013" + "544c0100" + "0000000a" + "0001" + "0014" + "03" + "00000002" + "c328"),
+                Arguments.of(
+                        "invalid UTF-8 in a key",
+                        "0000001e" + "544c0100" + "0000000b" + "0001" + "0011" + "05" + "0000000d" + "00000001" + "0002"
+                                + "c328" + "00" + "00000000"),
                 Arguments.of("kvlist nested deeper than 8", nestedFrame(9)));
     }
 
@@ -114,12 +140,17 @@ class TlwMalformedFrameTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedFrames")
     void a_malformed_frame_closes_its_connection_and_no_other(String rule, String hex) throws IOException {
-        try (Socket bystander = connect(); Socket offender = connect()) {
+        try (Socket bystander = connect();
+                Socket offender = connect()) {
             offender.getOutputStream().write(HEX.parseHex(hex));
             offender.getOutputStream().flush();
-            assertThat(offender.getInputStream().read()).as("server closes the connection on: " + rule).isEqualTo(-1);
+            assertThat(offender.getInputStream().read())
+                    .as("server closes the connection on: " + rule)
+                    .isEqualTo(-1);
 
-            assertThat(pingPong(bystander, 42)).as("the other connection still answers").isEqualTo(42);
+            assertThat(pingPong(bystander, 42))
+                    .as("the other connection still answers")
+                    .isEqualTo(42);
         }
     }
 

@@ -25,27 +25,30 @@ public final class InjectingProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     /** The client side of each connection, in order; its stream is also the lock that keeps writes to it whole. */
     private final List<OutputStream> toClients = new CopyOnWriteArrayList<>();
+
     private volatile Supplier<byte[]> afterEachChunk;
 
     public InjectingProxy(int serverPort) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket client = server.accept();
-                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), serverPort);
-                    sockets.add(client);
-                    sockets.add(upstream);
-                    OutputStream toClient = client.getOutputStream();
-                    toClients.add(toClient);
-                    connections.incrementAndGet();
-                    pump(client.getInputStream(), upstream.getOutputStream(), false, client, upstream);
-                    pump(upstream.getInputStream(), toClient, true, client, upstream);
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "injecting-proxy");
+        acceptor = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try {
+                            Socket client = server.accept();
+                            Socket upstream = new Socket(InetAddress.getLoopbackAddress(), serverPort);
+                            sockets.add(client);
+                            sockets.add(upstream);
+                            OutputStream toClient = client.getOutputStream();
+                            toClients.add(toClient);
+                            connections.incrementAndGet();
+                            pump(client.getInputStream(), upstream.getOutputStream(), false, client, upstream);
+                            pump(upstream.getInputStream(), toClient, true, client, upstream);
+                        } catch (IOException closed) {
+                            return;
+                        }
+                    }
+                },
+                "injecting-proxy");
         acceptor.start();
     }
 
@@ -88,26 +91,29 @@ public final class InjectingProxy implements AutoCloseable {
     }
 
     private void pump(InputStream in, OutputStream out, boolean toClient, Socket client, Socket upstream) {
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[8192];
-            try (in; out) {
-                for (int read; (read = in.read(buffer)) >= 0; ) {
-                    synchronized (out) {
-                        out.write(buffer, 0, read);
-                        Supplier<byte[]> next = toClient ? afterEachChunk : null;
-                        if (next != null) {
-                            out.write(next.get());
-                            injected.incrementAndGet();
+        Thread thread = new Thread(
+                () -> {
+                    byte[] buffer = new byte[8192];
+                    try (in;
+                            out) {
+                        for (int read; (read = in.read(buffer)) >= 0; ) {
+                            synchronized (out) {
+                                out.write(buffer, 0, read);
+                                Supplier<byte[]> next = toClient ? afterEachChunk : null;
+                                if (next != null) {
+                                    out.write(next.get());
+                                    injected.incrementAndGet();
+                                }
+                            }
                         }
+                    } catch (IOException closed) {
+                        // one side closed: the other follows
+                    } finally {
+                        closeQuietly(client);
+                        closeQuietly(upstream);
                     }
-                }
-            } catch (IOException closed) {
-                // one side closed: the other follows
-            } finally {
-                closeQuietly(client);
-                closeQuietly(upstream);
-            }
-        }, "injecting-proxy-pump");
+                },
+                "injecting-proxy-pump");
         thread.setDaemon(true);
         thread.start();
     }

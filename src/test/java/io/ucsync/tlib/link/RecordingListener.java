@@ -1,21 +1,16 @@
 package io.ucsync.tlib.link;
 
-
-
-import java.time.Duration;
-
-import org.awaitility.Awaitility;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 
 /** Keeps what a link hands its listeners, in order, for tests to await and inspect. */
 final class RecordingListener implements TServerLinkListener {
 
-    record Received(TlibMessage event, boolean fromResync) {
-    }
+    record Received(TlibMessage event, boolean fromResync) {}
 
     final List<Received> events = new CopyOnWriteArrayList<>();
     final List<LinkState> states = new CopyOnWriteArrayList<>();
@@ -36,13 +31,18 @@ final class RecordingListener implements TServerLinkListener {
     }
 
     TlibMessage next(MessageType type, String dn, int skip) {
-        return Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> find(type, dn, skip), found -> found != null);
+        return Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> find(type, dn, skip), found -> found != null);
     }
 
     private TlibMessage find(MessageType type, String dn, int skip) {
-        return events.stream().skip(skip).map(Received::event)
+        return events.stream()
+                .skip(skip)
+                .map(Received::event)
                 .filter(event -> event.type() == type && (dn == null || dn.equals(event.getThisDN())))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
     }
 
     List<TlibMessage> resyncEvents() {

@@ -1,5 +1,9 @@
 package io.ucsync.tlib.link;
 
+import io.ucsync.tlib.codec.EmbeddedTlwCodec;
+import io.ucsync.tlib.protocol.MessageType;
+import io.ucsync.tlib.protocol.ServerRole;
+import io.ucsync.tlib.protocol.TlibMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,11 +15,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import io.ucsync.tlib.codec.EmbeddedTlwCodec;
-import io.ucsync.tlib.protocol.MessageType;
-import io.ucsync.tlib.protocol.ServerRole;
-import io.ucsync.tlib.protocol.TlibMessage;
 
 /**
  * A T-Server that misbehaves on purpose, for what the emulator (which follows src/main/docs/tlw1.md) never does: it
@@ -71,8 +70,10 @@ final class ScriptedTServer implements AutoCloseable {
                         received.add(frame);
                     } else {
                         int referenceId = ((TlibMessage) frame).getReferenceId();
-                        send(TlibMessage.create(MessageType.EventServerInfo).referenceId(referenceId)
-                                .serverRole(ServerRole.Primary).serverVersion("scripted"));
+                        send(TlibMessage.create(MessageType.EventServerInfo)
+                                .referenceId(referenceId)
+                                .serverRole(ServerRole.Primary)
+                                .serverVersion("scripted"));
                         registered = true;
                     }
                 }
