@@ -103,10 +103,10 @@ public final class TServerLink implements AutoCloseable {
     private Duration backoff;
     /** Why each endpoint failed in the round over the endpoints under way, in order. */
     private final List<String> roundFailures = new ArrayList<>();
-    /** DN registrations and queries that failed since they were last told (once a second at most). */
-    private int failedRegistrations;
 
-    private int failedQueries;
+    private final FailureTally failedRegistrations =
+            new FailureTally("DN registration(s) failed", "each is tried again");
+    private final FailureTally failedQueries = new FailureTally("DN query(ies) failed", "each is asked again");
     /** What the last outage line said: a retry failing alike stays quiet, a new reason is told; null while up. */
     private String reportedOutage;
 
@@ -578,20 +578,7 @@ public final class TServerLink implements AutoCloseable {
         if (error instanceof LinkDownException || channel == null || state == LinkState.CLOSED) {
             return; // the next resync registers it
         }
-        if (failedRegistrations++ == 0) {
-            String example = "DN " + dn + ": " + error.getMessage();
-            loop.schedule(
-                    () -> {
-                        LOG.warn(
-                                "T-Server link '{}': {} DN registration(s) failed (e.g. {}); each is tried again",
-                                name,
-                                failedRegistrations,
-                                example);
-                        failedRegistrations = 0;
-                    },
-                    1,
-                    TimeUnit.SECONDS);
-        }
+        failedRegistrations.add("DN " + dn + ": " + error.getMessage());
         loop.schedule(
                 () -> retryRegistration(dn, channel), config.reconnectDelay().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -606,20 +593,7 @@ public final class TServerLink implements AutoCloseable {
         if (error instanceof LinkDownException || channel != primary || state == LinkState.CLOSED) {
             return; // the next resync queries it
         }
-        if (failedQueries++ == 0) {
-            String example = "DN " + dn + ": " + error.getMessage();
-            loop.schedule(
-                    () -> {
-                        LOG.warn(
-                                "T-Server link '{}': {} DN query(ies) failed (e.g. {}); each is asked again",
-                                name,
-                                failedQueries,
-                                example);
-                        failedQueries = 0;
-                    },
-                    1,
-                    TimeUnit.SECONDS);
-        }
+        failedQueries.add("DN " + dn + ": " + error.getMessage());
         loop.schedule(
                 () -> {
                     if (channel == primary && dns.contains(dn) && registeredOnConnection.contains(dn)) {
@@ -910,6 +884,33 @@ public final class TServerLink implements AutoCloseable {
             result.completeExceptionally(error);
         } else {
             result.complete(answer);
+        }
+    }
+
+    /**
+     * Failures of one kind, on the loop, told in one WARN line a second at most however many come together: how many,
+     * and the first as an example.
+     */
+    private final class FailureTally {
+        private final String what;
+        private final String then;
+        private int count;
+
+        FailureTally(String what, String then) {
+            this.what = what;
+            this.then = then;
+        }
+
+        void add(String example) {
+            if (count++ == 0) {
+                loop.schedule(
+                        () -> {
+                            LOG.warn("T-Server link '{}': {} {} (e.g. {}); {}", name, count, what, example, then);
+                            count = 0;
+                        },
+                        1,
+                        TimeUnit.SECONDS);
+            }
         }
     }
 
