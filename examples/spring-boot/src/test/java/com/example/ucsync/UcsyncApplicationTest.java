@@ -88,11 +88,11 @@ class UcsyncApplicationTest {
             DnState state = tserver.state("5001");
             return state.status() == AgentStatus.NotReady && "Busy".equals(state.reasonCode());
         });
-        assertThat(camel.getRouteController().getRouteStatus("presence-in")).isEqualTo(ServiceStatus.Started);
+        assertThat(camel.getRouteController().getRouteStatus("presence-in-uc")).isEqualTo(ServiceStatus.Started);
 
         HttpResponse<String> signIn = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + httpPort + "/api/session")).header("X-Requested-With", "ucsync")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"sipUri\":\"" + WORKER + "\",\"password\":\"pw1\"}")).build(),
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"sipUri\":\"" + WORKER + "\",\"password\":\"pw1\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
     }
