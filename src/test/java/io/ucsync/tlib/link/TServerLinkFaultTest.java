@@ -158,13 +158,7 @@ class TServerLinkFaultTest {
     @Test
     void aRequestWithoutAnswerTimesOutItsLateAnswerIsDroppedAndARegistrationIsTriedAgain() throws Exception {
         try (ScriptedTServer server = ScriptedTServer.silent();
-                TServerLink link = new TServerLink(
-                        "main",
-                        config(server.port())
-                                .requestTimeout(Duration.ofMillis(300))
-                                .keepAliveTimeout(Duration.ZERO)
-                                .build(),
-                        null)) {
+                TServerLink link = linkTo(server, Duration.ofMillis(300))) {
             RecordingListener listener = upAndListenedTo(link);
 
             CompletableFuture<TlibMessage> register = link.register("5001");
@@ -200,13 +194,7 @@ class TServerLinkFaultTest {
     @Test
     void aQueryWithoutAnswerIsAskedAgainUntilTheDnIsReported() throws Exception {
         try (ScriptedTServer server = ScriptedTServer.silent();
-                TServerLink link = new TServerLink(
-                        "main",
-                        config(server.port())
-                                .requestTimeout(Duration.ofMillis(300))
-                                .keepAliveTimeout(Duration.ZERO)
-                                .build(),
-                        null)) {
+                TServerLink link = linkTo(server, Duration.ofMillis(300))) {
             RecordingListener listener = upAndListenedTo(link);
 
             link.register("5001");
@@ -237,13 +225,7 @@ class TServerLinkFaultTest {
     @Test
     void thousandsOfDnsAreRegisteredAFewHundredAtATime() throws Exception {
         try (ScriptedTServer server = ScriptedTServer.silent();
-                TServerLink link = new TServerLink(
-                        "main",
-                        config(server.port())
-                                .requestTimeout(Duration.ofSeconds(60))
-                                .keepAliveTimeout(Duration.ZERO)
-                                .build(),
-                        null)) {
+                TServerLink link = linkTo(server, Duration.ofSeconds(60))) {
             upAndListenedTo(link);
 
             for (int dn = 10_000; dn < 13_000; dn++) {
@@ -343,6 +325,17 @@ class TServerLinkFaultTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == LinkState.UP);
             assertResyncedAndAnswering(emulator, link, listener);
         }
+    }
+
+    /** A link to a scripted server, without keep-alive (the server answers no PING), and this request timeout. */
+    private static TServerLink linkTo(ScriptedTServer server, Duration requestTimeout) {
+        return new TServerLink(
+                "main",
+                config(server.port())
+                        .requestTimeout(requestTimeout)
+                        .keepAliveTimeout(Duration.ZERO)
+                        .build(),
+                null);
     }
 
     /** Starts the link with a listener of its own, and waits until it is up. */
