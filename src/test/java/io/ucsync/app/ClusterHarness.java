@@ -57,7 +57,6 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 final class ClusterHarness implements AutoCloseable {
 
-    static final String OPERATOR_PASSWORD = "operator-pw";
     /** How the T-Server names a node's connection: the ApplicationName the nodes register with (the default), then "@". */
     private static final String NODE_CLIENT = "ucsync@";
 
@@ -146,7 +145,7 @@ final class ClusterHarness implements AutoCloseable {
                     "ucsync.roster=" + home.resolve("config/roster.csv"),
                     "ucsync.presence-map=" + home.resolve(UcsyncHarness.MAP),
                     "ucsync.routes=" + home.resolve("routes"),
-                    "ucsync.dashboard.password=" + OPERATOR_PASSWORD,
+                    "ucsync.dashboard.password=" + UcsyncHarness.OPERATOR_PASSWORD,
                     "ucsync.state.jdbc-url=" + jdbcUrl,
                     "ucsync.state.user=" + postgres.user(),
                     "ucsync.cluster.enabled=true",
@@ -328,13 +327,7 @@ final class ClusterHarness implements AutoCloseable {
     JsonNode operatorGet(int number, String path) throws IOException, InterruptedException {
         Node node = node(number);
         if (node.operatorCookie == null) {
-            HttpResponse<String> signedIn = http.send(
-                    HttpRequest.newBuilder(URI.create(base(node) + "/api/operator/session"))
-                            .header("X-Requested-With", "ucsync")
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + OPERATOR_PASSWORD + "\"}"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> signedIn = node.kw.signInOperatorResponse(UcsyncHarness.OPERATOR_PASSWORD);
             if (signedIn.statusCode() != 200) {
                 throw new IllegalStateException(
                         "operator sign-in on " + node.id + ": " + signedIn.statusCode() + " " + signedIn.body());

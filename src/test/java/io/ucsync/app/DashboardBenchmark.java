@@ -34,6 +34,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,7 +98,7 @@ class DashboardBenchmark {
             long started = System.nanoTime();
             ucsync.start();
             HttpClient http = HttpClient.newHttpClient();
-            String cookie = operatorCookie(http, ucsync);
+            String cookie = operatorCookie(ucsync);
             HttpRequest overview = HttpRequest.newBuilder(URI.create(base(ucsync) + "/api/dashboard/overview"))
                     .header("Cookie", cookie)
                     .build();
@@ -318,19 +319,10 @@ class DashboardBenchmark {
         return "http://127.0.0.1:" + ucsync.httpPort;
     }
 
-    private static String operatorCookie(HttpClient http, UcsyncHarness ucsync) throws Exception {
-        return http.send(
-                        HttpRequest.newBuilder(URI.create(base(ucsync) + "/api/operator/session"))
-                                .header("X-Requested-With", "ucsync")
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"password\":\"" + UcsyncHarness.OPERATOR_PASSWORD + "\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .headers()
-                .firstValue("Set-Cookie")
-                .orElseThrow()
-                .split(";")[0];
+    private static String operatorCookie(UcsyncHarness ucsync) throws Exception {
+        return Objects.requireNonNull(
+                new KwClient(ucsync.httpPort).signInOperator(UcsyncHarness.OPERATOR_PASSWORD),
+                "operator sign-in refused");
     }
 
     /** A TCP port nobody listens on: the T-Server link keeps trying it. */

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -448,25 +449,15 @@ class DashboardBrowserTest {
     }
 
     private static HttpResponse<String> operatorGet(UcsyncHarness ucsync, String path) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        String cookie = http.send(
-                        HttpRequest.newBuilder(
-                                        URI.create("http://127.0.0.1:" + ucsync.httpPort + "/api/operator/session"))
-                                .header("X-Requested-With", "ucsync")
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"password\":\"" + UcsyncHarness.OPERATOR_PASSWORD + "\"}"))
+        String cookie = Objects.requireNonNull(
+                new KwClient(ucsync.httpPort).signInOperator(UcsyncHarness.OPERATOR_PASSWORD),
+                "operator sign-in refused");
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ucsync.httpPort + path))
+                                .header("Cookie", cookie)
                                 .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .headers()
-                .firstValue("Set-Cookie")
-                .orElseThrow()
-                .split(";")[0];
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ucsync.httpPort + path))
-                        .header("Cookie", cookie)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     /**

@@ -90,18 +90,9 @@ class HttpApiRefusalsTest {
     }
 
     private static String signInOperator(UcsyncHarness ucsync) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(
-                                        URI.create("http://127.0.0.1:" + ucsync.httpPort + "/api/operator/session"))
-                                .header("X-Requested-With", "ucsync")
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"password\":\"" + UcsyncHarness.OPERATOR_PASSWORD + "\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String cookie = new KwClient(ucsync.httpPort).signInOperator(UcsyncHarness.OPERATOR_PASSWORD);
+        assertThat(cookie).as("operator signed in").isNotNull();
+        return cookie;
     }
 
     /** The API's endpoints and methods, read from the running routes. */

@@ -48,6 +48,25 @@ final class KwClient {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Signs in to the operator's API (the dashboard's); the session cookie, or null when refused. */
+    String signInOperator(String password) throws IOException, InterruptedException {
+        HttpResponse<String> response = signInOperatorResponse(password);
+        return response.statusCode() == 200
+                ? response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0]
+                : null;
+    }
+
+    /** What the operator's API answers to a sign-in with this password. */
+    HttpResponse<String> signInOperatorResponse(String password) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/operator/session"))
+                        .header("X-Requested-With", "ucsync")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + password + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A request to the KW API about a worker, signed in as that worker, with the CSRF header; path e.g. "/cc-dnd?on=true". */
     HttpResponse<String> api(String method, int worker, String path) throws IOException, InterruptedException {
         String cookie = sessions.computeIfAbsent(worker, w -> {
