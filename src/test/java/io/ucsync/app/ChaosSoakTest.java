@@ -64,20 +64,8 @@ class ChaosSoakTest {
     private static final String TOKEN = "soak-routing-token";
     private static final String DECLINED = "preview declined, then kill -9";
     private static final Duration DECLINE_WINDOW = Duration.ofSeconds(6);
-    /** Presences that keep the agent logged in (so a second login is a duplicate), and what the shipped map makes of them. */
-    private static final Map<Integer, String> MAPPED = Map.of(
-            3500,
-            "Ready",
-            6500,
-            "NotReady Busy",
-            15500,
-            "NotReady Away",
-            12500,
-            "NotReady BeRightBack",
-            9500,
-            "NotReady DoNotDisturb");
-
-    private static final Integer[] PRESENCES = MAPPED.keySet().stream().sorted().toArray(Integer[]::new);
+    private static final Integer[] PRESENCES =
+            io.ucsync.app.PresenceFlow.MAPPED.keySet().stream().sorted().toArray(Integer[]::new);
     /** What the desktop sets, as {@link UcsyncHarness#describe} shows it, with the work mode it sends. */
     private static final Map<String, AgentWorkMode> DESKTOP_STATES = Map.of(
             "Ready",
@@ -476,7 +464,7 @@ class ChaosSoakTest {
          * another client set it, what the desktop set (ucsync holding a state nobody set would show as drift).
          */
         String expected(SoakTopology ucsync, int worker) {
-            String mapped = MAPPED.get(last.getOrDefault(worker, UcsyncHarness.ONLINE));
+            String mapped = io.ucsync.app.PresenceFlow.MAPPED.get(last.getOrDefault(worker, UcsyncHarness.ONLINE));
             if (!isDesktopWorker(worker) || !heldByDesktop(ucsync, worker)) {
                 return mapped;
             }
