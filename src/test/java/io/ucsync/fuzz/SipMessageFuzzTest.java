@@ -9,7 +9,6 @@ import io.ucsync.presence.MsPresCategoriesDocument.StateInstance;
 import io.ucsync.presence.Presence;
 import io.ucsync.sip.SipPresenceAgent;
 import io.ucsync.sip.SipPresenceComponent;
-import io.ucsync.sip.internal.Subscriptions;
 import io.ucsync.sip.peers.LogCapture;
 import io.ucsync.sip.peers.MsPresDialog;
 import io.ucsync.sip.peers.SippPeer;
@@ -70,7 +69,7 @@ class SipMessageFuzzTest {
     @Test
     void mutatedBenotifiesNeverBreakTheSubscriptionAndAGoodOneIsDeliveredAfterwards() throws Exception {
         // SIPp gives up after its timeout (60 s by default), shorter than the full campaign; closing it stops it
-        try (LogCapture log = LogCapture.of(Subscriptions.class);
+        try (LogCapture log = LogCapture.of(LogCapture.SIP_INTERNALS);
                 SippPeer sipp = SippPeer.scenario("mspres_fuzz.xml")
                         .transport("t1")
                         .timeoutSeconds(1800)

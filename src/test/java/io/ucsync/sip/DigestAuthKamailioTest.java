@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
-import io.ucsync.sip.internal.Subscriptions;
 import io.ucsync.sip.peers.KamailioPeer;
 import io.ucsync.sip.peers.LogCapture;
 import java.time.Duration;
@@ -34,7 +33,7 @@ class DigestAuthKamailioTest {
 
     @Test
     void register_subscribe_refresh_publish_and_service_answer_their_challenges() throws Exception {
-        try (LogCapture log = LogCapture.of(Subscriptions.class);
+        try (LogCapture log = LogCapture.of(LogCapture.SIP_INTERNALS);
                 KamailioPeer kamailio =
                         KamailioPeer.builder().auth(USER, PASSWORD).start();
                 CamelContext camel = new DefaultCamelContext()) {

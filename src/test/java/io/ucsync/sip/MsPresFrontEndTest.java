@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceSource;
-import io.ucsync.sip.internal.Subscriptions;
 import io.ucsync.sip.peers.LogCapture;
 import io.ucsync.sip.peers.SippPeer;
 import java.time.Duration;
@@ -111,7 +110,7 @@ class MsPresFrontEndTest {
 
     @Test
     void a_subscription_the_server_ends_is_subscribed_again() throws Exception {
-        try (LogCapture log = LogCapture.of(Subscriptions.class);
+        try (LogCapture log = LogCapture.of(LogCapture.SIP_INTERNALS);
                 SippPeer sipp =
                         SippPeer.scenario("mspres_terminate.xml").calls(2).startServer();
                 CamelContext camel = new DefaultCamelContext()) {
@@ -133,7 +132,7 @@ class MsPresFrontEndTest {
 
     @Test
     void a_refresh_answered_481_makes_a_new_subscription() throws Exception {
-        try (LogCapture log = LogCapture.of(Subscriptions.class);
+        try (LogCapture log = LogCapture.of(LogCapture.SIP_INTERNALS);
                 SippPeer sipp = SippPeer.scenario("refresh_481.xml").calls(2).startServer();
                 CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
@@ -185,7 +184,7 @@ class MsPresFrontEndTest {
     void a_batch_the_front_end_refuses_as_too_large_is_subscribed_in_two_smaller_ones() throws Exception {
         List<String> workers =
                 List.of("sip:w1@example.com", "sip:w2@example.com", "sip:w3@example.com", "sip:w4@example.com");
-        try (LogCapture log = LogCapture.of(Subscriptions.class);
+        try (LogCapture log = LogCapture.of(LogCapture.SIP_INTERNALS);
                 SippPeer sipp =
                         SippPeer.scenario("mspres_batch_too_large.xml").calls(3).startServer();
                 CamelContext camel = new DefaultCamelContext()) {

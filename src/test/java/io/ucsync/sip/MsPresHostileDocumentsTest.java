@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
-import io.ucsync.sip.internal.Subscriptions;
 import io.ucsync.sip.peers.LogCapture;
 import io.ucsync.sip.peers.MsPresDialog;
 import io.ucsync.sip.peers.SippPeer;
@@ -41,7 +40,7 @@ class MsPresHostileDocumentsTest {
         String secretText = "top-secret-" + System.nanoTime();
         Files.writeString(secret, secretText);
 
-        try (LogCapture log = LogCapture.of(Subscriptions.class);
+        try (LogCapture log = LogCapture.of(LogCapture.SIP_INTERNALS);
                 SippPeer sipp = SippPeer.scenario("mspres_hostile.xml")
                         .transport("t1")
                         .file("bomb.xml", entityBomb())

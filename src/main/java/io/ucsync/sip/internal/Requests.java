@@ -22,6 +22,7 @@ import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.RouteHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
+import javax.sip.message.Message;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 
@@ -149,5 +150,10 @@ public final class Requests {
     public void body(Request request, String contentType, byte[] body) throws ParseException {
         ContentTypeHeader header = (ContentTypeHeader) headers.createHeader(ContentTypeHeader.NAME, contentType);
         request.setContent(body, header);
+    }
+
+    /** The CSeq number of a request or of an answer. */
+    public static long cseqOf(Message message) {
+        return ((CSeqHeader) message.getHeader(CSeqHeader.NAME)).getSeqNumber();
     }
 }

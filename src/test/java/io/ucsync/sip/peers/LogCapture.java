@@ -18,6 +18,12 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     private final List<String> withStackTraces = new CopyOnWriteArrayList<>();
     private final String loggerName;
 
+    /**
+     * The loggers of the SIP user agent's parts ({@code io.ucsync.sip.internal}): subscriptions, notifications,
+     * publications, registration. Most are package-private classes a test cannot name.
+     */
+    public static final String SIP_INTERNALS = "io.ucsync.sip.internal";
+
     private LogCapture(String loggerName) {
         super("capture-" + loggerName, null, null, true, Property.EMPTY_ARRAY);
         this.loggerName = loggerName;
