@@ -4,6 +4,7 @@ import gov.nist.javax.sip.SipStackExt;
 import gov.nist.javax.sip.SipStackImpl;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceDocumentReader;
+import io.ucsync.sip.internal.AgentExecutors;
 import io.ucsync.sip.internal.DigestAuthenticator;
 import io.ucsync.sip.internal.FreePorts;
 import io.ucsync.sip.internal.FrontEndLink;
@@ -32,7 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,6 +62,9 @@ import org.slf4j.LoggerFactory;
  * This is the Java API the rest of ucsync calls: {@link #watch}, {@link #unwatch} and {@link #setWatched} set
  * which workers are watched (the agent subscribes and unsubscribes to match), {@link #publish} publishes
  * presence, {@link #lastPresence} tells the last presence read for a worker. All methods are thread-safe.
+ * <p>
+ * Threads: besides the SIP stack's own, the agent thread (requests, timers, every change of state) and the
+ * notification lanes, both from the {@link AgentExecutors} the component gives, which are the CamelContext's.
  */
 public final class SipPresenceAgent {
 
@@ -78,6 +82,7 @@ public final class SipPresenceAgent {
 
     private final String frontEnd;
     private final SipPresenceConfiguration configuration;
+    private final AgentExecutors executors;
     private final Map<String, Presence> lastPresence = new ConcurrentHashMap<>();
     /** Presences that arrived with no consumer attached, latest per worker; guards {@link #listener}. */
     private final Map<String, PresenceNotification> missed = new HashMap<>();
@@ -95,7 +100,7 @@ public final class SipPresenceAgent {
             SipStack stack,
             SipProvider provider,
             ListeningPoint listeningPoint,
-            ScheduledThreadPoolExecutor agent,
+            ScheduledExecutorService agent,
             NotificationLanes lanes,
             Transactions transactions,
             Subscriptions subscriptions,
@@ -103,9 +108,11 @@ public final class SipPresenceAgent {
             Publisher publisher,
             FrontEndLink link) {}
 
-    SipPresenceAgent(String frontEnd, SipPresenceConfiguration configuration) {
+    /** {@code executors} makes the agent thread and the notification lanes on each start, and stops them. */
+    SipPresenceAgent(String frontEnd, SipPresenceConfiguration configuration, AgentExecutors executors) {
         this.frontEnd = frontEnd;
         this.configuration = configuration;
+        this.executors = executors;
     }
 
     /** The front end's name (the endpoint path). */
@@ -385,19 +392,15 @@ public final class SipPresenceAgent {
                 .tls(c.tlsSettings())
                 .build();
         SipStack stack = settings.createStack();
-        ScheduledThreadPoolExecutor agent = null;
+        ScheduledExecutorService agent = null;
         NotificationLanes lanes = null;
         try {
             ListeningPoint lp = listen(stack, c);
             SipProvider provider = stack.createSipProvider(lp);
             String threadPrefix = "ucsync-sip-" + frontEnd;
-            agent = new ScheduledThreadPoolExecutor(1, task -> {
-                Thread t = new Thread(task, threadPrefix);
-                t.setDaemon(true);
-                return t;
-            });
-            agent.setRemoveOnCancelPolicy(true);
-            lanes = new NotificationLanes(threadPrefix, c.getNotificationThreads(), c.getNotificationQueueSize());
+            agent = executors.newAgentThread(threadPrefix);
+            lanes = new NotificationLanes(
+                    threadPrefix, c.getNotificationThreads(), c.getNotificationQueueSize(), executors);
             FrontEndLink link = new FrontEndLink(
                     frontEnd,
                     servers,
@@ -453,7 +456,7 @@ public final class SipPresenceAgent {
                             c.getPublishExpires(),
                             c.getRetryInitialDelay(),
                             c.getRetryMaxDelay());
-            ScheduledThreadPoolExecutor agentThread = agent;
+            ScheduledExecutorService agentThread = agent;
             Registration registration = !c.isRegister()
                     ? null
                     : new Registration(
@@ -499,7 +502,7 @@ public final class SipPresenceAgent {
                     c.isRegister() ? ", registering" : "");
         } catch (Exception | Error e) {
             if (agent != null) {
-                agent.shutdownNow();
+                executors.stop(agent, 0);
             }
             if (lanes != null) {
                 lanes.stop(0);
@@ -586,7 +589,7 @@ public final class SipPresenceAgent {
         } finally {
             runtime = null;
             r.transactions().abandonAll("the user agent stopped");
-            r.agent().shutdownNow();
+            executors.stop(r.agent(), 0);
             r.lanes().stop(STOP_WAIT_MILLIS);
             countedBefore = SipStackCounters.of(r.stack()).plus(countedBefore).stopped();
             SipStacks.stop(r.stack());

@@ -14,7 +14,8 @@ import org.apache.camel.support.DefaultComponent;
  * The {@code sip-presence} component: presence in (consumer) and out (producer) over SIP, towards a Lync /
  * Skype for Business front end (MS-PRES) or a SIP SIMPLE presence server. It owns one {@link SipPresenceAgent}
  * per front-end name, shared by every endpoint of that name, each with a health check of its own
- * ({@code uc-pool-<name>}), and stops them when it stops.
+ * ({@code uc-pool-<name>}), and stops them when it stops. The agents' threads come from the CamelContext's
+ * {@link org.apache.camel.spi.ExecutorServiceManager} ({@link CamelAgentExecutors}).
  */
 @Component("sip-presence")
 public class SipPresenceComponent extends DefaultComponent {
@@ -62,7 +63,10 @@ public class SipPresenceComponent extends DefaultComponent {
     synchronized SipPresenceAgent agentFor(String frontEnd, SipPresenceConfiguration endpointConfiguration) {
         endpointConfiguration.validate();
         SipPresenceAgent agent = agents.computeIfAbsent(frontEnd, name -> {
-            SipPresenceAgent created = new SipPresenceAgent(name, endpointConfiguration);
+            SipPresenceAgent created = new SipPresenceAgent(
+                    name,
+                    endpointConfiguration,
+                    new CamelAgentExecutors(getCamelContext().getExecutorServiceManager(), "sip-presence:" + name));
             HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
             if (health != null) {
                 health.register(new SipPresenceAgentHealthCheck(created));

@@ -1,8 +1,8 @@
 package io.ucsync.sip.internal;
 
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,47 +17,49 @@ public final class NotificationLanes {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotificationLanes.class);
 
-    private final ThreadPoolExecutor[] lanes;
+    private final AgentExecutors executors;
+    private final ExecutorService[] lanes;
+    /** Room in each lane's queue: taken when a task is queued, given back when it leaves the queue to run. */
+    private final Semaphore[] room;
 
-    public NotificationLanes(String name, int count, int queueSize) {
-        lanes = new ThreadPoolExecutor[count];
+    private final int queueSize;
+    private volatile boolean stopped;
+
+    public NotificationLanes(String name, int count, int queueSize, AgentExecutors executors) {
+        this.executors = executors;
+        this.queueSize = queueSize;
+        lanes = new ExecutorService[count];
+        room = new Semaphore[count];
         for (int i = 0; i < count; i++) {
-            String threadName = name + "-notify-" + i;
-            ThreadPoolExecutor lane = new ThreadPoolExecutor(
-                    1,
-                    1,
-                    0,
-                    TimeUnit.MILLISECONDS,
-                    new LinkedBlockingQueue<>(queueSize),
-                    r -> {
-                        Thread t = new Thread(r, threadName);
-                        t.setDaemon(true);
-                        return t;
-                    },
-                    NotificationLanes::waitForRoom);
-            lane.prestartAllCoreThreads();
-            lanes[i] = lane;
+            room[i] = new Semaphore(queueSize);
+            lanes[i] = executors.newLane(name + "-notify-" + i, queueSize);
         }
     }
 
-    private static void waitForRoom(Runnable task, ThreadPoolExecutor lane) {
-        if (lane.isShutdown()) {
-            throw new RejectedExecutionException("notification lane stopped");
-        }
-        try {
-            lane.getQueue().put(task);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RejectedExecutionException("interrupted while waiting for room in a notification lane", e);
-        }
-    }
-
-    /** Queues {@code task} on the lane of {@code key}. */
+    /** Queues {@code task} on the lane of {@code key}, waiting while that lane is full. */
     public void submit(String key, Runnable task) {
         int lane = Math.floorMod(key.hashCode(), lanes.length);
+        Semaphore free = room[lane];
         try {
-            lanes[lane].execute(task);
+            if (stopped) {
+                throw new RejectedExecutionException("notification lanes stopped");
+            }
+            free.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.debug("notification dropped, interrupted while waiting for room in a notification lane");
+            return;
         } catch (RejectedExecutionException e) {
+            LOG.debug("notification dropped, lanes stopped: {}", e.getMessage());
+            return;
+        }
+        try {
+            lanes[lane].execute(() -> {
+                free.release();
+                task.run();
+            });
+        } catch (RejectedExecutionException e) {
+            free.release();
             LOG.debug("notification dropped, lanes stopped: {}", e.getMessage());
         }
     }
@@ -65,27 +67,22 @@ public final class NotificationLanes {
     /** Notifications waiting in all lanes. */
     public int queued() {
         int total = 0;
-        for (ThreadPoolExecutor lane : lanes) {
-            total += lane.getQueue().size();
+        for (Semaphore free : room) {
+            total += queueSize - free.availablePermits();
         }
         return total;
     }
 
     /** Lets queued notifications finish for up to {@code millis}, then stops the lanes. */
     public void stop(long millis) {
-        for (ThreadPoolExecutor lane : lanes) {
-            lane.shutdown();
-        }
+        stopped = true;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        for (ThreadPoolExecutor lane : lanes) {
-            try {
-                if (!lane.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    lane.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                lane.shutdownNow();
-            }
+        for (ExecutorService lane : lanes) {
+            executors.stop(lane, Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+        for (Semaphore free : room) {
+            // a SIP thread still waiting for room finds the lane stopped instead of waiting for ever
+            free.release(queueSize);
         }
     }
 }
