@@ -28,14 +28,16 @@ final class ClientSession extends SimpleChannelInboundHandler<TlibMessage> {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
     private final EmulatedSwitch emulatedSwitch;
+    private final ClientSessions sessions;
     private final Duration serverKeepAlive;
     private final Set<String> registeredDns = new HashSet<>();
     private Channel channel;
     private String applicationName;
     private ChannelFuture lastWrite;
 
-    ClientSession(EmulatedSwitch emulatedSwitch, Duration serverKeepAlive) {
+    ClientSession(EmulatedSwitch emulatedSwitch, ClientSessions sessions, Duration serverKeepAlive) {
         this.emulatedSwitch = emulatedSwitch;
+        this.sessions = sessions;
         this.serverKeepAlive = serverKeepAlive;
     }
 
@@ -50,13 +52,13 @@ final class ClientSession extends SimpleChannelInboundHandler<TlibMessage> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         LOG.info("client connected from {}", channel.remoteAddress());
-        emulatedSwitch.opened(this);
+        sessions.opened(this);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         LOG.info("client {} disconnected; its {} registration(s) end", this, registeredDns.size());
-        emulatedSwitch.closed(this);
+        sessions.closed(this);
         registeredDns.clear();
     }
 

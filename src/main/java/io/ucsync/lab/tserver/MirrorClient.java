@@ -37,7 +37,7 @@ final class MirrorClient {
 
     private final EventLoopGroup group;
     private final InetSocketAddress primary;
-    private final EmulatedSwitch emulatedSwitch;
+    private final PrimaryFollower follower;
     private final int maxFrameSize;
     private final Supplier<SslHandler> tls;
     private Channel channel;
@@ -48,13 +48,13 @@ final class MirrorClient {
     MirrorClient(
             EventLoopGroup group,
             InetSocketAddress primary,
-            EmulatedSwitch emulatedSwitch,
+            PrimaryFollower follower,
             int maxFrameSize,
             Supplier<SslHandler> tls) {
         this.tls = tls;
         this.group = group;
         this.primary = primary;
-        this.emulatedSwitch = emulatedSwitch;
+        this.follower = follower;
         this.maxFrameSize = maxFrameSize;
     }
 
@@ -114,14 +114,14 @@ final class MirrorClient {
             ctx.write(request(MessageType.RequestRegisterClient)
                     .applicationName("ucsync-tserver-emulator-backup")
                     .protocolVersion(EmulatedSwitch.PROTOCOL_VERSION));
-            for (String dn : emulatedSwitch.dnNames()) {
+            for (String dn : follower.dnNames()) {
                 ctx.write(request(MessageType.RequestRegisterAddress)
                         .thisDN(dn)
                         .registerMode(RegisterMode.Monitor)
                         .controlMode(ControlMode.Default)
                         .addressType(AddressType.DN));
             }
-            for (String dn : emulatedSwitch.dnNames()) {
+            for (String dn : follower.dnNames()) {
                 ctx.write(request(MessageType.RequestQueryAddress)
                         .thisDN(dn)
                         .addressInfoType(AddressInfoType.AgentStatus));
@@ -135,7 +135,7 @@ final class MirrorClient {
                 LOG.warn("mirror: primary {} refused a request: {}", primary, event);
                 return;
             }
-            emulatedSwitch.follow(event);
+            follower.follow(event);
         }
 
         @Override

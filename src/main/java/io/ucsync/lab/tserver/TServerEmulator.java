@@ -40,7 +40,11 @@ public final class TServerEmulator implements AutoCloseable {
     private final TServerEmulatorConfig config;
     private final NioEventLoopGroup group = new NioEventLoopGroup(1);
     private final EventLoop loop = group.next();
+    private final SwitchState state;
+    private final ClientSessions sessions = new ClientSessions();
+    private final RequestLog requests = new RequestLog();
     private final EmulatedSwitch emulatedSwitch;
+    private final SwitchControl control;
     private Channel serverChannel;
     private int port;
     private LineControlServer controlServer;
@@ -48,7 +52,9 @@ public final class TServerEmulator implements AutoCloseable {
 
     private TServerEmulator(TServerEmulatorConfig config) {
         this.config = config;
-        this.emulatedSwitch = new EmulatedSwitch(config.dns(), config.agents(), config.role());
+        this.state = new SwitchState(config.dns(), config.role());
+        this.emulatedSwitch = new EmulatedSwitch(state, config.agents(), sessions, requests);
+        this.control = new SwitchControl(state, emulatedSwitch, sessions);
     }
 
     /**
@@ -87,7 +93,9 @@ public final class TServerEmulator implements AutoCloseable {
                         }
                         TlwCodec.install(channel.pipeline(), config.maxFrameSize());
                         channel.pipeline()
-                                .addLast("session", new ClientSession(emulatedSwitch, config.keepAliveTimeout()));
+                                .addLast(
+                                        "session",
+                                        new ClientSession(emulatedSwitch, sessions, config.keepAliveTimeout()));
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", config.port()))
@@ -102,7 +110,7 @@ public final class TServerEmulator implements AutoCloseable {
             mirror = new MirrorClient(
                     group,
                     primary,
-                    emulatedSwitch,
+                    new PrimaryFollower(state, control),
                     config.maxFrameSize(),
                     sslContext == null
                             ? null
@@ -139,16 +147,16 @@ public final class TServerEmulator implements AutoCloseable {
     }
 
     public ServerRole role() {
-        return onLoop(emulatedSwitch::role);
+        return onLoop(state::role);
     }
 
     public List<DnState> states() {
-        return onLoop(emulatedSwitch::states);
+        return onLoop(state::states);
     }
 
     /** @throws IllegalArgumentException when the DN is not configured */
     public DnState state(String dn) {
-        return onLoop(() -> emulatedSwitch.state(dn));
+        return onLoop(() -> state.state(dn));
     }
 
     /**
@@ -159,13 +167,13 @@ public final class TServerEmulator implements AutoCloseable {
      * @throws IllegalStateException    when the switch link is down or the server is Backup
      */
     public ConnectionId call(String fromDn, String toDn) {
-        return onLoop(() -> emulatedSwitch.callFromOutside(fromDn, toDn));
+        return onLoop(() -> control.callFromOutside(fromDn, toDn));
     }
 
     /** The callee answers: EventEstablished on both DNs. */
     public void answer(ConnectionId connId) {
         onLoop(() -> {
-            emulatedSwitch.answer(connId);
+            control.answer(connId);
             return null;
         });
     }
@@ -173,7 +181,7 @@ public final class TServerEmulator implements AutoCloseable {
     /** The call ends: EventReleased on both DNs. */
     public void release(ConnectionId connId) {
         onLoop(() -> {
-            emulatedSwitch.release(connId);
+            control.release(connId);
             return null;
         });
     }
@@ -189,7 +197,7 @@ public final class TServerEmulator implements AutoCloseable {
 
     private void setLink(boolean up) {
         onLoop(() -> {
-            emulatedSwitch.setLink(up);
+            control.setLink(up);
             return null;
         });
     }
@@ -197,21 +205,21 @@ public final class TServerEmulator implements AutoCloseable {
     /** Backup to Primary: EventPrimaryChanged {ServerRole 0} to its clients; stops following the old primary. */
     public void promote() {
         onLoop(() -> {
-            if (emulatedSwitch.promote() && mirror != null) {
+            if (control.promote() && mirror != null) {
                 mirror.stop();
             }
             return null;
         });
     }
 
-    /** Requests received per DN ({@value EmulatedSwitch#NO_DN} for those without ThisDN), per message name. */
+    /** Requests received per DN ({@value RequestLog#NO_DN} for those without ThisDN), per message name. */
     public Map<String, Map<String, Integer>> stats() {
-        return onLoop(emulatedSwitch::stats);
+        return onLoop(requests::stats);
     }
 
     /** The requests received on DNs, oldest first (the newest 500,000). */
     public List<JournalEntry> journal() {
-        return onLoop(emulatedSwitch::journal);
+        return onLoop(requests::journal);
     }
 
     /** An abrupt crash: every connection is reset at once, without a goodbye; the emulator is then closed. */
@@ -238,7 +246,7 @@ public final class TServerEmulator implements AutoCloseable {
                             if (serverChannel != null) {
                                 serverChannel.close();
                             }
-                            emulatedSwitch.closeAll(abort);
+                            sessions.closeAll(abort);
                         })
                         .get(API_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -626,6 +626,6 @@ class TServerEmulatorConversationTest {
         assertThat(emulator.stats().get("5001"))
                 .containsEntry("RequestSetDNDOn", 2)
                 .containsEntry("RequestRegisterAddress", 1);
-        assertThat(emulator.stats().get(EmulatedSwitch.NO_DN)).containsEntry("RequestRegisterClient", 1);
+        assertThat(emulator.stats().get(RequestLog.NO_DN)).containsEntry("RequestRegisterClient", 1);
     }
 }
