@@ -95,7 +95,7 @@ class FrontEndEmulatorBadInputTest {
     void unusableBodiesGetA4xxWithTheReasonAndOneWarningAndTheEmulatorKeepsServing() throws Exception {
         try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.udp());
                 RawSipClient client = new RawSipClient(emulator.port());
-                LogCapture log = LogCapture.of(FrontEndEmulator.class)) {
+                LogCapture log = LogCapture.of(FrontEndEmulator.class.getPackageName())) {
             String doctype = "<?xml version=\"1.0\"?><!DOCTYPE batchSub [<!ENTITY x \"boom\">]>"
                     + "<batchSub xmlns=\"http://schemas.microsoft.com/2006/01/sip/batch-subscribe\" uri=\"sip:raw@ucsync.test\"/>";
             assertThat(statusLine(client.subscribe(ALICE, BATCH_SUBSCRIBE, doctype)))

@@ -190,7 +190,7 @@ class FrontEndEmulatorTest {
     @Test
     void aPublicationWithAStaleVersionGets409AndTheComponentsRetryWithTheCurrentOneSucceeds() throws Exception {
         try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.udp());
-                LogCapture log = LogCapture.of(FrontEndEmulator.class)) {
+                LogCapture log = LogCapture.of(FrontEndEmulator.class.getPackageName())) {
             emulator.presence(ALICE, 3500, null, PresenceSource.USER);
             try (CamelContext first = connector(emulator, "udp", false, ALICE);
                     CamelContext second = connector(emulator, "udp", false, BOB)) {
@@ -258,7 +258,7 @@ class FrontEndEmulatorTest {
         List<String> later = IntStream.rangeClosed(9, 11)
                 .mapToObj(i -> "sip:kw" + i + "@ucsync.test")
                 .toList();
-        try (LogCapture log = LogCapture.of(FrontEndEmulator.class);
+        try (LogCapture log = LogCapture.of(FrontEndEmulator.class.getPackageName());
                 FrontEndEmulator emulator = FrontEndEmulator.start(
                         FrontEndEmulatorConfig.builder().maxBatch(2).build());
                 CamelContext camel = new DefaultCamelContext()) {
