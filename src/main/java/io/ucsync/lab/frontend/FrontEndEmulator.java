@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * see it; when it is removed, the worker's own presence shows again.</li>
  * </ul>
  * Every body is read by ucsync's hardened readers; an unreadable one gets 400 with the reason. Everything is
- * answered and sent statelessly, so the stack keeps no transactions or dialogs; one lock orders the state and
- * what goes out.
+ * answered statelessly and the stack keeps no dialogs; only a NOTIFY goes in a client transaction, so that it is sent
+ * again until answered, as a presence server does. One lock orders the state and what goes out.
  * <p>
  * This class is the emulator's Java API and lifecycle; {@link SipRequestHandler} answers SIP requests,
  * {@link Watchers} holds the subscriptions, {@link Notifications} says what watchers see and

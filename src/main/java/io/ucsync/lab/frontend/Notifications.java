@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What watchers see: the MS-PRES documents a subscription's notifications carry (a categories document, or for a
- * batch {@code multipart/related} with an rlmi root) and the NOTIFY or BENOTIFY requests that carry them, sent
- * statelessly in the subscription's dialog. Apart from the handling of requests because a control command, a SERVICE,
+ * batch {@code multipart/related} with an rlmi root) and the NOTIFY or BENOTIFY requests that carry them, in the
+ * subscription's dialog: a NOTIFY in a client transaction (sent again over UDP until answered), a BENOTIFY alone. Apart from the handling of requests because a control command, a SERVICE,
  * a SUBSCRIBE and the expiry of a subscription all end in a notification.
  * <p>
  * Called under the front end's lock, which orders what goes out.
@@ -90,9 +90,13 @@ final class Notifications {
         return MsPresCategoriesDocument.write(sipUri, List.of(presences.shown(WorkerPresences.key(sipUri))));
     }
 
-    /** Sends a NOTIFY, or a BENOTIFY to a subscriber that supports them; no content for a terminating one. */
+    /**
+     * Sends a NOTIFY, or a change as BENOTIFY to a subscriber that supports them; no content for a terminating one,
+     * which always goes as a NOTIFY: the subscriber must learn that it ended, and a BENOTIFY is never answered.
+     */
     void send(Subscription subscription, String subscriptionState, MessageBody content) {
-        String method = subscription.benotify ? BENOTIFY : Request.NOTIFY;
+        boolean terminating = subscriptionState.startsWith("terminated");
+        String method = subscription.benotify && !terminating ? BENOTIFY : Request.NOTIFY;
         try {
             subscription.cseq++;
             ViaHeader via = headers.createViaHeader(
@@ -122,7 +126,13 @@ final class Notifications {
             if (content != null) {
                 content.setOn(notify, headers);
             }
-            provider.sendRequest(notify);
+            if (method.equals(BENOTIFY)) {
+                provider.sendRequest(notify); // best effort: never answered, never sent again
+            } else {
+                // in a client transaction, as a presence server sends it (RFC 6665 section 4.2.2): over UDP a datagram
+                // the watcher's kernel dropped is sent again, and a watcher that never answers ends the subscription
+                provider.getNewClientTransaction(notify).sendRequest();
+            }
         } catch (SipException | ParseException | InvalidArgumentException e) {
             LOG.warn(
                     "{} to {} not sent: {}",

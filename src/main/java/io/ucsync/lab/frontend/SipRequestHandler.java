@@ -207,21 +207,29 @@ final class SipRequestHandler implements SipListener {
         int status = response.getStatusCode();
         // a watcher that answers a NOTIFY with an error (481: it knows no such subscription) no longer wants it
         if (status >= 400 && status != Response.REQUEST_TIMEOUT) {
-            String callId = ((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId();
-            synchronized (lock) {
-                if (watchers.forget(callId)) {
-                    LOG.info(
-                            "subscription {} ended: the watcher answered {} to a notification",
-                            LogText.printable(callId),
-                            status);
-                }
-            }
+            forgetSubscription(
+                    ((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId(),
+                    "the watcher answered " + status + " to a notification");
         }
     }
 
     @Override
     public void processTimeout(TimeoutEvent event) {
-        // stateless: nothing times out
+        // a NOTIFY's transaction: the watcher never answered it, even sent again (RFC 6665 section 4.2.2)
+        if (event.getClientTransaction() != null) {
+            Request notify = event.getClientTransaction().getRequest();
+            forgetSubscription(
+                    ((CallIdHeader) notify.getHeader(CallIdHeader.NAME)).getCallId(),
+                    "the watcher did not answer a notification");
+        }
+    }
+
+    private void forgetSubscription(String callId, String why) {
+        synchronized (lock) {
+            if (watchers.forget(callId)) {
+                LOG.info("subscription {} ended: {}", LogText.printable(callId), why);
+            }
+        }
     }
 
     @Override
@@ -231,7 +239,7 @@ final class SipRequestHandler implements SipListener {
 
     @Override
     public void processTransactionTerminated(TransactionTerminatedEvent event) {
-        // stateless: no transactions
+        // a NOTIFY's transaction is over: nothing is kept for it
     }
 
     @Override

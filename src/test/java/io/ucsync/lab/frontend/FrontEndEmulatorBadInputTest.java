@@ -5,13 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ucsync.presence.MsPresPublishDocument;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.peers.LogCapture;
-import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,70 +15,6 @@ class FrontEndEmulatorBadInputTest {
 
     private static final String ALICE = "sip:alice@ucsync.test";
     private static final String BATCH_SUBSCRIBE = "application/msrtc-adrl-categorylist+xml";
-
-    /** One SIP request per datagram; the answer is the next datagram (the emulator sends nothing else to it). */
-    private static final class RawSipClient implements AutoCloseable {
-        private final DatagramSocket socket;
-        private final int server;
-
-        RawSipClient(int server) throws IOException {
-            this.server = server;
-            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            socket.setSoTimeout(5000);
-        }
-
-        String request(
-                String method,
-                String requestUri,
-                String from,
-                String to,
-                String extraHeaders,
-                String contentType,
-                String body)
-                throws IOException {
-            byte[] content = body.getBytes(StandardCharsets.UTF_8);
-            String message = method + " " + requestUri + " SIP/2.0\r\n"
-                    + "Via: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort() + ";branch=z9hG4bK" + UUID.randomUUID()
-                    + "\r\n"
-                    + "Max-Forwards: 70\r\n"
-                    + "From: <" + from + ">;tag=raw1\r\n"
-                    + "To: <" + to + ">\r\n"
-                    + "Call-ID: " + UUID.randomUUID() + "\r\n"
-                    + "CSeq: 1 " + method + "\r\n"
-                    + "Contact: <sip:raw@127.0.0.1:" + socket.getLocalPort() + ">\r\n"
-                    + extraHeaders
-                    + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
-                    + "Content-Length: " + content.length + "\r\n\r\n";
-            byte[] head = message.getBytes(StandardCharsets.UTF_8);
-            byte[] datagram = new byte[head.length + content.length];
-            System.arraycopy(head, 0, datagram, 0, head.length);
-            System.arraycopy(content, 0, datagram, head.length, content.length);
-            socket.send(new DatagramPacket(datagram, datagram.length, InetAddress.getLoopbackAddress(), server));
-            DatagramPacket answer = new DatagramPacket(new byte[65536], 65536);
-            socket.receive(answer);
-            return new String(answer.getData(), 0, answer.getLength(), StandardCharsets.UTF_8);
-        }
-
-        String subscribe(String to, String contentType, String body) throws IOException {
-            return request(
-                    "SUBSCRIBE",
-                    to,
-                    "sip:raw@ucsync.test",
-                    to,
-                    "Event: presence\r\nExpires: 60\r\n",
-                    contentType,
-                    body);
-        }
-
-        String service(String worker, String contentType, String body) throws IOException {
-            return request("SERVICE", worker, worker, worker, "", contentType, body);
-        }
-
-        @Override
-        public void close() {
-            socket.close();
-        }
-    }
 
     private static String statusLine(String response) {
         return response.substring(0, response.indexOf("\r\n"));

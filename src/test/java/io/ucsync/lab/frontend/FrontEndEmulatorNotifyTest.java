@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Subscribers that do not support ms-benotify, played by SIPp: they get plain NOTIFYs (answered 200), a refresh
  * changes the expiry, an unrefreshed subscription ends, a refresh of an ended dialog gets 481, and a watcher that
- * answers 481 loses its subscription.
+ * answers 481 loses its subscription; over UDP, a NOTIFY the watcher does not answer is sent again until it does.
  */
 class FrontEndEmulatorNotifyTest {
 
@@ -64,6 +64,30 @@ class FrontEndEmulatorNotifyTest {
                         .as(sipp.output())
                         .isZero();
             }
+        }
+    }
+
+    @Test
+    void overUdpANotifyTheWatcherDoesNotAnswerIsSentAgainUntilItIsAnswered() throws Exception {
+        try (FrontEndEmulator emulator = FrontEndEmulator.start(FrontEndEmulatorConfig.udp());
+                RawSipClient watcher = new RawSipClient(emulator.port())) {
+            emulator.presence(ALICE, 3500, null, PresenceSource.USER);
+            assertThat(watcher.subscribe(ALICE, null, "")).startsWith("SIP/2.0 200");
+            String first = watcher.next(); // the first document follows the 200; its datagram "lost"
+            assertThat(first).startsWith("NOTIFY ");
+            String again = watcher.next();
+            assertThat(again)
+                    .as("the same request again: same branch, same CSeq")
+                    .startsWith("NOTIFY ")
+                    .contains(RawSipClient.header(first, "Via"), RawSipClient.header(first, "CSeq"));
+            watcher.answer(again, 200, "OK");
+
+            emulator.presence(ALICE, 6500, null, PresenceSource.USER);
+            String next = watcher.next();
+            assertThat(RawSipClient.header(next, "CSeq"))
+                    .as("once answered, the next datagram is the next notification, not the answered one again")
+                    .isNotEqualTo(RawSipClient.header(first, "CSeq"));
+            assertThat(next).contains("availability>6500<");
         }
     }
 }
