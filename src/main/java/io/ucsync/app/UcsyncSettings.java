@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
 /**
  * config/application.properties: where the UC front end and the T-Servers are, the files of the roster and the presence
  * map, the state database, the embedded lab, and the engine's options ({@link EngineOptions}). Every key has a default,
- * listed in {@link #DEFAULTS} and in src/main/docs/configuration.md "Connector settings"; camel.* keys go to camel-main
- * as they are.
+ * stated once, in {@link #DEFAULTS} (the endpoint options' in their component); camel.* keys go to camel-main as they
+ * are.
  */
 public final class UcsyncSettings {
 
@@ -70,7 +70,11 @@ public final class UcsyncSettings {
     /** Derived, for the routes: how often idle sessions are looked for, a quarter of the timeout, 1 s to 1 min. */
     static final String SESSION_SWEEP_MILLIS = "ucsync.kw.session-sweep-millis";
 
-    /** The connector's own keys and their defaults (the engine options have theirs in EngineOptions). */
+    /**
+     * The connector's own keys and their defaults (the engine options have theirs in EngineOptions): the one place they
+     * are stated; UcsyncSettingsTest checks the shipped application.properties and src/main/docs/configuration.md
+     * against them.
+     */
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(LAB_ENABLED, "true"),
             Map.entry(LAB_TSERVER_PORT, "7000"),
