@@ -43,6 +43,11 @@ public final class UcsyncSettings {
     /** The pool of workers whose roster line names none, configured by {@code ucsync.uc.<option>}. */
     static final String DEFAULT_POOL = RosterEntry.DEFAULT_POOL;
 
+    /** Options every sip-presence endpoint shares, set on the component: {@code <prefix><option>}. */
+    static final String UC_COMPONENT_PREFIX = "camel.component.sip-presence.configuration.";
+    /** Options every tlib endpoint shares, set on the component: {@code <prefix><option>}. */
+    static final String TSERVER_COMPONENT_PREFIX = "camel.component.tlib.configuration.";
+
     static final String TSERVERS = "ucsync.tservers";
     static final String TSERVER_PREFIX = "ucsync.tserver.";
     static final String ROSTER = "ucsync.roster";
@@ -227,6 +232,7 @@ public final class UcsyncSettings {
         if (settings.clusterEnabled()) {
             problems.addAll(settings.clusterProblems());
         }
+        problems.addAll(settings.componentOptionsThatNeverApply());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -273,6 +279,44 @@ public final class UcsyncSettings {
             problems.add(fileName + ": a cluster's nodes share one state store, and " + STATE_JDBC_URL
                     + " is not PostgreSQL" + " (fix: jdbc:postgresql://HOST:PORT/DATABASE on every node, or "
                     + CLUSTER_ENABLED + "=false)");
+        }
+        return problems;
+    }
+
+    /**
+     * camel.component.*.configuration.* keys that would reach none of ucsync's endpoints: every UC pool, or every
+     * T-Server, sets the option itself, and an endpoint's own option wins over the component's. Two places for one
+     * value, one of them dead, is refused: the component's keys are for what the endpoints share, ucsync.* for what
+     * one pool or T-Server sets (src/main/docs/configuration.md "Component options").
+     */
+    private List<String> componentOptionsThatNeverApply() {
+        List<String> problems = new ArrayList<>();
+        String fileName = file.getFileName().toString();
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith(UC_COMPONENT_PREFIX)) {
+                String option = EndpointOptions.camelCase(key.substring(UC_COMPONENT_PREFIX.length()));
+                List<String> pools = new ArrayList<>(namedPools());
+                pools.add(DEFAULT_POOL);
+                if (pools.stream().allMatch(pool -> poolOptions(pool).containsKey(option))) {
+                    String own = UC_PREFIX + EndpointOptions.kebab(option);
+                    problems.add(fileName + ": " + key + " never applies: every UC pool sets " + option + " itself ("
+                            + (properties.containsKey(own)
+                                    ? own
+                                    : UC_PREFIX + "<pool>." + EndpointOptions.kebab(option))
+                            + ") (fix: remove one of them; " + UC_PREFIX + "* for ucsync's UC pools, the component's"
+                            + " key for what every sip-presence endpoint shares)");
+                }
+            } else if (key.startsWith(TSERVER_COMPONENT_PREFIX)) {
+                String option = EndpointOptions.camelCase(key.substring(TSERVER_COMPONENT_PREFIX.length()));
+                if (tserverNames().stream()
+                        .allMatch(name -> tserverOptions(name).containsKey(option))) {
+                    problems.add(fileName + ": " + key + " never applies: every T-Server sets " + option + " itself ("
+                            + TSERVER_PREFIX + "<name>." + EndpointOptions.kebab(option)
+                            + ") (fix: remove one of them; "
+                            + TSERVER_PREFIX + "<name>.* for one T-Server, the component's key for what every T-Server"
+                            + " shares)");
+                }
+            }
         }
         return problems;
     }

@@ -206,6 +206,40 @@ class UcsyncSettingsTest {
     }
 
     @Test
+    void aComponentOptionThatEveryPoolOrTServerSetsItselfIsRefusedAsNeverApplying() throws ConfigException {
+        assertThatThrownBy(() -> UcsyncSettings.of(
+                        FILE,
+                        properties(
+                                "ucsync.uc.transport", "udp",
+                                "camel.component.sip-presence.configuration.transport", "tls",
+                                "camel.component.tlib.configuration.endpoints", "10.0.0.1:7000")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactlyInAnyOrder(
+                                        "application.properties: camel.component.sip-presence.configuration.transport never"
+                                                + " applies: every UC pool sets transport itself (ucsync.uc.transport) (fix:"
+                                                + " remove one of them; ucsync.uc.* for ucsync's UC pools, the component's key"
+                                                + " for what every sip-presence endpoint shares)",
+                                        "application.properties: camel.component.tlib.configuration.endpoints never applies:"
+                                                + " every T-Server sets endpoints itself (ucsync.tserver.<name>.endpoints) (fix:"
+                                                + " remove one of them; ucsync.tserver.<name>.* for one T-Server, the"
+                                                + " component's key for what every T-Server shares)"));
+
+        UcsyncSettings shared = UcsyncSettings.of(
+                FILE,
+                properties(
+                        "ucsync.uc.emea.server", "pool-emea.example.com:5061",
+                        "ucsync.uc.emea.transport", "tls",
+                        "camel.component.sip-presence.configuration.transport", "tls",
+                        "camel.component.tlib.configuration.trust-store", "/etc/ucsync/ca.p12"));
+        assertThat(shared.poolOptions("emea"))
+                .as("a pool that sets the option itself, beside one that takes the component's")
+                .containsEntry("transport", "tls");
+        assertThat(shared.poolOptions("uc")).doesNotContainKey("transport");
+    }
+
+    @Test
     void aMissingEnvironmentVariableStopsTheStartNamingTheKeyTheVariableAndTheFix() {
         assertThatThrownBy(() -> UcsyncSettings.of(
                         FILE, properties("ucsync.dashboard.password", "{{env:UCSYNC_DASHBOARD_PASSWORD}}"), Map.of()))
