@@ -232,7 +232,7 @@ class TServerLinkFaultTest {
                 link.register(String.valueOf(dn));
             }
             List<TlibMessage> sent = new ArrayList<>();
-            for (int i = 0; i < TServerLink.MAX_SETUP_REQUESTS_IN_FLIGHT; i++) {
+            for (int i = 0; i < PendingRequests.MAX_SETUP_REQUESTS_IN_FLIGHT; i++) {
                 sent.add((TlibMessage) server.nextReceived());
             }
             assertThat(sent)
