@@ -101,7 +101,7 @@ public final class FileWatcher implements AutoCloseable {
         key.reset();
     }
 
-    /** Stops watching: the closed watch service ends the wait for a change, and a handler still running is interrupted. */
+    /** Stops watching: closing the watch service ends the wait for a change; a handler still running is interrupted. */
     @Override
     public void close() throws IOException {
         watchService.close();

@@ -12,8 +12,8 @@ public interface StateThreads {
     ExecutorService newSingleThreadExecutor(String name);
 
     /**
-     * Takes no more tasks, lets those already queued run, waiting at most {@code timeoutMillis} for them, then stops the
-     * executor (interrupting what still runs).
+     * Takes no more tasks, lets those already queued run, waiting at most {@code timeoutMillis} for them, then stops
+     * the executor (interrupting what still runs).
      */
     void shutdownGraceful(ExecutorService executor, long timeoutMillis);
 }

@@ -23,7 +23,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Every default stated once, in the code; secrets in the environment instead of application.properties; the store's keys. */
+/**
+ * Every default stated once, in the code; component options in one place each; secrets in the environment instead of
+ * application.properties; the store's keys.
+ */
 class UcsyncSettingsTest {
 
     private static final Path FILE = Path.of("config/application.properties");
@@ -207,24 +210,20 @@ class UcsyncSettingsTest {
 
     @Test
     void aComponentOptionThatEveryPoolOrTServerSetsItselfIsRefusedAsNeverApplying() throws ConfigException {
-        assertThatThrownBy(() -> UcsyncSettings.of(
-                        FILE,
-                        properties(
-                                "ucsync.uc.transport", "udp",
-                                "camel.component.sip-presence.configuration.transport", "tls",
-                                "camel.component.tlib.configuration.endpoints", "10.0.0.1:7000")))
+        String transport = "application.properties: camel.component.sip-presence.configuration.transport never applies:"
+                + " every UC pool sets transport itself (ucsync.uc.transport) (fix: remove one of them; ucsync.uc.*"
+                + " for ucsync's UC pools, the component's key for what every sip-presence endpoint shares)";
+        String endpoints = "application.properties: camel.component.tlib.configuration.endpoints never applies: every"
+                + " T-Server sets endpoints itself (ucsync.tserver.<name>.endpoints) (fix: remove one of them;"
+                + " ucsync.tserver.<name>.* for one T-Server, the component's key for what every T-Server shares)";
+        Properties overridden = properties(
+                "ucsync.uc.transport", "udp",
+                "camel.component.sip-presence.configuration.transport", "tls",
+                "camel.component.tlib.configuration.endpoints", "10.0.0.1:7000");
+        assertThatThrownBy(() -> UcsyncSettings.of(FILE, overridden))
                 .isInstanceOfSatisfying(
                         ConfigException.class,
-                        e -> assertThat(e.problems())
-                                .containsExactlyInAnyOrder(
-                                        "application.properties: camel.component.sip-presence.configuration.transport never"
-                                                + " applies: every UC pool sets transport itself (ucsync.uc.transport) (fix:"
-                                                + " remove one of them; ucsync.uc.* for ucsync's UC pools, the component's key"
-                                                + " for what every sip-presence endpoint shares)",
-                                        "application.properties: camel.component.tlib.configuration.endpoints never applies:"
-                                                + " every T-Server sets endpoints itself (ucsync.tserver.<name>.endpoints) (fix:"
-                                                + " remove one of them; ucsync.tserver.<name>.* for one T-Server, the"
-                                                + " component's key for what every T-Server shares)"));
+                        e -> assertThat(e.problems()).containsExactlyInAnyOrder(transport, endpoints));
 
         UcsyncSettings shared = UcsyncSettings.of(
                 FILE,
