@@ -133,7 +133,7 @@ class EmbeddingTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.isAlive() && !before.contains(thread))
                 .map(Thread::getName)
-                .filter(name -> UCSYNC_THREADS.stream().anyMatch(name::startsWith))
+                .filter(name -> UCSYNC_THREADS.stream().anyMatch(name::contains))
                 .toList();
     }
 }
