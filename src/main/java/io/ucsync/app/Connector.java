@@ -68,7 +68,10 @@ public final class Connector implements AutoCloseable {
         }
     }
 
-    /** Runs on a thread of its own and returns once started, for tests; {@link #close()} stops. */
+    /**
+     * Runs on a thread of its own and returns once started, for tests; {@link #close()} stops. A plain thread: it runs
+     * camel-main, which makes the CamelContext and outlives its stop, so it cannot be one of the context's threads.
+     */
     public void start() throws Exception {
         runner = new Thread(
                 () -> {

@@ -2,10 +2,10 @@ package io.ucsync.app;
 
 import io.ucsync.config.Roster;
 import io.ucsync.config.RosterEntry;
-import io.ucsync.emulator.frontend.FrontEndEmulator;
-import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.lab.frontend.FrontEndEmulator;
+import io.ucsync.lab.frontend.FrontEndEmulatorConfig;
+import io.ucsync.lab.tserver.TServerEmulator;
+import io.ucsync.lab.tserver.TServerEmulatorConfig;
 import io.ucsync.presence.PresenceSource;
 import java.util.List;
 import org.slf4j.Logger;

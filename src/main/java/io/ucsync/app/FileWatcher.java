@@ -14,9 +14,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,15 +32,18 @@ public final class FileWatcher implements AutoCloseable {
     private static final long SETTLE_MILLIS = 300;
 
     private final WatchService watchService;
-    private final Thread thread;
+    private final ExecutorServiceManager threads;
+    /** Runs {@link #run} from start to close. */
+    private ExecutorService watching;
+
     private final Map<Path, List<Handler>> handlers = new ConcurrentHashMap<>();
 
     private record Handler(Predicate<Path> accepts, Consumer<Path> onChange) {}
 
-    public FileWatcher() throws IOException {
-        watchService = FileSystems.getDefault().newWatchService();
-        thread = new Thread(this::run, "ucsync-file-watcher");
-        thread.setDaemon(true);
+    /** A watcher on a thread named {@code ucsync-file-watcher} from the CamelContext's {@code threads}. */
+    public FileWatcher(ExecutorServiceManager threads) throws IOException {
+        this.watchService = FileSystems.getDefault().newWatchService();
+        this.threads = threads;
     }
 
     /** Calls {@code onChange} (on the watcher's thread) for each created, changed or deleted file that {@code accepts}. */
@@ -55,7 +60,8 @@ public final class FileWatcher implements AutoCloseable {
     }
 
     public void start() {
-        thread.start();
+        watching = threads.newSingleThreadExecutor(this, "ucsync-file-watcher");
+        watching.execute(this::run);
     }
 
     private void run() {
@@ -95,9 +101,12 @@ public final class FileWatcher implements AutoCloseable {
         key.reset();
     }
 
+    /** Stops watching: closing the watch service ends the wait for a change; a handler still running is interrupted. */
     @Override
     public void close() throws IOException {
         watchService.close();
-        thread.interrupt();
+        if (watching != null) {
+            threads.shutdownNow(watching);
+        }
     }
 }

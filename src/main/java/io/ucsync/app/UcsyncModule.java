@@ -25,6 +25,7 @@ import io.ucsync.state.PreviewOfferStore;
 import io.ucsync.state.SessionStore;
 import io.ucsync.state.StateDatabase;
 import io.ucsync.state.StateStoreException;
+import io.ucsync.state.StateThreads;
 import io.ucsync.state.WorkerInbox;
 import io.ucsync.state.WorkerRegistry;
 import io.ucsync.state.WorkerStore;
@@ -56,6 +57,7 @@ import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListener;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
@@ -336,6 +338,8 @@ public final class UcsyncModule implements AutoCloseable {
     }
 
     private void onStarted(CamelContext camel) throws Exception {
+        StateThreads threads = stateThreads(camel.getExecutorServiceManager());
+        registry.start(threads);
         template = camel.createProducerTemplate();
         // the link of each configured T-Server and the user agent of each UC pool, before the routes: their
         // tlib:<name> and sip-presence:<pool> endpoints share them
@@ -366,8 +370,8 @@ public final class UcsyncModule implements AutoCloseable {
                 commands -> template.sendBody(COMMANDS, commands));
         if (ownership instanceof ClusterNode clusterNode) {
             // before the first partition: a change another node makes from then on is heard
-            inputsApplier = camel.getExecutorServiceManager().newSingleThreadExecutor(this, "worker-inputs");
-            changeFeed = new ChangeFeed(database, new OtherNodesChanges());
+            inputsApplier = threads.newSingleThreadExecutor("worker-inputs");
+            changeFeed = new ChangeFeed(database, new OtherNodesChanges(), threads);
             changeFeed.start();
             HealthCheckRegistry.get(camel).register(new ClusterHealthCheck(clusterNode));
         }
@@ -377,7 +381,7 @@ public final class UcsyncModule implements AutoCloseable {
             engine.setMetrics(dashboard.history().alongside(metrics));
         }
         String dashboardAddress = serveDashboardFeed(camel);
-        watcher = new FileWatcher();
+        watcher = new FileWatcher(camel.getExecutorServiceManager());
         watcher.watch(routeFiles.directory(), RouteFiles::isRouteFile, routeFiles::reload);
         Path roster = settings.path(UcsyncSettings.ROSTER).toAbsolutePath().normalize();
         watcher.watch(roster.getParent(), roster::equals, file -> onRosterChanged(camel));
@@ -400,6 +404,21 @@ public final class UcsyncModule implements AutoCloseable {
                                                 .isEmpty()
                                         ? ", not set: sign-in refused)"
                                         : ")"));
+    }
+
+    /** The threads of ucsync's state (the worker lanes, the change feed) from the context's ExecutorServiceManager. */
+    private StateThreads stateThreads(ExecutorServiceManager manager) {
+        return new StateThreads() {
+            @Override
+            public ExecutorService newSingleThreadExecutor(String name) {
+                return manager.newSingleThreadExecutor(UcsyncModule.this, name);
+            }
+
+            @Override
+            public void shutdownGraceful(ExecutorService executor, long timeoutMillis) {
+                manager.shutdownGraceful(executor, timeoutMillis);
+            }
+        };
     }
 
     /**
@@ -609,6 +628,10 @@ public final class UcsyncModule implements AutoCloseable {
             }
             if (changeFeed != null) {
                 changeFeed.close();
+            }
+            if (inputsApplier != null) {
+                // the inputs being applied finish before the lanes they change stop
+                camel.getExecutorServiceManager().shutdownGraceful(inputsApplier);
             }
             ownership.close();
             timers.close();

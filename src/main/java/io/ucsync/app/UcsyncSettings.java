@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
 /**
  * config/application.properties: where the UC front end and the T-Servers are, the files of the roster and the presence
  * map, the state database, the embedded lab, and the engine's options ({@link EngineOptions}). Every key has a default,
- * listed in {@link #DEFAULTS} and in src/main/docs/configuration.md "Connector settings"; camel.* keys go to camel-main
- * as they are.
+ * stated once, in {@link #DEFAULTS} (the endpoint options' in their component); camel.* keys go to camel-main as they
+ * are.
  */
 public final class UcsyncSettings {
 
@@ -42,6 +42,11 @@ public final class UcsyncSettings {
     static final String UC_PREFIX = "ucsync.uc.";
     /** The pool of workers whose roster line names none, configured by {@code ucsync.uc.<option>}. */
     static final String DEFAULT_POOL = RosterEntry.DEFAULT_POOL;
+
+    /** Options every sip-presence endpoint shares, set on the component: {@code <prefix><option>}. */
+    static final String UC_COMPONENT_PREFIX = "camel.component.sip-presence.configuration.";
+    /** Options every tlib endpoint shares, set on the component: {@code <prefix><option>}. */
+    static final String TSERVER_COMPONENT_PREFIX = "camel.component.tlib.configuration.";
 
     static final String TSERVERS = "ucsync.tservers";
     static final String TSERVER_PREFIX = "ucsync.tserver.";
@@ -70,7 +75,11 @@ public final class UcsyncSettings {
     /** Derived, for the routes: how often idle sessions are looked for, a quarter of the timeout, 1 s to 1 min. */
     static final String SESSION_SWEEP_MILLIS = "ucsync.kw.session-sweep-millis";
 
-    /** The connector's own keys and their defaults (the engine options have theirs in EngineOptions). */
+    /**
+     * The connector's own keys and their defaults (the engine options have theirs in EngineOptions): the one place they
+     * are stated; UcsyncSettingsTest checks the shipped application.properties and src/main/docs/configuration.md
+     * against them.
+     */
     static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(LAB_ENABLED, "true"),
             Map.entry(LAB_TSERVER_PORT, "7000"),
@@ -223,6 +232,7 @@ public final class UcsyncSettings {
         if (settings.clusterEnabled()) {
             problems.addAll(settings.clusterProblems());
         }
+        problems.addAll(settings.componentOptionsThatNeverApply());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -269,6 +279,44 @@ public final class UcsyncSettings {
             problems.add(fileName + ": a cluster's nodes share one state store, and " + STATE_JDBC_URL
                     + " is not PostgreSQL" + " (fix: jdbc:postgresql://HOST:PORT/DATABASE on every node, or "
                     + CLUSTER_ENABLED + "=false)");
+        }
+        return problems;
+    }
+
+    /**
+     * camel.component.*.configuration.* keys that would reach none of ucsync's endpoints: every UC pool, or every
+     * T-Server, sets the option itself, and an endpoint's own option wins over the component's. Two places for one
+     * value, one of them dead, is refused: the component's keys are for what the endpoints share, ucsync.* for what
+     * one pool or T-Server sets (src/main/docs/configuration.md "Component options").
+     */
+    private List<String> componentOptionsThatNeverApply() {
+        List<String> problems = new ArrayList<>();
+        String fileName = file.getFileName().toString();
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith(UC_COMPONENT_PREFIX)) {
+                String option = EndpointOptions.camelCase(key.substring(UC_COMPONENT_PREFIX.length()));
+                List<String> pools = new ArrayList<>(namedPools());
+                pools.add(DEFAULT_POOL);
+                if (pools.stream().allMatch(pool -> poolOptions(pool).containsKey(option))) {
+                    String own = UC_PREFIX + EndpointOptions.kebab(option);
+                    problems.add(fileName + ": " + key + " never applies: every UC pool sets " + option + " itself ("
+                            + (properties.containsKey(own)
+                                    ? own
+                                    : UC_PREFIX + "<pool>." + EndpointOptions.kebab(option))
+                            + ") (fix: remove one of them; " + UC_PREFIX + "* for ucsync's UC pools, the component's"
+                            + " key for what every sip-presence endpoint shares)");
+                }
+            } else if (key.startsWith(TSERVER_COMPONENT_PREFIX)) {
+                String option = EndpointOptions.camelCase(key.substring(TSERVER_COMPONENT_PREFIX.length()));
+                if (tserverNames().stream()
+                        .allMatch(name -> tserverOptions(name).containsKey(option))) {
+                    problems.add(fileName + ": " + key + " never applies: every T-Server sets " + option + " itself ("
+                            + TSERVER_PREFIX + "<name>." + EndpointOptions.kebab(option)
+                            + ") (fix: remove one of them; "
+                            + TSERVER_PREFIX + "<name>.* for one T-Server, the component's key for what every T-Server"
+                            + " shares)");
+                }
+            }
         }
         return problems;
     }

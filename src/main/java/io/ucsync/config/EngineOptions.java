@@ -81,6 +81,14 @@ public record EngineOptions(
             PREVIEW_DECLINE_REASON, "PreviewDeclined",
             CC_DND_REASON, "CCDoNotDisturb");
 
+    /**
+     * The engine options' defaults, by key: the one place they are stated (the shipped application.properties and
+     * src/main/docs/configuration.md are checked against it by UcsyncSettingsTest).
+     */
+    public static Map<String, String> defaultValues() {
+        return DEFAULTS;
+    }
+
     public static EngineOptions defaults() {
         try {
             return from("defaults", new Properties(), Set.of());

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -41,20 +42,25 @@ public final class ChangeFeed implements AutoCloseable {
 
     private final StateDatabase database;
     private final Listener listener;
-    private final Thread thread = new Thread(this::listen, "state-change-feed");
+    private final StateThreads threads;
+    /** Runs {@link #listen} from start to close. */
+    private ExecutorService feed;
+
     private volatile boolean closed;
     private volatile Connection connection;
 
-    public ChangeFeed(StateDatabase database, Listener listener) {
+    /** A feed that listens on a thread named {@code state-change-feed} from {@code threads}. */
+    public ChangeFeed(StateDatabase database, Listener listener, StateThreads threads) {
         this.database = database;
         this.listener = listener;
-        thread.setDaemon(true);
+        this.threads = threads;
     }
 
     /** Starts listening; returns once the feed listens, so that no change committed after this is missed. */
     public void start() throws SQLException {
         connection = listening();
-        thread.start();
+        feed = threads.newSingleThreadExecutor("state-change-feed");
+        feed.execute(this::listen);
     }
 
     private Connection listening() throws SQLException {
@@ -139,14 +145,12 @@ public final class ChangeFeed implements AutoCloseable {
         }
     }
 
+    /** Stops listening: the feed's loop sees {@code closed} within a wait for notices, or is interrupted after 5 s. */
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (feed != null) {
+            threads.shutdownGraceful(feed, TimeUnit.SECONDS.toMillis(5));
         }
         closeConnection();
     }

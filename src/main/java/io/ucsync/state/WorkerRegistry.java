@@ -12,8 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -32,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * store before its stage completes: whatever acts on the new facts acts on facts that survive a kill -9. While the
  * store cannot be reached, a change waits on its lane until it is saved, and the changes behind it on that lane wait
  * with it: nothing is lost, and nothing acts on a change that is not saved.
+ * <p>
+ * The lanes run from {@link #start} (in ucsync, once its CamelContext has started, on the context's threads) to
+ * {@link #close}; the facts can be read before.
  */
 public final class WorkerRegistry implements AutoCloseable {
 
@@ -41,23 +42,33 @@ public final class WorkerRegistry implements AutoCloseable {
     private final Fences fences;
     private final Clock clock;
     private final Map<String, WorkerFacts> facts;
-    private final ExecutorService[] lanes;
+    private final int laneCount;
+    /** Empty until started. */
+    private volatile List<ExecutorService> lanes = List.of();
+
+    private StateThreads threads;
     private volatile Consumer<String> changeListener = sipUri -> {};
 
+    /** Reads every worker's facts from the store; the lanes run once {@link #start}ed. */
     public WorkerRegistry(WorkerStore store, Fences fences, int laneCount, Clock clock) throws SQLException {
         this.store = store;
         this.fences = fences;
         this.clock = clock;
         this.facts = new ConcurrentHashMap<>(store.loadAll());
-        this.lanes = new ExecutorService[laneCount];
-        for (int i = 0; i < laneCount; i++) {
-            int lane = i;
-            lanes[i] = Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "worker-lane-" + lane);
-                thread.setDaemon(true);
-                return thread;
-            });
+        this.laneCount = laneCount;
+    }
+
+    /** Starts the lanes, on threads named {@code worker-lane-N} from {@code threads}. */
+    public synchronized void start(StateThreads threads) {
+        if (this.threads != null) {
+            throw new IllegalStateException("the worker lanes run already");
         }
+        List<ExecutorService> started = new ArrayList<>();
+        for (int i = 0; i < laneCount; i++) {
+            started.add(threads.newSingleThreadExecutor("worker-lane-" + i));
+        }
+        this.threads = threads;
+        this.lanes = List.copyOf(started);
     }
 
     /** The worker's facts now (facts with nothing known for a worker never seen). */
@@ -194,7 +205,11 @@ public final class WorkerRegistry implements AutoCloseable {
     }
 
     private ExecutorService laneOf(String sipUri) {
-        return lanes[Math.floorMod(sipUri.hashCode(), lanes.length)];
+        List<ExecutorService> running = lanes;
+        if (running.isEmpty()) {
+            throw new IllegalStateException("the worker lanes have not started");
+        }
+        return running.get(Math.floorMod(sipUri.hashCode(), running.size()));
     }
 
     /** Whether changes are waiting for the store to be reachable again (they complete once it is and they are saved). */
@@ -206,14 +221,17 @@ public final class WorkerRegistry implements AutoCloseable {
         return store.auditFor(sipUri, limit);
     }
 
-    /** Finishes the changes already accepted, then stops the lanes. */
+    /**
+     * Finishes the changes already accepted, then stops the lanes (one still busy after 10 s is interrupted: a change
+     * waiting for an unreachable store then fails as not saved, and nothing acts on it).
+     */
     @Override
-    public void close() throws InterruptedException {
-        for (ExecutorService lane : lanes) {
-            lane.shutdown();
+    public synchronized void close() {
+        if (threads == null) {
+            return;
         }
         for (ExecutorService lane : lanes) {
-            lane.awaitTermination(10, TimeUnit.SECONDS);
+            threads.shutdownGraceful(lane, 10_000);
         }
     }
 }

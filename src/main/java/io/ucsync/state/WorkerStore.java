@@ -95,7 +95,13 @@ public final class WorkerStore implements AutoCloseable {
     private Connection writerConnection;
 
     private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
+    /**
+     * A plain thread, not one of the CamelContext's: it lives as long as the store, which ucsync opens (and reads)
+     * before any CamelContext exists, and its stop is the end of its queue (close() drains what was written before it)
+     * rather than an executor's shutdown, which would add nothing here (src/main/docs/design.md "Codebase choices").
+     */
     private final Thread writer = new Thread(this::writeGroups, "worker-store-writer");
+
     private volatile boolean closed;
     /** Since when the database cannot be reached ({@link System#nanoTime()}); null while it can. */
     private volatile Long unreachableSince;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ucsync.bench.AgentChangeObserver;
 import io.ucsync.bench.Bench;
-import io.ucsync.emulator.tserver.JournalEntry;
+import io.ucsync.lab.tserver.JournalEntry;
 import io.ucsync.presence.PresenceSource;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ucsync.emulator.tserver.JournalEntry;
+import io.ucsync.lab.tserver.JournalEntry;
 import io.ucsync.state.Partitioning;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

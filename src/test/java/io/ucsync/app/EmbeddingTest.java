@@ -133,8 +133,6 @@ class EmbeddingTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.isAlive() && !before.contains(thread))
                 .map(Thread::getName)
-                // threads of Camel's pools carry the name inside Camel's pattern: "Camel (...) thread #7 -
-                // tlib-events-a"
                 .filter(name -> UCSYNC_THREADS.stream().anyMatch(name::contains))
                 .toList();
     }

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ucsync.emulator.frontend.FrontEndEmulator;
+import io.ucsync.lab.frontend.FrontEndEmulator;
 import io.ucsync.tlib.protocol.AgentStatus;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -4,7 +4,7 @@ import static io.ucsync.app.UcsyncHarness.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ucsync.emulator.frontend.FrontEndEmulator;
+import io.ucsync.lab.frontend.FrontEndEmulator;
 import io.ucsync.presence.PresenceSource;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -3,7 +3,7 @@ package io.ucsync.app;
 import static io.ucsync.app.UcsyncHarness.worker;
 import static org.awaitility.Awaitility.await;
 
-import io.ucsync.emulator.frontend.FrontEndEmulator;
+import io.ucsync.lab.frontend.FrontEndEmulator;
 import io.ucsync.presence.PresenceSource;
 import java.time.Duration;
 import java.util.Map;

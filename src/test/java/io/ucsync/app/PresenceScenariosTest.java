@@ -4,7 +4,7 @@ import static io.ucsync.app.UcsyncHarness.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ucsync.emulator.frontend.FrontEndEmulator;
+import io.ucsync.lab.frontend.FrontEndEmulator;
 import io.ucsync.presence.Availability;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.tlib.link.LinkState;

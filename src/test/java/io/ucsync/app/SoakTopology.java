@@ -2,9 +2,9 @@ package io.ucsync.app;
 
 import static org.awaitility.Awaitility.await;
 
-import io.ucsync.emulator.frontend.FrontEndEmulator;
-import io.ucsync.emulator.tserver.JournalEntry;
-import io.ucsync.emulator.tserver.TServerEmulator;
+import io.ucsync.lab.frontend.FrontEndEmulator;
+import io.ucsync.lab.tserver.JournalEntry;
+import io.ucsync.lab.tserver.TServerEmulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

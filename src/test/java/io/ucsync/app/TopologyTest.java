@@ -4,8 +4,8 @@ import static io.ucsync.app.UcsyncHarness.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.lab.tserver.TServerEmulator;
+import io.ucsync.lab.tserver.TServerEmulatorConfig;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.internal.FreePorts;
 import io.ucsync.tlib.TlibComponent;

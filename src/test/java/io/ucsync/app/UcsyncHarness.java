@@ -2,11 +2,11 @@ package io.ucsync.app;
 
 import static org.awaitility.Awaitility.await;
 
-import io.ucsync.emulator.frontend.FrontEndEmulator;
-import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
-import io.ucsync.emulator.tserver.DnState;
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.lab.frontend.FrontEndEmulator;
+import io.ucsync.lab.frontend.FrontEndEmulatorConfig;
+import io.ucsync.lab.tserver.DnState;
+import io.ucsync.lab.tserver.TServerEmulator;
+import io.ucsync.lab.tserver.TServerEmulatorConfig;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.internal.FreePorts;
 import io.ucsync.tls.TlsSettings;

@@ -3,16 +3,53 @@ package io.ucsync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ucsync.config.ConfigException;
+import io.ucsync.config.EngineOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Secrets in the environment instead of application.properties; the state store's keys. */
+/**
+ * Every default stated once, in the code; component options in one place each; secrets in the environment instead of
+ * application.properties; the store's keys.
+ */
 class UcsyncSettingsTest {
 
     private static final Path FILE = Path.of("config/application.properties");
+    private static final Path CONFIGURATION_DOC = Path.of("src/main/docs/configuration.md");
+
+    /** The values the shipped file sets other than the default on purpose, each for a reason. */
+    private static final Map<String, String> SHIPPED_ON_PURPOSE = Map.of(
+            // the embedded lab's operator password, so that the default run's dashboard can be tried at once; the
+            // default, empty, refuses every operator sign-in against real servers
+            "ucsync.dashboard.password", "demo",
+            // the connector's own run spreads the whole roster's presences over more threads than the component's
+            // default for one endpoint (ucsync's default until the pool options became the component's)
+            "ucsync.uc.notification-threads", "16");
+
+    /** A table row of configuration.md: its key cell and its default cell. */
+    private static final Pattern DOC_ROW = Pattern.compile("(?m)^\\| (`[^|]+`) \\| ([^|]+) \\|");
+
+    /** Every ucsync.* default the code states: the connector's own and the engine options'. */
+    private static Map<String, String> codeDefaults() {
+        Map<String, String> defaults = new TreeMap<>(UcsyncSettings.DEFAULTS);
+        defaults.putAll(EngineOptions.defaultValues());
+        return defaults;
+    }
 
     private static Properties properties(String... keysAndValues) {
         Properties properties = new Properties();
@@ -20,6 +57,89 @@ class UcsyncSettingsTest {
             properties.setProperty(keysAndValues[i], keysAndValues[i + 1]);
         }
         return properties;
+    }
+
+    @Test
+    void theShippedFileSetsEveryKeyToTheCodesDefaultSaveWhereItSaysWhy() throws IOException {
+        Properties shipped = new Properties();
+        try (Reader reader = Files.newBufferedReader(FILE, StandardCharsets.UTF_8)) {
+            shipped.load(reader);
+        }
+        Map<String, String> expected = codeDefaults();
+        JsonNode poolOptions = descriptorOptions("/META-INF/io/ucsync/sip/sip-presence.json");
+        for (String key : shipped.stringPropertyNames()) {
+            String option = key.startsWith(UcsyncSettings.UC_PREFIX)
+                    ? EndpointOptions.camelCase(key.substring(UcsyncSettings.UC_PREFIX.length()))
+                    : "";
+            if (!expected.containsKey(key) && poolOptions.path(option).has("defaultValue")) {
+                expected.put(key, poolOptions.get(option).get("defaultValue").asText());
+            }
+        }
+        expected.putAll(SHIPPED_ON_PURPOSE);
+        Map<String, String> stated = new TreeMap<>();
+        expected.keySet().forEach(key -> stated.put(key, shipped.getProperty(key)));
+        assertThat(stated)
+                .as("every key with a default is shown in " + FILE + " with that default (SHIPPED_ON_PURPOSE lists the"
+                        + " exceptions, and why)")
+                .isEqualTo(expected);
+        assertThat(shipped.stringPropertyNames().stream()
+                        .filter(key -> key.startsWith("ucsync.") && !expected.containsKey(key))
+                        .sorted())
+                .as("shipped ucsync.* keys without a default: only the required options of the UC pool")
+                .containsExactly("ucsync.uc.server", "ucsync.uc.user");
+    }
+
+    @Test
+    void theDocumentedDefaultsAreTheCodes() throws IOException {
+        String doc = Files.readString(CONFIGURATION_DOC, StandardCharsets.UTF_8);
+        Map<String, String> documented = new TreeMap<>();
+        List<String> patternRows = new ArrayList<>();
+        Matcher row = DOC_ROW.matcher(doc);
+        while (row.find()) {
+            List<String> keys = cells(row.group(1));
+            if (!keys.get(0).startsWith("ucsync.")) {
+                continue;
+            }
+            if (keys.get(0).contains("<")) {
+                patternRows.add(row.group(0));
+                continue;
+            }
+            List<String> defaults = cells(row.group(2));
+            assertThat(defaults.size())
+                    .as("a default for each key of " + keys + ", or one for them all")
+                    .isIn(1, keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                documented.put(keys.get(i), defaults.get(defaults.size() == 1 ? 0 : i));
+            }
+        }
+        Map<String, String> expected = codeDefaults();
+        // a T-Server's endpoints have a default only for the shipped T-Server, main: in the row of every T-Server
+        // option
+        String mainEndpoints = UcsyncSettings.TSERVER_PREFIX + "main.endpoints";
+        assertThat(patternRows)
+                .anySatisfy(pattern -> assertThat(pattern)
+                        .startsWith("| `" + UcsyncSettings.TSERVER_PREFIX + "<name>.<option>`")
+                        .contains("`endpoints` `" + expected.remove(mainEndpoints) + "` for `main`"));
+        assertThat(documented)
+                .as(CONFIGURATION_DOC + " states the code's defaults")
+                .isEqualTo(expected);
+    }
+
+    /** The cells of a table row's cell that lists several, {@code `a` / `b`}: each value in backticks, or empty. */
+    private static List<String> cells(String cell) {
+        return Arrays.stream(cell.trim().split(" / "))
+                .map(String::trim)
+                .map(value -> value.startsWith("`") ? value.substring(1, value.indexOf('`', 1)) : value)
+                .map(value -> value.startsWith("empty") ? "" : value)
+                .toList();
+    }
+
+    /** The endpoint options of a component's generated descriptor, by name. */
+    private static JsonNode descriptorOptions(String resource) throws IOException {
+        try (InputStream json = UcsyncSettingsTest.class.getResourceAsStream(resource)) {
+            assertThat(json).as(resource).isNotNull();
+            return new ObjectMapper().readTree(json).get("properties");
+        }
     }
 
     @Test
@@ -86,6 +206,36 @@ class UcsyncSettingsTest {
                         .anySatisfy(p -> assertThat(p)
                                 .startsWith("application.properties: ucsync.tserver.main.endpoint is not an option"
                                         + " of a T-Server link (fix: one of [")));
+    }
+
+    @Test
+    void aComponentOptionThatEveryPoolOrTServerSetsItselfIsRefusedAsNeverApplying() throws ConfigException {
+        String transport = "application.properties: camel.component.sip-presence.configuration.transport never applies:"
+                + " every UC pool sets transport itself (ucsync.uc.transport) (fix: remove one of them; ucsync.uc.*"
+                + " for ucsync's UC pools, the component's key for what every sip-presence endpoint shares)";
+        String endpoints = "application.properties: camel.component.tlib.configuration.endpoints never applies: every"
+                + " T-Server sets endpoints itself (ucsync.tserver.<name>.endpoints) (fix: remove one of them;"
+                + " ucsync.tserver.<name>.* for one T-Server, the component's key for what every T-Server shares)";
+        Properties overridden = properties(
+                "ucsync.uc.transport", "udp",
+                "camel.component.sip-presence.configuration.transport", "tls",
+                "camel.component.tlib.configuration.endpoints", "10.0.0.1:7000");
+        assertThatThrownBy(() -> UcsyncSettings.of(FILE, overridden))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems()).containsExactlyInAnyOrder(transport, endpoints));
+
+        UcsyncSettings shared = UcsyncSettings.of(
+                FILE,
+                properties(
+                        "ucsync.uc.emea.server", "pool-emea.example.com:5061",
+                        "ucsync.uc.emea.transport", "tls",
+                        "camel.component.sip-presence.configuration.transport", "tls",
+                        "camel.component.tlib.configuration.trust-store", "/etc/ucsync/ca.p12"));
+        assertThat(shared.poolOptions("emea"))
+                .as("a pool that sets the option itself, beside one that takes the component's")
+                .containsEntry("transport", "tls");
+        assertThat(shared.poolOptions("uc")).doesNotContainKey("transport");
     }
 
     @Test

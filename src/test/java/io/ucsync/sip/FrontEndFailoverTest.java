@@ -3,8 +3,8 @@ package io.ucsync.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ucsync.emulator.frontend.FrontEndEmulator;
-import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
+import io.ucsync.lab.frontend.FrontEndEmulator;
+import io.ucsync.lab.frontend.FrontEndEmulatorConfig;
 import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceSource;

@@ -3,8 +3,8 @@ package io.ucsync.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ucsync.emulator.frontend.FrontEndEmulator;
-import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
+import io.ucsync.lab.frontend.FrontEndEmulator;
+import io.ucsync.lab.frontend.FrontEndEmulatorConfig;
 import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceSource;
@@ -57,7 +57,7 @@ class SipFrontDoorTest {
         try (FrontEndEmulator emulator = FrontEndEmulator.start(
                         FrontEndEmulatorConfig.builder().transport(transport).build());
                 LogCapture sipLog = LogCapture.of("io.ucsync.sip");
-                LogCapture emulatorLog = LogCapture.of("io.ucsync.emulator");
+                LogCapture emulatorLog = LogCapture.of("io.ucsync.lab");
                 LogCapture stackLog = LogCapture.of("gov.nist");
                 CamelContext camel = new DefaultCamelContext()) {
             emulator.presence(WORKER, 3500, null, PresenceSource.USER);

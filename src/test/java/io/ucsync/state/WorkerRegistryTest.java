@@ -55,6 +55,7 @@ class WorkerRegistryTest {
         try (StateDatabase database = open(kind);
                 WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
+            registry.start(TestStores.plainThreads());
             registry.update(
                             "sip:kw01@ucsync.test",
                             f -> f.withPresenceFromUc(away)
@@ -85,6 +86,7 @@ class WorkerRegistryTest {
         try (StateDatabase database = open(kind);
                 WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
+            registry.start(TestStores.plainThreads());
             WorkerFacts facts = registry.facts("sip:kw01@ucsync.test");
             assertThat(facts.ownPresence()).isEqualTo(away);
             assertThat(facts.contactCenterDnd()).isTrue();
@@ -115,6 +117,7 @@ class WorkerRegistryTest {
         try (StateDatabase database = open(kind);
                 WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 4, CLOCK);
+            registry.start(TestStores.plainThreads());
             List<CompletableFuture<WorkerFacts>> all = new ArrayList<>();
             for (int step = 1; step <= 200; step++) {
                 Instant until = Instant.ofEpochSecond(step);
@@ -140,6 +143,7 @@ class WorkerRegistryTest {
                 StateDatabase database = open(Kind.POSTGRESQL);
                 WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
+            registry.start(TestStores.plainThreads());
             registry.update(workers.get(0), f -> f.withContactCenterDnd(true), "before")
                     .toCompletableFuture()
                     .get(5, TimeUnit.SECONDS);
@@ -171,6 +175,7 @@ class WorkerRegistryTest {
         try (StateDatabase database = open(Kind.POSTGRESQL);
                 WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
+            registry.start(TestStores.plainThreads());
             assertThat(workers)
                     .as("saved, the last change of each worker last")
                     .allSatisfy(worker -> assertThat(registry.facts(worker).previewDeclinedUntil())
@@ -190,6 +195,7 @@ class WorkerRegistryTest {
         try (StateDatabase database = open(kind);
                 WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 4, CLOCK);
+            registry.start(TestStores.plainThreads());
             List<CompletableFuture<WorkerFacts>> others = new ArrayList<>();
             CompletableFuture<WorkerFacts> refusedChange = registry.update(
                             refused, f -> f.withPresenceFromUc(tooLong), "presence")
@@ -213,6 +219,7 @@ class WorkerRegistryTest {
         try (StateDatabase database = open(kind);
                 WorkerStore store = new WorkerStore(database)) {
             WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
+            registry.start(TestStores.plainThreads());
             for (int worker = 0; worker <= 40; worker++) {
                 assertThat(registry.facts("sip:kw" + worker + "@ucsync.test").contactCenterDnd())
                         .isTrue();

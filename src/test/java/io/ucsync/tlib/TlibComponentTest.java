@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.lab.tserver.TServerEmulator;
+import io.ucsync.lab.tserver.TServerEmulatorConfig;
 import io.ucsync.tlib.link.LinkState;
 import io.ucsync.tlib.link.TServerErrorException;
 import io.ucsync.tlib.protocol.AddressInfoType;

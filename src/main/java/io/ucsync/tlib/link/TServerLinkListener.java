@@ -11,7 +11,8 @@ public interface TServerLinkListener {
     /**
      * An event that answers no request of this link: an agent, DND or call event, EventLinkConnected /
      * EventLinkDisconnected, EventPrimaryChanged; and, during a resync, the EventAddressInfo of every registered DN
-     * (delivered once all of them have arrived, before the link reports {@link LinkState#UP}).
+     * (each as it arrives, in the T-Server's order with the live events around it, before the link reports
+     * {@link LinkState#UP}).
      */
     void onEvent(TlibMessage event, EventKind kind);
 

@@ -5,12 +5,16 @@ import io.ucsync.state.Fences;
 import io.ucsync.state.PartitionEpochs;
 import io.ucsync.state.StateDatabase;
 import io.ucsync.state.StateStoreException;
+import io.ucsync.state.StateThreads;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -79,6 +83,33 @@ public final class TestStores implements BeforeAllCallback, AfterAllCallback {
             @Override
             public boolean holds(String sipUri) {
                 return true;
+            }
+        };
+    }
+
+    /** Threads for the store's parts tested without a CamelContext: plain single-threaded executors. */
+    public static StateThreads plainThreads() {
+        return new StateThreads() {
+            @Override
+            public ExecutorService newSingleThreadExecutor(String name) {
+                return Executors.newSingleThreadExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, name);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+
+            @Override
+            public void shutdownGraceful(ExecutorService executor, long timeoutMillis) {
+                executor.shutdown();
+                try {
+                    if (!executor.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                        executor.shutdownNow();
+                    }
+                } catch (InterruptedException e) {
+                    executor.shutdownNow();
+                    Thread.currentThread().interrupt();
+                }
             }
         };
     }

@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.util.ResourceLeakDetector;
 import io.ucsync.bench.Bench;
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.lab.tserver.TServerEmulator;
+import io.ucsync.lab.tserver.TServerEmulatorConfig;
 import io.ucsync.tlib.protocol.AgentWorkMode;
 import io.ucsync.tlib.protocol.KeyValueCollection;
 import io.ucsync.tlib.protocol.MessageType;

@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.ucsync.emulator.tserver.DnState;
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.lab.tserver.DnState;
+import io.ucsync.lab.tserver.TServerEmulator;
+import io.ucsync.lab.tserver.TServerEmulatorConfig;
 import io.ucsync.sip.peers.LogCapture;
 import io.ucsync.tlib.codec.TlwDecoder;
 import io.ucsync.tlib.protocol.AgentStatus;
@@ -232,7 +232,7 @@ class TServerLinkFaultTest {
                 link.register(String.valueOf(dn));
             }
             List<TlibMessage> sent = new ArrayList<>();
-            for (int i = 0; i < TServerLink.MAX_SETUP_REQUESTS_IN_FLIGHT; i++) {
+            for (int i = 0; i < PendingRequests.MAX_SETUP_REQUESTS_IN_FLIGHT; i++) {
                 sent.add((TlibMessage) server.nextReceived());
             }
             assertThat(sent)

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.ucsync.emulator.tserver.DnState;
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.lab.tserver.DnState;
+import io.ucsync.lab.tserver.TServerEmulator;
+import io.ucsync.lab.tserver.TServerEmulatorConfig;
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AgentStatus;
 import io.ucsync.tlib.protocol.AgentWorkMode;

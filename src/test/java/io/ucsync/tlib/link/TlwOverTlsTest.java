@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.management.UnixOperatingSystemMXBean;
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.lab.tserver.TServerEmulator;
+import io.ucsync.lab.tserver.TServerEmulatorConfig;
 import io.ucsync.sip.peers.LogCapture;
 import io.ucsync.tlib.codec.NettyLeakWatcher;
 import io.ucsync.tlib.codec.TlwDecoder;
@@ -75,7 +75,7 @@ class TlwOverTlsTest {
     @BeforeEach
     void captureLogs() {
         linkLog = LogCapture.of(TServerLink.class);
-        emulatorLog = LogCapture.of("io.ucsync.emulator.tserver.ClientSession");
+        emulatorLog = LogCapture.of("io.ucsync.lab.tserver.ClientSession");
         decoderLog = LogCapture.of(TlwDecoder.class);
     }
 

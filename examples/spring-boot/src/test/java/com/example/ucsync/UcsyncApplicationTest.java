@@ -24,11 +24,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import io.ucsync.emulator.frontend.FrontEndEmulator;
-import io.ucsync.emulator.frontend.FrontEndEmulatorConfig;
-import io.ucsync.emulator.tserver.DnState;
-import io.ucsync.emulator.tserver.TServerEmulator;
-import io.ucsync.emulator.tserver.TServerEmulatorConfig;
+import io.ucsync.lab.frontend.FrontEndEmulator;
+import io.ucsync.lab.frontend.FrontEndEmulatorConfig;
+import io.ucsync.lab.tserver.DnState;
+import io.ucsync.lab.tserver.TServerEmulator;
+import io.ucsync.lab.tserver.TServerEmulatorConfig;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.internal.FreePorts;
 import io.ucsync.tlib.protocol.AgentStatus;
