@@ -4,7 +4,7 @@ import gov.nist.javax.sip.SipStackExt;
 import gov.nist.javax.sip.SipStackImpl;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceDocumentReader;
-import io.ucsync.sip.internal.AgentExecutors;
+import io.ucsync.sip.internal.AgentThreads;
 import io.ucsync.sip.internal.DigestAuthenticator;
 import io.ucsync.sip.internal.FreePorts;
 import io.ucsync.sip.internal.FrontEndLink;
@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * presence, {@link #lastPresence} tells the last presence read for a worker. All methods are thread-safe.
  * <p>
  * Threads: besides the SIP stack's own, the agent thread (requests, timers, every change of state) and the
- * notification lanes, both from the {@link AgentExecutors} the component gives, which are the CamelContext's.
+ * notification lanes, both from the {@link AgentThreads} the component gives, which are the CamelContext's.
  */
 public final class SipPresenceAgent {
 
@@ -82,7 +82,7 @@ public final class SipPresenceAgent {
 
     private final String frontEnd;
     private final SipPresenceConfiguration configuration;
-    private final AgentExecutors executors;
+    private final AgentThreads executors;
     private final Map<String, Presence> lastPresence = new ConcurrentHashMap<>();
     /** Presences that arrived with no consumer attached, latest per worker; guards {@link #listener}. */
     private final Map<String, PresenceNotification> missed = new HashMap<>();
@@ -109,7 +109,7 @@ public final class SipPresenceAgent {
             FrontEndLink link) {}
 
     /** {@code executors} makes the agent thread and the notification lanes on each start, and stops them. */
-    SipPresenceAgent(String frontEnd, SipPresenceConfiguration configuration, AgentExecutors executors) {
+    SipPresenceAgent(String frontEnd, SipPresenceConfiguration configuration, AgentThreads executors) {
         this.frontEnd = frontEnd;
         this.configuration = configuration;
         this.executors = executors;

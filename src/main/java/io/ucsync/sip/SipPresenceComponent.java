@@ -15,7 +15,7 @@ import org.apache.camel.support.DefaultComponent;
  * Skype for Business front end (MS-PRES) or a SIP SIMPLE presence server. It owns one {@link SipPresenceAgent}
  * per front-end name, shared by every endpoint of that name, each with a health check of its own
  * ({@code uc-pool-<name>}), and stops them when it stops. The agents' threads come from the CamelContext's
- * {@link org.apache.camel.spi.ExecutorServiceManager} ({@link CamelAgentExecutors}).
+ * {@link org.apache.camel.spi.ExecutorServiceManager} ({@link CamelAgentThreads}).
  */
 @Component("sip-presence")
 public class SipPresenceComponent extends DefaultComponent {
@@ -66,7 +66,7 @@ public class SipPresenceComponent extends DefaultComponent {
             SipPresenceAgent created = new SipPresenceAgent(
                     name,
                     endpointConfiguration,
-                    new CamelAgentExecutors(getCamelContext().getExecutorServiceManager(), "sip-presence:" + name));
+                    new CamelAgentThreads(getCamelContext().getExecutorServiceManager(), "sip-presence:" + name));
             HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
             if (health != null) {
                 health.register(new SipPresenceAgentHealthCheck(created));

@@ -17,7 +17,7 @@ public final class NotificationLanes {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotificationLanes.class);
 
-    private final AgentExecutors executors;
+    private final AgentThreads executors;
     private final ExecutorService[] lanes;
     /** Room in each lane's queue: taken when a task is queued, given back when it leaves the queue to run. */
     private final Semaphore[] room;
@@ -25,7 +25,7 @@ public final class NotificationLanes {
     private final int queueSize;
     private volatile boolean stopped;
 
-    public NotificationLanes(String name, int count, int queueSize, AgentExecutors executors) {
+    public NotificationLanes(String name, int count, int queueSize, AgentThreads executors) {
         this.executors = executors;
         this.queueSize = queueSize;
         lanes = new ExecutorService[count];

@@ -11,7 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * Every executor runs its tasks on one thread, one at a time and in the order given, and refuses tasks (rather than
  * running them on the caller's thread) once stopped. The names given show in thread dumps and JFR recordings.
  */
-public interface AgentExecutors {
+public interface AgentThreads {
 
     /** The agent thread: its tasks and timers, with room for every timer (one per subscription and publication). */
     ScheduledExecutorService newAgentThread(String name);

@@ -1,6 +1,6 @@
 package io.ucsync.sip;
 
-import io.ucsync.sip.internal.AgentExecutors;
+import io.ucsync.sip.internal.AgentThreads;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
@@ -16,13 +16,13 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
  * thread holds a timer per subscription (100,000 with as many workers); and a full or stopped pool runs the task on
  * the caller's thread, which would let a notification overtake those queued before it.
  */
-final class CamelAgentExecutors implements AgentExecutors {
+final class CamelAgentThreads implements AgentThreads {
 
     private final ExecutorServiceManager manager;
     private final String source;
 
     /** {@code source} names the pools in Camel's list of thread pools. */
-    CamelAgentExecutors(ExecutorServiceManager manager, String source) {
+    CamelAgentThreads(ExecutorServiceManager manager, String source) {
         this.manager = manager;
         this.source = source;
     }
