@@ -18,7 +18,6 @@ import io.ucsync.timers.FiredTimer;
 import io.ucsync.tlib.link.LinkDownException;
 import io.ucsync.tlib.link.TServerErrorException;
 import io.ucsync.tlib.link.TServerTimeoutException;
-import io.ucsync.tlib.protocol.AttributeId;
 import io.ucsync.tlib.protocol.ErrorCode;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
@@ -46,12 +45,8 @@ import org.slf4j.LoggerFactory;
  * The engine the routes call: every input (a presence, a T-Server event or answer, a timer, a worker's own choice)
  * becomes a change of that worker's facts, and then, on the worker's lane, the desired state is computed again and
  * compared with the actual one. What comes back is the list of {@link Command}s that close the gap: requests for the
- * T-Server and publications for the UC side; the routes send them and report the answers.
- * <p>
- * Besides the saved facts, the engine keeps per worker what it has asked the T-Server and not yet heard back about
- * (in memory: after a restart the T-Server is asked again), so that a second input while a request is on its way
- * does not repeat it; and which target the T-Server refused, so that a refusal is not retried until the desired
- * state changes.
+ * T-Server and publications for the UC side; the routes send them and report the answers. Besides the saved facts,
+ * the engine keeps the {@link OutstandingRequests} of each worker.
  */
 public final class SyncEngine {
 
@@ -67,23 +62,11 @@ public final class SyncEngine {
     private final EngineOptions options;
     private volatile Roster roster;
     private final PresenceMaps maps;
-    private final Map<String, Outstanding> outstanding = new ConcurrentHashMap<>();
+    private final OutstandingRequests outstanding = new OutstandingRequests();
     /** When each T-Server last reported its switch link up ({@link System#nanoTime()}). */
     private final Map<String, Long> switchLinkUpAt = new ConcurrentHashMap<>();
 
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
-
-    /**
-     * What the engine has asked about one worker and not yet heard back about. Changed only on the worker's lane.
-     *
-     * @param requests     requests sent and not yet answered
-     * @param target       the state the last of them leads to (null while a query is out)
-     * @param refused      the target the T-Server last refused; not asked for again until the desired state moves
-     * @param lastSequence the EventSequenceNumber of the newest event applied, to drop one that overtook it
-     */
-    private record Outstanding(int requests, AgentState target, AgentState refused, long lastSequence) {
-        static final Outstanding NONE = new Outstanding(0, null, null, -1);
-    }
 
     public SyncEngine(
             Roster roster,
@@ -148,12 +131,9 @@ public final class SyncEngine {
         }
         String sipUri = worker.get().sipUri();
         return decide(sipUri, event.name(), facts -> {
-            Outstanding before = outstanding(sipUri);
             if (fromResync) {
-                // a new connection, maybe to another server: its numbering starts afresh, and what was asked on the
-                // old one will never be answered
-                outstanding.put(sipUri, new Outstanding(0, null, before.refused(), sequenceOf(event)));
-            } else if (isStale(before, event)) {
+                outstanding.resynced(sipUri, event);
+            } else if (outstanding.isStale(sipUri, event)) {
                 return new Decision<>(facts, List.of());
             }
             AgentState reported = AgentRequests.reportedBy(event);
@@ -165,7 +145,7 @@ public final class SyncEngine {
             if (origin == ReportOrigin.UCSYNC) {
                 return reconcile(worker.get(), applyEvent(sipUri, settled, event), event.name());
             }
-            recordSequence(sipUri, event);
+            outstanding.recordSequence(sipUri, event);
             if (origin == ReportOrigin.SOMEONE_ELSE) {
                 return external(worker.get(), settled, reported, event);
             }
@@ -249,8 +229,8 @@ public final class SyncEngine {
         String cause =
                 response.name() + " answering " + request.request().name() + ", sent because " + request.purpose();
         return decide(request.sipUri(), cause, facts -> {
-            answered(request.sipUri(), null);
-            WorkerFacts changed = isStale(outstanding(request.sipUri()), response)
+            outstanding.answered(request.sipUri(), null);
+            WorkerFacts changed = outstanding.isStale(request.sipUri(), response)
                     ? facts
                     : applyEvent(request.sipUri(), facts, response);
             // a request still needed after this answer is sent for the input the answered one was sent for
@@ -282,12 +262,11 @@ public final class SyncEngine {
             String note =
                     request.request().name() + " for " + request.cause() + " not carried out: " + error.getMessage();
             return decide(request.sipUri(), "link down", facts -> {
-                answered(request.sipUri(), null);
+                outstanding.answered(request.sipUri(), null);
                 WorkerFacts notCarriedOut = noSwitchLink ? facts.withRequestRefused(request.target()) : facts;
-                Decision<List<Command>> decision =
-                        switchLinkBackSince && outstanding(request.sipUri()).requests() == 0
-                                ? reconcile(worker.get(), notCarriedOut, request.cause())
-                                : new Decision<>(notCarriedOut, List.of());
+                Decision<List<Command>> decision = switchLinkBackSince && outstanding.unanswered(request.sipUri()) == 0
+                        ? reconcile(worker.get(), notCarriedOut, request.cause())
+                        : new Decision<>(notCarriedOut, List.of());
                 return decision.withAuditNote(note);
             });
         }
@@ -299,11 +278,11 @@ public final class SyncEngine {
                 error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.AgentNotLoggedIn;
         AgentState refused = error instanceof TServerErrorException && !outOfDate ? request.target() : null;
         return decide(request.sipUri(), "request failed", before -> {
-            answered(request.sipUri(), refused);
+            outstanding.answered(request.sipUri(), refused);
             // a refused request changed nothing; one that timed out may yet have been carried out
             WorkerFacts facts =
                     error instanceof TServerErrorException ? before.withRequestRefused(request.target()) : before;
-            if (request.target() == null || outstanding(request.sipUri()).requests() > 0) {
+            if (request.target() == null || outstanding.unanswered(request.sipUri()) > 0) {
                 return new Decision<>(facts, List.of()); // a failed query is not asked again at once
             }
             // the actual state is not known for sure any more: ask before anything else
@@ -410,8 +389,7 @@ public final class SyncEngine {
     public void awaitReports(List<RosterEntry> workers) {
         List<CompletableFuture<Void>> marked = new ArrayList<>();
         for (RosterEntry worker : workers) {
-            marked.add(registry.onLane(
-                    worker.sipUri(), () -> outstanding.put(worker.sipUri(), new Outstanding(1, null, null, -1))));
+            marked.add(registry.onLane(worker.sipUri(), () -> outstanding.awaitReport(worker.sipUri())));
         }
         join(CompletableFuture.allOf(marked.toArray(CompletableFuture[]::new)));
     }
@@ -435,14 +413,12 @@ public final class SyncEngine {
      * node owns them now, and asks the T-Server itself).
      */
     public void forget(List<RosterEntry> workers) {
-        workers.forEach(worker -> outstanding.remove(worker.sipUri()));
+        workers.forEach(worker -> outstanding.forget(worker.sipUri()));
     }
 
     /** Whether requests sent for any of these workers are still unanswered. */
     public boolean awaitingAnswers(List<RosterEntry> workers) {
-        return workers.stream()
-                .anyMatch(worker -> outstanding(worker.sipUri()).target() != null
-                        && outstanding(worker.sipUri()).requests() > 0);
+        return workers.stream().anyMatch(worker -> outstanding.awaitingAnswer(worker.sipUri()));
     }
 
     /**
@@ -572,16 +548,10 @@ public final class SyncEngine {
         String sipUri = worker.sipUri();
         Desired desired = DesiredStateFunction.desired(facts, maps.forWorker(worker), options, clock.instant());
         List<Command> commands = new ArrayList<>();
-        Outstanding asked = outstanding(sipUri);
         AgentState wanted = desired.agentState();
-        if (wanted != null && asked.refused() != null && !wanted.equals(asked.refused())) {
-            asked = new Outstanding(asked.requests(), asked.target(), null, asked.lastSequence());
-            outstanding.put(sipUri, asked);
-        }
-        boolean queryOut = asked.requests() > 0 && asked.target() == null;
         WorkerFacts next = facts;
-        if (wanted != null && !wanted.equals(asked.refused()) && !queryOut) {
-            AgentState basis = asked.requests() > 0 ? asked.target() : facts.reportedAgentState();
+        if (wanted != null && !outstanding.stillRefused(sipUri, wanted) && !outstanding.queryOnItsWay(sipUri)) {
+            AgentState basis = outstanding.leadsTo(sipUri, facts.reportedAgentState());
             for (AgentAction action : ReconcilePlan.between(basis, wanted)) {
                 TServerRequest request = send(worker, action, cause, desired.reason());
                 commands.add(request);
@@ -609,52 +579,12 @@ public final class SyncEngine {
     private TServerRequest send(RosterEntry worker, AgentAction action, String cause, String reason) {
         TServerRequest request = AgentRequests.toRequest(worker, action, cause, reason);
         metrics.requestSent(request.tserver(), request.request().name());
-        Outstanding asked = outstanding(worker.sipUri());
-        outstanding.put(
-                worker.sipUri(),
-                new Outstanding(asked.requests() + 1, request.target(), asked.refused(), asked.lastSequence()));
+        outstanding.sent(worker.sipUri(), request.target());
         return request;
     }
 
-    /** On the worker's lane: one request came back. */
-    private void answered(String sipUri, AgentState refused) {
-        Outstanding asked = outstanding(sipUri);
-        outstanding.put(
-                sipUri,
-                new Outstanding(
-                        Math.max(0, asked.requests() - 1),
-                        asked.target(),
-                        refused != null ? refused : asked.refused(),
-                        asked.lastSequence()));
-    }
-
-    private Outstanding outstanding(String sipUri) {
-        return outstanding.getOrDefault(sipUri, Outstanding.NONE);
-    }
-
-    /** Events and answers reach the engine on two paths; one that overtook a newer one carries an older number. */
-    private boolean isStale(Outstanding asked, TlibMessage event) {
-        long sequence = sequenceOf(event);
-        return sequence >= 0 && sequence < asked.lastSequence();
-    }
-
-    /** On the worker's lane: the newest event applied so far, so that one which overtook it can be told. */
-    private void recordSequence(String sipUri, TlibMessage event) {
-        long sequence = sequenceOf(event);
-        if (sequence >= 0) {
-            Outstanding asked = outstanding(sipUri);
-            outstanding.put(
-                    sipUri,
-                    new Outstanding(
-                            asked.requests(),
-                            asked.target(),
-                            asked.refused(),
-                            Math.max(sequence, asked.lastSequence())));
-        }
-    }
-
     private WorkerFacts applyEvent(String sipUri, WorkerFacts facts, TlibMessage event) {
-        recordSequence(sipUri, event);
+        outstanding.recordSequence(sipUri, event);
         MessageType type = event.type();
         String connId = event.getConnId() == null ? null : event.getConnId().toString();
         if (type == MessageType.EventRinging || type == MessageType.EventDialing) {
@@ -687,11 +617,6 @@ public final class SyncEngine {
             return "timeout";
         }
         return error instanceof LinkDownException ? "link-down" : "error";
-    }
-
-    private static long sequenceOf(TlibMessage event) {
-        Long sequence = event.getLong(AttributeId.EventSequenceNumber);
-        return sequence == null ? -1 : sequence;
     }
 
     private void scheduleWindowEnd(String sipUri, Instant until) {
