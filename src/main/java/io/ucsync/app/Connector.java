@@ -2,6 +2,7 @@ package io.ucsync.app;
 
 import io.ucsync.config.ConfigException;
 import io.ucsync.engine.SyncEngine;
+import io.ucsync.engine.WorkerViews;
 import io.ucsync.state.StateStoreException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -96,6 +97,11 @@ public final class Connector implements AutoCloseable {
 
     public SyncEngine engine() {
         return module.engine();
+    }
+
+    /** What the KW page and the dashboard read of the workers. */
+    public WorkerViews workerViews() {
+        return module.workerViews();
     }
 
     public CamelContext camelContext() {

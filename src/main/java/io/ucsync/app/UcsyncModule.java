@@ -13,6 +13,7 @@ import io.ucsync.config.RosterEntry;
 import io.ucsync.dashboard.Dashboard;
 import io.ucsync.dashboard.LabActions;
 import io.ucsync.engine.SyncEngine;
+import io.ucsync.engine.WorkerViews;
 import io.ucsync.http.ApiAccess;
 import io.ucsync.http.ApiAnswers;
 import io.ucsync.http.HttpSessions;
@@ -100,6 +101,7 @@ public final class UcsyncModule implements AutoCloseable {
     private final List<String> pools;
 
     private final SyncEngine engine;
+    private final WorkerViews workerViews;
     private final EmbeddedLab lab;
     private final Dashboard dashboard;
     private final ClusterStatus clusterStatus;
@@ -156,8 +158,9 @@ public final class UcsyncModule implements AutoCloseable {
                 fired -> template.sendBody(TIMERS, fired));
         this.maps = maps;
         this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, clock);
+        this.workerViews = new WorkerViews(engine::roster, maps, settings.engineOptions(), registry, clock);
         this.offers = new PreviewOffers(new PreviewOfferStore(database), clock, engine::isRostered);
-        this.views = new KwViews(engine, offers, ownership, clock);
+        this.views = new KwViews(workerViews, offers, ownership, clock);
         this.clusterStatus = new ClusterStatus(ownership, epochs);
         this.sessions = new HttpSessions(new SessionStore(database), clock, settings.sessionTimeout());
         this.inputs = new WorkerInputs(
@@ -202,6 +205,8 @@ public final class UcsyncModule implements AutoCloseable {
                 engine::isRostered);
         this.dashboard = Dashboard.of(
                 engine,
+                workerViews,
+                timers,
                 views::view,
                 () -> camel.getComponent("tlib", TlibComponent.class).links(),
                 () -> camel.getComponent("sip-presence", SipPresenceComponent.class)
@@ -609,6 +614,10 @@ public final class UcsyncModule implements AutoCloseable {
 
     public SyncEngine engine() {
         return engine;
+    }
+
+    public WorkerViews workerViews() {
+        return workerViews;
     }
 
     public CamelContext camelContext() {

@@ -3,7 +3,9 @@ package io.ucsync.dashboard;
 import io.ucsync.cluster.ClusterStatus;
 import io.ucsync.cluster.PartitionOwnership;
 import io.ucsync.engine.SyncEngine;
+import io.ucsync.engine.WorkerViews;
 import io.ucsync.sip.SipPresenceAgent;
+import io.ucsync.timers.DurableTimers;
 import io.ucsync.tlib.link.TServerLink;
 import java.time.Clock;
 import java.util.Collection;
@@ -24,7 +26,10 @@ import java.util.function.Supplier;
 public record Dashboard(WorkerBoard board, ActivityHistory history, DashboardViews views, DashboardFeed feed) {
 
     /**
-     * @param view           what the dashboard shows of a worker (the KW view: the engine's, and the preview offered)
+     * @param workers        every worker's saved facts, for the board
+     * @param timers         the durable timers, for the count of those pending
+     * @param view           what the dashboard shows of a worker (the KW view: the worker's facts and desired state,
+     *                       and the preview offered)
      * @param links          the T-Server links, once the context has started
      * @param pools          the UC pools' user agents, once the context has started
      * @param operatorCookie whether a request's Cookie header carries the operator's session
@@ -32,6 +37,8 @@ public record Dashboard(WorkerBoard board, ActivityHistory history, DashboardVie
      */
     public static Dashboard of(
             SyncEngine engine,
+            WorkerViews workers,
+            DurableTimers timers,
             Function<String, Map<String, Object>> view,
             Supplier<Collection<TServerLink>> links,
             Supplier<Collection<SipPresenceAgent>> pools,
@@ -39,11 +46,11 @@ public record Dashboard(WorkerBoard board, ActivityHistory history, DashboardVie
             PartitionOwnership ownership,
             ClusterStatus cluster,
             Clock clock) {
-        WorkerBoard board = new WorkerBoard(() -> engine.roster().entries(), engine::facts, view, ownership::ownerOf);
+        WorkerBoard board = new WorkerBoard(() -> engine.roster().entries(), workers::facts, view, ownership::ownerOf);
         ActivityHistory history = new ActivityHistory();
         ConnectionStatus connections = new ConnectionStatus(links, pools);
         DashboardViews views = new DashboardViews(
-                board, history, connections, view, engine::isRostered, engine.timers(), cluster::summary, clock);
+                board, history, connections, view, engine::isRostered, timers, cluster::summary, clock);
         return new Dashboard(
                 board, history, views, new DashboardFeed(board, views, history, connections, operatorCookie, clock));
     }

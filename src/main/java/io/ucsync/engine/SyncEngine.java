@@ -1,7 +1,6 @@
 package io.ucsync.engine;
 
 import io.ucsync.config.EngineOptions;
-import io.ucsync.config.PresenceMap;
 import io.ucsync.config.PresenceMaps;
 import io.ucsync.config.Roster;
 import io.ucsync.config.RosterEntry;
@@ -25,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -87,10 +85,6 @@ public final class SyncEngine {
 
     public Roster roster() {
         return roster;
-    }
-
-    public EngineOptions options() {
-        return options;
     }
 
     /**
@@ -436,83 +430,6 @@ public final class SyncEngine {
             commands.addAll(joinOwned(worker));
         }
         return commands;
-    }
-
-    // ---- what the page and the dashboard read ----
-
-    public WorkerFacts facts(String sipUri) {
-        return registry.facts(sipUri);
-    }
-
-    /** What the worker should be now, from the saved facts. */
-    public Desired desired(String sipUri) {
-        return DesiredStateFunction.desired(registry.facts(sipUri), mapOf(sipUri), options, clock.instant());
-    }
-
-    /** The presence map that decides for a worker (the default one for a worker no longer rostered). */
-    private PresenceMap mapOf(String sipUri) {
-        return roster.bySipUri(sipUri).map(maps::forWorker).orElseGet(maps::defaultMap);
-    }
-
-    /**
-     * What the KW page and the dashboard show of a worker: presence, agent state, flags, calls, what ucsync
-     * publishes, and what the worker should be now.
-     */
-    public Map<String, Object> view(String sipUri) {
-        WorkerFacts facts = registry.facts(sipUri);
-        Desired desired = desired(sipUri);
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("sipUri", sipUri);
-        roster.bySipUri(sipUri).ifPresent(worker -> {
-            view.put("dn", worker.dn());
-            view.put("agentId", worker.agentId());
-            view.put("tserver", worker.tserver());
-        });
-        view.put("map", mapOf(sipUri).name());
-        view.put(
-                "presence",
-                facts.ownPresence() == null ? null : facts.ownPresence().describe());
-        view.put(
-                "agentState",
-                facts.reportedAgentState() == null
-                        ? null
-                        : facts.reportedAgentState().toString());
-        view.put("contactCenterDnd", facts.contactCenterDnd());
-        view.put(
-                "previewDeclinedUntil",
-                facts.inPreviewDeclineWindow(clock.instant())
-                        ? facts.previewDeclinedUntil().toString()
-                        : null);
-        view.put("onCall", facts.onCall(options.ringingCounts()));
-        view.put("callRinging", !facts.onCall(false) && facts.onCall(true));
-        view.put(
-                "published",
-                facts.published() == null ? null : facts.published().toString());
-        view.put(
-                "desiredAgentState",
-                desired.agentState() == null ? null : desired.agentState().toString());
-        view.put("why", desired.reason());
-        WorkerFacts.ExternalChange external = facts.externalChange();
-        view.put(
-                "externalChange",
-                external == null
-                        ? null
-                        : Map.of(
-                                "at",
-                                external.at().toString(),
-                                "by",
-                                "another T-Server client",
-                                "held",
-                                external.holds()));
-        return view;
-    }
-
-    public WorkerRegistry registry() {
-        return registry;
-    }
-
-    public DurableTimers timers() {
-        return timers;
     }
 
     // ---- the core ----

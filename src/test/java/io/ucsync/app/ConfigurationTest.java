@@ -103,7 +103,7 @@ class ConfigurationTest {
             String rule = "out-of-office.txt:"
                     + lineOf(home.resolve("config/maps/out-of-office.txt"), "Offline/out-of-office ")
                     + " 'Offline/out-of-office => NotReady AuxWork OutOfOffice'";
-            assertThat(ucsync.connector().engine().registry().auditFor(worker(3), 1))
+            assertThat(ucsync.connector().workerViews().audit(worker(3), 1))
                     .singleElement()
                     .satisfies(entry -> {
                         assertThat(entry.change())

@@ -356,7 +356,7 @@ class DashboardBrowserTest {
             Map<String, Integer> states = new TreeMap<>();
             Map<String, Integer> presences = new TreeMap<>();
             for (int i = 1; i <= ucsync.workers; i++) {
-                WorkerFacts facts = ucsync.connector().engine().facts(worker(i));
+                WorkerFacts facts = ucsync.connector().workerViews().facts(worker(i));
                 AgentState state = facts.reportedAgentState();
                 states.merge(
                         state == null

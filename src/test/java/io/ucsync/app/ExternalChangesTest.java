@@ -42,13 +42,13 @@ class ExternalChangesTest {
             assertThat(ucsync.tserver().stats().get(dn(1)))
                     .as("ucsync did not answer the desktop")
                     .doesNotContainKey("RequestAgentReady");
-            assertThat(ucsync.connector().engine().registry().auditFor(worker(1), 1))
+            assertThat(ucsync.connector().workerViews().audit(worker(1), 1))
                     .singleElement()
                     .satisfies(entry -> {
                         assertThat(entry.change()).isEqualTo("Ready -> NotReady(AfterCallWork, ACW)");
                         assertThat(entry.cause()).isEqualTo("EventAgentNotReady: set by another T-Server client");
                     });
-            Map<String, Object> view = ucsync.connector().engine().view(worker(1));
+            Map<String, Object> view = ucsync.connector().workerViews().view(worker(1));
             assertThat(view.get("desiredAgentState")).isNull();
             assertThat((String) view.get("why")).startsWith("the agent state was set by another T-Server client");
             assertThat(view.get("externalChange"))
@@ -58,7 +58,7 @@ class ExternalChangesTest {
 
             ucsync.frontEnd().presence(worker(1), BUSY, null, PresenceSource.USER);
             ucsync.awaitAgent(1, "NotReady Busy");
-            assertThat(ucsync.connector().engine().facts(worker(1)).externalChange())
+            assertThat(ucsync.connector().workerViews().facts(worker(1)).externalChange())
                     .isNull();
         }
     }
@@ -105,7 +105,7 @@ class ExternalChangesTest {
             // the desktop insists: the second change since the worker's last input stands
             desktop.notReady(dn(1), AgentWorkMode.AfterCallWork, "ACW");
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                WorkerFacts facts = ucsync.connector().engine().facts(worker(1));
+                WorkerFacts facts = ucsync.connector().workerViews().facts(worker(1));
                 return facts.heldByExternalChange();
             });
             await().during(Duration.ofSeconds(1))
@@ -149,7 +149,7 @@ class ExternalChangesTest {
             assertThat(ucsync.tserver().stats().get(dn(2)))
                     .as("the supervisor's logout stands")
                     .doesNotContainKey("RequestAgentLogin");
-            assertThat(ucsync.connector().engine().facts(worker(2)).heldByExternalChange())
+            assertThat(ucsync.connector().workerViews().facts(worker(2)).heldByExternalChange())
                     .isTrue();
         }
     }
@@ -161,23 +161,29 @@ class ExternalChangesTest {
             var call = ucsync.tserver().call("+4930123456", dn(1));
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> ucsync.connector()
-                            .engine()
+                            .workerViews()
                             .facts(worker(1))
                             .calls()
                             .containsValue(WorkerFacts.CallPhase.ALERTING));
             // the ringing was decided on: had it published, the publication would be recorded with the facts
-            assertThat(ucsync.connector().engine().facts(worker(1)).published()).isNull();
+            assertThat(ucsync.connector().workerViews().facts(worker(1)).published())
+                    .isNull();
             ucsync.tserver().release(call);
             await().atMost(Duration.ofSeconds(10))
-                    .until(() ->
-                            ucsync.connector().engine().facts(worker(1)).calls().isEmpty());
-            assertThat(ucsync.connector().engine().facts(worker(1)).published()).isNull();
+                    .until(() -> ucsync.connector()
+                            .workerViews()
+                            .facts(worker(1))
+                            .calls()
+                            .isEmpty());
+            assertThat(ucsync.connector().workerViews().facts(worker(1)).published())
+                    .isNull();
             assertThat(ucsync.frontEnd().publications(worker(1))).isEmpty();
         }
     }
 
     private static void awaitExternalChangeSeen(UcsyncHarness ucsync, int worker) {
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> ucsync.connector().engine().facts(worker(worker)).heldByExternalChange());
+                .until(() ->
+                        ucsync.connector().workerViews().facts(worker(worker)).heldByExternalChange());
     }
 }

@@ -76,7 +76,7 @@ class FlagScenariosTest {
 
             ucsync.awaitAgent(1, "NotReady Away");
             assertThat(Instant.now()).as("not before the window ends").isAfterOrEqualTo(declined.plusSeconds(3));
-            assertThat(ucsync.connector().engine().registry().auditFor(worker(1), 5))
+            assertThat(ucsync.connector().workerViews().audit(worker(1), 5))
                     .anySatisfy(entry -> assertThat(entry.cause()).contains("preview-decline window over"));
         }
     }

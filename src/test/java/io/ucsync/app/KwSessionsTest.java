@@ -39,7 +39,7 @@ class KwSessionsTest {
             await().atMost(Duration.ofSeconds(15))
                     .until(() -> ucsync.frontEnd().subscriptions().isEmpty());
             ucsync.awaitAgent(1, "LoggedOut");
-            assertThat(ucsync.connector().engine().registry().auditFor(worker(1), 5))
+            assertThat(ucsync.connector().workerViews().audit(worker(1), 5))
                     .anySatisfy(entry -> assertThat(entry.cause()).contains("the KW-page session expired"));
             assertThat(ucsync.api("GET", 1, "", session, false).statusCode())
                     .as("the session is over")
@@ -85,7 +85,7 @@ class KwSessionsTest {
             }
             ucsync.start();
             ucsync.awaitAgent(1, "LoggedOut");
-            assertThat(ucsync.connector().engine().registry().auditFor(worker(1), 5))
+            assertThat(ucsync.connector().workerViews().audit(worker(1), 5))
                     .anySatisfy(entry ->
                             assertThat(entry.cause()).contains("no KW-page session when this node took the worker on"));
             assertThat(ucsync.frontEnd().subscriptions()).isEmpty();

@@ -50,7 +50,7 @@ class PresenceScenariosTest {
             ucsync.awaitAgent(1, "Ready");
             assertThat(ucsync.agent(1).agentId()).isEqualTo("agent1001");
 
-            assertThat(ucsync.connector().engine().registry().auditFor(worker(1), 20))
+            assertThat(ucsync.connector().workerViews().audit(worker(1), 20))
                     .as("every change of agent state is audited with its cause")
                     .anySatisfy(entry -> assertThat(entry.cause()).contains("presence Away"))
                     .anySatisfy(entry ->
@@ -100,7 +100,8 @@ class PresenceScenariosTest {
             ucsync.tserver().release(call);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> uc.publications(worker(1)).isEmpty());
-            assertThat(ucsync.connector().engine().facts(worker(1)).calls()).isEmpty();
+            assertThat(ucsync.connector().workerViews().facts(worker(1)).calls())
+                    .isEmpty();
 
             // the worker's own presence shows again and is mapped as before
             uc.presence(worker(1), 6500, null, PresenceSource.USER);
@@ -120,13 +121,16 @@ class PresenceScenariosTest {
             ConnectionId call =
                     desktop.makeCall(UcsyncHarness.dn(1), UcsyncHarness.dn(2)).getConnId();
             await().atMost(Duration.ofSeconds(10))
-                    .until(() ->
-                            ucsync.connector().engine().facts(worker(1)).calls().containsKey(call.toString())
-                                    && ucsync.connector()
-                                            .engine()
-                                            .facts(worker(2))
-                                            .calls()
-                                            .containsKey(call.toString()));
+                    .until(() -> ucsync.connector()
+                                    .workerViews()
+                                    .facts(worker(1))
+                                    .calls()
+                                    .containsKey(call.toString())
+                            && ucsync.connector()
+                                    .workerViews()
+                                    .facts(worker(2))
+                                    .calls()
+                                    .containsKey(call.toString()));
             assertThat(uc.publications(worker(1))).as("dialling is not talking").isEmpty();
             assertThat(uc.publications(worker(2))).as("ringing is not talking").isEmpty();
 

@@ -147,7 +147,7 @@ class TopologyTest {
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> "Ready".equals(UcsyncHarness.describe(eastBackup.state(UcsyncHarness.dn(1)))));
                 await().atMost(Duration.ofSeconds(10))
-                        .until(() -> ucsync.connector().engine().registry().auditFor(worker(3), 1).stream()
+                        .until(() -> ucsync.connector().workerViews().audit(worker(3), 1).stream()
                                 .anyMatch(entry -> entry.cause().contains("not carried out")
                                         && entry.cause().contains("'west'")));
                 System.out.printf(
