@@ -4,6 +4,8 @@ import io.ucsync.config.EngineOptions;
 import io.ucsync.config.PresenceMaps;
 import io.ucsync.config.Roster;
 import io.ucsync.config.RosterEntry;
+import io.ucsync.engine.ExternalChangeRules.Change;
+import io.ucsync.engine.ExternalChangeRules.ReportOrigin;
 import io.ucsync.presence.Availability;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceSource;
@@ -61,6 +63,7 @@ public final class SyncEngine {
     private volatile Roster roster;
     private final PresenceMaps maps;
     private final OutstandingRequests outstanding = new OutstandingRequests();
+    private final ExternalChangeRules externalChangeRules;
     /** When each T-Server last reported its switch link up ({@link System#nanoTime()}). */
     private final Map<String, Long> switchLinkUpAt = new ConcurrentHashMap<>();
 
@@ -79,6 +82,7 @@ public final class SyncEngine {
         this.registry = registry;
         this.timers = timers;
         this.clock = clock;
+        this.externalChangeRules = new ExternalChangeRules(maps, options, clock);
     }
 
     // ---- configuration ----
@@ -133,81 +137,18 @@ public final class SyncEngine {
             AgentState reported = AgentRequests.reportedBy(event);
             ReportOrigin origin = reported == null
                     ? ReportOrigin.UCSYNC
-                    : originOf(worker.get(), facts, reported, fromResync, onNewServer);
+                    : externalChangeRules.originOf(worker.get(), facts, reported, fromResync, onNewServer);
             // after a resync the report is the whole truth: requests not reflected in it were lost or superseded
             WorkerFacts settled = fromResync ? facts.withRequestsSettled() : facts;
             if (origin == ReportOrigin.UCSYNC) {
                 return reconcile(worker.get(), applyEvent(sipUri, settled, event), event.name());
             }
             outstanding.recordSequence(sipUri, event);
-            if (origin == ReportOrigin.SOMEONE_ELSE) {
-                return external(worker.get(), settled, reported, event);
-            }
-            String lost = event.name()
-                    + (onNewServer
-                            ? ": the T-Server taken over after a switchover did not have it; ucsync restores it"
-                            : ": the T-Server lost the agent; ucsync restores it");
-            return reconcile(worker.get(), settled.withExternalChange(reported, null), lost)
-                    .auditedAs(lost);
+            Change change = origin == ReportOrigin.SOMEONE_ELSE
+                    ? externalChangeRules.bySomeoneElse(settled, reported, event)
+                    : externalChangeRules.lostByTServer(settled, reported, event, onNewServer);
+            return reconcile(worker.get(), change.facts(), change.cause()).auditedAs(change.cause());
         });
-    }
-
-    /** Who brought about an agent state the T-Server reports without answering one of ucsync's requests. */
-    private enum ReportOrigin {
-        UCSYNC,
-        SOMEONE_ELSE,
-        LOST_BY_TSERVER
-    }
-
-    /**
-     * Whether an agent state the T-Server reports without answering one of ucsync's requests was set by someone else:
-     * an agent desktop, a supervisor, the T-Server itself (src/main/docs/engine-and-routes.md "Changes made outside
-     * ucsync" has the cases).
-     * <ul>
-     * <li>The state ucsync already knew, or one its requests lead to that the T-Server has not reported yet (the event
-     * that follows a login, a request whose answer was lost with the connection or with ucsync's process), is not a
-     * change by someone else.</li>
-     * <li>After a resync, the state ucsync's own inputs ask for is not one either (a request that reached the
-     * T-Server before ucsync stopped). LoggedOut while ucsync knew the agent logged in is what a T-Server that lost
-     * its agents (restarted empty) reports, and after a switchover any difference is what the new server missed:
-     * ucsync restores the agent, whoever had set it before.</li>
-     * </ul>
-     */
-    private ReportOrigin originOf(
-            RosterEntry worker, WorkerFacts facts, AgentState reported, boolean fromResync, boolean onNewServer) {
-        AgentState known = facts.reportedAgentState();
-        if (known == null || reported.equals(known) || facts.requested().contains(reported)) {
-            return ReportOrigin.UCSYNC;
-        }
-        if (!fromResync) {
-            return ReportOrigin.SOMEONE_ELSE;
-        }
-        if (onNewServer || reported instanceof AgentState.LoggedOut) {
-            return ReportOrigin.LOST_BY_TSERVER;
-        }
-        return reported.equals(DesiredStateFunction.fromInputs(facts, maps.forWorker(worker), options, clock.instant())
-                        .agentState())
-                ? ReportOrigin.UCSYNC
-                : ReportOrigin.SOMEONE_ELSE;
-    }
-
-    /**
-     * On the worker's lane: another T-Server client (or the T-Server) changed the agent. It stands, unless ucsync is
-     * told to revert such changes and has not yet answered one since its own last input.
-     */
-    private Decision<List<Command>> external(
-            RosterEntry worker, WorkerFacts facts, AgentState reported, TlibMessage event) {
-        boolean revert =
-                options.externalChanges() == EngineOptions.ExternalChanges.REVERT && facts.externalChange() == null;
-        WorkerFacts changed =
-                facts.withExternalChange(reported, new WorkerFacts.ExternalChange(clock.instant(), revert));
-        String cause = event.name() + ": set by another T-Server client"
-                + (revert
-                        ? "; ucsync reverts it (external-changes=revert)"
-                        : options.externalChanges() == EngineOptions.ExternalChanges.REVERT
-                                ? "; left as it is (ucsync reverted one already" + " since the worker's last change)"
-                                : "");
-        return reconcile(worker, changed, cause).auditedAs(cause);
     }
 
     /** The direct response to a request the engine decided on. */
