@@ -11,7 +11,6 @@ import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.presence.PublishedPresence;
 import io.ucsync.sip.PresencePublication;
-import io.ucsync.state.NotOwnerException;
 import io.ucsync.state.WorkerRegistry;
 import io.ucsync.state.WorkerRegistry.Decision;
 import io.ucsync.timers.DurableTimers;
@@ -30,12 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
@@ -54,7 +48,6 @@ public final class SyncEngine {
     public static final String PREVIEW_DECLINE_TIMER = "preview-decline";
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
-    private static final long LANE_TIMEOUT_SECONDS = 30;
 
     private final WorkerRegistry registry;
     private final DurableTimers timers;
@@ -62,6 +55,7 @@ public final class SyncEngine {
     private final EngineOptions options;
     private volatile Roster roster;
     private final PresenceMaps maps;
+    private final LaneChanges lanes;
     private final OutstandingRequests outstanding = new OutstandingRequests();
     private final ExternalChangeRules externalChangeRules;
     /** When each T-Server last reported its switch link up ({@link System#nanoTime()}). */
@@ -82,6 +76,7 @@ public final class SyncEngine {
         this.registry = registry;
         this.timers = timers;
         this.clock = clock;
+        this.lanes = new LaneChanges(registry);
         this.externalChangeRules = new ExternalChangeRules(maps, options, clock);
     }
 
@@ -128,7 +123,7 @@ public final class SyncEngine {
             return List.of();
         }
         String sipUri = worker.get().sipUri();
-        return decide(sipUri, event.name(), facts -> {
+        return lanes.decide(sipUri, event.name(), facts -> {
             if (fromResync) {
                 outstanding.resynced(sipUri, event);
             } else if (outstanding.isStale(sipUri, event)) {
@@ -163,7 +158,7 @@ public final class SyncEngine {
                 Duration.ofNanos(System.nanoTime() - request.decidedAtNanos()));
         String cause =
                 response.name() + " answering " + request.request().name() + ", sent because " + request.purpose();
-        return decide(request.sipUri(), cause, facts -> {
+        return lanes.decide(request.sipUri(), cause, facts -> {
             outstanding.answered(request.sipUri(), null);
             WorkerFacts changed = outstanding.isStale(request.sipUri(), response)
                     ? facts
@@ -196,7 +191,7 @@ public final class SyncEngine {
                             > 0;
             String note =
                     request.request().name() + " for " + request.cause() + " not carried out: " + error.getMessage();
-            return decide(request.sipUri(), "link down", facts -> {
+            return lanes.decide(request.sipUri(), "link down", facts -> {
                 outstanding.answered(request.sipUri(), null);
                 WorkerFacts notCarriedOut = noSwitchLink ? facts.withRequestRefused(request.target()) : facts;
                 Decision<List<Command>> decision = switchLinkBackSince && outstanding.unanswered(request.sipUri()) == 0
@@ -212,7 +207,7 @@ public final class SyncEngine {
         boolean outOfDate =
                 error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.AgentNotLoggedIn;
         AgentState refused = error instanceof TServerErrorException && !outOfDate ? request.target() : null;
-        return decide(request.sipUri(), "request failed", before -> {
+        return lanes.decide(request.sipUri(), "request failed", before -> {
             outstanding.answered(request.sipUri(), refused);
             // a refused request changed nothing; one that timed out may yet have been carried out
             WorkerFacts facts =
@@ -252,7 +247,7 @@ public final class SyncEngine {
             return List.of();
         }
         PublishedPresence failed = new PublishedPresence(publication.availability(), publication.activity());
-        return decide(
+        return lanes.decide(
                 publication.sipUri(),
                 "publication failed",
                 facts -> new Decision<>(
@@ -299,7 +294,7 @@ public final class SyncEngine {
             return List.of();
         }
         Presence offline = new Presence(sipUri, Availability.OFFLINE, null, PresenceSource.USER, clock.instant());
-        return decide(sipUri, cause, facts -> {
+        return lanes.decide(sipUri, cause, facts -> {
             WorkerFacts signedOut = facts.withPresenceFromUc(offline);
             // noted when it changes something: the logout it brings may come only after the T-Server's report
             return signedOut.equals(facts)
@@ -322,11 +317,7 @@ public final class SyncEngine {
      * comes. Called before this node acts for them, so that no input can come first.
      */
     public void awaitReports(List<RosterEntry> workers) {
-        List<CompletableFuture<Void>> marked = new ArrayList<>();
-        for (RosterEntry worker : workers) {
-            marked.add(registry.onLane(worker.sipUri(), () -> outstanding.awaitReport(worker.sipUri())));
-        }
-        join(CompletableFuture.allOf(marked.toArray(CompletableFuture[]::new)));
+        lanes.onEachLane(workers, outstanding::awaitReport);
     }
 
     /**
@@ -361,16 +352,7 @@ public final class SyncEngine {
      * map that decides for them, or when their T-Server's switch link is back. Workers another node owns are left to it.
      */
     public List<Command> reconcile(List<RosterEntry> workers, String cause) {
-        List<CompletableFuture<List<Command>>> perWorker = new ArrayList<>();
-        for (RosterEntry worker : workers) {
-            perWorker.add(registry.decide(worker.sipUri(), cause, current -> reconcile(worker, current, cause))
-                    .toCompletableFuture());
-        }
-        List<Command> commands = new ArrayList<>();
-        for (CompletableFuture<List<Command>> worker : perWorker) {
-            commands.addAll(joinOwned(worker));
-        }
-        return commands;
+        return lanes.decideEach(workers, cause, (worker, facts) -> reconcile(worker, facts, cause));
     }
 
     // ---- the core ----
@@ -379,26 +361,7 @@ public final class SyncEngine {
         if (worker.isEmpty()) {
             return List.of();
         }
-        return decide(worker.get().sipUri(), cause, facts -> reconcile(worker.get(), change.apply(facts), cause));
-    }
-
-    private List<Command> decide(String sipUri, String cause, Function<WorkerFacts, Decision<List<Command>>> decision) {
-        return joinOwned(registry.decide(sipUri, cause, decision).toCompletableFuture());
-    }
-
-    /**
-     * The commands of a change on the worker's lane; none when this node does not own the worker (a late presence or
-     * T-Server event after its partition moved to another node, which acts on its own copy of the input).
-     */
-    private List<Command> joinOwned(CompletableFuture<List<Command>> change) {
-        try {
-            return join(change);
-        } catch (IllegalStateException e) {
-            if (e.getCause() instanceof NotOwnerException) {
-                return List.of();
-            }
-            throw e;
-        }
+        return lanes.decide(worker.get().sipUri(), cause, facts -> reconcile(worker.get(), change.apply(facts), cause));
     }
 
     /** On the worker's lane: the commands that move the worker from its facts to its desired state. */
@@ -483,31 +446,6 @@ public final class SyncEngine {
         } catch (SchedulerException e) {
             // the facts hold the window: the next start, or the next input after it ends, applies the presence
             LOG.error("{}: cannot set the preview-decline timer for {}: {}", sipUri, until, e.getMessage());
-        }
-    }
-
-    /**
-     * The result of a change on the worker's lane. A change that waits for an unreachable store is waited for as long as
-     * the outage lasts: it is applied (and its commands sent) once it is saved, never dropped half-way.
-     */
-    private <T> T join(CompletableFuture<T> future) {
-        try {
-            while (true) {
-                try {
-                    return future.get(LANE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    if (!registry.isWaitingForStore()) {
-                        throw new IllegalStateException(
-                                "a worker's change took longer than " + Duration.ofSeconds(LANE_TIMEOUT_SECONDS), e);
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while a worker's change was applied", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(
-                    "a worker's change failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 }
