@@ -12,7 +12,7 @@ import java.time.Clock;
  * from the {@link SyncEngine}, which applies them on the worker's lane, so that what counts as a change made outside
  * ucsync, and when ucsync reverts one, is read in one place.
  */
-final class ExternalChangeRules {
+record ExternalChangeRules(PresenceMaps maps, EngineOptions options, Clock clock) {
 
     /** Who brought about an agent state the T-Server reports without answering one of ucsync's requests. */
     enum ReportOrigin {
@@ -23,16 +23,6 @@ final class ExternalChangeRules {
 
     /** A change ucsync did not make: the worker's facts with it, and the cause the audit log gives. */
     record Change(WorkerFacts facts, String cause) {}
-
-    private final PresenceMaps maps;
-    private final EngineOptions options;
-    private final Clock clock;
-
-    ExternalChangeRules(PresenceMaps maps, EngineOptions options, Clock clock) {
-        this.maps = maps;
-        this.options = options;
-        this.clock = clock;
-    }
 
     /**
      * Whether an agent state the T-Server reports without answering one of ucsync's requests was set by someone else:
