@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * becomes a change of that worker's facts, and then, on the worker's lane, the desired state is computed again and
  * compared with the actual one. What comes back is the list of {@link Command}s that close the gap: requests for the
  * T-Server and publications for the UC side; the routes send them and report the answers. Besides the saved facts,
- * the engine keeps the {@link OutstandingRequests} of each worker.
+ * the engine keeps the {@link OutstandingRequests} of each worker; {@link ExternalChangeRules} say what a change made
+ * outside ucsync means, and {@link WorkerViews} is what the KW page and the dashboard read.
  */
 public final class SyncEngine {
 
