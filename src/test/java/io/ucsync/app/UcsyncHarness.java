@@ -48,6 +48,7 @@ final class UcsyncHarness implements AutoCloseable {
     static final String PREVIEW_TOKEN = "harness-preview-token";
 
     private static final String STATE_JDBC_URL = "ucsync.state.jdbc-url=";
+    private static final String UC_TRANSPORT = "ucsync.uc.transport=";
 
     final Path home;
     final int workers;
@@ -108,8 +109,14 @@ final class UcsyncHarness implements AutoCloseable {
         for (String name : tserverNames) {
             tservers.put(name, TServerEmulator.start(tserverConfig(name).build()));
         }
+        // the front end listens on the transport ucsync is told to use (udp unless ucsync.uc.transport says otherwise)
+        String transport = extraProperties.stream()
+                .filter(line -> line.startsWith(UC_TRANSPORT))
+                .map(line -> line.substring(UC_TRANSPORT.length()))
+                .reduce((first, last) -> last)
+                .orElse("udp");
         frontEnd = FrontEndEmulator.start(
-                new FrontEndEmulatorConfig(FreePorts.pick(InetAddress.getLoopbackAddress()), "udp", 0, null));
+                new FrontEndEmulatorConfig(FreePorts.pick(InetAddress.getLoopbackAddress()), transport, 0, null));
         for (int i = 1; i <= workers; i++) {
             frontEnd.presence(worker(i), ONLINE, null, PresenceSource.USER);
         }
@@ -347,7 +354,8 @@ final class UcsyncHarness implements AutoCloseable {
     static FrontEndEmulator restarted(FrontEndEmulator frontEnd, int workers, Map<Integer, Integer> presences) {
         int port = frontEnd.port();
         frontEnd.close();
-        FrontEndEmulator restarted = FrontEndEmulator.start(new FrontEndEmulatorConfig(port, "udp", 0, null));
+        FrontEndEmulator restarted =
+                FrontEndEmulator.start(new FrontEndEmulatorConfig(port, frontEnd.transport(), 0, null));
         for (int i = 1; i <= workers; i++) {
             restarted.presence(worker(i), presences.getOrDefault(i, ONLINE), null, PresenceSource.USER);
         }
