@@ -77,8 +77,8 @@ final class LaneChanges {
     }
 
     /**
-     * The result of a change on the worker's lane. A change that waits for an unreachable store is waited for as long as
-     * the outage lasts: it is applied (and its commands sent) once it is saved, never dropped half-way.
+     * The result of a change on the worker's lane. A change that waits for an unreachable store is waited for as long
+     * as the outage lasts: it is applied (and its commands sent) once it is saved, never dropped half-way.
      */
     private <T> T join(CompletableFuture<T> future) {
         try {

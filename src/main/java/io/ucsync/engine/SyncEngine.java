@@ -350,7 +350,8 @@ public final class SyncEngine {
 
     /**
      * Computes these workers' desired state again and returns what closes the gaps: after a change of the presence
-     * map that decides for them, or when their T-Server's switch link is back. Workers another node owns are left to it.
+     * map that decides for them, or when their T-Server's switch link is back. Workers another node owns are left
+     * to that node.
      */
     public List<Command> reconcile(List<RosterEntry> workers, String cause) {
         return lanes.decideEach(workers, cause, (worker, facts) -> reconcile(worker, facts, cause));

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * What the KW page and the dashboard show of a worker: its {@link WorkerViews#view}, the preview offered to them,
- * which node owns them (in a cluster), and their audit log. The view says when it was read ({@code now}), so that a page counts
- * the time left of an offer or a NotReady window by the server's clock, not the browser's.
+ * which node owns them (in a cluster), and their audit log. The view says when it was read ({@code now}), so that a
+ * page counts the time left of an offer or a NotReady window by the server's clock, not the browser's.
  */
 public final class KwViews {
 
