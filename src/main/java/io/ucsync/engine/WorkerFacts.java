@@ -117,20 +117,16 @@ public record WorkerFacts(
     public WorkerFacts withCallPhase(String connId, CallPhase phase) {
         Map<String, CallPhase> changed = new HashMap<>(calls);
         changed.put(connId, phase);
-        return new WorkerFacts(
-                ownPresence,
-                contactCenterDnd,
-                previewDeclinedUntil,
-                changed,
-                reportedAgentState,
-                requested,
-                externalChange,
-                published);
+        return withCalls(changed);
     }
 
     public WorkerFacts withCallEnded(String connId) {
         Map<String, CallPhase> changed = new HashMap<>(calls);
         changed.remove(connId);
+        return withCalls(changed);
+    }
+
+    private WorkerFacts withCalls(Map<String, CallPhase> changed) {
         return new WorkerFacts(
                 ownPresence,
                 contactCenterDnd,

@@ -55,6 +55,23 @@ final class Responder {
         respond(request, status, response -> response.setReasonPhrase(phrase));
     }
 
+    /**
+     * Refuses a body that is not of the one type the method takes (415), or returns false when it is: the caller goes
+     * on.
+     */
+    boolean refusedUnlessOfType(Request request, String expected)
+            throws SipException, ParseException, InvalidArgumentException {
+        String given = RequestHeaders.mediaType(request);
+        if (expected.equals(given)) {
+            return false;
+        }
+        refuse(
+                request,
+                Response.UNSUPPORTED_MEDIA_TYPE,
+                request.getMethod() + " body must be " + expected + ", not " + given);
+        return true;
+    }
+
     /** The request's From URI, as a log line may show it. */
     static String sender(Request request) {
         FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);

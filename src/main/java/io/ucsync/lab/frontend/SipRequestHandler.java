@@ -158,12 +158,7 @@ final class SipRequestHandler implements SipListener {
     }
 
     private void service(Request request) throws SipException, ParseException, InvalidArgumentException {
-        if (!MsPresPublishDocument.CONTENT_TYPE.equals(RequestHeaders.mediaType(request))) {
-            responder.refuse(
-                    request,
-                    Response.UNSUPPORTED_MEDIA_TYPE,
-                    "SERVICE body must be " + MsPresPublishDocument.CONTENT_TYPE + ", not "
-                            + RequestHeaders.mediaType(request));
+        if (responder.refusedUnlessOfType(request, MsPresPublishDocument.CONTENT_TYPE)) {
             return;
         }
         List<StatePublication> published;

@@ -79,12 +79,7 @@ final class SubscribeRequests {
         }
         List<String> listed = null;
         if (request.getRawContent() != null && request.getRawContent().length > 0) {
-            if (!MsPresBatchSubscribeDocument.CONTENT_TYPE.equals(RequestHeaders.mediaType(request))) {
-                responder.refuse(
-                        request,
-                        Response.UNSUPPORTED_MEDIA_TYPE,
-                        "SUBSCRIBE body must be " + MsPresBatchSubscribeDocument.CONTENT_TYPE + ", not "
-                                + RequestHeaders.mediaType(request));
+            if (responder.refusedUnlessOfType(request, MsPresBatchSubscribeDocument.CONTENT_TYPE)) {
                 return;
             }
             try {
