@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import gov.nist.javax.sip.SipStackImpl;
 import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.sip.internal.SipStacks;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -71,7 +72,7 @@ class SipStackCountersTest {
                     .isEqualTo(new SipStackCounters(6, 0, 21, 1));
         } finally {
             release.countDown();
-            stack.stop();
+            SipStacks.stop(stack);
         }
     }
 

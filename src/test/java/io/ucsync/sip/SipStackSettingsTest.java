@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.sip.internal.SipStacks;
 import io.ucsync.tls.TestCertificates;
 import io.ucsync.tls.TlsSettings;
 import java.net.InetAddress;
@@ -69,7 +70,7 @@ class SipStackSettingsTest {
                 assertThat(lp.getTransport()).isEqualToIgnoringCase(transport);
             }
         } finally {
-            stack.stop();
+            SipStacks.stop(stack);
         }
     }
 

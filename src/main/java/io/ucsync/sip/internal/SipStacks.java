@@ -1,5 +1,6 @@
 package io.ucsync.sip.internal;
 
+import java.util.ConcurrentModificationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import javax.sip.SipStack;
@@ -14,8 +15,9 @@ public final class SipStacks {
 
     /**
      * Stops the stack. JAIN-SIP's UDP listener makes its channel list on its own thread once that thread runs, and its
-     * stop fails (NullPointerException, the stack half stopped) when it comes before: a stack stopped right after it
-     * started (a start that fails at once, a test that closes at once) is stopped again until its threads have run.
+     * stop fails when it comes before or while it does (NullPointerException, or ConcurrentModificationException from
+     * the list being filled as the stop walks it; the stack half stopped): a stack stopped right after it started (a
+     * start that fails at once, a test that closes at once) is stopped again until its threads have run.
      */
     public static void stop(SipStack stack) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
@@ -23,7 +25,7 @@ public final class SipStacks {
             try {
                 stack.stop();
                 return;
-            } catch (NullPointerException notRunningYet) {
+            } catch (NullPointerException | ConcurrentModificationException notRunningYet) {
                 if (System.nanoTime() - deadline > 0) {
                     throw notRunningYet;
                 }
