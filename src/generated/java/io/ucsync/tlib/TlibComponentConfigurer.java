@@ -39,6 +39,8 @@ public class TlibComponentConfigurer extends PropertyConfigurerSupport implement
         case "configuration": target.setConfiguration(property(camelContext, io.ucsync.tlib.TlibConfiguration.class, value)); return true;
         case "dns": getOrCreateConfiguration(target).setDns(property(camelContext, java.lang.String.class, value)); return true;
         case "endpoints": getOrCreateConfiguration(target).setEndpoints(property(camelContext, java.lang.String.class, value)); return true;
+        case "eventthreads":
+        case "eventThreads": getOrCreateConfiguration(target).setEventThreads(property(camelContext, int.class, value)); return true;
         case "keepalivetimeout":
         case "keepAliveTimeout": getOrCreateConfiguration(target).setKeepAliveTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "keystore":
@@ -55,6 +57,8 @@ public class TlibComponentConfigurer extends PropertyConfigurerSupport implement
         case "reconnectMaxDelay": getOrCreateConfiguration(target).setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value)); return true;
         case "remotekeepalive":
         case "remoteKeepAlive": getOrCreateConfiguration(target).setRemoteKeepAlive(property(camelContext, java.time.Duration.class, value)); return true;
+        case "replythreads":
+        case "replyThreads": target.setReplyThreads(property(camelContext, int.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "storetype":
@@ -82,6 +86,8 @@ public class TlibComponentConfigurer extends PropertyConfigurerSupport implement
         case "configuration": return io.ucsync.tlib.TlibConfiguration.class;
         case "dns": return java.lang.String.class;
         case "endpoints": return java.lang.String.class;
+        case "eventthreads":
+        case "eventThreads": return int.class;
         case "keepalivetimeout":
         case "keepAliveTimeout": return java.time.Duration.class;
         case "keystore":
@@ -98,6 +104,8 @@ public class TlibComponentConfigurer extends PropertyConfigurerSupport implement
         case "reconnectMaxDelay": return java.time.Duration.class;
         case "remotekeepalive":
         case "remoteKeepAlive": return java.time.Duration.class;
+        case "replythreads":
+        case "replyThreads": return int.class;
         case "requesttimeout":
         case "requestTimeout": return java.time.Duration.class;
         case "storetype":
@@ -126,6 +134,8 @@ public class TlibComponentConfigurer extends PropertyConfigurerSupport implement
         case "configuration": return target.getConfiguration();
         case "dns": return getOrCreateConfiguration(target).getDns();
         case "endpoints": return getOrCreateConfiguration(target).getEndpoints();
+        case "eventthreads":
+        case "eventThreads": return getOrCreateConfiguration(target).getEventThreads();
         case "keepalivetimeout":
         case "keepAliveTimeout": return getOrCreateConfiguration(target).getKeepAliveTimeout();
         case "keystore":
@@ -142,6 +152,8 @@ public class TlibComponentConfigurer extends PropertyConfigurerSupport implement
         case "reconnectMaxDelay": return getOrCreateConfiguration(target).getReconnectMaxDelay();
         case "remotekeepalive":
         case "remoteKeepAlive": return getOrCreateConfiguration(target).getRemoteKeepAlive();
+        case "replythreads":
+        case "replyThreads": return target.getReplyThreads();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
         case "storetype":

@@ -27,6 +27,8 @@ public class TlibConfigurationConfigurer extends org.apache.camel.support.compon
         case "applicationName": target.setApplicationName(property(camelContext, java.lang.String.class, value)); return true;
         case "dns": target.setDns(property(camelContext, java.lang.String.class, value)); return true;
         case "endpoints": target.setEndpoints(property(camelContext, java.lang.String.class, value)); return true;
+        case "eventthreads":
+        case "eventThreads": target.setEventThreads(property(camelContext, int.class, value)); return true;
         case "keepalivetimeout":
         case "keepAliveTimeout": target.setKeepAliveTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "keystore":
@@ -63,6 +65,8 @@ public class TlibConfigurationConfigurer extends org.apache.camel.support.compon
         case "applicationName": return java.lang.String.class;
         case "dns": return java.lang.String.class;
         case "endpoints": return java.lang.String.class;
+        case "eventthreads":
+        case "eventThreads": return int.class;
         case "keepalivetimeout":
         case "keepAliveTimeout": return java.time.Duration.class;
         case "keystore":
@@ -100,6 +104,8 @@ public class TlibConfigurationConfigurer extends org.apache.camel.support.compon
         case "applicationName": return target.getApplicationName();
         case "dns": return target.getDns();
         case "endpoints": return target.getEndpoints();
+        case "eventthreads":
+        case "eventThreads": return target.getEventThreads();
         case "keepalivetimeout":
         case "keepAliveTimeout": return target.getKeepAliveTimeout();
         case "keystore":

@@ -29,6 +29,8 @@ public class TlibEndpointConfigurer extends PropertyConfigurerSupport implements
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "dns": target.getConfiguration().setDns(property(camelContext, java.lang.String.class, value)); return true;
         case "endpoints": target.getConfiguration().setEndpoints(property(camelContext, java.lang.String.class, value)); return true;
+        case "eventthreads":
+        case "eventThreads": target.getConfiguration().setEventThreads(property(camelContext, int.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
@@ -73,6 +75,8 @@ public class TlibEndpointConfigurer extends PropertyConfigurerSupport implements
         case "bridgeErrorHandler": return boolean.class;
         case "dns": return java.lang.String.class;
         case "endpoints": return java.lang.String.class;
+        case "eventthreads":
+        case "eventThreads": return int.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
@@ -118,6 +122,8 @@ public class TlibEndpointConfigurer extends PropertyConfigurerSupport implements
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "dns": return target.getConfiguration().getDns();
         case "endpoints": return target.getConfiguration().getEndpoints();
+        case "eventthreads":
+        case "eventThreads": return target.getConfiguration().getEventThreads();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":

@@ -23,11 +23,12 @@ public class TlibEndpointUriFactory extends org.apache.camel.support.component.E
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(21);
+        Set<String> props = new HashSet<>(22);
         props.add("applicationName");
         props.add("bridgeErrorHandler");
         props.add("dns");
         props.add("endpoints");
+        props.add("eventThreads");
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("keepAliveTimeout");

@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Endpoint;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
@@ -21,8 +20,8 @@ import org.apache.camel.support.DefaultComponent;
  * The {@code tlib} component: T-Library requests out (producer) and T-Server events in (consumer) over TLW/1.
  * It owns one {@link TServerLink} per name, shared by every endpoint of that name, all on one Netty event loop
  * group: a link starts with the first of its endpoints, gets a health check of its own ({@code tserver-link-<name>}),
- * and closes when the component stops. Replies leave the I/O thread on a small pool of Camel's, so that a route may
- * block after a request without stalling the link.
+ * and closes when the component stops. Replies leave the I/O thread on {@code replyThreads} lanes of Camel's, so that
+ * a route may block after a request without stalling the link: the replies of one DN in order ({@link DnLanes}).
  */
 @Component("tlib")
 public class TlibComponent extends DefaultComponent {
@@ -30,9 +29,18 @@ public class TlibComponent extends DefaultComponent {
     @Metadata(label = "advanced", description = "Default options for every endpoint; an endpoint URI overrides them.")
     private TlibConfiguration configuration = new TlibConfiguration();
 
+    @Metadata(
+            label = "producer",
+            defaultValue = "16",
+            description =
+                    "Threads the routes continue on after a reply, shared by every endpoint: the replies of one DN"
+                            + " on one of them, in order; those of different DNs side by side, so that one worker's change"
+                            + " waiting to be saved does not hold up the others'.")
+    private int replyThreads = 16;
+
     private final Map<String, TServerLink> links = new ConcurrentHashMap<>();
     private NioEventLoopGroup ioGroup;
-    private ExecutorService replyExecutor;
+    private DnLanes replyLanes;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -80,13 +88,11 @@ public class TlibComponent extends DefaultComponent {
         return ioGroup;
     }
 
-    synchronized ExecutorService replyExecutor() {
-        if (replyExecutor == null) {
-            replyExecutor = getCamelContext()
-                    .getExecutorServiceManager()
-                    .newThreadPool(this, "tlib-replies", unboundedPool("tlib-replies", 2));
+    synchronized DnLanes replyLanes() {
+        if (replyLanes == null) {
+            replyLanes = new DnLanes(getCamelContext().getExecutorServiceManager(), this, "tlib-replies", replyThreads);
         }
-        return replyExecutor;
+        return replyLanes;
     }
 
     /**
@@ -121,6 +127,14 @@ public class TlibComponent extends DefaultComponent {
         this.configuration = configuration;
     }
 
+    public int getReplyThreads() {
+        return replyThreads;
+    }
+
+    public void setReplyThreads(int replyThreads) {
+        this.replyThreads = replyThreads;
+    }
+
     @Override
     protected void doStop() throws Exception {
         HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
@@ -132,9 +146,9 @@ public class TlibComponent extends DefaultComponent {
         }
         links.clear();
         synchronized (this) {
-            if (replyExecutor != null) {
-                getCamelContext().getExecutorServiceManager().shutdown(replyExecutor);
-                replyExecutor = null;
+            if (replyLanes != null) {
+                replyLanes.shutdown();
+                replyLanes = null;
             }
             if (ioGroup != null) {
                 ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

@@ -68,6 +68,13 @@ public class TlibConfiguration extends TlsStoreOptions implements Cloneable {
     @UriParam(label = "consumer")
     private String dns;
 
+    /**
+     * Threads the consumer's routes run on: the events of one DN on one of them, in order; those of different DNs side
+     * by side, so that one worker's change waiting to be saved does not hold up the others'.
+     */
+    @UriParam(label = "consumer", defaultValue = "16")
+    private int eventThreads = 16;
+
     public TlibConfiguration copy() {
         try {
             return (TlibConfiguration) clone();
@@ -199,5 +206,13 @@ public class TlibConfiguration extends TlsStoreOptions implements Cloneable {
 
     public void setDns(String dns) {
         this.dns = dns;
+    }
+
+    public int getEventThreads() {
+        return eventThreads;
+    }
+
+    public void setEventThreads(int eventThreads) {
+        this.eventThreads = eventThreads;
     }
 }

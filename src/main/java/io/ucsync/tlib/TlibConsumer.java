@@ -3,22 +3,22 @@ package io.ucsync.tlib;
 import io.ucsync.tlib.link.EventKind;
 import io.ucsync.tlib.link.TServerLinkListener;
 import io.ucsync.tlib.protocol.TlibMessage;
-import java.util.concurrent.ExecutorService;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 
 /**
- * Emits one exchange per event the link did not ask for, one at a time and in the order the T-Server sent them,
- * on a thread of its own so that a slow route never stalls the link's I/O. The static {@code dns} list is
+ * Emits one exchange per event the link did not ask for, off the link's I/O thread so that a slow route never stalls
+ * it: the events of one DN one at a time and in the order the T-Server sent them, those of different DNs side by side
+ * on {@code eventThreads} lanes ({@link DnLanes}). The static {@code dns} list is
  * registered when the consumer starts and stays registered when it stops (a route reload must not drop the
  * registrations the rest of the connector relies on).
  */
 public class TlibConsumer extends DefaultConsumer implements TServerLinkListener {
 
     private final TlibEndpoint endpoint;
-    private ExecutorService events;
+    private DnLanes events;
 
     public TlibConsumer(TlibEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -29,9 +29,11 @@ public class TlibConsumer extends DefaultConsumer implements TServerLinkListener
     protected void doStart() throws Exception {
         super.doStart();
         String name = "tlib-events-" + endpoint.getName();
-        events = endpoint.getCamelContext()
-                .getExecutorServiceManager()
-                .newThreadPool(this, name, TlibComponent.unboundedPool(name, 1));
+        events = new DnLanes(
+                endpoint.getCamelContext().getExecutorServiceManager(),
+                this,
+                name,
+                endpoint.getConfiguration().getEventThreads());
         for (String dn : endpoint.getConfiguration().dnList()) {
             endpoint.getLink().register(dn);
         }
@@ -42,7 +44,7 @@ public class TlibConsumer extends DefaultConsumer implements TServerLinkListener
     protected void doStop() throws Exception {
         endpoint.getLink().removeListener(this);
         if (events != null) {
-            endpoint.getCamelContext().getExecutorServiceManager().shutdown(events);
+            events.shutdown();
             events = null;
         }
         super.doStop();
@@ -50,9 +52,9 @@ public class TlibConsumer extends DefaultConsumer implements TServerLinkListener
 
     @Override
     public void onEvent(TlibMessage event, EventKind kind) {
-        ExecutorService executor = events;
-        if (executor != null) {
-            executor.execute(() -> process(event, kind));
+        DnLanes lanes = events;
+        if (lanes != null) {
+            lanes.execute(event.getThisDN(), () -> process(event, kind));
         }
     }
 

@@ -29,21 +29,20 @@ public class TlibProducer extends DefaultAsyncProducer {
             return true;
         }
         try {
+            DnLanes replies = endpoint.getComponent().replyLanes();
             endpoint.getLink()
                     .request(request)
-                    .whenCompleteAsync(
-                            (response, error) -> {
-                                if (error != null) {
-                                    exchange.setException(
-                                            error instanceof CompletionException && error.getCause() != null
-                                                    ? error.getCause()
-                                                    : error);
-                                } else {
-                                    TlibConsumer.describe(exchange.getMessage(), endpoint.getName(), response);
-                                }
-                                callback.done(false);
-                            },
-                            endpoint.getComponent().replyExecutor());
+                    .whenComplete((response, error) -> replies.execute(request.getThisDN(), () -> {
+                        if (error != null) {
+                            exchange.setException(
+                                    error instanceof CompletionException && error.getCause() != null
+                                            ? error.getCause()
+                                            : error);
+                        } else {
+                            TlibConsumer.describe(exchange.getMessage(), endpoint.getName(), response);
+                        }
+                        callback.done(false);
+                    }));
         } catch (IllegalArgumentException e) {
             exchange.setException(e);
             callback.done(true);
