@@ -94,7 +94,7 @@ public final class UcsyncSettings {
             Map.entry(STATE_JDBC_URL, "jdbc:h2:file:./data/ucsync;WRITE_DELAY=0;RETENTION_TIME=1000"),
             Map.entry(STATE_USER, "sa"),
             Map.entry(STATE_PASSWORD, ""),
-            Map.entry(WORKER_LANES, "32"),
+            Map.entry(WORKER_LANES, "128"),
             Map.entry(KW_SUBSCRIBE, "always"),
             Map.entry(SESSION_TIMEOUT, "8h"),
             Map.entry(PREVIEW_API_TOKEN, ""),

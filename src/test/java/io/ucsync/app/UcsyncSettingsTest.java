@@ -38,8 +38,9 @@ class UcsyncSettingsTest {
             // default, empty, refuses every operator sign-in against real servers
             "ucsync.dashboard.password", "demo",
             // the connector's own run spreads the whole roster's presences over more threads than the component's
-            // default for one endpoint (ucsync's default until the pool options became the component's)
-            "ucsync.uc.notification-threads", "16");
+            // default for one endpoint: each waits for its change's commit, and more changes in flight make fewer,
+            // larger commits
+            "ucsync.uc.notification-threads", "64");
 
     /** A table row of configuration.md: its key cell and its default cell. */
     private static final Pattern DOC_ROW = Pattern.compile("(?m)^\\| (`[^|]+`) \\| ([^|]+) \\|");
