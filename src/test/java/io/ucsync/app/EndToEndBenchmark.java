@@ -11,6 +11,7 @@ import io.ucsync.lab.tserver.TServerEmulator;
 import io.ucsync.lab.tserver.TServerEmulatorConfig;
 import io.ucsync.presence.PresenceSource;
 import io.ucsync.sip.internal.FreePorts;
+import io.ucsync.state.peers.PostgresPeer;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.ServerRole;
 import java.io.IOException;
@@ -61,7 +62,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A measurement, not a test: {@code mvn -o test -Dtest=EndToEndBenchmark -Dsurefire.excludedGroups=none}
  * ({@code -Dbench.workers=30000} for fewer workers, the names then say 30k; {@code -Dbench.transport=udp} to reach
  * the front end over udp instead of tcp; {@code -Dbench.jfr=DIR} records each
- * phase with JFR's profile settings in DIR/PHASE.jfr; {@code -Dbench.ucsync-jvm="-Xmx2g ..."} options for ucsync's JVM;
+ * phase with JFR's profile settings in DIR/PHASE.jfr; {@code -Dbench.store=postgresql} keeps the state in a PostgreSQL
+ * 15 of its own instead of the shipped H2 file (every name then ends in {@code .postgresql}); {@code -Dbench.ucsync-jvm="-Xmx2g ..."} options for ucsync's JVM;
  * {@code -Dbench.ucsync-properties="ucsync.worker-lanes=64 ..."} lines added to its application.properties).
  */
 @Tag("benchmark")
@@ -71,6 +73,8 @@ class EndToEndBenchmark {
     private static final int WORKERS = Integer.getInteger("bench.workers", 100_000);
     private static final String SCALE = WORKERS % 1000 == 0 ? WORKERS / 1000 + "k" : String.valueOf(WORKERS);
     private static final String JFR_DIR = System.getProperty("bench.jfr");
+    /** h2 (the shipped file) or postgresql. */
+    private static final String STORE = System.getProperty("bench.store", "h2");
     /**
      * How ucsync reaches the front end: tcp, as Lync and Skype for Business pools are reached (TLS over TCP), which
      * also lets a batch subscription hold 1,000 workers (16 over udp). A BENOTIFY is never sent again: over udp at
@@ -99,12 +103,24 @@ class EndToEndBenchmark {
     void startLatencyResubscribeAndResync() throws Exception {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
         Arrays.fill(presences, UcsyncHarness.ONLINE);
-        int backupPort = FreePorts.pick(InetAddress.getLoopbackAddress());
         List<String> properties = new ArrayList<>(List.of("ucsync.uc.transport=" + TRANSPORT));
-        String given = System.getProperty("bench.ucsync-properties", "").strip();
-        if (!given.isEmpty()) {
-            properties.addAll(List.of(given.split("\\s+")));
+        try (PostgresPeer postgres = STORE.equals("postgresql") ? PostgresPeer.start() : null) {
+            if (postgres != null) {
+                properties.add("ucsync.state.jdbc-url=" + postgres.createDatabase());
+                properties.add("ucsync.state.user=" + postgres.user());
+            } else if (!STORE.equals("h2")) {
+                throw new IllegalArgumentException("bench.store: h2 or postgresql, not " + STORE);
+            }
+            String given = System.getProperty("bench.ucsync-properties", "").strip();
+            if (!given.isEmpty()) {
+                properties.addAll(List.of(given.split("\\s+")));
+            }
+            run(properties);
         }
+    }
+
+    private void run(List<String> properties) throws Exception {
+        int backupPort = FreePorts.pick(InetAddress.getLoopbackAddress());
         try (UcsyncHarness ucsync = UcsyncHarness.in(home, WORKERS, properties.toArray(String[]::new));
                 TServerEmulator backup = TServerEmulator.start(TServerEmulatorConfig.builder()
                         .port(backupPort)
@@ -159,7 +175,7 @@ class EndToEndBenchmark {
                 sipStackDroppedPerMetrics(ucsync), ucsync.frontEnd().stats().stack());
         long heap = liveHeap(ucsync);
         System.out.printf("ucsync's live heap with %,d idle workers: %,d bytes%n", WORKERS, heap);
-        Bench.report("heap.per-worker", heap / WORKERS, "bytes");
+        report("heap.per-worker", heap / WORKERS, "bytes");
 
         changesThroughTheEngine(ucsync, primary);
 
@@ -187,6 +203,11 @@ class EndToEndBenchmark {
                 System.nanoTime(),
                 () -> ucsync.frontEnd().stats().watched() >= WORKERS && metric(ucsync, SUBSCRIPTIONS_ACTIVE) == WORKERS,
                 () -> sipStackDroppedPerMetrics(ucsync) > droppedBefore);
+    }
+
+    /** Reports a figure, its name ending in the store's unless it is the shipped H2 file. */
+    private static void report(String name, double value, String unit) {
+        Bench.report(STORE.equals("h2") ? name : name + "." + STORE, value, unit);
     }
 
     /** ucsync's JVM options: those of -Dbench.ucsync-jvm, and with -Dbench.jfr a flight recording of the start. */
@@ -249,7 +270,7 @@ class EndToEndBenchmark {
             jcmd(ucsync, "JFR.stop", "name=start");
         }
         System.out.printf("%s: %,d workers in %.1f s (load average %s)%n", phase, WORKERS, seconds, loadAverage());
-        Bench.report(phase + "." + SCALE, seconds, "s");
+        report(phase + "." + SCALE, seconds, "s");
     }
 
     /**
@@ -297,10 +318,10 @@ class EndToEndBenchmark {
                         seconds,
                         perSecond,
                         loadAverage());
-                Bench.report("e2e.p50.at" + rate, AgentChangeObserver.percentileMillis(sorted, 50), "ms");
-                Bench.report("e2e.p99.at" + rate, AgentChangeObserver.percentileMillis(sorted, 99), "ms");
+                report("e2e.p50.at" + rate, AgentChangeObserver.percentileMillis(sorted, 50), "ms");
+                report("e2e.p99.at" + rate, AgentChangeObserver.percentileMillis(sorted, 99), "ms");
                 if (rate == 5_000) {
-                    Bench.report("e2e.sustained", Math.round(perSecond), "changes/s");
+                    report("e2e.sustained", Math.round(perSecond), "changes/s");
                 }
             }
         }
