@@ -15,6 +15,7 @@ import io.ucsync.state.peers.PostgresPeer;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.ServerRole;
 import java.io.IOException;
+import java.io.Reader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -30,6 +31,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -73,6 +76,12 @@ class EndToEndBenchmark {
     private static final int WORKERS = Integer.getInteger("bench.workers", 100_000);
     private static final String SCALE = WORKERS % 1000 == 0 ? WORKERS / 1000 + "k" : String.valueOf(WORKERS);
     private static final String JFR_DIR = System.getProperty("bench.jfr");
+    /**
+     * The shipped file's settings that bear on the figures (the harness writes its own application.properties): the
+     * benchmark measures ucsync as shipped.
+     */
+    private static final List<String> SHIPPED_TUNING =
+            List.of("ucsync.uc.notification-threads", "camel.metrics.enableExchangeEventNotifier");
     /** h2 (the shipped file) or postgresql. */
     private static final String STORE = System.getProperty("bench.store", "h2");
     /**
@@ -103,7 +112,8 @@ class EndToEndBenchmark {
     void startLatencyResubscribeAndResync() throws Exception {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
         Arrays.fill(presences, UcsyncHarness.ONLINE);
-        List<String> properties = new ArrayList<>(List.of("ucsync.uc.transport=" + TRANSPORT));
+        List<String> properties = new ArrayList<>(shippedTuning());
+        properties.add("ucsync.uc.transport=" + TRANSPORT);
         try (PostgresPeer postgres = STORE.equals("postgresql") ? PostgresPeer.start() : null) {
             if (postgres != null) {
                 properties.add("ucsync.state.jdbc-url=" + postgres.createDatabase());
@@ -203,6 +213,17 @@ class EndToEndBenchmark {
                 System.nanoTime(),
                 () -> ucsync.frontEnd().stats().watched() >= WORKERS && metric(ucsync, SUBSCRIPTIONS_ACTIVE) == WORKERS,
                 () -> sipStackDroppedPerMetrics(ucsync) > droppedBefore);
+    }
+
+    private static List<String> shippedTuning() throws IOException {
+        Properties shipped = new Properties();
+        try (Reader file = Files.newBufferedReader(Path.of("config/application.properties"))) {
+            shipped.load(file);
+        }
+        return SHIPPED_TUNING.stream()
+                .map(key ->
+                        key + "=" + Objects.requireNonNull(shipped.getProperty(key), key + ": not in the shipped file"))
+                .toList();
     }
 
     /** Reports a figure, its name ending in the store's unless it is the shipped H2 file. */
