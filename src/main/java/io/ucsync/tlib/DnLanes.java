@@ -12,9 +12,9 @@ import org.apache.camel.spi.ExecutorServiceManager;
  * message without a DN (a link's own: EventLinkConnected, ...) runs after every message given before it and before
  * every message given after it, as on one thread.
  * <p>
- * Why lanes and not one thread: the route behind a message waits until the worker's change is saved (the state
- * store's group commit, src/main/docs/design.md "State"); on one thread a T-Server's messages would be saved one
- * commit at a time, and a start of 100,000 workers (three events each) would take minutes.
+ * Why lanes and not one thread: the route behind a message waits until the worker's change is saved, and the state
+ * store commits every change waiting together (src/main/docs/engine-and-routes.md "The state store"); on one thread a
+ * T-Server's messages would be saved one commit at a time.
  */
 final class DnLanes {
 
