@@ -1,6 +1,6 @@
 package io.ucsync.sip;
 
-import java.util.concurrent.CompletionException;
+import io.ucsync.concurrent.Completions;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -33,8 +33,7 @@ public class SipPresenceProducer extends DefaultAsyncProducer {
         }
         endpoint.getAgent().publish(publication).whenComplete((result, error) -> {
             if (error != null) {
-                exchange.setException(
-                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+                exchange.setException(Completions.failureOf(error));
             } else {
                 Message out = exchange.getMessage();
                 out.setHeader(SipPresenceConstants.WORKER, publication.sipUri());

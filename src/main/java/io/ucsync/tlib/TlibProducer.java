@@ -1,7 +1,7 @@
 package io.ucsync.tlib;
 
+import io.ucsync.concurrent.Completions;
 import io.ucsync.tlib.protocol.TlibMessage;
-import java.util.concurrent.CompletionException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -34,10 +34,7 @@ public class TlibProducer extends DefaultAsyncProducer {
                     .request(request)
                     .whenComplete((response, error) -> replies.execute(request.getThisDN(), () -> {
                         if (error != null) {
-                            exchange.setException(
-                                    error instanceof CompletionException && error.getCause() != null
-                                            ? error.getCause()
-                                            : error);
+                            exchange.setException(Completions.failureOf(error));
                         } else {
                             TlibConsumer.describe(exchange.getMessage(), endpoint.getName(), response);
                         }

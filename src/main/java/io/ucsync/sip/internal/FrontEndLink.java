@@ -1,5 +1,6 @@
 package io.ucsync.sip.internal;
 
+import io.ucsync.concurrent.Completions;
 import io.ucsync.sip.SipAuthenticationException;
 import io.ucsync.sip.SipServerStatus;
 import java.text.ParseException;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -203,7 +203,7 @@ public final class FrontEndLink implements ServerFailures {
         if (error == null) {
             return response.getStatusCode() != Response.SERVICE_UNAVAILABLE;
         }
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Completions.failureOf(error);
         return cause instanceof SipAuthenticationException;
     }
 

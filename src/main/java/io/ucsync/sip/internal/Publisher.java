@@ -1,5 +1,6 @@
 package io.ucsync.sip.internal;
 
+import io.ucsync.concurrent.Completions;
 import io.ucsync.sip.PresencePublication;
 import io.ucsync.sip.PublicationResult;
 import io.ucsync.sip.SipRequestFailedException;
@@ -163,10 +164,7 @@ public abstract class Publisher {
                     (value, error) -> {
                         tails.remove(worker, next);
                         if (error != null) {
-                            result.completeExceptionally(
-                                    error instanceof CompletionException && error.getCause() != null
-                                            ? error.getCause()
-                                            : error);
+                            result.completeExceptionally(Completions.failureOf(error));
                         } else {
                             result.complete(value);
                         }

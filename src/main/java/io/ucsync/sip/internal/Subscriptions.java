@@ -1,5 +1,6 @@
 package io.ucsync.sip.internal;
 
+import io.ucsync.concurrent.Completions;
 import io.ucsync.presence.Presence;
 import io.ucsync.presence.PresenceDocumentReader;
 import io.ucsync.sip.SipDialect;
@@ -101,7 +102,7 @@ public final class Subscriptions {
 
     /** The message of a failed request's error, without the {@link CompletionException} around it. */
     static String messageOf(Throwable error) {
-        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable e = Completions.failureOf(error);
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 

@@ -1,6 +1,7 @@
 package io.ucsync.sip.internal;
 
 import gov.nist.javax.sip.TransactionExt;
+import io.ucsync.concurrent.Completions;
 import io.ucsync.presence.LogText;
 import io.ucsync.sip.SipAuthenticationException;
 import io.ucsync.sip.SipPresenceException;
@@ -12,7 +13,6 @@ import java.text.ParseException;
 import java.util.ListIterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.ClientTransaction;
 import javax.sip.InvalidArgumentException;
@@ -260,7 +260,7 @@ public final class Transactions {
      * a failure of the request alone.
      */
     public static boolean isServerFailure(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Completions.failureOf(error);
         return cause instanceof SipTransportException
                 || cause instanceof ServerSilentException
                 || cause instanceof SipRequestFailedException failed

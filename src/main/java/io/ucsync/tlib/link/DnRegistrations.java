@@ -2,6 +2,7 @@ package io.ucsync.tlib.link;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.ucsync.concurrent.Completions;
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AddressType;
 import io.ucsync.tlib.protocol.ControlMode;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -253,7 +253,7 @@ final class DnRegistrations {
      * what lets the engine act for the worker at all. A lost connection's resync queries it anyway.
      */
     private void queryFailed(String dn, Channel channel, Throwable failure) {
-        Throwable error = unwrapped(failure);
+        Throwable error = Completions.failureOf(failure);
         if (error instanceof LinkDownException || channel != link.primary() || link.state() == LinkState.CLOSED) {
             return; // the next resync queries it
         }
@@ -278,10 +278,5 @@ final class DnRegistrations {
         return TlibMessage.create(MessageType.RequestQueryAddress)
                 .thisDN(dn)
                 .addressInfoType(AddressInfoType.AgentStatus);
-    }
-
-    /** What failed, out of the CompletionException a dependent stage wraps it in. */
-    private static Throwable unwrapped(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 }
