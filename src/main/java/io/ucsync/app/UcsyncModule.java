@@ -149,7 +149,7 @@ public final class UcsyncModule implements AutoCloseable {
         }
         this.epochs = new PartitionEpochs(database, clock);
         this.ownership = cluster == null ? new SingleNode(epochs, settings.nodeId()) : new ClusterNode(cluster, epochs);
-        this.store = new WorkerStore(database);
+        this.store = new WorkerStore(database, cluster != null);
         this.registry = new WorkerRegistry(store, ownership, settings.intValue(UcsyncSettings.WORKER_LANES), clock);
         this.timers = new DurableTimers(
                 database,

@@ -32,7 +32,13 @@ final class LaneChanges {
 
     /** The commands of one change on the worker's lane. */
     List<Command> decide(String sipUri, String cause, Function<WorkerFacts, Decision<List<Command>>> decision) {
-        return joinOwned(registry.decide(sipUri, cause, decision).toCompletableFuture());
+        return joinOwned(registry.decide(sipUri, cause, current -> marked(decision.apply(current)))
+                .toCompletableFuture());
+    }
+
+    /** A decision without commands acts on nothing: the registry may then save retold facts a moment later. */
+    private static Decision<List<Command>> marked(Decision<List<Command>> decision) {
+        return decision.result().isEmpty() ? decision.actingOnNothing() : decision;
     }
 
     /** The commands of a change on each worker's lane, all started before any is waited for. */
@@ -42,7 +48,7 @@ final class LaneChanges {
             BiFunction<RosterEntry, WorkerFacts, Decision<List<Command>>> decision) {
         List<CompletableFuture<List<Command>>> perWorker = new ArrayList<>();
         for (RosterEntry worker : workers) {
-            perWorker.add(registry.decide(worker.sipUri(), cause, current -> decision.apply(worker, current))
+            perWorker.add(registry.decide(worker.sipUri(), cause, current -> marked(decision.apply(worker, current)))
                     .toCompletableFuture());
         }
         List<Command> commands = new ArrayList<>();

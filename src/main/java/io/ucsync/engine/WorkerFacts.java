@@ -219,6 +219,20 @@ public record WorkerFacts(
                 presence);
     }
 
+    /**
+     * Whether these facts differ from {@code before} only in what the UC side and the T-Server tell again after a
+     * restart: the worker's own presence (in the first NOTIFY of the new subscription), the reported agent state and
+     * which requests are still awaited (in the resync's EventAddressInfo, which settles them). Calls, the worker's own
+     * choices, what ucsync published and a change made outside ucsync are told by nobody again.
+     */
+    public boolean differsOnlyInRetoldFacts(WorkerFacts before) {
+        return contactCenterDnd == before.contactCenterDnd
+                && Objects.equals(previewDeclinedUntil, before.previewDeclinedUntil)
+                && calls.equals(before.calls)
+                && Objects.equals(externalChange, before.externalChange)
+                && Objects.equals(published, before.published);
+    }
+
     /** Whether the worker has a call that counts as being on a call: an answered one, or with {@code ringing} any. */
     public boolean onCall(boolean ringingCounts) {
         return calls.values().stream().anyMatch(phase -> ringingCounts || phase == CallPhase.ESTABLISHED);

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Workers are spread over a fixed number of single-threaded lanes by their SIP URI, so one worker's
  * changes never overtake each other while no worker costs a thread of its own. A change is saved to the
- * store before its stage completes: whatever acts on the new facts acts on facts that survive a kill -9. While the
+ * store before its stage completes: whatever acts on the new facts acts on facts that survive a kill -9. Only a
+ * change that nothing acts on, of facts that the UC side and the T-Server tell again after a restart, is saved a
+ * moment later ({@link WorkerStore#saveSoon}); the next change of that worker that is acted on saves it too. While the
  * store cannot be reached, a change waits on its lane until it is saved, and the changes behind it on that lane wait
  * with it: nothing is lost, and nothing acts on a change that is not saved.
  * <p>
@@ -88,18 +90,25 @@ public final class WorkerRegistry implements AutoCloseable {
      *                   {@link #decide} was given; null for that one
      * @param auditNote  something to put in the worker's audit log even though the agent state stays (a request that
      *                   could not be sent, say); null for nothing
+     * @param actsOnNothing whether the caller acts on nothing with the result: then facts that the UC side and the
+     *                   T-Server tell again after a restart may be saved a moment after the stage completes
+     *                   ({@link WorkerStore#saveSoon})
      */
-    public record Decision<R>(WorkerFacts facts, R result, String auditCause, String auditNote) {
+    public record Decision<R>(WorkerFacts facts, R result, String auditCause, String auditNote, boolean actsOnNothing) {
         public Decision(WorkerFacts facts, R result) {
-            this(facts, result, null, null);
+            this(facts, result, null, null, false);
         }
 
         public Decision<R> auditedAs(String cause) {
-            return new Decision<>(facts, result, cause, auditNote);
+            return new Decision<>(facts, result, cause, auditNote, actsOnNothing);
         }
 
         public Decision<R> withAuditNote(String note) {
-            return new Decision<>(facts, result, auditCause, note);
+            return new Decision<>(facts, result, auditCause, note, actsOnNothing);
+        }
+
+        public Decision<R> actingOnNothing() {
+            return new Decision<>(facts, result, auditCause, auditNote, true);
         }
     }
 
@@ -140,7 +149,13 @@ public final class WorkerRegistry implements AutoCloseable {
                             sipUri, clock.instant(), after.reportedAgentState() + " (unchanged)", decided.auditNote());
                 }
                 if (!after.equals(before) || audit != null) {
-                    store.write(sipUri, after, audit, fence);
+                    if (decided.actsOnNothing()
+                            && decided.auditNote() == null
+                            && after.differsOnlyInRetoldFacts(before)) {
+                        store.saveSoon(sipUri, after, audit, fence);
+                    } else {
+                        store.write(sipUri, after, audit, fence);
+                    }
                     if (audit != null) {
                         LOG.info("{} agent state {} ({})", sipUri, audit.change(), audit.cause());
                     }

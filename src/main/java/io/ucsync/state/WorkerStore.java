@@ -27,11 +27,13 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -47,12 +49,21 @@ import org.slf4j.LoggerFactory;
  * While the database cannot be reached, a write waits, and is tried again until it is saved: the caller (a worker's
  * lane) acts on nothing meanwhile, and that worker's later changes wait behind it. The outage is logged once when it
  * begins and once when it ends.
+ * <p>
+ * Facts that nothing acts on and that the UC side and the T-Server tell again after a restart may be saved a moment
+ * later instead ({@link #saveSoon}): on one node, they are kept and committed together every
+ * {@value #SAVE_SOON_MILLIS} ms, in one commit with the writes waiting at that moment, rather than in a commit per
+ * change; a worker changed twice meanwhile is written once.
  */
 public final class WorkerStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerStore.class);
     /** The most writes committed together. */
     private static final int MAX_GROUP = 256;
+    /** How long facts given to {@link #saveSoon} wait at most before they are committed. */
+    static final long SAVE_SOON_MILLIS = 200;
+    /** The most of those committed together. */
+    private static final int MAX_SAVED_SOON_GROUP = 2048;
     /** The most workers read with one query. */
     private static final int LOAD_CHUNK = 500;
 
@@ -85,6 +96,25 @@ public final class WorkerStore implements AutoCloseable {
                 s.preview_declined_until, s.active_calls, s.reported_agent_state, s.published, s.external_change_at,
                 s.external_reverted, s.requested)""";
 
+    /** The SQL types of {@link #MERGE_FACTS}'s parameters. */
+    private static final int[] FACTS_TYPES = {
+        Types.VARCHAR,
+        Types.VARCHAR,
+        Types.VARCHAR,
+        Types.VARCHAR,
+        Types.TIMESTAMP,
+        Types.BOOLEAN,
+        Types.TIMESTAMP,
+        Types.VARCHAR,
+        Types.VARCHAR,
+        Types.VARCHAR,
+        Types.TIMESTAMP,
+        Types.BOOLEAN,
+        Types.VARCHAR
+    };
+    /** The lengths of its text columns (db/ucsync/common V1 and V2), by parameter; 0 for the others. */
+    private static final int[] FACTS_TEXT_LENGTHS = {512, 32, 64, 16, 0, 0, 0, 1024, 128, 128, 0, 0, 1024};
+
     private final StateDatabase database;
     /** The pool's connections, for reads. */
     private final DataSource connections;
@@ -96,6 +126,13 @@ public final class WorkerStore implements AutoCloseable {
 
     private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
     /**
+     * Whether {@link #saveSoon} may keep facts for a moment; false in a cluster, where the other nodes show the worker
+     * as the store has it, and a partition's next owner loads it from there.
+     */
+    private final boolean savesSoon;
+    /** The facts given to {@link #saveSoon} and not taken to be committed yet: the newest of each worker. */
+    private final Map<String, SavedSoon> savedSoon = new ConcurrentHashMap<>();
+    /**
      * A plain thread, not one of the CamelContext's: it lives as long as the store, which ucsync opens (and reads)
      * before any CamelContext exists, and its stop is the end of its queue (close() drains what was written before it)
      * rather than an executor's shutdown, which would add nothing here (src/main/docs/design.md "Codebase choices").
@@ -106,10 +143,20 @@ public final class WorkerStore implements AutoCloseable {
     /** Since when the database cannot be reached ({@link System#nanoTime()}); null while it can. */
     private volatile Long unreachableSince;
 
-    /** The store of an opened (and migrated) state database. */
+    /** The store of an opened (and migrated) state database, for one node. */
     public WorkerStore(StateDatabase database) {
+        this(database, false);
+    }
+
+    /**
+     * The store of an opened (and migrated) state database.
+     *
+     * @param clustered whether other nodes read it too: every write is then committed before it returns
+     */
+    public WorkerStore(StateDatabase database, boolean clustered) {
         this.database = database;
         this.connections = database.dataSource();
+        this.savesSoon = !clustered;
         writer.setDaemon(true);
         writer.start();
     }
@@ -178,9 +225,18 @@ public final class WorkerStore implements AutoCloseable {
         }
     }
 
-    /** One worker's new facts, and the audit entry of its agent-state change if there is one. */
+    /** One worker's new facts, and the audit entries of its agent-state changes since its last write (oldest first). */
     private record Write(
-            String sipUri, WorkerFacts facts, AuditEntry audit, Fence fence, CompletableFuture<Void> done) {}
+            String sipUri, WorkerFacts facts, List<AuditEntry> audits, Fence fence, CompletableFuture<Void> done) {}
+
+    /** A worker's facts given to {@link #saveSoon}, with the audit entries of every such change since (oldest first). */
+    private record SavedSoon(WorkerFacts facts, List<AuditEntry> audits, Fence fence) {
+        SavedSoon then(SavedSoon next) {
+            List<AuditEntry> both = new ArrayList<>(audits);
+            both.addAll(next.audits());
+            return new SavedSoon(next.facts(), both, next.fence());
+        }
+    }
 
     /**
      * Saves a worker's facts (and an audit entry) and returns once they are committed. Writes from many workers'
@@ -199,7 +255,13 @@ public final class WorkerStore implements AutoCloseable {
         if (closed) {
             throw new SQLException("the worker store is closed");
         }
-        writes.add(new Write(sipUri, facts, audit, fence, done));
+        // what the worker's lane gave saveSoon before is older than these facts: its audit entries go with them
+        SavedSoon before = savedSoon.remove(sipUri);
+        List<AuditEntry> audits = new ArrayList<>(before == null ? List.of() : before.audits());
+        if (audit != null) {
+            audits.add(audit);
+        }
+        writes.add(new Write(sipUri, facts, audits, fence, done));
         try {
             done.get();
         } catch (InterruptedException e) {
@@ -213,6 +275,25 @@ public final class WorkerStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Saves a worker's facts (and an audit entry) within {@value #SAVE_SOON_MILLIS} ms, and returns at once: for facts
+     * that nothing acts on and that the UC side and the T-Server tell again after a restart, since a kill -9 before
+     * they are committed loses them (and their audit entry; the restart's resync audits the agent state it finds).
+     * Called on the worker's lane, as {@link #write} is: a later write of the worker carries these facts' audit entry
+     * and makes them moot. In a cluster this is {@link #write}.
+     *
+     * @throws NotOwnerException as {@link #write} does, in a cluster
+     * @throws SQLException      as {@link #write} does, in a cluster
+     */
+    public void saveSoon(String sipUri, WorkerFacts facts, AuditEntry audit, Fence fence) throws SQLException {
+        if (!savesSoon || closed || !fitsColumns(factsRow(sipUri, facts))) {
+            write(sipUri, facts, audit, fence); // refused at once if it does not fit, and then not applied
+            return;
+        }
+        savedSoon.merge(
+                sipUri, new SavedSoon(facts, audit == null ? List.of() : List.of(audit), fence), SavedSoon::then);
+    }
+
     /** Whether writes are waiting for the database to be reachable again. */
     public boolean isWaitingForDatabase() {
         return unreachableSince != null;
@@ -220,14 +301,25 @@ public final class WorkerStore implements AutoCloseable {
 
     private void writeGroups() {
         List<Write> group = new ArrayList<>();
+        long saveSoonAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SAVE_SOON_MILLIS);
         while (true) {
             try {
-                group.add(writes.take());
+                Write first = writes.poll(SAVE_SOON_MILLIS, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    group.add(first);
+                    writes.drainTo(group, MAX_GROUP - 1);
+                }
             } catch (InterruptedException e) {
                 return;
             }
-            writes.drainTo(group, MAX_GROUP - 1);
             boolean closing = group.removeIf(write -> write.sipUri() == null);
+            if (closing || System.nanoTime() - saveSoonAt >= 0) {
+                // in the same commit as the writes waiting for theirs: a commit's cost is mostly its pages
+                group.addAll(takeSavedSoon(closing ? Integer.MAX_VALUE : MAX_SAVED_SOON_GROUP));
+                if (savedSoon.isEmpty()) {
+                    saveSoonAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SAVE_SOON_MILLIS);
+                }
+            }
             if (!group.isEmpty()) {
                 commitUntilSaved(group);
             }
@@ -237,6 +329,28 @@ public final class WorkerStore implements AutoCloseable {
             }
             group.clear();
         }
+    }
+
+    /**
+     * Up to this many workers' facts given to {@link #saveSoon}; a failure to save them is logged, since nobody waits
+     * for them.
+     */
+    private List<Write> takeSavedSoon(int most) {
+        List<Write> taken = new ArrayList<>();
+        for (Iterator<String> waiting = savedSoon.keySet().iterator(); waiting.hasNext() && taken.size() < most; ) {
+            String sipUri = waiting.next();
+            SavedSoon soon = savedSoon.remove(sipUri); // null when a write of the worker took it meanwhile
+            if (soon != null) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                done.whenComplete((saved, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("{}: facts not saved: {}", sipUri, failure.getMessage());
+                    }
+                });
+                taken.add(new Write(sipUri, soon.facts(), soon.audits(), soon.fence(), done));
+            }
+        }
+        return taken;
     }
 
     /**
@@ -321,13 +435,13 @@ public final class WorkerStore implements AutoCloseable {
                     continue;
                 }
                 changed.add(write.sipUri());
-                bindFacts(merge, write.sipUri(), write.facts());
+                bindFacts(merge, factsRow(write.sipUri(), write.facts()));
                 merge.addBatch();
-                if (write.audit() != null) {
+                for (AuditEntry audit : write.audits()) {
                     insert.setString(1, write.sipUri());
-                    insert.setTimestamp(2, Timestamp.from(write.audit().at()));
-                    insert.setString(3, fitted(write.audit().change(), AUDIT_CHANGE_LENGTH));
-                    insert.setString(4, fitted(write.audit().cause(), AUDIT_CAUSE_LENGTH));
+                    insert.setTimestamp(2, Timestamp.from(audit.at()));
+                    insert.setString(3, fitted(audit.change(), AUDIT_CHANGE_LENGTH));
+                    insert.setString(4, fitted(audit.cause(), AUDIT_CAUSE_LENGTH));
                     insert.addBatch();
                 }
             }
@@ -434,26 +548,45 @@ public final class WorkerStore implements AutoCloseable {
         }
     }
 
-    private static void bindFacts(PreparedStatement merge, String sipUri, WorkerFacts facts) throws SQLException {
+    /** The values of {@link #MERGE_FACTS}'s parameters for a worker's facts, in their order. */
+    private static Object[] factsRow(String sipUri, WorkerFacts facts) {
         Presence own = facts.ownPresence();
-        merge.setString(1, sipUri);
-        merge.setString(2, own == null ? null : own.availability().name());
-        merge.setString(3, own == null ? null : own.activity());
-        merge.setString(4, own == null ? null : own.source().name());
-        merge.setTimestamp(5, own == null ? null : Timestamp.from(own.publishTime()));
-        merge.setBoolean(6, facts.contactCenterDnd());
-        merge.setTimestamp(
-                7, facts.previewDeclinedUntil() == null ? null : Timestamp.from(facts.previewDeclinedUntil()));
-        merge.setString(8, encodeCalls(facts.calls()));
-        merge.setString(9, encodeAgentState(facts.reportedAgentState()));
-        merge.setString(10, facts.published() == null ? null : facts.published().toString());
         ExternalChange external = facts.externalChange();
-        merge.setTimestamp(11, external == null ? null : Timestamp.from(external.at()));
-        merge.setObject(12, external == null ? null : external.reverted(), Types.BOOLEAN);
-        // one per line: a reason code is one token of the map or the options, never containing white space
-        merge.setString(
-                13,
-                facts.requested().stream().map(WorkerStore::encodeAgentState).collect(Collectors.joining("\n")));
+        return new Object[] {
+            sipUri,
+            own == null ? null : own.availability().name(),
+            own == null ? null : own.activity(),
+            own == null ? null : own.source().name(),
+            own == null ? null : Timestamp.from(own.publishTime()),
+            facts.contactCenterDnd(),
+            facts.previewDeclinedUntil() == null ? null : Timestamp.from(facts.previewDeclinedUntil()),
+            encodeCalls(facts.calls()),
+            encodeAgentState(facts.reportedAgentState()),
+            facts.published() == null ? null : facts.published().toString(),
+            external == null ? null : Timestamp.from(external.at()),
+            external == null ? null : external.reverted(),
+            // one per line: a reason code is one token of the map or the options, never containing white space
+            facts.requested().stream().map(WorkerStore::encodeAgentState).collect(Collectors.joining("\n"))
+        };
+    }
+
+    private static void bindFacts(PreparedStatement merge, Object[] row) throws SQLException {
+        for (int i = 0; i < row.length; i++) {
+            merge.setObject(i + 1, row[i], FACTS_TYPES[i]);
+        }
+    }
+
+    /**
+     * Whether the database takes the row: its texts fit their columns. Text from the network (an activity, a reason
+     * code) can be longer; such facts are refused by the database when they are written, before anything acts on them.
+     */
+    private static boolean fitsColumns(Object[] row) {
+        for (int i = 0; i < row.length; i++) {
+            if (row[i] instanceof String text && text.length() > FACTS_TEXT_LENGTHS[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The requested states as {@link #bindFacts} wrote them; none for a row of an earlier ucsync. */
@@ -493,9 +626,13 @@ public final class WorkerStore implements AutoCloseable {
         return text.length() <= length ? text : text.substring(0, length - 3) + "...";
     }
 
-    /** A worker's audit entries, newest first. */
+    /** A worker's audit entries, newest first (those of facts still to be saved soon included). */
     public List<AuditEntry> auditFor(String sipUri, int limit) throws SQLException {
-        List<AuditEntry> entries = new ArrayList<>();
+        // taken before the query: an entry committed in between is in both, and shown once
+        SavedSoon soon = savedSoon.get(sipUri);
+        List<AuditEntry> entries = new ArrayList<>(soon == null ? List.of() : soon.audits());
+        Collections.reverse(entries);
+        int pending = entries.size();
         try (Connection connection = connections.getConnection();
                 PreparedStatement query = connection.prepareStatement(
                         "SELECT at, change, cause FROM audit_log WHERE sip_uri = ? ORDER BY id DESC LIMIT ?")) {
@@ -503,15 +640,18 @@ public final class WorkerStore implements AutoCloseable {
             query.setInt(2, limit);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    entries.add(new AuditEntry(
+                    AuditEntry saved = new AuditEntry(
                             sipUri,
                             rows.getTimestamp("at").toInstant(),
                             rows.getString("change"),
-                            rows.getString("cause")));
+                            rows.getString("cause"));
+                    if (!entries.subList(0, pending).contains(saved)) {
+                        entries.add(saved);
+                    }
                 }
             }
         }
-        return entries;
+        return entries.size() <= limit ? entries : entries.subList(0, limit);
     }
 
     static String encodeAgentState(AgentState state) {
@@ -534,7 +674,7 @@ public final class WorkerStore implements AutoCloseable {
     }
 
     /**
-     * Commits what was written so far, then stops the writer; the database stays open (its owner closes it). Writes still
+     * Commits what was written so far (and given to {@link #saveSoon}), then stops the writer; the database stays open (its owner closes it). Writes still
      * waiting for an unreachable database fail as not saved.
      */
     @Override

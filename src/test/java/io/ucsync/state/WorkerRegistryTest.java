@@ -1,6 +1,8 @@
 package io.ucsync.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.ucsync.engine.AgentState;
@@ -134,6 +136,109 @@ class WorkerRegistryTest {
             }
             registry.close();
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void retold_facts_nothing_acts_on_are_saved_soon_and_a_later_write_carries_their_audit(Kind kind) throws Exception {
+        String uri = "sip:kw01@ucsync.test";
+        AgentState busy = AgentState.notReady(AgentWorkMode.AuxWork, "Busy");
+        try (StateDatabase database = open(kind);
+                WorkerStore store = new WorkerStore(database)) {
+            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
+            registry.start(TestStores.plainThreads());
+            registry.decide(uri, "EventAgentReady", f -> actingOnNothing(f.withReportedAgentState(AgentState.READY)))
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(registry.auditFor(uri, 10))
+                    .as("the page shows the change at once, saved or not")
+                    .extracting(AuditEntry::change)
+                    .containsExactly("null -> Ready");
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(store.load(List.of(uri)).get(uri))
+                            .as("saved soon after")
+                            .isEqualTo(registry.facts(uri)));
+
+            registry.decide(uri, "EventAgentNotReady", f -> actingOnNothing(f.withReportedAgentState(busy)))
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            // acted on: saved, with the change before it, when its stage completes
+            registry.update(uri, f -> f.withReportedAgentState(AgentState.READY), "presence Available")
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(store.load(List.of(uri)).get(uri).reportedAgentState()).isEqualTo(AgentState.READY);
+            assertThat(store.auditFor(uri, 10))
+                    .extracting(AuditEntry::change, AuditEntry::cause)
+                    .containsExactly(
+                            tuple("NotReady(AuxWork, Busy) -> Ready", "presence Available"),
+                            tuple("Ready -> NotReady(AuxWork, Busy)", "EventAgentNotReady"),
+                            tuple("null -> Ready", "EventAgentReady"));
+
+            registry.decide(uri, "EventAgentNotReady", f -> actingOnNothing(f.withReportedAgentState(busy)))
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            registry.close();
+        }
+        try (StateDatabase database = open(kind);
+                WorkerStore store = new WorkerStore(database)) {
+            assertThat(store.load(List.of(uri)).get(uri).reportedAgentState())
+                    .as("what was still to be saved soon is saved when the store closes")
+                    .isEqualTo(busy);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void facts_nobody_tells_again_and_any_change_in_a_cluster_are_saved_before_the_change_completes(Kind kind)
+            throws Exception {
+        String uri = "sip:kw01@ucsync.test";
+        try (StateDatabase database = open(kind);
+                WorkerStore oneNode = new WorkerStore(database)) {
+            WorkerRegistry registry = new WorkerRegistry(oneNode, TestStores.ownEverything(database), 2, CLOCK);
+            registry.start(TestStores.plainThreads());
+            registry.decide(uri, "DND on", f -> actingOnNothing(f.withContactCenterDnd(true)))
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(oneNode.load(List.of(uri)).get(uri).contactCenterDnd()).isTrue();
+            registry.close();
+        }
+        try (StateDatabase database = open(kind);
+                WorkerStore clustered = new WorkerStore(database, true)) {
+            WorkerRegistry registry = new WorkerRegistry(clustered, TestStores.ownEverything(database), 2, CLOCK);
+            registry.start(TestStores.plainThreads());
+            registry.decide(uri, "EventAgentReady", f -> actingOnNothing(f.withReportedAgentState(AgentState.READY)))
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(clustered.load(List.of(uri)).get(uri).reportedAgentState())
+                    .as("the other nodes show the worker as the store has it")
+                    .isEqualTo(AgentState.READY);
+            registry.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void retold_facts_the_database_would_refuse_are_refused_before_the_change_completes(Kind kind) throws Exception {
+        String uri = "sip:kw01@ucsync.test";
+        Presence tooLong = new Presence(uri, Availability.AWAY, "x".repeat(65), PresenceSource.USER, CLOCK.instant());
+        try (StateDatabase database = open(kind);
+                WorkerStore store = new WorkerStore(database)) {
+            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
+            registry.start(TestStores.plainThreads());
+            CompletableFuture<Void> change = registry.decide(
+                            uri, "presence", f -> actingOnNothing(f.withPresenceFromUc(tooLong)))
+                    .toCompletableFuture();
+            assertThatThrownBy(() -> change.get(5, TimeUnit.SECONDS))
+                    .hasMessageContaining("refused by the state store");
+            assertThat(registry.facts(uri))
+                    .as("not applied: the worker's next changes are not refused with it")
+                    .isEqualTo(WorkerFacts.NONE);
+            registry.close();
+        }
+    }
+
+    private static WorkerRegistry.Decision<Void> actingOnNothing(WorkerFacts facts) {
+        return new WorkerRegistry.Decision<Void>(facts, null).actingOnNothing();
     }
 
     @Test
