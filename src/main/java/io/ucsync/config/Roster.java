@@ -68,11 +68,14 @@ public final class Roster {
     private final Map<String, RosterEntry> bySipUri;
     private final Map<String, RosterEntry> byDn;
     private final Map<String, RosterEntry> byAgentId;
+    /** Once: the dashboard reads the whole list every quarter of a second. */
+    private final List<RosterEntry> entries;
 
     private Roster(List<RosterEntry> entries) {
         bySipUri = index(entries, RosterEntry::sipUri);
         byDn = index(entries, RosterEntry::dn);
         byAgentId = index(entries, RosterEntry::agentId);
+        this.entries = List.copyOf(bySipUri.values());
     }
 
     private static Map<String, RosterEntry> index(List<RosterEntry> entries, Function<RosterEntry, String> key) {
@@ -82,7 +85,7 @@ public final class Roster {
     }
 
     public List<RosterEntry> entries() {
-        return List.copyOf(bySipUri.values());
+        return entries;
     }
 
     public Optional<RosterEntry> bySipUri(String sipUri) {
