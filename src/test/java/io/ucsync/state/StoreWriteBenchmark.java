@@ -27,8 +27,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The state store's write path alone, the part that limits changes per second end to end: 32 threads (the default
- * worker lanes) each save facts of its own workers, one write waiting for its commit before the next, as a lane does,
+ * The state store's write path alone, the part that limits changes per second end to end: 32 threads
+ * ({@code -Dbench.lanes}) each save facts of its own workers, one write waiting for its commit before the next, as a lane does,
  * 20 s after 5 s of warm-up. Prints {@code store.writes.h2} / {@code store.writes.postgresql} in writes per second (one
  * presence change costs one write), on the shipped H2 settings (WRITE_DELAY=0, RETENTION_TIME=1000) and on a
  * PostgreSQL of its own (synchronous commit, as shipped). A measurement, not a test:
