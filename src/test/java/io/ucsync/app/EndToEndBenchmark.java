@@ -190,6 +190,7 @@ class EndToEndBenchmark {
         changesThroughTheEngine(ucsync, primary);
 
         await().atMost(LIMIT).until(() -> mirrored(primary, backup));
+        startRecording(ucsync, "resync");
         long switchedOver = System.nanoTime();
         primary.kill();
         backup.promote();
@@ -205,6 +206,7 @@ class EndToEndBenchmark {
 
         // a subscription whose termination was dropped stays dead until its refresh (an hour): then it is not done
         long droppedBefore = sipStackDroppedPerMetrics(ucsync);
+        startRecording(ucsync, "resubscribe");
         ucsync.frontEnd().dropSubscriptions();
         measure(
                 ucsync,
@@ -231,6 +233,18 @@ class EndToEndBenchmark {
         Bench.report(STORE.equals("h2") ? name : name + "." + STORE, value, unit);
     }
 
+    /** With -Dbench.jfr, starts a flight recording of the phase in DIR/PHASE.jfr (the start's begins with the JVM). */
+    private static void startRecording(UcsyncHarness ucsync, String phase) throws IOException, InterruptedException {
+        if (JFR_DIR != null) {
+            jcmd(
+                    ucsync,
+                    "JFR.start",
+                    "name=" + phase,
+                    "settings=profile",
+                    "filename=" + Path.of(JFR_DIR, phase + ".jfr"));
+        }
+    }
+
     /** ucsync's JVM options: those of -Dbench.ucsync-jvm, and with -Dbench.jfr a flight recording of the start. */
     private static List<String> ucsyncJvmOptions() {
         List<String> options = new ArrayList<>();
@@ -248,7 +262,7 @@ class EndToEndBenchmark {
     /**
      * Waits until the phase is done and prints its figure, PHASE.100k in seconds, from {@code fromNanos}; says how far
      * it is every 10 s, with the agents on the T-Server not (yet) as their workers' presences say. With -Dbench.jfr
-     * the start's recording ends with it. It ends without a figure as soon as {@code hopeless}.
+     * the phase's recording ends with it. It ends without a figure as soon as {@code hopeless}.
      */
     private void measure(
             UcsyncHarness ucsync,
@@ -287,8 +301,8 @@ class EndToEndBenchmark {
                     return done.getAsBoolean();
                 });
         double seconds = (System.nanoTime() - fromNanos) / 1e9;
-        if (JFR_DIR != null && phase.equals("start")) {
-            jcmd(ucsync, "JFR.stop", "name=start");
+        if (JFR_DIR != null) {
+            jcmd(ucsync, "JFR.stop", "name=" + phase);
         }
         System.out.printf("%s: %,d workers in %.1f s (load average %s)%n", phase, WORKERS, seconds, loadAverage());
         report(phase + "." + SCALE, seconds, "s");
@@ -308,14 +322,7 @@ class EndToEndBenchmark {
             for (int rate : new int[] {250, 1_000, 5_000}) {
                 observer.takeLatencies();
                 long before = observer.seen();
-                if (JFR_DIR != null) {
-                    jcmd(
-                            ucsync,
-                            "JFR.start",
-                            "name=at" + rate,
-                            "settings=profile",
-                            "filename=" + Path.of(JFR_DIR, "at" + rate + ".jfr"));
-                }
+                startRecording(ucsync, "at" + rate);
                 long from = System.nanoTime();
                 int offered = runAt(ucsync, observer, round, rate, Duration.ofSeconds(rate >= 5_000 ? 10 : 20));
                 // every change seen, and every agent as the worker's last presence says (nothing lost on the way)
