@@ -13,7 +13,9 @@ import io.ucsync.sip.peers.LogCapture;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -105,6 +107,11 @@ class FrontEndOutageTest {
                         .startsWith("WARN front end uc: server 127.0.0.1:" + port + " unreachable (")
                         .contains(" got no answer within 8000 ms); asking it again");
                 assertThat(agent.serverStatus().reachable()).isFalse();
+                await("the counts of subscription states, as metrics and the dashboard read them")
+                        .atMost(Duration.ofSeconds(10))
+                        .untilAsserted(() -> assertThat(agent.subscriptionCounts())
+                                .containsEntry("IDLE", WORKERS)
+                                .isEqualTo(tally(agent.subscriptionStates())));
 
                 try (FrontEndEmulator after = frontEnd(port)) {
                     await("every subscription made again")
@@ -123,6 +130,7 @@ class FrontEndOutageTest {
                                             .anyMatch(p -> p.sipUri().equals(worker(WORKERS))
                                                     && p.availability() == Availability.AWAY));
                     assertThat(agent.subscriptionStates().values()).containsOnly("ACTIVE");
+                    assertThat(agent.subscriptionCounts()).isEqualTo(Map.of("ACTIVE", WORKERS));
                     assertThat(agent.stackCounters().dropped())
                             .as("messages ucsync's SIP stack dropped")
                             .isZero();
@@ -138,5 +146,12 @@ class FrontEndOutageTest {
             assertThat(outageLines).hasSize(2);
             assertThat(outageLines.get(1)).startsWith("INFO front end uc: server 127.0.0.1:" + port + " answers again");
         }
+    }
+
+    /** How many workers are in each state. */
+    private static Map<String, Integer> tally(Map<String, String> states) {
+        Map<String, Integer> counts = new HashMap<>();
+        states.values().forEach(state -> counts.merge(state, 1, Integer::sum));
+        return counts;
     }
 }
