@@ -313,15 +313,19 @@ public final class WorkerStore implements AutoCloseable {
                 return;
             }
             boolean closing = group.removeIf(write -> write.sipUri() == null);
+            List<Write> soon = List.of();
             if (closing || System.nanoTime() - saveSoonAt >= 0) {
-                // in the same commit as the writes waiting for theirs: a commit's cost is mostly its pages
-                group.addAll(takeSavedSoon(closing ? Integer.MAX_VALUE : MAX_SAVED_SOON_GROUP));
+                // in the same commit as the writes waiting for theirs: much of a commit's cost is the same however
+                // few rows it holds
+                soon = takeSavedSoon(closing ? Integer.MAX_VALUE : MAX_SAVED_SOON_GROUP);
+                group.addAll(soon);
                 if (savedSoon.isEmpty()) {
                     saveSoonAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SAVE_SOON_MILLIS);
                 }
             }
             if (!group.isEmpty()) {
                 commitUntilSaved(group);
+                reportUnsaved(soon);
             }
             if (closing) {
                 dropWriterConnection(); // everything written before close() is committed
@@ -331,26 +335,38 @@ public final class WorkerStore implements AutoCloseable {
         }
     }
 
-    /**
-     * Up to this many workers' facts given to {@link #saveSoon}; a failure to save them is logged, since nobody waits
-     * for them.
-     */
+    /** Up to this many workers' facts given to {@link #saveSoon}, as writes nobody waits for. */
     private List<Write> takeSavedSoon(int most) {
         List<Write> taken = new ArrayList<>();
         for (Iterator<String> waiting = savedSoon.keySet().iterator(); waiting.hasNext() && taken.size() < most; ) {
             String sipUri = waiting.next();
             SavedSoon soon = savedSoon.remove(sipUri); // null when a write of the worker took it meanwhile
             if (soon != null) {
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                done.whenComplete((saved, failure) -> {
-                    if (failure != null) {
-                        LOG.warn("{}: facts not saved: {}", sipUri, failure.getMessage());
-                    }
-                });
-                taken.add(new Write(sipUri, soon.facts(), soon.audits(), soon.fence(), done));
+                taken.add(new Write(sipUri, soon.facts(), soon.audits(), soon.fence(), new CompletableFuture<>()));
             }
         }
         return taken;
+    }
+
+    /**
+     * Logs, in one line, the facts given to {@link #saveSoon} that could not be saved (ucsync stopped while the
+     * database could not be reached, say): nobody waits for them to say so.
+     */
+    private static void reportUnsaved(List<Write> soon) {
+        List<Write> unsaved = soon.stream()
+                .filter(write -> write.done().isCompletedExceptionally())
+                .toList();
+        if (!unsaved.isEmpty()) {
+            String why = unsaved.get(0)
+                    .done()
+                    .handle((saved, failure) -> failure.getMessage())
+                    .join();
+            LOG.warn(
+                    "facts of {} worker(s) nothing had acted on not saved ({}): a restart's resync and subscriptions"
+                            + " tell them again",
+                    unsaved.size(),
+                    why);
+        }
     }
 
     /**

@@ -290,6 +290,36 @@ class WorkerRegistryTest {
         }
     }
 
+    @Test
+    void facts_saved_soon_that_a_stop_during_an_outage_leaves_unsaved_are_reported_in_one_line() throws Exception {
+        List<String> workers = List.of("sip:kw1@ucsync.test", "sip:kw2@ucsync.test", "sip:kw3@ucsync.test");
+        try (LogCapture log = LogCapture.of(WorkerStore.class)) {
+            try (StateDatabase database = open(Kind.POSTGRESQL);
+                    WorkerStore store = new WorkerStore(database)) {
+                WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
+                registry.start(TestStores.plainThreads());
+                stores.postgres().stop();
+                for (String worker : workers) {
+                    registry.decide(
+                                    worker,
+                                    "EventAgentReady",
+                                    f -> actingOnNothing(f.withReportedAgentState(AgentState.READY)))
+                            .toCompletableFuture()
+                            .get(5, TimeUnit.SECONDS); // nothing waits for them
+                }
+                await().atMost(Duration.ofSeconds(10)).until(registry::isWaitingForStore);
+                registry.close();
+            } finally {
+                stores.postgres().startAgain();
+            }
+            assertThat(log.linesWith("WARN", "not saved"))
+                    .singleElement()
+                    .asString()
+                    .contains("facts of 3 worker(s) nothing had acted on not saved")
+                    .contains("tell them again");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void a_change_the_database_refuses_fails_alone_and_the_others_are_saved(Kind kind) throws Exception {
