@@ -225,16 +225,19 @@ public final class WorkerStore implements AutoCloseable {
         }
     }
 
-    /** One worker's new facts, and the audit entries of its agent-state changes since its last write (oldest first). */
+    /**
+     * One worker's new facts, as {@link #factsRow} binds them (made on the worker's lane, not on the one writer), and
+     * the audit entries of its agent-state changes since its last write (oldest first).
+     */
     private record Write(
-            String sipUri, WorkerFacts facts, List<AuditEntry> audits, Fence fence, CompletableFuture<Void> done) {}
+            String sipUri, Object[] row, List<AuditEntry> audits, Fence fence, CompletableFuture<Void> done) {}
 
     /** A worker's facts given to {@link #saveSoon}, with the audit entries of every such change since (oldest first). */
-    private record SavedSoon(WorkerFacts facts, List<AuditEntry> audits, Fence fence) {
+    private record SavedSoon(Object[] row, List<AuditEntry> audits, Fence fence) {
         SavedSoon then(SavedSoon next) {
             List<AuditEntry> both = new ArrayList<>(audits);
             both.addAll(next.audits());
-            return new SavedSoon(next.facts(), both, next.fence());
+            return new SavedSoon(next.row(), both, next.fence());
         }
     }
 
@@ -251,6 +254,10 @@ public final class WorkerStore implements AutoCloseable {
      *                           or the store was closed before the write could be saved
      */
     public void write(String sipUri, WorkerFacts facts, AuditEntry audit, Fence fence) throws SQLException {
+        write(sipUri, factsRow(sipUri, facts), audit, fence);
+    }
+
+    private void write(String sipUri, Object[] row, AuditEntry audit, Fence fence) throws SQLException {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) {
             throw new SQLException("the worker store is closed");
@@ -261,7 +268,7 @@ public final class WorkerStore implements AutoCloseable {
         if (audit != null) {
             audits.add(audit);
         }
-        writes.add(new Write(sipUri, facts, audits, fence, done));
+        writes.add(new Write(sipUri, row, audits, fence, done));
         try {
             done.get();
         } catch (InterruptedException e) {
@@ -286,12 +293,12 @@ public final class WorkerStore implements AutoCloseable {
      * @throws SQLException      as {@link #write} does, in a cluster
      */
     public void saveSoon(String sipUri, WorkerFacts facts, AuditEntry audit, Fence fence) throws SQLException {
-        if (!savesSoon || closed || !fitsColumns(factsRow(sipUri, facts))) {
-            write(sipUri, facts, audit, fence); // refused at once if it does not fit, and then not applied
+        Object[] row = factsRow(sipUri, facts);
+        if (!savesSoon || closed || !fitsColumns(row)) {
+            write(sipUri, row, audit, fence); // refused at once if it does not fit, and then not applied
             return;
         }
-        savedSoon.merge(
-                sipUri, new SavedSoon(facts, audit == null ? List.of() : List.of(audit), fence), SavedSoon::then);
+        savedSoon.merge(sipUri, new SavedSoon(row, audit == null ? List.of() : List.of(audit), fence), SavedSoon::then);
     }
 
     /** Whether writes are waiting for the database to be reachable again. */
@@ -342,7 +349,7 @@ public final class WorkerStore implements AutoCloseable {
             String sipUri = waiting.next();
             SavedSoon soon = savedSoon.remove(sipUri); // null when a write of the worker took it meanwhile
             if (soon != null) {
-                taken.add(new Write(sipUri, soon.facts(), soon.audits(), soon.fence(), new CompletableFuture<>()));
+                taken.add(new Write(sipUri, soon.row(), soon.audits(), soon.fence(), new CompletableFuture<>()));
             }
         }
         return taken;
@@ -451,7 +458,7 @@ public final class WorkerStore implements AutoCloseable {
                     continue;
                 }
                 changed.add(write.sipUri());
-                bindFacts(merge, factsRow(write.sipUri(), write.facts()));
+                bindFacts(merge, write.row());
                 merge.addBatch();
                 for (AuditEntry audit : write.audits()) {
                     insert.setString(1, write.sipUri());
