@@ -139,7 +139,8 @@ public final class UcsyncModule implements AutoCloseable {
                     settings.value(UcsyncSettings.STATE_JDBC_URL),
                     settings.value(UcsyncSettings.STATE_USER),
                     settings.value(UcsyncSettings.STATE_PASSWORD),
-                    cluster == null ? 1 : cluster.partitions());
+                    cluster == null ? 1 : cluster.partitions(),
+                    cluster == null ? null : cluster.idleTransactionLimit());
         } catch (StateStoreException e) {
             // the start stops here: nothing of it may run on (an application that embeds ucsync carries on)
             if (lab != null) {

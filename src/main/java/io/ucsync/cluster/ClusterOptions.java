@@ -17,6 +17,15 @@ import java.time.Duration;
 public record ClusterOptions(
         Service service, String zookeeper, Path fileRoot, String nodeId, int partitions, Duration sessionTimeout) {
 
+    /**
+     * How long the state store lets a transaction of this node wait on it: half the session timeout, so that a node
+     * stopped in the middle of a write no longer holds the rows the next owner of its partitions must change
+     * ({@link io.ucsync.state.StateDatabase}).
+     */
+    public Duration idleTransactionLimit() {
+        return sessionTimeout.dividedBy(2);
+    }
+
     /** The cluster service that elects each partition's owner. */
     public enum Service {
         ZOOKEEPER,

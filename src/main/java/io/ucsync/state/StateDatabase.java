@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -62,11 +64,14 @@ public final class StateDatabase implements AutoCloseable {
     private final Kind kind;
     private final String description;
     private final HikariDataSource pool;
+    /** What every connection runs first (the pool's and {@link #connect()}'s alike); null for nothing. */
+    private final String sessionSetting;
 
-    private StateDatabase(Kind kind, String description, HikariDataSource pool) {
+    private StateDatabase(Kind kind, String description, HikariDataSource pool, String sessionSetting) {
         this.kind = kind;
         this.description = description;
         this.pool = pool;
+        this.sessionSetting = sessionSetting;
     }
 
     /**
@@ -76,14 +81,24 @@ public final class StateDatabase implements AutoCloseable {
      *                             reached or its schema cannot be migrated
      */
     public static StateDatabase open(String jdbcUrl, String user, String password) throws StateStoreException {
-        return open(jdbcUrl, user, password, 1);
+        return open(jdbcUrl, user, password, 1, null);
     }
 
     /**
-     * As {@link #open(String, String, String)}, for a node that may run up to this many timer schedulers (one per
-     * partition it owns): its pool is sized for them.
+     * As {@link #open(String, String, String)}, for a node of a cluster: it may run up to this many timer schedulers
+     * (one per partition it owns), and its pool is sized for them; on PostgreSQL, a transaction of its that waits on
+     * the node longer than {@code idleTransactionLimit} is ended with its session by the server.
+     * <p>
+     * Why the limit: a node's transaction holds rows other nodes wait for (the epoch of a partition its write checked,
+     * Quartz's locks). A node stopped in one (a paused VM, a long GC) keeps its connection open, and the node taking its
+     * partitions over would wait for those rows until it ran again. ucsync's own transactions never wait on their
+     * client between statements, so one idle that long is a stopped node's.
+     *
+     * @param idleTransactionLimit shorter than the cluster's session timeout, so that the rows are free by the time
+     *                             another node takes the partitions over; null for no limit
      */
-    public static StateDatabase open(String jdbcUrl, String user, String password, int timerSchedulers)
+    public static StateDatabase open(
+            String jdbcUrl, String user, String password, int timerSchedulers, Duration idleTransactionLimit)
             throws StateStoreException {
         String description = "state store " + withoutPassword(jdbcUrl);
         Kind kind = Kind.of(jdbcUrl);
@@ -105,6 +120,10 @@ public final class StateDatabase implements AutoCloseable {
         config.setMaximumPoolSize(
                 Math.min(MAX_POOL_SIZE, POOL_SIZE_BESIDES_TIMERS + POOL_SIZE_PER_TIMER_SCHEDULER * timerSchedulers));
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        String sessionSetting = kind == Kind.POSTGRESQL && idleTransactionLimit != null
+                ? "SET idle_in_transaction_session_timeout = " + idleTransactionLimit.toMillis()
+                : null;
+        config.setConnectionInitSql(sessionSetting);
         HikariDataSource pool = new HikariDataSource(config);
         try {
             migrate(kind, pool, description);
@@ -113,7 +132,7 @@ public final class StateDatabase implements AutoCloseable {
             throw new StateStoreException(
                     description + ": the schema cannot be created or migrated: " + oneLine(e.getMessage()), e);
         }
-        return new StateDatabase(kind, description, pool);
+        return new StateDatabase(kind, description, pool, sessionSetting);
     }
 
     /**
@@ -169,7 +188,16 @@ public final class StateDatabase implements AutoCloseable {
      * pool waits up to 5 s between attempts while it cannot connect.
      */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+        Connection connection = DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+        if (sessionSetting != null) {
+            try (Statement setting = connection.createStatement()) {
+                setting.execute(sessionSetting);
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        return connection;
     }
 
     /** "state store URL", the URL without a password. */

@@ -82,7 +82,7 @@ class ClusterStatusTest {
     }
 
     private StateDatabase open(int partitions) throws Exception {
-        return StateDatabase.open("jdbc:h2:file:" + dir.resolve("ucsync"), "sa", "", partitions);
+        return StateDatabase.open("jdbc:h2:file:" + dir.resolve("ucsync"), "sa", "", partitions, null);
     }
 
     /** A node of a cluster as {@link ClusterNode} answers, without ZooKeeper: who owns what, as node-a knows it. */
