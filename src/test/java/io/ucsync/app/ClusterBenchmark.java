@@ -38,7 +38,7 @@ class ClusterBenchmark {
         try (ClusterHarness cluster = ClusterHarness.of(home, 1000, 2, "ucsync.cluster.partitions=1")) {
             cluster.start(1, 2);
             cluster.awaitEveryAgent(Duration.ofMinutes(2), worker -> "Ready");
-            PresenceFlow flow = new PresenceFlow(cluster::frontEnd, cluster.workers);
+            PresenceFlow flow = cluster.presenceFlow();
             for (int kill = 1; kill <= KILLS; kill++) {
                 int active = awaitSettledOwner(cluster);
                 String activeClient = lastClient(cluster);

@@ -69,6 +69,7 @@ final class ClusterHarness implements AutoCloseable {
     final PostgresPeer postgres;
     final TServerEmulator tserver;
     private volatile FrontEndEmulator frontEnd;
+    private final List<PresenceFlow> flows = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final ResourceLeakDetector.Level leakDetection;
@@ -358,6 +359,16 @@ final class ClusterHarness implements AutoCloseable {
         return "http://127.0.0.1:" + node.httpPort;
     }
 
+    /**
+     * Starts a flow of random presences of the workers on the front end; stopped by {@link #close()} at the latest, so
+     * that a test failing in the middle of one leaves no flow running into the tests after it.
+     */
+    PresenceFlow presenceFlow() {
+        PresenceFlow flow = new PresenceFlow(this::frontEnd, workers);
+        flows.add(flow);
+        return flow;
+    }
+
     FrontEndEmulator frontEnd() {
         return frontEnd;
     }
@@ -474,6 +485,9 @@ final class ClusterHarness implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        for (PresenceFlow flow : flows) {
+            flow.close();
+        }
         for (Node node : nodes) {
             if (node.process != null) {
                 node.process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -44,7 +44,7 @@ class ClusterScenariosTest {
             int standby = 3 - active;
             cluster.awaitEveryAgent(Duration.ofMinutes(2), worker -> "Ready");
 
-            PresenceFlow flow = new PresenceFlow(cluster::frontEnd, cluster.workers);
+            PresenceFlow flow = cluster.presenceFlow();
             // the routing system offers worker 1 a preview through the standby; the worker sees it on the active node
             // and declines it there: NotReady for 15 s, its timer on the active node
             KwClient kw = cluster.kw(active);
@@ -163,7 +163,7 @@ class ClusterScenariosTest {
                         Map<Integer, Set<Integer>> now = spread(cluster, 1, 2);
                         return now.get(1).size() + now.get(2).size() == 12;
                     });
-            PresenceFlow flow = new PresenceFlow(cluster::frontEnd, cluster.workers);
+            PresenceFlow flow = cluster.presenceFlow();
             await().atMost(Duration.ofSeconds(60)).until(() -> flow.sent.get() > 2000);
             flow.close();
             cluster.awaitEveryAgent(Duration.ofMinutes(2), flow::expected);
@@ -172,7 +172,7 @@ class ClusterScenariosTest {
             await("node-3's partitions back on it")
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> spread(cluster, 1, 2, 3).equals(before));
-            PresenceFlow after = new PresenceFlow(cluster::frontEnd, cluster.workers);
+            PresenceFlow after = cluster.presenceFlow();
             await().atMost(Duration.ofSeconds(60)).until(() -> after.sent.get() > 2000);
             after.close();
             Map<Integer, Integer> last = new HashMap<>(flow.last);
@@ -203,7 +203,7 @@ class ClusterScenariosTest {
                             && !cluster.acting(2).isEmpty());
             cluster.awaitEveryAgent(Duration.ofMinutes(1), worker -> "Ready");
 
-            PresenceFlow flow = new PresenceFlow(cluster::frontEnd, cluster.workers);
+            PresenceFlow flow = cluster.presenceFlow();
             cluster.pause(2);
             Instant paused = Instant.now();
             await("node-1 owning both")
@@ -236,7 +236,7 @@ class ClusterScenariosTest {
                             cluster.acting(1).size() == 2 && cluster.acting(2).size() == 2);
             cluster.awaitEveryAgent(Duration.ofMinutes(1), worker -> "Ready");
 
-            PresenceFlow flow = new PresenceFlow(cluster::frontEnd, cluster.workers);
+            PresenceFlow flow = cluster.presenceFlow();
             await().atMost(Duration.ofSeconds(30)).until(() -> flow.sent.get() > 500);
             cluster.postgres.stop();
             int sentBefore = flow.sent.get();

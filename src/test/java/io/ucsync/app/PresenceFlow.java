@@ -39,11 +39,10 @@ final class PresenceFlow implements AutoCloseable {
     private final AtomicBoolean flowing = new AtomicBoolean(true);
     private final Thread thread;
 
-    PresenceFlow(UcsyncHarness ucsync) {
-        this(ucsync::frontEnd, ucsync.workers);
-    }
-
-    /** A flow for workers 1 to {@code workers} on the front end the supplier gives (a restarted one, say). */
+    /**
+     * A flow for workers 1 to {@code workers} on the front end the supplier gives (a restarted one, say); the harnesses
+     * start them ({@code presenceFlow()}).
+     */
     PresenceFlow(Supplier<FrontEndEmulator> frontEnd, int workers) {
         Random random = new Random(42);
         thread = new Thread(

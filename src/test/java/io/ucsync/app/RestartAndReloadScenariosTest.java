@@ -32,7 +32,7 @@ class RestartAndReloadScenariosTest {
             for (int worker = 1; worker <= WORKERS; worker++) {
                 ucsync.awaitAgent(worker, "Ready");
             }
-            PresenceFlow flow = new PresenceFlow(ucsync);
+            PresenceFlow flow = ucsync.presenceFlow();
             await().atMost(Duration.ofSeconds(10)).until(() -> flow.sent.get() > 300);
             ucsync.killProcess();
             int sentWhileUp = flow.sent.get();
@@ -64,7 +64,7 @@ class RestartAndReloadScenariosTest {
             }
             Path routeFile = home.resolve("routes/presence-in.camel.yaml");
             String original = Files.readString(routeFile);
-            try (PresenceFlow flow = new PresenceFlow(ucsync)) {
+            try (PresenceFlow flow = ucsync.presenceFlow()) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> flow.sent.get() > 200);
 
                 // the edit: every presence is also copied to a queue an operator could watch

@@ -40,7 +40,7 @@ class StateStoreScenariosTest {
             long startedAt;
             long recoveredAt;
             int sentDuringOutage;
-            PresenceFlow flow = new PresenceFlow(ucsync);
+            PresenceFlow flow = ucsync.presenceFlow();
             try (flow) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> flow.sent.get() > 300);
                 int sentBefore = flow.sent.get();

@@ -62,6 +62,7 @@ final class UcsyncHarness implements AutoCloseable {
     private final Map<String, TServerEmulator> tservers = new ConcurrentHashMap<>();
     private final List<String> tserverNames;
     private volatile FrontEndEmulator frontEnd;
+    private final List<PresenceFlow> flows = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final KwClient kw;
     private Connector connector;
@@ -373,6 +374,16 @@ final class UcsyncHarness implements AutoCloseable {
         tservers.put(name, TServerEmulator.start(tserverConfig(name).port(port).build()));
     }
 
+    /**
+     * Starts a flow of random presences of the workers on the front end; stopped by {@link #close()} at the latest, so
+     * that a test failing in the middle of one leaves no flow running into the tests after it.
+     */
+    PresenceFlow presenceFlow() {
+        PresenceFlow flow = new PresenceFlow(this::frontEnd, workers);
+        flows.add(flow);
+        return flow;
+    }
+
     FrontEndEmulator frontEnd() {
         return frontEnd;
     }
@@ -443,6 +454,9 @@ final class UcsyncHarness implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        for (PresenceFlow flow : flows) {
+            flow.close();
+        }
         if (connector != null) {
             connector.close();
         }
