@@ -8,6 +8,7 @@ import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -145,12 +146,14 @@ public final class Subscriptions {
     }
 
     public void unwatch(Collection<String> uris) {
+        Set<Subscription> released = new LinkedHashSet<>();
         for (String uri : uris) {
             String key = key(uri);
             if (watched.remove(key)) {
-                drop(key);
+                release(key, released);
             }
         }
+        closeUnused(released);
     }
 
     public void setWatched(Collection<String> uris) {
@@ -158,12 +161,14 @@ public final class Subscriptions {
         for (String uri : uris) {
             wanted.putIfAbsent(key(uri), uri.trim());
         }
+        Set<Subscription> released = new LinkedHashSet<>();
         for (String key : List.copyOf(watched.keys())) {
             if (!wanted.containsKey(key)) {
                 watched.remove(key);
-                drop(key);
+                release(key, released);
             }
         }
+        closeUnused(released);
         List<String> added = new ArrayList<>();
         wanted.forEach((key, uri) -> {
             if (watched.add(key, uri)) {
@@ -252,11 +257,23 @@ public final class Subscriptions {
         }
     }
 
-    /** A worker is no longer watched: its subscription ends once none of its workers is watched through it. */
-    private void drop(String worker) {
+    /** A worker is no longer watched: the subscription that carried it, if any, goes into {@code released}. */
+    private void release(String worker, Set<Subscription> released) {
         Subscription s = watched.release(worker);
-        if (s != null && s.members.stream().noneMatch(m -> watched.carries(s, m))) {
-            lifecycle.close(s);
+        if (s != null) {
+            released.add(s);
+        }
+    }
+
+    /**
+     * Ends each of these subscriptions that no longer carries any worker: once for all the workers unwatched together,
+     * since a batch's members are looked at for each (a partition handed over unwatches tens of thousands at once).
+     */
+    private void closeUnused(Set<Subscription> released) {
+        for (Subscription s : released) {
+            if (s.members.stream().noneMatch(m -> watched.carries(s, m))) {
+                lifecycle.close(s);
+            }
         }
     }
 
