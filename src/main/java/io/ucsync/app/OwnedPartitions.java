@@ -15,6 +15,7 @@ import io.ucsync.timers.DurableTimers;
 import io.ucsync.tlib.TlibComponent;
 import io.ucsync.tlib.link.TServerLink;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +48,8 @@ final class OwnedPartitions implements PartitionWork {
     private final Consumer<List<Command>> commands;
     /** The partitions whose workers this node watches and registers now. */
     private final Set<Integer> started = ConcurrentHashMap.newKeySet();
+    /** The workers of the engine's roster by partition, split when the roster changes. */
+    private volatile RosterSplit rosterSplit;
 
     OwnedPartitions(
             CamelContext camel,
@@ -73,10 +76,32 @@ final class OwnedPartitions implements PartitionWork {
         this.commands = commands;
     }
 
+    /**
+     * The roster's workers of the partition, split once per roster: a hand-over asks every 10 ms whether its workers
+     * still await answers, and hashing every worker's URI each time is what a roster of 100,000 cannot afford.
+     */
     private List<RosterEntry> workersOf(int partition) {
-        return engine.roster().entries().stream()
-                .filter(worker -> partitioning.of(worker.sipUri()) == partition)
-                .toList();
+        RosterSplit split = rosterSplit;
+        Roster roster = engine.roster();
+        if (split == null || split.roster() != roster) {
+            split = RosterSplit.of(roster, partitioning);
+            rosterSplit = split; // two threads that split the same roster at once make equal splits
+        }
+        return split.byPartition().get(partition);
+    }
+
+    /** A roster's workers by partition. */
+    private record RosterSplit(Roster roster, List<List<RosterEntry>> byPartition) {
+        static RosterSplit of(Roster roster, Partitioning partitioning) {
+            List<List<RosterEntry>> split = new ArrayList<>();
+            for (int partition = 0; partition < partitioning.count(); partition++) {
+                split.add(new ArrayList<>());
+            }
+            for (RosterEntry worker : roster.entries()) {
+                split.get(partitioning.of(worker.sipUri())).add(worker);
+            }
+            return new RosterSplit(roster, split.stream().map(List::copyOf).toList());
+        }
     }
 
     @Override
