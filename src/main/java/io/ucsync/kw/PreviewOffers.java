@@ -151,15 +151,18 @@ public final class PreviewOffers {
 
     /** These workers' offers were changed through another node: read again. */
     public void refresh(Collection<String> workers) {
+        Map<String, StoredOffer> stored;
+        try {
+            stored = store.open(workers);
+        } catch (SQLException e) {
+            LOG.debug("offers of {} worker(s) not read again: {}", workers.size(), e.getMessage());
+            return;
+        }
         for (String worker : workers) {
-            try {
-                Optional<StoredOffer> stored = store.open(worker);
-                Offer before = stored.isPresent() ? open.put(worker, of(stored.get())) : open.remove(worker);
-                if (!stored.map(this::of).equals(Optional.ofNullable(before))) {
-                    changeListener.accept(worker);
-                }
-            } catch (SQLException e) {
-                LOG.debug("offer of {} not read again: {}", worker, e.getMessage());
+            Optional<Offer> now = Optional.ofNullable(stored.get(worker)).map(this::of);
+            Offer before = now.isPresent() ? open.put(worker, now.get()) : open.remove(worker);
+            if (!now.equals(Optional.ofNullable(before))) {
+                changeListener.accept(worker);
             }
         }
     }

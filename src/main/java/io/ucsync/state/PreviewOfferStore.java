@@ -7,7 +7,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -22,6 +26,8 @@ public final class PreviewOfferStore {
     public record StoredOffer(String id, String sipUri, Instant expires, String status) {}
 
     private static final String OFFERED = "offered";
+    /** The most workers read with one query. */
+    private static final int READ_CHUNK = 500;
 
     private final DataSource connections;
     private final boolean postgres;
@@ -77,14 +83,28 @@ public final class PreviewOfferStore {
         return found.stream().findFirst();
     }
 
-    /** The worker's offer still offered (its expiry not checked), if any. */
-    public Optional<StoredOffer> open(String sipUri) throws SQLException {
-        return query(
-                        "SELECT id, sip_uri, expires_at, status FROM preview_offers WHERE sip_uri = ? AND status = '"
-                                + OFFERED + "'",
-                        sipUri)
-                .stream()
-                .findFirst();
+    /**
+     * These workers' offers still offered (expiries not checked), by worker: read {@value #READ_CHUNK} workers a query,
+     * since a change feed that resumes reads every worker's again.
+     */
+    public Map<String, StoredOffer> open(Collection<String> sipUris) throws SQLException {
+        Map<String, StoredOffer> open = new HashMap<>();
+        List<String> all = List.copyOf(sipUris);
+        try (Connection connection = connections.getConnection()) {
+            for (int from = 0; from < all.size(); from += READ_CHUNK) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + READ_CHUNK));
+                String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement query = connection.prepareStatement(
+                        "SELECT id, sip_uri, expires_at, status FROM preview_offers WHERE status = '" + OFFERED
+                                + "' AND sip_uri IN (" + marks + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        query.setString(i + 1, chunk.get(i));
+                    }
+                    read(query).forEach(offer -> open.put(offer.sipUri(), offer));
+                }
+            }
+        }
+        return open;
     }
 
     /** Every offer still offered (expiries not checked). */
@@ -94,20 +114,24 @@ public final class PreviewOfferStore {
     }
 
     private List<StoredOffer> query(String sql, String parameter) throws SQLException {
-        List<StoredOffer> offers = new ArrayList<>();
         try (Connection connection = connections.getConnection();
                 PreparedStatement query = connection.prepareStatement(sql)) {
             if (parameter != null) {
                 query.setString(1, parameter);
             }
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    offers.add(new StoredOffer(
-                            rows.getString(1),
-                            rows.getString(2),
-                            rows.getTimestamp(3).toInstant(),
-                            rows.getString(4)));
-                }
+            return read(query);
+        }
+    }
+
+    private static List<StoredOffer> read(PreparedStatement query) throws SQLException {
+        List<StoredOffer> offers = new ArrayList<>();
+        try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                offers.add(new StoredOffer(
+                        rows.getString(1),
+                        rows.getString(2),
+                        rows.getTimestamp(3).toInstant(),
+                        rows.getString(4)));
             }
         }
         return offers;
