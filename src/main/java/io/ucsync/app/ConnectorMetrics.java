@@ -138,7 +138,7 @@ final class ConnectorMetrics implements EngineMetrics {
 
     private static double pendingTimers(DurableTimers timers) {
         try {
-            return timers.pending().size();
+            return timers.pendingCount();
         } catch (SchedulerException e) {
             return Double.NaN;
         }

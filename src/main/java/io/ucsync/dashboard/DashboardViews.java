@@ -107,11 +107,8 @@ public final class DashboardViews {
         page.put("now", clock.instant().toString());
         page.put("worker", row(sipUri, view.apply(sipUri)));
         List<Map<String, Object>> pending = new ArrayList<>();
-        for (PendingTimer timer : timers.pending()) {
-            if (timer.workerKey().equals(sipUri)) {
-                pending.add(
-                        Map.of("kind", timer.kind(), "fireAt", timer.fireAt().toString()));
-            }
+        for (PendingTimer timer : timers.pendingOf(sipUri)) {
+            pending.add(Map.of("kind", timer.kind(), "fireAt", timer.fireAt().toString()));
         }
         page.put("timers", pending);
         return page;
@@ -145,7 +142,7 @@ public final class DashboardViews {
     /** Counts the timers waiting to fire, for the overview (Quartz reads its job store: not for every request). */
     void countTimers() {
         try {
-            timersPending = timers.pending().size();
+            timersPending = timers.pendingCount();
         } catch (SchedulerException e) {
             LOG.warn("the pending timers cannot be counted: {}", e.getMessage());
             timersPending = null;

@@ -23,6 +23,7 @@ import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.utils.ConnectionProvider;
@@ -154,20 +155,32 @@ public final class DurableTimers implements AutoCloseable {
         return scheduler;
     }
 
-    /** Every timer waiting to fire in the partitions this node owns. */
-    public List<PendingTimer> pending() throws SchedulerException {
-        List<PendingTimer> pending = new ArrayList<>();
+    /**
+     * How many timers wait to fire in the partitions this node owns (one that is firing now included): a query per
+     * partition and kind of timer, not per timer, since the dashboard and every metrics scrape count them.
+     */
+    public int pendingCount() throws SchedulerException {
+        int count = 0;
         for (Scheduler scheduler : running.values()) {
-            for (String kind : scheduler.getJobGroupNames()) {
-                for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(kind))) {
-                    for (Trigger trigger : scheduler.getTriggersOfJob(key)) {
-                        if (trigger.getNextFireTime() != null) {
-                            pending.add(new PendingTimer(
-                                    kind,
-                                    key.getName(),
-                                    trigger.getNextFireTime().toInstant()));
-                        }
-                    }
+            for (String kind : scheduler.getTriggerGroupNames()) {
+                count += scheduler
+                        .getTriggerKeys(GroupMatcher.triggerGroupEquals(kind))
+                        .size();
+            }
+        }
+        return count;
+    }
+
+    /** The worker's timers waiting to fire, if this node owns the worker's partition: a query per kind of timer. */
+    public List<PendingTimer> pendingOf(String workerKey) throws SchedulerException {
+        List<PendingTimer> pending = new ArrayList<>();
+        Scheduler scheduler = running.get(partitioning.of(workerKey));
+        if (scheduler != null) {
+            for (String kind : scheduler.getTriggerGroupNames()) {
+                Trigger trigger = scheduler.getTrigger(TriggerKey.triggerKey(workerKey, kind));
+                if (trigger != null && trigger.getNextFireTime() != null) {
+                    pending.add(new PendingTimer(
+                            kind, workerKey, trigger.getNextFireTime().toInstant()));
                 }
             }
         }

@@ -105,7 +105,7 @@ class StateDatabaseTest {
                         .as("the overdue one, at once")
                         .extracting(FiredTimer::workerKey)
                         .containsExactly("sip:kw01@ucsync.test");
-                assertThat(timers.pending())
+                assertThat(timers.pendingOf("sip:kw02@ucsync.test"))
                         .containsExactly(new PendingTimer(
                                 "preview-decline", "sip:kw02@ucsync.test", Instant.parse("2099-01-01T00:00:00Z")));
             }
