@@ -78,11 +78,12 @@ public record WorkerFacts(
      * publishes is our own publication coming back (the UC server aggregates it into what watchers see):
      * it is not the worker's choice, so it must not replace their presence nor turn into a NotReady.
      * The cost: a worker who manually picks the very presence ucsync publishes during a call is only
-     * seen once ucsync removes its publication. The same presence again (a refresh, a new subscription) is not
-     * a change: it does not end an external change.
+     * seen once ucsync removes its publication. The same presence again (a refresh, a new subscription, whenever it
+     * says it was published) is not a change: it does not end an external change, and there is nothing to save (a
+     * front end's restart tells every worker's presence again).
      */
     public WorkerFacts withPresenceFromUc(Presence presence) {
-        if (published != null && published.isShownBy(presence)) {
+        if (presence.sameAs(ownPresence) || (published != null && published.isShownBy(presence))) {
             return this;
         }
         return new WorkerFacts(
@@ -92,7 +93,7 @@ public record WorkerFacts(
                 calls,
                 reportedAgentState,
                 requested,
-                presence.sameAs(ownPresence) ? externalChange : null,
+                null,
                 published);
     }
 

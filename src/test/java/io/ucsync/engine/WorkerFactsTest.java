@@ -49,6 +49,23 @@ class WorkerFactsTest {
                 .isFalse();
     }
 
+    @Test
+    void the_same_presence_told_again_is_no_change_whenever_it_says_it_was_published() {
+        WorkerFacts revertedByUcsync =
+                before.withExternalChange(AgentState.READY, new WorkerFacts.ExternalChange(NOW.minusSeconds(5), true));
+        Presence toldAgain = new Presence(
+                "sip:kw01@ucsync.test", Availability.ONLINE, null, PresenceSource.USER, NOW.plusSeconds(90));
+
+        assertThat(revertedByUcsync.withPresenceFromUc(toldAgain))
+                .as("a new subscription's first NOTIFY: the facts as they were, the external change kept")
+                .isSameAs(revertedByUcsync);
+        assertThat(revertedByUcsync
+                        .withPresenceFromUc(presence(Availability.BUSY))
+                        .externalChange())
+                .as("a presence the worker changed ends the external change")
+                .isNull();
+    }
+
     private static Presence presence(Availability availability) {
         return new Presence("sip:kw01@ucsync.test", availability, null, PresenceSource.USER, NOW);
     }
