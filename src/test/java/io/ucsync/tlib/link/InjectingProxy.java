@@ -33,8 +33,13 @@ public final class InjectingProxy implements AutoCloseable {
         acceptor = new Thread(
                 () -> {
                     while (!server.isClosed()) {
+                        Socket client;
                         try {
-                            Socket client = server.accept();
+                            client = server.accept();
+                        } catch (IOException closed) {
+                            return;
+                        }
+                        try {
                             Socket upstream = new Socket(InetAddress.getLoopbackAddress(), serverPort);
                             sockets.add(client);
                             sockets.add(upstream);
@@ -43,8 +48,10 @@ public final class InjectingProxy implements AutoCloseable {
                             connections.incrementAndGet();
                             pump(client.getInputStream(), upstream.getOutputStream(), false, client, upstream);
                             pump(upstream.getInputStream(), toClient, true, client, upstream);
-                        } catch (IOException closed) {
-                            return;
+                        } catch (IOException refused) {
+                            // the server did not take this one (its backlog full after a storm of reconnects, say):
+                            // the client sees it closed and connects again, and the proxy goes on accepting
+                            closeQuietly(client);
                         }
                     }
                 },
