@@ -8,7 +8,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +25,6 @@ public final class PreviewOfferStore {
     public record StoredOffer(String id, String sipUri, Instant expires, String status) {}
 
     private static final String OFFERED = "offered";
-    /** The most workers read with one query. */
-    private static final int READ_CHUNK = 500;
 
     private final DataSource connections;
     private final boolean postgres;
@@ -84,25 +81,18 @@ public final class PreviewOfferStore {
     }
 
     /**
-     * These workers' offers still offered (expiries not checked), by worker: read {@value #READ_CHUNK} workers a query,
-     * since a change feed that resumes reads every worker's again.
+     * These workers' offers still offered (expiries not checked), by worker: read in chunks ({@link KeyChunks}), since a
+     * change feed that resumes reads every worker's again.
      */
     public Map<String, StoredOffer> open(Collection<String> sipUris) throws SQLException {
         Map<String, StoredOffer> open = new HashMap<>();
-        List<String> all = List.copyOf(sipUris);
         try (Connection connection = connections.getConnection()) {
-            for (int from = 0; from < all.size(); from += READ_CHUNK) {
-                List<String> chunk = all.subList(from, Math.min(all.size(), from + READ_CHUNK));
-                String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
-                try (PreparedStatement query = connection.prepareStatement(
-                        "SELECT id, sip_uri, expires_at, status FROM preview_offers WHERE status = '" + OFFERED
-                                + "' AND sip_uri IN (" + marks + ")")) {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        query.setString(i + 1, chunk.get(i));
-                    }
-                    read(query).forEach(offer -> open.put(offer.sipUri(), offer));
-                }
-            }
+            KeyChunks.read(
+                    connection,
+                    "SELECT id, sip_uri, expires_at, status FROM preview_offers WHERE status = '" + OFFERED
+                            + "' AND sip_uri",
+                    sipUris,
+                    rows -> read(rows).forEach(offer -> open.put(offer.sipUri(), offer)));
         }
         return open;
     }
@@ -119,20 +109,17 @@ public final class PreviewOfferStore {
             if (parameter != null) {
                 query.setString(1, parameter);
             }
-            return read(query);
+            try (ResultSet rows = query.executeQuery()) {
+                return read(rows);
+            }
         }
     }
 
-    private static List<StoredOffer> read(PreparedStatement query) throws SQLException {
+    private static List<StoredOffer> read(ResultSet rows) throws SQLException {
         List<StoredOffer> offers = new ArrayList<>();
-        try (ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-                offers.add(new StoredOffer(
-                        rows.getString(1),
-                        rows.getString(2),
-                        rows.getTimestamp(3).toInstant(),
-                        rows.getString(4)));
-            }
+        while (rows.next()) {
+            offers.add(new StoredOffer(
+                    rows.getString(1), rows.getString(2), rows.getTimestamp(3).toInstant(), rows.getString(4)));
         }
         return offers;
     }

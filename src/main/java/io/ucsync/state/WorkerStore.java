@@ -64,8 +64,6 @@ public final class WorkerStore implements AutoCloseable {
     static final long SAVE_SOON_MILLIS = 200;
     /** The most of those committed together. */
     private static final int MAX_SAVED_SOON_GROUP = 2048;
-    /** The most workers read with one query. */
-    private static final int LOAD_CHUNK = 500;
 
     private static final int AUDIT_CHANGE_LENGTH = 512;
     private static final int AUDIT_CAUSE_LENGTH = 1024;
@@ -175,21 +173,9 @@ public final class WorkerStore implements AutoCloseable {
     /** These workers' facts as last saved (a worker never saved has none). */
     public Map<String, WorkerFacts> load(Collection<String> sipUris) throws SQLException {
         Map<String, WorkerFacts> facts = new HashMap<>();
-        List<String> all = List.copyOf(sipUris);
         try (Connection connection = connections.getConnection()) {
-            for (int from = 0; from < all.size(); from += LOAD_CHUNK) {
-                List<String> chunk = all.subList(from, Math.min(all.size(), from + LOAD_CHUNK));
-                String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
-                try (PreparedStatement query =
-                        connection.prepareStatement("SELECT * FROM worker_facts WHERE sip_uri IN (" + marks + ")")) {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        query.setString(i + 1, chunk.get(i));
-                    }
-                    try (ResultSet rows = query.executeQuery()) {
-                        readFacts(rows, facts);
-                    }
-                }
-            }
+            KeyChunks.read(
+                    connection, "SELECT * FROM worker_facts WHERE sip_uri", sipUris, rows -> readFacts(rows, facts));
         }
         return facts;
     }
