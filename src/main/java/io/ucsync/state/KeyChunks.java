@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class KeyChunks {
 
-    static final int CHUNK = 500;
+    private static final int CHUNK = 500;
 
     /** What to do with each query's rows. */
     interface RowReader {
