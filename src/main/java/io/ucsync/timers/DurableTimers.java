@@ -157,16 +157,12 @@ public final class DurableTimers implements AutoCloseable {
 
     /**
      * How many timers wait to fire in the partitions this node owns (one that is firing now included): a query per
-     * partition and kind of timer, not per timer, since the dashboard and every metrics scrape count them.
+     * partition, not per timer, since the dashboard and every metrics scrape count them.
      */
     public int pendingCount() throws SchedulerException {
         int count = 0;
         for (Scheduler scheduler : running.values()) {
-            for (String kind : scheduler.getTriggerGroupNames()) {
-                count += scheduler
-                        .getTriggerKeys(GroupMatcher.triggerGroupEquals(kind))
-                        .size();
-            }
+            count += scheduler.getTriggerKeys(GroupMatcher.anyTriggerGroup()).size();
         }
         return count;
     }
