@@ -121,7 +121,6 @@ class ClusterBenchmark {
         }
     }
 
-    /** The node that owns partition 0 once both see each other, settled for a second. */
     /**
      * The node acting for the partition once both nodes are members and the same one has acted for it for 2 s: a node
      * started again may take its partition back first (it is the preferred owner), and a kill in the middle of that
