@@ -161,6 +161,8 @@ public final class WorkerRegistry implements AutoCloseable {
                     }
                     facts.put(sipUri, after);
                     changeListener.accept(sipUri);
+                } else if (!decided.actsOnNothing()) {
+                    store.confirmOwner(sipUri, fence);
                 }
                 result.complete(decided.result());
             } catch (NotOwnerException e) {

@@ -124,10 +124,11 @@ public final class WorkerStore implements AutoCloseable {
 
     private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
     /**
-     * Whether {@link #saveSoon} may keep facts for a moment; false in a cluster, where the other nodes show the worker
-     * as the store has it, and a partition's next owner loads it from there.
+     * Whether other nodes read the store: then {@link #saveSoon} keeps nothing for a moment (the other nodes show the
+     * worker as the store has it, and a partition's next owner loads it from there), and {@link #confirmOwner} asks
+     * the store.
      */
-    private final boolean savesSoon;
+    private final boolean clustered;
     /** The facts given to {@link #saveSoon} and not taken to be committed yet: the newest of each worker. */
     private final Map<String, SavedSoon> savedSoon = new ConcurrentHashMap<>();
     /**
@@ -154,7 +155,7 @@ public final class WorkerStore implements AutoCloseable {
     public WorkerStore(StateDatabase database, boolean clustered) {
         this.database = database;
         this.connections = database.dataSource();
-        this.savesSoon = !clustered;
+        this.clustered = clustered;
         writer.setDaemon(true);
         writer.start();
     }
@@ -280,11 +281,36 @@ public final class WorkerStore implements AutoCloseable {
      */
     public void saveSoon(String sipUri, WorkerFacts facts, AuditEntry audit, Fence fence) throws SQLException {
         Object[] row = factsRow(sipUri, facts);
-        if (!savesSoon || closed || !fitsColumns(row)) {
+        if (clustered || closed || !fitsColumns(row)) {
             write(sipUri, row, audit, fence); // refused at once if it does not fit, and then not applied
             return;
         }
         savedSoon.merge(sipUri, new SavedSoon(row, audit == null ? List.of() : List.of(audit), fence), SavedSoon::then);
+    }
+
+    /**
+     * In a cluster, checks that the worker's partition is still at the fence's epoch, for a decision that acts without
+     * changing any fact (a request asked again after its timeout, say): no write checks the fence for it, and a node
+     * running again after a pause would otherwise act for a partition another node took over meanwhile. A node alone
+     * owns its one partition for good: nothing to ask.
+     *
+     * @throws NotOwnerException when another node has taken the worker's partition over since
+     */
+    public void confirmOwner(String sipUri, Fence fence) throws SQLException {
+        if (!clustered) {
+            return;
+        }
+        try (Connection connection = connections.getConnection();
+                PreparedStatement query =
+                        connection.prepareStatement("SELECT epoch FROM partition_epochs WHERE partition_no = ?")) {
+            query.setInt(1, fence.partition());
+            try (ResultSet rows = query.executeQuery()) {
+                if (!rows.next() || rows.getLong(1) != fence.epoch()) {
+                    throw new NotOwnerException(sipUri + ": not acted on: partition " + fence.partition()
+                            + " was taken over by another node since epoch " + fence.epoch());
+                }
+            }
+        }
     }
 
     /** Whether writes are waiting for the database to be reachable again. */

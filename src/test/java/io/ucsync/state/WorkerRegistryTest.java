@@ -218,6 +218,38 @@ class WorkerRegistryTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void in_a_cluster_a_decision_that_acts_without_changing_facts_is_refused_once_another_node_took_over(Kind kind)
+            throws Exception {
+        String uri = "sip:kw01@ucsync.test";
+        try (StateDatabase database = open(kind);
+                WorkerStore clustered = new WorkerStore(database, true)) {
+            WorkerRegistry registry = new WorkerRegistry(clustered, TestStores.ownEverything(database), 2, CLOCK);
+            registry.start(TestStores.plainThreads());
+            registry.decide(uri, "a request asked again", f -> new WorkerRegistry.Decision<>(f, "sent"))
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+
+            new PartitionEpochs(database, Clock.systemUTC()).raise(0, "another node");
+            CompletableFuture<String> stale = registry.decide(
+                            uri, "a request asked again", f -> new WorkerRegistry.Decision<>(f, "sent"))
+                    .toCompletableFuture();
+            assertThatThrownBy(() -> stale.get(5, TimeUnit.SECONDS))
+                    .as("a node that ran on after a pause does not act for the partition taken over")
+                    .hasCauseInstanceOf(NotOwnerException.class);
+            assertThat(registry.decide(
+                                    uri,
+                                    "a presence told again",
+                                    f -> new WorkerRegistry.Decision<>(f, "nothing").actingOnNothing())
+                            .toCompletableFuture()
+                            .get(5, TimeUnit.SECONDS))
+                    .as("a decision that acts on nothing asks nothing")
+                    .isEqualTo("nothing");
+            registry.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void retold_facts_the_database_would_refuse_are_refused_before_the_change_completes(Kind kind) throws Exception {
         String uri = "sip:kw01@ucsync.test";
         Presence tooLong = new Presence(uri, Availability.AWAY, "x".repeat(65), PresenceSource.USER, CLOCK.instant());
