@@ -158,7 +158,14 @@ public final class UcsyncModule implements AutoCloseable {
                 cluster == null ? null : cluster.nodeId(),
                 fired -> template.sendBody(TIMERS, fired));
         this.maps = maps;
-        this.engine = new SyncEngine(roster, maps, settings.engineOptions(), registry, timers, clock);
+        this.engine = new SyncEngine(
+                roster,
+                maps,
+                settings.engineOptions(),
+                registry,
+                timers,
+                clock,
+                cluster == null ? null : cluster.requestSendLimit());
         this.workerViews = new WorkerViews(engine::roster, maps, settings.engineOptions(), registry, clock);
         this.offers = new PreviewOffers(new PreviewOfferStore(database), clock, engine::isRostered);
         this.views = new KwViews(workerViews, offers, ownership, clock);

@@ -26,6 +26,17 @@ public record ClusterOptions(
         return sessionTimeout.dividedBy(2);
     }
 
+    /**
+     * How long after saving the decision of a T-Server request this node may still send it: a third of the session
+     * timeout. The save confirmed that the node held the worker's partition, and it can only lose it once its ZooKeeper
+     * session ended, at the earliest a third of the timeout after the node last heard from ZooKeeper (the client counts
+     * itself connected for two thirds of it, and the node acts only while connected); a request held up longer (the
+     * node paused, a long GC) is not sent but decided again, under the partition's fence.
+     */
+    public Duration requestSendLimit() {
+        return sessionTimeout.dividedBy(3);
+    }
+
     /** The cluster service that elects each partition's owner. */
     public enum Service {
         ZOOKEEPER,

@@ -48,7 +48,8 @@ final class AgentRequests {
                     .addressInfoType(AddressInfoType.AgentStatus);
             target = null;
         }
-        return new TServerRequest(worker.sipUri(), worker.tserver(), request, target, cause, reason, System.nanoTime());
+        return new TServerRequest(
+                worker.sipUri(), worker.tserver(), request, target, cause, reason, System.nanoTime(), null);
     }
 
     /** The agent state an agent event or EventAddressInfo reports, or null when the message reports none. */

@@ -16,6 +16,9 @@ public interface EngineMetrics {
     /** Its direct response came back this long after the decision. */
     default void requestAnswered(String tserver, String requestName, Duration sinceDecided) {}
 
-    /** It failed: {@code reason} is the EventError code, {@code timeout}, {@code link-down} or {@code error}. */
+    /**
+     * It failed: {@code reason} is the EventError code, {@code timeout}, {@code link-down}, {@code expired} (not sent:
+     * past its send-by time) or {@code error}.
+     */
     default void requestFailed(String tserver, String requestName, String reason) {}
 }

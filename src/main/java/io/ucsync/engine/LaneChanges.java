@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,15 +26,36 @@ final class LaneChanges {
     private static final long LANE_TIMEOUT_SECONDS = 30;
 
     private final WorkerRegistry registry;
+    private final Duration requestSendLimit;
 
-    LaneChanges(WorkerRegistry registry) {
+    /** @param requestSendLimit how long a request may still be sent after its decision was saved; null: no limit */
+    LaneChanges(WorkerRegistry registry, Duration requestSendLimit) {
         this.registry = registry;
+        this.requestSendLimit = requestSendLimit;
     }
 
     /** The commands of one change on the worker's lane. */
     List<Command> decide(String sipUri, String cause, Function<WorkerFacts, Decision<List<Command>>> decision) {
-        return joinOwned(registry.decide(sipUri, cause, current -> marked(decision.apply(current)))
-                .toCompletableFuture());
+        return joinOwned(saved(sipUri, cause, decision));
+    }
+
+    /**
+     * The commands of a decision on the worker's lane, once it is saved. With a send limit each request carries its
+     * send-by time, counted from the moment the save confirmed this node's hold on the worker (on the lane, before the
+     * stage completes): only a pause after that moment can make it stale.
+     */
+    private CompletableFuture<List<Command>> saved(
+            String sipUri, String cause, Function<WorkerFacts, Decision<List<Command>>> decision) {
+        CompletionStage<List<Command>> saved =
+                registry.decide(sipUri, cause, current -> marked(decision.apply(current)));
+        return (requestSendLimit == null ? saved : saved.thenApply(this::sendableFromNow)).toCompletableFuture();
+    }
+
+    private List<Command> sendableFromNow(List<Command> commands) {
+        long sendBy = System.nanoTime() + requestSendLimit.toNanos();
+        return commands.stream()
+                .map(command -> command instanceof TServerRequest request ? request.sendableUntil(sendBy) : command)
+                .toList();
     }
 
     /** A decision without commands acts on nothing: the registry may then save retold facts a moment later. */
@@ -48,8 +70,7 @@ final class LaneChanges {
             BiFunction<RosterEntry, WorkerFacts, Decision<List<Command>>> decision) {
         List<CompletableFuture<List<Command>>> perWorker = new ArrayList<>();
         for (RosterEntry worker : workers) {
-            perWorker.add(registry.decide(worker.sipUri(), cause, current -> marked(decision.apply(worker, current)))
-                    .toCompletableFuture());
+            perWorker.add(saved(worker.sipUri(), cause, current -> decision.apply(worker, current)));
         }
         List<Command> commands = new ArrayList<>();
         for (CompletableFuture<List<Command>> worker : perWorker) {

@@ -16,6 +16,7 @@ import io.ucsync.state.WorkerRegistry.Decision;
 import io.ucsync.timers.DurableTimers;
 import io.ucsync.timers.FiredTimer;
 import io.ucsync.tlib.link.LinkDownException;
+import io.ucsync.tlib.link.RequestExpiredException;
 import io.ucsync.tlib.link.TServerErrorException;
 import io.ucsync.tlib.link.TServerTimeoutException;
 import io.ucsync.tlib.protocol.ErrorCode;
@@ -64,20 +65,27 @@ public final class SyncEngine {
 
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
 
+    /**
+     * @param requestSendLimit how long after its decision was saved a request may still be sent, or null for no
+     *                         limit: in a cluster a decision is only as good as the node's hold on the worker's
+     *                         partition, which may lapse while the node is paused
+     *                         ({@link io.ucsync.cluster.ClusterOptions#requestSendLimit})
+     */
     public SyncEngine(
             Roster roster,
             PresenceMaps maps,
             EngineOptions options,
             WorkerRegistry registry,
             DurableTimers timers,
-            Clock clock) {
+            Clock clock,
+            Duration requestSendLimit) {
         this.roster = roster;
         this.maps = maps;
         this.options = options;
         this.registry = registry;
         this.timers = timers;
         this.clock = clock;
-        this.lanes = new LaneChanges(registry);
+        this.lanes = new LaneChanges(registry, requestSendLimit);
         this.externalChangeRules = new ExternalChangeRules(maps, options, clock);
     }
 
@@ -198,6 +206,19 @@ public final class SyncEngine {
                 Decision<List<Command>> decision = switchLinkBackSince && outstanding.unanswered(request.sipUri()) == 0
                         ? reconcile(worker.get(), notCarriedOut, request.cause())
                         : new Decision<>(notCarriedOut, List.of());
+                return decision.withAuditNote(note);
+            });
+        }
+        if (error instanceof RequestExpiredException) {
+            // nothing was sent: decided again now, under the worker's fence, so that a node that lost the worker
+            // while it was paused is refused, and one that still holds it sends what is still needed
+            LOG.warn("{}: {}", request.sipUri(), error.getMessage());
+            String note = request.request().name() + " for " + request.cause() + " not sent: " + error.getMessage();
+            return lanes.decide(request.sipUri(), "request not sent in time", facts -> {
+                outstanding.answered(request.sipUri(), null);
+                Decision<List<Command>> decision = outstanding.unanswered(request.sipUri()) == 0
+                        ? reconcile(worker.get(), facts, request.cause())
+                        : new Decision<>(facts, List.of());
                 return decision.withAuditNote(note);
             });
         }
@@ -438,6 +459,9 @@ public final class SyncEngine {
         }
         if (error instanceof TServerTimeoutException) {
             return "timeout";
+        }
+        if (error instanceof RequestExpiredException) {
+            return "expired";
         }
         return error instanceof LinkDownException ? "link-down" : "error";
     }

@@ -14,6 +14,9 @@ import io.ucsync.tlib.protocol.TlibMessage;
  * @param reason  why the desired state was what it was (for a presence, the map's rule), or null when that was not
  *                the question (a query after a failed request)
  * @param decidedAtNanos {@link System#nanoTime()} when it was decided, for the latency metric
+ * @param sendBy  the {@link System#nanoTime()} after which it must not be sent any more, or null for no limit (the
+ *                routes pass it to the link as {@code TlibSendBy}): a cluster node's hold on the worker may have lapsed
+ *                by then ({@link #sendableUntil})
  */
 public record TServerRequest(
         String sipUri,
@@ -22,12 +25,18 @@ public record TServerRequest(
         AgentState target,
         String cause,
         String reason,
-        long decidedAtNanos)
+        long decidedAtNanos,
+        Long sendBy)
         implements Command {
 
     @Override
     public String destination() {
         return TSERVER;
+    }
+
+    /** The same request, to be sent by that {@link System#nanoTime()} or not at all. */
+    public TServerRequest sendableUntil(long sendBy) {
+        return new TServerRequest(sipUri, tserver, request, target, cause, reason, decidedAtNanos, sendBy);
     }
 
     /**

@@ -2,7 +2,10 @@ package io.ucsync.tlib;
 
 import org.apache.camel.spi.Metadata;
 
-/** Exchange headers of the {@code tlib} component, set from the message the link received. */
+/**
+ * Exchange headers of the {@code tlib} component: set from the message the link received, and {@link #SEND_BY} read
+ * by the producer.
+ */
 public final class TlibConstants {
 
     @Metadata(description = "The T-Server link's name (the endpoint path).", javaType = "String")
@@ -32,6 +35,15 @@ public final class TlibConstants {
                     + " to the backup), which may have missed what happened on the old one.",
             javaType = "boolean")
     public static final String NEW_SERVER = "TlibNewServer";
+
+    @Metadata(
+            label = "producer",
+            description = "A System.nanoTime() of this JVM after which the request is no longer sent: it fails with"
+                    + " RequestExpiredException instead (nothing reaches the T-Server). For a sender whose right to"
+                    + " act may lapse while the request waits, as a cluster node's hold on a worker does while the"
+                    + " node is paused. Absent or null: no limit.",
+            javaType = "Long")
+    public static final String SEND_BY = "TlibSendBy";
 
     private TlibConstants() {}
 }

@@ -9,8 +9,8 @@ import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
  * Sends the request in the body over the link and replaces the body with the direct response event. EventError,
- * a timeout or a lost link set a {@link io.ucsync.tlib.link.TServerLinkException} on the exchange (error code and
- * text in the message); the request is never re-sent.
+ * a timeout, a lost link or a passed {@link TlibConstants#SEND_BY} set a {@link io.ucsync.tlib.link.TServerLinkException}
+ * on the exchange (error code and text in the message); the request is never re-sent.
  */
 public class TlibProducer extends DefaultAsyncProducer {
 
@@ -31,7 +31,7 @@ public class TlibProducer extends DefaultAsyncProducer {
         try {
             DnLanes replies = endpoint.getComponent().replyLanes();
             endpoint.getLink()
-                    .request(request)
+                    .request(request, exchange.getMessage().getHeader(TlibConstants.SEND_BY, Long.class))
                     .whenComplete((response, error) -> replies.execute(request.getThisDN(), () -> {
                         if (error != null) {
                             exchange.setException(Completions.failureOf(error));

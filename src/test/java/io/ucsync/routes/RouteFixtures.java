@@ -19,7 +19,7 @@ final class RouteFixtures {
         TlibMessage request =
                 TlibMessage.create(MessageType.RequestAgentReady).thisDN("5001").agentWorkMode(AgentWorkMode.ManualIn);
         return new TServerRequest(
-                sipUri, tserver, request, AgentState.READY, "presence Available", null, System.nanoTime());
+                sipUri, tserver, request, AgentState.READY, "presence Available", null, System.nanoTime(), null);
     }
 
     /** The on-call presence of the worker, on that UC pool. */

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.ucsync.lab.tserver.JournalEntry;
 import io.ucsync.lab.tserver.TServerEmulator;
 import io.ucsync.lab.tserver.TServerEmulatorConfig;
 import io.ucsync.tlib.link.LinkState;
+import io.ucsync.tlib.link.RequestExpiredException;
 import io.ucsync.tlib.link.TServerErrorException;
 import io.ucsync.tlib.protocol.AddressInfoType;
 import io.ucsync.tlib.protocol.AgentWorkMode;
@@ -163,6 +165,47 @@ class TlibComponentTest {
                         error -> assertThat(error.getErrorCode()).isEqualTo(1707))
                 .hasMessageContaining("RequestAgentReady on DN 5002")
                 .hasMessageContaining("AgentNotLoggedIn");
+    }
+
+    @Test
+    void aRequestPastItsSendByTimeFailsAndNeverReachesTheTServerWhileOneWithinItIsSent() throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:login").routeId("login").to(uri());
+            }
+        });
+        camel.start();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> component().link("main").state() == LinkState.UP);
+        ProducerTemplate template = camel.createProducerTemplate();
+
+        long passed = System.nanoTime() - Duration.ofMillis(1).toNanos();
+        assertThatThrownBy(() ->
+                        template.requestBodyAndHeader("direct:login", login("5001"), TlibConstants.SEND_BY, passed))
+                .isInstanceOf(CamelExecutionException.class)
+                .cause()
+                .isInstanceOf(RequestExpiredException.class)
+                .hasMessageContaining("RequestAgentLogin on DN 5001 not sent");
+        long ahead = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        TlibMessage answer = template.requestBodyAndHeader(
+                "direct:login", login("5002"), TlibConstants.SEND_BY, ahead, TlibMessage.class);
+
+        assertThat(answer.type()).isEqualTo(MessageType.EventAgentLogin);
+        assertThat(emulator.journal())
+                .filteredOn(entry -> entry.request().equals("RequestAgentLogin"))
+                .as("the T-Server saw only the login sent in time")
+                .extracting(JournalEntry::dn)
+                .containsExactly("5002");
+    }
+
+    private static TlibMessage login(String dn) {
+        return TlibMessage.create(MessageType.RequestAgentLogin)
+                .thisDN(dn)
+                .agentId("agent" + dn)
+                .password("")
+                .agentWorkMode(AgentWorkMode.ManualIn)
+                .reasonCode(null);
     }
 
     @Test

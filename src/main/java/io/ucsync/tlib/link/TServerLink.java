@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.ucsync.tlib.protocol.MessageType;
 import io.ucsync.tlib.protocol.TlibMessage;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -129,6 +130,18 @@ public final class TServerLink implements AutoCloseable {
      *         {@link TServerTimeoutException} or {@link LinkDownException}
      */
     public CompletableFuture<TlibMessage> request(TlibMessage request) {
+        return request(request, null);
+    }
+
+    /**
+     * Like {@link #request(TlibMessage)}, for a sender whose right to send may lapse while the request waits (a
+     * cluster node paused after deciding it): the link writes it only while {@link System#nanoTime()} has not passed
+     * {@code sendBy}, checked on the link's loop just before the write, and else completes with
+     * {@link RequestExpiredException}.
+     *
+     * @param sendBy a {@link System#nanoTime()} of this JVM, or null for no limit
+     */
+    public CompletableFuture<TlibMessage> request(TlibMessage request, Long sendBy) {
         if (request.type() == null || !request.type().isRequest()) {
             throw new IllegalArgumentException("not a T-Library request: " + request.name());
         }
@@ -136,7 +149,7 @@ public final class TServerLink implements AutoCloseable {
             throw new IllegalArgumentException("the link registers itself as a client; send requests on DNs");
         }
         CompletableFuture<TlibMessage> result = new CompletableFuture<>();
-        loop.execute(() -> submit(request, result));
+        loop.execute(() -> submit(request, sendBy, result));
         return result;
     }
 
@@ -195,11 +208,16 @@ public final class TServerLink implements AutoCloseable {
         return result;
     }
 
-    private void submit(TlibMessage request, CompletableFuture<TlibMessage> result) {
+    private void submit(TlibMessage request, Long sendBy, CompletableFuture<TlibMessage> result) {
         if (state != LinkState.UP && state != LinkState.RESYNCING) {
             result.completeExceptionally(
                     new LinkDownException("T-Server link '" + name + "' is " + state + "; " + request.type()
                             + (request.getThisDN() == null ? "" : " on DN " + request.getThisDN()) + " not sent"));
+            return;
+        }
+        long late = sendBy == null ? 0 : System.nanoTime() - sendBy;
+        if (late > 0) {
+            result.completeExceptionally(new RequestExpiredException(name, request, Duration.ofNanos(late)));
             return;
         }
         String dn = request.getThisDN();
@@ -213,7 +231,7 @@ public final class TServerLink implements AutoCloseable {
                 if (error != null) {
                     result.completeExceptionally(error);
                 } else {
-                    submit(request, result);
+                    submit(request, sendBy, result);
                 }
             });
         } else {
