@@ -47,8 +47,6 @@ public final class ClusterNode implements PartitionOwnership {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     static final long TICK_MILLIS = 100;
     private static final long MEMBERS_EVERY_MILLIS = 500;
-    /** How long a node handing a partition over waits for the answers to what it sent for it. */
-    private static final Duration HAND_OVER_WAIT = Duration.ofSeconds(2);
     /** How long a node stepping back waits for Curator to let go before it queues again. */
     private static final Duration LET_GO_WAIT = Duration.ofSeconds(5);
     /** The ZooKeeper path under which each partition's election lives (a chroot in the connect string separates clusters). */
@@ -280,13 +278,16 @@ public final class ClusterNode implements PartitionOwnership {
     }
 
     /**
-     * Gives a partition to the node that should own it: stops taking changes for it, waits briefly for the answers to
-     * what was sent, ends its work, and steps back in its election, which makes the next node in line its leader.
+     * Gives a partition to the node that should own it: stops taking changes for it, waits for the answers to what
+     * was sent (at most {@link ClusterOptions#requestSendLimit}), ends its work, and steps back in its election, which
+     * makes the next node in line its leader.
      */
     private void handOver(int partition, String to) {
         if (holding.get(partition) == 1) {
             acting.set(partition, null);
-            long deadline = System.nanoTime() + HAND_OVER_WAIT.toNanos();
+            // no longer than a request decided before may still be sent: past it none can reach the T-Server after
+            // the next owner's first
+            long deadline = System.nanoTime() + options.requestSendLimit().toNanos();
             while (started[partition] && work.awaitingAnswers(partition) && System.nanoTime() - deadline < 0) {
                 pause(10);
             }
