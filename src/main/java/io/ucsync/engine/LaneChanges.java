@@ -41,8 +41,8 @@ final class LaneChanges {
 
     /**
      * The commands of a decision on the worker's lane, once it is saved. With a send limit each request carries its
-     * send-by time, counted from the moment the save confirmed this node's hold on the worker (on the lane, before the
-     * stage completes): only a pause after that moment can make it stale.
+     * send-by time, counted from the moment the save confirmed this node's hold on the worker (on the lane as the save
+     * completes, or here at once when the lane was quicker than this call): only a pause after that can make it stale.
      */
     private CompletableFuture<List<Command>> saved(
             String sipUri, String cause, Function<WorkerFacts, Decision<List<Command>>> decision) {

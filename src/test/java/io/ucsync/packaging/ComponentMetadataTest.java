@@ -51,7 +51,13 @@ class ComponentMetadataTest {
             assertThat(secretOptions(descriptor)).containsExactly("keyStorePassword", "trustStorePassword");
             assertThat(options(descriptor, "headers").keySet())
                     .containsExactlyInAnyOrder(
-                            "TlibLink", "TlibMessageType", "TlibThisDN", "TlibAgentID", "TlibResync", "TlibNewServer");
+                            "TlibLink",
+                            "TlibMessageType",
+                            "TlibThisDN",
+                            "TlibAgentID",
+                            "TlibResync",
+                            "TlibNewServer",
+                            "TlibSendBy");
         }
     }
 
