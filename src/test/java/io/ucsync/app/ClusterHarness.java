@@ -57,8 +57,11 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 final class ClusterHarness implements AutoCloseable {
 
-    /** How the T-Server names a node's connection: the ApplicationName the nodes register with (the default), then "@". */
-    private static final String NODE_CLIENT = "ucsync@";
+    /**
+     * How the T-Server names a node's connection: the ApplicationName the node registers with (this prefix and its
+     * number, as each node's configuration sets it), then "@" and the connection's address.
+     */
+    private static final String NODE_CLIENT = "ucsync-node-";
 
     private static final Pattern TOOK_OVER = Pattern.compile("took partition (\\d+) over");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -143,6 +146,7 @@ final class ClusterHarness implements AutoCloseable {
                     "ucsync.uc.user=sip:ucsync-" + node.id + "@ucsync.test",
                     "ucsync.tservers=main",
                     "ucsync.tserver.main.endpoints=127.0.0.1:" + tserver.port(),
+                    "ucsync.tserver.main.application-name=ucsync-" + node.id,
                     "ucsync.roster=" + home.resolve("config/roster.csv"),
                     "ucsync.presence-map=" + home.resolve(UcsyncHarness.MAP),
                     "ucsync.routes=" + home.resolve("routes"),
@@ -430,22 +434,23 @@ final class ClusterHarness implements AutoCloseable {
 
     /**
      * Never two owners of one partition: in the journal of each T-Server the nodes used (the ones killed as well), the
-     * agent requests on a partition's DNs come from one node's connection at a time, so that they change hands no more
-     * often than the nodes' logs say the partition was taken over (two owners at once would interleave their
-     * requests). Requests of other T-Server clients (an agent desktop) do not count.
+     * agent requests on a partition's DNs come from one node at a time, so that they change hands no more often than
+     * the nodes' logs say the partition was taken over (two owners at once would interleave their requests). A node's
+     * link reconnecting is the same node; requests of other T-Server clients (an agent desktop) do not count.
      */
     void assertOneOwnerAtATime(int partitions, List<List<JournalEntry>> journals) throws IOException {
         Partitioning partitioning = new Partitioning(partitions);
         Map<Integer, Integer> handsChanged = new TreeMap<>();
         int nodeRequests = 0;
         for (List<JournalEntry> journal : journals) {
-            Map<Integer, String> lastClient = new HashMap<>();
+            Map<Integer, String> lastNode = new HashMap<>();
             for (JournalEntry entry : journal) {
                 if (entry.request().startsWith("RequestAgent") && entry.client().startsWith(NODE_CLIENT)) {
                     nodeRequests++;
                     int partition = partitioning.of(worker(Integer.parseInt(entry.dn()) - 50000));
-                    String before = lastClient.put(partition, entry.client());
-                    if (before != null && !before.equals(entry.client())) {
+                    String node = entry.client().substring(0, entry.client().indexOf('@'));
+                    String before = lastNode.put(partition, node);
+                    if (before != null && !before.equals(node)) {
                         handsChanged.merge(partition, 1, Integer::sum);
                     }
                 }
