@@ -143,15 +143,7 @@ class TlibComponentTest {
 
     @Test
     void anEventErrorFailsTheExchangeWithItsCodeAndText() throws Exception {
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:ready").routeId("ready").to(uri());
-            }
-        });
-        camel.start();
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> component().link("main").state() == LinkState.UP);
+        startSending("direct:ready");
 
         assertThatThrownBy(() -> camel.createProducerTemplate()
                         .requestBody(
@@ -169,15 +161,7 @@ class TlibComponentTest {
 
     @Test
     void aRequestPastItsSendByTimeFailsAndNeverReachesTheTServerWhileOneWithinItIsSent() throws Exception {
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:login").routeId("login").to(uri());
-            }
-        });
-        camel.start();
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> component().link("main").state() == LinkState.UP);
+        startSending("direct:login");
         ProducerTemplate template = camel.createProducerTemplate();
 
         long passed = System.nanoTime() - Duration.ofMillis(1).toNanos();
@@ -197,6 +181,19 @@ class TlibComponentTest {
                 .as("the T-Server saw only the login sent in time")
                 .extracting(JournalEntry::dn)
                 .containsExactly("5002");
+    }
+
+    /** Starts Camel with a route from {@code from} to the emulator's link, and waits until the link is up. */
+    private void startSending(String from) throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(from).to(uri());
+            }
+        });
+        camel.start();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> component().link("main").state() == LinkState.UP);
     }
 
     private static TlibMessage login(String dn) {
