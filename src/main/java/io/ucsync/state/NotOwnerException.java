@@ -9,4 +9,10 @@ public final class NotOwnerException extends RuntimeException {
     public NotOwnerException(String message) {
         super(message, null, false, false);
     }
+
+    /** The store found the worker's partition past the fence's epoch: {@code what} did not happen. */
+    static NotOwnerException takenOver(String sipUri, String what, Fence fence) {
+        return new NotOwnerException(sipUri + ": " + what + ": partition " + fence.partition()
+                + " was taken over by another node since epoch " + fence.epoch());
+    }
 }

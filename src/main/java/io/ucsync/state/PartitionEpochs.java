@@ -69,12 +69,16 @@ public final class PartitionEpochs {
                 }
             }
         }
+        return epochOf(connection, partition);
+    }
+
+    /** The partition's epoch now, or 0 when no node ever took it over (the first owner's is 1). */
+    static long epochOf(Connection connection, int partition) throws SQLException {
         try (PreparedStatement read =
                 connection.prepareStatement("SELECT epoch FROM partition_epochs WHERE partition_no = ?")) {
             read.setInt(1, partition);
             try (ResultSet rows = read.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
+                return rows.next() ? rows.getLong(1) : 0;
             }
         }
     }

@@ -300,15 +300,9 @@ public final class WorkerStore implements AutoCloseable {
         if (!clustered) {
             return;
         }
-        try (Connection connection = connections.getConnection();
-                PreparedStatement query =
-                        connection.prepareStatement("SELECT epoch FROM partition_epochs WHERE partition_no = ?")) {
-            query.setInt(1, fence.partition());
-            try (ResultSet rows = query.executeQuery()) {
-                if (!rows.next() || rows.getLong(1) != fence.epoch()) {
-                    throw new NotOwnerException(sipUri + ": not acted on: partition " + fence.partition()
-                            + " was taken over by another node since epoch " + fence.epoch());
-                }
+        try (Connection connection = connections.getConnection()) {
+            if (PartitionEpochs.epochOf(connection, fence.partition()) != fence.epoch()) {
+                throw NotOwnerException.takenOver(sipUri, "not acted on", fence);
             }
         }
     }
@@ -402,9 +396,8 @@ public final class WorkerStore implements AutoCloseable {
                 for (Write write : group) {
                     if (stale.contains(write.fence())) {
                         write.done()
-                                .completeExceptionally(new NotOwnerException(write.sipUri() + ": not saved: partition "
-                                        + write.fence().partition() + " was taken over by another node since epoch "
-                                        + write.fence().epoch()));
+                                .completeExceptionally(
+                                        NotOwnerException.takenOver(write.sipUri(), "not saved", write.fence()));
                     } else {
                         write.done().complete(null);
                     }
