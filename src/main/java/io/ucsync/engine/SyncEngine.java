@@ -185,13 +185,17 @@ public final class SyncEngine {
         }
         metrics.requestFailed(request.tserver(), request.request().name(), failureReason(error));
         boolean noSwitchLink = error instanceof TServerErrorException refusal && refusal.getError() == ErrorCode.NoLink;
-        if (error instanceof LinkDownException || noSwitchLink) {
-            // the next resync, or EventLinkConnected, brings a reconcile of every worker
-            LOG.info(
-                    "{}: {} not carried out: {}",
-                    request.sipUri(),
-                    request.request().name(),
-                    error.getMessage());
+        boolean expired = error instanceof RequestExpiredException;
+        if (error instanceof LinkDownException || noSwitchLink || expired) {
+            // nothing of it was carried out. With the link down, the next resync, or EventLinkConnected, brings a
+            // reconcile of every worker. Not sent in time, it is decided again now, under the worker's fence: a node
+            // that lost the worker while it was paused is refused, one that still holds it sends what is still needed
+            String logged = "{}: {} not carried out: {}";
+            if (expired) {
+                LOG.warn(logged, request.sipUri(), request.request().name(), error.getMessage());
+            } else {
+                LOG.info(logged, request.sipUri(), request.request().name(), error.getMessage());
+            }
             // the switch link may be up again already: its EventLinkConnected can overtake this refusal (they come on
             // two paths), and its reconcile then saw this request still on its way and planned nothing
             boolean switchLinkBackSince = noSwitchLink
@@ -200,25 +204,13 @@ public final class SyncEngine {
                             > 0;
             String note =
                     request.request().name() + " for " + request.cause() + " not carried out: " + error.getMessage();
-            return lanes.decide(request.sipUri(), "link down", facts -> {
+            return lanes.decide(request.sipUri(), expired ? "request not sent in time" : "link down", facts -> {
                 outstanding.answered(request.sipUri(), null);
                 WorkerFacts notCarriedOut = noSwitchLink ? facts.withRequestRefused(request.target()) : facts;
-                Decision<List<Command>> decision = switchLinkBackSince && outstanding.unanswered(request.sipUri()) == 0
-                        ? reconcile(worker.get(), notCarriedOut, request.cause())
-                        : new Decision<>(notCarriedOut, List.of());
-                return decision.withAuditNote(note);
-            });
-        }
-        if (error instanceof RequestExpiredException) {
-            // nothing was sent: decided again now, under the worker's fence, so that a node that lost the worker
-            // while it was paused is refused, and one that still holds it sends what is still needed
-            LOG.warn("{}: {}", request.sipUri(), error.getMessage());
-            String note = request.request().name() + " for " + request.cause() + " not sent: " + error.getMessage();
-            return lanes.decide(request.sipUri(), "request not sent in time", facts -> {
-                outstanding.answered(request.sipUri(), null);
-                Decision<List<Command>> decision = outstanding.unanswered(request.sipUri()) == 0
-                        ? reconcile(worker.get(), facts, request.cause())
-                        : new Decision<>(facts, List.of());
+                Decision<List<Command>> decision =
+                        (expired || switchLinkBackSince) && outstanding.unanswered(request.sipUri()) == 0
+                                ? reconcile(worker.get(), notCarriedOut, request.cause())
+                                : new Decision<>(notCarriedOut, List.of());
                 return decision.withAuditNote(note);
             });
         }
