@@ -55,8 +55,7 @@ class RequestSendLimitTest {
                         StateDatabase.open("jdbc:h2:file:" + dir.resolve("ucsync") + ";WRITE_DELAY=0", "sa", "");
                 WorkerStore clustered = new WorkerStore(database, true);
                 DurableTimers timers = new DurableTimers(database, Partitioning.SINGLE, null, fired -> {})) {
-            WorkerRegistry registry = new WorkerRegistry(clustered, TestStores.ownEverything(database), 2, clock);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(clustered, database, 2, clock);
             SyncEngine engine = new SyncEngine(
                     roster,
                     PresenceMaps.load(Path.of("config/presence-map.txt"), roster),

@@ -65,8 +65,7 @@ class StateDatabaseTest {
             assertThat(history(database))
                     .as("baselined at 0, then every migration")
                     .containsExactly("0 BASELINE", "1 SQL", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "6 SQL", "7 SQL");
-            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(store, database, 2, CLOCK);
             WorkerFacts kw01 = registry.facts("sip:kw01@ucsync.test");
             assertThat(kw01.ownPresence())
                     .isEqualTo(new Presence(

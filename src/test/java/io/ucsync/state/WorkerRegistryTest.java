@@ -56,8 +56,7 @@ class WorkerRegistryTest {
         AgentState busy = AgentState.notReady(AgentWorkMode.AuxWork, "Busy");
         try (StateDatabase database = open(kind);
                 WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(store, database, 2, CLOCK);
             registry.update(
                             "sip:kw01@ucsync.test",
                             f -> f.withPresenceFromUc(away)
@@ -87,8 +86,7 @@ class WorkerRegistryTest {
         }
         try (StateDatabase database = open(kind);
                 WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(store, database, 2, CLOCK);
             WorkerFacts facts = registry.facts("sip:kw01@ucsync.test");
             assertThat(facts.ownPresence()).isEqualTo(away);
             assertThat(facts.contactCenterDnd()).isTrue();
@@ -118,8 +116,7 @@ class WorkerRegistryTest {
     void one_workers_changes_apply_in_order_while_workers_run_in_parallel(Kind kind) throws Exception {
         try (StateDatabase database = open(kind);
                 WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 4, CLOCK);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(store, database, 4, CLOCK);
             List<CompletableFuture<WorkerFacts>> all = new ArrayList<>();
             for (int step = 1; step <= 200; step++) {
                 Instant until = Instant.ofEpochSecond(step);
@@ -145,8 +142,7 @@ class WorkerRegistryTest {
         AgentState busy = AgentState.notReady(AgentWorkMode.AuxWork, "Busy");
         try (StateDatabase database = open(kind);
                 WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(store, database, 2, CLOCK);
             registry.decide(uri, "EventAgentReady", f -> actingOnNothing(f.withReportedAgentState(AgentState.READY)))
                     .toCompletableFuture()
                     .get(5, TimeUnit.SECONDS);
@@ -194,8 +190,7 @@ class WorkerRegistryTest {
         String uri = "sip:kw01@ucsync.test";
         try (StateDatabase database = open(kind);
                 WorkerStore oneNode = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(oneNode, TestStores.ownEverything(database), 2, CLOCK);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(oneNode, database, 2, CLOCK);
             registry.decide(uri, "DND on", f -> actingOnNothing(f.withContactCenterDnd(true)))
                     .toCompletableFuture()
                     .get(5, TimeUnit.SECONDS);
@@ -204,8 +199,7 @@ class WorkerRegistryTest {
         }
         try (StateDatabase database = open(kind);
                 WorkerStore clustered = new WorkerStore(database, true)) {
-            WorkerRegistry registry = new WorkerRegistry(clustered, TestStores.ownEverything(database), 2, CLOCK);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(clustered, database, 2, CLOCK);
             registry.decide(uri, "EventAgentReady", f -> actingOnNothing(f.withReportedAgentState(AgentState.READY)))
                     .toCompletableFuture()
                     .get(5, TimeUnit.SECONDS);
@@ -223,8 +217,7 @@ class WorkerRegistryTest {
         String uri = "sip:kw01@ucsync.test";
         try (StateDatabase database = open(kind);
                 WorkerStore clustered = new WorkerStore(database, true)) {
-            WorkerRegistry registry = new WorkerRegistry(clustered, TestStores.ownEverything(database), 2, CLOCK);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(clustered, database, 2, CLOCK);
             registry.decide(uri, "a request asked again", f -> new WorkerRegistry.Decision<>(f, "sent"))
                     .toCompletableFuture()
                     .get(5, TimeUnit.SECONDS);
@@ -255,8 +248,7 @@ class WorkerRegistryTest {
         Presence tooLong = new Presence(uri, Availability.AWAY, "x".repeat(65), PresenceSource.USER, CLOCK.instant());
         try (StateDatabase database = open(kind);
                 WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(store, database, 2, CLOCK);
             CompletableFuture<Void> change = registry.decide(
                             uri, "presence", f -> actingOnNothing(f.withPresenceFromUc(tooLong)))
                     .toCompletableFuture();
@@ -279,8 +271,7 @@ class WorkerRegistryTest {
         try (LogCapture log = LogCapture.of(WorkerStore.class);
                 StateDatabase database = open(Kind.POSTGRESQL);
                 WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(store, database, 2, CLOCK);
             registry.update(workers.get(0), f -> f.withContactCenterDnd(true), "before")
                     .toCompletableFuture()
                     .get(5, TimeUnit.SECONDS);
@@ -311,8 +302,7 @@ class WorkerRegistryTest {
         }
         try (StateDatabase database = open(Kind.POSTGRESQL);
                 WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(store, database, 2, CLOCK);
             assertThat(workers)
                     .as("saved, the last change of each worker last")
                     .allSatisfy(worker -> assertThat(registry.facts(worker).previewDeclinedUntil())
@@ -328,8 +318,7 @@ class WorkerRegistryTest {
         try (LogCapture log = LogCapture.of(WorkerStore.class)) {
             try (StateDatabase database = open(Kind.POSTGRESQL);
                     WorkerStore store = new WorkerStore(database)) {
-                WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
-                registry.start(TestStores.plainThreads());
+                WorkerRegistry registry = TestStores.startedRegistry(store, database, 2, CLOCK);
                 stores.postgres().stop();
                 for (String worker : workers) {
                     registry.decide(
@@ -361,8 +350,7 @@ class WorkerRegistryTest {
                 new Presence(refused, Availability.BUSY, "x".repeat(100), PresenceSource.USER, CLOCK.instant());
         try (StateDatabase database = open(kind);
                 WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 4, CLOCK);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(store, database, 4, CLOCK);
             List<CompletableFuture<WorkerFacts>> others = new ArrayList<>();
             CompletableFuture<WorkerFacts> refusedChange = registry.update(
                             refused, f -> f.withPresenceFromUc(tooLong), "presence")
@@ -385,8 +373,7 @@ class WorkerRegistryTest {
         }
         try (StateDatabase database = open(kind);
                 WorkerStore store = new WorkerStore(database)) {
-            WorkerRegistry registry = new WorkerRegistry(store, TestStores.ownEverything(database), 2, CLOCK);
-            registry.start(TestStores.plainThreads());
+            WorkerRegistry registry = TestStores.startedRegistry(store, database, 2, CLOCK);
             for (int worker = 0; worker <= 40; worker++) {
                 assertThat(registry.facts("sip:kw" + worker + "@ucsync.test").contactCenterDnd())
                         .isTrue();

@@ -6,6 +6,8 @@ import io.ucsync.state.PartitionEpochs;
 import io.ucsync.state.StateDatabase;
 import io.ucsync.state.StateStoreException;
 import io.ucsync.state.StateThreads;
+import io.ucsync.state.WorkerRegistry;
+import io.ucsync.state.WorkerStore;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -85,6 +87,17 @@ public final class TestStores implements BeforeAllCallback, AfterAllCallback {
                 return true;
             }
         };
+    }
+
+    /**
+     * A registry of the store's workers with that many lanes, started on {@link #plainThreads()}, writing under
+     * {@link #ownEverything} (the caller closes it).
+     */
+    public static WorkerRegistry startedRegistry(WorkerStore store, StateDatabase database, int lanes, Clock clock)
+            throws SQLException {
+        WorkerRegistry registry = new WorkerRegistry(store, ownEverything(database), lanes, clock);
+        registry.start(plainThreads());
+        return registry;
     }
 
     /** Threads for the store's parts tested without a CamelContext: plain single-threaded executors. */
